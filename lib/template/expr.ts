@@ -1,0 +1,212 @@
+/**
+ * Expressions: values computed from a release (its values, name and namespace).
+ *
+ * Every expression knows both of its renderings:
+ * - `evaluate(scope)` gives the concrete value, used for the plain manifests in dist/manifests;
+ * - `go(ctx)` gives the equivalent Go template operand, used in the Helm chart's templates.
+ * Keeping the two side by side in one class is what makes `helm template` and the plain output agree;
+ * the Helm equivalence tests prove it with the real binaries.
+ */
+import { createHash } from 'node:crypto';
+import { goJson, goTruthy } from './go-semantics';
+
+/** What an expression is evaluated against: one release of one chart. */
+export interface Scope {
+  readonly values: unknown;
+  readonly release: { readonly name: string; readonly namespace: string; readonly service: string };
+  readonly chart: { readonly name: string; readonly version: string; readonly appVersion: string };
+  /** Loop variables bound by `each`, by name (with the leading `$`). */
+  readonly vars: ReadonlyMap<string, unknown>;
+}
+
+/** What the Go rendering needs to know: the chart whose named templates `include` refers to. */
+export interface GoContext {
+  readonly chartName: string;
+}
+
+export abstract class Expr<T = unknown> {
+  /** Phantom field carrying the value type for the TypeScript checker only. */
+  declare readonly __valueType?: T;
+  abstract evaluate(scope: Scope): T;
+  /** A single Go template operand (a variable, a field chain, a literal or a parenthesised call). */
+  abstract go(ctx: GoContext): string;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A reference into `.Values` (root `null`) or into a loop variable such as `$host`. */
+export class ValueRef<T = unknown> extends Expr<T> {
+  constructor(
+    readonly root: string | null,
+    readonly path: readonly string[],
+  ) {
+    super();
+  }
+
+  evaluate(scope: Scope): T {
+    let current: unknown = this.root === null ? scope.values : scope.vars.get(this.root);
+    for (const key of this.path) {
+      if (current === null || typeof current !== 'object') return undefined as T;
+      current = (current as Record<string, unknown>)[key];
+    }
+    return current as T;
+  }
+
+  go(): string {
+    const base = this.root ?? '$.Values';
+    if (this.path.every((key) => IDENTIFIER.test(key))) {
+      return this.path.length === 0 ? base : `${base}.${this.path.join('.')}`;
+    }
+    return `(index ${base} ${this.path.map((key) => JSON.stringify(key)).join(' ')})`;
+  }
+
+  /** Dotted path for messages, e.g. `image.tag` or `$host.paths`. */
+  describe(): string {
+    return [this.root ?? '.Values', ...this.path].join('.');
+  }
+}
+
+export class Literal<T> extends Expr<T> {
+  constructor(readonly value: T) {
+    super();
+  }
+  evaluate(): T {
+    return this.value;
+  }
+  go(): string {
+    return goLiteral(this.value);
+  }
+}
+
+/** A Go literal for a string, number or boolean (Go string literals accept JSON escapes). */
+export function goLiteral(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new Error(`no Go literal for ${JSON.stringify(value)}`);
+}
+
+/** A function applied to expressions, with its JavaScript and Go definitions side by side. */
+class Call<T> extends Expr<T> {
+  constructor(
+    private readonly goName: string,
+    private readonly args: readonly Expr[],
+    private readonly impl: (...args: unknown[]) => T,
+  ) {
+    super();
+  }
+  evaluate(scope: Scope): T {
+    return this.impl(...this.args.map((arg) => arg.evaluate(scope)));
+  }
+  go(ctx: GoContext): string {
+    return `(${this.goName} ${this.args.map((arg) => arg.go(ctx)).join(' ')})`;
+  }
+}
+
+/** A named template from `_helpers.tpl`, computed in JavaScript by the same rule. */
+export class Include<T = string> extends Expr<T> {
+  constructor(
+    readonly templateName: string,
+    private readonly impl: (scope: Scope) => T,
+  ) {
+    super();
+  }
+  evaluate(scope: Scope): T {
+    return this.impl(scope);
+  }
+  go(ctx: GoContext): string {
+    return `(include ${JSON.stringify(`${ctx.chartName}.${this.templateName}`)} $)`;
+  }
+}
+
+/** A built-in object such as `.Release.Namespace`. */
+export class BuiltIn<T> extends Expr<T> {
+  constructor(
+    private readonly goPath: string,
+    private readonly impl: (scope: Scope) => T,
+  ) {
+    super();
+  }
+  evaluate(scope: Scope): T {
+    return this.impl(scope);
+  }
+  go(): string {
+    return this.goPath;
+  }
+}
+
+export type Operand<T = unknown> = Expr<T> | T;
+
+export function expr<T>(value: Operand<T>): Expr<T> {
+  return value instanceof Expr ? value : new Literal(value);
+}
+
+export const release = {
+  name: new BuiltIn<string>('$.Release.Name', (s) => s.release.name),
+  namespace: new BuiltIn<string>('$.Release.Namespace', (s) => s.release.namespace),
+  service: new BuiltIn<string>('$.Release.Service', (s) => s.release.service),
+};
+
+export const chart = {
+  name: new BuiltIn<string>('$.Chart.Name', (s) => s.chart.name),
+  version: new BuiltIn<string>('$.Chart.Version', (s) => s.chart.version),
+};
+
+/** Go template truthiness: false, 0, "", nil and empty collections are false. */
+export function not(value: Operand): Expr<boolean> {
+  return new Call('not', [expr(value)], (v) => !goTruthy(v));
+}
+
+/** Go's `and`/`or` return an operand; here they are used as conditions, so the result is a boolean. */
+export function and(...values: Operand[]): Expr<boolean> {
+  return new Call('and', values.map(expr), (...vs) => vs.every(goTruthy));
+}
+
+export function or(...values: Operand[]): Expr<boolean> {
+  return new Call('or', values.map(expr), (...vs) => vs.some(goTruthy));
+}
+
+export function eq(a: Operand, b: Operand): Expr<boolean> {
+  return new Call('eq', [expr(a), expr(b)], (x, y) => x === y);
+}
+
+/** `cond ? a : b`; Sprig's `ternary` evaluates both branches, so both must be safe to evaluate. */
+export function ifElse<T>(cond: Operand, whenTrue: Operand<T>, whenFalse: Operand<T>): Expr<T> {
+  const asBool = new Call('not', [new Call('empty', [expr(cond)], (c) => !goTruthy(c))], (empty) => !empty);
+  return new Call('ternary', [expr(whenTrue), expr(whenFalse), asBool], (a, b, c) => (c ? a : b) as T);
+}
+
+/** The value, or `fallback` when the value is empty (Sprig `default`). */
+export function withDefault<T>(value: Operand<T>, fallback: Operand<T>): Expr<T> {
+  return new Call('default', [expr(fallback), expr(value)], (d, v) => (goTruthy(v) ? v : d) as T);
+}
+
+/**
+ * String interpolation: fmt`${a}-${b}` renders as `printf "%v-%v" a b`.
+ * Numbers print alike in both (integers and short decimals); keep large numbers out of strings.
+ */
+export function fmt(strings: TemplateStringsArray, ...parts: Operand[]): Expr<string> {
+  const args = parts.map(expr);
+  const format = strings.map((s) => s.replace(/%/g, '%%')).join('%v');
+  return new Call('printf', [new Literal(format), ...args], (_format, ...values) =>
+    strings.reduce((out, s, i) => out + s + (i < values.length ? goString(values[i]) : ''), ''),
+  );
+}
+
+/** The sha256 of a value's JSON (Helm: `toJson | sha256sum`), used to roll pods on config changes. */
+export function sha256OfJson(value: Operand): Expr<string> {
+  return new Call('sha256sum', [new Call('toJson', [expr(value)], (v) => goJson(v))], (json) =>
+    createHash('sha256').update(json as string).digest('hex'),
+  );
+}
+
+export function join(separator: string, list: Operand<readonly unknown[]>): Expr<string> {
+  return new Call('join', [new Literal(separator), expr(list)], (_sep, items) =>
+    ((items as unknown[] | undefined) ?? []).map(goString).join(separator),
+  );
+}
+
+/** How Go's `%v` prints a scalar that came from YAML values. */
+function goString(value: unknown): string {
+  if (value === undefined || value === null) return '<nil>';
+  return String(value);
+}
