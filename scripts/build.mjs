@@ -5,14 +5,24 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const entries = {
+const entries = {
   main: 'main.ts',
   validate: 'cli/validate.ts',
 };
 
+// `node scripts/build.mjs main validate` builds those entries; no argument builds them all.
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!(name in entries)) {
+    console.error(`build: unknown entry "${name}" (known: ${Object.keys(entries).join(', ')})`);
+    process.exit(1);
+  }
+}
+const selected = Object.fromEntries(Object.entries(entries).filter(([name]) => wanted.length === 0 || wanted.includes(name)));
+
 await build({
   absWorkingDir: root,
-  entryPoints: entries,
+  entryPoints: selected,
   outdir: 'build',
   bundle: true,
   platform: 'node',

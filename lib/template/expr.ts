@@ -30,22 +30,41 @@ export abstract class Expr<T = unknown> {
   abstract evaluate(scope: Scope): T;
   /** A single Go template operand (a variable, a field chain, a literal or a parenthesised call). */
   abstract go(ctx: GoContext): string;
+
+  /**
+   * A Go operand for this value as text, printed as JavaScript prints it. Go's `%v` prints a float64
+   * such as 31536000 as 3.1536e+07, so values of unknown type go through the chart's `str` helper
+   * (JSON for numbers). Expressions known to be strings override this.
+   */
+  goText(ctx: GoContext): string {
+    return `(include ${JSON.stringify(`${ctx.chartName}.str`)} ${this.go(ctx)})`;
+  }
+}
+
+/** The named templates the expressions rely on; appended to every chart's _helpers.tpl. */
+export function engineHelpers(chartName: string): string {
+  return `{{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}
+{{- define "${chartName}.str" -}}
+{{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
+{{- end }}
+`;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A reference into `.Values` (root `null`) or into a loop variable such as `$host`. */
 export class ValueRef<T = unknown> extends Expr<T> {
+  // Field names chosen not to collide with values keys: `refs()` exposes the rest as sub-paths.
   constructor(
-    readonly root: string | null,
-    readonly path: readonly string[],
+    readonly refRoot: string | null,
+    readonly refPath: readonly string[],
   ) {
     super();
   }
 
   evaluate(scope: Scope): T {
-    let current: unknown = this.root === null ? scope.values : scope.vars.get(this.root);
-    for (const key of this.path) {
+    let current: unknown = this.refRoot === null ? scope.values : scope.vars.get(this.refRoot);
+    for (const key of this.refPath) {
       if (current === null || typeof current !== 'object') return undefined as T;
       current = (current as Record<string, unknown>)[key];
     }
@@ -53,16 +72,16 @@ export class ValueRef<T = unknown> extends Expr<T> {
   }
 
   go(): string {
-    const base = this.root ?? '$.Values';
-    if (this.path.every((key) => IDENTIFIER.test(key))) {
-      return this.path.length === 0 ? base : `${base}.${this.path.join('.')}`;
+    const base = this.refRoot ?? '$.Values';
+    if (this.refPath.every((key) => IDENTIFIER.test(key))) {
+      return this.refPath.length === 0 ? base : `${base}.${this.refPath.join('.')}`;
     }
-    return `(index ${base} ${this.path.map((key) => JSON.stringify(key)).join(' ')})`;
+    return `(index ${base} ${this.refPath.map((key) => JSON.stringify(key)).join(' ')})`;
   }
 
   /** Dotted path for messages, e.g. `image.tag` or `$host.paths`. */
   describe(): string {
-    return [this.root ?? '.Values', ...this.path].join('.');
+    return [this.refRoot ?? '.Values', ...this.refPath].join('.');
   }
 }
 
@@ -75,6 +94,9 @@ export class Literal<T> extends Expr<T> {
   }
   go(): string {
     return goLiteral(this.value);
+  }
+  override goText(ctx: GoContext): string {
+    return typeof this.value === 'string' ? this.go() : super.goText(ctx);
   }
 }
 
@@ -91,8 +113,13 @@ class Call<T> extends Expr<T> {
     private readonly goName: string,
     private readonly args: readonly Expr[],
     private readonly impl: (...args: unknown[]) => T,
+    /** The call always returns a string (printf, join, sha256sum). */
+    private readonly returnsText = false,
   ) {
     super();
+  }
+  override goText(ctx: GoContext): string {
+    return this.returnsText ? this.go(ctx) : super.goText(ctx);
   }
   evaluate(scope: Scope): T {
     return this.impl(...this.args.map((arg) => arg.evaluate(scope)));
@@ -116,6 +143,9 @@ export class Include<T = string> extends Expr<T> {
   go(ctx: GoContext): string {
     return `(include ${JSON.stringify(`${ctx.chartName}.${this.templateName}`)} $)`;
   }
+  override goText(ctx: GoContext): string {
+    return this.go(ctx);
+  }
 }
 
 /** A built-in object such as `.Release.Namespace`. */
@@ -130,6 +160,9 @@ export class BuiltIn<T> extends Expr<T> {
     return this.impl(scope);
   }
   go(): string {
+    return this.goPath;
+  }
+  override goText(): string {
     return this.goPath;
   }
 }
@@ -181,32 +214,46 @@ export function withDefault<T>(value: Operand<T>, fallback: Operand<T>): Expr<T>
 }
 
 /**
- * String interpolation: fmt`${a}-${b}` renders as `printf "%v-%v" a b`.
- * Numbers print alike in both (integers and short decimals); keep large numbers out of strings.
+ * String interpolation: fmt`${a}-${b}` renders as `printf "%s-%s" a b`, each part as text (see goText).
  */
 export function fmt(strings: TemplateStringsArray, ...parts: Operand[]): Expr<string> {
   const args = parts.map(expr);
-  const format = strings.map((s) => s.replace(/%/g, '%%')).join('%v');
-  return new Call('printf', [new Literal(format), ...args], (_format, ...values) =>
-    strings.reduce((out, s, i) => out + s + (i < values.length ? goString(values[i]) : ''), ''),
-  );
+  const format = strings.map((s) => s.replace(/%/g, '%%')).join('%s');
+  return new (class extends Expr<string> {
+    evaluate(scope: Scope): string {
+      const values = args.map((arg) => arg.evaluate(scope));
+      return strings.reduce((out, s, i) => out + s + (i < values.length ? goString(values[i]) : ''), '');
+    }
+    go(ctx: GoContext): string {
+      return `(printf ${JSON.stringify(format)} ${args.map((arg) => arg.goText(ctx)).join(' ')})`;
+    }
+    override goText(ctx: GoContext): string {
+      return this.go(ctx);
+    }
+  })();
 }
 
 /** The sha256 of a value's JSON (Helm: `toJson | sha256sum`), used to roll pods on config changes. */
 export function sha256OfJson(value: Operand): Expr<string> {
-  return new Call('sha256sum', [new Call('toJson', [expr(value)], (v) => goJson(v))], (json) =>
-    createHash('sha256').update(json as string).digest('hex'),
+  return new Call(
+    'sha256sum',
+    [new Call('toJson', [expr(value)], (v) => goJson(v), true)],
+    (json) => createHash('sha256').update(json as string).digest('hex'),
+    true,
   );
 }
 
 export function join(separator: string, list: Operand<readonly unknown[]>): Expr<string> {
-  return new Call('join', [new Literal(separator), expr(list)], (_sep, items) =>
-    ((items as unknown[] | undefined) ?? []).map(goString).join(separator),
+  return new Call(
+    'join',
+    [new Literal(separator), expr(list)],
+    (_sep, items) => ((items as unknown[] | undefined) ?? []).map(goString).join(separator),
+    true,
   );
 }
 
-/** How Go's `%v` prints a scalar that came from YAML values. */
+/** How a value prints as text in both renderings (see `goText`). */
 function goString(value: unknown): string {
   if (value === undefined || value === null) return '<nil>';
-  return String(value);
+  return typeof value === 'number' ? JSON.stringify(value) : String(value);
 }

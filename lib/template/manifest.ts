@@ -51,7 +51,7 @@ export function when(cond: Operand, then: Node, otherwise?: Node): When {
 }
 
 export function each<T>(list: Expr<readonly T[]> | Refs<readonly T[]>, name: string, body: (item: Refs<T>) => Node): Each {
-  return new Each(list as Expr<readonly T[]>, name, body);
+  return new Each(list as Expr<readonly T[]>, name, body as (item: Refs<any>) => Node);
 }
 
 let spreadCounter = 0;

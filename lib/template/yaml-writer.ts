@@ -123,6 +123,7 @@ function inlineValue(value: Node, mode: Mode): string | null {
 
 function conditional(node: When, mode: Mode, indent: number, branch: (value: Node) => string[]): string[] {
   const go = requireGo(mode, 'when');
+  if (node.cond.go(go) === 'true') return branch(node.then);
   const lines = [`${pad(indent)}{{- if ${node.cond.go(go)} }}`, ...branch(node.then)];
   if (node.otherwise !== undefined) lines.push(`${pad(indent)}{{- else }}`, ...branch(node.otherwise));
   lines.push(`${pad(indent)}{{- end }}`);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { Scope, and, fmt, ifElse, not, release, sha256OfJson, withDefault } from '../../lib/template/expr';
+import { Scope, and, engineHelpers, fmt, ifElse, not, release, sha256OfJson, withDefault } from '../../lib/template/expr';
 import { evaluateManifest } from '../../lib/template/evaluate';
 import { Node, Refs, each, refs, spread, when } from '../../lib/template/manifest';
 import { writeTemplate, writeYaml } from '../../lib/template/yaml-writer';
@@ -22,6 +22,8 @@ interface Values {
   hosts: Array<{ host: string; paths: string[] }>;
   note: string;
   empty: string[];
+  big: number;
+  ratio: number;
 }
 
 const v: Refs<Values> = refs<Values>();
@@ -37,6 +39,8 @@ const tree: Node = {
   },
   data: {
     replicas: fmt`${v.replicas}`,
+    big: fmt`max-age=${v.big}`,
+    ratio: fmt`${v.ratio}`,
     mode: ifElse(v.enabled, 'on', 'off'),
     image: ifElse(v.digest, fmt`repo@${v.digest}`, 'repo:1.0'),
     fallback: withDefault(v.digest, 'none'),
@@ -70,11 +74,13 @@ const cases: Array<{ name: string; values: Values }> = [
       hosts: [{ host: 'a.example.com', paths: ['/', '/api'] }, { host: 'b.example.com', paths: [] }],
       note: 'n',
       empty: [],
+      big: 31536000,
+      ratio: 0.1,
     },
   },
   {
     name: 'optional parts absent',
-    values: { enabled: false, replicas: 0, name: 'x', labels: {}, hosts: [], note: '', empty: [] },
+    values: { enabled: false, replicas: 0, name: 'x', labels: {}, hosts: [], note: '', empty: [], big: 1e21, ratio: 0.000001 },
   },
 ];
 
@@ -84,6 +90,7 @@ function renderWithHelm(binary: string, values: Values): unknown {
   writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
   writeFileSync(join(dir, 'values.yaml'), stringify(values));
   writeFileSync(join(dir, 'templates', 'object.yaml'), writeTemplate(tree, { chartName: 'demo' }));
+  writeFileSync(join(dir, 'templates', '_helpers.tpl'), engineHelpers('demo'));
   const docs = helmTemplate(binary, ['rel', dir, '--namespace', 'ns']);
   expect(docs).toHaveLength(1);
   return docs[0];

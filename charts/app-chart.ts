@@ -1,0 +1,46 @@
+/**
+ * One application's chart: every object an application gets, composed from the constructs in lib/app.
+ * The construct tree is built once per application; each environment is a release rendered from it.
+ */
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AppConfiguration } from '../lib/app/configuration';
+import { AppHelmTest } from '../lib/app/helm-test';
+import { AppServiceAccount } from '../lib/app/identity';
+import { AppIngress } from '../lib/app/ingress';
+import { AppNamespace } from '../lib/app/namespace';
+import { AppNetworkPolicies } from '../lib/app/network-policies';
+import { AppAutoscaler, AppDisruptionBudget } from '../lib/app/scaling';
+import { AppDeployment, AppService } from '../lib/app/workload';
+import { ReleaseChart } from '../lib/chart/templated-object';
+import { Scope } from '../lib/template/expr';
+import { refs } from '../lib/template/manifest';
+import { AppValues } from '../lib/values/schema';
+
+export interface AppChartProps {
+  /** Chart version (semver). */
+  readonly version: string;
+  /** The release `toJson()` renders: the base values, released under the application's name. */
+  readonly defaultScope: Scope;
+}
+
+export class AppChart extends Chart implements ReleaseChart {
+  readonly defaultScope: Scope;
+
+  constructor(scope: Construct, readonly appName: string, props: AppChartProps) {
+    super(scope, appName, { disableResourceNameHashes: true });
+    this.defaultScope = props.defaultScope;
+    const values = refs<AppValues>();
+
+    new AppNamespace(this, 'Namespace', { values });
+    new AppServiceAccount(this, 'ServiceAccount', { values });
+    const config = new AppConfiguration(this, 'Configuration', { values });
+    new AppDeployment(this, 'Deployment', { values, configMapName: config.configMapName, configChecksum: config.checksum });
+    new AppService(this, 'Service', { values });
+    new AppAutoscaler(this, 'Autoscaler', { values });
+    new AppDisruptionBudget(this, 'DisruptionBudget', { values });
+    new AppIngress(this, 'Ingress', { values });
+    new AppNetworkPolicies(this, 'NetworkPolicies', { values });
+    new AppHelmTest(this, 'HelmTest', { values });
+  }
+}

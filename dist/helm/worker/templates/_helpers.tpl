@@ -1,0 +1,45 @@
+{{/*
+Helpers of the worker chart. Generated from lib/app/names.ts, which renders the same names in
+JavaScript for the plain manifests.
+*/}}
+
+{{/* Chart name, or nameOverride. */}}
+{{- define "worker.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name: fullnameOverride, else the release name when it contains the chart name, else
+"<release>-<chart>"; at most 63 characters (the DNS label limit).
+*/}}
+{{- define "worker.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Chart name and version, for the helm.sh/chart label. */}}
+{{- define "worker.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* ServiceAccount the pods run as. */}}
+{{- define "worker.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "worker.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}
+{{- define "worker.str" -}}
+{{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
+{{- end }}

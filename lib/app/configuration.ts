@@ -1,0 +1,39 @@
+/** The application's ConfigMap: plain settings as environment variables (never secrets). */
+import { Construct } from 'constructs';
+import { TemplatedObject } from '../chart/templated-object';
+import { fmt, release, sha256OfJson } from '../template/expr';
+import { list } from '../template/functions';
+import { spread } from '../template/manifest';
+import { commonLabels, nameWith, names } from './names';
+import { AppObjectProps } from './props';
+
+export class AppConfiguration extends Construct {
+  /** Changes whenever the configuration does; set on the pod template to roll the pods. */
+  readonly checksum;
+  readonly configMapName = nameWith('config');
+
+  constructor(scope: Construct, id: string, props: AppObjectProps) {
+    super(scope, id);
+    const v = props.values;
+    this.checksum = sha256OfJson(list(v.environment, v.logLevel, v.tracing, v.env));
+    new TemplatedObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      template: 'configmap.yaml',
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: this.configMapName, namespace: release.namespace, labels: commonLabels(v) },
+        data: {
+          APP_ENVIRONMENT: v.environment,
+          LOG_LEVEL: v.logLevel,
+          OTEL_SERVICE_NAME: names.fullname,
+          OTEL_EXPORTER_OTLP_ENDPOINT: v.tracing.endpoint,
+          OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+          OTEL_TRACES_SAMPLER_ARG: fmt`${v.tracing.samplingRatio}`,
+          ...spread(v.env),
+        },
+      },
+    });
+  }
+}

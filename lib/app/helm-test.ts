@@ -1,0 +1,83 @@
+/**
+ * `helm test`: a Pod that calls the Service's readiness path, with the NetworkPolicy that lets it
+ * through the default deny. Both exist only in the Helm chart (hooks are not part of a release's
+ * objects), never in the plain manifests.
+ */
+import { Construct } from 'constructs';
+import { TemplatedObject } from '../chart/templated-object';
+import { fmt, release } from '../template/expr';
+import { commonLabels, nameWith, names, selectorLabels } from './names';
+import { AppObjectProps } from './props';
+
+const HOOK = {
+  'helm.sh/hook': 'test',
+  'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+};
+
+export class AppHelmTest extends Construct {
+  constructor(scope: Construct, id: string, props: AppObjectProps) {
+    super(scope, id);
+    const v = props.values;
+    const testPodLabels = { 'app.kubernetes.io/name': fmt`${names.name}-test`, 'app.kubernetes.io/instance': release.name };
+
+    new TemplatedObject(this, 'Pod', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      template: 'tests/test-connection.yaml',
+      helmOnly: true,
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: nameWith('test-connection'),
+          namespace: release.namespace,
+          labels: { ...commonLabels(v), ...testPodLabels, 'app.kubernetes.io/component': 'test' },
+          annotations: HOOK,
+        },
+        spec: {
+          restartPolicy: 'Never',
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'wget',
+              image: v.helmTest.image,
+              command: ['wget', '-q', '-O', '-', '-T', '5', fmt`http://${names.fullname}:${v.service.port}${v.probes.readiness.path}`],
+              resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+            },
+          ],
+        },
+      },
+    });
+
+    new TemplatedObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      template: 'tests/networkpolicy-test-connection.yaml',
+      helmOnly: true,
+      condition: v.networkPolicy.enabled,
+      manifest: {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: nameWith('test-connection'), namespace: release.namespace, labels: commonLabels(v), annotations: HOOK },
+        spec: {
+          // Selects the app's pods and the test pod: the test pod may call the app, the app may be called by it.
+          podSelector: {
+            matchLabels: { 'app.kubernetes.io/instance': release.name },
+            matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [names.name, testPodLabels['app.kubernetes.io/name']] }],
+          },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [{ from: [{ podSelector: { matchLabels: testPodLabels } }], ports: [{ protocol: 'TCP', port: v.containerPort }] }],
+          egress: [{ to: [{ podSelector: { matchLabels: selectorLabels } }], ports: [{ protocol: 'TCP', port: v.containerPort }] }],
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,31 @@
+/** The ServiceAccount the pods run as; its API token is mounted only when the app asks for it. */
+import { Construct } from 'constructs';
+import { TemplatedObject } from '../chart/templated-object';
+import { release } from '../template/expr';
+import { spread } from '../template/manifest';
+import { commonLabels, names } from './names';
+import { AppObjectProps } from './props';
+
+export class AppServiceAccount extends Construct {
+  constructor(scope: Construct, id: string, props: AppObjectProps) {
+    super(scope, id);
+    const v = props.values;
+    new TemplatedObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      template: 'serviceaccount.yaml',
+      condition: v.serviceAccount.create,
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: {
+          name: names.serviceAccountName,
+          namespace: release.namespace,
+          labels: commonLabels(v),
+          annotations: { ...spread(v.serviceAccount.annotations) },
+        },
+        automountServiceAccountToken: v.serviceAccount.automountToken,
+      },
+    });
+  }
+}

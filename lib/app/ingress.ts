@@ -1,0 +1,92 @@
+/**
+ * Ingress for the NGINX ingress controller with TLS from cert-manager, per-client rate limits, HTTPS
+ * redirect, HSTS and security headers, and websocket-friendly timeouts. Admin paths get an Ingress of
+ * their own, restricted to the allowed source networks.
+ */
+import { Construct } from 'constructs';
+import { TemplatedObject } from '../chart/templated-object';
+import { and, fmt, ifElse, join, release } from '../template/expr';
+import { Node, each, spread, when } from '../template/manifest';
+import { commonLabels, nameWith, names } from './names';
+import { AppObjectProps } from './props';
+
+const NGINX = 'nginx.ingress.kubernetes.io';
+
+export class AppIngress extends Construct {
+  constructor(scope: Construct, id: string, props: AppObjectProps) {
+    super(scope, id);
+    const v = props.values;
+    const ing = v.ingress;
+    const headersName = nameWith('security-headers');
+
+    const backend = { service: { name: names.fullname, port: { name: 'http' } } };
+    const annotations = {
+      'cert-manager.io/cluster-issuer': when(ing.tls.enabled, ing.tls.clusterIssuer),
+      [`${NGINX}/force-ssl-redirect`]: ifElse(ing.tls.enabled, 'true', 'false'),
+      [`${NGINX}/limit-rps`]: fmt`${ing.rateLimit.requestsPerSecond}`,
+      [`${NGINX}/limit-burst-multiplier`]: fmt`${ing.rateLimit.burstMultiplier}`,
+      [`${NGINX}/limit-connections`]: fmt`${ing.rateLimit.connections}`,
+      [`${NGINX}/proxy-read-timeout`]: fmt`${ing.websocketTimeoutSeconds}`,
+      [`${NGINX}/proxy-send-timeout`]: fmt`${ing.websocketTimeoutSeconds}`,
+      [`${NGINX}/custom-headers`]: fmt`${release.namespace}/${headersName}`,
+      ...spread(ing.annotations),
+    };
+    const tls = when(ing.tls.enabled, [{ hosts: ing.tls.hosts, secretName: ing.tls.secretName }]);
+    const ingress = (name: Node, extraAnnotations: Record<string, Node>, rules: Node) => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name, namespace: release.namespace, labels: commonLabels(v), annotations: { ...annotations, ...extraAnnotations } },
+      spec: { ingressClassName: ing.className, tls, rules },
+    });
+
+    new TemplatedObject(this, 'Resource', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      template: 'ingress.yaml',
+      condition: ing.enabled,
+      manifest: ingress(
+        names.fullname,
+        {},
+        each(ing.hosts, 'host', (host) => ({
+          host: host.host,
+          http: { paths: each(host.paths, 'path', (path) => ({ path: path.path, pathType: path.pathType, backend })) },
+        })),
+      ),
+    });
+
+    new TemplatedObject(this, 'Admin', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      template: 'ingress-admin.yaml',
+      condition: and(ing.enabled, ing.adminPaths.paths),
+      manifest: ingress(
+        nameWith('admin'),
+        { [`${NGINX}/whitelist-source-range`]: join(',', ing.adminPaths.allowedCidrs) },
+        each(ing.hosts, 'host', (host) => ({
+          host: host.host,
+          http: { paths: each(ing.adminPaths.paths, 'adminPath', (path) => ({ path, pathType: 'Prefix', backend })) },
+        })),
+      ),
+    });
+
+    new TemplatedObject(this, 'SecurityHeaders', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      template: 'security-headers.yaml',
+      condition: ing.enabled,
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: headersName, namespace: release.namespace, labels: commonLabels(v) },
+        data: {
+          'Strict-Transport-Security': fmt`max-age=${ing.hstsMaxAgeSeconds}; includeSubDomains`,
+          'X-Content-Type-Options': 'nosniff',
+          'X-Frame-Options': 'DENY',
+          'Referrer-Policy': 'strict-origin-when-cross-origin',
+          'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+          'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Names and labels of an application chart, as `helm create` defines them in _helpers.tpl.
+ * Each named template exists twice, in Go (helpersTemplate) and in JavaScript (the Include
+ * implementations); the Helm equivalence tests hold them equal.
+ */
+import { Include, Scope, fmt, release } from '../template/expr';
+import { Refs, spread } from '../template/manifest';
+import { AppValues } from '../values/schema';
+import { helmOnly } from '../chart/templated-object';
+
+function values(scope: Scope): AppValues {
+  return scope.values as AppValues;
+}
+
+function trunc63(name: string): string {
+  return name.slice(0, 63).replace(/-+$/, '');
+}
+
+function chartName(scope: Scope): string {
+  return trunc63(values(scope).nameOverride || scope.chart.name);
+}
+
+function fullname(scope: Scope): string {
+  const v = values(scope);
+  if (v.fullnameOverride) return trunc63(v.fullnameOverride);
+  const name = v.nameOverride || scope.chart.name;
+  return scope.release.name.includes(name) ? trunc63(scope.release.name) : trunc63(`${scope.release.name}-${name}`);
+}
+
+export const names = {
+  name: new Include('name', chartName),
+  fullname: new Include('fullname', fullname),
+  chart: new Include('chart', (s) => trunc63(`${s.chart.name}-${s.chart.version}`.replace(/\+/g, '_'))),
+  serviceAccountName: new Include('serviceAccountName', (s) => {
+    const sa = values(s).serviceAccount;
+    return sa.create ? sa.name || fullname(s) : sa.name || 'default';
+  }),
+};
+
+/** `<fullname>-<suffix>`, for the objects that come in several per release. */
+export function nameWith(suffix: string) {
+  return fmt`${names.fullname}-${suffix}`;
+}
+
+/** Selector labels: only name and instance, so selectors never change between versions. */
+export const selectorLabels = {
+  'app.kubernetes.io/name': names.name,
+  'app.kubernetes.io/instance': release.name,
+};
+
+export function commonLabels(v: Refs<AppValues>) {
+  return {
+    ...selectorLabels,
+    'app.kubernetes.io/version': v.image.tag,
+    'app.kubernetes.io/component': v.component,
+    'app.kubernetes.io/part-of': v.partOf,
+    'app.kubernetes.io/managed-by': release.service,
+    'helm.sh/chart': helmOnly(names.chart),
+  };
+}
+
+export function podLabels(v: Refs<AppValues>) {
+  return { ...commonLabels(v), ...spread(v.podLabels) };
+}
+
+/** The Go side of the names above, written as the chart's templates/_helpers.tpl. */
+export function helpersTemplate(chart: string): string {
+  return `{{/*
+Helpers of the ${chart} chart. Generated from lib/app/names.ts, which renders the same names in
+JavaScript for the plain manifests.
+*/}}
+
+{{/* Chart name, or nameOverride. */}}
+{{- define "${chart}.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name: fullnameOverride, else the release name when it contains the chart name, else
+"<release>-<chart>"; at most 63 characters (the DNS label limit).
+*/}}
+{{- define "${chart}.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Chart name and version, for the helm.sh/chart label. */}}
+{{- define "${chart}.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* ServiceAccount the pods run as. */}}
+{{- define "${chart}.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "${chart}.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+`;
+}

@@ -1,0 +1,68 @@
+/**
+ * The release namespace's guardrails: Pod Security Admission labels (restricted), a ResourceQuota and
+ * a LimitRange. Helm cannot own the namespace it installs into (it stores the release there before
+ * creating anything), so the Namespace object is in the plain manifests only; see the README.
+ */
+import { Construct } from 'constructs';
+import { TemplatedObject } from '../chart/templated-object';
+import { release } from '../template/expr';
+import { commonLabels, nameWith } from './names';
+import { AppObjectProps } from './props';
+
+export const POD_SECURITY_LABELS = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/enforce-version': 'latest',
+  'pod-security.kubernetes.io/audit': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
+};
+
+export class AppNamespace extends Construct {
+  constructor(scope: Construct, id: string, props: AppObjectProps) {
+    super(scope, id);
+    const v = props.values;
+
+    new TemplatedObject(this, 'Namespace', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      template: 'namespace.yaml',
+      plainOnly: true,
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: release.namespace, labels: { ...POD_SECURITY_LABELS, 'app.kubernetes.io/part-of': v.partOf } },
+      },
+    });
+
+    new TemplatedObject(this, 'Quota', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      template: 'resourcequota.yaml',
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        metadata: { name: nameWith('quota'), namespace: release.namespace, labels: commonLabels(v) },
+        spec: {
+          hard: {
+            'requests.cpu': v.quota.requests.cpu,
+            'requests.memory': v.quota.requests.memory,
+            'limits.cpu': v.quota.limits.cpu,
+            'limits.memory': v.quota.limits.memory,
+            pods: v.quota.pods,
+          },
+        },
+      },
+    });
+
+    new TemplatedObject(this, 'Limits', {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      template: 'limitrange.yaml',
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        metadata: { name: nameWith('limits'), namespace: release.namespace, labels: commonLabels(v) },
+        spec: { limits: [{ type: 'Container', default: v.limitRange.default, defaultRequest: v.limitRange.defaultRequest }] },
+      },
+    });
+  }
+}

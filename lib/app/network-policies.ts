@@ -1,0 +1,90 @@
+/**
+ * NetworkPolicies: deny everything in the namespace, then allow DNS to kube-dns, the ingress
+ * controller and Prometheus to the http port, and egress only to the declared dependencies.
+ */
+import { Construct } from 'constructs';
+import { TemplatedObject } from '../chart/templated-object';
+import { Expr, and, release } from '../template/expr';
+import { Node, each, when } from '../template/manifest';
+import { commonLabels, nameWith, selectorLabels } from './names';
+import { AppObjectProps } from './props';
+
+const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
+export class AppNetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: AppObjectProps) {
+    super(scope, id);
+    const v = props.values;
+    const np = v.networkPolicy;
+    const policy = (id: string, suffix: string, condition: Expr, spec: Node) =>
+      new TemplatedObject(this, id, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        template: `networkpolicy-${suffix}.yaml`,
+        condition,
+        manifest: {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: nameWith(suffix), namespace: release.namespace, labels: commonLabels(v) },
+          spec,
+        },
+      });
+    const appPods = { matchLabels: selectorLabels };
+    const httpPort = [{ protocol: 'TCP', port: v.containerPort }];
+
+    policy('DefaultDeny', 'default-deny', np.enabled, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+
+    policy('AllowDns', 'allow-dns', np.enabled, {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.dnsNamespace } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
+    });
+
+    policy('AllowIngressController', 'allow-ingress-controller', and(np.enabled, v.ingress.enabled), {
+      podSelector: appPods,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.ingressControllerNamespace } } }], ports: httpPort }],
+    });
+
+    policy('AllowMonitoring', 'allow-monitoring', and(np.enabled, v.metrics.enabled), {
+      podSelector: appPods,
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.monitoringNamespace } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+            },
+          ],
+          ports: httpPort,
+        },
+      ],
+    });
+
+    policy('AllowDependencies', 'allow-dependencies', and(np.enabled, np.dependencies), {
+      podSelector: appPods,
+      policyTypes: ['Egress'],
+      egress: [
+        each(np.dependencies, 'dependency', (dep) => ({
+          to: [
+            when(
+              dep.cidr,
+              { ipBlock: { cidr: dep.cidr } },
+              { namespaceSelector: { matchLabels: dep.namespaceLabels }, podSelector: when(dep.podLabels, { matchLabels: dep.podLabels }) },
+            ),
+          ],
+          ports: [{ protocol: 'TCP', port: dep.port }],
+        })),
+      ],
+    });
+  }
+}

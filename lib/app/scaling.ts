@@ -1,0 +1,85 @@
+/** HorizontalPodAutoscaler (autoscaling/v2) and PodDisruptionBudget (policy/v1). */
+import { Construct } from 'constructs';
+import { TemplatedObject } from '../chart/templated-object';
+import { release } from '../template/expr';
+import { hasKey } from '../template/functions';
+import { Refs, when } from '../template/manifest';
+import { AppValues } from '../values/schema';
+import { commonLabels, names, selectorLabels } from './names';
+import { AppObjectProps } from './props';
+
+type ScalingRules = AppValues['autoscaling']['behavior']['scaleUp'];
+
+function scalingRules(rules: Refs<ScalingRules>, selectPolicy: 'Max' | 'Min') {
+  return {
+    stabilizationWindowSeconds: rules.stabilizationWindowSeconds,
+    selectPolicy,
+    policies: [
+      { type: 'Percent', value: rules.percentPerMinute, periodSeconds: 60 },
+      { type: 'Pods', value: rules.podsPerMinute, periodSeconds: 60 },
+    ],
+  };
+}
+
+export class AppAutoscaler extends Construct {
+  constructor(scope: Construct, id: string, props: AppObjectProps) {
+    super(scope, id);
+    const a = props.values.autoscaling;
+    const utilization = (resource: string, target: Refs<number>) => ({
+      type: 'Resource',
+      resource: { name: resource, target: { type: 'Utilization', averageUtilization: target } },
+    });
+    new TemplatedObject(this, 'Resource', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      template: 'hpa.yaml',
+      condition: a.enabled,
+      manifest: {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(props.values) },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: names.fullname },
+          minReplicas: a.minReplicas,
+          maxReplicas: a.maxReplicas,
+          metrics: [
+            utilization('cpu', a.targetCPUUtilizationPercentage),
+            utilization('memory', a.targetMemoryUtilizationPercentage),
+            when(a.requestsPerSecond.enabled, {
+              type: 'Pods',
+              pods: {
+                metric: { name: a.requestsPerSecond.metricName },
+                target: { type: 'AverageValue', averageValue: a.requestsPerSecond.averageValue },
+              },
+            }),
+          ],
+          // Scale up fast (the larger of the two policies), scale down slowly (the smaller).
+          behavior: { scaleUp: scalingRules(a.behavior.scaleUp, 'Max'), scaleDown: scalingRules(a.behavior.scaleDown, 'Min') },
+        },
+      },
+    });
+  }
+}
+
+export class AppDisruptionBudget extends Construct {
+  constructor(scope: Construct, id: string, props: AppObjectProps) {
+    super(scope, id);
+    const pdb = props.values.pdb;
+    new TemplatedObject(this, 'Resource', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      template: 'pdb.yaml',
+      condition: pdb.enabled,
+      manifest: {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(props.values) },
+        spec: {
+          selector: { matchLabels: selectorLabels },
+          minAvailable: when(hasKey(pdb, 'minAvailable'), pdb.minAvailable),
+          maxUnavailable: when(hasKey(pdb, 'maxUnavailable'), pdb.maxUnavailable),
+        },
+      },
+    });
+  }
+}

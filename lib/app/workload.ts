@@ -1,0 +1,147 @@
+/**
+ * The application's Deployment and Service.
+ * Pods meet Pod Security "restricted": non-root, RuntimeDefault seccomp, all capabilities dropped, no
+ * privilege escalation, read-only root filesystem (with an emptyDir for /tmp).
+ */
+import { Construct } from 'constructs';
+import { TemplatedObject } from '../chart/templated-object';
+import { Expr, fmt, ifElse, not, release } from '../template/expr';
+import { Refs, each, spread, when } from '../template/manifest';
+import { AppValues } from '../values/schema';
+import { commonLabels, names, podLabels, selectorLabels } from './names';
+import { AppObjectProps } from './props';
+
+export interface AppDeploymentProps extends AppObjectProps {
+  readonly configMapName: Expr<string>;
+  /** Pod annotation value that changes with the configuration, so that pods roll. */
+  readonly configChecksum: Expr<string>;
+}
+
+type Probe = AppValues['probes']['liveness'];
+
+function httpProbe(probe: Refs<Probe>) {
+  return {
+    httpGet: { path: probe.path, port: 'http' },
+    initialDelaySeconds: probe.initialDelaySeconds,
+    periodSeconds: probe.periodSeconds,
+    timeoutSeconds: probe.timeoutSeconds,
+    failureThreshold: probe.failureThreshold,
+  };
+}
+
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** Spread across zones, then across nodes; selecting only this release's pods. */
+function topologySpread(v: Refs<AppValues>) {
+  const constraint = (topologyKey: string, whenUnsatisfiable: Expr) => ({
+    maxSkew: v.topologySpread.maxSkew,
+    topologyKey,
+    whenUnsatisfiable,
+    labelSelector: { matchLabels: selectorLabels },
+  });
+  return [
+    constraint('topology.kubernetes.io/zone', v.topologySpread.zoneWhenUnsatisfiable),
+    constraint('kubernetes.io/hostname', v.topologySpread.nodeWhenUnsatisfiable),
+  ];
+}
+
+export class AppDeployment extends Construct {
+  constructor(scope: Construct, id: string, props: AppDeploymentProps) {
+    super(scope, id);
+    const v = props.values;
+    const image = ifElse(v.image.digest, fmt`${v.image.repository}@${v.image.digest}`, fmt`${v.image.repository}:${v.image.tag}`);
+
+    new TemplatedObject(this, 'Resource', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      template: 'deployment.yaml',
+      manifest: {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(v) },
+        spec: {
+          // With autoscaling the HPA owns the replica count; setting it here would fight the HPA on every apply.
+          replicas: when(not(v.autoscaling.enabled), v.replicaCount),
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selectorLabels },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+          template: {
+            metadata: {
+              labels: podLabels(v),
+              annotations: { 'checksum/config': props.configChecksum, ...spread(v.podAnnotations) },
+            },
+            spec: {
+              serviceAccountName: names.serviceAccountName,
+              automountServiceAccountToken: v.serviceAccount.automountToken,
+              terminationGracePeriodSeconds: v.terminationGracePeriodSeconds,
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: v.podSecurityContext.runAsUser,
+                runAsGroup: v.podSecurityContext.runAsGroup,
+                fsGroup: v.podSecurityContext.fsGroup,
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              imagePullSecrets: [each(v.image.pullSecrets, 'pullSecret', (secret) => ({ name: secret }))],
+              containers: [
+                {
+                  name: names.name,
+                  image,
+                  imagePullPolicy: v.image.pullPolicy,
+                  ports: [{ name: 'http', containerPort: v.containerPort, protocol: 'TCP' }],
+                  envFrom: [{ configMapRef: { name: props.configMapName } }],
+                  env: [
+                    each(v.secretEnv, 'secretEnv', (ref) => ({
+                      name: ref.name,
+                      valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
+                    })),
+                  ],
+                  startupProbe: httpProbe(v.probes.startup),
+                  livenessProbe: httpProbe(v.probes.liveness),
+                  readinessProbe: httpProbe(v.probes.readiness),
+                  resources: v.resources,
+                  securityContext: RESTRICTED_CONTAINER,
+                  // Keep serving while endpoints and load balancers drop the pod, then stop.
+                  lifecycle: { preStop: { exec: { command: ['sleep', fmt`${v.preStopSleepSeconds}`] } } },
+                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                },
+              ],
+              volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+              nodeSelector: when(v.nodeSelector, v.nodeSelector),
+              tolerations: when(v.tolerations, v.tolerations),
+              affinity: when(v.affinity, v.affinity),
+              topologySpreadConstraints: when(v.topologySpread.enabled, topologySpread(v)),
+            },
+          },
+        },
+      },
+    });
+  }
+}
+
+export class AppService extends Construct {
+  constructor(scope: Construct, id: string, props: AppObjectProps) {
+    super(scope, id);
+    const v = props.values;
+    new TemplatedObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      template: 'service.yaml',
+      manifest: {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(v) },
+        spec: {
+          type: v.service.type,
+          selector: selectorLabels,
+          ports: [{ name: 'http', port: v.service.port, targetPort: 'http', protocol: 'TCP' }],
+        },
+      },
+    });
+  }
+}

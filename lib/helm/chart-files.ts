@@ -1,0 +1,88 @@
+/**
+ * The files of a Helm chart emitted from a cdk8s chart of TemplatedObjects: Chart.yaml, values.yaml
+ * (commented from the schema), values-<env>.yaml, values.schema.json, templates/, README.md and
+ * .helmignore. Templates come from the same manifest trees as the plain manifests.
+ */
+import { Chart } from 'cdk8s';
+import { stringify } from 'yaml';
+import { ChartIdentity, templatedObjects } from '../chart/release';
+import { engineHelpers } from '../template/expr';
+import { writeTemplate } from '../template/yaml-writer';
+import { diffValues } from '../values/merge';
+import { commentedValues, valuesTable } from './values-docs';
+
+export interface HelmChartSpec {
+  readonly chart: Chart;
+  readonly identity: ChartIdentity;
+  readonly description: string;
+  readonly schema: object;
+  /** values.yaml: the base values. */
+  readonly baseValues: Record<string, unknown>;
+  /** Each environment's full values; values-<env>.yaml holds what differs from the base. */
+  readonly environmentValues: ReadonlyMap<string, Record<string, unknown>>;
+  readonly helpers: string;
+  readonly notes: string;
+  /** Markdown for the README between the title and the values table (install, upgrade, differences). */
+  readonly readme: string;
+}
+
+export const CHART_SOURCE = 'https://github.com/example/platform-cdk8s';
+
+const HELMIGNORE = `# Patterns ignored when packaging the chart (helm package).
+.DS_Store
+.git/
+.gitignore
+*.swp
+*.bak
+*.tmp
+*.orig
+*~
+.idea/
+.vscode/
+`;
+
+export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
+  const files = new Map<string, string>();
+  const { identity } = spec;
+  files.set(
+    'Chart.yaml',
+    stringify(
+      {
+        apiVersion: 'v2',
+        name: identity.name,
+        description: spec.description,
+        type: 'application',
+        version: identity.version,
+        appVersion: identity.appVersion,
+        kubeVersion: '>=1.27.0-0',
+        home: CHART_SOURCE,
+        sources: [CHART_SOURCE],
+        maintainers: [{ name: 'Platform Team', email: 'platform@example.com' }],
+      },
+      { lineWidth: 0 },
+    ),
+  );
+  files.set('.helmignore', HELMIGNORE);
+  files.set('values.schema.json', `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...spec.schema }, null, 2)}\n`);
+  files.set(
+    'values.yaml',
+    commentedValues(spec.schema, spec.baseValues, `# Default values of the ${identity.name} chart, generated from values/base.yaml; see README.md.`),
+  );
+  for (const [environment, values] of spec.environmentValues) {
+    const overlay = diffValues(spec.baseValues, values) ?? {};
+    files.set(
+      `values-${environment}.yaml`,
+      `# The ${environment} environment: what it changes from values.yaml (generated from values/${environment}.yaml).\n` +
+        (Object.keys(overlay).length > 0 ? stringify(overlay, { lineWidth: 0 }) : '{}\n'),
+    );
+  }
+  files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}`);
+  files.set('templates/NOTES.txt', spec.notes);
+  const go = { chartName: identity.name };
+  for (const object of templatedObjects(spec.chart)) {
+    if (object.plainOnly) continue;
+    files.set(`templates/${object.template}`, writeTemplate(object.manifest, go, object.condition));
+  }
+  files.set('README.md', `# ${identity.name}\n\n${spec.description}\n\n${spec.readme}\n## Values\n\n${valuesTable(spec.schema, spec.baseValues)}\n`);
+  return files;
+}

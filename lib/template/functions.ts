@@ -1,0 +1,27 @@
+/** Sprig functions used on values, with both renderings side by side (see expr.ts). */
+import { Expr, GoContext, Operand, Scope, expr } from './expr';
+
+/** Whether a map has a key, even a zero value such as 0 (Sprig `hasKey`). */
+export function hasKey(map: Operand<object>, key: string): Expr<boolean> {
+  return new (class extends Expr<boolean> {
+    evaluate(scope: Scope): boolean {
+      const value = expr(map).evaluate(scope);
+      return value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, key);
+    }
+    go(ctx: GoContext): string {
+      return `(hasKey ${expr(map).go(ctx)} ${JSON.stringify(key)})`;
+    }
+  })();
+}
+
+/** A list of values (Sprig `list`), e.g. to take one checksum over several values. */
+export function list(...items: Operand[]): Expr<unknown[]> {
+  return new (class extends Expr<unknown[]> {
+    evaluate(scope: Scope): unknown[] {
+      return items.map((item) => expr(item).evaluate(scope));
+    }
+    go(ctx: GoContext): string {
+      return `(list ${items.map((item) => expr(item).go(ctx)).join(' ')})`;
+    }
+  })();
+}

@@ -1,0 +1,111 @@
+/**
+ * Loads the platform values for one environment: values/base.yaml, then values/<env>.yaml over it.
+ * Each application's values are the merged `defaults`, then `applications.<name>`, validated against
+ * the application schema and the cross-field rules. Every problem names the file, line and YAML path.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TSchema } from '@sinclair/typebox';
+import { checkAppRules } from './app-rules';
+import { deepMerge, isMap } from './merge';
+import { Problem, ValuesError, dottedPath } from './problems';
+import { AppValues, AppValuesSchema, PlatformFileSchema } from './schema';
+import { SchemaProblem, checkAgainstSchema } from './schema-check';
+import { ValuesFile, locate, readValuesFile } from './source';
+
+export const BASE_FILE = 'base.yaml';
+
+export interface EnvironmentValues {
+  readonly environment: string;
+  /** Applications by name, in name order. */
+  readonly applications: ReadonlyMap<string, AppValues>;
+  /** The merged `monitoring` section, validated by the monitoring chart. */
+  readonly monitoring: Record<string, unknown>;
+  /** The files merged, in order (base first), for locating problems found later. */
+  readonly files: readonly ValuesFile[];
+}
+
+/** The environments that have an overlay file, in name order. */
+export function listEnvironments(valuesDir: string): string[] {
+  return readdirSync(valuesDir)
+    .filter((name) => name.endsWith('.yaml') && name !== BASE_FILE)
+    .map((name) => name.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/** Loads one environment, or the base alone (`environment` null) for the charts' default values. */
+export function loadEnvironment(valuesDir: string, environment: string | null): EnvironmentValues {
+  const paths = [join(valuesDir, BASE_FILE)];
+  if (environment !== null) {
+    const overlay = join(valuesDir, `${environment}.yaml`);
+    if (!existsSync(overlay)) {
+      const known = existsSync(valuesDir) ? listEnvironments(valuesDir).join(', ') : 'none';
+      throw new ValuesError([{ file: overlay, path: '', message: `environment file not found (environments with a file: ${known})` }]);
+    }
+    paths.push(overlay);
+  }
+
+  const files: ValuesFile[] = [];
+  const problems: Problem[] = [];
+  for (const path of paths) {
+    const read = readValuesFile(path);
+    problems.push(...read.problems);
+    if (read.file) {
+      files.push(read.file);
+      problems.push(...located(checkAgainstSchema(PlatformFileSchema, read.file.data), [read.file], []));
+    }
+  }
+  if (problems.length > 0) throw new ValuesError(problems);
+
+  const merged = files.reduce<Record<string, unknown>>((acc, file) => deepMerge(acc, file.data) as Record<string, unknown>, {});
+  const defaults = merged.defaults ?? {};
+  const names = Object.keys((merged.applications as object | undefined) ?? {}).sort();
+  if (names.length === 0) throw new ValuesError([{ file: files[0].path, path: 'applications', message: 'expected at least one application' }]);
+
+  const applications = new Map<string, AppValues>();
+  for (const name of names) {
+    const app = deepMerge(defaults, (merged.applications as Record<string, unknown>)[name]);
+    if (isMap(app)) app.environment = environment ?? 'default';
+    const appProblems = checkAgainstSchema(AppValuesSchema as TSchema, app);
+    if (appProblems.length === 0) appProblems.push(...checkAppRules(app as AppValues));
+    problems.push(...located(appProblems, files, [['applications', name], ['defaults']]));
+    applications.set(name, app as AppValues);
+  }
+  if (problems.length > 0) throw new ValuesError(unique(problems));
+
+  return {
+    environment: environment ?? 'default',
+    applications,
+    monitoring: (merged.monitoring as Record<string, unknown> | undefined) ?? {},
+    files,
+  };
+}
+
+/** The same problem inherited by several applications from `defaults` is reported once. */
+function unique(problems: readonly Problem[]): Problem[] {
+  const seen = new Map<string, Problem>();
+  for (const p of problems) seen.set(`${p.file}:${p.line}:${p.path}:${p.message}`, p);
+  return [...seen.values()];
+}
+
+/**
+ * Finds where each problem comes from: the last file (overlay before base) that sets the path under
+ * one of the prefixes (the application's own section before the defaults).
+ */
+export function located(found: readonly SchemaProblem[], files: readonly ValuesFile[], prefixes: readonly (readonly string[])[]): Problem[] {
+  const candidates = prefixes.length > 0 ? prefixes : [[]];
+  return found.map((problem) => {
+    for (let depth = problem.path.length; depth >= 0; depth -= 1) {
+      const sub = problem.path.slice(0, depth);
+      for (const file of [...files].reverse()) {
+        for (const prefix of candidates) {
+          const position = locate(file, [...prefix, ...sub]);
+          if (position) {
+            return { file: file.path, ...position, path: dottedPath([...prefix, ...problem.path]), message: problem.message };
+          }
+        }
+      }
+    }
+    return { file: files[files.length - 1].path, path: dottedPath([...candidates[0], ...problem.path]), message: problem.message };
+  });
+}

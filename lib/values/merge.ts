@@ -1,0 +1,33 @@
+/** Merges values the way Helm merges values files: maps merge key by key, everything else replaces. */
+export function deepMerge(base: unknown, overlay: unknown): unknown {
+  if (overlay === undefined) return clone(base);
+  if (!isMap(base) || !isMap(overlay)) return clone(overlay);
+  const out: Record<string, unknown> = clone(base) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(overlay)) out[key] = deepMerge(out[key], value);
+  return out;
+}
+
+export function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function clone(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(clone);
+  if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clone(v)]));
+  return value;
+}
+
+/** The keys of `values` that differ from `base` (lists compared whole, as Helm replaces them). */
+export function diffValues(base: unknown, values: unknown): Record<string, unknown> | undefined {
+  if (!isMap(values) || !isMap(base)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (isMap(value) && isMap(base[key])) {
+      const inner = diffValues(base[key], value);
+      if (inner && Object.keys(inner).length > 0) out[key] = inner;
+    } else if (JSON.stringify(value) !== JSON.stringify(base[key])) {
+      out[key] = value;
+    }
+  }
+  return out;
+}

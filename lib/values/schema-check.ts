@@ -1,0 +1,109 @@
+/** Structural validation of values with ajv against a values schema, as readable problems. */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { TSchema } from '@sinclair/typebox';
+import { patterns } from './schema';
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+export interface SchemaProblem {
+  /** Path within the validated object. */
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+const PATTERN_MEANINGS: Record<string, string> = {
+  [patterns.quantity]: 'a Kubernetes quantity such as 250m, 1, 512Mi or 2Gi',
+  [patterns.dnsLabel]: 'a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit',
+  [patterns.dnsSubdomain]: 'a DNS name: lower-case labels separated by dots',
+  [patterns.repository]: 'an image repository without tag or digest, such as ghcr.io/example/api',
+  [patterns.tag]: 'an image tag such as 1.4.2',
+  [patterns.httpPath]: 'an HTTP path starting with /',
+  [patterns.cidr]: 'a network in CIDR notation such as 10.0.0.0/8',
+  [patterns.envName]: 'an environment variable name',
+  [patterns.labelValue]: 'a label value (letters, digits, "-", "_", ".", at most 63)',
+};
+
+export function checkAgainstSchema(schema: TSchema, value: unknown): SchemaProblem[] {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  if (validate(value)) return [];
+  return describeErrors(validate.errors ?? [], value);
+}
+
+function describeErrors(errors: ErrorObject[], root: unknown): SchemaProblem[] {
+  const problems = new Map<string, SchemaProblem>();
+  // An anyOf error explains its alternatives' errors at the same place: keep only it.
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  for (const error of errors) {
+    if (error.keyword !== 'anyOf' && anyOfPaths.has(error.instancePath)) continue;
+    const path = pointerToPath(error.instancePath);
+    const problem = describe(error, path, valueAt(root, path));
+    problems.set(`${problem.path.join('.')}|${problem.message}`, problem);
+  }
+  return [...problems.values()];
+}
+
+function describe(error: ErrorObject, path: (string | number)[], actual: unknown): SchemaProblem {
+  const got = `, got ${JSON.stringify(actual)}`;
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
+      const message = allowed.length > 0 ? `unknown key (expected one of: ${allowed.join(', ')})` : 'unknown key';
+      return { path: [...path, String(p.additionalProperty)], message };
+    }
+    case 'required':
+      return { path: [...path, String(p.missingProperty)], message: 'required value is missing' };
+    case 'type':
+      return { path, message: `expected ${article(String(p.type))}${got}` };
+    case 'pattern':
+      return { path, message: `expected ${PATTERN_MEANINGS[String(p.pattern)] ?? `a value matching ${p.pattern}`}${got}` };
+    case 'enum':
+      return { path, message: `expected one of: ${(p.allowedValues as unknown[]).join(', ')}${got}` };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { path, message: `expected a number ${p.comparison} ${p.limit}${got}` };
+    case 'not':
+      return { path, message: `${JSON.stringify(actual)} is not allowed here (pin an exact version, never "latest")` };
+    case 'anyOf':
+      return { path, message: `expected ${alternatives(error.parentSchema)}${got}` };
+    case 'minItems':
+      return { path, message: `expected at least ${p.limit} item(s)` };
+    case 'maxLength':
+      return { path, message: `expected at most ${p.limit} characters${got}` };
+    default:
+      return { path, message: `${error.message ?? 'invalid'}${got}` };
+  }
+}
+
+function alternatives(schema: unknown): string {
+  const anyOf = (schema as { anyOf?: Array<{ type?: string; pattern?: string }> })?.anyOf ?? [];
+  return anyOf
+    .map((s) => (s.type === 'integer' ? 'an integer' : s.pattern?.includes('%') ? 'a percentage such as 50%' : article(s.type ?? 'value')))
+    .join(' or ');
+}
+
+function article(type: string): string {
+  return type === 'integer' || type === 'object' || type === 'array' ? `an ${type}` : `a ${type}`;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
+}
+
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let current = root;
+  for (const key of path) current = (current as Record<string | number, unknown> | undefined)?.[key];
+  return current;
+}

@@ -1,0 +1,320 @@
+/**
+ * The application values model: the single source of truth.
+ * The same schema validates values/*.yaml at synth time (ajv), is written as each application chart's
+ * values.schema.json (Helm validates install, upgrade, template and lint against it), documents every
+ * value in the chart README and values.yaml, and types the TypeScript (`AppValues`).
+ * Patterns are written in the common subset of ECMAScript and Go (RE2) regular expressions.
+ */
+import { Static, Type } from '@sinclair/typebox';
+
+const closed = { additionalProperties: false } as const;
+
+export const patterns = {
+  dnsLabel: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  dnsSubdomain: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+  /** A Kubernetes quantity such as 250m, 1, 0.5, 512Mi, 2Gi. */
+  quantity: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
+  /** An image repository without tag or digest (registry host and port allowed). */
+  repository: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$',
+  tag: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+  digest: '^sha256:[a-f0-9]{64}$',
+  httpPath: '^/[A-Za-z0-9/._~%!$&\'()*+,;=:@-]*$',
+  cidr: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$',
+  envName: '^[A-Za-z_][A-Za-z0-9_]*$',
+  duration: '^[0-9]+(ms|s|m|h|d)$',
+  labelValue: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$',
+  labelKey: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+} as const;
+
+const str = (description: string, pattern?: string, extra: object = {}) =>
+  Type.String({ description, ...(pattern ? { pattern } : {}), ...extra });
+const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
+const bool = (description: string) => Type.Boolean({ description });
+const labels = (description: string) =>
+  Type.Record(Type.String({ pattern: patterns.labelKey }), Type.String({ pattern: patterns.labelValue, maxLength: 63 }), {
+    description,
+  });
+const stringMap = (description: string) => Type.Record(Type.String(), Type.String(), { description });
+/** Kubernetes objects passed through as given (affinity, tolerations); strict schema validation of the output checks them. */
+const kubernetesObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
+/** A closed set of strings, as a JSON Schema enum (one clear message instead of one per alternative). */
+const oneOf = <T extends string>(values: readonly T[], description: string) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], description });
+const quantity = (description: string) => str(description, patterns.quantity);
+const intOrPercent = (description: string) =>
+  Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,3}%$' })], { description });
+
+const ResourceSet = (what: string) =>
+  Type.Object({ cpu: quantity(`CPU ${what}, e.g. 250m.`), memory: quantity(`Memory ${what}, e.g. 256Mi.`) }, closed);
+
+const Probe = (what: string) =>
+  Type.Object(
+    {
+      path: str(`HTTP path of the ${what} probe.`, patterns.httpPath),
+      initialDelaySeconds: int('Seconds before the first probe.', 0, 3600),
+      periodSeconds: int('Seconds between probes.', 1, 3600),
+      timeoutSeconds: int('Seconds before a probe times out.', 1, 600),
+      failureThreshold: int('Failed probes before the probe counts as failed.', 1, 1000),
+    },
+    { ...closed, description: `The ${what} probe (HTTP GET on the http port).` },
+  );
+
+const ScalingRules = (direction: string) =>
+  Type.Object(
+    {
+      stabilizationWindowSeconds: int(`Window over which scale-${direction} recommendations are considered.`, 0, 3600),
+      percentPerMinute: int(`At most this percentage of pods added or removed per minute when scaling ${direction}.`, 1, 1000),
+      podsPerMinute: int(`At most this many pods added or removed per minute when scaling ${direction}.`, 1, 1000),
+    },
+    closed,
+  );
+
+const IngressPath = Type.Object(
+  {
+    path: str('URL path routed to the application.', patterns.httpPath),
+    pathType: oneOf(['Prefix', 'Exact', 'ImplementationSpecific'], 'How the path matches.'),
+  },
+  closed,
+);
+
+const Dependency = Type.Object(
+  {
+    name: str('Name of the dependency (used in comments and rule order).', patterns.dnsLabel),
+    port: int('TCP port the application connects to.', 1, 65535),
+    cidr: Type.Optional(str('Destination network in CIDR notation, for services outside the cluster.', patterns.cidr)),
+    namespaceLabels: Type.Optional(labels('Labels selecting the destination namespace(s), for in-cluster services.')),
+    podLabels: Type.Optional(labels('Labels selecting the destination pods within those namespaces.')),
+  },
+  { ...closed, description: 'One network destination the application may open connections to.' },
+);
+
+export const AppValuesSchema = Type.Object(
+  {
+    nameOverride: str('Replaces the chart name in resource names and the app.kubernetes.io/name label.', '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', {
+      maxLength: 63,
+    }),
+    fullnameOverride: str('Replaces the full resource name (by default the release name).', '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', {
+      maxLength: 63,
+    }),
+    environment: str('Environment this release runs in (dev, staging, production, ...).', patterns.dnsLabel),
+    component: str('Role of the application in the platform (app.kubernetes.io/component).', patterns.dnsLabel),
+    partOf: str('Platform the application belongs to (app.kubernetes.io/part-of).', patterns.dnsLabel),
+    image: Type.Object(
+      {
+        repository: str('Image repository, without tag or digest.', patterns.repository),
+        tag: Type.String({
+          description: 'Image tag; "latest" is refused. Also the app.kubernetes.io/version label.',
+          pattern: patterns.tag,
+          not: { const: 'latest' },
+        }),
+        digest: str('Image digest (sha256:...); when set, the image is pulled by digest.', `^(${patterns.digest.slice(1, -1)})?$`),
+        pullPolicy: oneOf(['IfNotPresent', 'Always', 'Never'], 'When the kubelet pulls the image.'),
+        pullSecrets: Type.Array(str('Name of an existing image pull Secret.', patterns.dnsSubdomain), {
+          description: 'Existing Secrets used to pull the image.',
+        }),
+      },
+      { ...closed, description: 'Container image.' },
+    ),
+    replicaCount: int('Number of pods when autoscaling is disabled.', 0, 1000),
+    containerPort: int('Port the application listens on (named http).', 1024, 65535),
+    service: Type.Object(
+      {
+        type: oneOf(['ClusterIP', 'NodePort', 'LoadBalancer'], 'Service type.'),
+        port: int('Port the Service exposes.', 1, 65535),
+      },
+      { ...closed, description: 'The Service in front of the pods.' },
+    ),
+    probes: Type.Object(
+      { liveness: Probe('liveness'), readiness: Probe('readiness'), startup: Probe('startup') },
+      { ...closed, description: 'Health probes.' },
+    ),
+    metrics: Type.Object(
+      {
+        enabled: bool('Whether the application exposes Prometheus metrics to scrape.'),
+        path: str('HTTP path of the metrics endpoint (on the http port).', patterns.httpPath),
+        declared: Type.Array(str('A metric name.', '^[a-zA-Z_:][a-zA-Z0-9_:]*$'), {
+          description: 'Metric names the application exposes, checked against alert rules and dashboards.',
+        }),
+      },
+      { ...closed, description: 'Prometheus metrics.' },
+    ),
+    resources: Type.Object(
+      { requests: ResourceSet('requested'), limits: ResourceSet('limit') },
+      { ...closed, description: 'Container resources; requests must not exceed limits.' },
+    ),
+    logLevel: oneOf(['debug', 'info', 'warn', 'error'], 'Log level (LOG_LEVEL).'),
+    tracing: Type.Object(
+      {
+        samplingRatio: Type.Number({ description: 'Fraction of traces sampled, 0 to 1 (OTEL_TRACES_SAMPLER_ARG).', minimum: 0, maximum: 1 }),
+        endpoint: str('OTLP endpoint traces are sent to (OTEL_EXPORTER_OTLP_ENDPOINT).', '^https?://[^\\s]+$'),
+      },
+      { ...closed, description: 'OpenTelemetry tracing.' },
+    ),
+    env: Type.Record(Type.String({ pattern: patterns.envName }), Type.String(), {
+      description: 'Plain environment variables, stored in the ConfigMap (never secrets).',
+    }),
+    secretEnv: Type.Array(
+      Type.Object(
+        {
+          name: str('Environment variable name.', patterns.envName),
+          secretName: str('Existing Secret holding the value.', patterns.dnsSubdomain),
+          key: str('Key within the Secret.', '^[-._a-zA-Z0-9]+$'),
+        },
+        closed,
+      ),
+      { description: 'Environment variables read from existing Secrets (the values never enter git).' },
+    ),
+    serviceAccount: Type.Object(
+      {
+        create: bool('Create a ServiceAccount for the application.'),
+        name: str('ServiceAccount name; empty means the full name.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$'),
+        automountToken: bool('Mount the API token into pods (only for applications that call the Kubernetes API).'),
+        annotations: stringMap('Annotations on the ServiceAccount (e.g. cloud workload identity).'),
+      },
+      { ...closed, description: 'Identity of the pods.' },
+    ),
+    podAnnotations: stringMap('Extra annotations on the pods.'),
+    podLabels: labels('Extra labels on the pods (never used in selectors).'),
+    nodeSelector: stringMap('Node labels the pods must run on.'),
+    tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),
+    affinity: kubernetesObject('Kubernetes affinity of the pods.'),
+    topologySpread: Type.Object(
+      {
+        enabled: bool('Spread pods across zones and nodes.'),
+        maxSkew: int('Largest allowed difference in pod count between zones (and between nodes).', 1, 100),
+        zoneWhenUnsatisfiable: oneOf(['DoNotSchedule', 'ScheduleAnyway'], 'What the scheduler does when the zone spread cannot be met.'),
+        nodeWhenUnsatisfiable: oneOf(['DoNotSchedule', 'ScheduleAnyway'], 'What the scheduler does when the node spread cannot be met.'),
+      },
+      { ...closed, description: 'topologySpreadConstraints across topology.kubernetes.io/zone and kubernetes.io/hostname.' },
+    ),
+    podSecurityContext: Type.Object(
+      {
+        runAsUser: int('User ID the containers run as (never 0).', 1, 2147483647),
+        runAsGroup: int('Group ID the containers run as.', 1, 2147483647),
+        fsGroup: int('Group owning mounted volumes.', 1, 2147483647),
+      },
+      { ...closed, description: 'Pod security context; the Pod Security "restricted" settings are always applied.' },
+    ),
+    terminationGracePeriodSeconds: int('Seconds a pod has to shut down after SIGTERM.', 1, 3600),
+    preStopSleepSeconds: int('Seconds the pod keeps serving after removal from endpoints, before SIGTERM.', 0, 300),
+    autoscaling: Type.Object(
+      {
+        enabled: bool('Create a HorizontalPodAutoscaler; the Deployment then leaves replicas unset.'),
+        minReplicas: int('Fewest pods.', 1, 1000),
+        maxReplicas: int('Most pods.', 1, 1000),
+        targetCPUUtilizationPercentage: int('Average CPU utilization (of requests) to aim for.', 1, 100),
+        targetMemoryUtilizationPercentage: int('Average memory utilization (of requests) to aim for.', 1, 100),
+        requestsPerSecond: Type.Object(
+          {
+            enabled: bool('Also scale on a per-pod custom metric (needs a custom metrics adapter).'),
+            metricName: str('Pods metric name served by the custom metrics API.', '^[a-zA-Z_:][a-zA-Z0-9_:]*$'),
+            averageValue: quantity('Target average value per pod, e.g. 100.'),
+          },
+          closed,
+        ),
+        behavior: Type.Object({ scaleUp: ScalingRules('up'), scaleDown: ScalingRules('down') }, closed),
+      },
+      { ...closed, description: 'Horizontal pod autoscaling (autoscaling/v2).' },
+    ),
+    pdb: Type.Object(
+      {
+        enabled: bool('Create a PodDisruptionBudget.'),
+        minAvailable: Type.Optional(intOrPercent('Pods that must stay available (set this or maxUnavailable).')),
+        maxUnavailable: Type.Optional(intOrPercent('Pods that may be unavailable (set this or minAvailable).')),
+      },
+      { ...closed, description: 'PodDisruptionBudget (policy/v1).' },
+    ),
+    ingress: Type.Object(
+      {
+        enabled: bool('Expose the application through an Ingress.'),
+        className: str('IngressClass name.', patterns.dnsSubdomain),
+        hosts: Type.Array(
+          Type.Object(
+            {
+              host: str('Host name.', patterns.dnsSubdomain, { maxLength: 253 }),
+              paths: Type.Array(IngressPath, { minItems: 1, description: 'Paths routed to the application.' }),
+            },
+            closed,
+          ),
+          { description: 'Hosts and paths.' },
+        ),
+        tls: Type.Object(
+          {
+            enabled: bool('Terminate TLS with a certificate issued by cert-manager.'),
+            clusterIssuer: str('cert-manager ClusterIssuer (e.g. letsencrypt-staging, letsencrypt-production).', patterns.dnsSubdomain),
+            secretName: str('Secret cert-manager writes the certificate to.', patterns.dnsSubdomain),
+            hosts: Type.Array(str('Host covered by the certificate.', patterns.dnsSubdomain), {
+              description: 'Hosts covered by the certificate; each must be one of the ingress hosts.',
+            }),
+          },
+          closed,
+        ),
+        rateLimit: Type.Object(
+          {
+            requestsPerSecond: int('Requests per second allowed per client IP.', 1, 100000),
+            burstMultiplier: int('Burst allowed above the rate, as a multiple of it.', 1, 100),
+            connections: int('Concurrent connections allowed per client IP.', 1, 100000),
+          },
+          { ...closed, description: 'NGINX rate limiting per client IP.' },
+        ),
+        hstsMaxAgeSeconds: int('Strict-Transport-Security max-age.', 0, 63072000),
+        websocketTimeoutSeconds: int('Proxy read and send timeouts, long enough for websockets.', 1, 86400),
+        adminPaths: Type.Object(
+          {
+            paths: Type.Array(str('Path reserved for administrators.', patterns.httpPath), {
+              description: 'Paths served only to the allowed source ranges (a separate Ingress).',
+            }),
+            allowedCidrs: Type.Array(str('Source network allowed on the admin paths.', patterns.cidr)),
+          },
+          closed,
+        ),
+        annotations: stringMap('Extra annotations on the Ingress.'),
+      },
+      { ...closed, description: 'Ingress (NGINX ingress controller, cert-manager).' },
+    ),
+    networkPolicy: Type.Object(
+      {
+        enabled: bool('Create NetworkPolicies: deny by default, then allow DNS, the ingress controller, monitoring and dependencies.'),
+        ingressControllerNamespace: str('Namespace of the ingress controller allowed to reach the http port.', patterns.dnsLabel),
+        monitoringNamespace: str('Namespace whose Prometheus may scrape the metrics.', patterns.dnsLabel),
+        dnsNamespace: str('Namespace of the cluster DNS (kube-dns).', patterns.dnsLabel),
+        dependencies: Type.Array(Dependency, { description: 'The only destinations the application may connect to.' }),
+      },
+      { ...closed, description: 'Network isolation.' },
+    ),
+    quota: Type.Object(
+      {
+        requests: ResourceSet('requested in total in the namespace'),
+        limits: ResourceSet('limit in total in the namespace'),
+        pods: int('Most pods in the namespace.', 1, 10000),
+      },
+      { ...closed, description: 'ResourceQuota of the namespace.' },
+    ),
+    limitRange: Type.Object(
+      { defaultRequest: ResourceSet('request for containers that set none'), default: ResourceSet('limit for containers that set none') },
+      { ...closed, description: 'LimitRange defaults of the namespace.' },
+    ),
+    helmTest: Type.Object(
+      { image: str('Image of the `helm test` pod that calls the Service (tag or digest required).', '^[^\\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$') },
+      { ...closed, description: '`helm test` hook.' },
+    ),
+  },
+  { ...closed, $id: 'https://platform.example/schemas/app-values.json', title: 'Application chart values' },
+);
+
+export type AppValues = Static<typeof AppValuesSchema>;
+
+/** The platform values files (values/base.yaml and one overlay per environment). */
+export const PlatformFileSchema = Type.Object(
+  {
+    defaults: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values applied to every application.' })),
+    applications: Type.Optional(
+      Type.Record(Type.String({ pattern: patterns.dnsLabel, maxLength: 40 }), Type.Record(Type.String(), Type.Unknown()), {
+        description: 'Applications by name; each is merged over the defaults.',
+      }),
+    ),
+    monitoring: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Monitoring stack values.' })),
+  },
+  closed,
+);
+
