@@ -1,5 +1,7 @@
 /**
  * `npm run synth`: writes dist/ (plain manifests per environment and Helm charts) from values/.
+ * Options: --values DIR (default values), --out DIR (default dist), --env a,b (only those environments,
+ * for a preview into another --out).
  * Bad values: one message per problem on stderr, exit code 1, dist/ untouched.
  */
 import { join, resolve } from 'node:path';
@@ -15,8 +17,9 @@ function main(argv: readonly string[]): number {
   const root = process.cwd();
   const valuesDir = resolve(root, option('--values', 'values'));
   const outDir = resolve(root, option('--out', process.env.CDK8S_OUTDIR ?? 'dist'));
+  const only = option('--env', '');
   try {
-    const files = synthesize({ valuesDir });
+    const files = synthesize({ valuesDir, environments: only ? only.split(',') : undefined });
     replaceDirectory(outDir, files, [join('helm', 'packages')]);
     return 0;
   } catch (error) {

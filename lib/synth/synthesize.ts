@@ -20,6 +20,8 @@ export const CHART_VERSION = '0.1.0';
 
 export interface SynthOptions {
   readonly valuesDir: string;
+  /** Only these environments (each needs values/<env>.yaml); default: every overlay file. */
+  readonly environments?: readonly string[];
 }
 
 export function namespaceOf(app: string, environment: string): string {
@@ -27,7 +29,7 @@ export function namespaceOf(app: string, environment: string): string {
 }
 
 export function synthesize(options: SynthOptions): Map<string, string> {
-  const { base, environments } = loadAll(options.valuesDir);
+  const { base, environments } = loadAll(options.valuesDir, options.environments);
   const files = new Map<string, string>();
   const cdk8sApp = new App();
 
@@ -65,7 +67,7 @@ export function synthesize(options: SynthOptions): Map<string, string> {
 }
 
 /** Loads the base and every environment, reporting the problems of all of them together. */
-function loadAll(valuesDir: string): { base: EnvironmentValues; environments: EnvironmentValues[] } {
+function loadAll(valuesDir: string, only?: readonly string[]): { base: EnvironmentValues; environments: EnvironmentValues[] } {
   const problems: Problem[] = [];
   const attempt = (environment: string | null): EnvironmentValues | undefined => {
     try {
@@ -77,7 +79,7 @@ function loadAll(valuesDir: string): { base: EnvironmentValues; environments: En
     }
   };
   const base = attempt(null);
-  const environments = listEnvironments(valuesDir).map(attempt);
+  const environments = (only ?? listEnvironments(valuesDir)).map(attempt);
   if (base && problems.length === 0) {
     for (const env of environments as EnvironmentValues[]) {
       for (const name of env.applications.keys()) {

@@ -3,7 +3,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { TSchema } from '@sinclair/typebox';
 import { patterns } from './schema';
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, verbose: true });
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 export interface SchemaProblem {

@@ -1,0 +1,45 @@
+/** Runs the compiled synth (build/main.js) on a copy of values/, into a scratch output directory. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from './helm';
+
+export interface SynthRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function ensureBuilt(): string {
+  const main = join(projectRoot, 'build', 'main.js');
+  if (!existsSync(main)) {
+    const build = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'build.mjs'), 'main'], { encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+  }
+  return main;
+}
+
+export function runSynth(args: readonly string[], cwd = projectRoot): SynthRun {
+  const result = spawnSync(process.execPath, [ensureBuilt(), ...args], { cwd, encoding: 'utf8' });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A scratch copy of values/ and an output dir holding a sentinel file, for bad-input tests. */
+export function scratchProject(): { root: string; values: string; out: string; sentinel: string } {
+  const root = mkdtempSync(join(tmpdir(), 'synth-'));
+  const values = join(root, 'values');
+  cpSync(join(projectRoot, 'values'), values, { recursive: true });
+  const out = join(root, 'dist');
+  mkdirSync(out);
+  const sentinel = join(out, 'previous-output.yaml');
+  writeFileSync(sentinel, 'kind: Previous\n');
+  return { root, values, out, sentinel };
+}
+
+export function edit(file: string, change: (text: string) => string): void {
+  const text = readFileSync(file, 'utf8');
+  const changed = change(text);
+  if (changed === text) throw new Error(`edit of ${file} changed nothing`);
+  writeFileSync(file, changed);
+}

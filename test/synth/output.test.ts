@@ -1,0 +1,183 @@
+/**
+ * The committed output: up to date with the sources, deterministic, and carrying the objects and
+ * fields a platform expects in each environment.
+ */
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { distDir, environments, K8sObject, plainObjects } from '../support/dist';
+import { runSynth } from '../support/synth-cli';
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push(relative(dir, path));
+    }
+  };
+  walk(dir);
+  return out.filter((f) => !f.startsWith('helm/packages/')).sort();
+}
+
+function synthInto(): string {
+  const out = join(mkdtempSync(join(tmpdir(), 'fresh-')), 'dist');
+  const result = runSynth(['--out', out]);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return out;
+}
+
+describe('dist/', () => {
+  it('is what a fresh synth writes (run `npm run synth` and commit dist/ when this fails)', () => {
+    const fresh = synthInto();
+    const committed = listFiles(distDir);
+    expect(listFiles(fresh)).toEqual(committed);
+    const stale = committed.filter((f) => readFileSync(join(fresh, f), 'utf8') !== readFileSync(join(distDir, f), 'utf8'));
+    expect(stale, `stale files in dist/: ${stale.join(', ')}`).toEqual([]);
+  });
+
+  it('is deterministic: two runs write identical bytes', () => {
+    const a = synthInto();
+    const b = synthInto();
+    const files = listFiles(a);
+    expect(listFiles(b)).toEqual(files);
+    for (const file of files) expect(readFileSync(join(b, file), 'utf8'), file).toBe(readFileSync(join(a, file), 'utf8'));
+  });
+});
+
+const apps = ['api', 'worker'];
+const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
+const one = (objects: K8sObject[], kind: string, name?: string) => {
+  const found = byKind(objects, kind).filter((o) => name === undefined || o.metadata.name === name);
+  expect(found, `${kind} ${name ?? ''}`).toHaveLength(1);
+  return found[0] as K8sObject & { spec: any; data?: Record<string, string> };
+};
+
+describe.each(environments())('%s manifests', (env) => {
+  it.each(apps)('%s: every object carries the app.kubernetes.io labels; selectors use only name and instance', (app) => {
+    for (const object of plainObjects(env, app).filter((o) => o.kind !== 'Namespace')) {
+      expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(`${app}-${env}`);
+      expect(Object.keys(object.metadata.labels ?? {}).sort()).toEqual(
+        ['component', 'instance', 'managed-by', 'name', 'part-of', 'version'].map((k) => `app.kubernetes.io/${k}`),
+      );
+      expect(object.metadata.name.startsWith(app)).toBe(true);
+      expect(object.metadata.name).not.toMatch(/-[a-f0-9]{8}$/); // no hash suffixes
+    }
+    const deployment = one(plainObjects(env, app), 'Deployment', app);
+    expect(deployment.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': app, 'app.kubernetes.io/instance': app } });
+    expect(deployment.spec.template.metadata.labels['app.kubernetes.io/version']).toBe(deployment.metadata.labels!['app.kubernetes.io/version']);
+  });
+
+  it.each(apps)('%s: pods are Pod Security restricted, with probes, resources and graceful shutdown', (app) => {
+    const pod = one(plainObjects(env, app), 'Deployment', app).spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const [container] = pod.containers;
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(container.image).toMatch(/^ghcr\.io\/example\/shop-[a-z]+:\d+\.\d+\.\d+$/);
+    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(container.startupProbe.httpGet.path).toBe('/health/startup');
+    expect(Object.keys(container.resources).sort()).toEqual(['limits', 'requests']);
+    expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(container.lifecycle.preStop.exec.command[0]).toBe('sleep');
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(0);
+    expect(pod.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey)).toEqual([
+      'topology.kubernetes.io/zone',
+      'kubernetes.io/hostname',
+    ]);
+    expect(container.envFrom).toEqual([{ configMapRef: { name: `${app}-config` } }]);
+  });
+
+  it.each(apps)('%s: the namespace enforces Pod Security restricted and has a quota and limit range', (app) => {
+    const objects = plainObjects(env, app);
+    expect(one(objects, 'Namespace').metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(one(objects, 'ResourceQuota').spec.hard).toHaveProperty('limits.memory');
+    expect(one(objects, 'LimitRange').spec.limits[0].type).toBe('Container');
+  });
+
+  it.each(apps)('%s: network policies deny by default and allow DNS', (app) => {
+    const policies = byKind(plainObjects(env, app), 'NetworkPolicy') as Array<K8sObject & { spec: any }>;
+    const deny = policies.find((p) => p.metadata.name === `${app}-default-deny`)!;
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const dns = policies.find((p) => p.metadata.name === `${app}-allow-dns`)!;
+    expect(dns.spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+  });
+});
+
+describe('environment differences', () => {
+  const config = (env: string, app: string) => one(plainObjects(env, app), 'ConfigMap', `${app}-config`).data!;
+  const hpa = (env: string) => byKind(plainObjects(env, 'api'), 'HorizontalPodAutoscaler') as Array<K8sObject & { spec: any }>;
+
+  it('trace sampling: all in dev, 50% in staging, 10% in production', () => {
+    expect(config('dev', 'api').OTEL_TRACES_SAMPLER_ARG).toBe('1');
+    expect(config('staging', 'api').OTEL_TRACES_SAMPLER_ARG).toBe('0.5');
+    expect(config('production', 'api').OTEL_TRACES_SAMPLER_ARG).toBe('0.1');
+    expect(config('production', 'worker').LOG_LEVEL).toBe('warn');
+  });
+
+  it('production autoscales from 3 to 20 on CPU, memory and requests per second; the Deployment leaves replicas to the HPA', () => {
+    const [production] = hpa('production');
+    expect(production.spec).toMatchObject({ minReplicas: 3, maxReplicas: 20 });
+    expect(production.spec.metrics.map((m: { type: string }) => m.type)).toEqual(['Resource', 'Resource', 'Pods']);
+    expect(production.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
+    expect(one(plainObjects('production', 'api'), 'Deployment').spec).not.toHaveProperty('replicas');
+    expect(hpa('dev')).toEqual([]);
+    expect(one(plainObjects('dev', 'api'), 'Deployment').spec.replicas).toBe(1);
+  });
+
+  it('PDBs in staging and production only, each leaving a pod evictable', () => {
+    expect(one(plainObjects('production', 'api'), 'PodDisruptionBudget').spec).toMatchObject({ minAvailable: 2 });
+    expect(one(plainObjects('staging', 'api'), 'PodDisruptionBudget').spec).toMatchObject({ maxUnavailable: 1 });
+    expect(byKind(plainObjects('dev', 'api'), 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  it('ingress hosts and TLS issuers follow the environment', () => {
+    const ingress = (env: string) => one(plainObjects(env, 'api'), 'Ingress', 'api');
+    expect(ingress('production').metadata.annotations!['cert-manager.io/cluster-issuer']).toBe('letsencrypt-production');
+    expect(ingress('staging').metadata.annotations!['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
+    expect(ingress('production').spec.tls).toEqual([{ hosts: ['api.example.com'], secretName: 'api-tls' }]);
+    expect(ingress('production').spec.rules[0].host).toBe('api.example.com');
+    expect(ingress('production').metadata.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
+      'nginx.ingress.kubernetes.io/limit-rps': '50',
+      'nginx.ingress.kubernetes.io/custom-headers': 'api-production/api-security-headers',
+    });
+    const admin = one(plainObjects('production', 'api'), 'Ingress', 'api-admin');
+    expect(admin.metadata.annotations!['nginx.ingress.kubernetes.io/whitelist-source-range']).toBe('10.0.0.0/8');
+    expect(admin.spec.rules[0].http.paths[0].path).toBe('/admin');
+  });
+
+  it('the worker has no Ingress and may reach only PostgreSQL and Redis', () => {
+    const objects = plainObjects('production', 'worker');
+    expect(byKind(objects, 'Ingress')).toEqual([]);
+    const egress = one(objects, 'NetworkPolicy', 'worker-allow-dependencies').spec.egress;
+    expect(egress).toEqual([
+      { to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis' } } }],
+        ports: [{ protocol: 'TCP', port: 6379 }],
+      },
+    ]);
+    const env = one(objects, 'Deployment').spec.template.spec.containers[0].env;
+    expect(env).toEqual([
+      { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'worker-database', key: 'password' } } },
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'worker-redis', key: 'password' } } },
+    ]);
+  });
+
+  it('a configuration change changes the pods checksum annotation', () => {
+    const checksum = (env: string) => one(plainObjects(env, 'api'), 'Deployment').spec.template.metadata.annotations['checksum/config'];
+    expect(checksum('production')).toMatch(/^[a-f0-9]{64}$/);
+    expect(checksum('production')).not.toBe(checksum('staging'));
+  });
+});
