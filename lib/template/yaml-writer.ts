@@ -26,7 +26,7 @@ export function writeYaml(value: unknown): string {
 export function writeTemplate(node: Node, ctx: GoContext, condition?: Expr): string {
   const body = writeRoot(node, { go: ctx });
   if (!condition) return body;
-  return `{{- if ${condition.go(ctx)} }}\n${body}{{- end }}\n`;
+  return `{{- if ${unwrap(condition.go(ctx))} }}\n${body}{{- end }}\n`;
 }
 
 function writeRoot(node: Node, mode: Mode): string {
@@ -112,7 +112,7 @@ function itemLines(value: Node, indent: number, mode: Mode): string[] {
 
 /** A value written on the key's own line, or null when it needs lines of its own. */
 function inlineValue(value: Node, mode: Mode): string | null {
-  if (value instanceof Expr) return `{{ ${value.go(requireGo(mode, 'an expression'))} | toJson }}`;
+  if (value instanceof Expr) return `{{ ${unwrap(value.go(requireGo(mode, 'an expression')))} | toJson }}`;
   if (value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return blockSafe(value) ? null : scalar(value, mode);
@@ -124,7 +124,7 @@ function inlineValue(value: Node, mode: Mode): string | null {
 function conditional(node: When, mode: Mode, indent: number, branch: (value: Node) => string[]): string[] {
   const go = requireGo(mode, 'when');
   if (node.cond.go(go) === 'true') return branch(node.then);
-  const lines = [`${pad(indent)}{{- if ${node.cond.go(go)} }}`, ...branch(node.then)];
+  const lines = [`${pad(indent)}{{- if ${unwrap(node.cond.go(go))} }}`, ...branch(node.then)];
   if (node.otherwise !== undefined) lines.push(`${pad(indent)}{{- else }}`, ...branch(node.otherwise));
   lines.push(`${pad(indent)}{{- end }}`);
   return lines;
@@ -133,7 +133,7 @@ function conditional(node: When, mode: Mode, indent: number, branch: (value: Nod
 /** Wraps a container made only of optional parts in the condition under which it has any. */
 function guardPresence(value: Node, indent: number, mode: Mode, lines: () => string[]): string[] {
   if (mode.go === null || !isOptional(value)) return lines();
-  return [`${pad(indent)}{{- if ${presence(value, mode.go)} }}`, ...lines(), `${pad(indent)}{{- end }}`];
+  return [`${pad(indent)}{{- if ${unwrap(presence(value, mode.go))} }}`, ...lines(), `${pad(indent)}{{- end }}`];
 }
 
 /** The Go condition under which an optional node yields something (mirrors evaluate.ts). */
@@ -151,6 +151,23 @@ function presence(node: Node, go: GoContext): string {
   const children: Node[] = Array.isArray(node) ? [...node] : Object.values(node as Record<string, Node>);
   const parts = children.map((child) => presence(child, go));
   return parts.length === 1 ? parts[0] : `(or ${parts.join(' ')})`;
+}
+
+/** `(f x)` → `f x` where the call stands alone (an `if` condition or the head of a pipeline). */
+function unwrap(go: string): string {
+  if (!go.startsWith('(') || !go.endsWith(')')) return go;
+  let depth = 0;
+  for (let i = 0; i < go.length; i += 1) {
+    if (go[i] === '"') {
+      i += 1;
+      while (i < go.length && go[i] !== '"') i += go[i] === '\\' ? 2 : 1;
+    } else if (go[i] === '(') depth += 1;
+    else if (go[i] === ')') {
+      depth -= 1;
+      if (depth === 0 && i < go.length - 1) return go; // `(a) (b)`: not one call
+    }
+  }
+  return go.slice(1, -1);
 }
 
 function requireGo(mode: Mode, what: string): GoContext {
