@@ -12,6 +12,7 @@ import { AppNamespace } from '../lib/app/namespace';
 import { AppNetworkPolicies } from '../lib/app/network-policies';
 import { AppAutoscaler, AppDisruptionBudget } from '../lib/app/scaling';
 import { AppDeployment, AppService } from '../lib/app/workload';
+import { renderRelease } from '../lib/chart/release';
 import { ReleaseChart } from '../lib/chart/templated-object';
 import { Scope } from '../lib/template/expr';
 import { refs } from '../lib/template/manifest';
@@ -42,5 +43,10 @@ export class AppChart extends Chart implements ReleaseChart {
     new AppIngress(this, 'Ingress', { values });
     new AppNetworkPolicies(this, 'NetworkPolicies', { values });
     new AppHelmTest(this, 'HelmTest', { values });
+  }
+
+  /** What cdk8s synthesizes for this chart (`cdk8s synth`, `Testing.synth`): the objects of its default release. */
+  override toJson(): Record<string, unknown>[] {
+    return renderRelease(this, this.defaultScope).map((rendered) => rendered.object);
   }
 }

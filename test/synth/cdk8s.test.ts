@@ -1,0 +1,31 @@
+/** The charts are ordinary cdk8s charts: cdk8s's own synthesis gives the objects of a release. */
+import { Testing } from 'cdk8s';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppChart } from '../../charts/app-chart';
+import { releaseScope, renderRelease } from '../../lib/chart/release';
+import { loadEnvironment } from '../../lib/values/load';
+import { projectRoot } from '../support/helm';
+
+describe('AppChart under cdk8s', () => {
+  const production = loadEnvironment(join(projectRoot, 'values'), 'production');
+  const values = production.applications.get('api')!;
+  const identity = { name: 'api', version: '0.1.0', appVersion: values.image.tag };
+
+  it('Testing.synth gives the release objects: conditional objects present only when enabled, no Helm hooks', () => {
+    const scope = releaseScope(identity, values, { name: 'api', namespace: 'api-production' });
+    const chart = new AppChart(Testing.app(), 'api', { version: '0.1.0', defaultScope: scope });
+    const synthesized = Testing.synth(chart) as Array<{ kind: string; metadata: { name: string } }>;
+    expect(synthesized).toEqual(renderRelease(chart, scope).map((r) => r.object));
+    expect(synthesized.map((o) => o.kind)).toContain('HorizontalPodAutoscaler');
+    expect(synthesized.map((o) => o.kind)).not.toContain('Pod');
+  });
+
+  it('with autoscaling off, there is no HPA and the Deployment sets replicas', () => {
+    const scope = releaseScope(identity, { ...values, autoscaling: { ...values.autoscaling, enabled: false } }, { name: 'api', namespace: 'x' });
+    const chart = new AppChart(Testing.app(), 'api', { version: '0.1.0', defaultScope: scope });
+    const synthesized = Testing.synth(chart) as Array<{ kind: string; spec?: { replicas?: number } }>;
+    expect(synthesized.map((o) => o.kind)).not.toContain('HorizontalPodAutoscaler');
+    expect(synthesized.find((o) => o.kind === 'Deployment')!.spec!.replicas).toBe(3);
+  });
+});
