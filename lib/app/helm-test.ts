@@ -8,6 +8,7 @@ import { TemplatedObject } from '../chart/templated-object';
 import { fmt, release } from '../template/expr';
 import { commonLabels, nameWith, names, selectorLabels } from './names';
 import { AppObjectProps } from './props';
+import { RESTRICTED_CONTAINER } from './security';
 
 const HOOK = {
   'helm.sh/hook': 'test',
@@ -44,13 +45,7 @@ export class AppHelmTest extends Construct {
               image: v.helmTest.image,
               command: ['wget', '-q', '-O', '-', '-T', '5', fmt`http://${names.fullname}:${v.service.port}${v.probes.readiness.path}`],
               resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: RESTRICTED_CONTAINER,
             },
           ],
         },

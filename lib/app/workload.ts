@@ -10,6 +10,7 @@ import { Refs, each, spread, when } from '../template/manifest';
 import { AppValues } from '../values/schema';
 import { commonLabels, names, podLabels, selectorLabels } from './names';
 import { AppObjectProps } from './props';
+import { RESTRICTED_CONTAINER } from './security';
 
 export interface AppDeploymentProps extends AppObjectProps {
   readonly configMapName: Expr<string>;
@@ -28,14 +29,6 @@ function httpProbe(probe: Refs<Probe>) {
     failureThreshold: probe.failureThreshold,
   };
 }
-
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
 
 /** Spread across zones, then across nodes; selecting only this release's pods. */
 function topologySpread(v: Refs<AppValues>) {

@@ -12,7 +12,7 @@ import { ChartIdentity, releaseScope, renderRelease } from '../chart/release';
 import { helmChartFiles } from '../helm/chart-files';
 import { writeYaml } from '../template/yaml-writer';
 import { EnvironmentValues, listEnvironments, loadEnvironment } from '../values/load';
-import { Problem, ValuesError } from '../values/problems';
+import { Problem, ValuesError, uniqueProblems } from '../values/problems';
 import { AppValuesSchema } from '../values/schema';
 
 /** Version of every chart this project emits (semver); bump it with a release of the platform. */
@@ -90,12 +90,6 @@ function loadAll(valuesDir: string, only?: readonly string[]): { base: Environme
       }
     }
   }
-  if (problems.length > 0 || !base) throw new ValuesError(dedupe(problems));
+  if (problems.length > 0 || !base) throw new ValuesError(uniqueProblems(problems));
   return { base, environments: environments as EnvironmentValues[] };
-}
-
-function dedupe(problems: Problem[]): Problem[] {
-  const seen = new Map<string, Problem>();
-  for (const p of problems) seen.set(`${p.file}:${p.line}:${p.path}:${p.message}`, p);
-  return [...seen.values()];
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { TSchema } from '@sinclair/typebox';
 import { checkAppRules } from './app-rules';
 import { deepMerge, isMap } from './merge';
-import { Problem, ValuesError, dottedPath } from './problems';
+import { Problem, ValuesError, dottedPath, uniqueProblems } from './problems';
 import { AppValues, AppValuesSchema, PlatformFileSchema } from './schema';
 import { SchemaProblem, checkAgainstSchema } from './schema-check';
 import { ValuesFile, locate, readValuesFile } from './source';
@@ -71,7 +71,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     problems.push(...located(appProblems, files, [['applications', name], ['defaults']]));
     applications.set(name, app as AppValues);
   }
-  if (problems.length > 0) throw new ValuesError(unique(problems));
+  if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
 
   return {
     environment: environment ?? 'default',
@@ -79,13 +79,6 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     monitoring: (merged.monitoring as Record<string, unknown> | undefined) ?? {},
     files,
   };
-}
-
-/** The same problem inherited by several applications from `defaults` is reported once. */
-function unique(problems: readonly Problem[]): Problem[] {
-  const seen = new Map<string, Problem>();
-  for (const p of problems) seen.set(`${p.file}:${p.line}:${p.path}:${p.message}`, p);
-  return [...seen.values()];
 }
 
 /**

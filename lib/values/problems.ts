@@ -24,3 +24,10 @@ export class ValuesError extends Error {
 export function dottedPath(path: readonly (string | number)[]): string {
   return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
 }
+
+/** The same problem reached twice (e.g. inherited from `defaults` by several applications) is reported once. */
+export function uniqueProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Map<string, Problem>();
+  for (const p of problems) seen.set(`${p.file}:${p.line}:${p.path}:${p.message}`, p);
+  return [...seen.values()];
+}
