@@ -1,0 +1,69 @@
+/**
+ * The platform's Prometheus rules: recording rules, and alerting rules in three tiers.
+ * Every alert carries `priority` (P0 page, P1 working hours, P2 for the record), the matching `severity`
+ * (critical, warning, info), the `component` Alertmanager routes on (see alertmanager-config.ts) and the
+ * `environment`, and the annotations `summary`, `description` and `runbook_url` (<runbookBaseUrl>/<alert>).
+ * The result is the content of a rule file as a plain object; it loads in Prometheus 2.42 and later.
+ */
+import { applicationAlerts } from './rules/application';
+import { databaseAlerts } from './rules/database';
+import { infrastructureAlerts } from './rules/infrastructure';
+import { AlertDefinition, AlertingRule, Component, Escalation, RuleFile, severityOf } from './rules/model';
+import { monitoringAlerts } from './rules/monitoring';
+import { recordingRuleGroups } from './rules/recording';
+import { securityAlerts } from './rules/security';
+import { sloAlerts } from './rules/slo';
+import { AlertThresholds, thresholdProblems } from './rules/thresholds';
+import { workloadAlerts } from './rules/workloads';
+
+export type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from './rules/model';
+export { AlertThresholdsSchema, defaultAlertThresholds } from './rules/thresholds';
+export type { AlertThresholds } from './rules/thresholds';
+
+export interface AlertRuleOptions {
+  /** Runbooks live at <runbookBaseUrl>/<alert name>. */
+  runbookBaseUrl: string;
+  /** Written as the `environment` label of every alert. */
+  environment: string;
+}
+
+const alertGroups = [applicationAlerts, sloAlerts, workloadAlerts, infrastructureAlerts, databaseAlerts, securityAlerts, monitoringAlerts];
+
+/** Pairs of alerts on the same condition at two thresholds: while the source fires, the target is muted. */
+export const alertEscalations: readonly Escalation[] = [
+  { source: 'ErrorBudgetBurnFast', target: 'ErrorBudgetBurnSlow', equal: ['namespace', 'job'] },
+  { source: 'NodeDiskUsageCritical', target: 'NodeDiskUsageHigh', equal: ['instance', 'mountpoint'] },
+  { source: 'PersistentVolumeUsageCritical', target: 'PersistentVolumeUsageHigh', equal: ['namespace', 'persistentvolumeclaim'] },
+  { source: 'TLSCertificateExpiryImminent', target: 'TLSCertificateExpiringSoon', equal: ['instance'] },
+];
+
+export function buildAlertRules(thresholds: AlertThresholds, options: AlertRuleOptions): RuleFile {
+  const problems = thresholdProblems(thresholds);
+  if (problems.length > 0) throw new Error(`invalid alert thresholds: ${problems.join('; ')}`);
+  const runbookBaseUrl = options.runbookBaseUrl.replace(/\/+$/, '');
+  const alertingRule = (definition: AlertDefinition, component: Component): AlertingRule => ({
+    alert: definition.alert,
+    expr: definition.expr,
+    ...(definition.for ? { for: definition.for } : {}),
+    labels: {
+      priority: definition.priority,
+      severity: severityOf[definition.priority],
+      component,
+      environment: options.environment,
+    },
+    annotations: {
+      summary: definition.summary,
+      description: definition.description,
+      runbook_url: `${runbookBaseUrl}/${definition.alert}`,
+    },
+  });
+  return {
+    groups: [
+      ...recordingRuleGroups(),
+      ...alertGroups.map((group) => ({
+        name: group.name,
+        rules: group.alerts(thresholds).map((definition) => alertingRule(definition, group.component)),
+      })),
+    ],
+  };
+}

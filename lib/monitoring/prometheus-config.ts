@@ -1,0 +1,121 @@
+/**
+ * prometheus.yml as a plain object.
+ *
+ * Scrape jobs: Prometheus and Alertmanager themselves, kube-state-metrics and blackbox-exporter (Services
+ * of the monitoring namespace), Loki, node-exporter, the kubelet and cAdvisor on every node (node
+ * discovery, with the pod's service account token), and one job per application (pod discovery in its
+ * namespace). Application series get `job` = the application name, `namespace`, `pod` and `app`; the
+ * alert rules tell application targets from the others by the `app` label.
+ */
+import { PORTS } from './stack/ports';
+
+export interface ScrapedApplication {
+  /** The application's name: its pods' app.kubernetes.io/name label, and the `job` of its series. */
+  name: string;
+  namespace: string;
+  /** HTTP path of the metrics endpoint, e.g. /metrics. */
+  metricsPath: string;
+  /** Container port serving the metrics: its name (e.g. http) or its number. */
+  port: string;
+}
+
+export interface PrometheusConfigOptions {
+  scrapeInterval: string;
+  evaluationInterval: string;
+  /** Alertmanager addresses (host:port), e.g. each pod of the StatefulSet through its headless Service. */
+  alertmanagers: string[];
+  /** Paths of the rule files, as mounted in the Prometheus container. */
+  ruleFiles: string[];
+  applications: ScrapedApplication[];
+  /** Namespace of kube-state-metrics, blackbox-exporter and Loki (their Services). */
+  monitoringNamespace: string;
+  /** URLs probed by the blackbox exporter's http_2xx module. */
+  blackboxTargets: string[];
+  /** Added to every series and alert leaving this Prometheus, e.g. cluster and environment. */
+  externalLabels: Record<string, string>;
+}
+
+const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+function applicationJob(app: ScrapedApplication) {
+  const portMeta = /^[0-9]+$/.test(app.port) ? '__meta_kubernetes_pod_container_port_number' : '__meta_kubernetes_pod_container_port_name';
+  return {
+    job_name: `application/${app.namespace}/${app.name}`,
+    metrics_path: app.metricsPath,
+    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [app.namespace] } }],
+    relabel_configs: [
+      { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: app.name, action: 'keep' },
+      { source_labels: [portMeta], regex: app.port, action: 'keep' },
+      { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
+      { target_label: 'job', replacement: app.name },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+      { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], target_label: 'app' },
+    ],
+  };
+}
+
+/** The kubelet of every node, over HTTPS with the service account's token (RBAC: nodes/metrics). */
+function kubeletJob(jobName: string, metricsPath: string) {
+  return {
+    job_name: jobName,
+    scheme: 'https',
+    metrics_path: metricsPath,
+    authorization: { credentials_file: `${serviceAccount}/token` },
+    tls_config: { ca_file: `${serviceAccount}/ca.crt` },
+    kubernetes_sd_configs: [{ role: 'node' }],
+    relabel_configs: [
+      { source_labels: ['__meta_kubernetes_node_address_InternalIP'], target_label: '__address__', replacement: `$1:${PORTS.kubelet}` },
+      { source_labels: ['__meta_kubernetes_node_name'], target_label: 'instance' },
+    ],
+  };
+}
+
+function blackboxJob(targets: string[], monitoringNamespace: string) {
+  return {
+    job_name: 'blackbox-http',
+    metrics_path: '/probe',
+    params: { module: ['http_2xx'] },
+    static_configs: [{ targets }],
+    relabel_configs: [
+      { source_labels: ['__address__'], target_label: '__param_target' },
+      { source_labels: ['__param_target'], target_label: 'instance' },
+      { target_label: '__address__', replacement: `blackbox-exporter.${monitoringNamespace}.svc:${PORTS.blackboxExporter}` },
+    ],
+  };
+}
+
+export function buildPrometheusConfig(options: PrometheusConfigOptions): object {
+  const service = (name: string, port: number) => `${name}.${options.monitoringNamespace}.svc:${port}`;
+  const names = options.applications.map((app) => `${app.namespace}/${app.name}`);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate) throw new Error(`application ${duplicate} is listed twice`);
+  const sortedLabels = Object.fromEntries(Object.entries(options.externalLabels).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    global: {
+      scrape_interval: options.scrapeInterval,
+      evaluation_interval: options.evaluationInterval,
+      external_labels: sortedLabels,
+    },
+    alerting: { alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: options.alertmanagers }] }] },
+    rule_files: options.ruleFiles,
+    scrape_configs: [
+      { job_name: 'prometheus', static_configs: [{ targets: [`localhost:${PORTS.prometheus}`] }] },
+      { job_name: 'alertmanager', static_configs: [{ targets: options.alertmanagers }] },
+      { job_name: 'kube-state-metrics', honor_labels: true, static_configs: [{ targets: [service('kube-state-metrics', PORTS.kubeStateMetrics)] }] },
+      { job_name: 'loki', static_configs: [{ targets: [service('loki', PORTS.loki)] }] },
+      {
+        job_name: 'node-exporter',
+        kubernetes_sd_configs: [{ role: 'node' }],
+        relabel_configs: [
+          { source_labels: ['__meta_kubernetes_node_address_InternalIP'], target_label: '__address__', replacement: `$1:${PORTS.nodeExporter}` },
+          { source_labels: ['__meta_kubernetes_node_name'], target_label: 'instance' },
+        ],
+      },
+      kubeletJob('kubelet', '/metrics'),
+      kubeletJob('cadvisor', '/metrics/cadvisor'),
+      ...(options.blackboxTargets.length > 0 ? [blackboxJob(options.blackboxTargets, options.monitoringNamespace)] : []),
+      ...options.applications.map(applicationJob),
+    ],
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The alert thresholds: one value model, with a default for every property, so that an environment only
+ * writes what it changes (values/<env>.yaml → monitoring.alerts). Durations are Prometheus durations.
+ */
+import { Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { patterns } from '../../values/schema';
+
+const ratio = (description: string, defaultValue: number) =>
+  Type.Number({ description, default: defaultValue, exclusiveMinimum: 0, exclusiveMaximum: 1 });
+const duration = (description: string, defaultValue: string) =>
+  Type.String({ description, default: defaultValue, pattern: patterns.duration });
+const positive = (description: string, defaultValue: number) => Type.Number({ description, default: defaultValue, exclusiveMinimum: 0 });
+
+export const AlertThresholdsSchema = Type.Object(
+  {
+    serviceDownFor: duration('ServiceDown: how long every scrape target of an application must be down before it pages.', '1m'),
+    targetDownFor: duration('ApplicationTargetDown: how long one scrape target (pod) of an application must be down.', '5m'),
+    errorRatio: ratio('HighErrorRate: share of requests answered with a 5xx status, over 5 minutes, above which it fires.', 0.05),
+    errorRatioFor: duration('HighErrorRate: how long the 5xx ratio must stay above errorRatio.', '5m'),
+    latencyP99Seconds: positive('SlowResponseTime: 99th percentile request duration (seconds, over 5 minutes) above which it fires.', 1),
+    latencyP99For: duration('SlowResponseTime: how long the p99 must stay above latencyP99Seconds.', '5m'),
+    latencyP95Seconds: positive('LatencySLOBreach: latency objective for the 95th percentile request duration (seconds, over 5 minutes).', 0.5),
+    latencyP95For: duration('LatencySLOBreach: how long the p95 must stay above latencyP95Seconds.', '10m'),
+    availabilitySlo: Type.Number({
+      description: 'Availability objective (share of non-5xx requests over 30 days) the error-budget burn-rate alerts protect, e.g. 0.999.',
+      default: 0.999,
+      minimum: 0.9,
+      exclusiveMaximum: 1,
+    }),
+    cpuLimitRatio: ratio('HighCPUUsage: container CPU usage as a share of its CPU limit above which it fires.', 0.8),
+    cpuFor: duration('HighCPUUsage: how long the CPU usage must stay above cpuLimitRatio.', '5m'),
+    memoryLimitRatio: ratio('HighMemoryUsage: container working set as a share of its memory limit above which it fires.', 0.85),
+    memoryFor: duration('HighMemoryUsage: how long the working set must stay above memoryLimitRatio.', '5m'),
+    diskWarningRatio: ratio('NodeDiskUsageHigh and PersistentVolumeUsageHigh: used share of a filesystem or volume that warns.', 0.75),
+    diskCriticalRatio: ratio('NodeDiskUsageCritical and PersistentVolumeUsageCritical: used share of a filesystem or volume that pages.', 0.85),
+    diskFor: duration('Disk and volume usage alerts: how long the usage must stay above the threshold.', '5m'),
+    crashLoopFor: duration('PodCrashLooping: how long a container must be waiting in CrashLoopBackOff.', '5m'),
+    restartsPerHour: Type.Integer({
+      description: 'PodRestartingFrequently: container restarts within an hour above which it fires.',
+      default: 5,
+      minimum: 1,
+    }),
+    replicasMismatchFor: duration('DeploymentReplicasMismatch: how long available replicas may differ from the desired count.', '15m'),
+    hpaMaxedOutFor: duration('HPAMaxedOut: how long an autoscaler may run at its maximum replicas.', '15m'),
+    hpaUnableToScaleFor: duration('HPAUnableToScale: how long an autoscaler may report AbleToScale or ScalingActive false.', '10m'),
+    pdbNoDisruptionsFor: duration('PDBNoDisruptionsAllowed: how long a PodDisruptionBudget may allow no eviction.', '15m'),
+    certExpiryWarningDays: positive('TLSCertificateExpiringSoon: days before the certificate expiry that it warns.', 14),
+    certExpiryCriticalDays: positive('TLSCertificateExpiryImminent: days before the certificate expiry that it pages.', 3),
+    probeFailingFor: duration('BlackboxProbeFailing: how long a blackbox probe must fail.', '2m'),
+    alertmanagerFailureRatio: ratio('AlertmanagerNotificationsFailing: share of failed notifications of an integration above which it fires.', 0.01),
+    lokiDiscardedRatio: ratio('LokiDiscardingLogs: share of received log lines discarded by Loki above which it fires.', 0.01),
+    lokiPushErrorRatio: ratio('LokiPushErrors: share of log push requests failing with a 5xx status above which it fires.', 0.05),
+  },
+  { additionalProperties: false, description: 'Alert thresholds of this environment; every property has a default.' },
+);
+
+export type AlertThresholds = Static<typeof AlertThresholdsSchema>;
+
+export const defaultAlertThresholds: AlertThresholds = Value.Create(AlertThresholdsSchema);
+
+/** Schema errors and the rules a schema cannot say, one line each; empty when the thresholds are valid. */
+export function thresholdProblems(thresholds: AlertThresholds): string[] {
+  const problems = [...Value.Errors(AlertThresholdsSchema, thresholds)].map((error) => `${error.path || '/'}: ${error.message}`);
+  if (problems.length > 0) return problems;
+  if (thresholds.diskWarningRatio >= thresholds.diskCriticalRatio) problems.push('diskWarningRatio must be below diskCriticalRatio');
+  if (thresholds.certExpiryCriticalDays >= thresholds.certExpiryWarningDays) {
+    problems.push('certExpiryCriticalDays must be below certExpiryWarningDays');
+  }
+  return problems;
+}

@@ -1,0 +1,112 @@
+/**
+ * The generated prometheus.yml: the jobs and relabelling the rules rely on, and the real `promtool check
+ * config` accepting it, with kubernetes_sd replaced by the same targets given statically (Debian's
+ * Prometheus 2.42 is built without Kubernetes discovery) and the service account files made local.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
+import { PrometheusConfigOptions, buildPrometheusConfig } from '../../../lib/monitoring/prometheus-config';
+import { findBinary, runTool, scratchDir } from '../../support/processes';
+import { PrometheusYml, discoveredNode, discoveredPod, withTargets } from './loopback';
+
+const options: PrometheusConfigOptions = {
+  scrapeInterval: '30s',
+  evaluationInterval: '30s',
+  alertmanagers: ['alertmanager-0.alertmanager.monitoring.svc:9093', 'alertmanager-1.alertmanager.monitoring.svc:9093'],
+  ruleFiles: ['/etc/prometheus/rules/platform.yaml'],
+  applications: [
+    { name: 'api', namespace: 'api-production', metricsPath: '/metrics', port: 'http' },
+    { name: 'worker', namespace: 'worker-production', metricsPath: '/internal/metrics', port: '9102' },
+  ],
+  monitoringNamespace: 'monitoring',
+  blackboxTargets: ['https://api.example.com/health/ready'],
+  externalLabels: { environment: 'production', cluster: 'eu-1' },
+};
+
+type Relabel = { source_labels?: string[]; target_label?: string; regex?: string; action?: string; replacement?: string };
+const config = buildPrometheusConfig(options) as PrometheusYml & { global: { external_labels: Record<string, string> }; rule_files: string[] };
+const job = (name: string) => {
+  const found = config.scrape_configs.find((scrape) => scrape.job_name === name);
+  if (!found) throw new Error(`no job ${name}`);
+  return found as typeof found & { relabel_configs: Relabel[]; metrics_path?: string };
+};
+
+describe('prometheus.yml', () => {
+  it('scrapes the stack, the cluster and each application', () => {
+    expect(config.scrape_configs.map((scrape) => scrape.job_name)).toEqual([
+      'prometheus',
+      'alertmanager',
+      'kube-state-metrics',
+      'loki',
+      'node-exporter',
+      'kubelet',
+      'cadvisor',
+      'blackbox-http',
+      'application/api-production/api',
+      'application/worker-production/worker',
+    ]);
+  });
+
+  it('gives application series job = application name, namespace, pod and app', () => {
+    const api = job('application/api-production/api');
+    expect(api.metrics_path).toBe('/metrics');
+    expect(api.relabel_configs).toContainEqual({ target_label: 'job', replacement: 'api' });
+    expect(api.relabel_configs.map((relabel) => relabel.target_label).filter(Boolean)).toEqual(['job', 'namespace', 'pod', 'app']);
+    expect(api.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'http', action: 'keep' });
+    expect(job('application/worker-production/worker').relabel_configs).toContainEqual({
+      source_labels: ['__meta_kubernetes_pod_container_port_number'],
+      regex: '9102',
+      action: 'keep',
+    });
+  });
+
+  it('probes the blackbox targets through the exporter, only when there are some', () => {
+    expect(job('blackbox-http').relabel_configs.at(-1)).toEqual({ target_label: '__address__', replacement: 'blackbox-exporter.monitoring.svc:9115' });
+    const none = buildPrometheusConfig({ ...options, blackboxTargets: [] }) as PrometheusYml;
+    expect(none.scrape_configs.map((scrape) => scrape.job_name)).not.toContain('blackbox-http');
+  });
+
+  it('is the same object, in the same order, for the same input', () => {
+    const shuffled = { ...options, externalLabels: { cluster: 'eu-1', environment: 'production' } };
+    expect(stringify(buildPrometheusConfig(shuffled))).toBe(stringify(config));
+    expect(Object.keys(config.global.external_labels)).toEqual(['cluster', 'environment']);
+  });
+
+  it('refuses an application listed twice', () => {
+    expect(() => buildPrometheusConfig({ ...options, applications: [options.applications[0], options.applications[0]] })).toThrow(/api-production\/api is listed twice/);
+  });
+
+  describe('promtool check config', () => {
+    let scratch: ReturnType<typeof scratchDir>;
+    beforeAll(() => {
+      scratch = scratchDir('promtool-config');
+    });
+    afterAll(() => scratch.remove());
+
+    it('accepts it, with the generated rule file', () => {
+      const rulesFile = join(scratch.path, 'platform.yaml');
+      writeFileSync(rulesFile, stringify(buildAlertRules(defaultAlertThresholds, { runbookBaseUrl: 'https://runbooks.example.com', environment: 'production' })));
+      for (const file of ['token', 'ca.crt']) writeFileSync(join(scratch.path, file), 'placeholder\n');
+      const node = [discoveredNode('node-1', '10.0.0.11')];
+      const pod = (namespace: string, appName: string, portName: string) => [discoveredPod('10.1.0.5:8080', { namespace, name: `${appName}-0`, appName, portName })];
+      const statics = Object.fromEntries(config.scrape_configs.filter((scrape) => scrape.static_configs).map((scrape) => [scrape.job_name, scrape.static_configs ?? []]));
+      const checked = withTargets({ ...config, rule_files: [rulesFile] }, {
+        ...statics,
+        'node-exporter': node,
+        kubelet: node,
+        cadvisor: node,
+        'application/api-production/api': pod('api-production', 'api', 'http'),
+        'application/worker-production/worker': pod('worker-production', 'worker', 'metrics'),
+      });
+      const text = stringify(checked).replaceAll('/var/run/secrets/kubernetes.io/serviceaccount', scratch.path);
+      writeFileSync(join(scratch.path, 'prometheus.yml'), text);
+      const result = runTool(findBinary('promtool'), ['check', 'config', 'prometheus.yml'], scratch.path);
+      expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+      expect(result.stdout).toMatch(/SUCCESS: prometheus\.yml is valid prometheus config file syntax/);
+      expect(result.stdout).toMatch(/SUCCESS: \d+ rules found/);
+    });
+  });
+});

@@ -1,0 +1,2 @@
+/** How the thresholds read in the alert descriptions (written here, not imported, to check lib/monitoring). */
+export const percent = (ratio: number) => `${Math.round(ratio * 10000) / 100}%`;
