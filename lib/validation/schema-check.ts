@@ -1,0 +1,58 @@
+/** Schema findings for a set of documents, for each Kubernetes version. */
+import { formatFieldPath } from './field-path';
+import type { Finding } from './finding';
+import { isKubernetesObject, KubernetesObject, ManifestDocument, objectRef } from './kubernetes-object';
+import { describeSchemaErrors } from './schema-errors';
+import { SchemaTarget, schemaTargetKey } from './schema-location';
+import type { SchemaValidator } from './schema-validator';
+
+interface Typed {
+  readonly file: string;
+  readonly object: KubernetesObject & { readonly kind: string; readonly apiVersion: string };
+}
+
+export async function checkSchemas(documents: readonly ManifestDocument[], validator: SchemaValidator, kubernetesVersions: readonly string[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const typed: Typed[] = [];
+  for (const { file, doc } of documents) {
+    if (!isKubernetesObject(doc)) {
+      findings.push({ file, message: `not a Kubernetes object: expected a mapping with apiVersion and kind, got ${Array.isArray(doc) ? 'a list' : JSON.stringify(doc)}` });
+      continue;
+    }
+    const missing = (['apiVersion', 'kind'] as const).filter((field) => typeof doc[field] !== 'string' || doc[field] === '');
+    for (const field of missing) findings.push({ file, object: objectRef(doc), field, message: `required field "${field}" is missing` });
+    if (missing.length === 0) typed.push({ file, object: doc as Typed['object'] });
+  }
+
+  // Look each kind up once (in parallel), then validate every document synchronously.
+  const targets = new Map<string, SchemaTarget>();
+  for (const { object } of typed) {
+    for (const kubernetesVersion of kubernetesVersions) {
+      const target = { kind: object.kind, apiVersion: object.apiVersion, kubernetesVersion };
+      targets.set(schemaTargetKey(target), target);
+    }
+  }
+  const lookups = new Map(await Promise.all([...targets].map(async ([key, target]) => [key, await validator.lookup(target)] as const)));
+
+  for (const { file, object } of typed) {
+    for (const kubernetesVersion of kubernetesVersions) {
+      const where = { file, object: objectRef(object), kubernetesVersion };
+      const lookup = lookups.get(schemaTargetKey({ kind: object.kind, apiVersion: object.apiVersion, kubernetesVersion }))!;
+      switch (lookup.status) {
+        case 'missing':
+          findings.push({ ...where, message: `no schema for ${object.kind} ${object.apiVersion} (looked in: ${lookup.tried.join(', ')})` });
+          break;
+        case 'unusable':
+          findings.push({ ...where, message: `schema ${lookup.location} is unusable: ${lookup.reason}` });
+          break;
+        case 'found':
+          if (!lookup.validate(object)) {
+            for (const problem of describeSchemaErrors(lookup.validate.errors ?? [], object)) {
+              findings.push({ ...where, field: formatFieldPath(problem.path), message: problem.message });
+            }
+          }
+      }
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,53 @@
+/** The library entry: strict schema validation for each Kubernetes version, then the platform policies. */
+import type { Finding } from './finding';
+import type { ManifestDocument } from './kubernetes-object';
+import { checkPolicies } from './policy';
+import { checkSchemas } from './schema-check';
+import { DEFAULT_SCHEMA_LOCATIONS, normalizeKubernetesVersion } from './schema-location';
+import { SchemaValidator } from './schema-validator';
+
+export const DEFAULT_KUBERNETES_VERSIONS: readonly string[] = ['1.27.0', '1.33.0'];
+
+export interface ValidationOptions {
+  /** kubeconform `-schema-location` templates, tried in order; default: kubeconform's public locations. */
+  readonly schemaLocations?: readonly string[];
+  /** Default: 1.27.0 and 1.33.0. */
+  readonly kubernetesVersions?: readonly string[];
+  /** Run the policy checks (default true). */
+  readonly policy?: boolean;
+}
+
+export interface ValidationResult {
+  readonly schemaErrors: Finding[];
+  readonly policyFindings: Finding[];
+  /** Documents validated (empty documents are not counted). */
+  readonly documents: number;
+}
+
+/** One validator per list of locations, kept for the process: each schema is loaded and compiled once. */
+const validators = new Map<string, SchemaValidator>();
+
+function validatorFor(locations: readonly string[]): SchemaValidator {
+  const key = JSON.stringify(locations);
+  let validator = validators.get(key);
+  if (!validator) {
+    validator = new SchemaValidator(locations);
+    validators.set(key, validator);
+  }
+  return validator;
+}
+
+/**
+ * Validates documents against the strict schemas of every requested Kubernetes version, and the set as a
+ * whole against the platform policies. Throws ValidationConfigurationError for a bad location or version.
+ */
+export async function validateManifests(documents: readonly ManifestDocument[], options: ValidationOptions = {}): Promise<ValidationResult> {
+  const kubernetesVersions = (options.kubernetesVersions ?? DEFAULT_KUBERNETES_VERSIONS).map(normalizeKubernetesVersion);
+  const validator = validatorFor(options.schemaLocations ?? DEFAULT_SCHEMA_LOCATIONS);
+  const present = documents.filter(({ doc }) => doc !== null && doc !== undefined);
+  return {
+    schemaErrors: await checkSchemas(present, validator, kubernetesVersions),
+    policyFindings: options.policy === false ? [] : checkPolicies(present),
+    documents: present.length,
+  };
+}

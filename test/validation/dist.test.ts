@@ -1,0 +1,39 @@
+/**
+ * The committed manifests pass strict schema validation for Kubernetes 1.27 and 1.33 (and the CRD
+ * schemas) and the platform policy checks, with the offline schemas in ../shared/kubernetes-json-schema.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatFinding, loadManifests, localSchemaLocations, validateManifests } from '../../lib/validation';
+import { projectRoot } from '../support/helm';
+
+// Here and in .ci/run: the offline copy beside the project. Elsewhere (GitHub), KUBE_SCHEMA_LOCATION
+// may name other locations, e.g. `default` for kubeconform's public ones.
+const schemaLocations = process.env.KUBE_SCHEMA_LOCATION
+  ? process.env.KUBE_SCHEMA_LOCATION.split(/[,\n]/).map((l) => l.trim()).filter(Boolean)
+  : localSchemaLocations(join(projectRoot, '..', 'shared', 'kubernetes-json-schema'));
+
+describe('dist/manifests', () => {
+  it('has no schema error and no policy finding', async () => {
+    const { documents, problems } = await loadManifests([join(projectRoot, 'dist', 'manifests')]);
+    expect(problems).toEqual([]);
+    const result = await validateManifests(documents, { schemaLocations });
+    expect(result.schemaErrors.map(formatFinding)).toEqual([]);
+    expect(result.policyFindings.map(formatFinding)).toEqual([]);
+    expect(result.documents).toBeGreaterThan(100);
+  });
+
+  it('`npm run validate` (the CLI) agrees and exits 0', () => {
+    const cli = join(projectRoot, 'build', 'validate.js');
+    expect(existsSync(cli), 'build/validate.js: run `node scripts/build.mjs`').toBe(true);
+    const result = spawnSync(process.execPath, [cli, ...schemaLocations.flatMap((l) => ['--schema-location', l])], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+      env: { ...process.env, KUBE_SCHEMA_LOCATION: '' },
+    });
+    expect(result.stdout).toMatch(/validated \d+ documents \(2 Kubernetes versions\): 0 schema errors, 0 policy findings/);
+    expect(result.status).toBe(0);
+  });
+});

@@ -1,0 +1,19 @@
+/** Shared by the validation tests: fixtures and the offline schemas in ../shared/kubernetes-json-schema. */
+import { join } from 'node:path';
+import { Finding, formatFinding, loadManifests, localSchemaLocations, ManifestDocument } from '../../lib/validation';
+
+export const projectRoot = join(__dirname, '..', '..');
+export const fixturesDir = join(__dirname, 'fixtures');
+export const schemaRoot = join(projectRoot, '..', 'shared', 'kubernetes-json-schema');
+export const schemaLocations = localSchemaLocations(schemaRoot);
+
+/** The documents of fixture files or directories (relative to fixtures/), named relative to fixtures/. */
+export async function fixture(...paths: string[]): Promise<ManifestDocument[]> {
+  const { documents, problems } = await loadManifests(paths, fixturesDir);
+  if (problems.length > 0) throw new Error(problems.map(formatFinding).join('\n'));
+  return documents;
+}
+
+export function lines(findings: readonly Finding[]): string[] {
+  return findings.map(formatFinding);
+}
