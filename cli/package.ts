@@ -1,0 +1,46 @@
+/**
+ * `npm run package [-- --dist DIR] [--out DIR]`: one Helm package per environment and chart of the synth
+ * output, with that environment's values as the package's values.yaml, in
+ * <out>/<env>/<chart>-<version>.tgz (default dist/helm/packages, which git ignores and synth keeps).
+ * Helm: $HELM, else .tools/helm3/helm (npm run setup:tools), else helm on the PATH.
+ */
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { PACKAGES_DIR, findHelm, packageCharts } from '../lib/helm/package';
+
+const USAGE = 'usage: package [--dist DIR] [--out DIR]';
+
+function parseArgs(argv: readonly string[]): { dist: string; out?: string } {
+  const options: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const [name, value] = [argv[i], argv[i + 1]];
+    if (name !== '--dist' && name !== '--out') throw new Error(`unknown argument ${name}\n${USAGE}`);
+    if (value === undefined) throw new Error(`${name} needs a directory\n${USAGE}`);
+    options[name.slice(2)] = value;
+  }
+  return { dist: options.dist ?? 'dist', out: options.out };
+}
+
+/** A path relative to the project when inside it, else absolute. */
+function display(root: string, path: string): string {
+  const inside = relative(root, path);
+  if (inside === '') return '.';
+  return inside.startsWith('..') || isAbsolute(inside) ? path : inside;
+}
+
+function main(argv: readonly string[]): number {
+  const root = process.cwd();
+  try {
+    const options = parseArgs(argv);
+    const distDir = resolve(root, options.dist);
+    const outDir = resolve(root, options.out ?? join(options.dist, 'helm', PACKAGES_DIR));
+    const written = packageCharts({ distDir, outDir, helm: findHelm(root, process.env) });
+    for (const { file } of written) console.log(`package: wrote ${display(root, file)}`);
+    console.log(`package: ${written.length} package(s) in ${display(root, outDir)}`);
+    return 0;
+  } catch (error) {
+    console.error(`package: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,82 @@
+/**
+ * The plain manifests of one synth output (`manifests/<env>/<app>/*.yaml`, relative to dist/), read
+ * from a directory, from a git revision of the project, or taken from a fresh synth.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { KubeObject } from './rules';
+
+const MANIFESTS = 'manifests';
+
+/** An object, the file it comes from (relative to the output directory) and its environment. */
+export interface ManifestDocument {
+  /** manifests/<environment>/<app>/<object>.yaml */
+  readonly file: string;
+  /** Each environment is its own cluster: objects are only compared within one. */
+  readonly environment: string;
+  readonly object: KubeObject;
+}
+
+/** Parses the YAML files under manifests/ among `files` (path relative to dist/ → content). */
+export function manifestDocuments(files: ReadonlyMap<string, string>): ManifestDocument[] {
+  const documents: ManifestDocument[] = [];
+  for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    const [top, environment] = file.split('/');
+    if (top !== MANIFESTS || environment === undefined || !file.endsWith('.yaml')) continue;
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) throw new Error(`${file}: invalid YAML: ${doc.errors[0].message}`);
+      const object = doc.toJS() as KubeObject | null;
+      if (object === null) continue;
+      if (typeof object.kind !== 'string' || typeof object.apiVersion !== 'string' || typeof object.metadata?.name !== 'string') {
+        throw new Error(`${file}: not a Kubernetes object (apiVersion, kind and metadata.name are required)`);
+      }
+      documents.push({ file, environment, object });
+    }
+  }
+  return documents;
+}
+
+/** The manifests of an output directory (one holding manifests/, such as dist/). */
+export function readOutputDirectory(dir: string): Map<string, string> {
+  const root = join(dir, MANIFESTS);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`${dir} has no ${MANIFESTS}/ directory: expected the output of npm run synth`);
+  const files = new Map<string, string>();
+  const visit = (current: string): void => {
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.isFile()) files.set(relative(dir, path).split(sep).join('/'), readFileSync(path, 'utf8'));
+    }
+  };
+  visit(root);
+  return files;
+}
+
+/**
+ * The manifests under `<outputDir>/manifests` at a git revision, read with git from `projectDir`
+ * (`outputDir` is relative to it, e.g. dist).
+ */
+export function readOutputAtRevision(projectDir: string, revision: string, outputDir: string): Map<string, string> {
+  const commit = git(projectDir, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
+  if (commit.status !== 0) throw new Error(`${revision} is neither a directory nor a git revision of ${projectDir}`);
+  const prefix = `${outputDir}/`;
+  const listing = git(projectDir, ['ls-tree', '-r', '-z', '--name-only', revision, '--', `${prefix}${MANIFESTS}`]);
+  if (listing.status !== 0) throw new Error(`git ls-tree ${revision} failed: ${listing.stderr.trim()}`);
+  const paths = listing.stdout.split('\0').filter((path) => path.length > 0);
+  if (paths.length === 0) throw new Error(`${revision} has no ${prefix}${MANIFESTS}/ (nothing to compare with)`);
+  const files = new Map<string, string>();
+  for (const path of paths) {
+    const show = git(projectDir, ['show', `${revision}:./${path}`]);
+    if (show.status !== 0) throw new Error(`git show ${revision}:${path} failed: ${show.stderr.trim()}`);
+    files.set(path.slice(prefix.length), show.stdout);
+  }
+  return files;
+}
+
+function git(cwd: string, args: readonly string[]): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new Error(`cannot run git (${result.error.message}): pass a directory to compare with instead`);
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,0 +1,85 @@
+/**
+ * `npm run package`: each environment's package of each chart renders, without any -f, the same objects
+ * as that environment's plain manifests (as in equivalence.test.ts), and passes `helm lint --strict`,
+ * with Helm 3 and Helm 4.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { charts, distDir, environments, K8sObject, plainObjects, releaseNamespace, sortObjects } from '../support/dist';
+import { helm, helmTemplate, helmVersions, projectRoot } from '../support/helm';
+import { withoutHelmOnly, withoutPlainOnly } from './helm-only';
+
+const outDir = mkdtempSync(join(tmpdir(), 'helm-packages-'));
+const cases = environments().flatMap((environment) => charts().map((chart) => ({ environment, chart })));
+
+function runPackage(args: readonly string[], helmBinary: string) {
+  const result = spawnSync(process.execPath, [join(projectRoot, 'build', 'package.js'), ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HELM: helmBinary, HOME: '/nonexistent', HELM_CACHE_HOME: '/tmp/helm-test/cache', HELM_CONFIG_HOME: '/tmp/helm-test/config', HELM_DATA_HOME: '/tmp/helm-test/data' },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function packageFile(environment: string, chart: string): string {
+  const { name, version } = parse(readFileSync(join(distDir, 'helm', chart, 'Chart.yaml'), 'utf8')) as { name: string; version: string };
+  return join(outDir, environment, `${name}-${version}.tgz`);
+}
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'build.mjs'), 'package'], { cwd: projectRoot, encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+  const result = runPackage(['--out', outDir], helmVersions[0].binary);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  expect(result.stdout.trim().split('\n')).toEqual([
+    ...cases.map(({ environment, chart }) => `package: wrote ${packageFile(environment, chart)}`),
+    `package: ${cases.length} package(s) in ${outDir}`,
+  ]);
+});
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe.each(helmVersions)('$label', ({ binary }) => {
+  it.each(cases)('the $environment package of $chart renders the plain manifests without -f', ({ environment, chart }) => {
+    const namespace = releaseNamespace(environment, chart);
+    const rendered = helmTemplate(binary, [chart, packageFile(environment, chart), '-n', namespace]) as K8sObject[];
+    const plain = withoutPlainOnly(plainObjects(environment, chart));
+    expect(plain.length).toBeGreaterThan(5);
+    expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(plain));
+  });
+
+  it.each(cases)('the $environment package of $chart passes helm lint --strict', ({ environment, chart }) => {
+    const result = helm(binary, ['lint', '--strict', packageFile(environment, chart)]);
+    expect(result.stderr + result.stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+    expect(result.status).toBe(0);
+  });
+
+  it.each(cases)('the $environment package of $chart has those values as values.yaml and no other values-*.yaml', ({ environment, chart }) => {
+    const values = helm(binary, ['show', 'values', packageFile(environment, chart)]);
+    expect(values.status).toBe(0);
+    expect(values.stdout).toMatch(new RegExp(`^# Values of the ${chart} chart in the ${environment} environment`));
+    const files = spawnSync('tar', ['-tzf', packageFile(environment, chart)], { encoding: 'utf8' }).stdout.split('\n');
+    expect(files.filter((file) => /\/values-[^/]+\.yaml$/.test(file))).toEqual([`${chart}/values-${environment}.yaml`]);
+  });
+});
+
+describe('package failures', () => {
+  it('explains a missing Helm binary', () => {
+    const result = runPackage(['--out', join(outDir, 'without-helm')], '/nonexistent/helm');
+    expect(result.stderr).toMatch(/^package: cannot run \/nonexistent\/helm: .*ENOENT\n$/);
+    expect(result.status).toBe(1);
+  });
+
+  it('explains a missing synth output', () => {
+    const missing = join(outDir, 'no-dist');
+    const result = runPackage(['--dist', missing, '--out', join(outDir, 'unused')], helmVersions[0].binary);
+    expect(result.stderr).toBe(`package: ${join(missing, 'manifests')} does not exist: run \`npm run synth\` first\n`);
+    expect(result.status).toBe(1);
+    expect(existsSync(join(outDir, 'unused'))).toBe(false);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * `npm run check-upgrade`: the committed dist/ upgrades cleanly to a fresh synth; a previous output with
+ * another Deployment selector or StatefulSet volumeClaimTemplates fails, naming file, object and field.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { distDir } from '../support/dist';
+import { projectRoot } from '../support/helm';
+
+const cli = join(projectRoot, 'build', 'check-upgrade.js');
+
+function checkUpgrade(args: readonly string[]) {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: projectRoot, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const scratch: string[] = [];
+
+/** A scratch copy of dist/ (manifests only). */
+function copyOfDist(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'check-upgrade-'));
+  scratch.push(dir);
+  cpSync(join(distDir, 'manifests'), join(dir, 'manifests'), { recursive: true });
+  return dir;
+}
+
+function editYaml<T>(file: string, change: (object: T) => void): void {
+  const object = parse(readFileSync(file, 'utf8')) as T;
+  change(object);
+  writeFileSync(file, stringify(object));
+}
+
+function statefulSet(storage: string): string {
+  const labels = { 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'db' };
+  return stringify({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db', namespace: 'api-dev' },
+    spec: {
+      serviceName: 'db',
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'db', image: 'postgres:16.4' }] } },
+      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } } }],
+    },
+  });
+}
+
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'build.mjs'), 'check-upgrade'], { cwd: projectRoot, encoding: 'utf8' });
+  expect(build.stderr).toBe('');
+  expect(build.status).toBe(0);
+});
+
+describe('check-upgrade', () => {
+  it('accepts a fresh synth over the dist/ committed at HEAD', () => {
+    const result = checkUpgrade([]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^check-upgrade: no immutable field changes in [1-9]\d* objects compared with dist\/ at HEAD\n$/);
+    expect(result.status).toBe(0);
+  });
+
+  it('accepts a fresh synth over the dist/ directory', () => {
+    const result = checkUpgrade(['dist']);
+    expect(result.stdout).toMatch(/no immutable field changes in [1-9]\d* objects compared with dist\n$/);
+    expect(result.status).toBe(0);
+  });
+
+  it('refuses a Deployment selector change', () => {
+    const previous = copyOfDist();
+    editYaml<{ spec: { selector: { matchLabels: Record<string, string> } } }>(join(previous, 'manifests', 'production', 'api', 'deployment.yaml'), (deployment) => {
+      deployment.spec.selector.matchLabels['app.kubernetes.io/component'] = 'api';
+    });
+    const result = checkUpgrade([previous]);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^dist\/manifests\/production\/api\/deployment\.yaml: Deployment api-production\/api: spec\.selector is immutable: \{.*"app\.kubernetes\.io\/component":"api".*\} -> \{.*\}$/);
+    expect(lines[1]).toMatch(/^check-upgrade: 1 immutable field change\(s\) in [1-9]\d* objects compared with (.*); Kubernetes would refuse the upgrade$/);
+    expect(lines[1]).toContain(`compared with ${previous};`);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(1);
+  });
+
+  it('refuses a StatefulSet volumeClaimTemplates change between two output directories', () => {
+    const [previous, current] = [copyOfDist(), copyOfDist()];
+    writeFileSync(join(previous, 'manifests', 'dev', 'api', 'statefulset.yaml'), statefulSet('10Gi'));
+    writeFileSync(join(current, 'manifests', 'dev', 'api', 'statefulset.yaml'), statefulSet('20Gi'));
+    const result = checkUpgrade([previous, '--current', current]);
+    expect(result.stderr).toContain(`${join(current, 'manifests', 'dev', 'api', 'statefulset.yaml')}: StatefulSet api-dev/db: spec.volumeClaimTemplates is immutable:`);
+    expect(result.stderr).toContain('"storage":"10Gi"');
+    expect(result.stderr).toMatch(/check-upgrade: 1 immutable field change\(s\)/);
+    expect(result.status).toBe(1);
+  });
+
+  it.each([
+    { args: ['no-such-revision'], message: `check-upgrade: no-such-revision is neither a directory nor a git revision of ${projectRoot}` },
+    { args: [tmpdir()], message: `check-upgrade: ${tmpdir()} has no manifests/ directory: expected the output of npm run synth` },
+    { args: ['--frobnicate'], message: 'check-upgrade: unknown option --frobnicate' },
+    { args: ['dist', '--current'], message: 'check-upgrade: --current needs a directory' },
+  ])('explains a bad argument: $args', ({ args, message }) => {
+    const result = checkUpgrade(args);
+    expect(result.stderr.split('\n')[0]).toBe(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.status).toBe(1);
+  });
+});
