@@ -62,7 +62,8 @@ export class AppNetworkPolicies extends Construct {
           from: [
             {
               namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.monitoringNamespace } },
-              podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+              // Prometheus scrapes /metrics; the blackbox exporter probes the health endpoints.
+              podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['prometheus', 'blackbox-exporter'] }] },
             },
           ],
           ports: httpPort,

@@ -5,6 +5,7 @@
  */
 import { Chart } from 'cdk8s';
 import { stringify } from 'yaml';
+import { YAML_FOR_HELM } from './yaml-options';
 import { ChartIdentity, templatedObjects } from '../chart/release';
 import { engineHelpers } from '../template/expr';
 import { writeTemplate } from '../template/yaml-writer';
@@ -59,7 +60,7 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
         sources: [CHART_SOURCE],
         maintainers: [{ name: 'Platform Team', email: 'platform@example.com' }],
       },
-      { lineWidth: 0 },
+      YAML_FOR_HELM,
     ),
   );
   files.set('.helmignore', HELMIGNORE);
@@ -73,7 +74,7 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
     files.set(
       `values-${environment}.yaml`,
       `# The ${environment} environment: what it changes from values.yaml (generated from values/${environment}.yaml).\n` +
-        (Object.keys(overlay).length > 0 ? stringify(overlay, { lineWidth: 0 }) : '{}\n'),
+        (Object.keys(overlay).length > 0 ? stringify(overlay, YAML_FOR_HELM) : '{}\n'),
     );
   }
   files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}`);

@@ -1,5 +1,6 @@
 /** Documentation of chart values generated from the values schema: commented values.yaml and README table. */
 import { stringify } from 'yaml';
+import { YAML_FOR_HELM } from './yaml-options';
 
 interface SchemaNode {
   type?: string;
@@ -27,7 +28,7 @@ function commentedLines(schema: SchemaNode, values: Record<string, unknown>, ind
     if (property.properties && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       lines.push(`${pad}${key}:`, ...commentedLines(property, value as Record<string, unknown>, indent + 2));
     } else {
-      const text = stringify({ [key]: value }, { lineWidth: 0 }).trimEnd();
+      const text = stringify({ [key]: value }, YAML_FOR_HELM).trimEnd();
       lines.push(...text.split('\n').map((line) => pad + line));
     }
   }

@@ -1,11 +1,13 @@
 /**
  * The whole output of `npm run synth`, as files relative to dist/:
  * - manifests/<env>/<app>/<object>.yaml: the plain manifests of every application in every environment;
- * - helm/<app>/: one Helm chart per application.
+ * - helm/<app>/: one Helm chart per application;
+ * - manifests/<env>/monitoring/ and helm/monitoring/: the monitoring chart (lib/monitoring/stack/synth.ts).
  * Pure: nothing is written here (see atomic-dir.ts), so a failure leaves dist/ as it was.
  */
 import { App } from 'cdk8s';
 import { AppChart } from '../../charts/app-chart';
+import { synthesizeMonitoring } from '../monitoring/stack/synth';
 import { appNotes, appReadme } from '../app/chart-docs';
 import { helpersTemplate } from '../app/names';
 import { ChartIdentity, releaseScope, renderRelease } from '../chart/release';
@@ -63,6 +65,8 @@ export function synthesize(options: SynthOptions): Map<string, string> {
     });
     for (const [path, content] of chartFiles) files.set(`helm/${name}/${path}`, content);
   }
+
+  for (const [path, content] of synthesizeMonitoring(cdk8sApp, base, environments, { version: CHART_VERSION, namespaceOf })) files.set(path, content);
   return files;
 }
 

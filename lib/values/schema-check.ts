@@ -3,8 +3,48 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { TSchema } from '@sinclair/typebox';
 import { patterns } from './schema';
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, verbose: true });
+/** The ajv options of every validator; scripts/build.mjs generates the bundled validators with the same. */
+export const AJV_OPTIONS = { allErrors: true, strict: true, strictTypes: false, verbose: true } as const;
+
+/**
+ * A validator generated ahead of time: scripts/build.mjs compiles the values schemas with ajv at build
+ * time and attaches { validate, json } to each schema object of the bundle (non-enumerable, under this
+ * registered symbol), `json` being the schema it was generated from. It is used only while the schema
+ * is still that one; otherwise, and for schemas without one (tests run from source), the schema is
+ * compiled on first use.
+ */
+export const PRECOMPILED_VALIDATOR = Symbol.for('platform-cdk8s.values.precompiledValidator');
+
+interface Precompiled {
+  readonly validate: ValidateFunction;
+  readonly json: string;
+}
+
+let ajv: Ajv | undefined;
 const compiled = new WeakMap<TSchema, ValidateFunction>();
+/** Schemas with an $id validated so far, registered with ajv as compiling them would have. */
+const withId = new Set<TSchema>();
+
+function validatorOf(schema: TSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (validate) return validate;
+  const precompiled = (schema as { [PRECOMPILED_VALIDATOR]?: Precompiled })[PRECOMPILED_VALIDATOR];
+  if (precompiled && typeof precompiled.validate === 'function' && precompiled.json === JSON.stringify(schema)) {
+    validate = precompiled.validate;
+    if (typeof schema.$id === 'string') {
+      withId.add(schema);
+      ajv?.addSchema(schema);
+    }
+  } else {
+    if (!ajv) {
+      ajv = new Ajv(AJV_OPTIONS);
+      for (const known of withId) ajv.addSchema(known);
+    }
+    validate = ajv.compile(schema);
+  }
+  compiled.set(schema, validate);
+  return validate;
+}
 
 export interface SchemaProblem {
   /** Path within the validated object. */
@@ -25,11 +65,7 @@ const PATTERN_MEANINGS: Record<string, string> = {
 };
 
 export function checkAgainstSchema(schema: TSchema, value: unknown): SchemaProblem[] {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
-  }
+  const validate = validatorOf(schema);
   if (validate(value)) return [];
   return describeErrors(validate.errors ?? [], value);
 }

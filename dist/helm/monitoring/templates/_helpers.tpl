@@ -1,0 +1,46 @@
+{{/*
+Helpers of the monitoring chart. Generated from lib/monitoring/stack/common.ts, which renders the same
+names in JavaScript for the plain manifests.
+*/}}
+
+{{/* Chart name and version, for the helm.sh/chart label. */}}
+{{- define "monitoring.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Interpolated text (lib/template/text.ts): fails unless a list or map value has the shape the chart was generated for. */}}
+{{- define "monitoring.expectShape" -}}
+{{- $value := index . 0 -}}
+{{- $shape := "" -}}
+{{- if kindIs "slice" $value -}}
+{{- $shape = printf "%d items" (len $value) -}}
+{{- else if kindIs "map" $value -}}
+{{- $shape = printf "keys %s" (keys $value | sortAlpha | join ", ") -}}
+{{- end -}}
+{{- if ne $shape (index . 1) -}}
+{{- fail (printf "%s: expected %s, got %s (generated configuration has this shape: change values/ and synthesize again)" (index . 2) (index . 1) $shape) -}}
+{{- end -}}
+{{- end }}
+
+{{/* Precomputed text (lib/template/text.ts): the text generated for these input values, or fail. */}}
+{{- define "monitoring.precomputedText" -}}
+{{- $text := get (index . 0) (index . 1) -}}
+{{- if not $text -}}
+{{- fail (printf "%s: these values match none of the environments the chart was generated for (the text is computed from them in TypeScript): change values/ and synthesize again" (index . 2)) -}}
+{{- end -}}
+{{- $text -}}
+{{- end }}
+
+{{/* Interpolated text: a value written inside a multi-line text, which must be a single line. */}}
+{{- define "monitoring.line" -}}
+{{- $text := include "monitoring.str" (index . 0) -}}
+{{- if regexMatch "[\r\n]" $text -}}
+{{- fail (printf "%s: expected a single line (it is written inside a multi-line text)" (index . 1)) -}}
+{{- end -}}
+{{- $text -}}
+{{- end }}
+
+{{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}
+{{- define "monitoring.str" -}}
+{{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
+{{- end }}

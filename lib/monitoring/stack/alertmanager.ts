@@ -1,0 +1,122 @@
+/**
+ * Alertmanager (standalone mode): a StatefulSet of `alertmanager.replicas` pods clustered through a
+ * headless Service (each pod is given every peer with --cluster.peer), a PodDisruptionBudget when
+ * there are several, and the configuration from a ConfigMap. It holds no credential: receivers read
+ * them from files (`*_file`) of an existing Secret (`alertmanager.secretName`), mounted read-only where
+ * the configuration expects them (`alertmanager.secretsDir`).
+ */
+import { Construct } from 'constructs';
+import { and, fmt, release, sha256OfJson } from '../../template/expr';
+import { list } from '../../template/functions';
+import { each } from '../../template/manifest';
+import { GeneratedText } from '../../template/text';
+import { MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
+import { greaterThan, ordinals } from './expressions';
+import { PORTS } from './ports';
+
+/** The headless Service through which the peers (and Prometheus) reach each Alertmanager pod. */
+export const ALERTMANAGER_PEERS = 'alertmanager-peers';
+
+export interface AlertmanagerProps extends MonitoringProps {
+  readonly config: GeneratedText;
+}
+
+export class Alertmanager extends Construct {
+  constructor(scope: Construct, id: string, props: AlertmanagerProps) {
+    super(scope, id);
+    const v = props.values;
+    const am = v.alertmanager;
+    const condition = standalone(v);
+    const version = am.image.tag;
+    const name = 'alertmanager';
+
+    k8sObject(this, 'Config', 'alertmanager-config.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('alertmanager-config', name, version), data: { 'alertmanager.yml': props.config } }, { condition });
+
+    k8sObject(
+      this,
+      'StatefulSet',
+      'alertmanager-statefulset.yaml',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: metadata(name, name, version),
+        spec: {
+          replicas: am.replicas,
+          serviceName: ALERTMANAGER_PEERS,
+          // Peers find each other by DNS: start them together rather than one after the other.
+          podManagementPolicy: 'Parallel',
+          selector: { matchLabels: selectorLabels(name) },
+          template: {
+            metadata: { labels: labels(name, version), annotations: { 'checksum/config': sha256OfJson(list(...props.config.checksumInputs())) } },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: podSecurity(65534),
+              containers: [
+                {
+                  name,
+                  image: image(am.image),
+                  args: [
+                    '--config.file=/etc/alertmanager/alertmanager.yml',
+                    '--storage.path=/alertmanager',
+                    `--web.listen-address=:${PORTS.alertmanager}`,
+                    `--cluster.listen-address=0.0.0.0:${PORTS.alertmanagerCluster}`,
+                    `--cluster.advertise-address=$(POD_IP):${PORTS.alertmanagerCluster}`,
+                    each(ordinals(am.replicas), 'ordinal', (ordinal) => fmt`--cluster.peer=${name}-${ordinal}.${ALERTMANAGER_PEERS}.${release.namespace}.svc:${PORTS.alertmanagerCluster}`),
+                  ],
+                  env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+                  ports: [
+                    { name: 'http', containerPort: PORTS.alertmanager, protocol: 'TCP' },
+                    { name: 'cluster-tcp', containerPort: PORTS.alertmanagerCluster, protocol: 'TCP' },
+                    { name: 'cluster-udp', containerPort: PORTS.alertmanagerCluster, protocol: 'UDP' },
+                  ],
+                  livenessProbe: httpProbe('/-/healthy', 'http'),
+                  readinessProbe: httpProbe('/-/ready', 'http', 5),
+                  resources: am.resources,
+                  securityContext: RESTRICTED_CONTAINER,
+                  volumeMounts: [
+                    { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
+                    { name: 'secrets', mountPath: am.secretsDir, readOnly: true },
+                    // Silences and the notification log: replicated between peers, so an emptyDir is enough.
+                    { name: 'data', mountPath: '/alertmanager' },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: 'config', configMap: { name: 'alertmanager-config' } },
+                { name: 'secrets', secret: { secretName: am.secretName } },
+                { name: 'data', emptyDir: { sizeLimit: '256Mi' } },
+              ],
+            },
+          },
+        },
+      },
+      { condition },
+    );
+
+    const service = (id: string, serviceName: string, spec: Record<string, unknown>) =>
+      k8sObject(this, id, `${serviceName}-service.yaml`, { apiVersion: 'v1', kind: 'Service', metadata: metadata(serviceName, name, version), spec: { selector: selectorLabels(name), ...spec } }, { condition });
+    service('Service', name, { type: 'ClusterIP', ports: [{ name: 'http', port: PORTS.alertmanager, targetPort: 'http', protocol: 'TCP' }] });
+    // Headless, and listing pods before they are ready: peers must find each other to become ready.
+    service('PeerService', ALERTMANAGER_PEERS, {
+      clusterIP: 'None',
+      publishNotReadyAddresses: true,
+      ports: [
+        { name: 'cluster-tcp', port: PORTS.alertmanagerCluster, targetPort: 'cluster-tcp', protocol: 'TCP' },
+        { name: 'cluster-udp', port: PORTS.alertmanagerCluster, targetPort: 'cluster-udp', protocol: 'UDP' },
+      ],
+    });
+
+    k8sObject(
+      this,
+      'DisruptionBudget',
+      'alertmanager-pdb.yaml',
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: metadata(name, name, version),
+        spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(name) } },
+      },
+      { condition: and(condition, greaterThan(am.replicas, 1)) },
+    );
+  }
+}

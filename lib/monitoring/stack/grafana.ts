@@ -1,0 +1,190 @@
+/**
+ * Grafana (standalone mode): Prometheus and Loki data sources and the dashboards provisioned from
+ * ConfigMaps, admin credentials from an existing Secret, no sign-up, no org creation, no anonymous
+ * access, served under the ingress path (e.g. https://ops.example.com/monitoring/).
+ */
+import { Construct } from 'constructs';
+import { Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
+import { list } from '../../template/functions';
+import { when } from '../../template/manifest';
+import { interpolatedText } from '../../template/text';
+import { writeYaml } from '../../template/yaml-writer';
+import { MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
+import { DashboardConfigMap } from './dashboards';
+import { PORTS } from './ports';
+
+const DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
+
+/** Provisioning of the dashboards: every file in the mounted directory, read-only in the UI. */
+const DASHBOARD_PROVIDERS = writeYaml({
+  apiVersion: 1,
+  providers: [
+    {
+      name: 'platform',
+      type: 'file',
+      disableDeletion: true,
+      allowUiUpdates: false,
+      updateIntervalSeconds: 60,
+      options: { path: DASHBOARDS_DIR, foldersFromFilesStructure: false },
+    },
+  ],
+});
+
+export interface GrafanaProps extends MonitoringProps {
+  readonly dashboards: readonly DashboardConfigMap[];
+}
+
+export class Grafana extends Construct {
+  constructor(scope: Construct, id: string, props: GrafanaProps) {
+    super(scope, id);
+    const v = props.values;
+    const g = v.grafana;
+    const ing = v.ingress;
+    const condition = standalone(v);
+    const version = g.image.tag;
+
+    const datasources = interpolatedText({
+      name: 'Grafana data sources',
+      format: 'yaml',
+      input: { namespace: release.namespace },
+      build: ({ namespace }) => ({
+        apiVersion: 1,
+        datasources: [
+          { name: 'Prometheus', type: 'prometheus', uid: 'prometheus', access: 'proxy', url: `http://prometheus.${namespace}.svc:${PORTS.prometheus}`, isDefault: true, editable: false },
+          { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: `http://loki.${namespace}.svc:${PORTS.loki}`, editable: false },
+        ],
+      }),
+      shape: props.defaults,
+    });
+    k8sObject(
+      this,
+      'Provisioning',
+      'grafana-provisioning.yaml',
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: metadata('grafana-provisioning', 'grafana', version),
+        data: { 'datasources.yaml': datasources, 'dashboards.yaml': DASHBOARD_PROVIDERS },
+      },
+      { condition },
+    );
+
+    const rootUrl = fmt`${ifElse(ing.tls.enabled, 'https', 'http')}://${ing.host}${ing.path}/`;
+    const env = (name: string, value: string | Expr) => ({ name, value });
+    const secretEnv = (name: string, key: Expr) => ({ name, valueFrom: { secretKeyRef: { name: g.adminSecret.name, key } } });
+
+    k8sObject(
+      this,
+      'Deployment',
+      'grafana-deployment.yaml',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: metadata('grafana', 'grafana', version),
+        spec: {
+          replicas: 1,
+          revisionHistoryLimit: 5,
+          // One pod with a local SQLite database: replace it rather than run two side by side.
+          strategy: { type: 'Recreate' },
+          selector: { matchLabels: selectorLabels('grafana') },
+          template: {
+            metadata: {
+              labels: labels('grafana', version),
+              annotations: { 'checksum/config': sha256OfJson(list(...datasources.checksumInputs(), ...props.dashboards.map((d) => d.checksum))) },
+            },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: podSecurity(472),
+              containers: [
+                {
+                  name: 'grafana',
+                  image: image(g.image),
+                  ports: [{ name: 'http', containerPort: PORTS.grafana, protocol: 'TCP' }],
+                  env: [
+                    secretEnv('GF_SECURITY_ADMIN_USER', g.adminSecret.userKey),
+                    secretEnv('GF_SECURITY_ADMIN_PASSWORD', g.adminSecret.passwordKey),
+                    env('GF_USERS_ALLOW_SIGN_UP', 'false'),
+                    env('GF_USERS_ALLOW_ORG_CREATE', 'false'),
+                    env('GF_AUTH_ANONYMOUS_ENABLED', 'false'),
+                    env('GF_SERVER_ROOT_URL', rootUrl),
+                    env('GF_SERVER_SERVE_FROM_SUB_PATH', 'true'),
+                    env('GF_SECURITY_COOKIE_SECURE', ifElse(ing.tls.enabled, 'true', 'false')),
+                    env('GF_SECURITY_DISABLE_GRAVATAR', 'true'),
+                    env('GF_ANALYTICS_REPORTING_ENABLED', 'false'),
+                    env('GF_ANALYTICS_CHECK_FOR_UPDATES', 'false'),
+                    env('GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES', 'false'),
+                    env('GF_LOG_MODE', 'console'),
+                    env('GF_PATHS_DATA', '/var/lib/grafana'),
+                    env('GF_PATHS_PROVISIONING', '/etc/grafana/provisioning'),
+                  ],
+                  // Served from the sub path: every URL, the health endpoint included, starts with it.
+                  startupProbe: httpProbe(fmt`${ing.path}/api/health`, 'http', 5, 30),
+                  livenessProbe: httpProbe(fmt`${ing.path}/api/health`, 'http'),
+                  readinessProbe: httpProbe(fmt`${ing.path}/api/health`, 'http', 5),
+                  resources: g.resources,
+                  securityContext: RESTRICTED_CONTAINER,
+                  volumeMounts: [
+                    { name: 'data', mountPath: '/var/lib/grafana' },
+                    { name: 'tmp', mountPath: '/tmp' },
+                    { name: 'provisioning', mountPath: '/etc/grafana/provisioning/datasources/datasources.yaml', subPath: 'datasources.yaml', readOnly: true },
+                    { name: 'provisioning', mountPath: '/etc/grafana/provisioning/dashboards/dashboards.yaml', subPath: 'dashboards.yaml', readOnly: true },
+                    { name: 'dashboards', mountPath: DASHBOARDS_DIR, readOnly: true },
+                  ],
+                },
+              ],
+              volumes: [
+                // Everything Grafana keeps is provisioned: its database can start empty.
+                { name: 'data', emptyDir: { sizeLimit: '1Gi' } },
+                { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+                { name: 'provisioning', configMap: { name: 'grafana-provisioning' } },
+                { name: 'dashboards', projected: { sources: props.dashboards.map((d) => ({ configMap: { name: d.name } })) } },
+              ],
+            },
+          },
+        },
+      },
+      { condition },
+    );
+
+    k8sObject(
+      this,
+      'Service',
+      'grafana-service.yaml',
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: metadata('grafana', 'grafana', version),
+        spec: { type: 'ClusterIP', selector: selectorLabels('grafana'), ports: [{ name: 'http', port: PORTS.grafana, targetPort: 'http', protocol: 'TCP' }] },
+      },
+      { condition },
+    );
+
+    k8sObject(
+      this,
+      'Ingress',
+      'grafana-ingress.yaml',
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: {
+          ...metadata('grafana', 'grafana', version),
+          annotations: {
+            'cert-manager.io/cluster-issuer': when(ing.tls.enabled, ing.tls.clusterIssuer),
+            'nginx.ingress.kubernetes.io/force-ssl-redirect': ifElse(ing.tls.enabled, 'true', 'false'),
+          },
+        },
+        spec: {
+          ingressClassName: ing.className,
+          tls: when(ing.tls.enabled, [{ hosts: [ing.host], secretName: ing.tls.secretName }]),
+          rules: [
+            {
+              host: ing.host,
+              http: { paths: [{ path: ing.path, pathType: 'Prefix', backend: { service: { name: 'grafana', port: { name: 'http' } } } }] },
+            },
+          ],
+        },
+      },
+      { condition: and(condition, ing.enabled) },
+    );
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * NetworkPolicies (standalone mode, when enabled). In the release namespace: deny everything, then
+ * - DNS for every pod;
+ * - Prometheus: queried by Grafana; it reaches the applications' namespaces, the exporters, Loki,
+ *   Alertmanager, the kubelets and node-exporters (node network) and the API server;
+ * - Alertmanager: reached by Prometheus, its peers gossip on 9094 (TCP and UDP), it reaches the
+ *   receivers outside the cluster;
+ * - Grafana: reached from the ingress controller, reaches Prometheus and Loki;
+ * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts);
+ * - kube-state-metrics and blackbox-exporter: reached only by Prometheus; kube-state-metrics reaches
+ *   the API server, blackbox-exporter the applications and the public URLs.
+ * In the node namespace: deny everything, then Alloy reaches DNS and Loki. node-exporter uses the host
+ * network, which NetworkPolicies do not apply to; Prometheus reaches it through the node network.
+ */
+import { Construct } from 'constructs';
+import { Expr, and, release } from '../../template/expr';
+import { Node, each } from '../../template/manifest';
+import { Component, MonitoringProps, k8sObject, labels, selectorLabels, standalone } from './common';
+import { PORTS } from './ports';
+
+const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
+const tcp = (port: number | Expr) => ({ protocol: 'TCP', port });
+const pods = (component: Component) => ({ podSelector: { matchLabels: selectorLabels(component) } });
+
+export class MonitoringNetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const v = props.values;
+    const np = v.networkPolicy;
+    const condition = and(standalone(v), np.enabled);
+    const inNamespace = (namespace: Expr<string>, component: Component) => ({
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: namespace } },
+      ...pods(component),
+    });
+    const applicationNamespaces = {
+      namespaceSelector: {
+        matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: props.applications.map((name) => v.applications[name].namespace) }],
+      },
+    };
+    const dns = {
+      to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.dnsNamespace } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+    };
+    const apiServer = { to: [{ ipBlock: { cidr: np.apiServer.cidr } }], ports: [tcp(np.apiServer.port)] };
+    const external = { to: [each(np.externalCidrs, 'cidr', (cidr) => ({ ipBlock: { cidr } }))], ports: [tcp(80), tcp(443)] };
+
+    const policy = (name: string, spec: Node, namespace: Expr<string> = release.namespace) =>
+      k8sObject(
+        this,
+        name,
+        `networkpolicy-${name}.yaml`,
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name, namespace, labels: labels('monitoring') },
+          spec,
+        },
+        { condition },
+      );
+
+    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    policy('allow-dns', { podSelector: {}, policyTypes: ['Egress'], egress: [dns] });
+
+    policy('prometheus', {
+      ...pods('prometheus'),
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [pods('grafana')], ports: [tcp(PORTS.prometheus)] }],
+      egress: [
+        { to: [applicationNamespaces] },
+        { to: [pods('alertmanager')], ports: [tcp(PORTS.alertmanager)] },
+        { to: [pods('kube-state-metrics')], ports: [tcp(PORTS.kubeStateMetrics)] },
+        { to: [pods('loki')], ports: [tcp(PORTS.loki)] },
+        { to: [pods('blackbox-exporter')], ports: [tcp(PORTS.blackboxExporter)] },
+        { to: [{ ipBlock: { cidr: np.nodeCidr } }], ports: [tcp(PORTS.kubelet), tcp(PORTS.nodeExporter)] },
+        apiServer,
+      ],
+    });
+
+    const gossip = [tcp(PORTS.alertmanagerCluster), { protocol: 'UDP', port: PORTS.alertmanagerCluster }];
+    policy('alertmanager', {
+      ...pods('alertmanager'),
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        { from: [pods('prometheus')], ports: [tcp(PORTS.alertmanager)] },
+        { from: [pods('alertmanager')], ports: gossip },
+      ],
+      egress: [{ to: [pods('alertmanager')], ports: gossip }, external],
+    });
+
+    policy('grafana', {
+      ...pods('grafana'),
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.ingressControllerNamespace } } }], ports: [tcp(PORTS.grafana)] }],
+      egress: [
+        { to: [pods('loki')], ports: [tcp(PORTS.loki)] },
+      ],
+    });
+
+    policy('loki', {
+      ...pods('loki'),
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [pods('grafana'), inNamespace(v.nodeNamespace, 'alloy'), pods('prometheus')], ports: [tcp(PORTS.loki)] }],
+    });
+
+    policy('kube-state-metrics', {
+      ...pods('kube-state-metrics'),
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.kubeStateMetrics)] }],
+      egress: [apiServer],
+    });
+
+    policy('blackbox-exporter', {
+      ...pods('blackbox-exporter'),
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.blackboxExporter)] }],
+      egress: [{ to: [applicationNamespaces] }, external],
+    });
+
+    const nodePolicy = (name: string, spec: Node) => policy(`node-${name}`, spec, v.nodeNamespace);
+    nodePolicy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    nodePolicy('alloy', {
+      ...pods('alloy'),
+      policyTypes: ['Egress'],
+      egress: [dns, { to: [inNamespace(release.namespace, 'loki')], ports: [tcp(PORTS.loki)] }],
+    });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Operator mode, for clusters running the Prometheus Operator (e.g. kube-prometheus-stack): a
+ * ServiceMonitor per application, in its namespace, and one PrometheusRule with the same rule groups
+ * as the standalone stack. Both carry the labels the operator selects on (`operator.selectorLabels`).
+ * The dashboards (dashboards.ts) are ConfigMaps labelled for the Grafana sidecar.
+ */
+import { Construct } from 'constructs';
+import { Expr, GoContext, Scope, expr } from '../../template/expr';
+import { spread } from '../../template/manifest';
+import { GeneratedText } from '../../template/text';
+import { parse } from 'yaml';
+import { MonitoringProps, k8sObject, labels, metadata, operatorMode } from './common';
+
+const MONITORING_COREOS = 'monitoring.coreos.com/v1';
+
+export interface OperatorResourcesProps extends MonitoringProps {
+  /** The rule file (YAML): its groups become the PrometheusRule's spec. */
+  readonly rules: GeneratedText;
+}
+
+export class OperatorResources extends Construct {
+  constructor(scope: Construct, id: string, props: OperatorResourcesProps) {
+    super(scope, id);
+    const v = props.values;
+    const condition = operatorMode(v);
+    const objectLabels = { ...labels('prometheus'), ...spread(v.operator.selectorLabels) };
+
+    for (const name of props.applications) {
+      const app = v.applications[name];
+      k8sObject(
+        this,
+        `ServiceMonitor-${name}`,
+        `servicemonitor-${name}.yaml`,
+        {
+          apiVersion: MONITORING_COREOS,
+          kind: 'ServiceMonitor',
+          metadata: { name, namespace: app.namespace, labels: objectLabels },
+          spec: {
+            // The application charts set instance to the release, which is named after the application: job = application.
+            jobLabel: 'app.kubernetes.io/instance',
+            namespaceSelector: { matchNames: [app.namespace] },
+            selector: { matchLabels: app.selector },
+            endpoints: [{ port: app.port, path: app.metricsPath, interval: v.prometheus.scrapeInterval, scheme: 'http' }],
+          },
+        },
+        { condition },
+      );
+    }
+
+    k8sObject(
+      this,
+      'PrometheusRule',
+      'prometheusrule.yaml',
+      {
+        apiVersion: MONITORING_COREOS,
+        kind: 'PrometheusRule',
+        metadata: { ...metadata('platform-rules', 'prometheus'), labels: objectLabels },
+        spec: fromYaml(props.rules),
+      },
+      { condition },
+    );
+  }
+}
+
+/** The object a YAML text holds (Helm: `fromYaml`). */
+function fromYaml(text: Expr<string>): Expr<unknown> {
+  return new (class extends Expr<unknown> {
+    evaluate(scope: Scope): unknown {
+      return parse(text.evaluate(scope));
+    }
+    go(ctx: GoContext): string {
+      return `(fromYaml ${expr(text).go(ctx)})`;
+    }
+  })();
+}

@@ -1,0 +1,174 @@
+/**
+ * Prometheus (standalone mode): one pod with its TSDB on a persistent volume, the scrape
+ * configuration and the alert rules from ConfigMaps (interpolated text: thresholds and intervals stay
+ * values), and the narrowest RBAC that lets it discover and scrape:
+ * - a Role in its own namespace and in each application's namespace: pods, services, endpoints and
+ *   endpointslices, get/list/watch;
+ * - a ClusterRole only for what no namespace holds: nodes and nodes/metrics (kubelet and cAdvisor)
+ *   and the /metrics URL.
+ */
+import { Construct } from 'constructs';
+import { Expr, fmt, release, sha256OfJson } from '../../template/expr';
+import { list } from '../../template/functions';
+import { GeneratedText } from '../../template/text';
+import { MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
+import { PORTS } from './ports';
+
+export const RULES_DIR = '/etc/prometheus/rules';
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+export interface PrometheusProps extends MonitoringProps {
+  readonly config: GeneratedText;
+  readonly rules: GeneratedText;
+}
+
+export class Prometheus extends Construct {
+  constructor(scope: Construct, id: string, props: PrometheusProps) {
+    super(scope, id);
+    const v = props.values;
+    const p = v.prometheus;
+    const condition = standalone(v);
+    const version = p.image.tag;
+    const name = 'prometheus';
+    const rbacName = clusterName(name);
+    const subjects = [{ kind: 'ServiceAccount', name, namespace: release.namespace }];
+
+    k8sObject(this, 'ServiceAccount', 'prometheus-serviceaccount.yaml', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(name, name, version), automountServiceAccountToken: true }, { condition });
+
+    k8sObject(
+      this,
+      'ClusterRole',
+      'prometheus-clusterrole.yaml',
+      {
+        apiVersion: RBAC,
+        kind: 'ClusterRole',
+        metadata: { name: rbacName, labels: labels(name, version) },
+        rules: [
+          { apiGroups: [''], resources: ['nodes', 'nodes/metrics'], verbs: ['get', 'list', 'watch'] },
+          { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+        ],
+      },
+      { condition },
+    );
+    k8sObject(
+      this,
+      'ClusterRoleBinding',
+      'prometheus-clusterrolebinding.yaml',
+      {
+        apiVersion: RBAC,
+        kind: 'ClusterRoleBinding',
+        metadata: { name: rbacName, labels: labels(name, version) },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: rbacName },
+        subjects,
+      },
+      { condition },
+    );
+
+    const discovery = (id: string, file: string, namespace: Expr<string>) => {
+      const meta = { name: rbacName, namespace, labels: labels(name, version) };
+      k8sObject(
+        this,
+        `Role${id}`,
+        `prometheus-role-${file}.yaml`,
+        {
+          apiVersion: RBAC,
+          kind: 'Role',
+          metadata: meta,
+          rules: [
+            { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+            { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+          ],
+        },
+        { condition },
+      );
+      k8sObject(
+        this,
+        `RoleBinding${id}`,
+        `prometheus-rolebinding-${file}.yaml`,
+        { apiVersion: RBAC, kind: 'RoleBinding', metadata: meta, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: rbacName }, subjects },
+        { condition },
+      );
+    };
+    discovery('', 'monitoring', release.namespace);
+    for (const app of props.applications) discovery(`App-${app}`, `app-${app}`, v.applications[app].namespace);
+
+    k8sObject(this, 'Config', 'prometheus-config.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('prometheus-config', name, version), data: { 'prometheus.yml': props.config } }, { condition });
+    k8sObject(this, 'Rules', 'prometheus-rules.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('prometheus-rules', name, version), data: { 'alerts.yaml': props.rules } }, { condition });
+
+    k8sObject(
+      this,
+      'StatefulSet',
+      'prometheus-statefulset.yaml',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: metadata(name, name, version),
+        spec: {
+          replicas: 1,
+          serviceName: name,
+          selector: { matchLabels: selectorLabels(name) },
+          template: {
+            metadata: {
+              labels: labels(name, version),
+              annotations: { 'checksum/config': sha256OfJson(list(...props.config.checksumInputs(), ...props.rules.checksumInputs())) },
+            },
+            spec: {
+              serviceAccountName: name,
+              automountServiceAccountToken: true,
+              securityContext: podSecurity(65534),
+              terminationGracePeriodSeconds: 120,
+              containers: [
+                {
+                  name,
+                  image: image(p.image),
+                  args: [
+                    '--config.file=/etc/prometheus/prometheus.yml',
+                    '--storage.tsdb.path=/prometheus',
+                    fmtFlag('--storage.tsdb.retention.time', p.retention.time),
+                    fmtFlag('--storage.tsdb.retention.size', p.retention.size),
+                    `--web.listen-address=:${PORTS.prometheus}`,
+                  ],
+                  ports: [{ name: 'http', containerPort: PORTS.prometheus, protocol: 'TCP' }],
+                  // Replaying the write-ahead log after a restart can take minutes.
+                  startupProbe: httpProbe('/-/ready', 'http', 10, 60),
+                  livenessProbe: httpProbe('/-/healthy', 'http', 10, 6),
+                  readinessProbe: httpProbe('/-/ready', 'http', 5),
+                  resources: p.resources,
+                  securityContext: RESTRICTED_CONTAINER,
+                  volumeMounts: [
+                    { name: 'config', mountPath: '/etc/prometheus/prometheus.yml', subPath: 'prometheus.yml', readOnly: true },
+                    { name: 'rules', mountPath: RULES_DIR, readOnly: true },
+                    { name: 'data', mountPath: '/prometheus' },
+                  ],
+                },
+              ],
+              volumes: [
+                { name: 'config', configMap: { name: 'prometheus-config' } },
+                { name: 'rules', configMap: { name: 'prometheus-rules' } },
+              ],
+            },
+          },
+          volumeClaimTemplates: [persistentVolumeClaim(p.storage)],
+        },
+      },
+      { condition },
+    );
+
+    k8sObject(
+      this,
+      'Service',
+      'prometheus-service.yaml',
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: metadata(name, name, version),
+        spec: { type: 'ClusterIP', selector: selectorLabels(name), ports: [{ name: 'http', port: PORTS.prometheus, targetPort: 'http', protocol: 'TCP' }] },
+      },
+      { condition },
+    );
+  }
+}
+
+function fmtFlag(flag: string, value: Expr<string>): Expr<string> {
+  return fmt`${flag}=${value}`;
+}

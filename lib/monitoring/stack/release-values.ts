@@ -1,0 +1,80 @@
+/**
+ * The monitoring chart's values for one environment: the `monitoring:` sections of values/*.yaml over
+ * the builders' defaults, plus what synth derives from the application values so that it is written
+ * once (the environment, the applications to scrape and probe, the namespace). Validated with the
+ * same reporting as the applications: file, line and YAML path.
+ */
+import { names } from '../../app/names';
+import { releaseScope } from '../../chart/release';
+import { EnvironmentValues, located } from '../../values/load';
+import { deepMerge } from '../../values/merge';
+import { Problem, ValuesError } from '../../values/problems';
+import { AppValues } from '../../values/schema';
+import { checkAgainstSchema } from '../../values/schema-check';
+import { defaultAlertThresholds } from '../alert-rules';
+import { defaultAlertmanagerValues } from '../alertmanager-config';
+import { MonitoringApplication, MonitoringValues, MonitoringValuesSchema } from '../values-schema';
+
+export interface MonitoringRelease {
+  readonly namespace: string;
+  readonly values: MonitoringValues;
+}
+
+/** The monitoring release of one environment (`namespaceOf` gives an application's namespace). */
+export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: string) => string): MonitoringRelease {
+  const applications = Object.fromEntries(
+    [...env.applications]
+      .filter(([, app]) => app.metrics.enabled)
+      .map(([name, app]) => [name, monitoredApplication(name, app, namespaceOf(name))]),
+  );
+  const values = {
+    ...(deepMerge({ alerts: defaultAlertThresholds, alertmanager: defaultAlertmanagerValues }, env.monitoring) as Record<string, unknown>),
+    environment: env.environment,
+    applications,
+  };
+  const problems: Problem[] = located(checkAgainstSchema(MonitoringValuesSchema, values), env.files, [['monitoring']]);
+  const namespace = monitoringNamespace(env, problems);
+  if (problems.length > 0) throw new ValuesError(problems);
+  return { namespace, values: values as MonitoringValues };
+}
+
+/**
+ * The namespace the stack runs in: the one every application's NetworkPolicy admits Prometheus from
+ * (`networkPolicy.monitoringNamespace`), so the two never disagree.
+ */
+function monitoringNamespace(env: EnvironmentValues, problems: Problem[]): string {
+  const [first, ...others] = [...env.applications];
+  const namespace = first[1].networkPolicy.monitoringNamespace;
+  for (const [name, app] of others) {
+    if (app.networkPolicy.monitoringNamespace !== namespace) {
+      problems.push(
+        ...located(
+          [{ path: ['networkPolicy', 'monitoringNamespace'], message: `expected the monitoring namespace of every application (${namespace} for ${first[0]}), got ${app.networkPolicy.monitoringNamespace}` }],
+          env.files,
+          [['applications', name], ['defaults']],
+        ),
+      );
+    }
+  }
+  return namespace;
+}
+
+function monitoredApplication(name: string, app: AppValues, namespace: string): MonitoringApplication {
+  const scope = releaseScope({ name, version: '0.0.0', appVersion: app.image.tag }, app, { name, namespace });
+  const service = names.fullname.evaluate(scope);
+  const ingress = app.ingress;
+  const publicUrls = ingress.enabled
+    ? ingress.hosts.flatMap((host) => {
+        const scheme = ingress.tls.enabled && ingress.tls.hosts.includes(host.host) ? 'https' : 'http';
+        return host.paths.map((path) => `${scheme}://${host.host}${path.path}`);
+      })
+    : [];
+  return {
+    namespace,
+    selector: { 'app.kubernetes.io/name': names.name.evaluate(scope), 'app.kubernetes.io/instance': name },
+    port: 'http',
+    metricsPath: app.metrics.path,
+    publicUrls,
+    healthUrls: [`http://${service}.${namespace}.svc:${app.service.port}${app.probes.readiness.path}`],
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The values of the monitoring chart: validates the `monitoring:` sections of values/*.yaml at synth
+ * time, is the chart's values.schema.json, documents values.yaml and the README, and types the
+ * constructs in lib/monitoring/stack. Closed objects: an unknown key is an error.
+ *
+ * `applications` and `environment` are never written in values/: synth derives them from the
+ * application values (lib/monitoring/stack/applications.ts), so they are written once.
+ */
+import { Static, TObject, Type } from '@sinclair/typebox';
+import { patterns } from '../values/schema';
+import { AlertThresholdsSchema } from './alert-rules';
+import { AlertmanagerValuesSchema } from './alertmanager-config';
+
+const closed = { additionalProperties: false } as const;
+
+const str = (description: string, pattern?: string) => Type.String({ description, ...(pattern ? { pattern } : {}) });
+const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
+const bool = (description: string) => Type.Boolean({ description });
+const oneOf = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
+const object = <T extends Parameters<typeof Type.Object>[0]>(description: string, properties: T) => Type.Object(properties, { ...closed, description });
+
+const Image = (what: string) =>
+  object(`Container image of ${what}.`, {
+    repository: str('Image repository, without tag or digest.', patterns.repository),
+    tag: Type.String({ description: 'Image tag, pinned; "latest" is refused.', pattern: patterns.tag, not: { const: 'latest' } }),
+  });
+
+const ResourceSet = (what: string) =>
+  object(`Resources ${what}.`, {
+    cpu: str('CPU, e.g. 250m.', patterns.quantity),
+    memory: str('Memory, e.g. 256Mi.', patterns.quantity),
+  });
+
+const Resources = (what: string) => object(`Container resources of ${what}.`, { requests: ResourceSet('requested'), limits: ResourceSet('limit') });
+
+const Storage = (what: string) =>
+  object(`Persistent volume of ${what} (one PersistentVolumeClaim per pod).`, {
+    size: str('Requested size, e.g. 20Gi.', patterns.quantity),
+    storageClassName: str('StorageClass; empty means the cluster default.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$'),
+  });
+
+/** A component: its image and resources, plus what else it needs. */
+const Component = <T extends Parameters<typeof Type.Object>[0]>(what: string, description: string, extra: T) =>
+  object(description, { image: Image(what), resources: Resources(what), ...extra });
+
+const url = (description: string) => str(description, '^https?://[^\\s]+$');
+
+/** One application as scraped and probed: derived by synth from the application values. */
+const Application = object('An application to scrape and probe.', {
+  namespace: str('Namespace the application runs in.', patterns.dnsLabel),
+  selector: Type.Record(Type.String({ pattern: patterns.labelKey }), Type.String({ pattern: patterns.labelValue }), {
+    description: 'Selector labels of its Service and pods (app.kubernetes.io/name and instance).',
+  }),
+  port: str('Name of the Service and container port serving the metrics.', patterns.dnsLabel),
+  metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),
+  publicUrls: Type.Array(url('A public URL.'), { description: 'Public URLs probed through the Ingress.' }),
+  healthUrls: Type.Array(url('A health URL.'), { description: 'Health endpoints probed inside the cluster.' }),
+});
+
+const withAlertmanagerDeployment = <T extends TObject>(schema: T) =>
+  Type.Composite(
+    [
+      schema,
+      Type.Object({
+        replicas: int('Alertmanager pods, clustered (gossip on port 9094); 2 or more for high availability.', 1, 5),
+        secretName: str('Existing Secret with the receivers\' credentials, mounted at secretsDir (never created by the chart).', patterns.dnsSubdomain),
+        image: Image('Alertmanager'),
+        resources: Resources('Alertmanager'),
+      }),
+    ],
+    { ...closed, description: 'Alertmanager: routing and receivers (configuration), and its StatefulSet.' },
+  );
+
+export const MonitoringValuesSchema = Type.Object(
+  {
+    environment: str('Environment of this release (set by synth from the values file name).', patterns.dnsLabel),
+    mode: oneOf(
+      ['standalone', 'operator'],
+      'standalone: the whole stack in this namespace; operator: ServiceMonitors, a PrometheusRule and dashboard ConfigMaps for a Prometheus Operator.',
+    ),
+    nodeNamespace: str(
+      'Namespace of the node agents (node-exporter, Alloy), labelled Pod Security "privileged" (standalone mode; created with the plain manifests).',
+      patterns.dnsLabel,
+    ),
+    applications: Type.Record(Type.String({ pattern: patterns.dnsLabel }), Application, {
+      description: 'Applications scraped and probed, by name (derived by synth from the application values).',
+    }),
+    runbookBaseUrl: url('Base URL of the runbooks; each alert links to <base>/<alert name>.'),
+    alerts: AlertThresholdsSchema,
+    alertmanager: withAlertmanagerDeployment(AlertmanagerValuesSchema),
+    prometheus: Component('Prometheus', 'Prometheus (standalone mode).', {
+      scrapeInterval: str('How often targets are scraped.', patterns.duration),
+      evaluationInterval: str('How often rules are evaluated.', patterns.duration),
+      retention: object('How long and how much data the TSDB keeps (the first limit reached applies).', {
+        time: str('--storage.tsdb.retention.time, e.g. 30d.', patterns.duration),
+        size: str('--storage.tsdb.retention.size, e.g. 20GB (B, KB, MB, GB, TB).', '^[0-9]+(B|KB|MB|GB|TB|PB)$'),
+      }),
+      storage: Storage('Prometheus'),
+    }),
+    grafana: Component('Grafana', 'Grafana (standalone mode), served under the ingress path.', {
+      adminSecret: object('Existing Secret holding the admin credentials (never created by the chart).', {
+        name: str('Secret name.', patterns.dnsSubdomain),
+        userKey: str('Key of the admin user name.', '^[-._a-zA-Z0-9]+$'),
+        passwordKey: str('Key of the admin password.', '^[-._a-zA-Z0-9]+$'),
+      }),
+    }),
+    ingress: object('Ingress to Grafana (standalone mode).', {
+      enabled: bool('Expose Grafana through an Ingress.'),
+      className: str('IngressClass name.', patterns.dnsSubdomain),
+      host: str('Host name.', patterns.dnsSubdomain),
+      path: str('Sub path Grafana is served under, without trailing slash.', '^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$'),
+      tls: object('TLS with a certificate issued by cert-manager.', {
+        enabled: bool('Terminate TLS (and redirect HTTP to HTTPS).'),
+        clusterIssuer: str('cert-manager ClusterIssuer.', patterns.dnsSubdomain),
+        secretName: str('Secret cert-manager writes the certificate to.', patterns.dnsSubdomain),
+      }),
+    }),
+    loki: Component('Loki', 'Loki single binary with filesystem storage (standalone mode).', {
+      retention: str('How long logs are kept, e.g. 168h (hours).', '^[0-9]+h$'),
+      storage: Storage('Loki'),
+    }),
+    alloy: Component('Grafana Alloy', 'Grafana Alloy on every node, shipping pod logs to Loki (standalone mode).', {}),
+    nodeExporter: Component('node-exporter', 'node-exporter on every node (standalone mode).', {}),
+    kubeStateMetrics: Component('kube-state-metrics', 'kube-state-metrics (standalone mode).', {}),
+    blackboxExporter: Component('blackbox-exporter', 'blackbox-exporter probing the applications (standalone mode).', {}),
+    operator: object('Prometheus Operator integration (operator mode).', {
+      selectorLabels: Type.Record(Type.String({ pattern: patterns.labelKey }), Type.String({ pattern: patterns.labelValue }), {
+        description: 'Labels the operator selects ServiceMonitors and PrometheusRules by, e.g. release: kube-prometheus-stack.',
+      }),
+      dashboardLabels: Type.Record(Type.String({ pattern: patterns.labelKey }), Type.String({ pattern: patterns.labelValue }), {
+        description: 'Labels of the dashboard ConfigMaps, which the Grafana sidecar selects them by, e.g. grafana_dashboard: "1".',
+      }),
+    }),
+    networkPolicy: object('NetworkPolicies of the monitoring namespaces (standalone mode).', {
+      enabled: bool('Deny by default, then allow only the flows the stack needs.'),
+      ingressControllerNamespace: str('Namespace of the ingress controller allowed to reach Grafana.', patterns.dnsLabel),
+      dnsNamespace: str('Namespace of the cluster DNS (kube-dns).', patterns.dnsLabel),
+      nodeCidr: str('Network of the nodes: kubelet (10250) and node-exporter (9100) scrapes.', patterns.cidr),
+      apiServer: object('The Kubernetes API server, for service discovery and kube-state-metrics.', {
+        cidr: str('Network of the API server endpoints.', patterns.cidr),
+        port: int('Port of the API server endpoints.', 1, 65535),
+      }),
+      externalCidrs: Type.Array(str('A network outside the cluster.', patterns.cidr), {
+        description: 'Destinations outside the cluster on ports 80 and 443: Alertmanager receivers and the public URLs probed.',
+      }),
+    }),
+  },
+  { ...closed, $id: 'https://platform.example/schemas/monitoring-values.json', title: 'Monitoring chart values' },
+);
+
+export type MonitoringValues = Static<typeof MonitoringValuesSchema>;
+export type MonitoringApplication = MonitoringValues['applications'][string];

@@ -1,0 +1,75 @@
+/**
+ * Operator mode (`monitoring.mode: operator`): ServiceMonitors, a PrometheusRule and the dashboard
+ * ConfigMaps instead of the stack, in the plain manifests and, identically, from the Helm chart.
+ */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildAlertRules } from '../../../lib/monitoring/alert-rules';
+import { withoutHelmOnly, withoutPlainOnly } from '../../helm/helm-only';
+import { K8sObject, sortObjects } from '../../support/dist';
+import { helmTemplate, helmVersions } from '../../support/helm';
+import { monitoringValuesOf, synthesizeEdited } from './support';
+
+const files = synthesizeEdited((base) => base.replace('  mode: standalone\n', '  mode: operator\n'));
+const plain = (env: string) =>
+  [...files]
+    .filter(([path]) => path.startsWith(`manifests/${env}/monitoring/`))
+    .map(([, text]) => parse(text) as K8sObject);
+
+describe.each(['dev', 'production'])('operator mode in %s', (env) => {
+  it('has ServiceMonitors, a PrometheusRule and the dashboards, and nothing of the standalone stack', () => {
+    const kinds = plain(env).map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+    expect(kinds).toEqual([
+      'ConfigMap/monitoring/grafana-dashboard-errors',
+      'ConfigMap/monitoring/grafana-dashboard-http',
+      'ConfigMap/monitoring/grafana-dashboard-overview',
+      'ConfigMap/monitoring/grafana-dashboard-resources',
+      'ConfigMap/monitoring/grafana-dashboard-slo',
+      'Namespace//monitoring',
+      'PrometheusRule/monitoring/platform-rules',
+      `ServiceMonitor/api-${env}/api`,
+      `ServiceMonitor/worker-${env}/worker`,
+    ]);
+  });
+
+  it('selects each application Service by name and instance, with the operator selector label', () => {
+    const monitor = plain(env).find((o) => o.kind === 'ServiceMonitor' && o.metadata.name === 'api') as K8sObject & { spec: Record<string, unknown> };
+    expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(monitor.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
+    expect(monitor.spec).toMatchObject({
+      namespaceSelector: { matchNames: [`api-${env}`] },
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } },
+      endpoints: [{ port: 'http', path: '/metrics' }],
+    });
+  });
+
+  it('puts the same rule groups in the PrometheusRule', () => {
+    const values = monitoringValuesOf(env);
+    const rule = plain(env).find((o) => o.kind === 'PrometheusRule') as K8sObject & { spec: unknown };
+    expect(rule.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
+    expect(rule.spec).toEqual(JSON.parse(JSON.stringify(buildAlertRules(values.alerts, { runbookBaseUrl: values.runbookBaseUrl, environment: env }))));
+  });
+
+  it('labels the dashboards for the Grafana sidecar', () => {
+    for (const dashboard of plain(env).filter((o) => o.kind === 'ConfigMap')) {
+      expect(dashboard.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
+    }
+  });
+});
+
+describe.each(helmVersions)('$label', ({ binary }) => {
+  it('renders operator mode like the plain manifests', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'monitoring-chart-'));
+    for (const [path, text] of files) {
+      if (!path.startsWith('helm/monitoring/')) continue;
+      const target = join(dir, path.slice('helm/monitoring/'.length));
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, text);
+    }
+    const rendered = helmTemplate(binary, ['monitoring', dir, '-f', join(dir, 'values-production.yaml'), '-n', 'monitoring']) as K8sObject[];
+    expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(withoutPlainOnly(plain('production'))));
+  });
+});
