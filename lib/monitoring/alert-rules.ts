@@ -4,6 +4,11 @@
  * (critical, warning, info), the `component` Alertmanager routes on (see alertmanager-config.ts) and the
  * `environment`, and the annotations `summary`, `description` and `runbook_url` (<runbookBaseUrl>/<alert>).
  * The result is the content of a rule file as a plain object; it loads in Prometheus 2.42 and later.
+ *
+ * Every threshold and option is copied into the rules as is: no validation, arithmetic, formatting or
+ * branching on a value here (ratios in descriptions are formatted by Prometheus: `humanizePercentage`).
+ * That keeps them Helm values of the monitoring chart (lib/monitoring/stack/configs.ts). The values
+ * schema validates them (AlertThresholdsSchema), and `thresholdProblems` what a schema cannot say.
  */
 import { applicationAlerts } from './rules/application';
 import { databaseAlerts } from './rules/database';
@@ -13,15 +18,15 @@ import { monitoringAlerts } from './rules/monitoring';
 import { recordingRuleGroups } from './rules/recording';
 import { securityAlerts } from './rules/security';
 import { sloAlerts } from './rules/slo';
-import { AlertThresholds, thresholdProblems } from './rules/thresholds';
+import { AlertThresholds } from './rules/thresholds';
 import { workloadAlerts } from './rules/workloads';
 
 export type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from './rules/model';
-export { AlertThresholdsSchema, defaultAlertThresholds } from './rules/thresholds';
+export { AlertThresholdsSchema, defaultAlertThresholds, thresholdOrderProblems, thresholdOrders, thresholdProblems } from './rules/thresholds';
 export type { AlertThresholds } from './rules/thresholds';
 
 export interface AlertRuleOptions {
-  /** Runbooks live at <runbookBaseUrl>/<alert name>. */
+  /** Runbooks live at <runbookBaseUrl>/<alert name>; without a trailing slash (the values schema says so). */
   runbookBaseUrl: string;
   /** Written as the `environment` label of every alert. */
   environment: string;
@@ -38,9 +43,7 @@ export const alertEscalations: readonly Escalation[] = [
 ];
 
 export function buildAlertRules(thresholds: AlertThresholds, options: AlertRuleOptions): RuleFile {
-  const problems = thresholdProblems(thresholds);
-  if (problems.length > 0) throw new Error(`invalid alert thresholds: ${problems.join('; ')}`);
-  const runbookBaseUrl = options.runbookBaseUrl.replace(/\/+$/, '');
+  const { runbookBaseUrl } = options;
   const alertingRule = (definition: AlertDefinition, component: Component): AlertingRule => ({
     alert: definition.alert,
     expr: definition.expr,

@@ -19,11 +19,18 @@ export interface ScrapedApplication {
   port: string;
 }
 
+/**
+ * Where the Alertmanagers are: Prometheus sends every alert to each of them, and scrapes them.
+ * - `dns`: every address a DNS name resolves to (A records), e.g. a headless Service, which lists
+ *   each pod of the StatefulSet: the configuration does not depend on the number of replicas;
+ * - `static`: fixed addresses (host:port), e.g. a local Alertmanager in the end-to-end test.
+ */
+export type AlertmanagerTargets = { dns: { name: string; port: number } } | { static: string[] };
+
 export interface PrometheusConfigOptions {
   scrapeInterval: string;
   evaluationInterval: string;
-  /** Alertmanager addresses (host:port), e.g. each pod of the StatefulSet through its headless Service. */
-  alertmanagers: string[];
+  alertmanagers: AlertmanagerTargets;
   /** Paths of the rule files, as mounted in the Prometheus container. */
   ruleFiles: string[];
   applications: ScrapedApplication[];
@@ -85,6 +92,19 @@ function blackboxJob(targets: string[], monitoringNamespace: string) {
   };
 }
 
+/** The service discovery of a job or an alerting section that reaches the Alertmanagers. */
+function alertmanagerDiscovery(targets: AlertmanagerTargets) {
+  return 'dns' in targets
+    ? { dns_sd_configs: [{ names: [targets.dns.name], type: 'A', port: targets.dns.port }] }
+    : { static_configs: [{ targets: targets.static }] };
+}
+
+/**
+ * The configuration copies its values as is (no arithmetic or formatting on them), so that the
+ * monitoring chart keeps them Helm values (lib/monitoring/stack/configs.ts); the choices it makes on
+ * its options (the Alertmanager discovery, a port name or number, whether there are blackbox targets)
+ * are fixed per chart.
+ */
 export function buildPrometheusConfig(options: PrometheusConfigOptions): object {
   const service = (name: string, port: number) => `${name}.${options.monitoringNamespace}.svc:${port}`;
   const names = options.applications.map((app) => `${app.namespace}/${app.name}`);
@@ -97,11 +117,11 @@ export function buildPrometheusConfig(options: PrometheusConfigOptions): object 
       evaluation_interval: options.evaluationInterval,
       external_labels: sortedLabels,
     },
-    alerting: { alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: options.alertmanagers }] }] },
+    alerting: { alertmanagers: [{ api_version: 'v2', ...alertmanagerDiscovery(options.alertmanagers) }] },
     rule_files: options.ruleFiles,
     scrape_configs: [
       { job_name: 'prometheus', static_configs: [{ targets: [`localhost:${PORTS.prometheus}`] }] },
-      { job_name: 'alertmanager', static_configs: [{ targets: options.alertmanagers }] },
+      { job_name: 'alertmanager', ...alertmanagerDiscovery(options.alertmanagers) },
       { job_name: 'kube-state-metrics', honor_labels: true, static_configs: [{ targets: [service('kube-state-metrics', PORTS.kubeStateMetrics)] }] },
       { job_name: 'loki', static_configs: [{ targets: [service('loki', PORTS.loki)] }] },
       {

@@ -51,7 +51,11 @@ const Application = object('An application to scrape and probe.', {
   selector: Type.Record(Type.String({ pattern: patterns.labelKey }), Type.String({ pattern: patterns.labelValue }), {
     description: 'Selector labels of its Service and pods (app.kubernetes.io/name and instance).',
   }),
-  port: str('Name of the Service and container port serving the metrics.', patterns.dnsLabel),
+  port: Type.String({
+    description: 'Name (not number) of the Service and container port serving the metrics: the Prometheus configuration selects the container port by name.',
+    pattern: patterns.dnsLabel,
+    not: { pattern: '^[0-9]+$' },
+  }),
   metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),
   publicUrls: Type.Array(url('A public URL.'), { description: 'Public URLs probed through the Ingress.' }),
   healthUrls: Type.Array(url('A health URL.'), { description: 'Health endpoints probed inside the cluster.' }),
@@ -85,7 +89,7 @@ export const MonitoringValuesSchema = Type.Object(
     applications: Type.Record(Type.String({ pattern: patterns.dnsLabel }), Application, {
       description: 'Applications scraped and probed, by name (derived by synth from the application values).',
     }),
-    runbookBaseUrl: url('Base URL of the runbooks; each alert links to <base>/<alert name>.'),
+    runbookBaseUrl: str('Base URL of the runbooks, without trailing slash; each alert links to <base>/<alert name>.', '^https?://[^\\s]*[^\\s/]$'),
     alerts: AlertThresholdsSchema,
     alertmanager: withAlertmanagerDeployment(AlertmanagerValuesSchema),
     prometheus: Component('Prometheus', 'Prometheus (standalone mode).', {

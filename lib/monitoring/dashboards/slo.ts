@@ -3,8 +3,9 @@
  * answered with a 5xx; the error budget is the share allowed to fail (1 - target).
  *
  * The target is only ever copied into the dashboard, never computed on: everything derived from it
- * (error budget, burn rates) is computed by PromQL. lib/monitoring/stack/dashboards.ts relies on this
- * to keep the target a Helm value: it builds the dashboards once with a placeholder in its place.
+ * (error budget, burn rates) is computed by PromQL, and its range is checked by the values schema, not
+ * here. lib/monitoring/stack/configs.ts relies on this to keep the target a Helm value: it builds the
+ * dashboards once with a marker in its place (interpolated text).
  */
 import { DashboardDefinition } from './dashboard';
 import { gauge, stat, thresholds, timeseries } from './panels';

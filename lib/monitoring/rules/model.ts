@@ -57,9 +57,13 @@ export interface Escalation {
   equal: string[];
 }
 
-/** 0.05 → "5%", for thresholds written into descriptions. */
+/**
+ * A ratio written as a percentage in an annotation: Prometheus formats it when it expands the template
+ * (`{{ 0.05 | humanizePercentage }}` reads "5%"). The builder copies the value as is, never computes on
+ * it, so that the value stays a Helm value (lib/monitoring/stack/configs.ts).
+ */
 export function percent(ratio: number): string {
-  return `${Number((ratio * 100).toPrecision(6))}%`;
+  return `{{ ${ratio} | humanizePercentage }}`;
 }
 
 /** A rule group of alerts that all go to the same team. */

@@ -59,13 +59,31 @@ export type AlertThresholds = Static<typeof AlertThresholdsSchema>;
 
 export const defaultAlertThresholds: AlertThresholds = Value.Create(AlertThresholdsSchema);
 
-/** Schema errors and the rules a schema cannot say, one line each; empty when the thresholds are valid. */
+/** A rule between two thresholds that a JSON schema cannot say: `below` must be less than `above`. */
+export interface ThresholdOrder {
+  readonly below: keyof AlertThresholds;
+  readonly above: keyof AlertThresholds;
+}
+
+export const thresholdOrders: readonly ThresholdOrder[] = [
+  { below: 'diskWarningRatio', above: 'diskCriticalRatio' },
+  { below: 'certExpiryCriticalDays', above: 'certExpiryWarningDays' },
+];
+
+/**
+ * The threshold orders broken by these thresholds, with the path of the offending value. Checked at
+ * synth time next to the schema (lib/monitoring/stack/release-values.ts) and by the chart's template
+ * (lib/monitoring/stack/configs.ts), never by the rule builder, which passes every threshold through.
+ */
+export function thresholdOrderProblems(thresholds: AlertThresholds): Array<{ path: [keyof AlertThresholds]; message: string }> {
+  return thresholdOrders
+    .filter(({ below, above }) => !((thresholds[below] as number) < (thresholds[above] as number)))
+    .map(({ below, above }) => ({ path: [below], message: `${below} must be below ${above}` }));
+}
+
+/** Schema errors and the threshold orders, one line each; empty when the thresholds are valid. */
 export function thresholdProblems(thresholds: AlertThresholds): string[] {
   const problems = [...Value.Errors(AlertThresholdsSchema, thresholds)].map((error) => `${error.path || '/'}: ${error.message}`);
   if (problems.length > 0) return problems;
-  if (thresholds.diskWarningRatio >= thresholds.diskCriticalRatio) problems.push('diskWarningRatio must be below diskCriticalRatio');
-  if (thresholds.certExpiryCriticalDays >= thresholds.certExpiryWarningDays) {
-    problems.push('certExpiryCriticalDays must be below certExpiryWarningDays');
-  }
-  return problems;
+  return thresholdOrderProblems(thresholds).map((problem) => problem.message);
 }

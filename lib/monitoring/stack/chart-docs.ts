@@ -71,16 +71,35 @@ the node network (\`networkPolicy.nodeCidr\`, port 9100).
 ## Generated configuration files
 
 The alert rules, the Prometheus, Alertmanager, Loki and Grafana configuration and the dashboards are
-computed by TypeScript builders (lib/monitoring, lib/monitoring/stack) from the values:
+computed by TypeScript builders (lib/monitoring, lib/monitoring/stack) from the values.
 
-- where the builder uses its values as is (Loki's retention, the data sources), they stay values of
-  this chart: the template writes them into the file;
-- where the builder computes with them (the alert rules validate the thresholds and write ratios as
-  percentages; the dashboards derive the error budget from the SLO target; the Alertmanager
-  configuration switches receivers on and off; the Prometheus configuration has one target per
-  Alertmanager replica and one job per application), the chart holds the file as generated for
-  each environment, keyed by the digest of those values. A release whose values match none of them
-  fails with a message saying so: change \`values/\` and synthesize again.
+Live Helm values: the builder copies them into the file as is, and the template writes this
+release's values there (\`--set\`, \`-f\`):
+
+- \`alerts.*\`: every alert threshold and duration, in the rule expressions, \`for\` and descriptions
+  (ratios are shown as percentages by Prometheus itself, \`humanizePercentage\`), also in the
+  PrometheusRule of operator mode; \`alerts.availabilitySlo\` also in the dashboards (the error
+  budget \`1 - target\` is computed by PromQL);
+- \`runbookBaseUrl\` (without trailing slash) and \`environment\` in the alert rules;
+- \`prometheus.scrapeInterval\`, \`prometheus.evaluationInterval\` and the applications' namespaces,
+  metrics paths, ports and URLs in prometheus.yml, which finds the Alertmanagers through DNS (the
+  \`alertmanager-peers\` headless Service): \`alertmanager.replicas\` changes nothing there;
+- Loki's retention, the data sources and the other values used by the templates directly.
+
+The values schema (values.schema.json) checks them: ratios between 0 and 1, durations such as 5m,
+\`availabilitySlo\` from 0.9 to below 1. Warning thresholds must stay below critical ones
+(\`diskWarningRatio\` below \`diskCriticalRatio\`, \`certExpiryCriticalDays\` below
+\`certExpiryWarningDays\`): the template fails otherwise. Numbers with decimals are floats only with
+\`--set-json\` or a values file (\`--set alerts.errorRatio=0.02\` passes a string, which the schema
+refuses). Lists and maps keep the shape they have here: the applications (\`applications\`, derived
+from the application values) and their URLs cannot be added or removed in a release.
+
+Fixed per environment: the Alertmanager configuration (\`alertmanager.receivers\`, \`secretsDir\`,
+\`email\`, \`slack\`, \`webhook\`), whose builder validates the values, switches receivers on and off
+and joins addresses. The chart holds the file as generated for each environment, keyed by the digest
+of those values; a release whose Alertmanager values match none of them fails with "Alertmanager
+configuration: these values match none of the environments the chart was generated for": change
+\`values/\` and synthesize again.
 
 ## Differences from the plain manifests
 

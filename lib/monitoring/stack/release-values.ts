@@ -11,7 +11,7 @@ import { deepMerge } from '../../values/merge';
 import { Problem, ValuesError } from '../../values/problems';
 import { AppValues } from '../../values/schema';
 import { checkAgainstSchema } from '../../values/schema-check';
-import { defaultAlertThresholds } from '../alert-rules';
+import { AlertThresholds, defaultAlertThresholds, thresholdOrderProblems } from '../alert-rules';
 import { defaultAlertmanagerValues } from '../alertmanager-config';
 import { MonitoringApplication, MonitoringValues, MonitoringValuesSchema } from '../values-schema';
 
@@ -32,7 +32,13 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
     environment: env.environment,
     applications,
   };
-  const problems: Problem[] = located(checkAgainstSchema(MonitoringValuesSchema, values), env.files, [['monitoring']]);
+  const schemaProblems = checkAgainstSchema(MonitoringValuesSchema, values);
+  // What the schema cannot say (warning below critical): checked here, not by the rule builder, which
+  // passes the thresholds through (the chart's template checks it too: lib/monitoring/stack/configs.ts).
+  const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
+    ? []
+    : thresholdOrderProblems((values as unknown as { alerts: AlertThresholds }).alerts).map((p) => ({ path: ['alerts', ...p.path], message: p.message }));
+  const problems: Problem[] = located([...schemaProblems, ...orderProblems], env.files, [['monitoring']]);
   const namespace = monitoringNamespace(env, problems);
   if (problems.length > 0) throw new ValuesError(problems);
   return { namespace, values: values as MonitoringValues };

@@ -13,6 +13,7 @@ import { Problem, ValuesError } from '../../values/problems';
 import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
 import { helpersTemplate } from './common';
+import { configHelpers } from './configs';
 import { MonitoringRelease, monitoringRelease } from './release-values';
 
 export interface MonitoringSynthOptions {
@@ -47,7 +48,7 @@ export function synthesizeMonitoring(app: App, base: EnvironmentValues, environm
     schema: MonitoringValuesSchema,
     baseValues: defaults.values,
     environmentValues,
-    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}`,
+    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}`,
     notes: monitoringNotes(),
     readme: monitoringReadme(MONITORING_CHART, environments.map((e) => e.environment), defaults.namespace),
   });

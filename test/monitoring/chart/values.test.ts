@@ -26,6 +26,18 @@ describe('monitoring values', () => {
     ]);
   });
 
+  it('refuses alert thresholds in the wrong order, which the schema cannot say, with file and line', () => {
+    expect(problems((t) => t.replace('  alerts: {}\n', '  alerts:\n    diskWarningRatio: 0.9\n'))).toEqual([
+      expect.stringMatching(/base\.yaml:\d+:\d+: monitoring\.alerts\.diskWarningRatio: diskWarningRatio must be below diskCriticalRatio$/),
+    ]);
+  });
+
+  it('refuses a runbook base URL with a trailing slash (the rules append /<alert name> as is)', () => {
+    expect(problems((t) => t.replace('runbookBaseUrl: https://runbooks.example.com/platform', 'runbookBaseUrl: https://runbooks.example.com/platform/'))).toEqual([
+      expect.stringMatching(/base\.yaml:\d+:\d+: monitoring\.runbookBaseUrl: /),
+    ]);
+  });
+
   it('refuses an unpinned image', () => {
     expect(problems((t) => t.replace('repository: prom/prometheus, tag: v3.5.0', 'repository: prom/prometheus, tag: latest'))).toEqual([
       expect.stringMatching(/base\.yaml:\d+:\d+: monitoring\.prometheus\.image\.tag: "latest" is not allowed here/),

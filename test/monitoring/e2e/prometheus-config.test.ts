@@ -15,7 +15,7 @@ import { PrometheusYml, discoveredNode, discoveredPod, withTargets } from './loo
 const options: PrometheusConfigOptions = {
   scrapeInterval: '30s',
   evaluationInterval: '30s',
-  alertmanagers: ['alertmanager-0.alertmanager.monitoring.svc:9093', 'alertmanager-1.alertmanager.monitoring.svc:9093'],
+  alertmanagers: { static: ['alertmanager-0.alertmanager.monitoring.svc:9093', 'alertmanager-1.alertmanager.monitoring.svc:9093'] },
   ruleFiles: ['/etc/prometheus/rules/platform.yaml'],
   applications: [
     { name: 'api', namespace: 'api-production', metricsPath: '/metrics', port: 'http' },
@@ -75,6 +75,16 @@ describe('prometheus.yml', () => {
     expect(Object.keys(config.global.external_labels)).toEqual(['cluster', 'environment']);
   });
 
+  it('finds the Alertmanagers through DNS (every A record of a headless Service), or takes static addresses', () => {
+    const dns = buildPrometheusConfig({ ...options, alertmanagers: { dns: { name: 'alertmanager-peers.monitoring.svc', port: 9093 } } }) as PrometheusYml & { alerting: unknown };
+    const discovery = { dns_sd_configs: [{ names: ['alertmanager-peers.monitoring.svc'], type: 'A', port: 9093 }] };
+    expect(dns.alerting).toEqual({ alertmanagers: [{ api_version: 'v2', ...discovery }] });
+    expect(dns.scrape_configs.find((scrape) => scrape.job_name === 'alertmanager')).toEqual({ job_name: 'alertmanager', ...discovery });
+    const statics = { static_configs: [{ targets: ['alertmanager-0.alertmanager.monitoring.svc:9093', 'alertmanager-1.alertmanager.monitoring.svc:9093'] }] };
+    expect((config as unknown as { alerting: unknown }).alerting).toEqual({ alertmanagers: [{ api_version: 'v2', ...statics }] });
+    expect(job('alertmanager')).toEqual({ job_name: 'alertmanager', ...statics });
+  });
+
   it('refuses an application listed twice', () => {
     expect(() => buildPrometheusConfig({ ...options, applications: [options.applications[0], options.applications[0]] })).toThrow(/api-production\/api is listed twice/);
   });
@@ -107,6 +117,15 @@ describe('prometheus.yml', () => {
       expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
       expect(result.stdout).toMatch(/SUCCESS: prometheus\.yml is valid prometheus config file syntax/);
       expect(result.stdout).toMatch(/SUCCESS: \d+ rules found/);
+    });
+
+    it('accepts the DNS discovery of the Alertmanagers', () => {
+      const dns = buildPrometheusConfig({ ...options, alertmanagers: { dns: { name: 'alertmanager-peers.monitoring.svc', port: 9093 } } }) as PrometheusYml;
+      const checked = { ...dns, rule_files: [], scrape_configs: dns.scrape_configs.filter((scrape) => scrape.job_name === 'alertmanager') };
+      writeFileSync(join(scratch.path, 'prometheus-dns.yml'), stringify(checked));
+      const result = runTool(findBinary('promtool'), ['check', 'config', 'prometheus-dns.yml'], scratch.path);
+      expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+      expect(result.stdout).toMatch(/SUCCESS: prometheus-dns\.yml is valid prometheus config file syntax/);
     });
   });
 });

@@ -49,7 +49,7 @@ describe('a ServiceDown alert, end to end', () => {
     const prometheusYml = buildPrometheusConfig({
       scrapeInterval: '1s',
       evaluationInterval: '1s',
-      alertmanagers: [alertmanagerAddress],
+      alertmanagers: { static: [alertmanagerAddress] },
       ruleFiles: [rulesFile],
       applications: [application],
       monitoringNamespace: 'monitoring',

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { AlertingRule, buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
+import { AlertThresholds, AlertingRule, buildAlertRules, defaultAlertThresholds, thresholdProblems } from '../../../lib/monitoring/alert-rules';
 import { scratchDir } from '../../support/processes';
 import { alertSpecs, recordingCases } from './cases';
 import { describeResult, expectedSeverity, promtool, writeSuite } from './promtool';
@@ -55,10 +55,23 @@ describe('the alert rules', () => {
     expect(stringify(again)).toBe(stringify(rules));
   });
 
-  it('refuse invalid thresholds', () => {
-    expect(() => buildAlertRules({ ...defaultAlertThresholds, errorRatio: 5 }, ruleContext)).toThrow(/errorRatio/);
-    expect(() => buildAlertRules({ ...defaultAlertThresholds, serviceDownFor: 'a minute' }, ruleContext)).toThrow(/serviceDownFor/);
-    expect(() => buildAlertRules({ ...defaultAlertThresholds, diskWarningRatio: 0.9 }, ruleContext)).toThrow(/diskWarningRatio must be below/);
+  it('leave validation to the values schema and thresholdProblems, outside the builder', () => {
+    expect(thresholdProblems(defaultAlertThresholds)).toEqual([]);
+    expect(thresholdProblems(productionThresholds)).toEqual([]);
+    expect(thresholdProblems({ ...defaultAlertThresholds, errorRatio: 5 })).toEqual([expect.stringMatching(/errorRatio/)]);
+    expect(thresholdProblems({ ...defaultAlertThresholds, serviceDownFor: 'a minute' })).toEqual([expect.stringMatching(/serviceDownFor/)]);
+    expect(thresholdProblems({ ...defaultAlertThresholds, diskWarningRatio: 0.9 })).toEqual(['diskWarningRatio must be below diskCriticalRatio']);
+    expect(thresholdProblems({ ...defaultAlertThresholds, certExpiryCriticalDays: 14 })).toEqual(['certExpiryCriticalDays must be below certExpiryWarningDays']);
+  });
+
+  it('copy every threshold as is: no arithmetic, formatting or branching on a value (they stay Helm values)', () => {
+    const keys = Object.keys(defaultAlertThresholds) as Array<keyof AlertThresholds>;
+    const placeholders = Object.fromEntries(keys.map((key) => [key, `<${key}>`])) as unknown as AlertThresholds;
+    const text = JSON.stringify(buildAlertRules(placeholders, { runbookBaseUrl: '<runbooks>', environment: '<env>' }));
+    for (const key of keys) expect(text, key).toContain(`<${key}>`);
+    expect(text).not.toContain('NaN');
+    expect(text).toContain('(threshold {{ <errorRatio> | humanizePercentage }})');
+    expect(text).toContain('"runbook_url":"<runbooks>/HighErrorRate"');
   });
 });
 

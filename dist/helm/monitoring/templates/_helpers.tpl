@@ -40,6 +40,16 @@ names in JavaScript for the plain manifests.
 {{- $text -}}
 {{- end }}
 
+{{/* Alert thresholds that must be below others (lib/monitoring/rules/thresholds.ts), which a values schema cannot say. */}}
+{{- define "monitoring.thresholdOrder" -}}
+{{- $alerts := index . 0 -}}
+{{- range (index . 1) -}}
+{{- if not (lt (float64 (index $alerts (index . 0))) (float64 (index $alerts (index . 1)))) -}}
+{{- fail (printf "alerts.%s must be below alerts.%s" (index . 0) (index . 1)) -}}
+{{- end -}}
+{{- end -}}
+{{- end }}
+
 {{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}
 {{- define "monitoring.str" -}}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
