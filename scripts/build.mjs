@@ -8,7 +8,7 @@
 // - An entry whose bundle is up to date is not rebuilt (see isFresh): `npm run synth` only pays for
 //   esbuild after a change. `--force` rebuilds anyway.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -345,8 +345,16 @@ if (Object.keys(stale).length > 0) {
     outdir: 'build',
     ...options,
     metafile: true,
+    write: false,
     plugins: [valuesSchemasAheadOfTime(esbuild, dependencies)],
   });
+  // Each file replaced in one step: a synth running meanwhile reads the old bundle or the new one.
+  mkdirSync(join(root, 'build'), { recursive: true });
+  for (const file of result.outputFiles) {
+    const temporary = `${file.path}.${process.pid}`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
   for (const name of Object.keys(stale)) {
     const output = result.metafile.outputs[`build/${codeCached.has(name) ? bundleName(name) : name}.js`];
     if (!output) continue;

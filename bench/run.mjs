@@ -1,0 +1,240 @@
+// `npm run bench`: whole-process benchmarks of the synth and its references, on this machine.
+// Every figure is a whole process (start-up included), measured after warm-up runs: median, min and
+// max wall time, and peak resident memory (GNU time's %M: the largest process of the run). Writes
+// bench/results.json and prints a table. Outputs go to bench/work/ (gitignored), never to dist/.
+//
+//   npm run bench                 everything (about 1 to 2 minutes)
+//   npm run bench -- --quick      fewer runs, no 300-application project
+//   npm run bench -- --only synth,direct,floor,build,scale,helm,validate
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateValues } from './generate.mjs';
+import { hasGnuTime, measure, median, round, runOnce } from './measure.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const work = join(root, 'bench', 'work');
+const node = process.execPath;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const helm = join(root, '.tools', 'helm3', 'helm');
+const schemas = join(root, '..', 'shared', 'kubernetes-json-schema');
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyIndex = argv.indexOf('--only');
+const only = onlyIndex >= 0 ? new Set(argv[onlyIndex + 1].split(',')) : undefined;
+const wanted = (section) => !only || only.has(section);
+const runs = (full, fewer = Math.max(3, Math.ceil(full / 2))) => (quick ? fewer : full);
+const SCALE = quick ? [10, 100] : [10, 100, 300];
+
+mkdirSync(work, { recursive: true });
+const startedAt = Date.now();
+const results = {
+  date: new Date().toISOString(),
+  machine: { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', loadAverageAtStart: round(loadavg()[0], 2) },
+  method: `wall time from spawn to exit (hrtime); peak memory ${hasGnuTime ? 'from /usr/bin/time -f %M (largest resident set of the process and its waited-for children)' : 'not measured (no GNU time at /usr/bin/time)'}`,
+  measurements: {},
+  notes: [],
+  targets: {},
+};
+const rows = [];
+
+function record(key, label, measured, extra = {}) {
+  results.measurements[key] = { label, ...measured, ...extra };
+  rows.push({ label, ...measured, ...extra });
+  const peak = measured.peakMB === null ? '' : `, peak ${measured.peakMB} MB`;
+  console.error(`  ${label}: median ${measured.medianMs} ms (min ${measured.minMs}, max ${measured.maxMs})${peak}`);
+}
+
+function note(text) {
+  results.notes.push(text);
+  console.error(`  note: ${text}`);
+}
+
+function section(name, run) {
+  if (!wanted(name)) return;
+  console.error(`${name}...`);
+  try {
+    run();
+  } catch (error) {
+    note(`${name}: failed: ${error.message.split('\n').slice(0, 6).join(' | ')}`);
+  }
+}
+
+// The synth's bundle must exist and be current before anything is timed (untimed; see "build" for its cost).
+runOnce(node, [join(root, 'scripts', 'build.mjs'), 'main']);
+const shippedOut = join(work, 'out-shipped');
+
+section('build', () => {
+  // What `npm run synth` pays after a source change (esbuild + schemas compiled ahead of time), and
+  // when nothing changed (the up-to-date check alone). The first run after a rebuild writes the code cache.
+  record('buildForced', 'esbuild step after a change (scripts/build.mjs main --force)', measure({ command: node, args: [join(root, 'scripts', 'build.mjs'), 'main', '--force'], runs: runs(3), warmup: 1, cwd: root }));
+  runOnce(node, [join(root, 'build', 'main.js'), '--out', shippedOut], { cwd: root });
+  record('buildFresh', 'up-to-date check (scripts/build.mjs main, nothing changed)', measure({ command: node, args: [join(root, 'scripts', 'build.mjs'), 'main'], runs: runs(7), warmup: 1, cwd: root }));
+});
+
+section('synth', () => {
+  record('npmSynth', 'npm run synth (shipped values/, into bench/work)', measure({ command: npm, args: ['run', '-s', 'synth', '--', '--out', shippedOut], runs: runs(7), warmup: 2, cwd: root }));
+});
+
+section('direct', () => {
+  record('direct', 'node build/main.js (shipped values/)', measure({ command: node, args: [join(root, 'build', 'main.js'), '--out', shippedOut], runs: runs(11), warmup: 2, cwd: root }));
+});
+
+section('floor', () => {
+  record('floor', "node -e \"require('cdk8s-plus-27')\" (floor)", measure({ command: node, args: ['-e', "require('cdk8s-plus-27')"], runs: runs(11), warmup: 2, cwd: root }));
+  record('nodeStart', 'node -e 0 (Node.js start-up)', measure({ command: node, args: ['-e', '0'], runs: runs(11), warmup: 2, cwd: root }));
+});
+
+section('scale', () => {
+  const perApp = {};
+  for (const count of SCALE) {
+    const values = join(work, `values-${count}`);
+    generateValues(count, values);
+    const out = join(work, `out-${count}`);
+    const measured = measure({ command: node, args: [join(root, 'build', 'main.js'), '--values', values, '--out', out], runs: runs(count >= 300 ? 3 : count >= 100 ? 5 : 7, 3), warmup: 1, cwd: root });
+    const environments = readdirSync(values).filter((f) => f.endsWith('.yaml') && f !== 'base.yaml').length;
+    record(`apps${count}`, `${count} applications x ${environments} environments`, measured, { applications: count, environments });
+    perApp[count] = measured.medianMs;
+  }
+  // Linear cost: the time per added application is the same over each step.
+  const steps = [];
+  for (let i = 1; i < SCALE.length; i += 1) {
+    const [a, b] = [SCALE[i - 1], SCALE[i]];
+    steps.push({ from: a, to: b, msPerApplication: round((perApp[b] - perApp[a]) / (b - a), 2) });
+  }
+  results.measurements.scaleSteps = steps;
+  console.error(`  per added application: ${steps.map((s) => `${s.from}->${s.to}: ${s.msPerApplication} ms`).join(', ')}`);
+});
+
+section('helm', () => {
+  if (!existsSync(helm)) {
+    note(`helm: ${relative(root, helm)} missing (npm run setup:tools): skipped`);
+    return;
+  }
+  if (!existsSync(join(shippedOut, 'helm'))) runOnce(node, [join(root, 'build', 'main.js'), '--out', shippedOut], { cwd: root });
+  const helmDir = join(shippedOut, 'helm');
+  // The release namespace is the one the chart's plain Namespace object names (as in test/support/dist.ts).
+  const releaseNamespace = (env, chart) => {
+    const dir = join(shippedOut, 'manifests', env, chart);
+    for (const file of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : []) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const name = /^kind: Namespace$/m.test(text) && /^metadata:\n(?:  .*\n)*?  name: ("?)([^"\n]+)\1$/m.exec(text);
+      if (name) return name[2];
+    }
+    return `${chart}-${env}`;
+  };
+  const jobs = [];
+  for (const chart of readdirSync(helmDir).sort()) {
+    const dir = join(helmDir, chart);
+    if (!existsSync(join(dir, 'Chart.yaml'))) continue;
+    for (const file of readdirSync(dir).filter((f) => /^values-.+\.yaml$/.test(f)).sort()) {
+      const env = file.slice('values-'.length, -'.yaml'.length);
+      jobs.push([chart, env, ['template', chart, dir, '--namespace', releaseNamespace(env, chart), '-f', join(dir, file)]]);
+    }
+  }
+  // One pass = every chart x environment, one helm process each, one after the other.
+  const pass = () => {
+    let ms = 0;
+    let peakMB = null;
+    for (const [, , args] of jobs) {
+      const r = runOnce(helm, args, { cwd: root });
+      ms += r.ms;
+      if (r.peakMB !== null) peakMB = Math.max(peakMB ?? 0, r.peakMB);
+    }
+    return { ms, peakMB };
+  };
+  pass();
+  const passes = Array.from({ length: runs(3) }, pass);
+  const times = passes.map((p) => p.ms);
+  record(
+    'helmTemplate',
+    `helm template, ${jobs.length} processes (every chart x environment), total`,
+    { runs: passes.length, medianMs: round(median(times)), minMs: round(Math.min(...times)), maxMs: round(Math.max(...times)), peakMB: passes[0].peakMB === null ? null : round(Math.max(...passes.map((p) => p.peakMB))) },
+    { processes: jobs.length, medianMsPerProcess: round(median(times) / jobs.length) },
+  );
+});
+
+section('validate', () => {
+  const buildScript = readFileSync(join(root, 'scripts', 'build.mjs'), 'utf8');
+  if (!existsSync(join(root, 'cli', 'validate.ts')) || !/\bvalidate:\s*'cli\/validate\.ts'/.test(buildScript)) {
+    note('validate: cli/validate.ts or its build entry does not exist yet: skipped');
+    return;
+  }
+  if (!existsSync(schemas)) {
+    note(`validate: no local schemas at ${schemas}: skipped (the default locations need the network)`);
+    return;
+  }
+  runOnce(node, [join(root, 'scripts', 'build.mjs'), 'validate'], { cwd: root });
+  const locations = [
+    '--schema-location',
+    join(schemas, '{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json'),
+    '--schema-location',
+    join(schemas, 'crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json'),
+  ];
+  const corpora = [['shipped', join(shippedOut, 'manifests')]];
+  if (existsSync(join(work, 'out-100', 'manifests'))) corpora.push(['100 applications', join(work, 'out-100', 'manifests')]);
+  for (const [name, dir] of corpora) {
+    if (!existsSync(dir)) runOnce(node, [join(root, 'build', 'main.js'), '--out', shippedOut], { cwd: root });
+    const args = [join(root, 'build', 'validate.js'), ...locations, dir];
+    const probe = spawnSync(node, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const documents = Number(/validated (\d+) documents/.exec(probe.stdout)?.[1]);
+    if (!(documents > 0)) throw new Error(`no "validated N documents" line (exit ${probe.status}): ${probe.stderr.slice(0, 300)}`);
+    if (probe.status !== 0) note(`validate (${name}): exit code ${probe.status} (findings); timed anyway`);
+    const measured = measure({ command: node, args, runs: runs(name === 'shipped' ? 5 : 3, 2), warmup: 1, cwd: root, okStatuses: [0, 1] });
+    record(`validate${name === 'shipped' ? '' : '100'}`, `node build/validate.js, ${name} manifests`, measured, {
+      documents,
+      documentsPerSecond: round(documents / (measured.medianMs / 1000), 0),
+    });
+  }
+  const npmArgs = ['run', '-s', 'validate', '--', ...locations, join(shippedOut, 'manifests')];
+  record('npmValidate', 'npm run validate (shipped manifests)', measure({ command: npm, args: npmArgs, runs: runs(3, 2), warmup: 1, cwd: root, okStatuses: [0, 1] }));
+});
+
+// ---------------------------------------------------------------------------------------------
+const m = results.measurements;
+const target = (key, description, ok, detail) => {
+  if (ok === undefined) return;
+  results.targets[key] = { description, met: ok, detail };
+};
+if (m.direct && m.floor) {
+  const ratio = round(m.direct.medianMs / m.floor.medianMs, 2);
+  target('direct', 'synth entry run directly <= 1.7 x the require("cdk8s-plus-27") floor', ratio <= 1.7, `${ratio} x`);
+}
+if (m.npmSynth) target('npmSynth', 'npm run synth < 800 ms', m.npmSynth.medianMs < 800, `${m.npmSynth.medianMs} ms`);
+if (m.apps100) target('apps100', '100 applications x 3 environments < 2 s', m.apps100.medianMs < 2000, `${m.apps100.medianMs} ms`);
+if (m.scaleSteps?.length >= 2) {
+  const [a, b] = [m.scaleSteps[0].msPerApplication, m.scaleSteps[m.scaleSteps.length - 1].msPerApplication];
+  const ratio = round(b / a, 2);
+  target('linear', 'linear cost: ms per added application about the same at every step (ratio 0.7 to 1.4)', ratio >= 0.7 && ratio <= 1.4, `${a} then ${b} ms per application (x${ratio})`);
+}
+if (m.apps300?.peakMB != null) target('memory300', 'peak memory at 300 applications < 250 MB', m.apps300.peakMB < 250, `${m.apps300.peakMB} MB`);
+
+results.machine.loadAverageAtEnd = round(loadavg()[0], 2);
+results.durationSeconds = round((Date.now() - startedAt) / 1000);
+if (results.machine.loadAverageAtStart > cpus().length / 2) {
+  note(`the machine was busy (load average ${results.machine.loadAverageAtStart} on ${cpus().length} CPUs): figures are noisy`);
+}
+writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+// The table.
+const cell = (v) => (v === null || v === undefined ? '' : String(v));
+const table = [['measurement', 'median ms', 'min ms', 'max ms', 'peak MB', 'notes']];
+for (const r of rows) {
+  const extra = [];
+  if (r.documentsPerSecond) extra.push(`${r.documents} docs, ${r.documentsPerSecond} docs/s`);
+  if (r.processes) extra.push(`${r.medianMsPerProcess} ms per process`);
+  table.push([r.label, cell(r.medianMs), cell(r.minMs), cell(r.maxMs), cell(r.peakMB), extra.join('; ')]);
+}
+const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+const line = (row) => `| ${row.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+console.log(line(table[0]));
+console.log(`|${widths.map((w, i) => (i === 0 || i === 5 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+for (const row of table.slice(1)) console.log(line(row));
+if (m.scaleSteps) console.log(`\nper added application: ${m.scaleSteps.map((s) => `${s.from}->${s.to} apps ${s.msPerApplication} ms`).join(', ')}`);
+console.log('\ntargets:');
+for (const t of Object.values(results.targets)) console.log(`  ${t.met ? 'met    ' : 'NOT met'}  ${t.description}: ${t.detail}`);
+for (const n of results.notes) console.log(`note: ${n}`);
+console.log(`\n${results.machine.cpus} x ${results.machine.cpuModel}, Node ${results.machine.node}, load average ${results.machine.loadAverageAtStart} -> ${results.machine.loadAverageAtEnd}; ${results.durationSeconds} s; bench/results.json`);
