@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { formatFinding, localSchemaLocations, validateManifests } from '../../lib/validation';
+import { formatFinding, validateManifests } from '../../lib/validation';
+import { schemaLocations } from '../support/schemas';
 import { charts, distDir, environments, K8sObject, releaseNamespace } from '../support/dist';
-import { helmTemplate, helmVersions, projectRoot } from '../support/helm';
+import { helmTemplate, helmVersions } from '../support/helm';
 
-const schemaLocations = localSchemaLocations(join(projectRoot, '..', 'shared', 'kubernetes-json-schema'));
 const kubernetesVersions = ['1.27.0', '1.33.0'];
 
 interface Release {

@@ -1,6 +1,6 @@
 /** The compiled CLI: one line per finding, a summary, exit code 1 on findings and 0 on a clean set. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -25,7 +25,9 @@ function run(args: string[], env: Record<string, string> = {}) {
 
 const locationFlags = ['--schema-location', schemaRoot, '--schema-location', join(schemaRoot, 'crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json')];
 
-describe('validate CLI', () => {
+// These cases exercise plain-directory locations against the offline schema copy (../shared); where it
+// is absent (e.g. a GitHub runner using KUBE_SCHEMA_LOCATION), they cannot run.
+describe.skipIf(!existsSync(schemaRoot))('validate CLI', () => {
   it('exits 0 on a clean set and prints the summary', () => {
     const { status, stdout, stderr } = run([...locationFlags, 'valid']);
     expect(stdout).toEqual(['validated 9 documents (2 Kubernetes versions): 0 schema errors, 0 policy findings']);

@@ -1,19 +1,15 @@
 /**
  * The committed manifests pass strict schema validation for Kubernetes 1.27 and 1.33 (and the CRD
- * schemas) and the platform policy checks, with the offline schemas in ../shared/kubernetes-json-schema.
+ * schemas) and the platform policy checks (schema locations: test/support/schemas.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatFinding, loadManifests, localSchemaLocations, validateManifests } from '../../lib/validation';
+import { formatFinding, loadManifests, validateManifests } from '../../lib/validation';
+import { schemaLocations } from '../support/schemas';
 import { projectRoot } from '../support/helm';
 
-// Here and in .ci/run: the offline copy beside the project. Elsewhere (GitHub), KUBE_SCHEMA_LOCATION
-// may name other locations, e.g. `default` for kubeconform's public ones.
-const schemaLocations = process.env.KUBE_SCHEMA_LOCATION
-  ? process.env.KUBE_SCHEMA_LOCATION.split(/[,\n]/).map((l) => l.trim()).filter(Boolean)
-  : localSchemaLocations(join(projectRoot, '..', 'shared', 'kubernetes-json-schema'));
 
 describe('dist/manifests', () => {
   it('has no schema error and no policy finding', async () => {

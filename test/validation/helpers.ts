@@ -1,11 +1,10 @@
-/** Shared by the validation tests: fixtures and the offline schemas in ../shared/kubernetes-json-schema. */
+/** Shared by the validation tests: fixtures and the schema locations (test/support/schemas.ts). */
 import { join } from 'node:path';
-import { Finding, formatFinding, loadManifests, localSchemaLocations, ManifestDocument } from '../../lib/validation';
+import { Finding, formatFinding, loadManifests, ManifestDocument } from '../../lib/validation';
+export { offlineSchemaRoot as schemaRoot, schemaLocations } from '../support/schemas';
 
 export const projectRoot = join(__dirname, '..', '..');
 export const fixturesDir = join(__dirname, 'fixtures');
-export const schemaRoot = join(projectRoot, '..', 'shared', 'kubernetes-json-schema');
-export const schemaLocations = localSchemaLocations(schemaRoot);
 
 /** The documents of fixture files or directories (relative to fixtures/), named relative to fixtures/. */
 export async function fixture(...paths: string[]): Promise<ManifestDocument[]> {
