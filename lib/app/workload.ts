@@ -10,7 +10,7 @@ import { Refs, each, spread, when } from '../template/manifest';
 import { AppValues } from '../values/schema';
 import { commonLabels, names, podLabels, selectorLabels } from './names';
 import { AppObjectProps } from './props';
-import { RESTRICTED_CONTAINER } from './security';
+import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 
 export interface AppDeploymentProps extends AppObjectProps {
   readonly configMapName: Expr<string>;

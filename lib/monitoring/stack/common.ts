@@ -67,14 +67,7 @@ export function image(ref: ImageRef): Expr<string> {
   return fmt`${ref.repository}:${ref.tag}`;
 }
 
-/** Container settings of Pod Security "restricted". */
-export const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
+export { RESTRICTED_CONTAINER } from '../../chart/pod-security';
 
 export function podSecurity(uid: number) {
   return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } };
