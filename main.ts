@@ -5,11 +5,11 @@
  * Bad values: one message per problem on stderr, exit code 1, dist/ untouched.
  */
 import { join, resolve } from 'node:path';
-import { replaceDirectory } from './lib/synth/atomic-dir';
-import { synthesize } from './lib/synth/synthesize';
+import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
+import { synthesizeEach } from './lib/synth/synthesize';
 import { ValuesError } from './lib/values/problems';
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const option = (name: string, fallback: string) => {
     const i = argv.indexOf(name);
     return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
@@ -19,8 +19,9 @@ function main(argv: readonly string[]): number {
   const outDir = resolve(root, option('--out', process.env.CDK8S_OUTDIR ?? 'dist'));
   const only = option('--env', '');
   try {
-    const files = synthesize({ valuesDir, environments: only ? only.split(',') : undefined });
-    replaceDirectory(outDir, files, [join('helm', 'packages')]);
+    // Files are written to a staging directory, by a worker thread, as they are made; dist/ is
+    // replaced only at the end (then the previous contents, moved aside, are removed).
+    await writeDirectoryInBackground(outDir, (write) => synthesizeEach({ valuesDir, environments: only ? only.split(',') : undefined }, write), [join('helm', 'packages')]);
     return 0;
   } catch (error) {
     if (error instanceof ValuesError) {
@@ -33,4 +34,6 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

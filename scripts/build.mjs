@@ -283,7 +283,7 @@ function valuesSchemasAheadOfTime(esbuild, dependencies) {
 // of the bundle. The loader also raises V8's optimization threshold (measured: -50 ms for values/,
 // unchanged for 100 and 300 applications).
 // ---------------------------------------------------------------------------------------------
-const codeCached = new Set(['main']);
+const codeCached = new Set(['main', 'validate']);
 /** V8's tier-up budget in the loader (default 67584); see the loader. */
 const INTERRUPT_BUDGET = 8 * 67584;
 const bundleName = (name) => `${name}.bundle`;

@@ -28,9 +28,29 @@ function commentedLines(schema: SchemaNode, values: Record<string, unknown>, ind
     if (property.properties && value !== null && typeof value === 'object' && !Array.isArray(value)) {
       lines.push(`${pad}${key}:`, ...commentedLines(property, value as Record<string, unknown>, indent + 2));
     } else {
-      const text = stringify({ [key]: value }, YAML_FOR_HELM).trimEnd();
-      lines.push(...text.split('\n').map((line) => pad + line));
+      for (const line of leafLines(key, value)) lines.push(pad + line);
     }
+  }
+  return lines;
+}
+
+/**
+ * `key: value` as the yaml library writes it for Helm (YAML 1.1 quoting), in lines. A scalar leaf is
+ * written once per distinct key and value: charts repeat the same leaves many times (each
+ * application's chart, each environment), and the output depends on nothing else.
+ */
+const scalarLeaves = new Map<string, readonly string[]>();
+
+function leafLines(key: string, value: unknown): readonly string[] {
+  const type = typeof value;
+  const empty = Array.isArray(value) ? value.length === 0 : value !== null && type === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.keys(value as object).length === 0;
+  const memo = empty || value === null || type === 'string' || type === 'boolean' || (type === 'number' && !Object.is(value, -0));
+  // Unambiguous: a fixed tag, the key as JSON (quoted), then the value as text (one per value of its type).
+  const id = memo ? `${empty ? (Array.isArray(value) ? '[]' : '{}') : value === null ? 'null' : type}:${JSON.stringify(key)}:${empty ? '' : String(value)}` : '';
+  let lines = memo ? scalarLeaves.get(id) : undefined;
+  if (lines === undefined) {
+    lines = stringify({ [key]: value }, YAML_FOR_HELM).trimEnd().split('\n');
+    if (memo) scalarLeaves.set(id, lines);
   }
   return lines;
 }

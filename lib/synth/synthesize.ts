@@ -7,7 +7,7 @@
  */
 import { App } from 'cdk8s';
 import { AppChart } from '../../charts/app-chart';
-import { synthesizeMonitoring } from '../monitoring/stack/synth';
+import { prepareMonitoring } from '../monitoring/stack/synth';
 import { appNotes, appReadme } from '../app/chart-docs';
 import { helpersTemplate } from '../app/names';
 import { ChartIdentity, releaseScope, renderRelease } from '../chart/release';
@@ -31,11 +31,23 @@ export function namespaceOf(app: string, environment: string): string {
 }
 
 export function synthesize(options: SynthOptions): Map<string, string> {
-  const { base, environments } = loadAll(options.valuesDir, options.environments);
   const files = new Map<string, string>();
-  const cdk8sApp = new App();
+  synthesizeEach(options, (path, content) => files.set(path, content));
+  return files;
+}
+
+/**
+ * The same files, given to `emit` one by one as they are made. Every
+ * environment's values, the monitoring values included, are loaded and validated before the first
+ * file is emitted: bad values throw a ValuesError before any output.
+ */
+export function synthesizeEach(options: SynthOptions, emit: (path: string, content: string) => void): void {
+  const { base, environments } = loadAll(options.valuesDir, options.environments);
+  const monitoring = prepareMonitoring(base, environments, { version: CHART_VERSION, namespaceOf });
 
   for (const [name, baseValues] of base.applications) {
+    // One cdk8s App per application: nothing links the charts, and each can be freed once written.
+    const cdk8sApp = new App();
     const identity: ChartIdentity = { name, version: CHART_VERSION, appVersion: baseValues.image.tag };
     const chart = new AppChart(cdk8sApp, name, {
       version: CHART_VERSION,
@@ -48,7 +60,7 @@ export function synthesize(options: SynthOptions): Map<string, string> {
       environmentValues.set(env.environment, values);
       const scope = releaseScope(identity, values, { name, namespace: namespaceOf(name, env.environment) });
       for (const { template, object } of renderRelease(chart, scope)) {
-        files.set(`manifests/${env.environment}/${name}/${template}`, writeYaml(object));
+        emit(`manifests/${env.environment}/${name}/${template}`, writeYaml(object));
       }
     }
 
@@ -63,11 +75,10 @@ export function synthesize(options: SynthOptions): Map<string, string> {
       notes: appNotes(name),
       readme: appReadme(name, environments.map((e) => e.environment)),
     });
-    for (const [path, content] of chartFiles) files.set(`helm/${name}/${path}`, content);
+    for (const [path, content] of chartFiles) emit(`helm/${name}/${path}`, content);
   }
 
-  for (const [path, content] of synthesizeMonitoring(cdk8sApp, base, environments, { version: CHART_VERSION, namespaceOf })) files.set(path, content);
-  return files;
+  monitoring(new App(), emit);
 }
 
 /** Loads the base and every environment, reporting the problems of all of them together. */

@@ -33,81 +33,98 @@ function writeRoot(node: Node, mode: Mode): string {
   if (node === null || typeof node !== 'object' || Array.isArray(node) || !isPlainObject(node)) {
     throw new Error('a manifest must be an object');
   }
-  return `${objectLines(node as Record<string, Node>, 0, mode).join('\n')}\n`;
+  const out: string[] = [];
+  objectLines(out, node as Record<string, Node>, 0, mode);
+  return `${out.join('\n')}\n`;
 }
 
 function isPlainObject(node: object): boolean {
   return !(node instanceof Expr || node instanceof When || node instanceof Each || node instanceof Spread);
 }
 
+const PADS: string[] = [];
 function pad(indent: number): string {
-  return ' '.repeat(indent);
+  return (PADS[indent] ??= ' '.repeat(indent));
 }
 
-function objectLines(node: Record<string, Node>, indent: number, mode: Mode): string[] {
-  const lines: string[] = [];
-  for (const [key, child] of Object.entries(node)) {
+// Each writer below appends its lines to `out` (one array for the whole document).
+
+function objectLines(out: string[], node: Record<string, Node>, indent: number, mode: Mode): void {
+  for (const key in node) {
+    if (!Object.prototype.hasOwnProperty.call(node, key)) continue;
+    const child = node[key];
     if (child instanceof Spread) {
       const go = requireGo(mode, 'spread');
-      lines.push(
+      out.push(
         `${pad(indent)}{{- range $key, $value := ${child.map.go(go)} }}`,
         `${pad(indent)}{{ $key | toJson }}: {{ $value | toJson }}`,
         `${pad(indent)}{{- end }}`,
       );
     } else if (child instanceof When) {
-      lines.push(...conditional(child, mode, indent, (branch) => entryLines(key, branch, indent, mode)));
+      conditional(out, child, mode, indent, (branch) => entryLines(out, key, branch, indent, mode));
     } else {
-      lines.push(...entryLines(key, child, indent, mode));
+      entryLines(out, key, child, indent, mode);
     }
   }
-  return lines;
 }
 
-function entryLines(key: string, value: Node, indent: number, mode: Mode): string[] {
+function entryLines(out: string[], key: string, value: Node, indent: number, mode: Mode): void {
   const head = `${pad(indent)}${scalar(key, mode)}:`;
-  return guardPresence(value, indent, mode, () => {
+  guardPresence(out, value, indent, mode, () => {
     const inline = inlineValue(value, mode);
-    if (inline !== null) return [`${head} ${inline}`];
-    if (typeof value === 'string') return [`${head} ${blockIndicator(value)}`, ...blockLines(value, indent + INDENT, mode)];
-    if (Array.isArray(value) || value instanceof Each) {
-      return [head, ...listLines(value instanceof Each ? [value] : value, indent + INDENT, mode)];
+    if (inline !== null) {
+      out.push(`${head} ${inline}`);
+    } else if (typeof value === 'string') {
+      out.push(`${head} ${blockIndicator(value)}`);
+      blockLines(out, value, indent + INDENT, mode);
+    } else if (Array.isArray(value) || value instanceof Each) {
+      out.push(head);
+      listLines(out, value instanceof Each ? [value] : value, indent + INDENT, mode);
+    } else {
+      out.push(head);
+      objectLines(out, value as Record<string, Node>, indent + INDENT, mode);
     }
-    return [head, ...objectLines(value as Record<string, Node>, indent + INDENT, mode)];
   });
 }
 
-function listLines(items: readonly Node[], indent: number, mode: Mode): string[] {
-  const lines: string[] = [];
+function listLines(out: string[], items: readonly Node[], indent: number, mode: Mode): void {
   for (const item of items) {
     if (item instanceof Each) {
       const go = requireGo(mode, 'each');
       if (isOptional(item.body)) throw new Error('each(): the item of a list must always be present');
-      lines.push(`${pad(indent)}{{- range ${item.variable} := ${item.list.go(go)} }}`);
-      lines.push(...itemLines(item.body, indent, mode));
-      lines.push(`${pad(indent)}{{- end }}`);
+      out.push(`${pad(indent)}{{- range ${item.variable} := ${item.list.go(go)} }}`);
+      itemLines(out, item.body, indent, mode);
+      out.push(`${pad(indent)}{{- end }}`);
     } else if (item instanceof When) {
-      lines.push(...conditional(item, mode, indent, (branch) => itemLines(branch, indent, mode)));
+      conditional(out, item, mode, indent, (branch) => itemLines(out, branch, indent, mode));
     } else {
-      lines.push(...guardPresence(item, indent, mode, () => itemLines(item, indent, mode)));
+      guardPresence(out, item, indent, mode, () => itemLines(out, item, indent, mode));
     }
   }
-  return lines;
 }
 
-function itemLines(value: Node, indent: number, mode: Mode): string[] {
+function itemLines(out: string[], value: Node, indent: number, mode: Mode): void {
   const dash = `${pad(indent)}-`;
   const inline = inlineValue(value, mode);
-  if (inline !== null) return [`${dash} ${inline}`];
-  if (typeof value === 'string') return [`${dash} ${blockIndicator(value)}`, ...blockLines(value, indent + INDENT, mode)];
-  if (Array.isArray(value) || value instanceof Each) {
-    return [dash, ...listLines(value instanceof Each ? [value] : value, indent + INDENT, mode)];
+  if (inline !== null) {
+    out.push(`${dash} ${inline}`);
+  } else if (typeof value === 'string') {
+    out.push(`${dash} ${blockIndicator(value)}`);
+    blockLines(out, value, indent + INDENT, mode);
+  } else if (Array.isArray(value) || value instanceof Each) {
+    out.push(dash);
+    listLines(out, value instanceof Each ? [value] : value, indent + INDENT, mode);
+  } else {
+    // The first entry goes on the dash's line, unless it is a template action.
+    const start = out.length;
+    objectLines(out, value as Record<string, Node>, indent + INDENT, mode);
+    const first = out[start];
+    if (first !== undefined && !first.trimStart().startsWith('{{')) {
+      out[start] = `${dash} ${first.slice(indent + INDENT)}`;
+    } else {
+      out.splice(start, 0, dash);
+    }
   }
-  const entries = objectLines(value as Record<string, Node>, indent + INDENT, mode);
-  const first = entries[0];
-  if (first !== undefined && !first.trimStart().startsWith('{{')) {
-    return [`${dash} ${first.slice(indent + INDENT)}`, ...entries.slice(1)];
-  }
-  return [dash, ...entries];
 }
 
 /** A value written on the key's own line, or null when it needs lines of its own. */
@@ -117,23 +134,39 @@ function inlineValue(value: Node, mode: Mode): string | null {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string') return blockSafe(value) ? null : scalar(value, mode);
   if (Array.isArray(value)) return value.length === 0 ? '[]' : null;
-  if (typeof value === 'object' && isPlainObject(value) && Object.keys(value).length === 0) return '{}';
+  if (typeof value === 'object' && isPlainObject(value) && isEmpty(value)) return '{}';
   return null;
 }
 
-function conditional(node: When, mode: Mode, indent: number, branch: (value: Node) => string[]): string[] {
+function isEmpty(value: object): boolean {
+  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return false;
+  return true;
+}
+
+function conditional(out: string[], node: When, mode: Mode, indent: number, branch: (value: Node) => void): void {
   const go = requireGo(mode, 'when');
-  if (node.cond.go(go) === 'true') return branch(node.then);
-  const lines = [`${pad(indent)}{{- if ${unwrap(node.cond.go(go))} }}`, ...branch(node.then)];
-  if (node.otherwise !== undefined) lines.push(`${pad(indent)}{{- else }}`, ...branch(node.otherwise));
-  lines.push(`${pad(indent)}{{- end }}`);
-  return lines;
+  if (node.cond.go(go) === 'true') {
+    branch(node.then);
+    return;
+  }
+  out.push(`${pad(indent)}{{- if ${unwrap(node.cond.go(go))} }}`);
+  branch(node.then);
+  if (node.otherwise !== undefined) {
+    out.push(`${pad(indent)}{{- else }}`);
+    branch(node.otherwise);
+  }
+  out.push(`${pad(indent)}{{- end }}`);
 }
 
 /** Wraps a container made only of optional parts in the condition under which it has any. */
-function guardPresence(value: Node, indent: number, mode: Mode, lines: () => string[]): string[] {
-  if (mode.go === null || !isOptional(value)) return lines();
-  return [`${pad(indent)}{{- if ${unwrap(presence(value, mode.go))} }}`, ...lines(), `${pad(indent)}{{- end }}`];
+function guardPresence(out: string[], value: Node, indent: number, mode: Mode, lines: () => void): void {
+  if (mode.go === null || !isOptional(value)) {
+    lines();
+    return;
+  }
+  out.push(`${pad(indent)}{{- if ${unwrap(presence(value, mode.go))} }}`);
+  lines();
+  out.push(`${pad(indent)}{{- end }}`);
 }
 
 /** The Go condition under which an optional node yields something (mirrors evaluate.ts). */
@@ -191,9 +224,9 @@ function blockIndicator(text: string): string {
   return text.endsWith('\n\n') ? '|+' : '|';
 }
 
-function blockLines(text: string, indent: number, mode: Mode): string[] {
+function blockLines(out: string[], text: string, indent: number, mode: Mode): void {
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  return body.split('\n').map((line) => (line === '' ? '' : `${pad(indent)}${escapeGo(line, mode)}`));
+  for (const line of body.split('\n')) out.push(line === '' ? '' : `${pad(indent)}${escapeGo(line, mode)}`);
 }
 
 /** In a Helm template, literal `{{` must not start an action. */

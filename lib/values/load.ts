@@ -52,7 +52,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     problems.push(...read.problems);
     if (read.file) {
       files.push(read.file);
-      problems.push(...located(checkAgainstSchema(PlatformFileSchema, read.file.data), [read.file], []));
+      problems.push(...fileProblems(read.file));
     }
   }
   if (problems.length > 0) throw new ValuesError(problems);
@@ -79,6 +79,17 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     monitoring: (merged.monitoring as Record<string, unknown> | undefined) ?? {},
     files,
   };
+}
+
+/** The file checked alone against the platform file schema (once per parsed file: see source.ts). */
+const checkedFiles = new WeakMap<ValuesFile, readonly Problem[]>();
+function fileProblems(file: ValuesFile): readonly Problem[] {
+  let problems = checkedFiles.get(file);
+  if (problems === undefined) {
+    problems = located(checkAgainstSchema(PlatformFileSchema, file.data), [file], []);
+    checkedFiles.set(file, problems);
+  }
+  return problems;
 }
 
 /**

@@ -12,8 +12,17 @@ export interface ValuesFile {
   readonly lines: LineCounter;
 }
 
+type ReadResult = { file?: ValuesFile; problems: Problem[] };
+
+/**
+ * Parsed files by path, reused while the text read from disk is the same: a synth loads base.yaml once
+ * per environment and once alone. Sharing is safe because nothing mutates a parsed file (deepMerge
+ * clones, the schema check and `locate` only read).
+ */
+const parsed = new Map<string, { readonly text: string; readonly path: string; readonly result: ReadResult }>();
+
 /** Reads and parses one values file; YAML errors become problems with their line and column. */
-export function readValuesFile(file: string): { file?: ValuesFile; problems: Problem[] } {
+export function readValuesFile(file: string): ReadResult {
   const path = relative(process.cwd(), file) || file;
   let text: string;
   try {
@@ -21,6 +30,14 @@ export function readValuesFile(file: string): { file?: ValuesFile; problems: Pro
   } catch {
     return { problems: [{ file: path, path: '', message: 'file not found' }] };
   }
+  const cached = parsed.get(file);
+  if (cached && cached.text === text && cached.path === path) return { file: cached.result.file, problems: [...cached.result.problems] };
+  const result = parseValuesFile(path, text);
+  parsed.set(file, { text, path, result });
+  return { file: result.file, problems: [...result.problems] };
+}
+
+function parseValuesFile(path: string, text: string): ReadResult {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const errors = [...document.errors];

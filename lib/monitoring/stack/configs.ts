@@ -18,6 +18,7 @@ import { buildDashboards } from '../dashboards';
 import { AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerConfig } from '../alertmanager-config';
 import { buildPrometheusConfig } from '../prometheus-config';
 import { ALERTMANAGER_PEERS } from './alertmanager';
+import { cachedText } from './cached-text';
 import { MonitoringProps } from './common';
 import { PORTS } from './ports';
 import { RULES_DIR } from './prometheus';
@@ -37,16 +38,27 @@ export function alertRulesText(props: MonitoringProps): GeneratedText {
 /** One text per dashboard file, in the builder's order. */
 export function dashboardTexts(props: MonitoringProps): Array<{ fileName: string; json: GeneratedText }> {
   const input = { sloTarget: props.values.alerts.availabilitySlo, applications: [...props.applications] };
-  const files = buildDashboards(resolveInput(input, props.defaults)).map((d) => d.fileName);
+  // Every text builds all the dashboards from the same options (once with markers, then once per
+  // release to check the text): build them once per distinct options. The builder output is only read.
+  let last: { key: string; dashboards: ReturnType<typeof buildDashboards> } | undefined;
+  const dashboards = (options: Parameters<typeof buildDashboards>[0]) => {
+    const key = JSON.stringify(options);
+    if (last?.key !== key) last = { key, dashboards: buildDashboards(options) };
+    return last.dashboards;
+  };
+  const files = dashboards(resolveInput(input, props.defaults)).map((d) => d.fileName);
   return files.map((fileName, index) => ({
     fileName,
-    json: interpolatedText({
-      name: `dashboard ${fileName}`,
-      format: 'json',
+    json: cachedText(
       input,
-      build: (options) => buildDashboards(options)[index].dashboard,
-      shape: props.defaults,
-    }),
+      interpolatedText({
+        name: `dashboard ${fileName}`,
+        format: 'json',
+        input,
+        build: (options) => dashboards(options)[index].dashboard,
+        shape: props.defaults,
+      }),
+    ),
   }));
 }
 

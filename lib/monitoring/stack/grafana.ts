@@ -8,6 +8,7 @@ import { Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/ex
 import { list } from '../../template/functions';
 import { when } from '../../template/manifest';
 import { interpolatedText } from '../../template/text';
+import { cachedText } from './cached-text';
 import { writeYaml } from '../../template/yaml-writer';
 import { MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
 import { DashboardConfigMap } from './dashboards';
@@ -43,10 +44,11 @@ export class Grafana extends Construct {
     const condition = standalone(v);
     const version = g.image.tag;
 
-    const datasources = interpolatedText({
+    const datasourcesInput = { namespace: release.namespace };
+    const datasources = cachedText(datasourcesInput, interpolatedText({
       name: 'Grafana data sources',
       format: 'yaml',
-      input: { namespace: release.namespace },
+      input: datasourcesInput,
       build: ({ namespace }) => ({
         apiVersion: 1,
         datasources: [
@@ -55,7 +57,7 @@ export class Grafana extends Construct {
         ],
       }),
       shape: props.defaults,
-    });
+    }));
     k8sObject(
       this,
       'Provisioning',

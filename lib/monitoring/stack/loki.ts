@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
 import { interpolatedText } from '../../template/text';
+import { cachedText } from './cached-text';
 import { MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
 
@@ -38,7 +39,8 @@ export class Loki extends Construct {
     const l = v.loki;
     const condition = standalone(v);
     const version = l.image.tag;
-    const config = interpolatedText({ name: 'Loki configuration', format: 'yaml', input: { retention: l.retention }, build: lokiConfig, shape: props.defaults });
+    const configInput = { retention: l.retention };
+    const config = cachedText(configInput, interpolatedText({ name: 'Loki configuration', format: 'yaml', input: configInput, build: lokiConfig, shape: props.defaults }));
 
     k8sObject(this, 'Config', 'loki-config.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('loki-config', 'loki', version), data: { 'loki.yaml': config } }, { condition });
 

@@ -23,37 +23,51 @@ export interface MonitoringSynthOptions {
 }
 
 export function synthesizeMonitoring(app: App, base: EnvironmentValues, environments: readonly EnvironmentValues[], options: MonitoringSynthOptions): Map<string, string> {
-  const [defaults, ...releases] = loadReleases([base, ...environments], options);
-  const identity: ChartIdentity = { name: MONITORING_CHART, version: options.version, appVersion: defaults.values.prometheus.image.tag };
-  const scopeOf = (r: MonitoringRelease) => releaseScope(identity, r.values, { name: MONITORING_CHART, namespace: r.namespace });
-  const chart = new MonitoringChart(app, {
-    defaultScope: scopeOf(defaults),
-    releases: [defaults, ...releases].map(scopeOf),
-    applications: Object.keys(defaults.values.applications),
-  });
-
   const files = new Map<string, string>();
-  const environmentValues = new Map<string, Record<string, unknown>>();
-  environments.forEach((env, i) => {
-    environmentValues.set(env.environment, releases[i].values);
-    for (const { template, object } of renderRelease(chart, scopeOf(releases[i]))) {
-      files.set(`manifests/${env.environment}/${MONITORING_CHART}/${template}`, writeYaml(object));
-    }
-  });
-
-  const chartFiles = helmChartFiles({
-    chart,
-    identity,
-    description: 'Monitoring of the platform: Prometheus, Alertmanager, Grafana, Loki and Alloy, or the Prometheus Operator resources.',
-    schema: MonitoringValuesSchema,
-    baseValues: defaults.values,
-    environmentValues,
-    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}`,
-    notes: monitoringNotes(),
-    readme: monitoringReadme(MONITORING_CHART, environments.map((e) => e.environment), defaults.namespace),
-  });
-  for (const [path, content] of chartFiles) files.set(`helm/${MONITORING_CHART}/${path}`, content);
+  prepareMonitoring(base, environments, options)(app, (path, content) => files.set(path, content));
   return files;
+}
+
+/**
+ * Loads and validates the monitoring values of every environment (a ValuesError reports all their
+ * problems), and returns what writes the chart's files into `app`, giving each to `emit`.
+ */
+export function prepareMonitoring(
+  base: EnvironmentValues,
+  environments: readonly EnvironmentValues[],
+  options: MonitoringSynthOptions,
+): (app: App, emit: (path: string, content: string) => void) => void {
+  const [defaults, ...releases] = loadReleases([base, ...environments], options);
+  return (app, emit) => {
+    const identity: ChartIdentity = { name: MONITORING_CHART, version: options.version, appVersion: defaults.values.prometheus.image.tag };
+    const scopeOf = (r: MonitoringRelease) => releaseScope(identity, r.values, { name: MONITORING_CHART, namespace: r.namespace });
+    const chart = new MonitoringChart(app, {
+      defaultScope: scopeOf(defaults),
+      releases: [defaults, ...releases].map(scopeOf),
+      applications: Object.keys(defaults.values.applications),
+    });
+
+    const environmentValues = new Map<string, Record<string, unknown>>();
+    environments.forEach((env, i) => {
+      environmentValues.set(env.environment, releases[i].values);
+      for (const { template, object } of renderRelease(chart, scopeOf(releases[i]))) {
+        emit(`manifests/${env.environment}/${MONITORING_CHART}/${template}`, writeYaml(object));
+      }
+    });
+
+    const chartFiles = helmChartFiles({
+      chart,
+      identity,
+      description: 'Monitoring of the platform: Prometheus, Alertmanager, Grafana, Loki and Alloy, or the Prometheus Operator resources.',
+      schema: MonitoringValuesSchema,
+      baseValues: defaults.values,
+      environmentValues,
+      helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}`,
+      notes: monitoringNotes(),
+      readme: monitoringReadme(MONITORING_CHART, environments.map((e) => e.environment), defaults.namespace),
+    });
+    for (const [path, content] of chartFiles) emit(`helm/${MONITORING_CHART}/${path}`, content);
+  };
 }
 
 /** Every environment's release, reporting the problems of all of them together. */
