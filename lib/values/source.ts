@@ -1,6 +1,7 @@
 /** Values files with their positions, so that every problem can name the file and line. */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { CORE_SCHEMA, YAMLException, load } from 'js-yaml';
 import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { Problem } from './problems';
 
@@ -8,6 +9,7 @@ export interface ValuesFile {
   /** Path as shown in messages (relative to the working directory). */
   readonly path: string;
   readonly data: Record<string, unknown>;
+  /** The file as a YAML document with positions: parsed when first needed (to locate a problem). */
   readonly document: Document;
   readonly lines: LineCounter;
 }
@@ -37,23 +39,58 @@ export function readValuesFile(file: string): ReadResult {
   return { file: result.file, problems: [...result.problems] };
 }
 
+/**
+ * Values are read with js-yaml (YAML 1.2 core schema, duplicate keys rejected), several times faster
+ * than the yaml library, which is only used for what needs positions: the line and column of a YAML
+ * error, and later of any problem found in the data (locate).
+ */
 function parseValuesFile(path: string, text: string): ReadResult {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const errors = [...document.errors];
-  if (errors.length > 0) {
-    return {
-      problems: errors.map((error) => {
-        const pos = lines.linePos(error.pos[0]);
-        return { file: path, line: pos.line, column: pos.col, path: '', message: `YAML syntax error: ${firstLine(error.message)}` };
-      }),
-    };
+  let data: unknown;
+  try {
+    data = load(text, { schema: CORE_SCHEMA, filename: path });
+  } catch (error) {
+    return { problems: syntaxProblems(path, text, error as YAMLException) };
   }
-  const data = document.toJS() ?? {};
+  data ??= {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [{ file: path, line: 1, path: '', message: 'expected a mapping of values at the top level' }] };
   }
-  return { file: { path, data, document, lines }, problems: [] };
+  return { file: lazilyPositioned(path, data as Record<string, unknown>, text), problems: [] };
+}
+
+function positioned(text: string): { document: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  return { document, lines };
+}
+
+function lazilyPositioned(path: string, data: Record<string, unknown>, text: string): ValuesFile {
+  let parsed: { document: Document; lines: LineCounter } | undefined;
+  return {
+    path,
+    data,
+    get document() {
+      parsed ??= positioned(text);
+      return parsed.document;
+    },
+    get lines() {
+      parsed ??= positioned(text);
+      return parsed.lines;
+    },
+  };
+}
+
+/** A YAML error: the yaml library's messages (every error, with line and column), else js-yaml's. */
+function syntaxProblems(path: string, text: string, error: YAMLException): Problem[] {
+  const { document, lines } = positioned(text);
+  if (document.errors.length > 0) {
+    return document.errors.map((e) => {
+      const pos = lines.linePos(e.pos[0]);
+      return { file: path, line: pos.line, column: pos.col, path: '', message: `YAML syntax error: ${firstLine(e.message)}` };
+    });
+  }
+  const mark = error.mark as { line?: number; column?: number } | undefined;
+  return [{ file: path, line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1, path: '', message: `YAML syntax error: ${error.reason ?? firstLine(error.message)}` }];
 }
 
 function firstLine(message: string): string {

@@ -84,6 +84,11 @@ const cases: Case[] = [
     expected: [/^values\/production\.yaml:\d+:\d+: YAML syntax error: /],
   },
   {
+    name: 'duplicate key',
+    breakValues: (v) => edit(base(v), (t) => t.replace('  logLevel: debug\n', '  logLevel: debug\n  logLevel: info\n')),
+    expected: [/^values\/base\.yaml:\d+:3: YAML syntax error: Map keys must be unique$/],
+  },
+  {
     name: 'several problems at once',
     breakValues: (v) => {
       edit(prod(v), (t) => t.replace('  replicaCount: 3\n', '  replicaCount: -1\n'));
