@@ -2,74 +2,102 @@
  * Replaces a directory with new contents as one step: everything is written to a staging directory
  * beside it, then swapped in by rename. A failure before the swap leaves the old directory untouched;
  * files that are no longer produced disappear.
+ *
+ * The usual synth changes nothing, or a few files. So the staging directory is only made once a file
+ * differs: until then each file is compared with the target's and only its path is kept. At the first
+ * difference the staging directory is created, the unchanged files seen so far are hard-linked into
+ * it, and from then on every file is placed there (see placeFile). When every file matches and the
+ * target holds nothing else, the target is left exactly as it was: no write, no rename, same inodes
+ * and timestamps (tools watching dist/ see no change).
  */
-import { closeSync, constants, existsSync, fstatSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import * as fs from 'node:fs';
+import { Dirent, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 
 /** Writes one file (path relative to the directory); a path written twice keeps the last content. */
 export type WriteFile = (path: string, content: string) => void;
 
-export function replaceDirectory(target: string, files: ReadonlyMap<string, string>, keep: readonly string[] = []): void {
-  const previous = swapDirectory(
-    target,
-    (write) => {
-      for (const [path, content] of files) write(path, content);
-    },
-    keep,
-  );
-  if (previous !== undefined) rmSync(previous, { recursive: true, force: true });
+export interface WriteDirectoryOptions {
+  /** Paths (relative to the target) of other commands' outputs, kept as they are (e.g. packaged charts). */
+  readonly keep?: readonly string[];
+  /** Files written on the main thread before a worker thread takes over the writing (default 400). */
+  readonly inThreadFiles?: number;
 }
 
-/**
- * Like replaceDirectory, for contents produced as they come: `produce` writes each file into the
- * staging directory at once, so that they need not all be held in memory. If `produce` throws, the
- * staging directory is removed and the target is left as it was (the error is thrown synchronously).
- * The new contents are in place when this returns; the promise settles once the old contents are
- * removed (many files removed concurrently, which is faster than one by one).
- */
-export function writeDirectory(target: string, produce: (write: WriteFile) => void, keep: readonly string[] = []): Promise<void> {
-  const previous = swapDirectory(target, produce, keep);
-  return previous === undefined ? Promise.resolve() : rm(previous, { recursive: true, force: true });
-}
+/** What a call did to the target, for callers and tests. */
+export type WriteOutcome = 'unchanged' | 'replaced' | 'created';
 
-/** Writes the staging directory and swaps it in; returns the old directory to remove, if any. */
-function swapDirectory(target: string, produce: (write: WriteFile) => void, keep: readonly string[]): string | undefined {
-  const staging = stagingDirectory(target);
-  rmSync(staging, { recursive: true, force: true });
-  try {
-    const dirs = new Set<string>();
-    produce((path, content) => {
-      const file = join(staging, path);
-      const dir = dirname(file);
-      if (!dirs.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        dirs.add(dir);
-      }
-      placeFile(join(target, path), file, content);
-    });
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
-  return swapIn(target, staging, keep);
-}
+// ---------------------------------------------------------------------------------------------
+// Writing on a second thread. Creating hundreds of small files costs kernel time (each new inode);
+// a worker thread does it while the main thread goes on computing the next files. The main thread
+// blocks only when the worker is more than MAX_BACKLOG files behind (memory bound). The first
+// IN_THREAD_FILES files are written on the main thread: the shipped values/ (~360 files) need no worker.
+// ---------------------------------------------------------------------------------------------
+const MAX_BACKLOG = 512;
+/** Files written on the main thread before a worker is started: a small output is not worth one (~10 MB, ~50 ms of CPU). */
+const IN_THREAD_FILES = 400;
 
 /**
  * Writes `content` to `file` (in the staging directory). When the current output `old` already holds
- * exactly that content, `file` becomes a hard link to it instead: creating a file (a new inode) costs
- * far more than linking an existing one, and most of a synth's output is usually unchanged. The old
- * file is only read, never modified, so the target stays intact until the swap; the removal of the
- * previous directory then only drops a name. Anything unusual (no old file, a symbolic link, another
- * file system, an error) writes the file.
+ * exactly that content (or `content` is null: known to be unchanged), `file` becomes a hard link to it
+ * instead: creating a file (a new inode) costs far more than linking an existing one. The old file is
+ * only read, never modified, so the target stays intact until the swap. Anything unusual (no old
+ * file, a symbolic link, another file system, an error) writes (or copies) the file. `replace`: the
+ * path was placed before, maybe as a link to the old file; its name is dropped first, so that nothing
+ * is ever written through a link. Self-contained: the worker thread runs this function's own text.
  */
-function placeFile(old: string, file: string, content: string): void {
-  if (linkIfSame(old, file, content)) return;
-  writeFileSync(file, content);
+function placeFile(fs: typeof import('node:fs'), old: string, file: string, content: string | null, replace: boolean): void {
+  if (replace) fs.rmSync(file, { force: true });
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(old, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    if (content === null || (fs.fstatSync(fd).isFile() && fs.readFileSync(fd, 'utf8') === content)) {
+      fs.linkSync(old, file);
+      return;
+    }
+  } catch {
+    // written below
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+  if (content === null) fs.copyFileSync(old, file);
+  else fs.writeFileSync(file, content);
 }
 
-function linkIfSame(old: string, file: string, content: string): boolean {
+const WRITER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { dirname } = require('node:path');
+const placeFile = (${placeFile.toString()});
+const written = new Int32Array(workerData.counter);
+const dirs = new Set();
+let failure;
+parentPort.on('message', (message) => {
+  if (message === null) {
+    parentPort.postMessage(failure === undefined ? { ok: true } : { ok: false, message: failure.message, code: failure.code });
+    return;
+  }
+  if (failure === undefined) {
+    try {
+      const [old, file, content, replace] = message;
+      const dir = dirname(file);
+      if (!dirs.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        dirs.add(dir);
+      }
+      placeFile(fs, old, file, content, replace);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  Atomics.add(written, 0, 1);
+  Atomics.notify(written, 0);
+});
+`;
+
+/** True when `old` is a regular file (not a symbolic link) holding exactly `content`. */
+function sameFile(old: string, content: string): boolean {
   let fd: number;
   try {
     fd = openSync(old, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -77,9 +105,7 @@ function linkIfSame(old: string, file: string, content: string): boolean {
     return false;
   }
   try {
-    if (!fstatSync(fd).isFile() || readFileSync(fd, 'utf8') !== content) return false;
-    linkSync(old, file);
-    return true;
+    return fstatSync(fd).isFile() && readFileSync(fd, 'utf8') === content;
   } catch {
     return false;
   } finally {
@@ -91,11 +117,153 @@ function stagingDirectory(target: string): string {
   return join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
 }
 
+/** The staging directory, made at the first difference; files go there on this thread or a worker's. */
+class Staging {
+  readonly dir: string;
+  private readonly dirs = new Set<string>();
+  private worker: Worker | undefined;
+  private readonly counter = new SharedArrayBuffer(4);
+  private readonly written = new Int32Array(this.counter);
+  private posted = 0;
+  private inThread = 0;
+
+  constructor(
+    private readonly target: string,
+    private readonly inThreadFiles: number,
+  ) {
+    this.dir = stagingDirectory(target);
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Places one file; `content` null links (or copies) the target's file, known to be unchanged. */
+  place(path: string, content: string | null, replace: boolean): void {
+    const file = join(this.dir, path);
+    if (this.inThread < this.inThreadFiles) {
+      this.inThread += 1;
+      const dir = dirname(file);
+      if (!this.dirs.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        this.dirs.add(dir);
+      }
+      placeFile(fs, join(this.target, path), file, content, replace);
+      return;
+    }
+    // Loaded only when needed: most runs write no file or fewer than inThreadFiles.
+    this.worker ??= new (process.getBuiltinModule('node:worker_threads').Worker)(WRITER_SOURCE, { eval: true, workerData: { counter: this.counter } });
+    // Too far behind: wait for the worker (a worker that stopped making progress is not waited for).
+    while (this.posted - Atomics.load(this.written, 0) >= MAX_BACKLOG) {
+      if (Atomics.wait(this.written, 0, Atomics.load(this.written, 0), 1000) === 'timed-out') break;
+    }
+    // Messages are handled in order: a path placed again is replaced after its first placing.
+    this.worker.postMessage([join(this.target, path), file, content, replace]);
+    this.posted += 1;
+  }
+
+  /** Waits for the worker's last file and throws its first error, if any. */
+  async finish(): Promise<void> {
+    const running = this.worker;
+    if (running === undefined) return;
+    this.worker = undefined;
+    const result = await new Promise<{ ok: boolean; message?: string; code?: string }>((resolve, reject) => {
+      running.once('message', resolve);
+      running.once('error', reject);
+      running.postMessage(null);
+    });
+    await running.terminate();
+    if (!result.ok) throw Object.assign(new Error(result.message), { code: result.code });
+  }
+
+  async abandon(): Promise<void> {
+    if (this.worker !== undefined) await this.worker.terminate();
+    this.worker = undefined;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes the files `produce` gives (as they are produced, so that they need not all be held in
+ * memory) and replaces `target` with exactly those files, the `keep` paths excepted. Same guarantees
+ * whatever happens: the target changes only by the final rename, after every file is written; on any
+ * error (from `produce` or a write) nothing of the target has changed and the error is thrown. The
+ * promise settles once the previous contents, moved aside, are removed.
+ */
+export async function writeDirectoryInBackground(target: string, produce: (write: WriteFile) => void, options: WriteDirectoryOptions = {}): Promise<WriteOutcome> {
+  const keep = options.keep ?? [];
+  const inThreadFiles = options.inThreadFiles ?? IN_THREAD_FILES;
+  const targetExists = isDirectory(target);
+  /** Paths produced so far (while there is no staging directory: all of them equal to the target's). */
+  const produced = new Set<string>();
+  let staging: Staging | undefined;
+  const startStaging = (): Staging => {
+    const started = new Staging(target, inThreadFiles);
+    for (const path of produced) started.place(path, null, false);
+    return started;
+  };
+  try {
+    produce((path, content) => {
+      const again = produced.has(path);
+      if (staging !== undefined) {
+        staging.place(path, content, again);
+      } else if (!(targetExists && sameFile(join(target, path), content))) {
+        // The first difference: the unchanged files so far (this path too, if seen) are linked first.
+        staging = startStaging();
+        staging.place(path, content, again);
+      }
+      produced.add(path);
+    });
+    if (staging === undefined) {
+      if (targetExists && holdsOnly(target, produced, keep)) return 'unchanged';
+      staging = startStaging();
+    }
+    await staging.finish();
+  } catch (error) {
+    await staging?.abandon();
+    throw error;
+  }
+  const previous = swapIn(target, staging.dir, keep);
+  if (previous !== undefined) await process.getBuiltinModule('node:fs/promises').rm(previous, { recursive: true, force: true });
+  return previous === undefined ? 'created' : 'replaced';
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return readdirSync(path) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when the target holds the produced files and nothing else: no other file, directory or link,
+ * except the kept paths (and what is inside them) and the folders on the way to them.
+ */
+function holdsOnly(target: string, produced: ReadonlySet<string>, keep: readonly string[]): boolean {
+  const allowedDirs = new Set<string>();
+  const addAncestors = (path: string) => {
+    for (let dir = dirname(path); dir !== '.' && !allowedDirs.has(dir); dir = dirname(dir)) allowedDirs.add(dir);
+  };
+  for (const path of produced) addAncestors(path);
+  for (const path of keep) addAncestors(path);
+  const kept = keep.map((path) => path.split(sep).join('/'));
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(target, { recursive: true, withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    const path = relative(target, join(entry.parentPath, entry.name)).split(sep).join('/');
+    if (kept.some((k) => path === k || path.startsWith(`${k}/`))) continue;
+    if (entry.isDirectory() ? !allowedDirs.has(path) : !(entry.isFile() && produced.has(path))) return false;
+  }
+  return true;
+}
+
 /** Completes the staging directory (the kept outputs moved in) and renames it to the target. */
 function swapIn(target: string, staging: string, keep: readonly string[]): string | undefined {
   const previous = join(dirname(target), `.${basename(target)}.previous-${process.pid}`);
   try {
-    mkdirSync(staging, { recursive: true }); // an empty output is still a directory
     // Outputs of other commands (e.g. packaged charts) survive a synth.
     for (const kept of keep) {
       if (existsSync(join(target, kept))) {
@@ -116,117 +284,4 @@ function swapIn(target: string, staging: string, keep: readonly string[]): strin
     throw error;
   }
   return hadTarget ? previous : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing on a second thread. Creating hundreds of small files costs kernel time (each new inode);
-// a worker thread does it while the main thread goes on computing the next files. The main thread
-// blocks only when the worker is more than MAX_BACKLOG files behind (memory bound). The first
-// IN_THREAD_FILES files are written on the main thread: the shipped values/ (~360 files) need no worker.
-// ---------------------------------------------------------------------------------------------
-const MAX_BACKLOG = 512;
-/** Files written on the main thread before a worker is started: a small output is not worth one (~10 MB, ~50 ms of CPU). */
-const IN_THREAD_FILES = 400;
-
-const WRITER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, readFileSync, writeFileSync } = require('node:fs');
-const { dirname } = require('node:path');
-// As linkIfSame in atomic-dir.ts.
-function linkIfSame(old, file, content) {
-  let fd;
-  try {
-    fd = openSync(old, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return false;
-  }
-  try {
-    if (!fstatSync(fd).isFile() || readFileSync(fd, 'utf8') !== content) return false;
-    linkSync(old, file);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
-}
-const written = new Int32Array(workerData.counter);
-const dirs = new Set();
-let failure;
-parentPort.on('message', (message) => {
-  if (message === null) {
-    parentPort.postMessage(failure === undefined ? { ok: true } : { ok: false, message: failure.message, code: failure.code });
-    return;
-  }
-  if (failure === undefined) {
-    try {
-      const [old, file, content] = message;
-      const dir = dirname(file);
-      if (!dirs.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        dirs.add(dir);
-      }
-      if (!linkIfSame(old, file, content)) writeFileSync(file, content);
-    } catch (error) {
-      failure = error;
-    }
-  }
-  Atomics.add(written, 0, 1);
-  Atomics.notify(written, 0);
-});
-`;
-
-/**
- * writeDirectory with the files written by a worker thread as they are produced. Same guarantees:
- * the target changes only by the final rename, after every file is written; on any error (from
- * `produce` or a write) the staging directory is removed and the error is thrown.
- */
-export async function writeDirectoryInBackground(target: string, produce: (write: WriteFile) => void, keep: readonly string[] = []): Promise<void> {
-  const staging = stagingDirectory(target);
-  rmSync(staging, { recursive: true, force: true });
-  let worker: Worker | undefined;
-  const counter = new SharedArrayBuffer(4);
-  const written = new Int32Array(counter);
-  let posted = 0;
-  let inThread = 0;
-  const dirs = new Set<string>();
-  try {
-    produce((path, content) => {
-      if (inThread < IN_THREAD_FILES) {
-        inThread += 1;
-        const file = join(staging, path);
-        const dir = dirname(file);
-        if (!dirs.has(dir)) {
-          mkdirSync(dir, { recursive: true });
-          dirs.add(dir);
-        }
-        placeFile(join(target, path), file, content);
-        return;
-      }
-      worker ??= new Worker(WRITER_SOURCE, { eval: true, workerData: { counter } });
-      // Too far behind: wait for the worker (a worker that stopped making progress is not waited for).
-      while (posted - Atomics.load(written, 0) >= MAX_BACKLOG) {
-        if (Atomics.wait(written, 0, Atomics.load(written, 0), 1000) === 'timed-out') break;
-      }
-      worker.postMessage([join(target, path), join(staging, path), content]);
-      posted += 1;
-    });
-    if (worker !== undefined) {
-      const running = worker;
-      const result = await new Promise<{ ok: boolean; message?: string; code?: string }>((resolve, reject) => {
-        running.once('message', resolve);
-        running.once('error', reject);
-        running.postMessage(null);
-      });
-      await running.terminate();
-      worker = undefined;
-      if (!result.ok) throw Object.assign(new Error(result.message), { code: result.code });
-    }
-  } catch (error) {
-    if (worker !== undefined) await worker.terminate();
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
-  }
-  const previous = swapIn(target, staging, keep);
-  if (previous !== undefined) await rm(previous, { recursive: true, force: true });
 }
