@@ -273,6 +273,56 @@ function valuesSchemasAheadOfTime(esbuild, dependencies) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Loading only what a run uses.
+// - cdk8s ships its own copy of yaml (bundledDependencies). When it is the same version as the
+//   project's, the bundle holds and loads one copy.
+// - cdk8s requires child_process at load (with it net, stream, dgram and more), for its Helm construct
+//   and URL includes, which this project never runs: in the bundle, child_process is loaded when
+//   first used.
+// ---------------------------------------------------------------------------------------------
+const inPackage = (file, name) => file.includes(`${sep}node_modules${sep}${name}${sep}`);
+
+function sharedCopies() {
+  const requireFromRoot = createRequire(join(root, 'package.json'));
+  return {
+    name: 'shared-copies',
+    setup(b) {
+      b.onResolve({ filter: /^yaml$/ }, (args) => {
+        if (!inPackage(args.importer, 'cdk8s')) return undefined;
+        const own = createRequire(args.importer);
+        const version = (resolve) => JSON.parse(readFileSync(resolve('yaml/package.json'), 'utf8')).version;
+        if (version(own.resolve) !== version(requireFromRoot.resolve)) return undefined;
+        return { path: requireFromRoot.resolve('yaml') };
+      });
+    },
+  };
+}
+
+/** Builtins loaded when first called: the functions cdk8s reads from them at load (wrappers). */
+const LAZY_BUILTINS = { child_process: ['spawnSync', 'execFileSync'] };
+
+function lazyBuiltins() {
+  return {
+    name: 'lazy-builtins',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?[a-z_]+$/ }, (args) => {
+        const name = args.path.replace(/^node:/, '');
+        if (!(name in LAZY_BUILTINS) || !inPackage(args.importer, 'cdk8s')) return undefined;
+        return { path: name, namespace: 'lazy-builtin' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+        contents: `let loaded;
+const load = () => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}));
+const wrappers = { ${LAZY_BUILTINS[args.path].map((f) => `${f}: (...a) => load().${f}(...a)`).join(', ')} };
+module.exports = new Proxy(wrappers, { get: (_, key) => (Object.hasOwn(wrappers, key) ? wrappers[key] : load()[key]) });
+`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // V8 code cache. Node 20 compiles a 1 MB bundle from source at every start and each function again
 // when first called. For these entries build/<entry>.js is a small loader that compiles the bundle
 // (build/<entry>.bundle.js) with vm.Script and the code cache build/<entry>.bundle.js.cache, which
@@ -346,7 +396,7 @@ if (Object.keys(stale).length > 0) {
     ...options,
     metafile: true,
     write: false,
-    plugins: [valuesSchemasAheadOfTime(esbuild, dependencies)],
+    plugins: [valuesSchemasAheadOfTime(esbuild, dependencies), sharedCopies(), lazyBuiltins()],
   });
   // Each file replaced in one step: a synth running meanwhile reads the old bundle or the new one.
   mkdirSync(join(root, 'build'), { recursive: true });
