@@ -1,5 +1,5 @@
 /** Documentation of chart values generated from the values schema: commented values.yaml and README table. */
-import { Document, isMap, isScalar } from 'yaml';
+import { stringify } from 'yaml';
 import { YAML_FOR_HELM } from './yaml-options';
 
 interface SchemaNode {
@@ -11,43 +11,48 @@ interface SchemaNode {
   items?: SchemaNode;
 }
 
-/**
- * values.yaml: every key in schema order (keys the schema does not name after them), each preceded
- * by its description. One YAML document written by the yaml library for Helm (YAML 1.1 quoting),
- * with the descriptions as comments.
- */
+/** values.yaml: every key in schema order, preceded by its description. */
 export function commentedValues(schema: SchemaNode, values: Record<string, unknown>, header: string): string {
-  const document = new Document(inSchemaOrder(schema, values), YAML_FOR_HELM);
-  describe(document.contents, schema);
-  return `${header}\n${document.toString(YAML_FOR_HELM)}`;
+  return `${header}\n${commentedLines(schema, values, 0).join('\n')}\n`;
 }
 
-function inSchemaOrder(schema: SchemaNode, values: Record<string, unknown>): Record<string, unknown> {
-  const properties = schema.properties ?? {};
-  const ordered: Record<string, unknown> = {};
-  for (const key of [...Object.keys(properties), ...Object.keys(values)]) {
-    if (!(key in values) || key in ordered) continue;
+function commentedLines(schema: SchemaNode, values: Record<string, unknown>, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  const lines: string[] = [];
+  const keys = [...Object.keys(schema.properties ?? {}), ...Object.keys(values).filter((k) => !(k in (schema.properties ?? {})))];
+  for (const key of keys) {
+    if (!(key in values)) continue;
+    const property = schema.properties?.[key] ?? {};
     const value = values[key];
-    const property = properties[key];
-    ordered[key] = property?.properties && isObject(value) ? inSchemaOrder(property, value) : value;
+    if (property.description) lines.push(`${pad}# ${property.description}`);
+    if (property.properties && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      lines.push(`${pad}${key}:`, ...commentedLines(property, value as Record<string, unknown>, indent + 2));
+    } else {
+      for (const line of leafLines(key, value)) lines.push(pad + line);
+    }
   }
-  return ordered;
+  return lines;
 }
 
-/** Each key's description as a comment before it, where the schema describes the key. */
-function describe(node: unknown, schema: SchemaNode): void {
-  if (!isMap(node)) return;
-  for (const pair of node.items) {
-    if (!isScalar(pair.key)) continue;
-    const property = schema.properties?.[String(pair.key.value)];
-    if (property === undefined) continue;
-    if (property.description) pair.key.commentBefore = ` ${property.description}`;
-    if (property.properties) describe(pair.value, property);
-  }
-}
+/**
+ * `key: value` as the yaml library writes it for Helm (YAML 1.1 quoting), in lines. A scalar leaf is
+ * written once per distinct key and value: charts repeat the same leaves many times (each
+ * application's chart, each environment), and the output depends on nothing else.
+ */
+const scalarLeaves = new Map<string, readonly string[]>();
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+function leafLines(key: string, value: unknown): readonly string[] {
+  const type = typeof value;
+  const empty = Array.isArray(value) ? value.length === 0 : value !== null && type === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.keys(value as object).length === 0;
+  const memo = empty || value === null || type === 'string' || type === 'boolean' || (type === 'number' && !Object.is(value, -0));
+  // Unambiguous: a fixed tag, the key as JSON (quoted), then the value as text (one per value of its type).
+  const id = memo ? `${empty ? (Array.isArray(value) ? '[]' : '{}') : value === null ? 'null' : type}:${JSON.stringify(key)}:${empty ? '' : String(value)}` : '';
+  let lines = memo ? scalarLeaves.get(id) : undefined;
+  if (lines === undefined) {
+    lines = stringify({ [key]: value }, YAML_FOR_HELM).trimEnd().split('\n');
+    if (memo) scalarLeaves.set(id, lines);
+  }
+  return lines;
 }
 
 /** A Markdown table row per value: key, type, default, description. */
