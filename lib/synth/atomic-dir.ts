@@ -6,12 +6,12 @@
  * The usual synth changes nothing, or a few files. So the staging directory is only made once a file
  * differs: until then each file is compared with the target's and only its path is kept. At the first
  * difference the staging directory is created, the unchanged files seen so far are hard-linked into
- * it, and from then on every file is placed there (see placeFile). When every file matches and the
+ * it, and from then on every file is placed there (see fileOperations). When every file matches and the
  * target holds nothing else, the target is left exactly as it was: no write, no rename, same inodes
  * and timestamps (tools watching dist/ see no change).
  */
 import * as fs from 'node:fs';
-import { Dirent, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { Dirent, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 
@@ -39,37 +39,56 @@ const MAX_BACKLOG = 512;
 const IN_THREAD_FILES = 400;
 
 /**
- * Writes `content` to `file` (in the staging directory). When the current output `old` already holds
- * exactly that content (or `content` is null: known to be unchanged), `file` becomes a hard link to it
- * instead: creating a file (a new inode) costs far more than linking an existing one. The old file is
- * only read, never modified, so the target stays intact until the swap. Anything unusual (no old
- * file, a symbolic link, another file system, an error) writes (or copies) the file. `replace`: the
- * path was placed before, maybe as a link to the old file; its name is dropped first, so that nothing
- * is ever written through a link. Self-contained: the worker thread runs this function's own text.
+ * The file operations, on the main thread and in the worker thread alike: self-contained, the worker
+ * runs this function's own text.
+ * - `holds(path, content)`: `path` is a regular file (not a symbolic link) holding exactly `content`.
+ * - `place(old, file, content, replace)`: writes `content` to `file` (in the staging directory). When
+ *   the current output `old` already holds that content (or `content` is null: known to be unchanged),
+ *   `file` becomes a hard link to it instead: creating a file (a new inode) costs far more than
+ *   linking one. The old file is only read, never modified, so the target stays intact until the
+ *   swap. Anything unusual (no old file, another file system, an error) writes (or copies) the file.
+ *   `replace`: the path was placed before, maybe as a link to the old file; its name is dropped
+ *   first, so that nothing is ever written through a link.
  */
-function placeFile(fs: typeof import('node:fs'), old: string, file: string, content: string | null, replace: boolean): void {
-  if (replace) fs.rmSync(file, { force: true });
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(old, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-    if (content === null || (fs.fstatSync(fd).isFile() && fs.readFileSync(fd, 'utf8') === content)) {
-      fs.linkSync(old, file);
-      return;
+function fileOperations(fs: typeof import('node:fs')) {
+  const holds = (path: string, content: string): boolean => {
+    let fd: number;
+    try {
+      fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch {
+      return false;
     }
-  } catch {
-    // written below
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-  if (content === null) fs.copyFileSync(old, file);
-  else fs.writeFileSync(file, content);
+    try {
+      return fs.fstatSync(fd).isFile() && fs.readFileSync(fd, 'utf8') === content;
+    } catch {
+      return false;
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+  const place = (old: string, file: string, content: string | null, replace: boolean): void => {
+    if (replace) fs.rmSync(file, { force: true });
+    if (content === null || holds(old, content)) {
+      try {
+        fs.linkSync(old, file);
+        return;
+      } catch {
+        // written below
+      }
+    }
+    if (content === null) fs.copyFileSync(old, file);
+    else fs.writeFileSync(file, content);
+  };
+  return { holds, place };
 }
+
+const { holds, place: placeFile } = fileOperations(fs);
 
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { dirname } = require('node:path');
-const placeFile = (${placeFile.toString()});
+const { place: placeFile } = (${fileOperations.toString()})(fs);
 const written = new Int32Array(workerData.counter);
 const dirs = new Set();
 let failure;
@@ -86,7 +105,7 @@ parentPort.on('message', (message) => {
         fs.mkdirSync(dir, { recursive: true });
         dirs.add(dir);
       }
-      placeFile(fs, old, file, content, replace);
+      placeFile(old, file, content, replace);
     } catch (error) {
       failure = error;
     }
@@ -95,23 +114,6 @@ parentPort.on('message', (message) => {
   Atomics.notify(written, 0);
 });
 `;
-
-/** True when `old` is a regular file (not a symbolic link) holding exactly `content`. */
-function sameFile(old: string, content: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(old, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return false;
-  }
-  try {
-    return fstatSync(fd).isFile() && readFileSync(fd, 'utf8') === content;
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function stagingDirectory(target: string): string {
   return join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
@@ -146,7 +148,7 @@ class Staging {
         mkdirSync(dir, { recursive: true });
         this.dirs.add(dir);
       }
-      placeFile(fs, join(this.target, path), file, content, replace);
+      placeFile(join(this.target, path), file, content, replace);
       return;
     }
     // Loaded only when needed: most runs write no file or fewer than inThreadFiles.
@@ -205,7 +207,7 @@ export async function writeDirectoryInBackground(target: string, produce: (write
       const again = produced.has(path);
       if (staging !== undefined) {
         staging.place(path, content, again);
-      } else if (!(targetExists && sameFile(join(target, path), content))) {
+      } else if (!(targetExists && holds(join(target, path), content))) {
         // The first difference: the unchanged files so far (this path too, if seen) are linked first.
         staging = startStaging();
         staging.place(path, content, again);
@@ -227,11 +229,7 @@ export async function writeDirectoryInBackground(target: string, produce: (write
 }
 
 function isDirectory(path: string): boolean {
-  try {
-    return readdirSync(path) !== undefined;
-  } catch {
-    return false;
-  }
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /**
