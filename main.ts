@@ -6,7 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
-import { synthesizeEach } from './lib/synth/synthesize';
+import { synthesizeEach } from './charts/platform';
 import { ValuesError } from './lib/values/problems';
 
 async function main(argv: readonly string[]): Promise<number> {

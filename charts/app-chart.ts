@@ -19,6 +19,8 @@ import { refs } from '../lib/template/manifest';
 import { AppValues } from '../lib/values/schema';
 
 export interface AppChartProps {
+  /** Labels cdk8s adds to every object of the chart (cdk8s `ChartProps.labels`), in both outputs. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Chart version (semver). */
   readonly version: string;
   /** The release `toJson()` renders: the base values, released under the application's name. */
@@ -29,7 +31,7 @@ export class AppChart extends Chart implements ReleaseChart {
   readonly defaultScope: Scope;
 
   constructor(scope: Construct, readonly appName: string, props: AppChartProps) {
-    super(scope, appName, { disableResourceNameHashes: true });
+    super(scope, appName, { disableResourceNameHashes: true, labels: props.labels });
     this.defaultScope = props.defaultScope;
     const values = refs<AppValues>();
 

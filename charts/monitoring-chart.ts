@@ -1,7 +1,7 @@
 /**
  * The monitoring chart: the whole stack (standalone mode) or the Prometheus Operator resources
  * (operator mode), composed from the constructs in lib/monitoring/stack. Built once; each environment
- * is a release rendered from it (lib/monitoring/stack/synth.ts).
+ * is a release rendered from it (charts/platform.ts, lib/synth/release-pipeline.ts).
  */
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -20,9 +20,8 @@ import { MonitoringNamespaces } from '../lib/monitoring/stack/namespaces';
 import { MonitoringNetworkPolicies } from '../lib/monitoring/stack/network-policies';
 import { OperatorResources } from '../lib/monitoring/stack/operator';
 import { Prometheus } from '../lib/monitoring/stack/prometheus';
+import { MONITORING_CHART } from '../lib/monitoring/stack/synth';
 import { MonitoringValues } from '../lib/monitoring/values-schema';
-
-export const MONITORING_CHART = 'monitoring';
 
 export interface MonitoringChartProps {
   /** The release `toJson()` renders: the base values. */

@@ -1,7 +1,15 @@
-/** Rendering a chart for one release (one environment), as plain objects. */
-import { Chart } from 'cdk8s';
-import { Scope } from '../template/expr';
-import { TemplatedObject } from './templated-object';
+/**
+ * The objects of a chart, as both renderings see them, and rendering a chart for one release (one
+ * environment) as plain objects.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { evaluateManifest } from '../template/evaluate';
+import { Expr, Scope } from '../template/expr';
+import { goTruthy } from '../template/go-semantics';
+import { Node } from '../template/manifest';
+import { conditionOf } from './conditions';
+import { foreignManifest, foreignTemplateName } from './foreign-object';
+import { TemplatedObject, templatedManifest } from './templated-object';
 
 export interface ChartIdentity {
   readonly name: string;
@@ -16,8 +24,67 @@ export function releaseScope(chart: ChartIdentity, values: unknown, release: { n
   return { values, release: { ...release, service: PLAIN_MANAGER }, chart, vars: new Map() };
 }
 
-export function templatedObjects(chart: Chart): TemplatedObject[] {
-  return chart.node.findAll().filter((c): c is TemplatedObject => c instanceof TemplatedObject);
+/** One object of a chart, ready for both renderings. */
+export interface ChartObject {
+  /** The construct path, for messages. */
+  readonly path: string;
+  /** File name of its template in templates/, reused as its manifest file name. */
+  readonly template: string;
+  /** Its manifest tree, with the cdk8s operations (labels, namespace, JSON patches) applied. */
+  readonly manifest: Node;
+  /** It exists only in releases where this holds. */
+  readonly condition?: Expr;
+  /** In the Helm chart only (test hooks). */
+  readonly helmOnly: boolean;
+  /** In the plain manifests only (the release namespace). */
+  readonly plainOnly: boolean;
+}
+
+/**
+ * Every ApiObject of a chart, in construct order: the values-driven TemplatedObjects and any other
+ * cdk8s object (cdk8s-plus-27 constructs, `ApiObject`, imported CRD classes, `Include`).
+ * Runs the constructs' own validations first (as `cdk8s synth` does). Throws an Error naming the
+ * construct path for an invalid construct, an operation that cannot be expressed, or two objects
+ * that would share a file.
+ */
+export function chartObjects(chart: Chart): ChartObject[] {
+  const constructs = chart.node.findAll();
+  const errors = constructs.flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
+  if (errors.length > 0) throw new Error(`invalid constructs:\n${errors.join('\n')}`);
+
+  const objects: ChartObject[] = [];
+  const files = new Map<string, string>();
+  for (const construct of constructs) {
+    let object: ChartObject;
+    if (TemplatedObject.isTemplatedObject(construct)) {
+      const templated = construct;
+      object = {
+        path: templated.node.path,
+        template: templated.template,
+        manifest: templatedManifest(templated),
+        condition: conditionOf(templated, templated.condition),
+        helmOnly: templated.helmOnly,
+        plainOnly: templated.plainOnly,
+      };
+    } else if (ApiObject.isApiObject(construct)) {
+      const foreign = construct as ApiObject;
+      object = {
+        path: foreign.node.path,
+        template: foreignTemplateName(foreign),
+        manifest: foreignManifest(foreign),
+        condition: conditionOf(foreign),
+        helmOnly: false,
+        plainOnly: false,
+      };
+    } else {
+      continue;
+    }
+    const other = files.get(object.template);
+    if (other !== undefined) throw new Error(`${object.path}: its file ${object.template} is already the file of ${other}; give one of them another name`);
+    files.set(object.template, object.path);
+    objects.push(object);
+  }
+  return objects;
 }
 
 export interface RenderedObject {
@@ -26,9 +93,15 @@ export interface RenderedObject {
   readonly object: Record<string, unknown>;
 }
 
+/** Whether an object exists in a release (never, for Helm-only objects). */
+export function existsIn(object: ChartObject, scope: Scope): boolean {
+  return !object.helmOnly && (object.condition === undefined || goTruthy(object.condition.evaluate(scope)));
+}
+
 /** The objects of one release, in construct order (no Helm-only hooks). */
-export function renderRelease(chart: Chart, scope: Scope): RenderedObject[] {
-  return templatedObjects(chart)
-    .filter((o) => o.existsIn(scope))
-    .map((o) => ({ template: o.template, object: o.render(scope) }));
+export function renderRelease(chart: Chart | readonly ChartObject[], scope: Scope): RenderedObject[] {
+  const objects = chart instanceof Chart ? chartObjects(chart) : chart;
+  return objects
+    .filter((o) => existsIn(o, scope))
+    .map((o) => ({ template: o.template, object: evaluateManifest(o.manifest, scope) as Record<string, unknown> }));
 }

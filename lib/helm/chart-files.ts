@@ -1,19 +1,19 @@
 /**
- * The files of a Helm chart emitted from a cdk8s chart of TemplatedObjects: Chart.yaml, values.yaml
+ * The files of a Helm chart emitted from the objects of a cdk8s chart: Chart.yaml, values.yaml
  * (commented from the schema), values-<env>.yaml, values.schema.json, templates/, README.md and
  * .helmignore. Templates come from the same manifest trees as the plain manifests.
  */
-import { Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { YAML_FOR_HELM } from './yaml-options';
-import { ChartIdentity, templatedObjects } from '../chart/release';
+import { ChartIdentity, ChartObject } from '../chart/release';
 import { engineHelpers } from '../template/expr';
 import { writeTemplate } from '../template/yaml-writer';
 import { diffValues } from '../values/merge';
 import { commentedValues, valuesTable } from './values-docs';
 
 export interface HelmChartSpec {
-  readonly chart: Chart;
+  /** The chart's objects (`chartObjects`): values-driven templates and static ones. */
+  readonly objects: readonly ChartObject[];
   readonly identity: ChartIdentity;
   readonly description: string;
   readonly schema: object;
@@ -80,7 +80,7 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
   files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}`);
   files.set('templates/NOTES.txt', spec.notes);
   const go = { chartName: identity.name };
-  for (const object of templatedObjects(spec.chart)) {
+  for (const object of spec.objects) {
     if (object.plainOnly) continue;
     files.set(`templates/${object.template}`, writeTemplate(object.manifest, go, object.condition));
   }

@@ -1,21 +1,11 @@
 /**
- * The whole output of `npm run synth`, as files relative to dist/:
- * - manifests/<env>/<app>/<object>.yaml: the plain manifests of every application in every environment;
- * - helm/<app>/: one Helm chart per application;
- * - manifests/<env>/monitoring/ and helm/monitoring/: the monitoring chart (lib/monitoring/stack/synth.ts).
- * Pure: nothing is written here (see atomic-dir.ts), so a failure leaves dist/ as it was.
+ * What every synth starts from: the values of the base and of each environment, loaded and validated
+ * together, and the names the platform derives from them. The charts are composed from these in
+ * charts/platform.ts. Pure: nothing is written here (see atomic-dir.ts), so a failure leaves dist/
+ * as it was.
  */
-import { App } from 'cdk8s';
-import { AppChart } from '../../charts/app-chart';
-import { prepareMonitoring } from '../monitoring/stack/synth';
-import { appNotes, appReadme } from '../app/chart-docs';
-import { helpersTemplate } from '../app/names';
-import { ChartIdentity, releaseScope, renderRelease } from '../chart/release';
-import { helmChartFiles } from '../helm/chart-files';
-import { writeYaml } from '../template/yaml-writer';
 import { EnvironmentValues, listEnvironments, loadEnvironment } from '../values/load';
 import { Problem, ValuesError, uniqueProblems } from '../values/problems';
-import { AppValuesSchema } from '../values/schema';
 
 /** Version of every chart this project emits (semver); bump it with a release of the platform. */
 export const CHART_VERSION = '0.1.0';
@@ -26,63 +16,17 @@ export interface SynthOptions {
   readonly environments?: readonly string[];
 }
 
+/** An application's namespace in an environment: `<app>-<environment>`. */
 export function namespaceOf(app: string, environment: string): string {
   return `${app}-${environment}`;
 }
 
-export function synthesize(options: SynthOptions): Map<string, string> {
-  const files = new Map<string, string>();
-  synthesizeEach(options, (path, content) => files.set(path, content));
-  return files;
-}
-
 /**
- * The same files, given to `emit` one by one as they are made. Every
- * environment's values, the monitoring values included, are loaded and validated before the first
- * file is emitted: bad values throw a ValuesError before any output.
+ * Loads the base and every environment, reporting the problems of all of them together (a
+ * ValuesError with one problem per mistake, each with its file, line and YAML path).
  */
-export function synthesizeEach(options: SynthOptions, emit: (path: string, content: string) => void): void {
-  const { base, environments } = loadAll(options.valuesDir, options.environments);
-  const monitoring = prepareMonitoring(base, environments, { version: CHART_VERSION, namespaceOf });
-
-  for (const [name, baseValues] of base.applications) {
-    // One cdk8s App per application: nothing links the charts, and each can be freed once written.
-    const cdk8sApp = new App();
-    const identity: ChartIdentity = { name, version: CHART_VERSION, appVersion: baseValues.image.tag };
-    const chart = new AppChart(cdk8sApp, name, {
-      version: CHART_VERSION,
-      defaultScope: releaseScope(identity, baseValues, { name, namespace: namespaceOf(name, base.environment) }),
-    });
-
-    const environmentValues = new Map<string, Record<string, unknown>>();
-    for (const env of environments) {
-      const values = env.applications.get(name)!;
-      environmentValues.set(env.environment, values);
-      const scope = releaseScope(identity, values, { name, namespace: namespaceOf(name, env.environment) });
-      for (const { template, object } of renderRelease(chart, scope)) {
-        emit(`manifests/${env.environment}/${name}/${template}`, writeYaml(object));
-      }
-    }
-
-    const chartFiles = helmChartFiles({
-      chart,
-      identity,
-      description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
-      schema: AppValuesSchema,
-      baseValues,
-      environmentValues,
-      helpers: helpersTemplate(name),
-      notes: appNotes(name),
-      readme: appReadme(name, environments.map((e) => e.environment)),
-    });
-    for (const [path, content] of chartFiles) emit(`helm/${name}/${path}`, content);
-  }
-
-  monitoring(new App(), emit);
-}
-
-/** Loads the base and every environment, reporting the problems of all of them together. */
-function loadAll(valuesDir: string, only?: readonly string[]): { base: EnvironmentValues; environments: EnvironmentValues[] } {
+export function loadPlatformValues(options: SynthOptions): { base: EnvironmentValues; environments: EnvironmentValues[] } {
+  const { valuesDir } = options;
   const problems: Problem[] = [];
   const attempt = (environment: string | null): EnvironmentValues | undefined => {
     try {
@@ -94,7 +38,7 @@ function loadAll(valuesDir: string, only?: readonly string[]): { base: Environme
     }
   };
   const base = attempt(null);
-  const environments = (only ?? listEnvironments(valuesDir)).map(attempt);
+  const environments = (options.environments ?? listEnvironments(valuesDir)).map(attempt);
   if (base && problems.length === 0) {
     for (const env of environments as EnvironmentValues[]) {
       for (const name of env.applications.keys()) {

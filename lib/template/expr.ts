@@ -39,6 +39,52 @@ export abstract class Expr<T = unknown> {
   goText(ctx: GoContext): string {
     return `(include ${JSON.stringify(`${ctx.chartName}.str`)} ${this.go(ctx)})`;
   }
+
+  /**
+   * A token standing for this expression inside a string, so that an expression can be given where a
+   * cdk8s or cdk8s-plus-27 construct takes a string: `${names.fullname}-extra`. When the object is
+   * synthesized, lib/chart/foreign-object.ts turns the tokens back into the expression (see
+   * `splitTokens`). A token that reaches any other output is a bug, and is refused there.
+   */
+  toString(): string {
+    let id = TOKEN_IDS.get(this);
+    if (id === undefined) {
+      id = TOKENS.length;
+      TOKENS.push(this);
+      TOKEN_IDS.set(this, id);
+    }
+    return `\${Expr[${id}]}`;
+  }
+}
+
+/** Expressions that have been turned into string tokens, by token number (see `Expr.toString`). */
+const TOKENS: Expr[] = [];
+const TOKEN_IDS = new Map<Expr, number>();
+const TOKEN_PATTERN = /\$\{Expr\[(\d+)\]\}/g;
+
+/** Whether a string holds expression tokens (`Expr.toString`). */
+export function hasTokens(text: string): boolean {
+  return text.includes('${Expr[');
+}
+
+/**
+ * A string with expression tokens, split into its literal text and the expressions in between, as
+ * a tagged template receives them: `strings.length === exprs.length + 1`.
+ * Throws on a token that no expression made (a copied or hand-written token).
+ */
+export function splitTokens(text: string): { strings: string[]; exprs: Expr[] } {
+  const strings: string[] = [];
+  const exprs: Expr[] = [];
+  let last = 0;
+  for (const match of text.matchAll(TOKEN_PATTERN)) {
+    const found = TOKENS[Number(match[1])];
+    if (!found) throw new Error(`unknown expression token ${match[0]} in ${JSON.stringify(text)}`);
+    strings.push(text.slice(last, match.index));
+    exprs.push(found);
+    last = (match.index ?? 0) + match[0].length;
+  }
+  strings.push(text.slice(last));
+  return { strings, exprs };
 }
 
 /** The named templates the expressions rely on; appended to every chart's _helpers.tpl. */

@@ -6,7 +6,7 @@
  *   `each` becomes `range`, and literal `{{` is escaped.
  * Output is deterministic: keys in the order the tree gives them.
  */
-import { Expr, GoContext } from './expr';
+import { Expr, GoContext, hasTokens } from './expr';
 import { isOptional } from './evaluate';
 import { Each, Node, Spread, When } from './manifest';
 
@@ -210,6 +210,7 @@ function requireGo(mode: Mode, what: string): GoContext {
 
 /** A scalar on one line: plain when unambiguous, else double-quoted (JSON strings are valid YAML). */
 function scalar(text: string, mode: Mode): string {
+  refuseTokens(text);
   const plain = PLAIN_SCALAR.test(text) && !YAML_KEYWORDS.has(text.toLowerCase());
   return escapeGo(plain ? text : JSON.stringify(text), mode);
 }
@@ -225,6 +226,7 @@ function blockIndicator(text: string): string {
 }
 
 function blockLines(out: string[], text: string, indent: number, mode: Mode): void {
+  refuseTokens(text);
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   for (const line of body.split('\n')) out.push(line === '' ? '' : `${pad(indent)}${escapeGo(line, mode)}`);
 }
@@ -232,4 +234,11 @@ function blockLines(out: string[], text: string, indent: number, mode: Mode): vo
 /** In a Helm template, literal `{{` must not start an action. */
 function escapeGo(text: string, mode: Mode): string {
   return mode.go === null ? text : text.replace(/\{\{/g, '{{ "{{" }}');
+}
+
+/** An expression token (`Expr.toString`) left in a string means an expression was lost on the way. */
+function refuseTokens(text: string): void {
+  if (hasTokens(text)) {
+    throw new Error(`an expression was turned into text where it cannot be rendered: ${JSON.stringify(text)} (expressions in strings work only in cdk8s objects that are not TemplatedObjects)`);
+  }
 }

@@ -1,13 +1,13 @@
 /**
- * The monitoring chart's part of `npm run synth`: its plain manifests per environment
- * (manifests/<env>/monitoring/) and its Helm chart (helm/monitoring/), as files relative to dist/.
+ * The monitoring chart's part of `npm run synth`, before its chart is built: every environment's
+ * monitoring release (values loaded and validated), and the texts of its Helm chart. The chart itself
+ * is composed in charts/monitoring-chart.ts and goes through the same release pipeline as the
+ * applications (lib/synth/release-pipeline.ts).
  */
-import { App } from 'cdk8s';
-import { MONITORING_CHART, MonitoringChart } from '../../../charts/monitoring-chart';
-import { ChartIdentity, releaseScope, renderRelease } from '../../chart/release';
-import { helmChartFiles } from '../../helm/chart-files';
+import { ChartIdentity, releaseScope } from '../../chart/release';
+import { ChartRelease } from '../../synth/release-pipeline';
+import { Scope } from '../../template/expr';
 import { textHelpers } from '../../template/text';
-import { writeYaml } from '../../template/yaml-writer';
 import { EnvironmentValues } from '../../values/load';
 import { Problem, ValuesError } from '../../values/problems';
 import { MonitoringValuesSchema } from '../values-schema';
@@ -16,64 +16,30 @@ import { helpersTemplate } from './common';
 import { configHelpers } from './configs';
 import { MonitoringRelease, monitoringRelease } from './release-values';
 
-export interface MonitoringSynthOptions {
-  readonly version: string;
-  /** An application's namespace in an environment. */
-  readonly namespaceOf: (app: string, environment: string) => string;
-}
+/** The monitoring chart's name, its release name and its folder in dist/. */
+export const MONITORING_CHART = 'monitoring';
 
-export function synthesizeMonitoring(app: App, base: EnvironmentValues, environments: readonly EnvironmentValues[], options: MonitoringSynthOptions): Map<string, string> {
-  const files = new Map<string, string>();
-  prepareMonitoring(base, environments, options)(app, (path, content) => files.set(path, content));
-  return files;
+/** Every monitoring release of a synth: the default (base values) and one per environment. */
+export interface MonitoringReleases {
+  readonly identity: ChartIdentity;
+  /** The base values' release: what the chart's values.yaml and `toJson()` hold. */
+  readonly defaults: MonitoringRelease;
+  readonly releases: ReadonlyArray<MonitoringRelease & { readonly environment: string }>;
+  /** The release of `r` as an expression scope. */
+  scopeOf(r: MonitoringRelease): Scope;
 }
 
 /**
- * Loads and validates the monitoring values of every environment (a ValuesError reports all their
- * problems), and returns what writes the chart's files into `app`, giving each to `emit`.
+ * Loads and validates the monitoring values of the base and every environment (a ValuesError reports
+ * all their problems together). `namespaceOf(app, env)` is an application's namespace.
  */
-export function prepareMonitoring(
+export function loadMonitoringReleases(
   base: EnvironmentValues,
   environments: readonly EnvironmentValues[],
-  options: MonitoringSynthOptions,
-): (app: App, emit: (path: string, content: string) => void) => void {
-  const [defaults, ...releases] = loadReleases([base, ...environments], options);
-  return (app, emit) => {
-    const identity: ChartIdentity = { name: MONITORING_CHART, version: options.version, appVersion: defaults.values.prometheus.image.tag };
-    const scopeOf = (r: MonitoringRelease) => releaseScope(identity, r.values, { name: MONITORING_CHART, namespace: r.namespace });
-    const chart = new MonitoringChart(app, {
-      defaultScope: scopeOf(defaults),
-      releases: [defaults, ...releases].map(scopeOf),
-      applications: Object.keys(defaults.values.applications),
-    });
-
-    const environmentValues = new Map<string, Record<string, unknown>>();
-    environments.forEach((env, i) => {
-      environmentValues.set(env.environment, releases[i].values);
-      for (const { template, object } of renderRelease(chart, scopeOf(releases[i]))) {
-        emit(`manifests/${env.environment}/${MONITORING_CHART}/${template}`, writeYaml(object));
-      }
-    });
-
-    const chartFiles = helmChartFiles({
-      chart,
-      identity,
-      description: 'Monitoring of the platform: Prometheus, Alertmanager, Grafana, Loki and Alloy, or the Prometheus Operator resources.',
-      schema: MonitoringValuesSchema,
-      baseValues: defaults.values,
-      environmentValues,
-      helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}`,
-      notes: monitoringNotes(),
-      readme: monitoringReadme(MONITORING_CHART, environments.map((e) => e.environment), defaults.namespace),
-    });
-    for (const [path, content] of chartFiles) emit(`helm/${MONITORING_CHART}/${path}`, content);
-  };
-}
-
-/** Every environment's release, reporting the problems of all of them together. */
-function loadReleases(envs: readonly EnvironmentValues[], options: MonitoringSynthOptions): MonitoringRelease[] {
+  options: { readonly version: string; readonly namespaceOf: (app: string, environment: string) => string },
+): MonitoringReleases {
   const problems: Problem[] = [];
-  const releases = envs.map((env) => {
+  const releases = [base, ...environments].map((env) => {
     try {
       return monitoringRelease(env, (app) => options.namespaceOf(app, env.environment));
     } catch (error) {
@@ -86,5 +52,24 @@ function loadReleases(envs: readonly EnvironmentValues[], options: MonitoringSyn
     const seen = new Map(problems.map((p) => [`${p.file}:${p.line}:${p.path}:${p.message}`, p]));
     throw new ValuesError([...seen.values()]);
   }
-  return releases as MonitoringRelease[];
+  const [defaults, ...rest] = releases as MonitoringRelease[];
+  const identity: ChartIdentity = { name: MONITORING_CHART, version: options.version, appVersion: defaults.values.prometheus.image.tag };
+  return {
+    identity,
+    defaults,
+    releases: rest.map((r, i) => ({ ...r, environment: environments[i].environment })),
+    scopeOf: (r) => releaseScope(identity, r.values, { name: MONITORING_CHART, namespace: r.namespace }),
+  };
+}
+
+/** The monitoring chart's Helm texts and values model, for the release pipeline. */
+export function monitoringHelm(m: MonitoringReleases): ChartRelease['helm'] {
+  return {
+    description: 'Monitoring of the platform: Prometheus, Alertmanager, Grafana, Loki and Alloy, or the Prometheus Operator resources.',
+    schema: MonitoringValuesSchema,
+    baseValues: m.defaults.values as unknown as Record<string, unknown>,
+    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}`,
+    notes: monitoringNotes(),
+    readme: monitoringReadme(MONITORING_CHART, m.releases.map((r) => r.environment), m.defaults.namespace),
+  };
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitoringRelease } from '../../../lib/monitoring/stack/release-values';
 import { MonitoringValues } from '../../../lib/monitoring/values-schema';
-import { namespaceOf, synthesize } from '../../../lib/synth/synthesize';
+import { synthesize } from '../../../charts/platform';
+import { namespaceOf } from '../../../lib/synth/synthesize';
 import { loadEnvironment } from '../../../lib/values/load';
 import { projectRoot } from '../../support/helm';
 

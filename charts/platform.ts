@@ -1,0 +1,86 @@
+/**
+ * The whole platform, composed: one chart per application and the monitoring chart, each built once
+ * and released to every environment through the one release pipeline (lib/synth/release-pipeline.ts).
+ * The output of `npm run synth`, as files relative to dist/:
+ * - manifests/<env>/<chart>/<object>.yaml: the plain manifests of every chart in every environment;
+ * - helm/<chart>/: one Helm chart per application, and helm/monitoring/.
+ * Pure: every environment's values are loaded and validated before the first file is emitted, so bad
+ * values throw a ValuesError before any output.
+ */
+import { App } from 'cdk8s';
+import { appNotes, appReadme } from '../lib/app/chart-docs';
+import { helpersTemplate } from '../lib/app/names';
+import { ChartIdentity, releaseScope } from '../lib/chart/release';
+import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
+import { emitChartRelease } from '../lib/synth/release-pipeline';
+import { CHART_VERSION, SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
+import { AppValuesSchema } from '../lib/values/schema';
+import { AppChart } from './app-chart';
+import { MonitoringChart } from './monitoring-chart';
+
+export interface PlatformOptions extends SynthOptions {
+  /** Labels on every object of every application chart (cdk8s chart-level `labels`), in both outputs. */
+  readonly applicationLabels?: Readonly<Record<string, string>>;
+  /**
+   * Called with each application's chart once its own objects are defined, before anything is
+   * rendered: add cdk8s constructs here (cdk8s-plus-27, `ApiObject`, imported CRD classes), call
+   * `addJsonPatch`, `metadata.addLabel`, `onlyWhen`. Everything added is in both outputs.
+   */
+  readonly extendApplication?: (chart: AppChart) => void;
+}
+
+/** The output files, in memory: path relative to dist/ → content. */
+export function synthesize(options: PlatformOptions): Map<string, string> {
+  const files = new Map<string, string>();
+  synthesizeEach(options, (path, content) => files.set(path, content));
+  return files;
+}
+
+/** The same files, given to `emit` one by one as they are made. */
+export function synthesizeEach(options: PlatformOptions, emit: (path: string, content: string) => void): void {
+  const { base, environments } = loadPlatformValues(options);
+  const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
+
+  for (const [name, baseValues] of base.applications) {
+    // One cdk8s App per application: nothing links the charts, and each can be freed once written.
+    const identity: ChartIdentity = { name, version: CHART_VERSION, appVersion: baseValues.image.tag };
+    const chart = new AppChart(new App(), name, {
+      labels: options.applicationLabels,
+      version: CHART_VERSION,
+      defaultScope: releaseScope(identity, baseValues, { name, namespace: namespaceOf(name, base.environment) }),
+    });
+    options.extendApplication?.(chart);
+    const envNames = environments.map((e) => e.environment);
+    emitChartRelease(
+      {
+        chart,
+        identity,
+        environments: environments.map((env) => ({ environment: env.environment, namespace: namespaceOf(name, env.environment), values: env.applications.get(name)! })),
+        helm: {
+          description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
+          schema: AppValuesSchema,
+          baseValues,
+          helpers: helpersTemplate(name),
+          notes: appNotes(name),
+          readme: appReadme(name, envNames),
+        },
+      },
+      emit,
+    );
+  }
+
+  const chart = new MonitoringChart(new App(), {
+    defaultScope: monitoring.scopeOf(monitoring.defaults),
+    releases: [monitoring.defaults, ...monitoring.releases].map(monitoring.scopeOf),
+    applications: Object.keys(monitoring.defaults.values.applications),
+  });
+  emitChartRelease(
+    {
+      chart,
+      identity: monitoring.identity,
+      environments: monitoring.releases.map((r) => ({ environment: r.environment, namespace: r.namespace, values: r.values as unknown as Record<string, unknown> })),
+      helm: monitoringHelm(monitoring),
+    },
+    emit,
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Any cdk8s ApiObject that is not a TemplatedObject: objects of cdk8s-plus-27 constructs, plain
+ * `new ApiObject(...)`, classes made by `cdk8s import`, and the objects of an `Include`.
+ *
+ * Such an object is synthesized once, by cdk8s itself (`toJson()`: chart labels and namespace,
+ * `metadata.addLabel`, `addJsonPatch`, cdk8s-plus defaults all applied), and becomes a manifest tree
+ * that is the same in every release, apart from:
+ * - expression tokens in its strings (`${names.fullname}-extra`, see `Expr.toString`), which become
+ *   the expressions again, so a cdk8s-plus construct can take values-driven strings;
+ * - the namespace: a namespaced object without one goes to the release namespace (plain manifests:
+ *   `<app>-<env>`; Helm: `.Release.Namespace`), as the project's own objects do;
+ * - the `helm.sh/chart` label, in the Helm chart only, as on every object of the chart.
+ * In the Helm chart it is a static template: literal `{{` is escaped by the YAML writer, so Helm
+ * prints it unchanged.
+ */
+import { ApiObject } from 'cdk8s';
+import { Expr, Include, fmt, hasTokens, release, splitTokens } from '../template/expr';
+import { Node } from '../template/manifest';
+import { helmOnly } from './templated-object';
+
+/**
+ * Kinds that are not namespaced: the cluster-scoped kinds of Kubernetes 1.27 to 1.33
+ * (`kubectl api-resources --namespaced=false`) and of the CRDs this platform uses (cert-manager
+ * ClusterIssuer, External Secrets ClusterSecretStore, Gateway API GatewayClass, Argo Rollouts
+ * ClusterAnalysisTemplate). Keyed by `<group>/<Kind>`, the core group as ''.
+ */
+const CLUSTER_SCOPED = new Set([
+  '/Namespace',
+  '/Node',
+  '/PersistentVolume',
+  '/ComponentStatus',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'apiregistration.k8s.io/APIService',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
+  'storage.k8s.io/StorageClass',
+  'storage.k8s.io/CSIDriver',
+  'storage.k8s.io/CSINode',
+  'storage.k8s.io/VolumeAttachment',
+  'scheduling.k8s.io/PriorityClass',
+  'networking.k8s.io/IngressClass',
+  'node.k8s.io/RuntimeClass',
+  'certificates.k8s.io/CertificateSigningRequest',
+  'flowcontrol.apiserver.k8s.io/FlowSchema',
+  'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
+  'cert-manager.io/ClusterIssuer',
+  'external-secrets.io/ClusterSecretStore',
+  'gateway.networking.k8s.io/GatewayClass',
+  'argoproj.io/ClusterAnalysisTemplate',
+]);
+
+/** Whether objects of this apiVersion and kind live in a namespace. */
+export function isNamespaced(apiVersion: string, kind: string): boolean {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  return !CLUSTER_SCOPED.has(`${group}/${kind}`);
+}
+
+/** The helm.sh/chart label's value, from the chart's `<chart>.chart` named template (both chart kinds define it). */
+const chartLabel = new Include('chart', (s) => `${s.chart.name}-${s.chart.version}`.replace(/\+/g, '_').slice(0, 63).replace(/-+$/, ''));
+
+/**
+ * The manifest tree of a non-templated ApiObject (see the module comment). Throws with the
+ * construct path when cdk8s cannot synthesize it or a key holds an expression token.
+ */
+export function foreignManifest(object: ApiObject): Record<string, Node> {
+  const json = object.toJson() as Record<string, unknown>;
+  const tree = detokenize(json, object.node.path, '') as Record<string, Node>;
+  const metadata = { ...((tree.metadata as Record<string, Node> | undefined) ?? {}) };
+  if (metadata.namespace === undefined && isNamespaced(object.apiVersion, object.kind)) metadata.namespace = release.namespace;
+  metadata.labels = { ...((metadata.labels as Record<string, Node> | undefined) ?? {}), 'helm.sh/chart': helmOnly(chartLabel) };
+  return { ...tree, metadata };
+}
+
+/** A readable template (and manifest) file name: `<kind>-<name>.yaml`, lower case. */
+export function foreignTemplateName(object: ApiObject): string {
+  const name = String(object.name);
+  const readable = hasTokens(name) ? object.node.id : name;
+  return `${object.kind.toLowerCase()}-${readable.toLowerCase().replace(/[^a-z0-9.-]+/g, '-')}.yaml`;
+}
+
+/** JSON with expression tokens in its strings → a manifest tree with the expressions. */
+function detokenize(value: unknown, constructPath: string, pointer: string): Node {
+  if (typeof value === 'string') return hasTokens(value) ? stringNode(value) : value;
+  if (Array.isArray(value)) return value.map((item, i) => detokenize(item, constructPath, `${pointer}/${i}`));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, Node> = {};
+    for (const [key, child] of Object.entries(value)) {
+      if (hasTokens(key)) throw new Error(`${constructPath}: the key ${pointer}/${key} holds an expression; only values may (keys are fixed in a chart)`);
+      out[key] = detokenize(child, constructPath, `${pointer}/${key}`);
+    }
+    return out;
+  }
+  return value as Node;
+}
+
+/** `"${Expr[3]}"` → that expression (keeping its type); `"${Expr[3]}-extra"` → fmt`${expr}-extra`. */
+function stringNode(text: string): Expr {
+  const { strings, exprs } = splitTokens(text);
+  if (exprs.length === 1 && strings[0] === '' && strings[1] === '') return exprs[0];
+  return fmt(Object.assign([...strings], { raw: [...strings] }) as TemplateStringsArray, ...exprs);
+}

@@ -1,0 +1,45 @@
+/**
+ * The one release pipeline of every chart, application and monitoring alike: a cdk8s chart built
+ * once, its objects collected once (`chartObjects`), then
+ * - `manifests/<env>/<chart>/<file>`: the plain manifests of each environment's release;
+ * - `helm/<chart>/...`: the Helm chart (templates from the same objects, values from the same values).
+ * Files are given to `emit` as they are made (paths relative to dist/); nothing is written here.
+ */
+import { Chart } from 'cdk8s';
+import { ChartIdentity, chartObjects, releaseScope, renderRelease } from '../chart/release';
+import { HelmChartSpec, helmChartFiles } from '../helm/chart-files';
+import { writeYaml } from '../template/yaml-writer';
+
+/** One environment's release of a chart. */
+export interface EnvironmentRelease {
+  readonly environment: string;
+  /** The namespace the release goes to. */
+  readonly namespace: string;
+  /** The environment's full values of the chart (base and overlay merged, validated). */
+  readonly values: Record<string, unknown>;
+}
+
+export interface ChartRelease {
+  readonly chart: Chart;
+  /** The chart's name, version and appVersion; the release name is the chart name. */
+  readonly identity: ChartIdentity;
+  readonly environments: readonly EnvironmentRelease[];
+  /** The Helm chart's own texts and the values model (schema and base values). */
+  readonly helm: Omit<HelmChartSpec, 'objects' | 'identity' | 'environmentValues'>;
+}
+
+/** Emits the plain manifests of every environment and the Helm chart of one chart. */
+export function emitChartRelease(release: ChartRelease, emit: (path: string, content: string) => void): void {
+  const { identity } = release;
+  const objects = chartObjects(release.chart);
+  const environmentValues = new Map<string, Record<string, unknown>>();
+  for (const env of release.environments) {
+    environmentValues.set(env.environment, env.values);
+    const scope = releaseScope(identity, env.values, { name: identity.name, namespace: env.namespace });
+    for (const { template, object } of renderRelease(objects, scope)) {
+      emit(`manifests/${env.environment}/${identity.name}/${template}`, writeYaml(object));
+    }
+  }
+  const files = helmChartFiles({ ...release.helm, objects, identity, environmentValues });
+  for (const [path, content] of files) emit(`helm/${identity.name}/${path}`, content);
+}
