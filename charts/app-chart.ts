@@ -21,6 +21,11 @@ import { AppValues } from '../lib/values/schema';
 export interface AppChartProps {
   /** Labels cdk8s adds to every object of the chart (cdk8s `ChartProps.labels`), in both outputs. */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * A fixed namespace for every namespaced object (cdk8s `ChartProps.namespace`), in place of the
+   * release namespace; default: the release namespace (`<app>-<env>`, Helm's `--namespace`).
+   */
+  readonly namespace?: string;
   /** Chart version (semver). */
   readonly version: string;
   /** The release `toJson()` renders: the base values, released under the application's name. */
@@ -31,7 +36,7 @@ export class AppChart extends Chart implements ReleaseChart {
   readonly defaultScope: Scope;
 
   constructor(scope: Construct, readonly appName: string, props: AppChartProps) {
-    super(scope, appName, { disableResourceNameHashes: true, labels: props.labels });
+    super(scope, appName, { disableResourceNameHashes: true, labels: props.labels, namespace: props.namespace });
     this.defaultScope = props.defaultScope;
     const values = refs<AppValues>();
 
