@@ -14,7 +14,10 @@ import { ChartIdentity, releaseScope } from '../lib/chart/release';
 import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
 import { emitChartRelease } from '../lib/synth/release-pipeline';
 import { CHART_VERSION, SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
+import { located } from '../lib/values/load';
+import { Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
+import { SchemaProblem } from '../lib/values/schema-check';
 import { AppChart } from './app-chart';
 import { MonitoringChart } from './monitoring-chart';
 
@@ -40,6 +43,8 @@ export function synthesize(options: PlatformOptions): Map<string, string> {
 export function synthesizeEach(options: PlatformOptions, emit: (path: string, content: string) => void): void {
   const { base, environments } = loadPlatformValues(options);
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
+  const problems: Problem[] = [];
+  const application = (name: string) => (found: readonly SchemaProblem[]) => located(found, base.files, [['applications', name], ['defaults']]);
 
   for (const [name, baseValues] of base.applications) {
     // One cdk8s App per application: nothing links the charts, and each can be freed once written.
@@ -51,11 +56,17 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
     });
     options.extendApplication?.(chart);
     const envNames = environments.map((e) => e.environment);
-    emitChartRelease(
+    const released = emitChartRelease(
       {
         chart,
         identity,
-        environments: environments.map((env) => ({ environment: env.environment, namespace: namespaceOf(name, env.environment), values: env.applications.get(name)! })),
+        locateBase: application(name),
+        environments: environments.map((env) => ({
+          environment: env.environment,
+          namespace: namespaceOf(name, env.environment),
+          values: env.applications.get(name)!,
+          locate: (found) => located(found, env.files, [['applications', name], ['defaults']]),
+        })),
         helm: {
           description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
           schema: AppValuesSchema,
@@ -67,6 +78,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
       },
       emit,
     );
+    problems.push(...released);
   }
 
   const chart = new MonitoringChart(new App(), {
@@ -74,13 +86,21 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
     releases: [monitoring.defaults, ...monitoring.releases].map(monitoring.scopeOf),
     applications: Object.keys(monitoring.defaults.values.applications),
   });
-  emitChartRelease(
+  const monitoringProblems = emitChartRelease(
     {
       chart,
       identity: monitoring.identity,
-      environments: monitoring.releases.map((r) => ({ environment: r.environment, namespace: r.namespace, values: r.values as unknown as Record<string, unknown> })),
+      locateBase: (found) => located(found, base.files, [['monitoring']]),
+      environments: monitoring.releases.map((r, i) => ({
+        environment: r.environment,
+        namespace: r.namespace,
+        values: r.values as unknown as Record<string, unknown>,
+        locate: (found) => located(found, environments[i].files, [['monitoring']]),
+      })),
       helm: monitoringHelm(monitoring),
     },
     emit,
   );
+  problems.push(...monitoringProblems);
+  if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
 }

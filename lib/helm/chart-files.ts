@@ -8,6 +8,7 @@ import { YAML_FOR_HELM } from './yaml-options';
 import { ChartIdentity, ChartObject } from '../chart/release';
 import { engineHelpers } from '../template/expr';
 import { writeTemplate } from '../template/yaml-writer';
+import { escapeJsonText } from '../template/yaml-scalars';
 import { diffValues } from '../values/merge';
 import { commentedValues, valuesTable } from './values-docs';
 
@@ -64,7 +65,8 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
     ),
   );
   files.set('.helmignore', HELMIGNORE);
-  files.set('values.schema.json', `${JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...spec.schema }, null, 2)}\n`);
+  // Escaped: the schema's patterns hold control characters (lib/values/kubernetes-names.ts).
+  files.set('values.schema.json', `${escapeJsonText(JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...spec.schema }, null, 2))}\n`);
   files.set(
     'values.yaml',
     commentedValues(spec.schema, spec.baseValues, `# Default values of the ${identity.name} chart, generated from values/base.yaml; see README.md.`),

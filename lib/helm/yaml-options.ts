@@ -1,5 +1,29 @@
 /**
- * Options for YAML that Helm reads. Helm parses values as YAML 1.1, where yes, no, on, off and y are
- * booleans: writing as 1.1 quotes such strings, so they stay strings. No line folding.
+ * Options for YAML that Helm reads (values.yaml, values-<env>.yaml, Chart.yaml), written with the
+ * `yaml` library. Helm parses values as YAML 1.1, where yes, no, on, off and y are booleans: writing as
+ * 1.1 quotes such strings, so they stay strings. No line folding.
+ *
+ * Strings with characters that the library would write raw (DEL, C1 controls, NEL, U+2028/U+2029, BOM;
+ * Helm's parser refuses the first and splits lines at the others) are written double-quoted with
+ * escapes instead (lib/template/yaml-scalars.ts), and so is `<<`, YAML 1.1's merge key; every other
+ * string as the library writes it.
  */
-export const YAML_FOR_HELM = { version: '1.1', lineWidth: 0 } as const;
+import { ScalarTag, Tags } from 'yaml';
+import { stringTag } from 'yaml/util';
+import { doubleQuoted, hasUnsafeCharacters } from '../template/yaml-scalars';
+
+const MERGE_TAG = 'tag:yaml.org,2002:merge';
+
+const safeString: ScalarTag = {
+  ...stringTag,
+  stringify: (item, ctx, onComment, onChompKeep) =>
+    typeof item.value === 'string' && (hasUnsafeCharacters(item.value) || item.value === '<<') ? doubleQuoted(item.value) : stringTag.stringify!(item, ctx, onComment, onChompKeep),
+};
+
+export const YAML_FOR_HELM = {
+  version: '1.1',
+  lineWidth: 0,
+  // The merge tag would write the key "<<" plain (a merge in YAML 1.1): without it, "<<" is a string.
+  customTags: (tags: Tags) =>
+    tags.filter((tag) => typeof tag !== 'object' || tag.tag !== MERGE_TAG).map((tag) => (typeof tag === 'object' && tag.tag === stringTag.tag ? safeString : tag)),
+} as const;

@@ -7,6 +7,7 @@
  * application values (lib/monitoring/stack/applications.ts), so they are written once.
  */
 import { Static, TObject, Type } from '@sinclair/typebox';
+import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
 import { patterns } from '../values/schema';
 import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
@@ -43,14 +44,12 @@ const Storage = (what: string) =>
 const Component = <T extends Parameters<typeof Type.Object>[0]>(what: string, description: string, extra: T) =>
   object(description, { image: Image(what), resources: Resources(what), ...extra });
 
-const url = (description: string) => str(description, '^https?://[^\\s]+$');
+const url = (description: string) => str(description, patterns.url);
 
 /** One application as scraped and probed: derived by synth from the application values. */
 const Application = object('An application to scrape and probe.', {
   namespace: str('Namespace the application runs in.', patterns.dnsLabel),
-  selector: Type.Record(Type.String({ pattern: patterns.labelKey }), Type.String({ pattern: patterns.labelValue }), {
-    description: 'Selector labels of its Service and pods (app.kubernetes.io/name and instance).',
-  }),
+  selector: labelMap('Selector labels of its Service and pods (app.kubernetes.io/name and instance).'),
   port: Type.String({
     description: 'Name (not number) of the Service and container port serving the metrics: the Prometheus configuration selects the container port by name.',
     pattern: patterns.dnsLabel,
@@ -86,10 +85,12 @@ export const MonitoringValuesSchema = Type.Object(
       'Namespace of the node agents (node-exporter, Alloy), labelled Pod Security "privileged" (standalone mode; created with the plain manifests).',
       patterns.dnsLabel,
     ),
-    applications: Type.Record(Type.String({ pattern: patterns.dnsLabel }), Application, {
-      description: 'Applications scraped and probed, by name (derived by synth from the application values).',
-    }),
-    runbookBaseUrl: str('Base URL of the runbooks, without trailing slash; each alert links to <base>/<alert name>.', '^https?://[^\\s]*[^\\s/]$'),
+    applications: keyedMap(
+      Type.String({ pattern: patterns.dnsLabel, maxLength: 40 }),
+      Application,
+      'Applications scraped and probed, by name (derived by synth from the application values).',
+    ),
+    runbookBaseUrl: str('Base URL of the runbooks, without trailing slash; each alert links to <base>/<alert name>.', patterns.urlWithoutTrailingSlash),
     alerts: AlertThresholdsSchema,
     alertmanager: withAlertmanagerDeployment(AlertmanagerValuesSchema),
     prometheus: Component('Prometheus', 'Prometheus (standalone mode).', {
@@ -128,12 +129,8 @@ export const MonitoringValuesSchema = Type.Object(
     kubeStateMetrics: Component('kube-state-metrics', 'kube-state-metrics (standalone mode).', {}),
     blackboxExporter: Component('blackbox-exporter', 'blackbox-exporter probing the applications (standalone mode).', {}),
     operator: object('Prometheus Operator integration (operator mode).', {
-      selectorLabels: Type.Record(Type.String({ pattern: patterns.labelKey }), Type.String({ pattern: patterns.labelValue }), {
-        description: 'Labels the operator selects ServiceMonitors and PrometheusRules by, e.g. release: kube-prometheus-stack.',
-      }),
-      dashboardLabels: Type.Record(Type.String({ pattern: patterns.labelKey }), Type.String({ pattern: patterns.labelValue }), {
-        description: 'Labels of the dashboard ConfigMaps, which the Grafana sidecar selects them by, e.g. grafana_dashboard: "1".',
-      }),
+      selectorLabels: labelMap('Labels the operator selects ServiceMonitors and PrometheusRules by, e.g. release: kube-prometheus-stack.'),
+      dashboardLabels: labelMap('Labels of the dashboard ConfigMaps, which the Grafana sidecar selects them by, e.g. grafana_dashboard: "1".'),
     }),
     networkPolicy: object('NetworkPolicies of the monitoring namespaces (standalone mode).', {
       enabled: bool('Deny by default, then allow only the flows the stack needs.'),
@@ -148,6 +145,7 @@ export const MonitoringValuesSchema = Type.Object(
         description: 'Destinations outside the cluster on ports 80 and 443: Alertmanager receivers and the public URLs probed.',
       }),
     }),
+    ...dependencyKeys(),
   },
   { ...closed, $id: 'https://platform.example/schemas/monitoring-values.json', title: 'Monitoring chart values' },
 );

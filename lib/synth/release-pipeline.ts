@@ -7,8 +7,11 @@
  */
 import { Chart } from 'cdk8s';
 import { ChartIdentity, chartObjects, releaseScope, renderRelease } from '../chart/release';
+import { reservedKeyProblems, reservedKeys, schemaWithReservedKeys } from '../chart/reserved-keys';
 import { HelmChartSpec, helmChartFiles } from '../helm/chart-files';
 import { writeYaml } from '../template/yaml-writer';
+import { Problem } from '../values/problems';
+import { SchemaProblem } from '../values/schema-check';
 
 /** One environment's release of a chart. */
 export interface EnvironmentRelease {
@@ -17,6 +20,8 @@ export interface EnvironmentRelease {
   readonly namespace: string;
   /** The environment's full values of the chart (base and overlay merged, validated). */
   readonly values: Record<string, unknown>;
+  /** Where in the values files a problem with these values comes from. */
+  readonly locate: (found: readonly SchemaProblem[]) => Problem[];
 }
 
 export interface ChartRelease {
@@ -26,12 +31,23 @@ export interface ChartRelease {
   readonly environments: readonly EnvironmentRelease[];
   /** The Helm chart's own texts and the values model (schema and base values). */
   readonly helm: Omit<HelmChartSpec, 'objects' | 'identity' | 'environmentValues'>;
+  /** Locates a problem with the base values (values.yaml). */
+  readonly locateBase: (found: readonly SchemaProblem[]) => Problem[];
 }
 
-/** Emits the plain manifests of every environment and the Helm chart of one chart. */
-export function emitChartRelease(release: ChartRelease, emit: (path: string, content: string) => void): void {
+/**
+ * Emits the plain manifests of every environment and the Helm chart of one chart. Returns the
+ * problems of the values that only the chart can see (keys it sets itself, see reserved-keys.ts); the
+ * caller reports them (the files emitted are then not used).
+ */
+export function emitChartRelease(release: ChartRelease, emit: (path: string, content: string) => void): Problem[] {
   const { identity } = release;
   const objects = chartObjects(release.chart);
+  const reserved = reservedKeys(objects);
+  const problems = [
+    ...release.locateBase(reservedKeyProblems(release.helm.baseValues, reserved)),
+    ...release.environments.flatMap((env) => env.locate(reservedKeyProblems(env.values, reserved))),
+  ];
   const environmentValues = new Map<string, Record<string, unknown>>();
   for (const env of release.environments) {
     environmentValues.set(env.environment, env.values);
@@ -40,6 +56,7 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
       emit(`manifests/${env.environment}/${identity.name}/${template}`, writeYaml(object));
     }
   }
-  const files = helmChartFiles({ ...release.helm, objects, identity, environmentValues });
+  const files = helmChartFiles({ ...release.helm, schema: schemaWithReservedKeys(release.helm.schema, reserved), objects, identity, environmentValues });
   for (const [path, content] of files) emit(`helm/${identity.name}/${path}`, content);
+  return problems;
 }

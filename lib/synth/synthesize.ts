@@ -4,7 +4,9 @@
  * charts/platform.ts. Pure: nothing is written here (see atomic-dir.ts), so a failure leaves dist/
  * as it was.
  */
-import { EnvironmentValues, listEnvironments, loadEnvironment } from '../values/load';
+import { join, relative } from 'node:path';
+import { EnvironmentValues, listEnvironments, loadEnvironment, located } from '../values/load';
+import { environmentNameProblems, namespaceLengthProblems } from '../values/platform-names';
 import { Problem, ValuesError, uniqueProblems } from '../values/problems';
 
 /** Version of every chart this project emits (semver); bump it with a release of the platform. */
@@ -37,8 +39,15 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
       return undefined;
     }
   };
+  const names = options.environments ?? listEnvironments(valuesDir);
+  const badNames = environmentNameProblems(names.map((name) => ({ name, file: join(relative(process.cwd(), valuesDir) || '.', `${name}.yaml`) })));
+  if (badNames.length > 0) throw new ValuesError(badNames);
   const base = attempt(null);
-  const environments = (options.environments ?? listEnvironments(valuesDir)).map(attempt);
+  const environments = names.map(attempt);
+  if (base) {
+    const where = (app: string) => located([{ path: ['applications', app], message: '' }], base.files, [])[0];
+    problems.push(...namespaceLengthProblems([...base.applications.keys()], names, where));
+  }
   if (base && problems.length === 0) {
     for (const env of environments as EnvironmentValues[]) {
       for (const name of env.applications.keys()) {

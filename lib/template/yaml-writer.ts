@@ -9,6 +9,7 @@
 import { Expr, GoContext, hasTokens } from './expr';
 import { isOptional } from './evaluate';
 import { Each, Node, Spread, When } from './manifest';
+import { doubleQuoted, hasUnsafeCharacters } from './yaml-scalars';
 
 const INDENT = 2;
 const PLAIN_SCALAR = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
@@ -212,12 +213,24 @@ function requireGo(mode: Mode, what: string): GoContext {
 function scalar(text: string, mode: Mode): string {
   refuseTokens(text);
   const plain = PLAIN_SCALAR.test(text) && !YAML_KEYWORDS.has(text.toLowerCase());
-  return escapeGo(plain ? text : JSON.stringify(text), mode);
+  return escapeGo(plain ? text : doubleQuoted(text), mode);
 }
 
 /** Multi-line strings are written as literal blocks when YAML can keep them exactly. */
 function blockSafe(text: string): boolean {
-  return text.includes('\n') && !/[\r\t]/.test(text) && !text.startsWith(' ') && !/ \n|\n\n\n/.test(text);
+  return (
+    text.includes('\n') &&
+    !/[\r\t]/.test(text) &&
+    !text.startsWith(' ') &&
+    !/ \n|\n\n\n/.test(text) &&
+    // The first non-empty line sets the block's indentation: a leading space there would be taken as
+    // indentation (YAML 1.2, section 8.1.1.1) and lost.
+    !/^\n* /.test(text) &&
+    // Something besides line breaks ("\n" alone would read back as "").
+    /[^\n]/.test(text) &&
+    // A block scalar cannot escape anything: characters that need an escape go double-quoted.
+    !hasUnsafeCharacters(text)
+  );
 }
 
 function blockIndicator(text: string): string {

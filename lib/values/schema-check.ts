@@ -62,6 +62,10 @@ const PATTERN_MEANINGS: Record<string, string> = {
   [patterns.cidr]: 'a network in CIDR notation such as 10.0.0.0/8',
   [patterns.envName]: 'an environment variable name',
   [patterns.labelValue]: 'a label value (letters, digits, "-", "_", ".", at most 63)',
+  [patterns.labelKey]: 'a label or annotation key: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_", "." starting and ending with a letter or digit',
+  [patterns.url]: 'an http(s) URL (RFC 3986 characters only: no spaces, quotes, braces or backslashes)',
+  [patterns.urlWithoutTrailingSlash]: 'an http(s) URL without a trailing slash (RFC 3986 characters only: no spaces, quotes, braces or backslashes)',
+  [patterns.safeText]: 'text without control characters (U+0000 to U+001F but tab and line breaks, U+007F to U+009F, U+FEFF, U+FFFE, U+FFFF)',
 };
 
 export function checkAgainstSchema(schema: TSchema, value: unknown): SchemaProblem[] {
@@ -76,7 +80,14 @@ function describeErrors(errors: ErrorObject[], root: unknown): SchemaProblem[] {
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
   for (const error of errors) {
     if (error.keyword !== 'anyOf' && anyOfPaths.has(error.instancePath)) continue;
+    // A key that breaks `propertyNames`: its own error (pattern, length) says why; this one only repeats it.
+    if (error.keyword === 'propertyNames') continue;
     const path = pointerToPath(error.instancePath);
+    if (error.propertyName !== undefined) {
+      const keyProblem = describe(error, [...path, error.propertyName], error.propertyName);
+      problems.set(`${keyProblem.path.join('.')}|${keyProblem.message}`, { path: keyProblem.path, message: `invalid key: ${keyProblem.message}` });
+      continue;
+    }
     const problem = describe(error, path, valueAt(root, path));
     problems.set(`${problem.path.join('.')}|${problem.message}`, problem);
   }
@@ -106,6 +117,12 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
     case 'exclusiveMaximum':
       return { path, message: `expected a number ${p.comparison} ${p.limit}${got}` };
     case 'not':
+      if (Array.isArray((error.schema as { enum?: unknown[] } | undefined)?.enum)) {
+        return { path, message: `${JSON.stringify(actual)} is a name the platform uses itself (${(error.schema as { enum: unknown[] }).enum.join(', ')}); choose another` };
+      }
+      if ((error.schema as { pattern?: string } | undefined)?.pattern?.endsWith('/')) {
+        return { path, message: `the prefix of a key (before "/") is at most 253 characters${got}` };
+      }
       return { path, message: `${JSON.stringify(actual)} is not allowed here (pin an exact version, never "latest")` };
     case 'anyOf':
       return { path, message: `expected ${alternatives(error.parentSchema)}${got}` };

@@ -6,11 +6,13 @@
  * Patterns are written in the common subset of ECMAScript and Go (RE2) regular expressions.
  */
 import { Static, Type } from '@sinclair/typebox';
+import { applicationNameSchema } from './platform-names';
+import { annotationMap, dependencyKeys, dnsLabelPattern, keyedMap, labelMap, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
 
 const closed = { additionalProperties: false } as const;
 
 export const patterns = {
-  dnsLabel: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  dnsLabel: dnsLabelPattern,
   dnsSubdomain: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
   /** A Kubernetes quantity such as 250m, 1, 0.5, 512Mi, 2Gi. */
   quantity: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
@@ -22,19 +24,24 @@ export const patterns = {
   cidr: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$',
   envName: '^[A-Za-z_][A-Za-z0-9_]*$',
   duration: '^[0-9]+(ms|s|m|h|d)$',
-  labelValue: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$',
-  labelKey: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+  labelValue: labelValuePattern,
+  labelKey: qualifiedNamePattern,
+  /**
+   * An http(s) URL of RFC 3986 characters only: no spaces, quotes, braces, backslashes or control
+   * characters, so that it can go into Prometheus, Alertmanager and Grafana configuration unescaped.
+   */
+  url: "^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$",
+  urlWithoutTrailingSlash: "^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*[A-Za-z0-9._~:?#\\[\\]@!$&'()*+,;=%-]$",
+  /** Text without control characters (see kubernetes-names.ts). */
+  safeText: safeTextPattern,
 } as const;
 
 const str = (description: string, pattern?: string, extra: object = {}) =>
   Type.String({ description, ...(pattern ? { pattern } : {}), ...extra });
 const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
 const bool = (description: string) => Type.Boolean({ description });
-const labels = (description: string) =>
-  Type.Record(Type.String({ pattern: patterns.labelKey }), Type.String({ pattern: patterns.labelValue, maxLength: 63 }), {
-    description,
-  });
-const stringMap = (description: string) => Type.Record(Type.String(), Type.String(), { description });
+const labels = labelMap;
+const annotations = annotationMap;
 /** Kubernetes objects passed through as given (affinity, tolerations); strict schema validation of the output checks them. */
 const kubernetesObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
 /** A closed set of strings, as a JSON Schema enum (one clear message instead of one per alternative). */
@@ -146,13 +153,15 @@ export const AppValuesSchema = Type.Object(
     tracing: Type.Object(
       {
         samplingRatio: Type.Number({ description: 'Fraction of traces sampled, 0 to 1 (OTEL_TRACES_SAMPLER_ARG).', minimum: 0, maximum: 1 }),
-        endpoint: str('OTLP endpoint traces are sent to (OTEL_EXPORTER_OTLP_ENDPOINT).', '^https?://[^\\s]+$'),
+        endpoint: str('OTLP endpoint traces are sent to (OTEL_EXPORTER_OTLP_ENDPOINT).', patterns.url),
       },
       { ...closed, description: 'OpenTelemetry tracing.' },
     ),
-    env: Type.Record(Type.String({ pattern: patterns.envName }), Type.String(), {
-      description: 'Plain environment variables, stored in the ConfigMap (never secrets).',
-    }),
+    env: keyedMap(
+      Type.String({ pattern: patterns.envName }),
+      Type.String({ pattern: patterns.safeText }),
+      'Plain environment variables, stored in the ConfigMap (never secrets).',
+    ),
     secretEnv: Type.Array(
       Type.Object(
         {
@@ -169,13 +178,13 @@ export const AppValuesSchema = Type.Object(
         create: bool('Create a ServiceAccount for the application.'),
         name: str('ServiceAccount name; empty means the full name.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$'),
         automountToken: bool('Mount the API token into pods (only for applications that call the Kubernetes API).'),
-        annotations: stringMap('Annotations on the ServiceAccount (e.g. cloud workload identity).'),
+        annotations: annotations('Annotations on the ServiceAccount (e.g. cloud workload identity).'),
       },
       { ...closed, description: 'Identity of the pods.' },
     ),
-    podAnnotations: stringMap('Extra annotations on the pods.'),
+    podAnnotations: annotations('Extra annotations on the pods.'),
     podLabels: labels('Extra labels on the pods (never used in selectors).'),
-    nodeSelector: stringMap('Node labels the pods must run on.'),
+    nodeSelector: labels('Node labels the pods must run on.'),
     tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),
     affinity: kubernetesObject('Kubernetes affinity of the pods.'),
     topologySpread: Type.Object(
@@ -268,7 +277,7 @@ export const AppValuesSchema = Type.Object(
           },
           closed,
         ),
-        annotations: stringMap('Extra annotations on the Ingress.'),
+        annotations: annotations('Extra annotations on the Ingress.'),
       },
       { ...closed, description: 'Ingress (NGINX ingress controller, cert-manager).' },
     ),
@@ -295,9 +304,10 @@ export const AppValuesSchema = Type.Object(
       { ...closed, description: 'LimitRange defaults of the namespace.' },
     ),
     helmTest: Type.Object(
-      { image: str('Image of the `helm test` pod that calls the Service (tag or digest required).', '^[^\\s:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$') },
+      { image: str('Image of the `helm test` pod that calls the Service (tag or digest required).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$') },
       { ...closed, description: '`helm test` hook.' },
     ),
+    ...dependencyKeys(),
   },
   { ...closed, $id: 'https://platform.example/schemas/app-values.json', title: 'Application chart values' },
 );
@@ -309,9 +319,7 @@ export const PlatformFileSchema = Type.Object(
   {
     defaults: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values applied to every application.' })),
     applications: Type.Optional(
-      Type.Record(Type.String({ pattern: patterns.dnsLabel, maxLength: 40 }), Type.Record(Type.String(), Type.Unknown()), {
-        description: 'Applications by name; each is merged over the defaults.',
-      }),
+      keyedMap(applicationNameSchema(), Type.Record(Type.String(), Type.Unknown()), 'Applications by name; each is merged over the defaults.'),
     ),
     monitoring: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Monitoring stack values.' })),
   },

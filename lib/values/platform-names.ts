@@ -1,0 +1,59 @@
+/**
+ * Names the platform builds other names from: application names (chart names, release names,
+ * namespaces `<app>-<env>`, dist/ folders) and environment names (overlay files, namespaces).
+ */
+import { Type } from '@sinclair/typebox';
+import { dnsLabelPattern } from './kubernetes-names';
+import { Problem } from './problems';
+
+/**
+ * Application names that collide with the platform: `monitoring` is the monitoring chart's name and
+ * dist/ folder; `constructor` and `prototype` are properties of every JavaScript object, which a
+ * lookup by name could find instead of an application (`__proto__` fails the DNS label pattern).
+ */
+export const RESERVED_APPLICATION_NAMES = ['monitoring', 'constructor', 'prototype'] as const;
+
+/** `default` names the base values' own release (values.yaml); `base` is the base file. */
+export const RESERVED_ENVIRONMENT_NAMES = ['default', 'base'] as const;
+
+/** Longest application name: a Helm release name and chart name stay short enough for `<app>-<env>`. */
+export const MAX_APPLICATION_NAME = 40;
+
+/** A namespace is a DNS label: at most 63 characters (Kubernetes). */
+const MAX_NAMESPACE = 63;
+
+/** The key schema of `applications`. */
+export function applicationNameSchema() {
+  return Type.String({ pattern: dnsLabelPattern, maxLength: MAX_APPLICATION_NAME, not: { enum: [...RESERVED_APPLICATION_NAMES] } } as object);
+}
+
+/** Problems with environment names (from the overlay file names), each naming its file. */
+export function environmentNameProblems(environments: readonly { readonly name: string; readonly file: string }[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const { name, file } of environments) {
+    if (!new RegExp(dnsLabelPattern).test(name) || name.length > MAX_NAMESPACE) {
+      problems.push({ file, path: '', message: `the environment name "${name}" (from the file name) must be a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit` });
+    } else if ((RESERVED_ENVIRONMENT_NAMES as readonly string[]).includes(name)) {
+      problems.push({ file, path: '', message: `"${name}" is a name the platform uses itself (${RESERVED_ENVIRONMENT_NAMES.join(', ')}); rename the file` });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Problems with namespaces `<app>-<env>` longer than 63 characters, located where the application is
+ * defined (`where(app)`).
+ */
+export function namespaceLengthProblems(applications: readonly string[], environments: readonly string[], where: (app: string) => Problem): Problem[] {
+  const problems: Problem[] = [];
+  for (const app of applications) {
+    for (const env of environments) {
+      const namespace = `${app}-${env}`;
+      if (namespace.length > MAX_NAMESPACE) {
+        const at = where(app);
+        problems.push({ ...at, message: `the namespace "${namespace}" would be ${namespace.length} characters; Kubernetes allows ${MAX_NAMESPACE}: shorten the application or environment name` });
+      }
+    }
+  }
+  return problems;
+}

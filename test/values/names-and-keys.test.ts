@@ -1,0 +1,118 @@
+/**
+ * Keys, names and text in values are validated as Kubernetes validates them, in synth (here) and by
+ * every chart's values.schema.json (test/helm/rejections.test.ts): map keys (env names, label and
+ * annotation keys), label values, text without control characters, keys the chart sets itself,
+ * application and environment names, and the namespace `<app>-<env>`.
+ */
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { edit, runSynth, scratchProject } from '../support/synth-cli';
+
+interface Case {
+  readonly name: string;
+  readonly breakValues: (values: string) => void;
+  /** Every problem line expected on stderr, exactly. */
+  readonly expected: readonly (string | RegExp)[];
+}
+
+/** Adds YAML lines under `defaults:` of an overlay. */
+const underDefaults = (file: string, lines: string) => (values: string) => edit(join(values, file), (t) => t.replace(/^defaults:\n/m, `defaults:\n${lines}\n`));
+const CONTROL = 'text without control characters (U+0000 to U+001F but tab and line breaks, U+007F to U+009F, U+FEFF, U+FFFE, U+FFFF)';
+
+const cases: Case[] = [
+  {
+    name: 'an env name that is not one (issue input)',
+    breakValues: underDefaults('dev.yaml', '  env: {"1-bad key": {nested: [1, 2]}}'),
+    expected: [
+      /^values\/dev\.yaml:\d+:\d+: defaults\.env\.1-bad key: invalid key: expected an environment variable name, got "1-bad key"$/,
+      /^values\/dev\.yaml:\d+:\d+: defaults\.env\.1-bad key: expected a string, got \{"nested":\[1,2\]\}$/,
+    ],
+  },
+  {
+    name: 'a DEL character in an annotation (issue input)',
+    breakValues: underDefaults('dev.yaml', '  podAnnotations: {note: "a\\u007fb"}'),
+    expected: [new RegExp(`^values/dev\\.yaml:\\d+:\\d+: defaults\\.podAnnotations\\.note: expected ${CONTROL.replace(/[()+]/g, '\\$&')}, got "a\u007fb"$`)],
+  },
+  {
+    name: 'a label key with a space, and one whose name is 64 characters',
+    breakValues: underDefaults('dev.yaml', `  podLabels: {"team name": x, "example.com/${'a'.repeat(64)}": y}`),
+    expected: [
+      /^values\/dev\.yaml:\d+:\d+: defaults\.podLabels\.team name: invalid key: expected a label or annotation key: .*, got "team name"$/,
+      /^values\/dev\.yaml:\d+:\d+: defaults\.podLabels\.example\.com\/a{64}: invalid key: expected a label or annotation key: .*$/,
+    ],
+  },
+  {
+    name: 'an annotation key whose prefix is longer than 253 characters',
+    breakValues: underDefaults('dev.yaml', `  podAnnotations: {"${'a'.repeat(254)}/x": y}`),
+    expected: [/^values\/dev\.yaml:\d+:\d+: defaults\.podAnnotations\.a{254}\/x: invalid key: the prefix of a key \(before "\/"\) is at most 253 characters, got "a{254}\/x"$/],
+  },
+  {
+    name: 'a label value that is not one',
+    breakValues: underDefaults('dev.yaml', '  podLabels: {team: "-payments-"}'),
+    expected: [/^values\/dev\.yaml:\d+:\d+: defaults\.podLabels\.team: expected a label value .*, got "-payments-"$/],
+  },
+  {
+    name: 'pod labels the chart sets itself (they would break the selector)',
+    breakValues: underDefaults('dev.yaml', '  podLabels: {app.kubernetes.io/name: other}'),
+    expected: [
+      /^values\/dev\.yaml:\d+:\d+: defaults\.podLabels\.app\.kubernetes\.io\/name: invalid key: the chart sets this key itself \(app\.kubernetes\.io\/component, .*helm\.sh\/chart\); choose another key$/,
+    ],
+  },
+  {
+    name: 'an env name the chart sets itself',
+    breakValues: underDefaults('dev.yaml', '  env: {LOG_LEVEL: trace}'),
+    expected: [/^values\/dev\.yaml:\d+:\d+: defaults\.env\.LOG_LEVEL: invalid key: the chart sets this key itself \(APP_ENVIRONMENT, LOG_LEVEL, .*\); choose another key$/],
+  },
+  {
+    name: 'a pod annotation the chart sets itself',
+    breakValues: underDefaults('dev.yaml', '  podAnnotations: {checksum/config: x}'),
+    expected: [/^values\/dev\.yaml:\d+:\d+: defaults\.podAnnotations\.checksum\/config: invalid key: the chart sets this key itself \(checksum\/config\); choose another key$/],
+  },
+  {
+    name: 'an application called monitoring, and one called constructor',
+    breakValues: (v) => edit(join(v, 'base.yaml'), (t) => t.replace(/^applications:\n/m, 'applications:\n  monitoring: {component: x, image: {repository: a/b, tag: "1"}}\n  constructor: {component: x, image: {repository: a/b, tag: "1"}}\n')),
+    expected: [
+      /^values\/base\.yaml:\d+:3: applications\.monitoring: invalid key: "monitoring" is a name the platform uses itself \(monitoring, constructor, prototype\); choose another$/,
+      /^values\/base\.yaml:\d+:3: applications\.constructor: invalid key: "constructor" is a name the platform uses itself \(monitoring, constructor, prototype\); choose another$/,
+    ],
+  },
+  {
+    name: 'an application called __proto__',
+    breakValues: (v) => edit(join(v, 'base.yaml'), (t) => t.replace(/^applications:\n/m, 'applications:\n  __proto__: {component: x}\n')),
+    expected: [/^values\/base\.yaml:\d+:3: applications\.__proto__: invalid key: expected a DNS label: .*, got "__proto__"$/],
+  },
+  {
+    name: 'a namespace <app>-<env> longer than 63 characters',
+    breakValues: (v) => renameSync(join(v, 'staging.yaml'), join(v, `staging-${'x'.repeat(50)}.yaml`)),
+    expected: [
+      /^values\/base\.yaml:\d+:\d+: applications\.worker: the namespace "worker-staging-x{50}" would be 65 characters; Kubernetes allows 63: shorten the application or environment name$/,
+    ],
+  },
+  {
+    name: 'an environment whose file name is not a DNS label',
+    breakValues: (v) => renameSync(join(v, 'staging.yaml'), join(v, 'Staging_EU.yaml')),
+    expected: [/^values\/Staging_EU\.yaml: the environment name "Staging_EU" \(from the file name\) must be a DNS label: .*$/],
+  },
+];
+
+function problemLines(stderr: string): string[] {
+  const lines = stderr.trim().split('\n');
+  expect(lines.at(-1)).toMatch(/^synth: \d+ problem\(s\) in the values; .* was not changed$/);
+  return lines.slice(0, -1);
+}
+
+describe('names and keys in values', () => {
+  it.each(cases)('$name', ({ breakValues, expected }) => {
+    const project = scratchProject();
+    breakValues(project.values);
+    const result = runSynth(['--values', 'values', '--out', 'dist'], project.root);
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+    const lines = problemLines(result.stderr);
+    for (const pattern of expected) expect(lines.some((line) => (typeof pattern === 'string' ? line === pattern : pattern.test(line))), `${pattern} in\n${result.stderr}`).toBe(true);
+    expect(lines, result.stderr).toHaveLength(expected.length);
+    expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
+    expect(readFileSync(project.sentinel, 'utf8')).toBe('kind: Previous\n');
+  });
+});
