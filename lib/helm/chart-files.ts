@@ -23,6 +23,8 @@ export interface HelmChartSpec {
   /** Each environment's full values; values-<env>.yaml holds what differs from the base. */
   readonly environmentValues: ReadonlyMap<string, Record<string, unknown>>;
   readonly helpers: string;
+  /** Templates written as they are, by file name under templates/ (e.g. the values rules). */
+  readonly extraTemplates?: Readonly<Record<string, string>>;
   readonly notes: string;
   /** Markdown for the README between the title and the values table (install, upgrade, differences). */
   readonly readme: string;
@@ -81,6 +83,7 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
   }
   files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}`);
   files.set('templates/NOTES.txt', spec.notes);
+  for (const [name, text] of Object.entries(spec.extraTemplates ?? {})) files.set(`templates/${name}`, text);
   const go = { chartName: identity.name };
   for (const object of spec.objects) {
     if (object.plainOnly) continue;

@@ -1,76 +1,247 @@
-/** Rules across fields that a JSON schema cannot state; checked at synth time. */
+/**
+ * Rules across fields of the application values, which a JSON schema cannot state. Each rule is
+ * written twice, side by side: in TypeScript (`check`, run by synth, every problem with its path) and
+ * as a Go template (`go`, in every application chart's templates/validate-values.yaml, where Helm
+ * `fail`s on `install`, `upgrade`, `template` and `lint` with the same words). The Helm tests feed
+ * each rule's violation to synth and to Helm 3 and Helm 4 and compare the messages
+ * (test/helm/value-rules.test.ts).
+ *
+ * In the Go side, `C` stands for the chart name (named templates `C.str`, `C.quantity`) and numbers
+ * are compared as float64: `-f` values are float64 and `--set` values int64 in Helm, and Go
+ * templates cannot compare the two directly.
+ */
+import { annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
 import { AppValues } from './schema';
 import { SchemaProblem } from './schema-check';
 
+type Report = (path: (string | number)[], message: string) => void;
+
+interface AppRule {
+  /** Reports every violation in `v`. */
+  readonly check: (v: AppValues, report: Report) => void;
+  /** The same rule as Go template text, failing with `<path>: <message>`; `C` is the chart name. */
+  readonly go: string;
+}
+
+/** An integer or percentage of `replicas`, rounded up (as the disruption controller does for minAvailable). */
+function scaled(value: number | string, replicas: number): number {
+  return typeof value === 'number' ? value : Math.ceil((replicas * Number(value.slice(0, -1))) / 100);
+}
+
+const RESOURCE_PAIRS = [
+  { request: ['resources', 'requests'], limit: ['resources', 'limits'], what: 'the limit' },
+  { request: ['quota', 'requests'], limit: ['quota', 'limits'], what: 'the quota limit' },
+  { request: ['limitRange', 'defaultRequest'], limit: ['limitRange', 'default'], what: 'the default limit' },
+] as const;
+
+const ANNOTATION_MAPS = [['podAnnotations'], ['serviceAccount', 'annotations'], ['ingress', 'annotations']] as const;
+
+function at(v: AppValues, path: readonly string[]): unknown {
+  return path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], v);
+}
+
+/** The rules; the order is the order of the messages. */
+const RULES: readonly AppRule[] = [
+  {
+    check: (v, report) => {
+      if (v.autoscaling.minReplicas > v.autoscaling.maxReplicas) {
+        report(['autoscaling', 'minReplicas'], `expected at most maxReplicas (${v.autoscaling.maxReplicas}), got ${v.autoscaling.minReplicas}`);
+      }
+    },
+    go: `{{- with .Values.autoscaling }}
+{{- if gt (float64 .minReplicas) (float64 .maxReplicas) }}
+{{- fail (printf "autoscaling.minReplicas: expected at most maxReplicas (%s), got %s" (include "C.str" .maxReplicas) (include "C.str" .minReplicas)) }}
+{{- end }}
+{{- end }}`,
+  },
+  ...RESOURCE_PAIRS.flatMap(({ request, limit, what }) =>
+    (['cpu', 'memory'] as const).map(
+      (resource): AppRule => ({
+        check: (v, report) => {
+          const requested = (at(v, request) as Record<string, string>)[resource];
+          const limited = (at(v, limit) as Record<string, string>)[resource];
+          if (parseQuantity(requested) > parseQuantity(limited)) {
+            report([...request, resource], what === 'the default limit' ? `expected at most ${what} (${limited})` : `expected at most ${what} (${limited}), got ${requested}`);
+          }
+        },
+        go: `{{- $request := .Values.${request.join('.')}.${resource} }}
+{{- $limit := .Values.${limit.join('.')}.${resource} }}
+{{- if gt (float64 (include "C.quantity" $request)) (float64 (include "C.quantity" $limit)) }}
+{{- fail (printf "${[...request, resource].join('.')}: expected at most ${what} (%s)${what === 'the default limit' ? '' : ', got %s'}" (include "C.str" $limit)${what === 'the default limit' ? '' : ' (include "C.str" $request)'}) }}
+{{- end }}`,
+      }),
+    ),
+  ),
+  {
+    // The PDB must leave at least one pod evictable, or node drains block forever.
+    check: (v, report) => {
+      const pdb = v.pdb;
+      if (!pdb.enabled) return;
+      if ((pdb.minAvailable === undefined) === (pdb.maxUnavailable === undefined)) {
+        report(['pdb'], 'expected exactly one of minAvailable or maxUnavailable');
+        return;
+      }
+      const replicas = v.autoscaling.enabled ? v.autoscaling.minReplicas : v.replicaCount;
+      if (pdb.minAvailable !== undefined && scaled(pdb.minAvailable, replicas) >= replicas) {
+        report(['pdb', 'minAvailable'], `expected fewer than the ${replicas} replica(s) so that one pod can be evicted, got ${pdb.minAvailable}`);
+      }
+      if (pdb.maxUnavailable !== undefined && scaled(pdb.maxUnavailable, replicas) < 1) {
+        report(['pdb', 'maxUnavailable'], `expected at least one pod evictable, got ${pdb.maxUnavailable}`);
+      }
+    },
+    go: `{{- with .Values.pdb }}
+{{- if .enabled }}
+{{- if eq (hasKey . "minAvailable") (hasKey . "maxUnavailable") }}
+{{- fail "pdb: expected exactly one of minAvailable or maxUnavailable" }}
+{{- end }}
+{{- $replicas := float64 (ternary $.Values.autoscaling.minReplicas $.Values.replicaCount $.Values.autoscaling.enabled) }}
+{{- if hasKey . "minAvailable" }}
+{{- $min := .minAvailable }}
+{{- if kindIs "string" $min }}{{ $min = ceil (mulf $replicas (divf (float64 (trimSuffix "%" $min)) 100)) }}{{ end }}
+{{- if ge (float64 $min) $replicas }}
+{{- fail (printf "pdb.minAvailable: expected fewer than the %s replica(s) so that one pod can be evicted, got %s" (include "C.str" $replicas) (include "C.str" .minAvailable)) }}
+{{- end }}
+{{- end }}
+{{- if hasKey . "maxUnavailable" }}
+{{- $max := .maxUnavailable }}
+{{- if kindIs "string" $max }}{{ $max = ceil (mulf $replicas (divf (float64 (trimSuffix "%" $max)) 100)) }}{{ end }}
+{{- if lt (float64 $max) 1.0 }}
+{{- fail (printf "pdb.maxUnavailable: expected at least one pod evictable, got %s" (include "C.str" .maxUnavailable)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}`,
+  },
+  {
+    check: (v, report) => {
+      const ingress = v.ingress;
+      if (!ingress.enabled) return;
+      if (ingress.hosts.length === 0) report(['ingress', 'hosts'], 'expected at least one host when the ingress is enabled');
+      const hosts = new Set(ingress.hosts.map((h) => h.host));
+      if (ingress.tls.enabled) {
+        if (ingress.tls.hosts.length === 0) report(['ingress', 'tls', 'hosts'], 'expected at least one host when TLS is enabled');
+        ingress.tls.hosts.forEach((host, i) => {
+          if (!hosts.has(host)) report(['ingress', 'tls', 'hosts', i], `expected one of the ingress hosts (${[...hosts].join(', ')}), got "${host}"`);
+        });
+      }
+      if (ingress.adminPaths.paths.length > 0 && ingress.adminPaths.allowedCidrs.length === 0) {
+        report(['ingress', 'adminPaths', 'allowedCidrs'], 'expected at least one allowed network for the admin paths');
+      }
+    },
+    go: `{{- with .Values.ingress }}
+{{- if .enabled }}
+{{- if not .hosts }}
+{{- fail "ingress.hosts: expected at least one host when the ingress is enabled" }}
+{{- end }}
+{{- $hosts := list }}
+{{- range .hosts }}{{ $hosts = append $hosts .host }}{{ end }}
+{{- if .tls.enabled }}
+{{- if not .tls.hosts }}
+{{- fail "ingress.tls.hosts: expected at least one host when TLS is enabled" }}
+{{- end }}
+{{- range $i, $host := .tls.hosts }}
+{{- if not (has $host $hosts) }}
+{{- fail (printf "ingress.tls.hosts[%d]: expected one of the ingress hosts (%s), got \\"%s\\"" $i (join ", " (uniq $hosts)) $host) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and .adminPaths.paths (not .adminPaths.allowedCidrs) }}
+{{- fail "ingress.adminPaths.allowedCidrs: expected at least one allowed network for the admin paths" }}
+{{- end }}
+{{- end }}
+{{- end }}`,
+  },
+  {
+    // A dependency is either outside the cluster (a CIDR) or inside it (namespace labels): with
+    // neither, the egress peer would select every namespace.
+    check: (v, report) => {
+      v.networkPolicy.dependencies.forEach((dep, i) => {
+        if ((dep.cidr === undefined) === (dep.namespaceLabels === undefined)) {
+          report(['networkPolicy', 'dependencies', i], 'expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)');
+        }
+        if (dep.cidr !== undefined && dep.podLabels !== undefined) {
+          report(['networkPolicy', 'dependencies', i, 'podLabels'], 'podLabels only apply with namespaceLabels');
+        }
+      });
+    },
+    go: `{{- range $i, $dep := .Values.networkPolicy.dependencies }}
+{{- if eq (hasKey $dep "cidr") (hasKey $dep "namespaceLabels") }}
+{{- fail (printf "networkPolicy.dependencies[%d]: expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)" $i) }}
+{{- end }}
+{{- if and (hasKey $dep "cidr") (hasKey $dep "podLabels") }}
+{{- fail (printf "networkPolicy.dependencies[%d].podLabels: podLabels only apply with namespaceLabels" $i) }}
+{{- end }}
+{{- end }}`,
+  },
+  ...ANNOTATION_MAPS.map(
+    (path): AppRule => ({
+      // Kubernetes: the annotations of an object take at most 256 KiB, keys and values together.
+      check: (v, report) => {
+        const size = annotationsSize((at(v, path) as Record<string, string> | undefined) ?? {});
+        if (size > 256 * 1024) report([...path], `expected at most 262144 bytes of annotations (keys and values), got ${size}`);
+      },
+      go: `{{- $size := 0 }}
+{{- range $key, $value := .Values.${path.join('.')} }}{{ $size = add $size (len $key) (len $value) }}{{ end }}
+{{- if gt $size 262144 }}
+{{- fail (printf "${path.join('.')}: expected at most 262144 bytes of annotations (keys and values), got %d" $size) }}
+{{- end }}`,
+    }),
+  ),
+  {
+    // A name in both would be set twice in the container; the Secret would silently win.
+    check: (v, report) => {
+      const seen = new Set<string>();
+      v.secretEnv.forEach((ref, i) => {
+        if (Object.hasOwn(v.env, ref.name)) report(['secretEnv', i, 'name'], `"${ref.name}" is also a key of env; a variable comes from one place`);
+        else if (seen.has(ref.name)) report(['secretEnv', i, 'name'], `"${ref.name}" is already an earlier secretEnv name`);
+        seen.add(ref.name);
+      });
+    },
+    go: `{{- $seen := dict }}
+{{- range $i, $ref := .Values.secretEnv }}
+{{- if hasKey $.Values.env $ref.name }}
+{{- fail (printf "secretEnv[%d].name: \\"%s\\" is also a key of env; a variable comes from one place" $i $ref.name) }}
+{{- else if hasKey $seen $ref.name }}
+{{- fail (printf "secretEnv[%d].name: \\"%s\\" is already an earlier secretEnv name" $i $ref.name) }}
+{{- end }}
+{{- $_ := set $seen $ref.name true }}
+{{- end }}`,
+  },
+];
+
+/** Every violation of the cross-field rules in one application's values. */
 export function checkAppRules(v: AppValues): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
-  const problem = (path: (string | number)[], message: string) => problems.push({ path, message });
-
-  const scaling = v.autoscaling;
-  if (scaling.minReplicas > scaling.maxReplicas) {
-    problem(['autoscaling', 'minReplicas'], `expected at most maxReplicas (${scaling.maxReplicas}), got ${scaling.minReplicas}`);
-  }
-
-  for (const resource of ['cpu', 'memory'] as const) {
-    if (parseQuantity(v.resources.requests[resource]) > parseQuantity(v.resources.limits[resource])) {
-      problem(['resources', 'requests', resource], `expected at most the limit (${v.resources.limits[resource]}), got ${v.resources.requests[resource]}`);
-    }
-    if (parseQuantity(v.quota.requests[resource]) > parseQuantity(v.quota.limits[resource])) {
-      problem(['quota', 'requests', resource], `expected at most the quota limit (${v.quota.limits[resource]}), got ${v.quota.requests[resource]}`);
-    }
-    if (parseQuantity(v.limitRange.defaultRequest[resource]) > parseQuantity(v.limitRange.default[resource])) {
-      problem(['limitRange', 'defaultRequest', resource], `expected at most the default limit (${v.limitRange.default[resource]})`);
-    }
-  }
-
-  checkDisruptionBudget(v, problem);
-  checkIngress(v, problem);
-
-  v.networkPolicy.dependencies.forEach((dep, i) => {
-    if ((dep.cidr === undefined) === (dep.namespaceLabels === undefined)) {
-      problem(['networkPolicy', 'dependencies', i], 'expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)');
-    }
-    if (dep.cidr !== undefined && dep.podLabels !== undefined) {
-      problem(['networkPolicy', 'dependencies', i, 'podLabels'], 'podLabels only apply with namespaceLabels');
-    }
-  });
+  for (const rule of RULES) rule.check(v, (path, message) => problems.push({ path, message }));
   return problems;
 }
 
-type Report = (path: (string | number)[], message: string) => void;
-
-/** The PDB must leave at least one pod evictable, or node drains block forever. */
-function checkDisruptionBudget(v: AppValues, problem: Report): void {
-  const pdb = v.pdb;
-  if (!pdb.enabled) return;
-  if ((pdb.minAvailable === undefined) === (pdb.maxUnavailable === undefined)) {
-    problem(['pdb'], 'expected exactly one of minAvailable or maxUnavailable');
-    return;
-  }
-  const replicas = v.autoscaling.enabled ? v.autoscaling.minReplicas : v.replicaCount;
-  const scaled = (value: number | string) =>
-    typeof value === 'number' ? value : Math.ceil((replicas * Number(value.slice(0, -1))) / 100);
-  if (pdb.minAvailable !== undefined && scaled(pdb.minAvailable) >= replicas) {
-    problem(['pdb', 'minAvailable'], `expected fewer than the ${replicas} replica(s) so that one pod can be evicted, got ${pdb.minAvailable}`);
-  }
-  if (pdb.maxUnavailable !== undefined && scaled(pdb.maxUnavailable) < 1) {
-    problem(['pdb', 'maxUnavailable'], `expected at least one pod evictable, got ${pdb.maxUnavailable}`);
-  }
+/**
+ * The chart template that applies the same rules in Helm (templates/validate-values.yaml): it renders
+ * nothing, or fails with the first violation. `chart` names the chart's named templates.
+ */
+export function appRulesTemplate(chart: string): string {
+  const body = RULES.map((rule) => rule.go.replaceAll('"C.', `"${chart}.`)).join('\n');
+  return `{{- /*
+Rules across values that values.schema.json cannot state, the same as synth applies
+(generated from lib/values/app-rules.ts). Renders nothing; fails with the first violation.
+*/}}
+${body}
+`;
 }
 
-function checkIngress(v: AppValues, problem: Report): void {
-  const ingress = v.ingress;
-  if (!ingress.enabled) return;
-  if (ingress.hosts.length === 0) problem(['ingress', 'hosts'], 'expected at least one host when the ingress is enabled');
-  const hosts = new Set(ingress.hosts.map((h) => h.host));
-  if (ingress.tls.enabled) {
-    if (ingress.tls.hosts.length === 0) problem(['ingress', 'tls', 'hosts'], 'expected at least one host when TLS is enabled');
-    ingress.tls.hosts.forEach((host, i) => {
-      if (!hosts.has(host)) problem(['ingress', 'tls', 'hosts', i], `expected one of the ingress hosts (${[...hosts].join(', ')}), got "${host}"`);
-    });
-  }
-  if (ingress.adminPaths.paths.length > 0 && ingress.adminPaths.allowedCidrs.length === 0) {
-    problem(['ingress', 'adminPaths', 'allowedCidrs'], 'expected at least one allowed network for the admin paths');
-  }
+/**
+ * The named template `<chart>.quantity`: a Kubernetes quantity (250m, 1.5, 512Mi, 2Gi) as a number,
+ * printed as text (`float64 (include "<chart>.quantity" $q)` reads it back), like `parseQuantity`.
+ */
+export function quantityHelper(chart: string): string {
+  return `{{/* A Kubernetes quantity (250m, 1.5, 512Mi) as a number: the same as lib/values/quantity.ts. */}}
+{{- define "${chart}.quantity" -}}
+{{- $text := toString . -}}
+{{- $number := regexFind "^[0-9]+([.][0-9]+)?" $text -}}
+{{- $factors := dict "" 1.0 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
+{{- mulf (float64 $number) (get $factors (trimPrefix $number $text)) -}}
+{{- end }}
+`;
 }

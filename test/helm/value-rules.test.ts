@@ -1,0 +1,105 @@
+/**
+ * Every cross-field rule that synth applies (lib/values/app-rules.ts) stops Helm too: for each rule, a
+ * violation given to synth's check and to `helm template` (Helm 3 and Helm 4, on the emitted chart
+ * with the environment's values file) gives the same first message, naming the value. Values that
+ * break no rule render.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { checkAppRules } from '../../lib/values/app-rules';
+import { loadEnvironment } from '../../lib/values/load';
+import { deepMerge } from '../../lib/values/merge';
+import { dottedPath } from '../../lib/values/problems';
+import { AppValues } from '../../lib/values/schema';
+import { distDir } from '../support/dist';
+import { helm, helmVersions, projectRoot } from '../support/helm';
+
+interface RuleCase {
+  readonly name: string;
+  readonly chart: 'api' | 'worker';
+  /** The environment whose values the case starts from; production when not given. */
+  readonly environment?: 'staging' | 'production';
+  /** Merged over the environment's values (maps by key, lists replaced), as `-f` does in Helm. */
+  readonly values: Record<string, unknown>;
+  /** The first message, as synth and Helm both say it. */
+  readonly message: string;
+}
+
+const cases: readonly RuleCase[] = [
+  { name: 'minReplicas above maxReplicas (issue input)', chart: 'api', values: { autoscaling: { minReplicas: 10, maxReplicas: 5 } }, message: 'autoscaling.minReplicas: expected at most maxReplicas (5), got 10' },
+  { name: 'a CPU request above its limit', chart: 'api', values: { resources: { requests: { cpu: '3' } } }, message: 'resources.requests.cpu: expected at most the limit (2), got 3' },
+  { name: 'a memory request above its limit, in other units', chart: 'api', values: { resources: { requests: { memory: '2Gi' }, limits: { memory: '1500Mi' } } }, message: 'resources.requests.memory: expected at most the limit (1500Mi), got 2Gi' },
+  { name: 'a quota request above the quota limit', chart: 'api', values: { quota: { requests: { cpu: '64' } } }, message: 'quota.requests.cpu: expected at most the quota limit (48), got 64' },
+  { name: 'a default request above the default limit', chart: 'api', values: { limitRange: { defaultRequest: { memory: '1Gi' } } }, message: 'limitRange.defaultRequest.memory: expected at most the default limit (512Mi)' },
+  { name: 'a PDB with both minAvailable and maxUnavailable', chart: 'api', values: { pdb: { maxUnavailable: 1 } }, message: 'pdb: expected exactly one of minAvailable or maxUnavailable' },
+  { name: 'a PDB that leaves no pod evictable', chart: 'api', values: { pdb: { minAvailable: 3 } }, message: 'pdb.minAvailable: expected fewer than the 3 replica(s) so that one pod can be evicted, got 3' },
+  { name: 'a PDB percentage that leaves no pod evictable', chart: 'api', values: { pdb: { minAvailable: '90%' } }, message: 'pdb.minAvailable: expected fewer than the 3 replica(s) so that one pod can be evicted, got 90%' },
+  { name: 'a PDB maxUnavailable that rounds to no pod', chart: 'api', environment: 'staging', values: { pdb: { maxUnavailable: '0%' } }, message: 'pdb.maxUnavailable: expected at least one pod evictable, got 0%' },
+  { name: 'an ingress without hosts', chart: 'api', values: { ingress: { hosts: [] } }, message: 'ingress.hosts: expected at least one host when the ingress is enabled' },
+  { name: 'TLS without hosts', chart: 'api', values: { ingress: { tls: { hosts: [] } } }, message: 'ingress.tls.hosts: expected at least one host when TLS is enabled' },
+  { name: 'a TLS host that is not an ingress host', chart: 'api', values: { ingress: { tls: { hosts: ['api.example.com', 'www.example.com'] } } }, message: 'ingress.tls.hosts[1]: expected one of the ingress hosts (api.example.com), got "www.example.com"' },
+  { name: 'admin paths open to no network', chart: 'api', values: { ingress: { adminPaths: { allowedCidrs: [] } } }, message: 'ingress.adminPaths.allowedCidrs: expected at least one allowed network for the admin paths' },
+  {
+    name: 'a dependency with neither a CIDR nor namespace labels (issue input: a policy wider than the values)',
+    chart: 'worker',
+    values: { networkPolicy: { dependencies: [{ name: 'db', port: 5432 }] } },
+    message: 'networkPolicy.dependencies[0]: expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)',
+  },
+  {
+    name: 'a dependency with a CIDR and pod labels',
+    chart: 'worker',
+    values: { networkPolicy: { dependencies: [{ name: 'db', port: 5432, cidr: '10.0.0.0/8', podLabels: { app: 'db' } }] } },
+    message: 'networkPolicy.dependencies[0].podLabels: podLabels only apply with namespaceLabels',
+  },
+  { name: 'annotations over 256 KiB', chart: 'api', values: { podAnnotations: { big: 'x'.repeat(262_142) } }, message: 'podAnnotations: expected at most 262144 bytes of annotations (keys and values), got 262145' },
+  {
+    name: 'a variable in both env and secretEnv',
+    chart: 'worker',
+    values: { env: { DATABASE_PASSWORD: 'plain' } },
+    message: 'secretEnv[0].name: "DATABASE_PASSWORD" is also a key of env; a variable comes from one place',
+  },
+  {
+    name: 'a secretEnv name twice',
+    chart: 'worker',
+    values: { secretEnv: [{ name: 'TOKEN', secretName: 'a', key: 'k' }, { name: 'TOKEN', secretName: 'b', key: 'k' }] },
+    message: 'secretEnv[1].name: "TOKEN" is already an earlier secretEnv name',
+  },
+];
+
+const environments = {
+  production: loadEnvironment(join(projectRoot, 'values'), 'production'),
+  staging: loadEnvironment(join(projectRoot, 'values'), 'staging'),
+};
+const scratch = mkdtempSync(join(tmpdir(), 'value-rules-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function firstSynthProblem(chart: string, overlay: Record<string, unknown>, environment: keyof typeof environments = 'production'): string | undefined {
+  const values = deepMerge(environments[environment].applications.get(chart), overlay) as AppValues;
+  const [first] = checkAppRules(values);
+  return first && `${dottedPath(first.path)}: ${first.message}`;
+}
+
+describe('synth', () => {
+  it.each(cases)('refuses $name', ({ chart, values, message, environment }) => {
+    expect(firstSynthProblem(chart, values, environment)).toBe(message);
+  });
+
+  it('accepts the shipped values of every application', () => {
+    for (const chart of ['api', 'worker']) for (const env of ['production', 'staging'] as const) expect(firstSynthProblem(chart, {}, env)).toBeUndefined();
+  });
+});
+
+describe.each(helmVersions)('$label', ({ binary }) => {
+  it.each(cases.map((c, i) => ({ ...c, i })))('refuses $name', ({ chart, values, message, i, environment = 'production' }) => {
+    const file = join(scratch, `case-${i}.yaml`);
+    writeFileSync(file, stringify(values));
+    const chartDir = join(distDir, 'helm', chart);
+    const result = helm(binary, ['template', chart, chartDir, '-n', `${chart}-${environment}`, '-f', join(chartDir, `values-${environment}.yaml`), '-f', file]);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')[0]).toBe(`Error: execution error at (${chart}/templates/validate-values.yaml:${result.stderr.match(/validate-values\.yaml:(\d+:\d+)/)?.[1]}): ${message}`);
+    expect(result.status).toBe(1);
+  });
+});
