@@ -25,9 +25,9 @@ const bool = (description: string, defaultValue: boolean) => Type.Boolean({ desc
 const text = (description: string, defaultValue: string, pattern?: string) =>
   Type.String({ description, default: defaultValue, ...(pattern ? { pattern } : {}) });
 const emails = (description: string, defaultValue: string[]) =>
-  Type.Array(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' }), { description, default: defaultValue });
+  Type.Array(Type.String({ pattern: patterns.email }), { description, default: defaultValue });
 const channel = (description: string, defaultValue: string) => text(description, defaultValue, '^#[a-z0-9][a-z0-9._-]*$');
-const optionalUrl = (description: string) => text(description, '', '^(https?://[^\\s]+)?$');
+const optionalUrl = (description: string) => text(description, '', `^(${patterns.url.slice(1, -1)})?$`);
 
 const components = ['application', 'infrastructure', 'database', 'security', 'monitoring'] as const;
 
@@ -65,13 +65,13 @@ export const AlertmanagerValuesSchema = Type.Object(
     secretsDir: text(
       'Directory where the Secret with the credentials is mounted; each credential is a file named as in alertmanagerSecretKeys.',
       '/etc/alertmanager/secrets',
-      '^/[^\\s]*[^/\\s]$',
+      '^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$',
     ),
     email: Type.Object(
       {
-        from: text('Sender address.', 'alertmanager@example.com', '^[^@\\s]+@[^@\\s]+$'),
-        smarthost: text('SMTP server, host:port.', 'smtp.example.com:587', '^[^\\s:]+:[0-9]+$'),
-        authUsername: text('SMTP user; the password is the smtp-password file of the Secret.', 'alertmanager'),
+        from: text('Sender address.', 'alertmanager@example.com', patterns.email),
+        smarthost: text('SMTP server, host:port.', 'smtp.example.com:587', '^[A-Za-z0-9.-]+:[0-9]+$'),
+        authUsername: text('SMTP user; the password is the smtp-password file of the Secret.', 'alertmanager', '^[A-Za-z0-9._@+-]+$'),
         requireTls: bool('Require STARTTLS.', true),
         pagerTo: emails('Addresses that receive critical alerts.', ['oncall@example.com']),
         warningsTo: emails('Addresses that receive warnings without a team.', ['platform-team@example.com']),

@@ -65,6 +65,7 @@ const PATTERN_MEANINGS: Record<string, string> = {
   [patterns.labelKey]: 'a label or annotation key: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_", "." starting and ending with a letter or digit',
   [patterns.url]: 'an http(s) URL (RFC 3986 characters only: no spaces, quotes, braces or backslashes)',
   [patterns.urlWithoutTrailingSlash]: 'an http(s) URL without a trailing slash (RFC 3986 characters only: no spaces, quotes, braces or backslashes)',
+  [patterns.email]: 'an email address such as team@example.com (letters, digits and . _ % + - only)',
   [patterns.safeText]: 'text without control characters (U+0000 to U+001F but tab and line breaks, U+007F to U+009F, U+FEFF, U+FFFE, U+FFFF)',
 };
 

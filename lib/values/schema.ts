@@ -32,6 +32,11 @@ export const patterns = {
    */
   url: "^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$",
   urlWithoutTrailingSlash: "^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*[A-Za-z0-9._~:?#\\[\\]@!$&'()*+,;=%-]$",
+  /**
+   * An email address of the common characters only (RFC 5321's dot-atoms): no braces, quotes or
+   * spaces, so it can go into Alertmanager's configuration, whose fields are Go templates.
+   */
+  email: '^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$',
   /** Text without control characters (see kubernetes-names.ts). */
   safeText: safeTextPattern,
 } as const;
