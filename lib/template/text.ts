@@ -15,8 +15,12 @@
  *    text parses to exactly that output. So a builder that does arithmetic on a value, branches on it,
  *    reformats it or drops its marker is caught at synth time, never shipped.
  *
- * Lists and maps in the input are structure: their length and keys are fixed by the default values.
- * Both renderings check them (Helm: `fail`), so a release can change every scalar but not add an item.
+ * Lists and maps in the input are structure: their length and keys are fixed by the values of the
+ * releases given as `shape`. When the releases differ in shape (an application only some environments
+ * monitor, a second host in one environment), the text has one variant per shape, and each rendering
+ * picks the variant whose shape the release's values have (Helm: `tpl` of an `if`/`else if` chain over
+ * the variants, so only the chosen one is rendered). Both renderings check it (Helm: `fail`), so a
+ * release can change every scalar but not give a list or map a shape no environment has.
  *
  * `precomputedText`: for builders that compute with their values (validate them, format 0.05 as
  * "5%", derive 1 - objective). The text is built for every release synth knows (the environments),
@@ -43,8 +47,11 @@ export interface InterpolatedTextOptions<I extends TextInput> {
   readonly format: 'yaml' | 'json';
   readonly input: I;
   readonly build: (input: Resolved<I>) => unknown;
-  /** The release whose values give lists and maps their shape (the chart's default values). */
-  readonly shape: Scope;
+  /**
+   * The release whose values give lists and maps their shape (the chart's default values), or every
+   * release the chart is generated for, when their shapes may differ.
+   */
+  readonly shape: Scope | readonly Scope[];
 }
 
 /** How a value fills its slot: the whole scalar (JSON), inside a double-quoted string, inside a literal block. */
@@ -66,8 +73,15 @@ export interface GeneratedText extends Expr<string> {
   checksumInputs(): Expr[];
 }
 
-export function interpolatedText<I extends TextInput>(options: InterpolatedTextOptions<I>): InterpolatedText {
-  return new InterpolatedText(options as unknown as InterpolatedTextOptions<TextInput>);
+/** An interpolated text, with one variant per shape of the input among the releases given as `shape`. */
+export function interpolatedText<I extends TextInput>(options: InterpolatedTextOptions<I>): GeneratedText {
+  const scopes: readonly Scope[] = Array.isArray(options.shape) ? options.shape : [options.shape as Scope];
+  const variants = new Map<string, InterpolatedText>();
+  for (const scope of scopes) {
+    const variant = new InterpolatedText({ ...(options as unknown as InterpolatedTextOptions<TextInput>), shape: scope });
+    if (!variants.has(variant.shapeKey())) variants.set(variant.shapeKey(), variant);
+  }
+  return variants.size === 1 ? [...variants.values()][0] : new ShapeSwitchedText(options.name, [...variants.values()]);
 }
 
 export class InterpolatedText extends Expr<string> implements GeneratedText {
@@ -75,7 +89,7 @@ export class InterpolatedText extends Expr<string> implements GeneratedText {
   private readonly shapes: Shape[] = [];
   private readonly slots: Expr[] = [];
 
-  constructor(private readonly options: InterpolatedTextOptions<TextInput>) {
+  constructor(private readonly options: InterpolatedTextOptions<TextInput> & { readonly shape: Scope }) {
     super();
     const markerInput = this.markerize(options.input, options.shape);
     const output = options.build(markerInput);
@@ -101,6 +115,28 @@ export class InterpolatedText extends Expr<string> implements GeneratedText {
 
   override goText(ctx: GoContext): string {
     return this.go(ctx);
+  }
+
+  /** The shape of the input this text was made for, as text (equal for texts of the same shape). */
+  shapeKey(): string {
+    return JSON.stringify(this.shapes.map((s) => [describe(s.value), s.expected]));
+  }
+
+  /** Whether a release's values have the shape this text was made for (outer lists and maps first). */
+  hasShapeIn(scope: Scope): boolean {
+    return this.shapes.every((s) => shapeOf(s.value.evaluate(scope)) === s.expected);
+  }
+
+  /** The same test in Go (`and` stops at the first false, so no item of a shorter list is read). */
+  goShapeTest(ctx: GoContext): string {
+    if (this.shapes.length === 0) return 'true';
+    const tests = this.shapes.map((s) => `(eq (include ${JSON.stringify(`${ctx.chartName}.shapeOf`)} ${s.value.go(ctx)}) ${JSON.stringify(s.expected)})`);
+    return tests.length === 1 ? tests[0] : `(and ${tests.join(' ')})`;
+  }
+
+  /** The shapes this text was made for, for messages. */
+  describeShape(): string {
+    return this.shapes.map((s) => `${describe(s.value)}: ${s.expected}`).join('; ') || 'no lists or maps';
   }
 
   /** A digest of the literal chunks, and the input values. */
@@ -146,6 +182,49 @@ export class InterpolatedText extends Expr<string> implements GeneratedText {
           'and lists and maps must keep the shape of the default values.',
       );
     }
+  }
+}
+
+/**
+ * Interpolated text with one variant per shape of its input (see the module comment): each release
+ * gets the variant made for the shape of its values, or fails when no environment has that shape.
+ */
+class ShapeSwitchedText extends Expr<string> implements GeneratedText {
+  constructor(
+    private readonly name: string,
+    private readonly variants: readonly InterpolatedText[],
+  ) {
+    super();
+  }
+
+  evaluate(scope: Scope): string {
+    const variant = this.variants.find((v) => v.hasShapeIn(scope));
+    if (!variant) throw new Error(this.noShapeMessage());
+    return variant.evaluate(scope);
+  }
+
+  go(ctx: GoContext): string {
+    // The chain is itself a template, rendered by `tpl` with the root context: only the chosen
+    // variant's text is evaluated (the others may read list items this release does not have).
+    const branches = this.variants.map((v, i) => `{{- ${i === 0 ? 'if' : 'else if'} ${v.goShapeTest(ctx)} }}{{ ${v.go(ctx)} }}`).join('');
+    const chain = `${branches}{{- else }}{{ fail ${JSON.stringify(this.noShapeMessage())} }}{{- end }}`;
+    return `(tpl ${JSON.stringify(chain)} $)`;
+  }
+
+  override goText(ctx: GoContext): string {
+    return this.go(ctx);
+  }
+
+  checksumInputs(): Expr[] {
+    const [first, ...others] = this.variants.map((v) => v.checksumInputs());
+    const digest = createHash('sha256')
+      .update(JSON.stringify([first, ...others].map((inputs) => (inputs[0] as Literal<string>).value)))
+      .digest('hex');
+    return [new Literal(digest), ...first.slice(1)];
+  }
+
+  private noShapeMessage(): string {
+    return `${this.name}: these values give lists or maps a shape that none of the environments has (${this.variants.map((v) => v.describeShape()).join(' | ')}): change values/ and synthesize again`;
   }
 }
 
@@ -305,6 +384,15 @@ export function textHelpers(chartName: string): string {
 {{- end -}}
 {{- if ne $shape (index . 1) -}}
 {{- fail (printf "${shapeMessage('%s', '%s', '%s')}" (index . 2) (index . 1) $shape) -}}
+{{- end -}}
+{{- end }}
+
+{{/* Interpolated text with variants (lib/template/text.ts): the shape of a list or map value, as expectShape writes it. */}}
+{{- define "${chartName}.shapeOf" -}}
+{{- if kindIs "slice" . -}}
+{{- printf "%d items" (len .) -}}
+{{- else if kindIs "map" . -}}
+{{- printf "keys %s" (keys . | sortAlpha | join ", ") -}}
 {{- end -}}
 {{- end }}
 

@@ -5,7 +5,7 @@
  *   (ratios in alert descriptions are formatted by Prometheus, `humanizePercentage`; the error budget
  *   1 - objective is PromQL arithmetic; the Alertmanagers are found through DNS), so thresholds, the
  *   SLO target, intervals and the applications' namespaces, paths and URLs stay Helm values. Lists
- *   and maps (the applications and their URLs) keep the shape of the default values. What the values
+ *   and maps (the applications and their URLs) take the shapes the environments give them. What the values
  *   schema cannot say about the thresholds (warning below critical) is checked here, in both
  *   renderings, rather than in the builder.
  * - Alertmanager: precomputed per environment. Its builder validates the values, switches receivers
@@ -87,7 +87,8 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
         blackboxTargets: Object.values(applications).flatMap((app) => [...app.publicUrls, ...app.healthUrls]),
         externalLabels: { environment },
       }),
-    shape: props.defaults,
+    // The applications, their URLs and hosts may differ between environments: one variant per shape.
+    shape: props.releases,
   });
 }
 

@@ -22,6 +22,15 @@ names in JavaScript for the plain manifests.
 {{- end -}}
 {{- end }}
 
+{{/* Interpolated text with variants (lib/template/text.ts): the shape of a list or map value, as expectShape writes it. */}}
+{{- define "monitoring.shapeOf" -}}
+{{- if kindIs "slice" . -}}
+{{- printf "%d items" (len .) -}}
+{{- else if kindIs "map" . -}}
+{{- printf "keys %s" (keys . | sortAlpha | join ", ") -}}
+{{- end -}}
+{{- end }}
+
 {{/* Precomputed text (lib/template/text.ts): the text generated for these input values, or fail. */}}
 {{- define "monitoring.precomputedText" -}}
 {{- $text := get (index . 0) (index . 1) -}}
