@@ -14,6 +14,9 @@ interface Case {
   expected: RegExp[];
 }
 
+/** An environment no one would create (a real name such as `qa` would break this test once added). */
+const MISSING_ENV = 'no-such-env-7f3a';
+
 const prod = (values: string) => join(values, 'production.yaml');
 const base = (values: string) => join(values, 'base.yaml');
 
@@ -123,8 +126,8 @@ describe('bad values', () => {
 
   it('a missing environment file', () => {
     const project = scratchProject();
-    const result = runSynth(['--values', 'values', '--out', 'dist', '--env', 'qa'], project.root);
-    expectCleanFailure(result, [/^.*values\/qa\.yaml: environment file not found \(environments with a file: dev, production, staging\)$/]);
+    const result = runSynth(['--values', 'values', '--out', 'dist', '--env', MISSING_ENV], project.root);
+    expectCleanFailure(result, [new RegExp(`^.*values/${MISSING_ENV}\\.yaml: environment file not found \\(environments with a file: dev, production, staging\\)$`)]);
     expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
   });
 
