@@ -39,16 +39,6 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
   };
   const base = attempt(null);
   const environments = (options.environments ?? listEnvironments(valuesDir)).map(attempt);
-  if (base && problems.length === 0) {
-    for (const env of environments as EnvironmentValues[]) {
-      for (const name of env.applications.keys()) {
-        if (!base.applications.has(name)) {
-          const file = env.files[env.files.length - 1];
-          problems.push({ file: file.path, path: `applications.${name}`, message: 'application is not defined in values/base.yaml' });
-        }
-      }
-    }
-  }
   if (problems.length > 0 || !base) throw new ValuesError(uniqueProblems(problems));
   return { base, environments: environments as EnvironmentValues[] };
 }

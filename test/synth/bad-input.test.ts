@@ -28,6 +28,7 @@ const BILLION_LAUGHS = [
 
 const prod = (values: string) => join(values, 'production.yaml');
 const base = (values: string) => join(values, 'base.yaml');
+const dev = (values: string) => join(values, 'dev.yaml');
 
 const cases: Case[] = [
   {
@@ -124,6 +125,25 @@ const cases: Case[] = [
       /^values\/base\.yaml:\d+:16: applications\.worker\.env\.TIMEOUT: "1:20" is the number 80 in YAML 1\.1 and a string in YAML 1\.2; write "1:20" in quotes \(or 80\)$/,
       /^values\/base\.yaml:\d+:13: applications\.worker\.env\.MODE: "0o10" is a string in YAML 1\.1 and the number 8 in YAML 1\.2; write "0o10" in quotes \(or 8\)$/,
       /^values\/base\.yaml:\d+:7: applications\.worker\.env\.no: "no" is a boolean \(false\) in YAML 1\.1 \(Helm\) and a string in YAML 1\.2; write "no" in quotes \(or false\)$/,
+    ],
+  },
+  {
+    name: 'a mistyped application name in an overlay',
+    breakValues: (v) => edit(dev(v), (t) => `${t}\napplications:\n  wrker:\n    replicaCount: 2\n`),
+    expected: [/^values\/dev\.yaml:\d+:3: applications\.wrker: application not defined in values\/base\.yaml \(applications there: api, worker\)$/],
+  },
+  {
+    name: 'problems of every kind in several files, all in one run',
+    breakValues: (v) => {
+      edit(dev(v), (t) => `${t}\napplications:\n  wrker:\n    replicaCount: 2\n`);
+      edit(base(v), (t) => t.replace('  logLevel: debug\n', '  logLevel: verbose\n').replace('  env: {}\n', '  env:\n    MODE: on\n'));
+      edit(prod(v), (t) => t.replace('  replicaCount: 3\n', '  replicaCount: -1\n'));
+    },
+    expected: [
+      /^values\/dev\.yaml:\d+:3: applications\.wrker: application not defined in values\/base\.yaml/,
+      /^values\/base\.yaml:\d+:11: defaults\.env\.MODE: "on" is a boolean/,
+      /^values\/base\.yaml:\d+:3: defaults\.logLevel: expected one of: debug, info, warn, error, got "verbose"$/,
+      /^values\/production\.yaml:\d+:3: defaults\.replicaCount: expected a number >= 0, got -1$/,
     ],
   },
   {
