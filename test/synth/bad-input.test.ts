@@ -57,6 +57,23 @@ const cases: Case[] = [
     expected: [/^values\/production\.yaml:\d+:\d+: defaults\.resources\.requests\.cpu: expected a Kubernetes quantity such as 250m, 1, 512Mi or 2Gi, got "lots"$/],
   },
   {
+    name: 'quantities not in the canonical form the API server stores',
+    breakValues: (v) => {
+      edit(prod(v), (t) => t.replace('requests: { cpu: 500m, memory: 512Mi }', 'requests: { cpu: "0.5", memory: 512Mi }'));
+      edit(base(v), (t) => t.replace('limits: { cpu: 500m, memory: 256Mi }\n  logLevel', 'limits: { cpu: 1000m, memory: 1024Mi }\n  logLevel'));
+    },
+    expected: [
+      /^values\/production\.yaml:\d+:\d+: defaults\.resources\.requests\.cpu: "0\.5" is stored by the API server as "500m"; write "500m"$/,
+      /^values\/base\.yaml:\d+:\d+: defaults\.resources\.limits\.cpu: "1000m" is stored by the API server as "1"; write "1"$/,
+      /^values\/base\.yaml:\d+:\d+: defaults\.resources\.limits\.memory: "1024Mi" is stored by the API server as "1Gi"; write "1Gi"$/,
+    ],
+  },
+  {
+    name: 'a monitoring quantity not in the canonical form',
+    breakValues: (v) => edit(base(v), (t) => t.replace('storage: { size: 8Gi,', 'storage: { size: 0.5Gi,')),
+    expected: [/^values\/base\.yaml:\d+:\d+: monitoring\.prometheus\.storage\.size: "0\.5Gi" is stored by the API server as "512Mi"; write "512Mi"$/],
+  },
+  {
     name: 'requests above limits',
     breakValues: (v) => edit(prod(v), (t) => t.replace('requests: { cpu: 500m, memory: 512Mi }', 'requests: { cpu: "3", memory: 512Mi }')),
     expected: [/^values\/production\.yaml:\d+:\d+: defaults\.resources\.requests\.cpu: expected at most the limit \(2\), got 3$/],
