@@ -4,7 +4,8 @@
  * charts/platform.ts. Pure: nothing is written here (see atomic-dir.ts), so a failure leaves dist/
  * as it was.
  */
-import { EnvironmentValues, listEnvironments, loadEnvironment } from '../values/load';
+import { join, relative } from 'node:path';
+import { BASE_FILE, EnvironmentValues, listEnvironments, loadEnvironment } from '../values/load';
 import { Problem, ValuesError, uniqueProblems } from '../values/problems';
 
 /** Version of every chart this project emits (semver); bump it with a release of the platform. */
@@ -37,8 +38,15 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
       return undefined;
     }
   };
+  const names = options.environments ?? listEnvironments(valuesDir);
+  if (names.length === 0) {
+    // Without an environment there would be no manifests at all: a mistake, not an empty output.
+    const inside = relative(process.cwd(), valuesDir);
+    const folder = inside === '' ? '.' : inside.startsWith('..') ? valuesDir : inside;
+    problems.push({ file: folder, path: '', message: `no environment file: add one <env>.yaml per environment beside ${BASE_FILE} (e.g. ${join(folder, 'dev.yaml')})` });
+  }
   const base = attempt(null);
-  const environments = (options.environments ?? listEnvironments(valuesDir)).map(attempt);
+  const environments = names.map(attempt);
   if (problems.length > 0 || !base) throw new ValuesError(uniqueProblems(problems));
   return { base, environments: environments as EnvironmentValues[] };
 }

@@ -198,9 +198,9 @@ describe('bad values', () => {
 
   it('a missing environment file', () => {
     const project = scratchProject();
-    const result = runSynth(['--values', 'values', '--out', 'dist', '--env', MISSING_ENV], project.root);
+    const result = runSynth(['--values', 'values', '--out', 'preview', '--env', MISSING_ENV], project.root);
     expectCleanFailure(result, [new RegExp(`^.*values/${MISSING_ENV}\\.yaml: environment file not found \\(environments with a file: dev, production, staging\\)$`)]);
-    expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
+    expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
   });
 
   // Tests run as root, for whom a file is never "permission denied": the other kinds are tested.
