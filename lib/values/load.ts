@@ -76,7 +76,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     const app = deepMerge(defaults, sections[name]);
     if (isMap(app)) app.environment = environment ?? 'default';
     const found = checkAgainstSchema(AppValuesSchema as TSchema, app);
-    if (found.length === 0) found.push(...checkAppRules(app as AppValues));
+    if (found.every((problem) => problem.formOnly)) found.push(...checkAppRules(app as AppValues));
     appProblems.push(...located(found, files, [['applications', name], ['defaults']]));
     applications.set(name, app as AppValues);
   }

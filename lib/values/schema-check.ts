@@ -51,6 +51,8 @@ export interface SchemaProblem {
   /** Path within the validated object. */
   readonly path: (string | number)[];
   readonly message: string;
+  /** The value is valid, only not written in the form required (a non-canonical quantity): checks of meaning may still run. */
+  readonly formOnly?: true;
 }
 
 const PATTERN_MEANINGS: Record<string, string> = {
@@ -95,7 +97,7 @@ function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string |
   };
   if (typeof value === 'string' && s.pattern === patterns.quantity && isQuantity(value)) {
     const canonical = canonicalQuantity(value);
-    if (canonical !== value) add([{ path, message: `"${value}" is stored by the API server as "${canonical}"; write "${canonical}"` }]);
+    if (canonical !== value) add([{ path, message: `"${value}" is stored by the API server as "${canonical}"; write "${canonical}"`, formOnly: true }]);
   }
   for (const alternative of [...(s.anyOf ?? []), ...(s.allOf ?? []), ...(s.oneOf ?? [])]) add(nonCanonicalQuantities(alternative, value, path));
   if (Array.isArray(value)) {

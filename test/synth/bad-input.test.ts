@@ -152,15 +152,19 @@ const cases: Case[] = [
   {
     name: 'problems of every kind in several files, all in one run',
     breakValues: (v) => {
-      edit(dev(v), (t) => `${t}\napplications:\n  wrker:\n    replicaCount: 2\n`);
-      edit(base(v), (t) => t.replace('  logLevel: debug\n', '  logLevel: verbose\n').replace('  env: {}\n', '  env:\n    MODE: on\n'));
-      edit(prod(v), (t) => t.replace('  replicaCount: 3\n', '  replicaCount: -1\n'));
+      edit(dev(v), (t) => `${t.replace('  logLevel: debug\n', '  logLevel: verbose\n')}\napplications:\n  wrker:\n    replicaCount: 2\n`);
+      edit(base(v), (t) => t.replace('  env: {}\n', '  env:\n    MODE: on\n'));
+      edit(prod(v), (t) => t.replace('    minReplicas: 3\n', '    minReplicas: 30\n').replace('requests: { cpu: 500m, memory: 512Mi }', 'requests: { cpu: "0.5", memory: 512Mi }'));
+      rmSync(join(v, 'staging.yaml'));
+      mkdirSync(join(v, 'staging.yaml'));
     },
     expected: [
-      /^values\/dev\.yaml:\d+:3: applications\.wrker: application not defined in values\/base\.yaml/,
       /^values\/base\.yaml:\d+:11: defaults\.env\.MODE: "on" is a boolean/,
-      /^values\/base\.yaml:\d+:3: defaults\.logLevel: expected one of: debug, info, warn, error, got "verbose"$/,
-      /^values\/production\.yaml:\d+:3: defaults\.replicaCount: expected a number >= 0, got -1$/,
+      /^values\/dev\.yaml:\d+:3: applications\.wrker: application not defined in values\/base\.yaml/,
+      /^values\/dev\.yaml:\d+:3: defaults\.logLevel: expected one of: debug, info, warn, error, got "verbose"$/,
+      /^values\/production\.yaml:\d+:\d+: defaults\.resources\.requests\.cpu: "0\.5" is stored by the API server as "500m"; write "500m"$/,
+      /^values\/production\.yaml:\d+:5: defaults\.autoscaling\.minReplicas: expected at most maxReplicas \(20\), got 30$/,
+      /^values\/staging\.yaml: not a regular file \(a directory\)$/,
     ],
   },
   {
