@@ -20,7 +20,7 @@ export function mayHaveVersionDependentScalars(text: string): boolean {
   return TEXT_CANDIDATE.test(text);
 }
 const TEXT_CANDIDATE = new RegExp(
-  String.raw`(?:^|[-:?\[{,])[ \t]*(?:[&!][^\s]*[ \t]+)*(?:` + CANDIDATE.source.slice(4, -2) + String.raw`)[ \t]*(?:$|#|[,\]}]|:(?:[ \t]|$))`,
+  String.raw`(?:^|[-:?][ \t]|[\[{,])[ \t]*(?:[&!][^\s]*[ \t]+)*(?:` + CANDIDATE.source.slice(4, -2) + String.raw`)[ \t]*(?:$|#|[,\]}]|:(?:[ \t]|$))`,
   'm',
 );
 
