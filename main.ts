@@ -1,31 +1,38 @@
 /**
  * `npm run synth`: writes dist/ (plain manifests per environment and Helm charts) from values/.
- * Options: --values DIR (default values), --out DIR (default dist), --env a,b (only those environments,
- * for a preview into another --out).
- * Bad values: one message per problem on stderr, exit code 1, dist/ untouched.
+ * Options (lib/synth/command-line.ts, `--help`): --values DIR (default values), --out DIR (default
+ * dist), --env a,b (only those environments, for a preview into another --out).
+ * Bad values: one message per problem on stderr, exit code 1, dist/ untouched. Bad usage: one message
+ * and the usage, exit code 1.
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
 import { synthesizeEach } from './charts/platform';
+import { USAGE, UsageError, parseSynthCommandLine } from './lib/synth/command-line';
 import { ValuesError } from './lib/values/problems';
 
 async function main(argv: readonly string[]): Promise<number> {
-  const option = (name: string, fallback: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
-  };
-  const root = process.cwd();
-  const valuesDir = resolve(root, option('--values', 'values'));
-  const outDir = resolve(root, option('--out', process.env.CDK8S_OUTDIR ?? 'dist'));
-  const only = option('--env', '');
+  let outDir: string | undefined;
   try {
+    const command = parseSynthCommandLine(argv, process.cwd(), process.env);
+    if (command.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const { valuesDir, environments } = command;
+    outDir = command.outDir;
     // Files are compared with dist/ as they are made; from the first difference on they are written
     // to a staging directory (a worker thread takes over for large outputs), and dist/ is replaced
     // only at the end (then the previous contents, moved aside, are removed). No difference: dist/
     // is not touched.
-    await writeDirectoryInBackground(outDir, (write) => synthesizeEach({ valuesDir, environments: only ? only.split(',') : undefined }, write), { keep: [join('helm', 'packages')] });
+    await writeDirectoryInBackground(outDir, (write) => synthesizeEach({ valuesDir, environments }, write), { keep: [join('helm', 'packages')] });
     return 0;
   } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`synth: ${error.message}`);
+      console.error(`${USAGE.split('\n')[0]}  (--help for details)`);
+      return 1;
+    }
     if (error instanceof ValuesError) {
       for (const line of error.message.split('\n')) console.error(line);
       console.error(`synth: ${error.problems.length} problem(s) in the values; ${outDir} was not changed`);

@@ -1,7 +1,7 @@
 /**
  * `npm run validate`: strict schema validation of Kubernetes manifests (kubeconform's -schema-location
  * templates, every requested Kubernetes version) and the platform policy checks.
- * Exit code: 0 clean, 1 findings, 2 bad usage.
+ * Exit code: 0 clean, 1 findings, 2 bad usage or schemas that cannot be fetched (one line saying so).
  */
 import { parseArgs } from 'node:util';
 import {

@@ -9,11 +9,25 @@
  * it, and from then on every file is placed there (see fileOperations). When every file matches and the
  * target holds nothing else, the target is left exactly as it was: no write, no rename, same inodes
  * and timestamps (tools watching dist/ see no change).
+ *
+ * What holds at every instant, even if the process is killed (SIGKILL, power loss aside: nothing is
+ * fsynced): the target is a complete output, the old one or the new one, never a mix of both. The swap
+ * is two renames (target -> `.<name>.previous-<pid>`, staging -> target; Linux's renameat2 exchange is
+ * not reachable from Node), so there is one instant when the target does not exist. A run killed
+ * there leaves its previous folder holding the complete old output; the next call for the same target
+ * (the next synth, before it reads anything) renames it back, and removes every staging and previous
+ * folder whose process is gone (see interrupted-swaps.ts). The outputs of other commands kept in the
+ * target (`keep`) are hard-linked into the staging directory, never moved out of the target, so they
+ * too are complete in whichever output is in place. A reader other than this module that finds the
+ * target missing is in that instant, or after a killed run that no synth has followed yet.
+ * The swap is of the whole directory, not per subdirectory: swapping parts one by one would make every
+ * instant between two of them a mix of old and new.
  */
 import * as fs from 'node:fs';
-import { Dirent, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { Dirent, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { recoverInterruptedSwaps, swapFolder } from './interrupted-swaps';
 
 /** Writes one file (path relative to the directory); a path written twice keeps the last content. */
 export type WriteFile = (path: string, content: string) => void;
@@ -115,8 +129,13 @@ parentPort.on('message', (message) => {
 });
 `;
 
-function stagingDirectory(target: string): string {
-  return join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
+/**
+ * For the tests only: ATOMIC_DIR_TEST_CRASH=<point> kills the process (SIGKILL, no clean-up) at that
+ * point of the swap: `staged` (every file written, nothing swapped), `between-renames` (the target moved
+ * aside, the staging directory not yet in its place), `swapped` (before the old contents are removed).
+ */
+function crashPoint(point: 'staged' | 'between-renames' | 'swapped'): void {
+  if (process.env.ATOMIC_DIR_TEST_CRASH === point) process.kill(process.pid, 'SIGKILL');
 }
 
 /** The staging directory, made at the first difference; files go there on this thread or a worker's. */
@@ -133,7 +152,7 @@ class Staging {
     private readonly target: string,
     private readonly inThreadFiles: number,
   ) {
-    this.dir = stagingDirectory(target);
+    this.dir = swapFolder(target, 'staging');
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
   }
@@ -188,9 +207,13 @@ class Staging {
  * memory) and replaces `target` with exactly those files, the `keep` paths excepted. Same guarantees
  * whatever happens: the target changes only by the final rename, after every file is written; on any
  * error (from `produce` or a write) nothing of the target has changed and the error is thrown. The
- * promise settles once the previous contents, moved aside, are removed.
+ * promise settles once the previous contents, moved aside, are removed. First, what a killed run left
+ * beside the target is recovered (see the module comment); a target that exists but is not a
+ * directory is refused.
  */
 export async function writeDirectoryInBackground(target: string, produce: (write: WriteFile) => void, options: WriteDirectoryOptions = {}): Promise<WriteOutcome> {
+  recoverInterruptedSwaps(target);
+  if (existsSync(target) && !isDirectory(target)) throw new Error(`${target} is not a directory`);
   const keep = options.keep ?? [];
   const inThreadFiles = options.inThreadFiles ?? IN_THREAD_FILES;
   const targetExists = isDirectory(target);
@@ -258,28 +281,60 @@ function holdsOnly(target: string, produced: ReadonlySet<string>, keep: readonly
   return true;
 }
 
-/** Completes the staging directory (the kept outputs moved in) and renames it to the target. */
+/**
+ * Completes the staging directory (the kept outputs linked in) and puts it in the target's place:
+ * returns the folder holding the previous contents, to be removed, or undefined when there were none.
+ */
 function swapIn(target: string, staging: string, keep: readonly string[]): string | undefined {
-  const previous = join(dirname(target), `.${basename(target)}.previous-${process.pid}`);
+  const previous = swapFolder(target, 'previous');
   try {
     // Outputs of other commands (e.g. packaged charts) survive a synth.
     for (const kept of keep) {
-      if (existsSync(join(target, kept))) {
-        mkdirSync(dirname(join(staging, kept)), { recursive: true });
-        renameSync(join(target, kept), join(staging, kept));
-      }
+      if (existsSync(join(target, kept))) linkTree(join(target, kept), join(staging, kept));
     }
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+  crashPoint('staged');
   const hadTarget = existsSync(target);
   if (hadTarget) renameSync(target, previous);
+  crashPoint('between-renames');
   try {
     renameSync(staging, target);
   } catch (error) {
     if (hadTarget) renameSync(previous, target);
     throw error;
   }
+  crashPoint('swapped');
   return hadTarget ? previous : undefined;
+}
+
+/** A copy of the tree `from` at `to` made of hard links (copies where linking fails); `from` is not changed. */
+function linkTree(from: string, to: string): void {
+  if (!isDirectory(from)) {
+    mkdirSync(dirname(to), { recursive: true });
+    linkOrCopy(from, to);
+    return;
+  }
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { recursive: true, withFileTypes: true })) {
+    const source = join(entry.parentPath, entry.name);
+    const copy = join(to, relative(from, source));
+    if (entry.isDirectory()) mkdirSync(copy, { recursive: true });
+    else if (entry.isSymbolicLink()) {
+      mkdirSync(dirname(copy), { recursive: true });
+      symlinkSync(readlinkSync(source), copy);
+    }
+    else linkOrCopy(source, copy);
+  }
+}
+
+function linkOrCopy(from: string, to: string): void {
+  mkdirSync(dirname(to), { recursive: true });
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
 }

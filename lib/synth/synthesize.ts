@@ -5,7 +5,7 @@
  * as it was.
  */
 import { join, relative } from 'node:path';
-import { EnvironmentValues, listEnvironments, loadEnvironment, located } from '../values/load';
+import { BASE_FILE, EnvironmentValues, listEnvironments, loadEnvironment, located } from '../values/load';
 import { environmentNameProblems, namespaceLengthProblems } from '../values/platform-names';
 import { Problem, ValuesError, uniqueProblems } from '../values/problems';
 
@@ -40,6 +40,12 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
     }
   };
   const names = options.environments ?? listEnvironments(valuesDir);
+  if (names.length === 0) {
+    // Without an environment there would be no manifests at all: a mistake, not an empty output.
+    const inside = relative(process.cwd(), valuesDir);
+    const folder = inside === '' ? '.' : inside.startsWith('..') ? valuesDir : inside;
+    problems.push({ file: folder, path: '', message: `no environment file: add one <env>.yaml per environment beside ${BASE_FILE} (e.g. ${join(folder, 'dev.yaml')})` });
+  }
   const badNames = environmentNameProblems(names.map((name) => ({ name, file: join(relative(process.cwd(), valuesDir) || '.', `${name}.yaml`) })));
   if (badNames.length > 0) throw new ValuesError(badNames);
   const base = attempt(null);
@@ -47,16 +53,6 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
   if (base) {
     const where = (app: string) => located([{ path: ['applications', app], message: '' }], base.files, [])[0];
     problems.push(...namespaceLengthProblems([...base.applications.keys()], names, where));
-  }
-  if (base && problems.length === 0) {
-    for (const env of environments as EnvironmentValues[]) {
-      for (const name of env.applications.keys()) {
-        if (!base.applications.has(name)) {
-          const file = env.files[env.files.length - 1];
-          problems.push({ file: file.path, path: `applications.${name}`, message: 'application is not defined in values/base.yaml' });
-        }
-      }
-    }
   }
   if (problems.length > 0 || !base) throw new ValuesError(uniqueProblems(problems));
   return { base, environments: environments as EnvironmentValues[] };

@@ -1,4 +1,5 @@
 /** Schema findings for a set of documents, for each Kubernetes version. */
+import { ValidationConfigurationError } from './configuration-error';
 import { formatFieldPath } from './field-path';
 import type { Finding } from './finding';
 import { isKubernetesObject, KubernetesObject, ManifestDocument, objectRef } from './kubernetes-object';
@@ -33,6 +34,8 @@ export async function checkSchemas(documents: readonly ManifestDocument[], valid
     }
   }
   const lookups = new Map(await Promise.all([...targets].map(async ([key, target]) => [key, await validator.lookup(target)] as const)));
+  const unreachable = [...lookups.values()].filter((lookup) => lookup.status === 'unreachable');
+  if (unreachable.length > 0) throw unreachableSchemas(unreachable);
 
   for (const { file, object } of typed) {
     for (const kubernetesVersion of kubernetesVersions) {
@@ -42,6 +45,7 @@ export async function checkSchemas(documents: readonly ManifestDocument[], valid
         case 'missing':
           findings.push({ ...where, message: `no schema for ${object.kind} ${object.apiVersion} (looked in: ${lookup.tried.join(', ')})` });
           break;
+        case 'unreachable': // thrown above
         case 'unusable':
           findings.push({ ...where, message: `schema ${lookup.location} is unusable: ${lookup.reason}` });
           break;
@@ -55,4 +59,17 @@ export async function checkSchemas(documents: readonly ManifestDocument[], valid
     }
   }
   return findings;
+}
+
+/**
+ * Schemas that cannot be fetched (typically: no network) fail the whole validation with one message,
+ * naming the servers and how to use a local copy, rather than one finding per document.
+ */
+function unreachableSchemas(lookups: readonly { location: string; reason: string }[]): ValidationConfigurationError {
+  const servers = [...new Set(lookups.map(({ location }) => new URL(location).origin))];
+  const reasons = [...new Set(lookups.map(({ reason }) => reason))];
+  return new ValidationConfigurationError(
+    `cannot fetch the schemas from ${servers.join(', ')} (${reasons.join(', ')}); without network, point --schema-location at a local copy, ` +
+      `e.g. --schema-location ../shared/kubernetes-json-schema --schema-location '../shared/kubernetes-json-schema/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json'`,
+  );
 }

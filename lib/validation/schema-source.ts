@@ -4,6 +4,20 @@ import { readFile } from 'node:fs/promises';
 /** A schema that is not at a location: the next location is tried (kubeconform's "not found"). */
 export const NOT_FOUND = Symbol('schema not found');
 
+/** How long one schema download may take before the server counts as unreachable. */
+const FETCH_TIMEOUT_MS = 30_000;
+
+/** A schema URL whose server cannot be reached at all (no network, DNS failure, refused, timed out). */
+export class SchemaUnreachableError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`cannot fetch ${url}: ${reason}`);
+    this.name = 'SchemaUnreachableError';
+  }
+}
+
 export class SchemaSource {
   private readonly loaded = new Map<string, Promise<unknown>>();
 
@@ -31,7 +45,13 @@ async function readSchema(path: string): Promise<unknown> {
 }
 
 async function fetchSchema(url: string): Promise<unknown> {
-  const response = await fetch(url);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (error) {
+    const { cause, name, message } = error as Error & { cause?: { code?: string; message?: string } };
+    throw new SchemaUnreachableError(url, name === 'TimeoutError' ? `no answer in ${FETCH_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? message));
+  }
   if (response.status === 404) return NOT_FOUND;
   if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
   return parseSchema(await response.text());

@@ -6,7 +6,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { goRegExpEngine } from './go-regexp';
-import { NOT_FOUND, SchemaSource } from './schema-source';
+import { NOT_FOUND, SchemaSource, SchemaUnreachableError } from './schema-source';
 import { shareRepeatedSubschemas } from './shared-subschemas';
 import { normalizeSchemaLocation, schemaPath, SchemaTarget, schemaTargetKey } from './schema-location';
 
@@ -14,7 +14,9 @@ import { normalizeSchemaLocation, schemaPath, SchemaTarget, schemaTargetKey } fr
 export type SchemaLookup =
   | { readonly status: 'found'; readonly location: string; readonly validate: ValidateFunction }
   | { readonly status: 'missing'; readonly tried: readonly string[] }
-  | { readonly status: 'unusable'; readonly location: string; readonly reason: string };
+  | { readonly status: 'unusable'; readonly location: string; readonly reason: string }
+  /** The location's server could not be reached: no document can be validated against it. */
+  | { readonly status: 'unreachable'; readonly location: string; readonly reason: string };
 
 /**
  * Formats of the Kubernetes OpenAPI definitions and of CRDs that ajv-formats does not know. They are
@@ -90,7 +92,8 @@ export class SchemaValidator {
             return { status: 'unusable', location, reason: `cannot compile schema: ${(error as Error).message}` };
           }
         },
-        (error: Error): SchemaLookup => ({ status: 'unusable', location, reason: error.message }),
+        (error: Error): SchemaLookup =>
+          error instanceof SchemaUnreachableError ? { status: 'unreachable', location, reason: error.reason } : { status: 'unusable', location, reason: error.message },
       );
       this.compiled.set(location, lookup);
     }

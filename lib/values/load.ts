@@ -55,22 +55,34 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
       problems.push(...fileProblems(read.file));
     }
   }
-  if (problems.length > 0) throw new ValuesError(problems);
+  // A file that could not be read or parsed: nothing to merge. Any other problem so far is reported
+  // together with those of the merged values (one run shows every mistake).
+  if (files.length < paths.length) throw new ValuesError(problems);
+
+  const [baseFile, ...overlays] = files;
+  const names = Object.keys(mapOrEmpty(baseFile.data.applications)).sort();
+  if (names.length === 0 && (baseFile.data.applications === undefined || isMap(baseFile.data.applications))) {
+    problems.push({ file: baseFile.path, path: 'applications', message: 'expected at least one application' });
+  }
+  for (const overlay of overlays) problems.push(...unknownApplications(overlay, baseFile, names));
 
   const merged = files.reduce<Record<string, unknown>>((acc, file) => deepMerge(acc, file.data) as Record<string, unknown>, {});
-  const defaults = merged.defaults ?? {};
-  const names = Object.keys((merged.applications as object | undefined) ?? {}).sort();
-  if (names.length === 0) throw new ValuesError([{ file: files[0].path, path: 'applications', message: 'expected at least one application' }]);
-
+  const defaults = mapOrEmpty(merged.defaults);
+  const sections = mapOrEmpty(merged.applications);
   const applications = new Map<string, AppValues>();
+  const appProblems: Problem[] = [];
   for (const name of names) {
-    const app = deepMerge(defaults, (merged.applications as Record<string, unknown>)[name]);
+    if (!isMap(sections[name])) continue; // reported by the file schema
+    const app = deepMerge(defaults, sections[name]);
     if (isMap(app)) app.environment = environment ?? 'default';
-    const appProblems = checkAgainstSchema(AppValuesSchema as TSchema, app);
-    if (appProblems.length === 0) appProblems.push(...checkAppRules(app as AppValues));
-    problems.push(...located(appProblems, files, [['applications', name], ['defaults']]));
+    const found = checkAgainstSchema(AppValuesSchema as TSchema, app);
+    if (found.every((problem) => problem.formOnly)) found.push(...checkAppRules(app as AppValues));
+    appProblems.push(...located(found, files, [['applications', name], ['defaults']]));
     applications.set(name, app as AppValues);
   }
+  // A value already refused as written (e.g. an unquoted `on`) is not reported again for what it became.
+  const refusedAsWritten = new Set(problems.map((p) => `${p.file}|${p.path}`));
+  problems.push(...appProblems.filter((p) => !refusedAsWritten.has(`${p.file}|${p.path}`)));
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
 
   return {
@@ -79,6 +91,26 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     monitoring: (merged.monitoring as Record<string, unknown> | undefined) ?? {},
     files,
   };
+}
+
+function mapOrEmpty(value: unknown): Record<string, unknown> {
+  return isMap(value) ? value : {};
+}
+
+/**
+ * Applications an overlay sets that the base does not define (a mistyped name, such as `wrker`):
+ * located at the overlay's key, and not validated further (the rest of such a section would only
+ * report what the base was expected to give).
+ */
+function unknownApplications(overlay: ValuesFile, base: ValuesFile, known: readonly string[]): Problem[] {
+  return Object.keys(mapOrEmpty(overlay.data.applications))
+    .filter((name) => !known.includes(name))
+    .map((name) => ({
+      file: overlay.path,
+      ...locate(overlay, ['applications', name]),
+      path: dottedPath(['applications', name]),
+      message: `application not defined in ${base.path} (applications there: ${known.join(', ') || 'none'})`,
+    }));
 }
 
 /** The file checked alone against the platform file schema (once per parsed file: see source.ts). */

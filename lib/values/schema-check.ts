@@ -1,6 +1,7 @@
 /** Structural validation of values with ajv against a values schema, as readable problems. */
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { TSchema } from '@sinclair/typebox';
+import { canonicalQuantity, isQuantity } from './quantity';
 import { patterns } from './schema';
 
 /** The ajv options of every validator; scripts/build.mjs generates the bundled validators with the same. */
@@ -50,6 +51,8 @@ export interface SchemaProblem {
   /** Path within the validated object. */
   readonly path: (string | number)[];
   readonly message: string;
+  /** The value is valid, only not written in the form required (a non-canonical quantity): checks of meaning may still run. */
+  readonly formOnly?: true;
 }
 
 const PATTERN_MEANINGS: Record<string, string> = {
@@ -69,10 +72,48 @@ const PATTERN_MEANINGS: Record<string, string> = {
   [patterns.safeText]: 'text without control characters (U+0000 to U+001F but tab and line breaks, U+007F to U+009F, U+FEFF, U+FFFE, U+FFFF)',
 };
 
+/**
+ * Problems of `value` against `schema` (ajv), and every quantity not written in the canonical form
+ * the API server stores (see quantity.ts): JSON Schema cannot express that rule, so it is checked
+ * here, wherever the schema expects a quantity.
+ */
 export function checkAgainstSchema(schema: TSchema, value: unknown): SchemaProblem[] {
   const validate = validatorOf(schema);
-  if (validate(value)) return [];
-  return describeErrors(validate.errors ?? [], value);
+  const problems = validate(value) ? [] : describeErrors(validate.errors ?? [], value);
+  return [...problems, ...nonCanonicalQuantities(schema, value, [])];
+}
+
+/** Quantities (strings where the schema has the quantity pattern) not in their canonical form. */
+function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string | number)[]): SchemaProblem[] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const s = schema as {
+    pattern?: string;
+    properties?: Record<string, unknown>;
+    patternProperties?: Record<string, unknown>;
+    additionalProperties?: unknown;
+    items?: unknown;
+    anyOf?: unknown[];
+    allOf?: unknown[];
+    oneOf?: unknown[];
+  };
+  const found = new Map<string, SchemaProblem>();
+  const add = (problems: SchemaProblem[]) => {
+    for (const problem of problems) found.set(problem.path.join('\0'), problem);
+  };
+  if (typeof value === 'string' && s.pattern === patterns.quantity && isQuantity(value)) {
+    const canonical = canonicalQuantity(value);
+    if (canonical !== value) add([{ path, message: `"${value}" is stored by the API server as "${canonical}"; write "${canonical}"`, formOnly: true }]);
+  }
+  for (const alternative of [...(s.anyOf ?? []), ...(s.allOf ?? []), ...(s.oneOf ?? [])]) add(nonCanonicalQuantities(alternative, value, path));
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => add(nonCanonicalQuantities(s.items, item, [...path, i])));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const patternSchema = Object.entries(s.patternProperties ?? {}).find(([pattern]) => new RegExp(pattern, 'u').test(key))?.[1];
+      add(nonCanonicalQuantities(s.properties?.[key] ?? patternSchema ?? s.additionalProperties, item, [...path, key]));
+    }
+  }
+  return [...found.values()];
 }
 
 function describeErrors(errors: ErrorObject[], root: unknown): SchemaProblem[] {

@@ -1,9 +1,11 @@
 /** Values files with their positions, so that every problem can name the file and line. */
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { CORE_SCHEMA, YAMLException, load } from 'js-yaml';
 import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { Problem } from './problems';
+import { readRegularFile } from './regular-file';
+import { aliasProblems, mayHaveAliases } from './yaml-aliases';
+import { mayHaveVersionDependentScalars, versionDependentScalars } from './yaml-versions';
 
 export interface ValuesFile {
   /** Path as shown in messages (relative to the working directory). */
@@ -23,15 +25,15 @@ type ReadResult = { file?: ValuesFile; problems: Problem[] };
  */
 const parsed = new Map<string, { readonly text: string; readonly path: string; readonly result: ReadResult }>();
 
-/** Reads and parses one values file; YAML errors become problems with their line and column. */
+/**
+ * Reads and parses one values file; YAML errors become problems with their line and column. A path
+ * that is not a regular file (a FIFO, a device, a directory) is refused without blocking.
+ */
 export function readValuesFile(file: string): ReadResult {
   const path = relative(process.cwd(), file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return { problems: [{ file: path, path: '', message: 'file not found' }] };
-  }
+  const read = readRegularFile(file);
+  if ('refused' in read) return { problems: [{ file: path, path: '', message: read.refused }] };
+  const { text } = read;
   const cached = parsed.get(file);
   if (cached && cached.text === text && cached.path === path) return { file: cached.result.file, problems: [...cached.result.problems] };
   const result = parseValuesFile(path, text);
@@ -42,30 +44,45 @@ export function readValuesFile(file: string): ReadResult {
 /**
  * Values are read with js-yaml (YAML 1.2 core schema, duplicate keys rejected), several times faster
  * than the yaml library, which is only used for what needs positions: the line and column of a YAML
- * error, and later of any problem found in the data (locate).
+ * error, and later of any problem found in the data (locate). Two checks need the yaml library's
+ * document first, and run only when a cheap look at the text finds what they look for: aliases
+ * (bounded before anything expands them, see yaml-aliases.ts) and plain scalars that YAML 1.1 (Helm)
+ * reads differently (see yaml-versions.ts; the file is still returned, so that its other problems are
+ * reported in the same run).
  */
 function parseValuesFile(path: string, text: string): ReadResult {
+  let known: Positioned | undefined;
+  const withPositions = (): Positioned => (known ??= positioned(text));
+  if (mayHaveAliases(text)) {
+    const { document, lines } = withPositions();
+    if (document.errors.length > 0) return { problems: documentErrors(path, document, lines) };
+    const problems = aliasProblems(path, document, lines);
+    if (problems.length > 0) return { problems };
+  }
   let data: unknown;
   try {
     data = load(text, { schema: CORE_SCHEMA, filename: path });
   } catch (error) {
-    return { problems: syntaxProblems(path, text, error as YAMLException) };
+    return { problems: syntaxProblems(path, error as YAMLException, withPositions()) };
   }
   data ??= {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [{ file: path, line: 1, path: '', message: 'expected a mapping of values at the top level' }] };
   }
-  return { file: lazilyPositioned(path, data as Record<string, unknown>, text), problems: [] };
+  const problems = mayHaveVersionDependentScalars(text) ? versionDependentScalars(path, withPositions().document, withPositions().lines) : [];
+  return { file: lazilyPositioned(path, data as Record<string, unknown>, text, known), problems };
 }
 
-function positioned(text: string): { document: Document; lines: LineCounter } {
+type Positioned = { document: Document; lines: LineCounter };
+
+function positioned(text: string): Positioned {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   return { document, lines };
 }
 
-function lazilyPositioned(path: string, data: Record<string, unknown>, text: string): ValuesFile {
-  let parsed: { document: Document; lines: LineCounter } | undefined;
+function lazilyPositioned(path: string, data: Record<string, unknown>, text: string, known: Positioned | undefined): ValuesFile {
+  let parsed = known;
   return {
     path,
     data,
@@ -81,16 +98,17 @@ function lazilyPositioned(path: string, data: Record<string, unknown>, text: str
 }
 
 /** A YAML error: the yaml library's messages (every error, with line and column), else js-yaml's. */
-function syntaxProblems(path: string, text: string, error: YAMLException): Problem[] {
-  const { document, lines } = positioned(text);
-  if (document.errors.length > 0) {
-    return document.errors.map((e) => {
-      const pos = lines.linePos(e.pos[0]);
-      return { file: path, line: pos.line, column: pos.col, path: '', message: `YAML syntax error: ${firstLine(e.message)}` };
-    });
-  }
+function syntaxProblems(path: string, error: YAMLException, { document, lines }: Positioned): Problem[] {
+  if (document.errors.length > 0) return documentErrors(path, document, lines);
   const mark = error.mark as { line?: number; column?: number } | undefined;
   return [{ file: path, line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1, path: '', message: `YAML syntax error: ${error.reason ?? firstLine(error.message)}` }];
+}
+
+function documentErrors(path: string, document: Document, lines: LineCounter): Problem[] {
+  return document.errors.map((e) => {
+    const pos = lines.linePos(e.pos[0]);
+    return { file: path, line: pos.line, column: pos.col, path: '', message: `YAML syntax error: ${firstLine(e.message)}` };
+  });
 }
 
 function firstLine(message: string): string {

@@ -20,9 +20,17 @@ export function ensureBuilt(): string {
   return main;
 }
 
-export function runSynth(args: readonly string[], cwd = projectRoot): SynthRun {
-  const result = spawnSync(process.execPath, [ensureBuilt(), ...args], { cwd, encoding: 'utf8' });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+export interface SynthRunOptions {
+  /** Added to the environment of the process. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Milliseconds before the process is killed (then `signal` is SIGTERM); default: none. */
+  readonly timeout?: number;
+}
+
+/** Runs the compiled synth with `args` in `cwd` and waits for it to exit. */
+export function runSynth(args: readonly string[], cwd = projectRoot, options: SynthRunOptions = {}): SynthRun & { signal: NodeJS.Signals | null } {
+  const result = spawnSync(process.execPath, [ensureBuilt(), ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...options.env }, timeout: options.timeout });
+  return { status: result.status ?? -1, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A scratch copy of values/ and an output dir holding a sentinel file, for bad-input tests. */

@@ -3,6 +3,7 @@
  * nothing differs; a failure leaves it as it was. Checked on the file system (contents, inodes,
  * leftovers), on the main thread and with the worker thread writing.
  */
+import { spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -146,3 +147,41 @@ for (const inThreadFiles of [400, 0]) {
     }
   });
 }
+
+describe('leftovers of other runs', () => {
+  /** The pid of a process that has exited. */
+  const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
+
+  it('restores the old output a run killed between the two renames left beside a missing target', async () => {
+    const dead = deadPid();
+    writeTree(join(root, `.dist.previous-${dead}`), FILES);
+    writeTree(join(root, `.dist.staging-${dead}`), { ...FILES, 'helm/api/Chart.yaml': 'name: new\n' });
+    expect(await writeDirectoryInBackground(target, produceAll(FILES))).toBe('unchanged');
+    expect(readTree(target)).toEqual(FILES);
+    expect(besideTarget()).toEqual(['dist']);
+  });
+
+  it('removes the staging and previous folders of dead runs, and leaves those of running processes', async () => {
+    writeTree(target, FILES);
+    const dead = deadPid();
+    const running = process.ppid;
+    for (const name of [`.dist.staging-${dead}`, `.dist.previous-${dead}`, `.dist.staging-${running}`, `.dist.previous-${running}`]) writeTree(join(root, name), FILES);
+    expect(await writeDirectoryInBackground(target, produceAll(FILES))).toBe('unchanged');
+    expect(besideTarget()).toEqual([`.dist.previous-${running}`, `.dist.staging-${running}`, 'dist'].sort());
+  });
+
+  it('refuses a target that is a regular file, leaving it as it is', async () => {
+    writeFileSync(target, 'mine\n');
+    await expect(writeDirectoryInBackground(target, produceAll(FILES))).rejects.toThrow(`${target} is not a directory`);
+    expect(readFileSync(target, 'utf8')).toBe('mine\n');
+    expect(besideTarget()).toEqual(['dist']);
+  });
+
+  it('links the kept outputs into the new output: the old output keeps them until the swap', async () => {
+    writeTree(target, { ...FILES, 'helm/packages/api-0.1.0.tgz': 'package' });
+    const packageInode = inode(join(target, 'helm/packages/api-0.1.0.tgz'));
+    const changed = { ...FILES, 'helm/api/Chart.yaml': 'name: api\nversion: 0.2.0\n' };
+    expect(await writeDirectoryInBackground(target, produceAll(changed), { keep: [join('helm', 'packages')] })).toBe('replaced');
+    expect(inode(join(target, 'helm/packages/api-0.1.0.tgz'))).toBe(packageInode);
+  });
+});

@@ -2,7 +2,8 @@
  * Bad values get one clear message per problem (file, line, YAML path, what was expected), exit code 1,
  * no stack trace, and the output directory untouched. One case per class of mistake.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { edit, runSynth, scratchProject } from '../support/synth-cli';
@@ -14,8 +15,20 @@ interface Case {
   expected: RegExp[];
 }
 
+/** An environment no one would create (a real name such as `qa` would break this test once added). */
+const MISSING_ENV = 'no-such-env-7f3a';
+
+/** 10^9 values in a few lines: each list holds ten aliases of the one before. */
+const BILLION_LAUGHS = [
+  'lol:',
+  '  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+  ...'bcdefghi'.split('').map((name, i) => `  ${name}: &${name} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`),
+  '',
+].join('\n');
+
 const prod = (values: string) => join(values, 'production.yaml');
 const base = (values: string) => join(values, 'base.yaml');
+const dev = (values: string) => join(values, 'dev.yaml');
 
 const cases: Case[] = [
   {
@@ -42,6 +55,23 @@ const cases: Case[] = [
     name: 'malformed quantity',
     breakValues: (v) => edit(prod(v), (t) => t.replace('requests: { cpu: 500m, memory: 512Mi }', 'requests: { cpu: lots, memory: 512Mi }')),
     expected: [/^values\/production\.yaml:\d+:\d+: defaults\.resources\.requests\.cpu: expected a Kubernetes quantity such as 250m, 1, 512Mi or 2Gi, got "lots"$/],
+  },
+  {
+    name: 'quantities not in the canonical form the API server stores',
+    breakValues: (v) => {
+      edit(prod(v), (t) => t.replace('requests: { cpu: 500m, memory: 512Mi }', 'requests: { cpu: "0.5", memory: 512Mi }'));
+      edit(base(v), (t) => t.replace('limits: { cpu: 500m, memory: 256Mi }\n  logLevel', 'limits: { cpu: 1000m, memory: 1024Mi }\n  logLevel'));
+    },
+    expected: [
+      /^values\/production\.yaml:\d+:\d+: defaults\.resources\.requests\.cpu: "0\.5" is stored by the API server as "500m"; write "500m"$/,
+      /^values\/base\.yaml:\d+:\d+: defaults\.resources\.limits\.cpu: "1000m" is stored by the API server as "1"; write "1"$/,
+      /^values\/base\.yaml:\d+:\d+: defaults\.resources\.limits\.memory: "1024Mi" is stored by the API server as "1Gi"; write "1Gi"$/,
+    ],
+  },
+  {
+    name: 'a monitoring quantity not in the canonical form',
+    breakValues: (v) => edit(base(v), (t) => t.replace('storage: { size: 8Gi,', 'storage: { size: 0.5Gi,')),
+    expected: [/^values\/base\.yaml:\d+:\d+: monitoring\.prometheus\.storage\.size: "0\.5Gi" is stored by the API server as "512Mi"; write "512Mi"$/],
   },
   {
     name: 'requests above limits',
@@ -89,6 +119,55 @@ const cases: Case[] = [
     expected: [/^values\/base\.yaml:\d+:3: YAML syntax error: Map keys must be unique$/],
   },
   {
+    name: 'YAML aliases that expand without bound ("billion laughs")',
+    breakValues: (v) => edit(base(v), (t) => `${t}${BILLION_LAUGHS}`),
+    expected: [/^values\/base\.yaml:\d+:\d+: lol\.[a-z](\[\d+\])?: YAML alias \*[a-z] expands the document by more than 100000 values \(aliases nested in aliases multiply\); write the values out or use fewer aliases$/],
+  },
+  {
+    name: 'a recursive YAML alias',
+    breakValues: (v) => edit(base(v), (t) => t.replace('  env: {}\n', '  env: &env\n    LOOP: *env\n')),
+    expected: [/^values\/base\.yaml:\d+:11: defaults\.env\.LOOP: YAML alias \*env is inside the node it refers to \(a recursive alias describes an infinite document\)$/],
+  },
+  {
+    name: 'a YAML 1.1 boolean written unquoted',
+    breakValues: (v) => edit(base(v), (t) => t.replace('  env: {}\n', '  env:\n    MODE: on\n')),
+    expected: [/^values\/base\.yaml:\d+:11: defaults\.env\.MODE: "on" is a boolean \(true\) in YAML 1\.1 \(Helm\) and a string in YAML 1\.2; write "on" in quotes \(or true\)$/],
+  },
+  {
+    name: 'YAML 1.1 octal, sexagesimal and 0o numbers written unquoted, keys included',
+    breakValues: (v) =>
+      edit(base(v), (t) => t.replace('    env:\n      QUEUE_NAME: orders\n', '    env:\n      QUEUE_NAME: orders\n      UMASK: 0022\n      TIMEOUT: 1:20\n      MODE: 0o10\n      no: "x"\n')),
+    expected: [
+      /^values\/base\.yaml:\d+:14: applications\.worker\.env\.UMASK: "0022" is the number 18 in YAML 1\.1 \(Helm\) and the number 22 in YAML 1\.2; write "0022" in quotes \(or 18 or 22\)$/,
+      /^values\/base\.yaml:\d+:16: applications\.worker\.env\.TIMEOUT: "1:20" is the number 80 in YAML 1\.1 and a string in YAML 1\.2; write "1:20" in quotes \(or 80\)$/,
+      /^values\/base\.yaml:\d+:13: applications\.worker\.env\.MODE: "0o10" is a string in YAML 1\.1 and the number 8 in YAML 1\.2; write "0o10" in quotes \(or 8\)$/,
+      /^values\/base\.yaml:\d+:7: applications\.worker\.env\.no: "no" is a boolean \(false\) in YAML 1\.1 \(Helm\) and a string in YAML 1\.2; write "no" in quotes \(or false\)$/,
+    ],
+  },
+  {
+    name: 'a mistyped application name in an overlay',
+    breakValues: (v) => edit(dev(v), (t) => `${t}\napplications:\n  wrker:\n    replicaCount: 2\n`),
+    expected: [/^values\/dev\.yaml:\d+:3: applications\.wrker: application not defined in values\/base\.yaml \(applications there: api, worker\)$/],
+  },
+  {
+    name: 'problems of every kind in several files, all in one run',
+    breakValues: (v) => {
+      edit(dev(v), (t) => `${t.replace('  logLevel: debug\n', '  logLevel: verbose\n')}\napplications:\n  wrker:\n    replicaCount: 2\n`);
+      edit(base(v), (t) => t.replace('  env: {}\n', '  env:\n    MODE: on\n'));
+      edit(prod(v), (t) => t.replace('    minReplicas: 3\n', '    minReplicas: 30\n').replace('requests: { cpu: 500m, memory: 512Mi }', 'requests: { cpu: "0.5", memory: 512Mi }'));
+      rmSync(join(v, 'staging.yaml'));
+      mkdirSync(join(v, 'staging.yaml'));
+    },
+    expected: [
+      /^values\/base\.yaml:\d+:11: defaults\.env\.MODE: "on" is a boolean/,
+      /^values\/dev\.yaml:\d+:3: applications\.wrker: application not defined in values\/base\.yaml/,
+      /^values\/dev\.yaml:\d+:3: defaults\.logLevel: expected one of: debug, info, warn, error, got "verbose"$/,
+      /^values\/production\.yaml:\d+:\d+: defaults\.resources\.requests\.cpu: "0\.5" is stored by the API server as "500m"; write "500m"$/,
+      /^values\/production\.yaml:\d+:5: defaults\.autoscaling\.minReplicas: expected at most maxReplicas \(20\), got 30$/,
+      /^values\/staging\.yaml: not a regular file \(a directory\)$/,
+    ],
+  },
+  {
     name: 'several problems at once',
     breakValues: (v) => {
       edit(prod(v), (t) => t.replace('  replicaCount: 3\n', '  replicaCount: -1\n'));
@@ -123,8 +202,24 @@ describe('bad values', () => {
 
   it('a missing environment file', () => {
     const project = scratchProject();
-    const result = runSynth(['--values', 'values', '--out', 'dist', '--env', 'qa'], project.root);
-    expectCleanFailure(result, [/^.*values\/qa\.yaml: environment file not found \(environments with a file: dev, production, staging\)$/]);
+    const result = runSynth(['--values', 'values', '--out', 'preview', '--env', MISSING_ENV], project.root);
+    expectCleanFailure(result, [new RegExp(`^.*values/${MISSING_ENV}\\.yaml: environment file not found \\(environments with a file: dev, production, staging\\)$`)]);
+    expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
+  });
+
+  // Tests run as root, for whom a file is never "permission denied": the other kinds are tested.
+  const notRegular: Array<[string, (file: string) => void]> = [
+    ['a FIFO', (file) => expect(spawnSync('mkfifo', [file]).status).toBe(0)],
+    ['a directory', (file) => mkdirSync(file)],
+    ['a character device', (file) => symlinkSync('/dev/null', file)],
+  ];
+  it.each(notRegular)('an environment file that is %s: refused with that reason, without blocking', (kind, make) => {
+    const project = scratchProject();
+    rmSync(join(project.values, 'staging.yaml'));
+    make(join(project.values, 'staging.yaml'));
+    const result = runSynth(['--values', 'values', '--out', 'dist'], project.root, { timeout: 60_000 });
+    expect(result.signal).toBeNull(); // not killed by the timeout: nothing blocked on the FIFO
+    expectCleanFailure(result, [new RegExp(`^values/staging\\.yaml: not a regular file \\(${kind}\\)$`)]);
     expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
   });
 

@@ -1,6 +1,7 @@
 /** The compiled CLI: one line per finding, a summary, exit code 1 on findings and 0 on a clean set. */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -79,5 +80,28 @@ describe.skipIf(!existsSync(schemaRoot))('validate CLI', () => {
     const { status, stdout } = run([...locationFlags, 'does-not-exist']);
     expect(stdout).toEqual(['does-not-exist: cannot read: ENOENT', 'validated 0 documents (2 Kubernetes versions): 1 schema errors, 0 policy findings']);
     expect(status).toBe(1);
+  });
+});
+
+/** A loopback port with nothing listening on it (bound, then closed): connections are refused at once. */
+async function closedLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('validate CLI without network', () => {
+  it('says once that the schemas cannot be fetched and how to use a local copy, exit code 2', async () => {
+    const port = await closedLoopbackPort();
+    const locations = ['--schema-location', `http://127.0.0.1:${port}/k8s`, '--schema-location', `http://127.0.0.1:${port}/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`];
+    const { status, stdout, stderr } = run([...locations, 'valid']);
+    expect(stdout).toEqual([]);
+    expect(stderr).toBe(
+      `validate: cannot fetch the schemas from http://127.0.0.1:${port} (ECONNREFUSED); without network, point --schema-location at a local copy, ` +
+        "e.g. --schema-location ../shared/kubernetes-json-schema --schema-location '../shared/kubernetes-json-schema/crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json'\n",
+    );
+    expect(status).toBe(2);
   });
 });

@@ -36,7 +36,7 @@ const cases: Case[] = [
   },
   {
     name: 'a label key with a space, and one whose name is 64 characters',
-    breakValues: underDefaults('dev.yaml', `  podLabels: {"team name": x, "example.com/${'a'.repeat(64)}": y}`),
+    breakValues: underDefaults('dev.yaml', `  podLabels: {"team name": x, "example.com/${'a'.repeat(64)}": v}`),
     expected: [
       /^values\/dev\.yaml:\d+:\d+: defaults\.podLabels\.team name: invalid key: expected a label or annotation key: .*, got "team name"$/,
       /^values\/dev\.yaml:\d+:\d+: defaults\.podLabels\.example\.com\/a{64}: invalid key: expected a label or annotation key: .*$/,
@@ -44,7 +44,7 @@ const cases: Case[] = [
   },
   {
     name: 'an annotation key whose prefix is longer than 253 characters',
-    breakValues: underDefaults('dev.yaml', `  podAnnotations: {"${'a'.repeat(254)}/x": y}`),
+    breakValues: underDefaults('dev.yaml', `  podAnnotations: {"${'a'.repeat(254)}/x": v}`),
     expected: [/^values\/dev\.yaml:\d+:\d+: defaults\.podAnnotations\.a{254}\/x: invalid key: the prefix of a key \(before "\/"\) is at most 253 characters, got "a{254}\/x"$/],
   },
   {
@@ -79,7 +79,7 @@ const cases: Case[] = [
   },
   {
     name: 'an application called __proto__',
-    breakValues: (v) => edit(join(v, 'base.yaml'), (t) => t.replace(/^applications:\n/m, 'applications:\n  __proto__: {component: x}\n')),
+    breakValues: (v) => edit(join(v, 'base.yaml'), (t) => t.replace(/^applications:\n/m, 'applications:\n  __proto__: {component: x, image: {repository: a/b, tag: "1"}}\n')),
     expected: [/^values\/base\.yaml:\d+:3: applications\.__proto__: invalid key: expected a DNS label: .*, got "__proto__"$/],
   },
   {
