@@ -14,7 +14,8 @@ import { ChartIdentity, releaseScope } from '../lib/chart/release';
 import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
 import { emitChartRelease } from '../lib/synth/release-pipeline';
 import { CHART_VERSION, SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
-import { appRulesTemplate, quantityHelper } from '../lib/values/app-rules';
+import { appRulesTemplate, quantityHelper, valueRulesTemplate } from '../lib/values/app-rules';
+import { canonicalQuantityHelper, quantityRulesTemplate } from '../lib/values/quantity-rules';
 import { located } from '../lib/values/load';
 import { Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
@@ -72,8 +73,8 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
           schema: AppValuesSchema,
           baseValues,
-          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}`,
-          extraTemplates: { 'validate-values.yaml': appRulesTemplate(name) },
+          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}`,
+          extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
           notes: appNotes(name),
           readme: appReadme(name, envNames),
         },

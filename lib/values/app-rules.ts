@@ -218,16 +218,21 @@ export function checkAppRules(v: AppValues): SchemaProblem[] {
 }
 
 /**
- * The chart template that applies the same rules in Helm (templates/validate-values.yaml): it renders
- * nothing, or fails with the first violation. `chart` names the chart's named templates.
+ * The same rules as Go template text, for the chart's templates/validate-values.yaml
+ * (`valueRulesTemplate`): nothing, or a `fail` with the first violation. `chart` names the chart's
+ * named templates.
  */
 export function appRulesTemplate(chart: string): string {
-  const body = RULES.map((rule) => rule.go.replaceAll('"C.', `"${chart}.`)).join('\n');
+  return `${RULES.map((rule) => rule.go.replaceAll('"C.', `"${chart}.`)).join('\n')}\n`;
+}
+
+/** templates/validate-values.yaml of a chart with these rules (Go template text). */
+export function valueRulesTemplate(rules: string): string {
   return `{{- /*
-Rules across values that values.schema.json cannot state, the same as synth applies
-(generated from lib/values/app-rules.ts). Renders nothing; fails with the first violation.
+Rules on values that values.schema.json cannot state, the same as synth applies (generated from
+lib/values/app-rules.ts and quantity-rules.ts). Renders nothing; fails with the first violation.
 */}}
-${body}
+${rules}
 `;
 }
 
@@ -240,7 +245,7 @@ export function quantityHelper(chart: string): string {
 {{- define "${chart}.quantity" -}}
 {{- $text := toString . -}}
 {{- $number := regexFind "^[0-9]+([.][0-9]+)?" $text -}}
-{{- $factors := dict "" 1.0 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
+{{- $factors := dict "" 1.0 "n" 1e-9 "u" 1e-6 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
 {{- mulf (float64 $number) (get $factors (trimPrefix $number $text)) -}}
 {{- end }}
 `;

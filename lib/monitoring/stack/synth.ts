@@ -10,6 +10,8 @@ import { Scope } from '../../template/expr';
 import { textHelpers } from '../../template/text';
 import { EnvironmentValues } from '../../values/load';
 import { Problem, ValuesError } from '../../values/problems';
+import { valueRulesTemplate } from '../../values/app-rules';
+import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
 import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
 import { helpersTemplate } from './common';
@@ -68,7 +70,8 @@ export function monitoringHelm(m: MonitoringReleases): ChartRelease['helm'] {
     description: 'Monitoring of the platform: Prometheus, Alertmanager, Grafana, Loki and Alloy, or the Prometheus Operator resources.',
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
-    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}`,
+    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
+    extraTemplates: { 'validate-values.yaml': valueRulesTemplate(quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)) },
     notes: monitoringNotes(),
     readme: monitoringReadme(MONITORING_CHART, m.releases.map((r) => r.environment), m.defaults.namespace),
   };

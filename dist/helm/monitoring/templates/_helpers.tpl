@@ -59,6 +59,17 @@ names in JavaScript for the plain manifests.
 {{- end -}}
 {{- end }}
 
+{{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
+{{- define "monitoring.isCanonicalQuantity" -}}
+{{- $q := toString . -}}
+{{- if eq $q "0" -}}true
+{{- else if regexMatch "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|Ei)$" $q -}}
+{{- if or (hasSuffix "Ei" $q) (ne (mod (int64 (regexFind "^[0-9]+" $q)) 1024) 0) }}true{{ end -}}
+{{- else if regexMatch "^[1-9][0-9]*(n|u|m|k|M|G|T|P|E)?$" $q -}}
+{{- if or (hasSuffix "E" $q) (ne (mod (int64 (regexFind "^[0-9]+" $q)) 1000) 0) }}true{{ end -}}
+{{- end -}}
+{{- end }}
+
 {{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}
 {{- define "monitoring.str" -}}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}

@@ -43,8 +43,19 @@ Full name: fullnameOverride, else the release name when it contains the chart na
 {{- define "worker.quantity" -}}
 {{- $text := toString . -}}
 {{- $number := regexFind "^[0-9]+([.][0-9]+)?" $text -}}
-{{- $factors := dict "" 1.0 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
+{{- $factors := dict "" 1.0 "n" 1e-9 "u" 1e-6 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
 {{- mulf (float64 $number) (get $factors (trimPrefix $number $text)) -}}
+{{- end }}
+
+{{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
+{{- define "worker.isCanonicalQuantity" -}}
+{{- $q := toString . -}}
+{{- if eq $q "0" -}}true
+{{- else if regexMatch "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|Ei)$" $q -}}
+{{- if or (hasSuffix "Ei" $q) (ne (mod (int64 (regexFind "^[0-9]+" $q)) 1024) 0) }}true{{ end -}}
+{{- else if regexMatch "^[1-9][0-9]*(n|u|m|k|M|G|T|P|E)?$" $q -}}
+{{- if or (hasSuffix "E" $q) (ne (mod (int64 (regexFind "^[0-9]+" $q)) 1000) 0) }}true{{ end -}}
+{{- end -}}
 {{- end }}
 
 {{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}

@@ -1,0 +1,51 @@
+/**
+ * The canonical-quantity rule (quantity.ts) in the Helm charts. JSON Schema cannot say it (a binary
+ * quantity is canonical unless its number is divisible by 1024), so each chart's
+ * templates/validate-values.yaml checks every quantity value of its schema with the named template
+ * `<chart>.isCanonicalQuantity`, and fails naming the value, as synth refuses it.
+ *
+ * The test is the canonical form's definition read backwards: a canonical quantity is `0`, or a
+ * whole number without leading zeros and a suffix, whose number is not divisible by the suffix step
+ * (1000 for decimal suffixes and none, 1024 for binary ones), unless the suffix is the largest (E, Ei).
+ * test/values/quantity-rules.test.ts holds it equal to `canonicalQuantity(q) === q` with Helm 3 and 4.
+ */
+import { patterns } from './schema';
+
+/** Every path of the schema's properties (not inside lists or maps) whose value is a quantity. */
+export function quantityPaths(schema: unknown, path: readonly string[] = []): string[][] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const s = schema as { pattern?: string; properties?: Record<string, unknown> };
+  if (s.pattern === patterns.quantity) return [[...path]];
+  return Object.entries(s.properties ?? {}).flatMap(([key, child]) => quantityPaths(child, [...path, key]));
+}
+
+/** The named template `<chart>.isCanonicalQuantity`: "true" for a canonical quantity, "" otherwise. */
+export function canonicalQuantityHelper(chart: string): string {
+  return `{{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
+{{- define "${chart}.isCanonicalQuantity" -}}
+{{- $q := toString . -}}
+{{- if eq $q "0" -}}true
+{{- else if regexMatch "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|Ei)$" $q -}}
+{{- if or (hasSuffix "Ei" $q) (ne (mod (int64 (regexFind "^[0-9]+" $q)) 1024) 0) }}true{{ end -}}
+{{- else if regexMatch "^[1-9][0-9]*(n|u|m|k|M|G|T|P|E)?$" $q -}}
+{{- if or (hasSuffix "E" $q) (ne (mod (int64 (regexFind "^[0-9]+" $q)) 1000) 0) }}true{{ end -}}
+{{- end -}}
+{{- end }}
+`;
+}
+
+/** The message of a non-canonical quantity in Helm (synth names the canonical form too). */
+export function nonCanonicalMessage(path: string, value: string): string {
+  return `${path}: "${value}" is not in the form the API server stores (it would store 0.5 as 500m, 1000m as 1, 1024Mi as 1Gi): write the canonical form`;
+}
+
+/** The checks of every quantity path of `schema`, for templates/validate-values.yaml. */
+export function quantityRulesTemplate(chart: string, schema: unknown): string {
+  return quantityPaths(schema)
+    .map((path) => {
+      const dotted = path.join('.');
+      const message = nonCanonicalMessage(dotted, '%s').replace(/"/g, '\\"');
+      return `{{- with .Values.${dotted} }}{{ if not (include "${chart}.isCanonicalQuantity" .) }}{{ fail (printf "${message}" (toString .)) }}{{ end }}{{ end }}`;
+    })
+    .join('\n');
+}
