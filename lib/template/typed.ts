@@ -147,7 +147,7 @@ export type Checked<M, T> = M & Exact<M, T>;
 
 /**
  * `R` (the type of a tree as written) with every key that `T` (a manifest type) has no place for, at
- * any depth, typed as a message naming it (`"imag: no such field here"`), so that `R & Exact<R, T>`
+ * any depth, typed as a problem naming it (`Problem<"imag: no such field here">`), so that `R & Exact<R, T>`
  * rejects exactly the misspelled key. TypeScript checks excess properties only where a fresh object
  * literal meets its type; this check also reaches what it does not: the branches of `when`, the
  * bodies of `each` (through their phantom types) and objects built by helpers without a return type.
@@ -161,7 +161,7 @@ export type Exact<R, T> = unknown extends T
   : R extends Expr<any> | Spread | string | number | boolean | null
     ? R
     : R extends undefined
-      ? 'undefined: leave the key out, or use when()' // (an optional key may be absent, not undefined)
+      ? Problem<'undefined: leave the key out, or use when()'> // (an optional key may be absent, not undefined)
     : R extends When<infer B>
       ? When<Exact<B, WhenBranchOf<T>>>
       : R extends Each<infer B>
@@ -169,8 +169,15 @@ export type Exact<R, T> = unknown extends T
         : R extends readonly unknown[]
           ? { readonly [N in keyof R]: Exact<R[N], ListItemOf<T>> }
           : R extends object
-            ? { readonly [K in keyof R]: K extends FieldKeys<T> ? Exact<R[K], FieldOf<T, K>> : `${K & string}: no such field here` }
+            ? { readonly [K in keyof R]: K extends FieldKeys<T> ? Exact<R[K], FieldOf<T, K>> : Problem<`${K & string}: no such field here`> }
             : R;
+
+/**
+ * What no value is assignable to, named by its message. An object type, not the message's string
+ * literal: an object type intersected with one whose property is a conflicting literal (`30 & 'a'`)
+ * collapses to `never` altogether, and the error would no longer name the key.
+ */
+type Problem<Message extends string> = { readonly [P in Message]: never };
 
 type Leaf = Expr<any> | When<any> | Each<any> | Spread | string | number | boolean | null | undefined;
 /** The object (non-list) shapes among a manifest type's alternatives. */
