@@ -42,6 +42,12 @@ export interface ReleaseChart {
   readonly defaultScope: Scope;
 }
 
+/**
+ * One object of a chart (see the module comment). `C` is the cdk8s class of its kind and `M` its
+ * manifest as written, both inferred from the props: `new TemplatedObject(this, 'Resource', { type:
+ * k8s.KubeService, template: 'service.yaml', manifest: { metadata: ..., spec: ... } })`. A manifest
+ * that is not a `Manifest` of the class's props is a compile error (see `TemplatedObjectProps`).
+ */
 export class TemplatedObject<C extends ApiObjectClass = ApiObjectClass, const M extends ManifestOf<C> = ManifestOf<C>> extends ApiObject {
   readonly template: string;
   /** The whole object as a manifest tree: apiVersion and kind (from the class's GVK) first. */
