@@ -1,4 +1,5 @@
 /** The application's ConfigMap: plain settings as environment variables (never secrets). */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { fmt, release, sha256OfJson } from '../template/expr';
@@ -17,12 +18,9 @@ export class AppConfiguration extends Construct {
     const v = props.values;
     this.checksum = sha256OfJson(list(v.environment, v.logLevel, v.tracing, v.env));
     new TemplatedObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+      type: k8s.KubeConfigMap,
       template: 'configmap.yaml',
       manifest: {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
         metadata: { name: this.configMapName, namespace: release.namespace, labels: commonLabels(v) },
         data: {
           APP_ENVIRONMENT: v.environment,

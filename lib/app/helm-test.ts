@@ -3,6 +3,7 @@
  * through the default deny. Both exist only in the Helm chart (hooks are not part of a release's
  * objects), never in the plain manifests.
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { fmt, release } from '../template/expr';
@@ -22,13 +23,10 @@ export class AppHelmTest extends Construct {
     const testPodLabels = { 'app.kubernetes.io/name': fmt`${names.name}-test`, 'app.kubernetes.io/instance': release.name };
 
     new TemplatedObject(this, 'Pod', {
-      apiVersion: 'v1',
-      kind: 'Pod',
+      type: k8s.KubePod,
       template: 'tests/test-connection.yaml',
       helmOnly: true,
       manifest: {
-        apiVersion: 'v1',
-        kind: 'Pod',
         metadata: {
           name: nameWith('test-connection'),
           namespace: release.namespace,
@@ -53,14 +51,11 @@ export class AppHelmTest extends Construct {
     });
 
     new TemplatedObject(this, 'NetworkPolicy', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
+      type: k8s.KubeNetworkPolicy,
       template: 'tests/networkpolicy-test-connection.yaml',
       helmOnly: true,
       condition: v.networkPolicy.enabled,
       manifest: {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
         metadata: { name: nameWith('test-connection'), namespace: release.namespace, labels: commonLabels(v), annotations: HOOK },
         spec: {
           // Selects the app's pods and the test pod: the test pod may call the app, the app may be called by it.

@@ -1,4 +1,5 @@
 /** The ServiceAccount the pods run as; its API token is mounted only when the app asks for it. */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { release } from '../template/expr';
@@ -11,13 +12,10 @@ export class AppServiceAccount extends Construct {
     super(scope, id);
     const v = props.values;
     new TemplatedObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
+      type: k8s.KubeServiceAccount,
       template: 'serviceaccount.yaml',
       condition: v.serviceAccount.create,
       manifest: {
-        apiVersion: 'v1',
-        kind: 'ServiceAccount',
         metadata: {
           name: names.serviceAccountName,
           namespace: release.namespace,

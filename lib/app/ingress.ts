@@ -3,14 +3,18 @@
  * redirect, HSTS and security headers, and websocket-friendly timeouts. Admin paths get an Ingress of
  * their own, restricted to the allowed source networks.
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { and, fmt, ifElse, join, release } from '../template/expr';
-import { Node, each, spread, when } from '../template/manifest';
+import { Expr, and, fmt, ifElse, join, release } from '../template/expr';
+import { each, spread, when } from '../template/manifest';
+import { Checked, Manifest } from '../template/typed';
 import { commonLabels, nameWith, names } from './names';
 import { AppObjectProps } from './props';
 
 const NGINX = 'nginx.ingress.kubernetes.io';
+
+type IngressRules = Manifest<k8s.IngressRule[]>;
 
 export class AppIngress extends Construct {
   constructor(scope: Construct, id: string, props: AppObjectProps) {
@@ -32,16 +36,17 @@ export class AppIngress extends Construct {
       ...spread(ing.annotations),
     };
     const tls = when(ing.tls.enabled, [{ hosts: ing.tls.hosts, secretName: ing.tls.secretName }]);
-    const ingress = (name: Node, extraAnnotations: Record<string, Node>, rules: Node) => ({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: { name, namespace: release.namespace, labels: commonLabels(v), annotations: { ...annotations, ...extraAnnotations } },
-      spec: { ingressClassName: ing.className, tls, rules },
-    });
+    // The rules are checked where they are written, as a TemplatedObject's manifest is (see Checked).
+    const ingress = <const R extends IngressRules>(name: Expr<string>, extraAnnotations: { readonly [key: string]: Expr<string> }, rules: Checked<R, IngressRules>) => {
+      const checkedRules: IngressRules = rules;
+      return {
+        metadata: { name, namespace: release.namespace, labels: commonLabels(v), annotations: { ...annotations, ...extraAnnotations } },
+        spec: { ingressClassName: ing.className, tls, rules: checkedRules },
+      };
+    };
 
     new TemplatedObject(this, 'Resource', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
+      type: k8s.KubeIngress,
       template: 'ingress.yaml',
       condition: ing.enabled,
       manifest: ingress(
@@ -55,8 +60,7 @@ export class AppIngress extends Construct {
     });
 
     new TemplatedObject(this, 'Admin', {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
+      type: k8s.KubeIngress,
       template: 'ingress-admin.yaml',
       condition: and(ing.enabled, ing.adminPaths.paths),
       manifest: ingress(
@@ -70,13 +74,10 @@ export class AppIngress extends Construct {
     });
 
     new TemplatedObject(this, 'SecurityHeaders', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+      type: k8s.KubeConfigMap,
       template: 'security-headers.yaml',
       condition: ing.enabled,
       manifest: {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
         metadata: { name: headersName, namespace: release.namespace, labels: commonLabels(v) },
         data: {
           'Strict-Transport-Security': fmt`max-age=${ing.hstsMaxAgeSeconds}; includeSubDomains`,

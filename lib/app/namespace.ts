@@ -3,6 +3,7 @@
  * a LimitRange. Helm cannot own the namespace it installs into (it stores the release there before
  * creating anything), so the Namespace object is in the plain manifests only; see the README.
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { release } from '../template/expr';
@@ -22,24 +23,18 @@ export class AppNamespace extends Construct {
     const v = props.values;
 
     new TemplatedObject(this, 'Namespace', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
+      type: k8s.KubeNamespace,
       template: 'namespace.yaml',
       plainOnly: true,
       manifest: {
-        apiVersion: 'v1',
-        kind: 'Namespace',
         metadata: { name: release.namespace, labels: { ...POD_SECURITY_LABELS, 'app.kubernetes.io/part-of': v.partOf } },
       },
     });
 
     new TemplatedObject(this, 'Quota', {
-      apiVersion: 'v1',
-      kind: 'ResourceQuota',
+      type: k8s.KubeResourceQuota,
       template: 'resourcequota.yaml',
       manifest: {
-        apiVersion: 'v1',
-        kind: 'ResourceQuota',
         metadata: { name: nameWith('quota'), namespace: release.namespace, labels: commonLabels(v) },
         spec: {
           hard: {
@@ -54,12 +49,9 @@ export class AppNamespace extends Construct {
     });
 
     new TemplatedObject(this, 'Limits', {
-      apiVersion: 'v1',
-      kind: 'LimitRange',
+      type: k8s.KubeLimitRange,
       template: 'limitrange.yaml',
       manifest: {
-        apiVersion: 'v1',
-        kind: 'LimitRange',
         metadata: { name: nameWith('limits'), namespace: release.namespace, labels: commonLabels(v) },
         spec: { limits: [{ type: 'Container', default: v.limitRange.default, defaultRequest: v.limitRange.defaultRequest }] },
       },

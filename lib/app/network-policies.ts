@@ -2,33 +2,37 @@
  * NetworkPolicies: deny everything in the namespace, then allow DNS to kube-dns, the ingress
  * controller and Prometheus to the http port, and egress only to the declared dependencies.
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { Expr, and, release } from '../template/expr';
-import { Node, each, when } from '../template/manifest';
+import { each, when } from '../template/manifest';
+import { Checked, Manifest } from '../template/typed';
 import { commonLabels, nameWith, selectorLabels } from './names';
 import { AppObjectProps } from './props';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
+type NetworkPolicySpec = Manifest<k8s.NetworkPolicySpec>;
 
 export class AppNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: AppObjectProps) {
     super(scope, id);
     const v = props.values;
     const np = v.networkPolicy;
-    const policy = (id: string, suffix: string, condition: Expr, spec: Node) =>
-      new TemplatedObject(this, id, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
+    // The spec is checked where it is written, as a TemplatedObject's manifest is (see Checked).
+    const policy = <const S extends NetworkPolicySpec>(id: string, suffix: string, condition: Expr, spec: Checked<S, NetworkPolicySpec>) => {
+      const checkedSpec: NetworkPolicySpec = spec;
+      return new TemplatedObject(this, id, {
+        type: k8s.KubeNetworkPolicy,
         template: `networkpolicy-${suffix}.yaml`,
         condition,
         manifest: {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
           metadata: { name: nameWith(suffix), namespace: release.namespace, labels: commonLabels(v) },
-          spec,
+          spec: checkedSpec,
         },
       });
+    };
     const appPods = { matchLabels: selectorLabels };
     const httpPort = [{ protocol: 'TCP', port: v.containerPort }];
 

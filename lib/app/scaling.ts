@@ -1,16 +1,18 @@
 /** HorizontalPodAutoscaler (autoscaling/v2) and PodDisruptionBudget (policy/v1). */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { release } from '../template/expr';
 import { hasKey } from '../template/functions';
 import { Refs, when } from '../template/manifest';
+import { Manifest } from '../template/typed';
 import { AppValues } from '../values/schema';
 import { commonLabels, names, selectorLabels } from './names';
 import { AppObjectProps } from './props';
 
 type ScalingRules = AppValues['autoscaling']['behavior']['scaleUp'];
 
-function scalingRules(rules: Refs<ScalingRules>, selectPolicy: 'Max' | 'Min') {
+function scalingRules(rules: Refs<ScalingRules>, selectPolicy: 'Max' | 'Min'): Manifest<k8s.HpaScalingRulesV2> {
   return {
     stabilizationWindowSeconds: rules.stabilizationWindowSeconds,
     selectPolicy,
@@ -25,18 +27,15 @@ export class AppAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: AppObjectProps) {
     super(scope, id);
     const a = props.values.autoscaling;
-    const utilization = (resource: string, target: Refs<number>) => ({
+    const utilization = (resource: string, target: Refs<number>): Manifest<k8s.MetricSpecV2> => ({
       type: 'Resource',
       resource: { name: resource, target: { type: 'Utilization', averageUtilization: target } },
     });
     new TemplatedObject(this, 'Resource', {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
+      type: k8s.KubeHorizontalPodAutoscalerV2,
       template: 'hpa.yaml',
       condition: a.enabled,
       manifest: {
-        apiVersion: 'autoscaling/v2',
-        kind: 'HorizontalPodAutoscaler',
         metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(props.values) },
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: names.fullname },
@@ -66,13 +65,10 @@ export class AppDisruptionBudget extends Construct {
     super(scope, id);
     const pdb = props.values.pdb;
     new TemplatedObject(this, 'Resource', {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
+      type: k8s.KubePodDisruptionBudget,
       template: 'pdb.yaml',
       condition: pdb.enabled,
       manifest: {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
         metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(props.values) },
         spec: {
           selector: { matchLabels: selectorLabels },

@@ -3,10 +3,12 @@
  * Pods meet Pod Security "restricted": non-root, RuntimeDefault seccomp, all capabilities dropped, no
  * privilege escalation, read-only root filesystem (with an emptyDir for /tmp).
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { Expr, fmt, ifElse, not, release } from '../template/expr';
 import { Refs, each, spread, when } from '../template/manifest';
+import { Manifest } from '../template/typed';
 import { AppValues } from '../values/schema';
 import { commonLabels, names, podLabels, selectorLabels } from './names';
 import { AppObjectProps } from './props';
@@ -20,7 +22,7 @@ export interface AppDeploymentProps extends AppObjectProps {
 
 type Probe = AppValues['probes']['liveness'];
 
-function httpProbe(probe: Refs<Probe>) {
+function httpProbe(probe: Refs<Probe>): Manifest<k8s.Probe> {
   return {
     httpGet: { path: probe.path, port: 'http' },
     initialDelaySeconds: probe.initialDelaySeconds,
@@ -31,8 +33,8 @@ function httpProbe(probe: Refs<Probe>) {
 }
 
 /** Spread across zones, then across nodes; selecting only this release's pods. */
-function topologySpread(v: Refs<AppValues>) {
-  const constraint = (topologyKey: string, whenUnsatisfiable: Expr) => ({
+function topologySpread(v: Refs<AppValues>): Manifest<k8s.TopologySpreadConstraint[]> {
+  const constraint = (topologyKey: string, whenUnsatisfiable: Expr): Manifest<k8s.TopologySpreadConstraint> => ({
     maxSkew: v.topologySpread.maxSkew,
     topologyKey,
     whenUnsatisfiable,
@@ -51,12 +53,9 @@ export class AppDeployment extends Construct {
     const image = ifElse(v.image.digest, fmt`${v.image.repository}@${v.image.digest}`, fmt`${v.image.repository}:${v.image.tag}`);
 
     new TemplatedObject(this, 'Resource', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+      type: k8s.KubeDeployment,
       template: 'deployment.yaml',
       manifest: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
         metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(v) },
         spec: {
           // With autoscaling the HPA owns the replica count; setting it here would fight the HPA on every apply.
@@ -122,12 +121,9 @@ export class AppService extends Construct {
     super(scope, id);
     const v = props.values;
     new TemplatedObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'Service',
+      type: k8s.KubeService,
       template: 'service.yaml',
       manifest: {
-        apiVersion: 'v1',
-        kind: 'Service',
         metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(v) },
         spec: {
           type: v.service.type,

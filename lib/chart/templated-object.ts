@@ -9,15 +9,27 @@ import { Expr, Scope } from '../template/expr';
 import { evaluateManifest } from '../template/evaluate';
 import { goTruthy } from '../template/go-semantics';
 import { Node, When } from '../template/manifest';
+import type { ApiObjectClass, Checked, ManifestOf } from '../template/typed';
 import { conditionOf } from './conditions';
 import { applyObjectOperations } from './object-operations';
 
-export interface TemplatedObjectProps {
-  readonly apiVersion: string;
-  readonly kind: string;
+/**
+ * An object of the chart, declared with the cdk8s class of its kind, e.g.
+ * `{ type: k8s.KubeDeployment, template: 'deployment.yaml', manifest: { metadata: ..., spec: ... } }`.
+ * The class's static `GVK` gives apiVersion and kind; `manifest` is checked against the props type of
+ * its constructor (`k8s.KubeDeploymentProps`, or an imported CRD's props: see imports/).
+ */
+export interface TemplatedObjectProps<C extends ApiObjectClass = ApiObjectClass, M extends ManifestOf<C> = ManifestOf<C>> {
+  /** The cdk8s class of the object's kind, e.g. `k8s.KubeDeployment` or `ServiceMonitor` from imports/. */
+  readonly type: C;
   /** File name of the template in the chart's templates/ folder, e.g. `deployment.yaml`. */
   readonly template: string;
-  readonly manifest: Node;
+  /**
+   * The object without apiVersion and kind: metadata, spec and the other fields of its kind, a
+   * `Manifest` of the class's props type. Checked as written (`M`): a misspelled key anywhere in the
+   * tree, `when` branches and `each` bodies included, is a compile error naming it.
+   */
+  readonly manifest: Checked<M, ManifestOf<C>>;
   /** The object exists only when this holds (Helm: the whole template is wrapped in `if`). */
   readonly condition?: Expr;
   /** Present in the Helm chart only (test hooks), never in the plain manifests. */
@@ -34,7 +46,13 @@ export interface ReleaseChart {
 
 const TEMPLATED_OBJECT = Symbol.for('platform-cdk8s.TemplatedObject');
 
-export class TemplatedObject extends ApiObject {
+/**
+ * One object of a chart (see the module comment). `C` is the cdk8s class of its kind and `M` its
+ * manifest as written, both inferred from the props: `new TemplatedObject(this, 'Resource', { type:
+ * k8s.KubeService, template: 'service.yaml', manifest: { metadata: ..., spec: ... } })`. A manifest
+ * that is not a `Manifest` of the class's props is a compile error (see `TemplatedObjectProps`).
+ */
+export class TemplatedObject<C extends ApiObjectClass = ApiObjectClass, const M extends ManifestOf<C> = ManifestOf<C>> extends ApiObject {
   /**
    * Whether `o` is a TemplatedObject. cdk8s's `ApiObject[Symbol.hasInstance]` makes `instanceof` true
    * for every ApiObject, subclasses included, so the check is a marker set by the constructor.
@@ -49,16 +67,19 @@ export class TemplatedObject extends ApiObject {
   }
 
   readonly template: string;
+  /** The whole object as a manifest tree: apiVersion and kind (from the class's GVK) first. */
   readonly manifest: Node;
   readonly condition?: Expr;
   readonly helmOnly: boolean;
   readonly plainOnly: boolean;
 
-  constructor(scope: Construct, id: string, props: TemplatedObjectProps) {
-    super(scope, id, { apiVersion: props.apiVersion, kind: props.kind, metadata: { name: id } });
+  constructor(scope: Construct, id: string, props: TemplatedObjectProps<C, M>) {
+    const { apiVersion, kind } = props.type.GVK;
+    super(scope, id, { apiVersion, kind, metadata: { name: id } });
     Object.defineProperty(this, TEMPLATED_OBJECT, { value: true });
     this.template = props.template;
-    this.manifest = props.manifest;
+    // A typed tree is a Node (typed.ts only narrows what the tree may hold).
+    this.manifest = { apiVersion, kind, ...(props.manifest as { readonly [key: string]: Node }) };
     this.condition = props.condition;
     this.helmOnly = props.helmOnly ?? false;
     this.plainOnly = props.plainOnly ?? false;
@@ -99,6 +120,7 @@ export class HelmOnlyCondition extends Expr<boolean> {
   }
 }
 
-export function helmOnly(node: Node): When {
-  return new When(new HelmOnlyCondition(), node);
+/** `node` in the Helm rendering only (typed like a `when` branch). */
+export function helmOnly<const T>(node: T): When<T> {
+  return new When<T>(new HelmOnlyCondition(), node as Node);
 }

@@ -7,8 +7,8 @@ import { Expr, Operand, ValueRef, expr } from './expr';
 
 export type Node =
   | Expr
-  | When
-  | Each
+  | When<unknown>
+  | Each<unknown>
   | Spread
   | string
   | number
@@ -17,8 +17,14 @@ export type Node =
   | readonly Node[]
   | { readonly [key: string]: Node };
 
-/** A key or list item present only when `cond` is true (or `otherwise` in its place). */
-export class When {
+/**
+ * A key or list item present only when `cond` is true (or `otherwise` in its place).
+ * `T` is a phantom: the type of its branches as written, which typed.ts checks against the
+ * Kubernetes type of the position the `when` stands in. It has no runtime trace.
+ */
+export class When<out T = unknown> {
+  /** Phantom field carrying the branches' type for the TypeScript checker only. */
+  declare readonly __branchType?: T;
   constructor(
     readonly cond: Expr,
     readonly then: Node,
@@ -26,8 +32,13 @@ export class When {
   ) {}
 }
 
-/** One list item per element of `list`, with the element bound to the Go variable `$<name>`. */
-export class Each {
+/**
+ * One list item per element of `list`, with the element bound to the Go variable `$<name>`.
+ * `T` is a phantom: the type of the body as written, checked against the list's item type (typed.ts).
+ */
+export class Each<out T = unknown> {
+  /** Phantom field carrying the body's type for the TypeScript checker only. */
+  declare readonly __itemType?: T;
   readonly variable: string;
   readonly body: Node;
   constructor(
@@ -46,19 +57,42 @@ export class Spread {
   constructor(readonly map: Expr<Readonly<Record<string, unknown>>>) {}
 }
 
-export function when(cond: Operand, then: Node, otherwise?: Node): When {
-  return new When(expr(cond), then, otherwise);
+/**
+ * `then` in place of a key or list item when `cond` holds, else `otherwise`, else nothing.
+ * The result's type carries the branches' types (`When<A | B>`), so that the object it ends up in
+ * checks them against the Kubernetes type of its position (typed.ts: `Manifest`, `Exact`).
+ */
+export function when<const A>(cond: Operand, then: A): When<A>;
+export function when<const A, const B>(cond: Operand, then: A, otherwise: B): When<A | B>;
+export function when(cond: Operand, then: unknown, otherwise?: unknown): When<unknown> {
+  // The branches are typed views of manifest trees: at runtime both are Nodes.
+  return new When(expr(cond), then as Node, otherwise as Node | undefined);
 }
 
-export function each<T>(list: Expr<readonly T[]> | Refs<readonly T[]>, name: string, body: (item: Refs<T>) => Node): Each {
-  return new Each(list as Expr<readonly T[]>, name, body as (item: Refs<any>) => Node);
+/**
+ * One list item per element of `list`: `body(item)`, where `item` refers to the element (`$<name>`
+ * in Go). The result's type carries the body's (`Each<R>`), checked like a `when`'s branches.
+ * Throws when `name` is not a valid Go variable name (lower camel case).
+ */
+export function each<I, const R>(list: Expr<readonly I[]> | Refs<readonly I[]>, name: string, body: (item: Refs<I>) => R): Each<R> {
+  // R is a typed view of a manifest tree: at runtime the body's result is a Node.
+  return new Each<R>(list as Expr<readonly I[]>, name, body as unknown as (item: Refs<any>) => Node);
 }
+
+/**
+ * The key under which the type system sees a `spread(...)` entry. At runtime the key is unique per
+ * call (`\u0000spread<n>`); in the types it is this one name, a known property, so that an object
+ * without an index signature (a PodSpec, say) can refuse it (typed.ts declares it absent there), while
+ * a map (labels, annotations, ConfigMap data) accepts it through its index signature.
+ */
+export type SpreadKey = '...spread(map)';
 
 let spreadCounter = 0;
-/** Use as `{ ...staticEntries, ...spread(v.podLabels) }`. */
-export function spread(map: Expr<Readonly<Record<string, unknown>>> | Refs<Readonly<Record<string, unknown>>>): Record<string, Spread> {
+/** Use as `{ ...staticEntries, ...spread(v.podLabels) }`, only in maps (string index signatures). */
+export function spread(map: Expr<Readonly<Record<string, unknown>>> | Refs<Readonly<Record<string, unknown>>>): { readonly [K in SpreadKey]: Spread } {
   spreadCounter += 1;
-  return { [`\u0000spread${spreadCounter}`]: new Spread(map as Expr<Record<string, unknown>>) };
+  // The runtime key differs from SpreadKey on purpose (one per call); see SpreadKey.
+  return { [`\u0000spread${spreadCounter}`]: new Spread(map as Expr<Record<string, unknown>>) } as unknown as { readonly [K in SpreadKey]: Spread };
 }
 
 /**

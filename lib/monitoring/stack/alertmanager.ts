@@ -5,10 +5,12 @@
  * them from files (`*_file`) of an existing Secret (`alertmanager.secretName`), mounted read-only where
  * the configuration expects them (`alertmanager.secretsDir`).
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { and, fmt, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
 import { each } from '../../template/manifest';
+import { Checked, ObjectFields } from '../../template/typed';
 import { GeneratedText } from '../../template/text';
 import { MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
 import { greaterThan, ordinals } from './expressions';
@@ -16,6 +18,9 @@ import { PORTS } from './ports';
 
 /** The headless Service through which the peers (and Prometheus) reach each Alertmanager pod. */
 export const ALERTMANAGER_PEERS = 'alertmanager-peers';
+
+/** A Service's spec as an object (spread into the full spec with the selector). */
+type ServiceSpec = ObjectFields<k8s.ServiceSpec>;
 
 export interface AlertmanagerProps extends MonitoringProps {
   readonly config: GeneratedText;
@@ -30,15 +35,14 @@ export class Alertmanager extends Construct {
     const version = am.image.tag;
     const name = 'alertmanager';
 
-    k8sObject(this, 'Config', 'alertmanager-config.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('alertmanager-config', name, version), data: { 'alertmanager.yml': props.config } }, { condition });
+    k8sObject(this, 'Config', 'alertmanager-config.yaml', k8s.KubeConfigMap, { metadata: metadata('alertmanager-config', name, version), data: { 'alertmanager.yml': props.config } }, { condition });
 
     k8sObject(
       this,
       'StatefulSet',
       'alertmanager-statefulset.yaml',
+      k8s.KubeStatefulSet,
       {
-        apiVersion: 'apps/v1',
-        kind: 'StatefulSet',
         metadata: metadata(name, name, version),
         spec: {
           replicas: am.replicas,
@@ -93,8 +97,11 @@ export class Alertmanager extends Construct {
       { condition },
     );
 
-    const service = (id: string, serviceName: string, spec: Record<string, unknown>) =>
-      k8sObject(this, id, `${serviceName}-service.yaml`, { apiVersion: 'v1', kind: 'Service', metadata: metadata(serviceName, name, version), spec: { selector: selectorLabels(name), ...spec } }, { condition });
+    // The spec is checked where it is written, as a k8sObject's manifest is (see Checked).
+    const service = <const S extends ServiceSpec>(id: string, serviceName: string, spec: Checked<S, ServiceSpec>) => {
+      const checkedSpec: ServiceSpec = spec;
+      return k8sObject(this, id, `${serviceName}-service.yaml`, k8s.KubeService, { metadata: metadata(serviceName, name, version), spec: { selector: selectorLabels(name), ...checkedSpec } }, { condition });
+    };
     service('Service', name, { type: 'ClusterIP', ports: [{ name: 'http', port: PORTS.alertmanager, targetPort: 'http', protocol: 'TCP' }] });
     // Headless, and listing pods before they are ready: peers must find each other to become ready.
     service('PeerService', ALERTMANAGER_PEERS, {
@@ -110,9 +117,8 @@ export class Alertmanager extends Construct {
       this,
       'DisruptionBudget',
       'alertmanager-pdb.yaml',
+      k8s.KubePodDisruptionBudget,
       {
-        apiVersion: 'policy/v1',
-        kind: 'PodDisruptionBudget',
         metadata: metadata(name, name, version),
         spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(name) } },
       },

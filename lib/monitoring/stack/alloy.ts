@@ -7,6 +7,7 @@
  * world-readable, so Alloy runs as root, but with every capability dropped, a read-only root
  * filesystem and a read-only host mount. Hence the node namespace (Pod Security "privileged").
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Expr, fmt, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
@@ -74,15 +75,14 @@ export class Alloy extends Construct {
     const lokiUrl = fmt`http://loki.${release.namespace}.svc:${PORTS.loki}/loki/api/v1/push`;
     const config = alloyConfig(lokiUrl);
 
-    k8sObject(this, 'Config', 'alloy-config.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('alloy-config'), data: { 'config.alloy': config } }, { condition });
+    k8sObject(this, 'Config', 'alloy-config.yaml', k8s.KubeConfigMap, { metadata: meta('alloy-config'), data: { 'config.alloy': config } }, { condition });
 
     k8sObject(
       this,
       'DaemonSet',
       'alloy-daemonset.yaml',
+      k8s.KubeDaemonSet,
       {
-        apiVersion: 'apps/v1',
-        kind: 'DaemonSet',
         metadata: meta('alloy'),
         spec: {
           selector: { matchLabels: selectorLabels('alloy') },

@@ -2,10 +2,12 @@
  * What every construct of the monitoring stack shares: its props, component names and labels,
  * container images, and the restricted security settings.
  */
+import type { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject, helmOnly } from '../../chart/templated-object';
 import { Expr, Include, Scope, eq, fmt, release } from '../../template/expr';
-import { Node, Refs, when } from '../../template/manifest';
+import { Refs, when } from '../../template/manifest';
+import type { ApiObjectClass, Checked, Manifest, ManifestOf } from '../../template/typed';
 import { MonitoringValues } from '../values-schema';
 
 export interface MonitoringProps {
@@ -69,12 +71,13 @@ export function image(ref: ImageRef): Expr<string> {
 
 export { RESTRICTED_CONTAINER } from '../../chart/pod-security';
 
-export function podSecurity(uid: number) {
+/** The pod security context of a component running as `uid` (user, group and file system group). */
+export function podSecurity(uid: number): Manifest<k8s.PodSecurityContext> {
   return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } };
 }
 
 /** An HTTP probe on a named port. */
-export function httpProbe(path: string | Expr<string>, port: string, periodSeconds = 10, failureThreshold = 3) {
+export function httpProbe(path: string | Expr<string>, port: string, periodSeconds = 10, failureThreshold = 3): Manifest<k8s.Probe> {
   return { httpGet: { path, port }, periodSeconds, timeoutSeconds: 5, failureThreshold };
 }
 
@@ -97,23 +100,30 @@ names in JavaScript for the plain manifests.
 `;
 }
 
-type Manifest = { readonly apiVersion: string; readonly kind: string } & { readonly [key: string]: Node };
-
-/** One object of the chart, its apiVersion and kind read from the manifest. */
-export function k8sObject(
+/**
+ * One object of the chart, declared with the cdk8s class of its kind (e.g. `k8s.KubeService`, or
+ * `ServiceMonitor` from imports/) and its manifest without apiVersion and kind, checked like a
+ * `TemplatedObject`'s (see `TemplatedObjectProps.manifest`).
+ */
+export function k8sObject<C extends ApiObjectClass, const M extends ManifestOf<C>>(
   scope: Construct,
   id: string,
   template: string,
-  manifest: Manifest,
+  type: C,
+  manifest: Checked<M, ManifestOf<C>>,
   options: { readonly condition?: Expr; readonly plainOnly?: boolean } = {},
 ): TemplatedObject {
-  return new TemplatedObject(scope, id, { apiVersion: manifest.apiVersion, kind: manifest.kind, template, manifest, ...options });
+  // Checked above, where the tree is written. TypeScript cannot evaluate the check again for a
+  // generic C (`Exact<ManifestOf<C>, ManifestOf<C>>` stays unresolved), though a type has no key that
+  // it has no place for: hence the cast, from the checked tree to the same tree marked as checked.
+  const checked = manifest as ManifestOf<C> as Checked<ManifestOf<C>, ManifestOf<C>>;
+  return new TemplatedObject<C, ManifestOf<C>>(scope, id, { type, template, manifest: checked, ...options });
 }
 
 type StorageRef = Refs<MonitoringValues['loki']['storage']>;
 
 /** The volume claim of a StatefulSet's pods (`data`); an empty class name means the cluster default. */
-export function persistentVolumeClaim(storage: StorageRef) {
+export function persistentVolumeClaim(storage: StorageRef): Manifest<k8s.KubePersistentVolumeClaimProps> {
   return {
     metadata: { name: 'data' },
     spec: {

@@ -3,6 +3,7 @@
  * (projected volume); in operator mode the Grafana sidecar picks them up by their labels
  * (`operator.dashboardLabels`, also set in standalone mode, where nothing reads them).
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Expr, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
@@ -28,9 +29,7 @@ export class Dashboards extends Construct {
     const v = props.values;
     this.configMaps = props.files.map(({ fileName, json }) => {
       const name = `grafana-dashboard-${fileName.replace(/\.json$/, '').replace(/[^a-z0-9-]/g, '-')}`;
-      k8sObject(this, fileName, `${name}.yaml`, {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
+      k8sObject(this, fileName, `${name}.yaml`, k8s.KubeConfigMap, {
         metadata: { name, namespace: release.namespace, labels: { ...labels('grafana'), ...spread(v.operator.dashboardLabels) } },
         data: { [fileName]: json },
       });

@@ -7,6 +7,7 @@
  *   ConfigMaps: their collectors are off);
  * - blackbox-exporter, probing the applications' public and health URLs.
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
@@ -30,9 +31,8 @@ export class NodeExporter extends Construct {
       this,
       'DaemonSet',
       'node-exporter-daemonset.yaml',
+      k8s.KubeDaemonSet,
       {
-        apiVersion: 'apps/v1',
-        kind: 'DaemonSet',
         metadata: meta,
         spec: {
           selector: { matchLabels: selectorLabels('node-exporter') },
@@ -100,16 +100,16 @@ export class KubeStateMetrics extends Construct {
       this,
       'ServiceAccount',
       'kube-state-metrics-serviceaccount.yaml',
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(component, component, version), automountServiceAccountToken: true },
+      k8s.KubeServiceAccount,
+      { metadata: metadata(component, component, version), automountServiceAccountToken: true },
       { condition },
     );
     k8sObject(
       this,
       'ClusterRole',
       'kube-state-metrics-clusterrole.yaml',
+      k8s.KubeClusterRole,
       {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRole',
         metadata: { name: clusterName(component), labels: labels(component, version) },
         rules: Object.entries(KUBE_STATE_RESOURCES).map(([group, resources]) => ({ apiGroups: [group], resources, verbs: ['list', 'watch'] })),
       },
@@ -119,9 +119,8 @@ export class KubeStateMetrics extends Construct {
       this,
       'ClusterRoleBinding',
       'kube-state-metrics-clusterrolebinding.yaml',
+      k8s.KubeClusterRoleBinding,
       {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
         metadata: { name: clusterName(component), labels: labels(component, version) },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName(component) },
         subjects: [{ kind: 'ServiceAccount', name: component, namespace: release.namespace }],
@@ -132,9 +131,8 @@ export class KubeStateMetrics extends Construct {
       this,
       'Deployment',
       'kube-state-metrics-deployment.yaml',
+      k8s.KubeDeployment,
       {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
         metadata: metadata(component, component, version),
         spec: {
           replicas: 1,
@@ -175,9 +173,8 @@ export class KubeStateMetrics extends Construct {
       this,
       'Service',
       'kube-state-metrics-service.yaml',
+      k8s.KubeService,
       {
-        apiVersion: 'v1',
-        kind: 'Service',
         metadata: metadata(component, component, version),
         spec: {
           type: 'ClusterIP',
@@ -214,16 +211,16 @@ export class BlackboxExporter extends Construct {
       this,
       'Config',
       'blackbox-exporter-config.yaml',
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('blackbox-exporter-config', component, version), data: { 'blackbox.yml': BLACKBOX_CONFIG } },
+      k8s.KubeConfigMap,
+      { metadata: metadata('blackbox-exporter-config', component, version), data: { 'blackbox.yml': BLACKBOX_CONFIG } },
       { condition },
     );
     k8sObject(
       this,
       'Deployment',
       'blackbox-exporter-deployment.yaml',
+      k8s.KubeDeployment,
       {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
         metadata: metadata(component, component, version),
         spec: {
           replicas: 1,
@@ -258,9 +255,8 @@ export class BlackboxExporter extends Construct {
       this,
       'Service',
       'blackbox-exporter-service.yaml',
+      k8s.KubeService,
       {
-        apiVersion: 'v1',
-        kind: 'Service',
         metadata: metadata(component, component, version),
         spec: { type: 'ClusterIP', selector: selectorLabels(component), ports: [{ name: 'http', port: PORTS.blackboxExporter, targetPort: 'http', protocol: 'TCP' }] },
       },

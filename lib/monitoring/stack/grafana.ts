@@ -3,6 +3,7 @@
  * ConfigMaps, admin credentials from an existing Secret, no sign-up, no org creation, no anonymous
  * access, served under the ingress path (e.g. https://ops.example.com/monitoring/).
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
@@ -62,9 +63,8 @@ export class Grafana extends Construct {
       this,
       'Provisioning',
       'grafana-provisioning.yaml',
+      k8s.KubeConfigMap,
       {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
         metadata: metadata('grafana-provisioning', 'grafana', version),
         data: { 'datasources.yaml': datasources, 'dashboards.yaml': DASHBOARD_PROVIDERS },
       },
@@ -79,9 +79,8 @@ export class Grafana extends Construct {
       this,
       'Deployment',
       'grafana-deployment.yaml',
+      k8s.KubeDeployment,
       {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
         metadata: metadata('grafana', 'grafana', version),
         spec: {
           replicas: 1,
@@ -152,9 +151,8 @@ export class Grafana extends Construct {
       this,
       'Service',
       'grafana-service.yaml',
+      k8s.KubeService,
       {
-        apiVersion: 'v1',
-        kind: 'Service',
         metadata: metadata('grafana', 'grafana', version),
         spec: { type: 'ClusterIP', selector: selectorLabels('grafana'), ports: [{ name: 'http', port: PORTS.grafana, targetPort: 'http', protocol: 'TCP' }] },
       },
@@ -165,9 +163,8 @@ export class Grafana extends Construct {
       this,
       'Ingress',
       'grafana-ingress.yaml',
+      k8s.KubeIngress,
       {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'Ingress',
         metadata: {
           ...metadata('grafana', 'grafana', version),
           annotations: {

@@ -2,6 +2,7 @@
  * Loki as a single binary (standalone mode): one pod, filesystem storage on its volume, retention by
  * the compactor. Only Alloy writes to it and only Grafana reads from it (network-policies.ts).
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
@@ -42,15 +43,14 @@ export class Loki extends Construct {
     const configInput = { retention: l.retention };
     const config = cachedText(configInput, interpolatedText({ name: 'Loki configuration', format: 'yaml', input: configInput, build: lokiConfig, shape: props.defaults }));
 
-    k8sObject(this, 'Config', 'loki-config.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('loki-config', 'loki', version), data: { 'loki.yaml': config } }, { condition });
+    k8sObject(this, 'Config', 'loki-config.yaml', k8s.KubeConfigMap, { metadata: metadata('loki-config', 'loki', version), data: { 'loki.yaml': config } }, { condition });
 
     k8sObject(
       this,
       'StatefulSet',
       'loki-statefulset.yaml',
+      k8s.KubeStatefulSet,
       {
-        apiVersion: 'apps/v1',
-        kind: 'StatefulSet',
         metadata: metadata('loki', 'loki', version),
         spec: {
           replicas: 1,
@@ -96,9 +96,8 @@ export class Loki extends Construct {
       this,
       'Service',
       'loki-service.yaml',
+      k8s.KubeService,
       {
-        apiVersion: 'v1',
-        kind: 'Service',
         metadata: metadata('loki', 'loki', version),
         spec: { type: 'ClusterIP', selector: selectorLabels('loki'), ports: [{ name: 'http', port: PORTS.loki, targetPort: 'http', protocol: 'TCP' }] },
       },

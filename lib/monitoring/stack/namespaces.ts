@@ -6,6 +6,7 @@
  * - the node namespace (standalone mode): "privileged", for node-exporter (host network, PID
  *   namespace and filesystem) and Alloy (host path /var/log), the only pods there.
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { POD_SECURITY_LABELS } from '../../app/namespace';
 import { Expr, release } from '../../template/expr';
@@ -21,12 +22,10 @@ export class MonitoringNamespaces extends Construct {
     super(scope, id);
     const v = props.values;
     const namespace = (name: Expr<string>, labels: Record<string, string>) => ({
-      apiVersion: 'v1',
-      kind: 'Namespace',
       metadata: { name, labels: { ...labels, 'app.kubernetes.io/part-of': PART_OF } },
     });
-    k8sObject(this, 'Namespace', 'namespace.yaml', namespace(release.namespace, POD_SECURITY_LABELS), { plainOnly: true });
-    k8sObject(this, 'NodeNamespace', 'node-namespace.yaml', namespace(v.nodeNamespace, PRIVILEGED_LABELS), {
+    k8sObject(this, 'Namespace', 'namespace.yaml', k8s.KubeNamespace, namespace(release.namespace, POD_SECURITY_LABELS), { plainOnly: true });
+    k8sObject(this, 'NodeNamespace', 'node-namespace.yaml', k8s.KubeNamespace, namespace(v.nodeNamespace, PRIVILEGED_LABELS), {
       plainOnly: true,
       condition: standalone(v),
     });

@@ -12,13 +12,17 @@
  * In the node namespace: deny everything, then Alloy reaches DNS and Loki. node-exporter uses the host
  * network, which NetworkPolicies do not apply to; Prometheus reaches it through the node network.
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Expr, and, release } from '../../template/expr';
-import { Node, each } from '../../template/manifest';
+import { each } from '../../template/manifest';
+import { Checked, Manifest } from '../../template/typed';
 import { Component, MonitoringProps, k8sObject, labels, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
+type NetworkPolicySpec = Manifest<k8s.NetworkPolicySpec>;
 
 const tcp = (port: number | Expr) => ({ protocol: 'TCP', port });
 const pods = (component: Component) => ({ podSelector: { matchLabels: selectorLabels(component) } });
@@ -48,19 +52,21 @@ export class MonitoringNetworkPolicies extends Construct {
     const apiServer = { to: [{ ipBlock: { cidr: np.apiServer.cidr } }], ports: [tcp(np.apiServer.port)] };
     const external = { to: [each(np.externalCidrs, 'cidr', (cidr) => ({ ipBlock: { cidr } }))], ports: [tcp(80), tcp(443)] };
 
-    const policy = (name: string, spec: Node, namespace: Expr<string> = release.namespace) =>
-      k8sObject(
+    // The spec is checked where it is written, as a k8sObject's manifest is (see Checked).
+    const policy = <const S extends NetworkPolicySpec>(name: string, spec: Checked<S, NetworkPolicySpec>, namespace: Expr<string> = release.namespace) => {
+      const checkedSpec: NetworkPolicySpec = spec;
+      return k8sObject(
         this,
         name,
         `networkpolicy-${name}.yaml`,
+        k8s.KubeNetworkPolicy,
         {
-          apiVersion: 'networking.k8s.io/v1',
-          kind: 'NetworkPolicy',
           metadata: { name, namespace, labels: labels('monitoring') },
-          spec,
+          spec: checkedSpec,
         },
         { condition },
       );
+    };
 
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     policy('allow-dns', { podSelector: {}, policyTypes: ['Egress'], egress: [dns] });
@@ -120,12 +126,16 @@ export class MonitoringNetworkPolicies extends Construct {
       egress: [{ to: [applicationNamespaces] }, external],
     });
 
-    const nodePolicy = (name: string, spec: Node) => policy(`node-${name}`, spec, v.nodeNamespace);
-    nodePolicy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    nodePolicy('alloy', {
-      ...pods('alloy'),
-      policyTypes: ['Egress'],
-      egress: [dns, { to: [inNamespace(release.namespace, 'loki')], ports: [tcp(PORTS.loki)] }],
-    });
+    // In the node namespace, named `node-<name>`.
+    policy('node-default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, v.nodeNamespace);
+    policy(
+      'node-alloy',
+      {
+        ...pods('alloy'),
+        policyTypes: ['Egress'],
+        egress: [dns, { to: [inNamespace(release.namespace, 'loki')], ports: [tcp(PORTS.loki)] }],
+      },
+      v.nodeNamespace,
+    );
   }
 }

@@ -9,9 +9,8 @@ import { Expr, GoContext, Scope, expr } from '../../template/expr';
 import { spread } from '../../template/manifest';
 import { GeneratedText } from '../../template/text';
 import { parse } from 'yaml';
+import { PrometheusRule, ServiceMonitor } from '../../../imports/monitoring.coreos.com';
 import { MonitoringProps, k8sObject, labels, metadata, operatorMode } from './common';
-
-const MONITORING_COREOS = 'monitoring.coreos.com/v1';
 
 export interface OperatorResourcesProps extends MonitoringProps {
   /** The rule file (YAML): its groups become the PrometheusRule's spec. */
@@ -31,9 +30,8 @@ export class OperatorResources extends Construct {
         this,
         `ServiceMonitor-${name}`,
         `servicemonitor-${name}.yaml`,
+        ServiceMonitor,
         {
-          apiVersion: MONITORING_COREOS,
-          kind: 'ServiceMonitor',
           metadata: { name, namespace: app.namespace, labels: objectLabels },
           spec: {
             // The application charts set instance to the release, which is named after the application: job = application.
@@ -51,9 +49,8 @@ export class OperatorResources extends Construct {
       this,
       'PrometheusRule',
       'prometheusrule.yaml',
+      PrometheusRule,
       {
-        apiVersion: MONITORING_COREOS,
-        kind: 'PrometheusRule',
         metadata: { ...metadata('platform-rules', 'prometheus'), labels: objectLabels },
         spec: fromYaml(props.rules),
       },

@@ -7,6 +7,7 @@
  * - a ClusterRole only for what no namespace holds: nodes and nodes/metrics (kubelet and cAdvisor)
  *   and the /metrics URL.
  */
+import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Expr, fmt, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
@@ -15,7 +16,6 @@ import { MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k
 import { PORTS } from './ports';
 
 export const RULES_DIR = '/etc/prometheus/rules';
-const RBAC = 'rbac.authorization.k8s.io/v1';
 
 export interface PrometheusProps extends MonitoringProps {
   readonly config: GeneratedText;
@@ -33,15 +33,14 @@ export class Prometheus extends Construct {
     const rbacName = clusterName(name);
     const subjects = [{ kind: 'ServiceAccount', name, namespace: release.namespace }];
 
-    k8sObject(this, 'ServiceAccount', 'prometheus-serviceaccount.yaml', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata(name, name, version), automountServiceAccountToken: true }, { condition });
+    k8sObject(this, 'ServiceAccount', 'prometheus-serviceaccount.yaml', k8s.KubeServiceAccount, { metadata: metadata(name, name, version), automountServiceAccountToken: true }, { condition });
 
     k8sObject(
       this,
       'ClusterRole',
       'prometheus-clusterrole.yaml',
+      k8s.KubeClusterRole,
       {
-        apiVersion: RBAC,
-        kind: 'ClusterRole',
         metadata: { name: rbacName, labels: labels(name, version) },
         rules: [
           { apiGroups: [''], resources: ['nodes', 'nodes/metrics'], verbs: ['get', 'list', 'watch'] },
@@ -54,9 +53,8 @@ export class Prometheus extends Construct {
       this,
       'ClusterRoleBinding',
       'prometheus-clusterrolebinding.yaml',
+      k8s.KubeClusterRoleBinding,
       {
-        apiVersion: RBAC,
-        kind: 'ClusterRoleBinding',
         metadata: { name: rbacName, labels: labels(name, version) },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: rbacName },
         subjects,
@@ -70,9 +68,8 @@ export class Prometheus extends Construct {
         this,
         `Role${id}`,
         `prometheus-role-${file}.yaml`,
+        k8s.KubeRole,
         {
-          apiVersion: RBAC,
-          kind: 'Role',
           metadata: meta,
           rules: [
             { apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] },
@@ -85,23 +82,23 @@ export class Prometheus extends Construct {
         this,
         `RoleBinding${id}`,
         `prometheus-rolebinding-${file}.yaml`,
-        { apiVersion: RBAC, kind: 'RoleBinding', metadata: meta, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: rbacName }, subjects },
+        k8s.KubeRoleBinding,
+        { metadata: meta, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: rbacName }, subjects },
         { condition },
       );
     };
     discovery('', 'monitoring', release.namespace);
     for (const app of props.applications) discovery(`App-${app}`, `app-${app}`, v.applications[app].namespace);
 
-    k8sObject(this, 'Config', 'prometheus-config.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('prometheus-config', name, version), data: { 'prometheus.yml': props.config } }, { condition });
-    k8sObject(this, 'Rules', 'prometheus-rules.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('prometheus-rules', name, version), data: { 'alerts.yaml': props.rules } }, { condition });
+    k8sObject(this, 'Config', 'prometheus-config.yaml', k8s.KubeConfigMap, { metadata: metadata('prometheus-config', name, version), data: { 'prometheus.yml': props.config } }, { condition });
+    k8sObject(this, 'Rules', 'prometheus-rules.yaml', k8s.KubeConfigMap, { metadata: metadata('prometheus-rules', name, version), data: { 'alerts.yaml': props.rules } }, { condition });
 
     k8sObject(
       this,
       'StatefulSet',
       'prometheus-statefulset.yaml',
+      k8s.KubeStatefulSet,
       {
-        apiVersion: 'apps/v1',
-        kind: 'StatefulSet',
         metadata: metadata(name, name, version),
         spec: {
           replicas: 1,
@@ -158,9 +155,8 @@ export class Prometheus extends Construct {
       this,
       'Service',
       'prometheus-service.yaml',
+      k8s.KubeService,
       {
-        apiVersion: 'v1',
-        kind: 'Service',
         metadata: metadata(name, name, version),
         spec: { type: 'ClusterIP', selector: selectorLabels(name), ports: [{ name: 'http', port: PORTS.prometheus, targetPort: 'http', protocol: 'TCP' }] },
       },
