@@ -1,6 +1,7 @@
 /**
  * Any cdk8s construct in an application chart reaches both outputs: a cdk8s-plus-27 ConfigMap (with
- * values-driven strings), a plain ApiObject, an imported CRD object (cert-manager Certificate) and an
+ * values-driven strings), a plain ApiObject, an imported CRD object (cert-manager Certificate, the
+ * README's example) and an
  * Include; chart-level labels, `metadata.addLabel`/`addAnnotation` and `addJsonPatch` hold on the
  * chart's own objects. Proven as the shipped charts are: the plain manifests of every environment
  * equal `helm template` of the emitted chart with Helm 3 and Helm 4, `helm lint --strict` passes,
@@ -14,7 +15,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppChart } from '../../charts/app-chart';
 import { synthesize } from '../../charts/platform';
+import { Certificate } from '../../imports/cert-manager.io';
 import { names } from '../../lib/app/names';
+import { release } from '../../lib/template/expr';
 import { onlyWhen } from '../../lib/chart/conditions';
 import { TemplatedObject } from '../../lib/chart/templated-object';
 import { formatFinding, loadManifests, validateManifests } from '../../lib/validation';
@@ -47,11 +50,10 @@ function extendApi(chart: AppChart): void {
     rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
   });
 
-  new ApiObject(chart, 'Certificate', {
-    apiVersion: 'cert-manager.io/v1',
-    kind: 'Certificate',
-    metadata: { name: 'api-internal' },
-    spec: { secretName: 'api-internal-tls', dnsNames: [`api.${'internal'}`], issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer' } },
+  // As in the README: an imported CRD class (imports/, `npm run import:crds`) with values-driven strings.
+  new Certificate(chart, 'InternalTls', {
+    metadata: { name: `${names.fullname}-internal` },
+    spec: { secretName: `${names.fullname}-internal-tls`, dnsNames: [`${names.fullname}.${release.namespace}.svc`], issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer' } },
   });
 
   new Include(chart, 'Vendor', { url: join(__dirname, 'fixtures', 'included.yaml') });
@@ -106,7 +108,11 @@ describe('cdk8s constructs in an application chart', () => {
     const extra = find(objects, 'ConfigMap', 'api-extra');
     expect(extra).toMatchObject({ metadata: { namespace, labels: { 'app.kubernetes.io/name': 'api', 'example.com/cost-center': 'platform' } }, data: { a: 'b', template: TEMPLATE_TEXT } });
     expect(find(objects, 'Role', 'config-reader')).toMatchObject({ metadata: { namespace }, rules: [{ resources: ['configmaps'] }] });
-    expect(find(objects, 'Certificate', 'api-internal')).toMatchObject({ metadata: { namespace }, spec: { secretName: 'api-internal-tls' } });
+    expect(find(objects, 'Certificate', 'api-internal')).toMatchObject({
+      apiVersion: 'cert-manager.io/v1',
+      metadata: { namespace },
+      spec: { secretName: 'api-internal-tls', dnsNames: [`api.${namespace}.svc`], issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer' } },
+    });
     expect(find(objects, 'ConfigMap', 'vendor-settings')).toMatchObject({ metadata: { namespace }, data: { greeting: 'Hello {{ .Values.name }}' } });
     expect(objects.every((o) => o.metadata.labels?.['helm.sh/chart'] === undefined)).toBe(true);
   });
