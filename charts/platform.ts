@@ -87,7 +87,8 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   const chart = new MonitoringChart(new App(), {
     defaultScope: monitoring.scopeOf(monitoring.defaults),
     releases: [monitoring.defaults, ...monitoring.releases].map(monitoring.scopeOf),
-    applications: Object.keys(monitoring.defaults.values.applications),
+    // Every application any release monitors: environments may differ (each object of one is conditional).
+    applications: [...new Set([monitoring.defaults, ...monitoring.releases].flatMap((r) => Object.keys(r.values.applications)))].sort(),
   });
   const monitoringProblems = emitChartRelease(
     {

@@ -48,6 +48,7 @@ const url = (description: string) => str(description, patterns.url);
 
 /** One application as scraped and probed: derived by synth from the application values. */
 const Application = object('An application to scrape and probe.', {
+  monitored: bool('Whether this release scrapes and probes the application (its metrics.enabled in that environment).'),
   namespace: str('Namespace the application runs in.', patterns.dnsLabel),
   selector: labelMap('Selector labels of its Service and pods (app.kubernetes.io/name and instance).'),
   port: Type.String({

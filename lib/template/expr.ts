@@ -93,6 +93,13 @@ export function engineHelpers(chartName: string): string {
 {{- define "${chartName}.str" -}}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
+
+{{/* The entries of a map of objects whose given field is true, as JSON (lib/template/functions.ts entriesWhere). */}}
+{{- define "${chartName}.entriesWhere" -}}
+{{- $out := dict -}}
+{{- range $key, $entry := index . 0 }}{{ if index $entry (index $ 1) }}{{ $_ := set $out $key $entry }}{{ end }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}
 `;
 }
 

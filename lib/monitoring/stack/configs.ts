@@ -12,6 +12,7 @@
  *   on and off and joins addresses: a release with other Alertmanager routing values fails.
  */
 import { Expr, GoContext, Scope, release } from '../../template/expr';
+import { entriesWhere } from '../../template/functions';
 import { GeneratedText, interpolatedText, precomputedText, resolveInput } from '../../template/text';
 import { AlertThresholds, buildAlertRules, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
 import { buildDashboards } from '../dashboards';
@@ -70,7 +71,7 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
     input: {
       scrapeInterval: v.prometheus.scrapeInterval,
       evaluationInterval: v.prometheus.evaluationInterval,
-      applications: v.applications,
+      applications: entriesWhere(v.applications, 'monitored'),
       namespace: release.namespace,
       environment: v.environment,
     },

@@ -15,7 +15,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Expr, and, release } from '../../template/expr';
-import { each } from '../../template/manifest';
+import { each, when } from '../../template/manifest';
 import { Checked, Manifest } from '../../template/typed';
 import { Component, MonitoringProps, k8sObject, labels, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
@@ -39,7 +39,7 @@ export class MonitoringNetworkPolicies extends Construct {
     });
     const applicationNamespaces = {
       namespaceSelector: {
-        matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: props.applications.map((name) => v.applications[name].namespace) }],
+        matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: props.applications.map((name) => when(v.applications[name].monitored, v.applications[name].namespace)) }],
       },
     };
     const dns = {

@@ -5,7 +5,7 @@
  * The dashboards (dashboards.ts) are ConfigMaps labelled for the Grafana sidecar.
  */
 import { Construct } from 'constructs';
-import { Expr, GoContext, Scope, expr } from '../../template/expr';
+import { Expr, GoContext, Scope, and, expr } from '../../template/expr';
 import { spread } from '../../template/manifest';
 import { GeneratedText } from '../../template/text';
 import { parse } from 'yaml';
@@ -41,7 +41,8 @@ export class OperatorResources extends Construct {
             endpoints: [{ port: app.port, path: app.metricsPath, interval: v.prometheus.scrapeInterval, scheme: 'http' }],
           },
         },
-        { condition },
+        // Only in releases that monitor the application (environments may differ).
+        { condition: and(condition, app.monitored) },
       );
     }
 

@@ -9,7 +9,7 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Expr, fmt, release, sha256OfJson } from '../../template/expr';
+import { Expr, and, fmt, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
 import { GeneratedText } from '../../template/text';
 import { MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
@@ -62,7 +62,8 @@ export class Prometheus extends Construct {
       { condition },
     );
 
-    const discovery = (id: string, file: string, namespace: Expr<string>) => {
+    // An application's Role exists only in releases that monitor it (environments may differ).
+    const discovery = (id: string, file: string, namespace: Expr<string>, only: Expr = condition) => {
       const meta = { name: rbacName, namespace, labels: labels(name, version) };
       k8sObject(
         this,
@@ -76,7 +77,7 @@ export class Prometheus extends Construct {
             { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
           ],
         },
-        { condition },
+        { condition: only },
       );
       k8sObject(
         this,
@@ -84,11 +85,11 @@ export class Prometheus extends Construct {
         `prometheus-rolebinding-${file}.yaml`,
         k8s.KubeRoleBinding,
         { metadata: meta, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: rbacName }, subjects },
-        { condition },
+        { condition: only },
       );
     };
     discovery('', 'monitoring', release.namespace);
-    for (const app of props.applications) discovery(`App-${app}`, `app-${app}`, v.applications[app].namespace);
+    for (const app of props.applications) discovery(`App-${app}`, `app-${app}`, v.applications[app].namespace, and(condition, v.applications[app].monitored));
 
     k8sObject(this, 'Config', 'prometheus-config.yaml', k8s.KubeConfigMap, { metadata: metadata('prometheus-config', name, version), data: { 'prometheus.yml': props.config } }, { condition });
     k8sObject(this, 'Rules', 'prometheus-rules.yaml', k8s.KubeConfigMap, { metadata: metadata('prometheus-rules', name, version), data: { 'alerts.yaml': props.rules } }, { condition });

@@ -22,11 +22,9 @@ export interface MonitoringRelease {
 
 /** The monitoring release of one environment (`namespaceOf` gives an application's namespace). */
 export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: string) => string): MonitoringRelease {
-  const applications = Object.fromEntries(
-    [...env.applications]
-      .filter(([, app]) => app.metrics.enabled)
-      .map(([name, app]) => [name, monitoredApplication(name, app, namespaceOf(name))]),
-  );
+  // Every application, with `monitored` saying whether this release scrapes it: keys of a Helm map
+  // cannot be removed by an environment's values file, so environments differ by the flag only.
+  const applications = Object.fromEntries([...env.applications].map(([name, app]) => [name, monitoredApplication(name, app, namespaceOf(name))]));
   const values = {
     ...(deepMerge({ alerts: defaultAlertThresholds, alertmanager: defaultAlertmanagerValues }, env.monitoring) as Record<string, unknown>),
     environment: env.environment,
@@ -76,6 +74,7 @@ function monitoredApplication(name: string, app: AppValues, namespace: string): 
       })
     : [];
   return {
+    monitored: app.metrics.enabled,
     namespace,
     selector: { 'app.kubernetes.io/name': names.name.evaluate(scope), 'app.kubernetes.io/instance': name },
     port: 'http',

@@ -74,3 +74,10 @@ names in JavaScript for the plain manifests.
 {{- define "monitoring.str" -}}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
+
+{{/* The entries of a map of objects whose given field is true, as JSON (lib/template/functions.ts entriesWhere). */}}
+{{- define "monitoring.entriesWhere" -}}
+{{- $out := dict -}}
+{{- range $key, $entry := index . 0 }}{{ if index $entry (index $ 1) }}{{ $_ := set $out $key $entry }}{{ end }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}

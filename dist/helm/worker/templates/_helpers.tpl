@@ -62,3 +62,10 @@ Full name: fullnameOverride, else the release name when it contains the chart na
 {{- define "worker.str" -}}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
+
+{{/* The entries of a map of objects whose given field is true, as JSON (lib/template/functions.ts entriesWhere). */}}
+{{- define "worker.entriesWhere" -}}
+{{- $out := dict -}}
+{{- range $key, $entry := index . 0 }}{{ if index $entry (index $ 1) }}{{ $_ := set $out $key $entry }}{{ end }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}
