@@ -75,10 +75,15 @@ export function foreignManifest(object: ApiObject): Record<string, Node> {
   return { ...tree, metadata };
 }
 
-/** A readable template (and manifest) file name: `<kind>-<name>.yaml`, lower case. */
+/**
+ * A readable template (and manifest) file name: `<kind>-<name>.yaml`, lower case. A name that holds
+ * expressions is different in every release, so the construct's id stands for it (its parent's, for
+ * the `Resource` or `Default` child that cdk8s-plus constructs create).
+ */
 export function foreignTemplateName(object: ApiObject): string {
   const name = String(object.name);
-  const readable = hasTokens(name) ? object.node.id : name;
+  const id = ['Resource', 'Default'].includes(object.node.id) && object.node.scope ? object.node.scope.node.id : object.node.id;
+  const readable = hasTokens(name) ? id.replace(/([a-z0-9])([A-Z])/g, '$1-$2') : name;
   return `${object.kind.toLowerCase()}-${readable.toLowerCase().replace(/[^a-z0-9.-]+/g, '-')}.yaml`;
 }
 

@@ -58,6 +58,20 @@ export function labels(component: Component, version?: Expr<string>) {
   };
 }
 
+/**
+ * `labels(component, version)` for a cdk8s-plus-27 construct: the values-driven ones as expression
+ * tokens (strings); `helm.sh/chart` is added to every such object of the Helm chart by the release
+ * (lib/chart/foreign-object.ts).
+ */
+export function tokenLabels(component: Component, version?: Expr<string>): Record<string, string> {
+  return {
+    ...Object.fromEntries(Object.entries(selectorLabels(component)).map(([key, value]) => [key, String(value)])),
+    ...(version ? { 'app.kubernetes.io/version': String(version) } : {}),
+    'app.kubernetes.io/part-of': PART_OF,
+    'app.kubernetes.io/managed-by': String(release.service),
+  };
+}
+
 /** Cluster-scoped objects are named after the release namespace, so that two stacks never collide. */
 export function clusterName(component: Component): Expr<string> {
   return fmt`${release.namespace}-${component}`;

@@ -8,11 +8,13 @@
  * - blackbox-exporter, probing the applications' public and health URLs.
  */
 import { k8s } from 'cdk8s-plus-27';
+import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { onlyWhen } from '../../chart/conditions';
 import { release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
 import { writeYaml } from '../../template/yaml-writer';
-import { MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
+import { MonitoringProps, RESTRICTED_CONTAINER, clusterName, tokenLabels, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
 
 const NOBODY = 65534;
@@ -96,14 +98,11 @@ export class KubeStateMetrics extends Construct {
     const version = k.image.tag;
     const component = 'kube-state-metrics';
 
-    k8sObject(
-      this,
-      'ServiceAccount',
-      'kube-state-metrics-serviceaccount.yaml',
-      k8s.KubeServiceAccount,
-      { metadata: metadata(component, component, version), automountServiceAccountToken: true },
-      { condition },
-    );
+    // A fixed helper object, so a cdk8s-plus-27 construct: its values-driven labels are expression
+    // tokens, its namespace the release's, and `onlyWhen` makes it conditional like the objects
+    // around it (README: cdk8s constructs in a chart). kube-state-metrics reads the API: token mounted.
+    const serviceAccount = new kplus.ServiceAccount(this, component, { metadata: { name: component, labels: tokenLabels(component, version) }, automountToken: true });
+    onlyWhen(serviceAccount, condition);
     k8sObject(
       this,
       'ClusterRole',
