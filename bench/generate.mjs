@@ -31,7 +31,9 @@ export function generateValues(count, outDir, valuesDir = join(root, 'values')) 
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const names = appNames(count);
-  for (const file of readdirSync(valuesDir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(valuesDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const data = YAML.parse(readFileSync(join(valuesDir, file), 'utf8')) ?? {};
     const templates = data.applications ?? {};
     if (Object.keys(templates).length > 0 || file === 'base.yaml') {

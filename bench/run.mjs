@@ -89,7 +89,11 @@ const shippedOut = join(work, 'out-shipped');
 section('build', () => {
   // What `npm run synth` pays after a source change (esbuild + schemas compiled ahead of time), and
   // when nothing changed (the up-to-date check alone). The first run after a rebuild writes the code cache.
-  record('buildForced', 'esbuild step after a change (scripts/build.mjs main --force)', measure({ command: node, args: [join(root, 'scripts', 'build.mjs'), 'main', '--force'], runs: runs(3), warmup: 1, cwd: root }));
+  record(
+    'buildForced',
+    'esbuild step after a change (scripts/build.mjs main --force)',
+    measure({ command: node, args: [join(root, 'scripts', 'build.mjs'), 'main', '--force'], runs: runs(3), warmup: 1, cwd: root }),
+  );
   runOnce(node, [join(root, 'build', 'main.js'), '--out', shippedOut], { cwd: root });
   record('buildFresh', 'up-to-date check (scripts/build.mjs main, nothing changed)', measure({ command: node, args: [join(root, 'scripts', 'build.mjs'), 'main'], runs: runs(7), warmup: 1, cwd: root }));
 });
@@ -101,11 +105,15 @@ section('synth', () => {
 section('direct', () => {
   record('direct', 'node build/main.js (shipped values/, output unchanged)', measure({ command: node, args: [join(root, 'build', 'main.js'), '--out', shippedOut], runs: runs(11), warmup: 2, cwd: root }));
   const freshOut = join(work, 'out-shipped-fresh');
-  record('directFresh', 'node build/main.js (shipped values/, into an empty directory)', measure({ command: node, args: [join(root, 'build', 'main.js'), '--out', freshOut], runs: runs(11), warmup: 2, cwd: root, before: emptied(freshOut) }));
+  record(
+    'directFresh',
+    'node build/main.js (shipped values/, into an empty directory)',
+    measure({ command: node, args: [join(root, 'build', 'main.js'), '--out', freshOut], runs: runs(11), warmup: 2, cwd: root, before: emptied(freshOut) }),
+  );
 });
 
 section('floor', () => {
-  record('floor', "node -e \"require('cdk8s-plus-27')\" (floor)", measure({ command: node, args: ['-e', "require('cdk8s-plus-27')"], runs: runs(11), warmup: 2, cwd: root }));
+  record('floor', 'node -e "require(\'cdk8s-plus-27\')" (floor)', measure({ command: node, args: ['-e', "require('cdk8s-plus-27')"], runs: runs(11), warmup: 2, cwd: root }));
   record('nodeStart', 'node -e 0 (Node.js start-up)', measure({ command: node, args: ['-e', '0'], runs: runs(11), warmup: 2, cwd: root }));
 });
 
@@ -146,9 +154,13 @@ section('helm', () => {
   // The release namespace is the one the chart's plain Namespace object names (as in test/support/dist.ts).
   const releaseNamespace = (env, chart) => {
     const dir = join(shippedOut, 'manifests', env, chart);
-    for (const file of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : []) {
+    for (const file of existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.yaml'))
+          .sort()
+      : []) {
       const text = readFileSync(join(dir, file), 'utf8');
-      const name = /^kind: Namespace$/m.test(text) && /^metadata:\n(?:  .*\n)*?  name: ("?)([^"\n]+)\1$/m.exec(text);
+      const name = /^kind: Namespace$/m.test(text) && /^metadata:\n(?: {2}.*\n)*? {2}name: ("?)([^"\n]+)\1$/m.exec(text);
       if (name) return name[2];
     }
     return `${chart}-${env}`;
@@ -157,7 +169,9 @@ section('helm', () => {
   for (const chart of readdirSync(helmDir).sort()) {
     const dir = join(helmDir, chart);
     if (!existsSync(join(dir, 'Chart.yaml'))) continue;
-    for (const file of readdirSync(dir).filter((f) => /^values-.+\.yaml$/.test(f)).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => /^values-.+\.yaml$/.test(f))
+      .sort()) {
       const env = file.slice('values-'.length, -'.yaml'.length);
       jobs.push([chart, env, ['template', chart, dir, '--namespace', releaseNamespace(env, chart), '-f', join(dir, file)]]);
     }
@@ -179,7 +193,13 @@ section('helm', () => {
   record(
     'helmTemplate',
     `helm template, ${jobs.length} processes (every chart x environment), total`,
-    { runs: passes.length, medianMs: round(median(times)), minMs: round(Math.min(...times)), maxMs: round(Math.max(...times)), peakMB: passes[0].peakMB === null ? null : round(Math.max(...passes.map((p) => p.peakMB))) },
+    {
+      runs: passes.length,
+      medianMs: round(median(times)),
+      minMs: round(Math.min(...times)),
+      maxMs: round(Math.max(...times)),
+      peakMB: passes[0].peakMB === null ? null : round(Math.max(...passes.map((p) => p.peakMB))),
+    },
     { processes: jobs.length, medianMsPerProcess: round(median(times) / jobs.length) },
   );
 });
@@ -274,4 +294,6 @@ if (m.scaleStepsFresh) console.log(`per added application (empty directory): ${m
 console.log('\ntargets:');
 for (const t of Object.values(results.targets)) console.log(`  ${t.met ? 'met    ' : 'NOT met'}  ${t.description}: ${t.detail}`);
 for (const n of results.notes) console.log(`note: ${n}`);
-console.log(`\n${results.machine.cpus} x ${results.machine.cpuModel}, Node ${results.machine.node}, load average ${results.machine.loadAverageAtStart} -> ${results.machine.loadAverageAtEnd}; ${results.durationSeconds} s; bench/results.json`);
+console.log(
+  `\n${results.machine.cpus} x ${results.machine.cpuModel}, Node ${results.machine.node}, load average ${results.machine.loadAverageAtStart} -> ${results.machine.loadAverageAtEnd}; ${results.durationSeconds} s; bench/results.json`,
+);

@@ -3,7 +3,7 @@
  * The construct tree is built once per application; each environment is a release rendered from it.
  */
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { AppConfiguration } from '../lib/app/configuration';
 import { AppHelmTest } from '../lib/app/helm-test';
 import { AppServiceAccount } from '../lib/app/identity';
@@ -13,10 +13,10 @@ import { AppNetworkPolicies } from '../lib/app/network-policies';
 import { AppAutoscaler, AppDisruptionBudget } from '../lib/app/scaling';
 import { AppDeployment, AppService } from '../lib/app/workload';
 import { renderRelease } from '../lib/chart/release';
-import { ReleaseChart } from '../lib/chart/templated-object';
-import { Scope } from '../lib/template/expr';
+import type { ReleaseChart } from '../lib/chart/templated-object';
+import type { Scope } from '../lib/template/expr';
 import { refs } from '../lib/template/manifest';
-import { AppValues } from '../lib/values/schema';
+import type { AppValues } from '../lib/values/schema';
 
 export interface AppChartProps {
   /** Labels cdk8s adds to every object of the chart (cdk8s `ChartProps.labels`), in both outputs. */
@@ -35,7 +35,11 @@ export interface AppChartProps {
 export class AppChart extends Chart implements ReleaseChart {
   readonly defaultScope: Scope;
 
-  constructor(scope: Construct, readonly appName: string, props: AppChartProps) {
+  constructor(
+    scope: Construct,
+    readonly appName: string,
+    props: AppChartProps,
+  ) {
     super(scope, appName, { disableResourceNameHashes: true, labels: props.labels, namespace: props.namespace });
     this.defaultScope = props.defaultScope;
     const values = refs<AppValues>();

@@ -4,13 +4,13 @@
  * is a release rendered from it (charts/platform.ts, lib/synth/release-pipeline.ts).
  */
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
-import { ReleaseChart } from '../lib/chart/templated-object';
-import { Scope } from '../lib/template/expr';
+import type { Construct } from 'constructs';
+import type { ReleaseChart } from '../lib/chart/templated-object';
+import type { Scope } from '../lib/template/expr';
 import { refs } from '../lib/template/manifest';
 import { Alertmanager } from '../lib/monitoring/stack/alertmanager';
 import { Alloy } from '../lib/monitoring/stack/alloy';
-import { MonitoringProps } from '../lib/monitoring/stack/common';
+import type { MonitoringProps } from '../lib/monitoring/stack/common';
 import { alertRulesText, alertmanagerConfigText, dashboardTexts, prometheusConfigText } from '../lib/monitoring/stack/configs';
 import { Dashboards } from '../lib/monitoring/stack/dashboards';
 import { BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/stack/exporters';
@@ -21,7 +21,7 @@ import { MonitoringNetworkPolicies } from '../lib/monitoring/stack/network-polic
 import { OperatorResources } from '../lib/monitoring/stack/operator';
 import { Prometheus } from '../lib/monitoring/stack/prometheus';
 import { MONITORING_CHART } from '../lib/monitoring/stack/synth';
-import { MonitoringValues } from '../lib/monitoring/values-schema';
+import type { MonitoringValues } from '../lib/monitoring/values-schema';
 
 export interface MonitoringChartProps {
   /** The release `toJson()` renders: the base values. */

@@ -10,16 +10,16 @@
 import { App } from 'cdk8s';
 import { appNotes, appReadme } from '../lib/app/chart-docs';
 import { helpersTemplate } from '../lib/app/names';
-import { ChartIdentity, releaseScope } from '../lib/chart/release';
+import { type ChartIdentity, releaseScope } from '../lib/chart/release';
 import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
 import { emitChartRelease } from '../lib/synth/release-pipeline';
-import { CHART_VERSION, SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
+import { CHART_VERSION, type SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
 import { appRulesTemplate, quantityHelper, valueRulesTemplate } from '../lib/values/app-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../lib/values/quantity-rules';
 import { located } from '../lib/values/load';
-import { Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
+import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
-import { SchemaProblem } from '../lib/values/schema-check';
+import type { SchemaProblem } from '../lib/values/schema-check';
 import { AppChart } from './app-chart';
 import { MonitoringChart } from './monitoring-chart';
 

@@ -13,7 +13,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { synthesize } from '../charts/platform';
 import { checkUpgrade, formatViolation } from '../lib/upgrade/check';
-import { ManifestDocument, manifestDocuments, readOutputAtRevision, readOutputDirectory } from '../lib/upgrade/output';
+import { type ManifestDocument, manifestDocuments, readOutputAtRevision, readOutputDirectory } from '../lib/upgrade/output';
 import { ValuesError } from '../lib/values/problems';
 
 const USAGE = 'usage: check-upgrade [<previous output dir or git revision>] [--current DIR] [--values DIR]';

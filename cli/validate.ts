@@ -4,14 +4,7 @@
  * Exit code: 0 clean, 1 findings, 2 bad usage or schemas that cannot be fetched (one line saying so).
  */
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_KUBERNETES_VERSIONS,
-  DEFAULT_SCHEMA_LOCATIONS,
-  formatFinding,
-  loadManifests,
-  validateManifests,
-  ValidationConfigurationError,
-} from '../lib/validation';
+import { DEFAULT_KUBERNETES_VERSIONS, DEFAULT_SCHEMA_LOCATIONS, formatFinding, loadManifests, validateManifests, ValidationConfigurationError } from '../lib/validation';
 
 const USAGE = `usage: node build/validate.js [--schema-location LOC]... [--kubernetes-version 1.27.0,1.33.0] [--no-policy] [PATH...]
 
@@ -41,7 +34,11 @@ function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  const listed = (items: readonly string[], separator: RegExp) => items.flatMap((item) => item.split(separator)).map((item) => item.trim()).filter(Boolean);
+  const listed = (items: readonly string[], separator: RegExp) =>
+    items
+      .flatMap((item) => item.split(separator))
+      .map((item) => item.trim())
+      .filter(Boolean);
   const schemaLocations = [...values['schema-location'], ...listed([env.KUBE_SCHEMA_LOCATION ?? ''], /[,\n]/)];
   const kubernetesVersions = listed(values['kubernetes-version'], /,/);
   return {
@@ -66,9 +63,7 @@ async function main(): Promise<number> {
   const schemaErrors = [...loaded.problems, ...result.schemaErrors];
   for (const finding of [...schemaErrors, ...result.policyFindings]) console.log(formatFinding(finding));
   const versions = (options.kubernetesVersions ?? DEFAULT_KUBERNETES_VERSIONS).length;
-  console.log(
-    `validated ${result.documents} documents (${versions} Kubernetes versions): ${schemaErrors.length} schema errors, ${result.policyFindings.length} policy findings`,
-  );
+  console.log(`validated ${result.documents} documents (${versions} Kubernetes versions): ${schemaErrors.length} schema errors, ${result.policyFindings.length} policy findings`);
   return schemaErrors.length + result.policyFindings.length > 0 ? 1 : 0;
 }
 

@@ -68,7 +68,10 @@ function fingerprint(path) {
 
 function configKey() {
   // The build options (this script and esbuild's package.json are also among each entry's files).
-  return createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).update(JSON.stringify(options)).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(JSON.stringify(options))
+    .digest('hex');
 }
 
 function isFresh(name) {
@@ -169,11 +172,10 @@ function assertPlainData(value, path) {
  * { modules: Map<absolute path, [{ name, id, json }]>, validators: Map<id, code>, symbolKey, dependencies }.
  */
 async function generateValidators(esbuild) {
-  const modules = Object.keys(precompiledSchemas).map((path) => join(root, path)).filter((path) => existsSync(path));
-  const entry = [
-    ...modules.map((path, i) => `export * as m${i} from ${JSON.stringify(path)};`),
-    `export { AJV_OPTIONS, PRECOMPILED_VALIDATOR } from ${JSON.stringify(SCHEMA_CHECK_MODULE)};`,
-  ].join('\n');
+  const modules = Object.keys(precompiledSchemas)
+    .map((path) => join(root, path))
+    .filter((path) => existsSync(path));
+  const entry = [...modules.map((path, i) => `export * as m${i} from ${JSON.stringify(path)};`), `export { AJV_OPTIONS, PRECOMPILED_VALIDATOR } from ${JSON.stringify(SCHEMA_CHECK_MODULE)};`].join('\n');
   const bundled = await esbuild.build({
     absWorkingDir: root,
     stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'values-schemas-ahead-of-time.ts' },
@@ -225,7 +227,9 @@ async function generateValidators(esbuild) {
     result.modules.set(path, schemas);
   });
   result.dependencies = [
-    ...Object.keys(bundled.metafile.inputs).filter((p) => !p.startsWith('<')).map((p) => resolve(root, p)),
+    ...Object.keys(bundled.metafile.inputs)
+      .filter((p) => !p.startsWith('<'))
+      .map((p) => resolve(root, p)),
     ...modules,
     requireFromRoot.resolve('ajv/package.json'),
     requireFromRoot.resolve('ajv/dist/standalone'),
@@ -409,7 +413,9 @@ if (Object.keys(stale).length > 0) {
     const output = result.metafile.outputs[`build/${codeCached.has(name) ? bundleName(name) : name}.js`];
     if (!output) continue;
     if (codeCached.has(name)) writeLoader(name);
-    const inputs = Object.keys(output.inputs).filter((p) => !p.includes(':')).map((p) => resolve(root, p));
+    const inputs = Object.keys(output.inputs)
+      .filter((p) => !p.includes(':'))
+      .map((p) => resolve(root, p));
     writeStamp(name, [...inputs, ...dependencies], startedAt);
   }
 }

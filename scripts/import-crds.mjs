@@ -90,10 +90,7 @@ try {
 // the manifest must be written with the JSON name. A property name that is also a JSON name of its
 // own elsewhere (`schema`) cannot be renamed everywhere: such names are listed, not mapped.
 // ---------------------------------------------------------------------------------------------
-const serializers = [
-  readFileSync(require.resolve('cdk8s-plus-27/lib/imports/k8s.js'), 'utf8'),
-  ...files.values(),
-];
+const serializers = [readFileSync(require.resolve('cdk8s-plus-27/lib/imports/k8s.js'), 'utf8'), ...files.values()];
 const renamed = new Map(); // property -> Set of JSON names
 const kept = new Set(); // properties serialized under their own name
 for (const text of serializers) {
@@ -103,7 +100,10 @@ for (const text of serializers) {
     else renamed.set(property, (renamed.get(property) ?? new Set()).add(json));
   }
 }
-const ambiguous = [...renamed].filter(([property, names]) => names.size > 1 || kept.has(property)).map(([property]) => property).sort();
+const ambiguous = [...renamed]
+  .filter(([property, names]) => names.size > 1 || kept.has(property))
+  .map(([property]) => property)
+  .sort();
 const entries = [...renamed]
   .filter(([property]) => !ambiguous.includes(property))
   .map(([property, names]) => [property, [...names][0]])

@@ -6,7 +6,7 @@ import { fmt, release, sha256OfJson } from '../template/expr';
 import { list } from '../template/functions';
 import { spread } from '../template/manifest';
 import { commonLabels, nameWith, names } from './names';
-import { AppObjectProps } from './props';
+import type { AppObjectProps } from './props';
 
 export class AppConfiguration extends Construct {
   /** Changes whenever the configuration does; set on the pod template to roll the pods. */

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { fmt, release } from '../template/expr';
 import { commonLabels, nameWith, names, selectorLabels } from './names';
-import { AppObjectProps } from './props';
+import type { AppObjectProps } from './props';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 
 const HOOK = {

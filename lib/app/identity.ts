@@ -5,7 +5,7 @@ import { TemplatedObject } from '../chart/templated-object';
 import { release } from '../template/expr';
 import { spread } from '../template/manifest';
 import { commonLabels, names } from './names';
-import { AppObjectProps } from './props';
+import type { AppObjectProps } from './props';
 
 export class AppServiceAccount extends Construct {
   constructor(scope: Construct, id: string, props: AppObjectProps) {

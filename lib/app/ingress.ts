@@ -6,11 +6,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { Expr, and, fmt, ifElse, join, release } from '../template/expr';
+import { type Expr, and, fmt, ifElse, join, release } from '../template/expr';
 import { each, spread, when } from '../template/manifest';
-import { Checked, Manifest } from '../template/typed';
+import type { Checked, Manifest } from '../template/typed';
 import { commonLabels, nameWith, names } from './names';
-import { AppObjectProps } from './props';
+import type { AppObjectProps } from './props';
 
 const NGINX = 'nginx.ingress.kubernetes.io';
 

@@ -3,9 +3,9 @@
  * Each named template exists twice, in Go (helpersTemplate) and in JavaScript (the Include
  * implementations); the Helm equivalence tests hold them equal.
  */
-import { Include, Scope, fmt, release } from '../template/expr';
-import { Refs, spread } from '../template/manifest';
-import { AppValues } from '../values/schema';
+import { Include, type Scope, fmt, release } from '../template/expr';
+import { type Refs, spread } from '../template/manifest';
+import type { AppValues } from '../values/schema';
 import { helmOnly } from '../chart/templated-object';
 
 function values(scope: Scope): AppValues {

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { release } from '../template/expr';
 import { commonLabels, nameWith } from './names';
-import { AppObjectProps } from './props';
+import type { AppObjectProps } from './props';
 
 export const POD_SECURITY_LABELS = {
   'pod-security.kubernetes.io/enforce': 'restricted',

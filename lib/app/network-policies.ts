@@ -5,11 +5,11 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { Expr, and, release } from '../template/expr';
+import { type Expr, and, release } from '../template/expr';
 import { each, when } from '../template/manifest';
-import { Checked, Manifest } from '../template/typed';
+import type { Checked, Manifest } from '../template/typed';
 import { commonLabels, nameWith, selectorLabels } from './names';
-import { AppObjectProps } from './props';
+import type { AppObjectProps } from './props';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
 
@@ -80,13 +80,7 @@ export class AppNetworkPolicies extends Construct {
       policyTypes: ['Egress'],
       egress: [
         each(np.dependencies, 'dependency', (dep) => ({
-          to: [
-            when(
-              dep.cidr,
-              { ipBlock: { cidr: dep.cidr } },
-              { namespaceSelector: { matchLabels: dep.namespaceLabels }, podSelector: when(dep.podLabels, { matchLabels: dep.podLabels }) },
-            ),
-          ],
+          to: [when(dep.cidr, { ipBlock: { cidr: dep.cidr } }, { namespaceSelector: { matchLabels: dep.namespaceLabels }, podSelector: when(dep.podLabels, { matchLabels: dep.podLabels }) })],
           ports: [{ protocol: 'TCP', port: dep.port }],
         })),
       ],

@@ -1,5 +1,5 @@
-import { Refs } from '../template/manifest';
-import { AppValues } from '../values/schema';
+import type { Refs } from '../template/manifest';
+import type { AppValues } from '../values/schema';
 
 /** What every application construct receives: references into the chart's values. */
 export interface AppObjectProps {

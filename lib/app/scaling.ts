@@ -4,11 +4,11 @@ import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { release } from '../template/expr';
 import { hasKey } from '../template/functions';
-import { Refs, when } from '../template/manifest';
-import { Manifest } from '../template/typed';
-import { AppValues } from '../values/schema';
+import { type Refs, when } from '../template/manifest';
+import type { Manifest } from '../template/typed';
+import type { AppValues } from '../values/schema';
 import { commonLabels, names, selectorLabels } from './names';
-import { AppObjectProps } from './props';
+import type { AppObjectProps } from './props';
 
 type ScalingRules = AppValues['autoscaling']['behavior']['scaleUp'];
 

@@ -6,12 +6,12 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { Expr, fmt, ifElse, not, release } from '../template/expr';
-import { Refs, each, spread, when } from '../template/manifest';
-import { Manifest } from '../template/typed';
-import { AppValues } from '../values/schema';
+import { type Expr, fmt, ifElse, not, release } from '../template/expr';
+import { type Refs, each, spread, when } from '../template/manifest';
+import type { Manifest } from '../template/typed';
+import type { AppValues } from '../values/schema';
 import { commonLabels, names, podLabels, selectorLabels } from './names';
-import { AppObjectProps } from './props';
+import type { AppObjectProps } from './props';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 
 export interface AppDeploymentProps extends AppObjectProps {
@@ -40,10 +40,7 @@ function topologySpread(v: Refs<AppValues>): Manifest<k8s.TopologySpreadConstrai
     whenUnsatisfiable,
     labelSelector: { matchLabels: selectorLabels },
   });
-  return [
-    constraint('topology.kubernetes.io/zone', v.topologySpread.zoneWhenUnsatisfiable),
-    constraint('kubernetes.io/hostname', v.topologySpread.nodeWhenUnsatisfiable),
-  ];
+  return [constraint('topology.kubernetes.io/zone', v.topologySpread.zoneWhenUnsatisfiable), constraint('kubernetes.io/hostname', v.topologySpread.nodeWhenUnsatisfiable)];
 }
 
 export class AppDeployment extends Construct {

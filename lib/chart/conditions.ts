@@ -4,8 +4,8 @@
  * cdk8s-plus-27 constructs and other plain cdk8s objects become optional, as TemplatedObjects are
  * with their own `condition`.
  */
-import { IConstruct } from 'constructs';
-import { Expr, Operand, and, expr } from '../template/expr';
+import type { IConstruct } from 'constructs';
+import { type Expr, type Operand, and, expr } from '../template/expr';
 
 const CONDITIONS = new WeakMap<IConstruct, Expr>();
 

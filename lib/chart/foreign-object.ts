@@ -13,9 +13,9 @@
  * In the Helm chart it is a static template: literal `{{` is escaped by the YAML writer, so Helm
  * prints it unchanged.
  */
-import { ApiObject } from 'cdk8s';
-import { Expr, Include, fmt, hasTokens, release, splitTokens } from '../template/expr';
-import { Node } from '../template/manifest';
+import type { ApiObject } from 'cdk8s';
+import { type Expr, Include, fmt, hasTokens, release, splitTokens } from '../template/expr';
+import type { Node } from '../template/manifest';
 import { helmOnly } from './templated-object';
 
 /**

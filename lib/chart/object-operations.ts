@@ -11,9 +11,9 @@
  * list built with `each`, a label the chart itself sets) cannot mean the same in every release, so
  * it is refused with an Error naming the construct path and what was asked; nothing is ignored.
  */
-import { ApiObject, JsonPatch } from 'cdk8s';
+import type { ApiObject, JsonPatch } from 'cdk8s';
 import { Expr } from '../template/expr';
-import { Each, Node, Spread, When } from '../template/manifest';
+import { Each, type Node, Spread, When } from '../template/manifest';
 
 /** What `ApiObject` keeps privately and cdk8s's own `toJson()` reads; read here for the same purpose. */
 interface ApiObjectInternals {
@@ -38,12 +38,7 @@ export function applyObjectOperations(object: ApiObject, manifest: Node, declare
   const metadata = object.metadata.toJson() as Record<string, unknown>;
   const patches = (object as unknown as ApiObjectInternals).patches.map((p) => p._toJson() as PatchOperation);
   const { name, namespace, labels, annotations, ...rest } = metadata;
-  const hasMetadata =
-    name !== declaredName ||
-    namespace !== undefined ||
-    Object.keys(labels ?? {}).length > 0 ||
-    Object.keys(annotations ?? {}).length > 0 ||
-    Object.keys(rest).length > 0;
+  const hasMetadata = name !== declaredName || namespace !== undefined || Object.keys(labels ?? {}).length > 0 || Object.keys(annotations ?? {}).length > 0 || Object.keys(rest).length > 0;
   if (!hasMetadata && patches.length === 0) return manifest;
 
   const where = object.node.path;
@@ -99,7 +94,7 @@ function parsePointer(pointer: string, where: string): string[] {
 function child(node: Node, key: string, where: string, pointer: string): Node | undefined {
   if (!isStaticContainer(node)) throw new Error(`${where}: JSON patch ${pointer}: the part before it is set from values, so the patch cannot apply in every release`);
   if (Array.isArray(node)) return node[listIndex(node, key, where, pointer, false)];
-  return Object.prototype.hasOwnProperty.call(node, key) ? (node as Tree)[key] : undefined;
+  return Object.hasOwn(node, key) ? (node as Tree)[key] : undefined;
 }
 
 /** A list index that means the same item in every release: no `each` or `when` item before it. */
@@ -154,7 +149,7 @@ function applyPatch(tree: Node, patch: PatchOperation, where: string): Node {
     editAt(from, at, where, label, (parent, key) => {
       if (Array.isArray(parent)) parent.splice(listIndex(parent, key, where, label, false), 1);
       else {
-        if (!Object.prototype.hasOwnProperty.call(parent, key)) throw new Error(`${where}: JSON patch ${label}: no such path in the object`);
+        if (!Object.hasOwn(parent, key)) throw new Error(`${where}: JSON patch ${label}: no such path in the object`);
         delete (parent as Tree)[key];
       }
     });

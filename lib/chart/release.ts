@@ -4,9 +4,9 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { evaluateManifest } from '../template/evaluate';
-import { Expr, Scope } from '../template/expr';
+import type { Expr, Scope } from '../template/expr';
 import { goTruthy } from '../template/go-semantics';
-import { Node } from '../template/manifest';
+import type { Node } from '../template/manifest';
 import { conditionOf } from './conditions';
 import { foreignManifest, foreignTemplateName } from './foreign-object';
 import { TemplatedObject, templatedManifest } from './templated-object';
@@ -101,7 +101,5 @@ export function existsIn(object: ChartObject, scope: Scope): boolean {
 /** The objects of one release, in construct order (no Helm-only hooks). */
 export function renderRelease(chart: Chart | readonly ChartObject[], scope: Scope): RenderedObject[] {
   const objects = chart instanceof Chart ? chartObjects(chart) : chart;
-  return objects
-    .filter((o) => existsIn(o, scope))
-    .map((o) => ({ template: o.template, object: evaluateManifest(o.manifest, scope) as Record<string, unknown> }));
+  return objects.filter((o) => existsIn(o, scope)).map((o) => ({ template: o.template, object: evaluateManifest(o.manifest, scope) as Record<string, unknown> }));
 }

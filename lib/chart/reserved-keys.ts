@@ -8,9 +8,9 @@
  * so the constructs stay the only place that says which keys a chart sets.
  */
 import { Expr, ValueRef } from '../template/expr';
-import { Each, Node, Spread, When } from '../template/manifest';
-import { SchemaProblem } from '../values/schema-check';
-import { ChartObject } from './release';
+import { Each, type Node, Spread, When } from '../template/manifest';
+import type { SchemaProblem } from '../values/schema-check';
+import type { ChartObject } from './release';
 
 /** Values path of a spread map (e.g. `podLabels`, `ingress.annotations`) → the keys set beside it. */
 export type ReservedKeys = ReadonlyMap<string, ReadonlySet<string>>;

@@ -4,11 +4,11 @@
  * the chart's own release, so cdk8s tooling (Testing.synth, App.synthYaml) sees the real manifest.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
-import { Expr, Scope } from '../template/expr';
+import type { Construct } from 'constructs';
+import { Expr, type Scope } from '../template/expr';
 import { evaluateManifest } from '../template/evaluate';
 import { goTruthy } from '../template/go-semantics';
-import { Node, When } from '../template/manifest';
+import { type Node, When } from '../template/manifest';
 import type { ApiObjectClass, Checked, ManifestOf } from '../template/typed';
 import { conditionOf } from './conditions';
 import { applyObjectOperations } from './object-operations';

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { YAML_FOR_HELM } from './yaml-options';
-import { ChartIdentity, ChartObject } from '../chart/release';
+import type { ChartIdentity, ChartObject } from '../chart/release';
 import { engineHelpers } from '../template/expr';
 import { writeTemplate } from '../template/yaml-writer';
 import { escapeJsonText } from '../template/yaml-scalars';
@@ -69,16 +69,12 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
   files.set('.helmignore', HELMIGNORE);
   // Escaped: the schema's patterns hold control characters (lib/values/kubernetes-names.ts).
   files.set('values.schema.json', `${escapeJsonText(JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...spec.schema }, null, 2))}\n`);
-  files.set(
-    'values.yaml',
-    commentedValues(spec.schema, spec.baseValues, `# Default values of the ${identity.name} chart, generated from values/base.yaml; see README.md.`),
-  );
+  files.set('values.yaml', commentedValues(spec.schema, spec.baseValues, `# Default values of the ${identity.name} chart, generated from values/base.yaml; see README.md.`));
   for (const [environment, values] of spec.environmentValues) {
     const overlay = diffValues(spec.baseValues, values) ?? {};
     files.set(
       `values-${environment}.yaml`,
-      `# The ${environment} environment: what it changes from values.yaml (generated from values/${environment}.yaml).\n` +
-        (Object.keys(overlay).length > 0 ? stringify(overlay, YAML_FOR_HELM) : '{}\n'),
+      `# The ${environment} environment: what it changes from values.yaml (generated from values/${environment}.yaml).\n${Object.keys(overlay).length > 0 ? stringify(overlay, YAML_FOR_HELM) : '{}\n'}`,
     );
   }
   files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}`);

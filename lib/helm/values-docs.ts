@@ -49,7 +49,9 @@ function leafLines(key: string, value: unknown): readonly string[] {
   const id = memo ? `${empty ? (Array.isArray(value) ? '[]' : '{}') : value === null ? 'null' : type}:${JSON.stringify(key)}:${empty ? '' : String(value)}` : '';
   let lines = memo ? scalarLeaves.get(id) : undefined;
   if (lines === undefined) {
-    lines = stringify({ [key]: value }, YAML_FOR_HELM).trimEnd().split('\n');
+    lines = stringify({ [key]: value }, YAML_FOR_HELM)
+      .trimEnd()
+      .split('\n');
     if (memo) scalarLeaves.set(id, lines);
   }
   return lines;

@@ -8,7 +8,7 @@
  * escapes instead (lib/template/yaml-scalars.ts), and so is `<<`, YAML 1.1's merge key; every other
  * string as the library writes it.
  */
-import { ScalarTag, Tags } from 'yaml';
+import type { ScalarTag, Tags } from 'yaml';
 import { stringTag } from 'yaml/util';
 import { doubleQuoted, hasUnsafeCharacters } from '../template/yaml-scalars';
 
@@ -24,6 +24,5 @@ export const YAML_FOR_HELM = {
   version: '1.1',
   lineWidth: 0,
   // The merge tag would write the key "<<" plain (a merge in YAML 1.1): without it, "<<" is a string.
-  customTags: (tags: Tags) =>
-    tags.filter((tag) => typeof tag !== 'object' || tag.tag !== MERGE_TAG).map((tag) => (typeof tag === 'object' && tag.tag === stringTag.tag ? safeString : tag)),
+  customTags: (tags: Tags) => tags.filter((tag) => typeof tag !== 'object' || tag.tag !== MERGE_TAG).map((tag) => (typeof tag === 'object' && tag.tag === stringTag.tag ? safeString : tag)),
 } as const;

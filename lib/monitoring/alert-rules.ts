@@ -13,12 +13,12 @@
 import { applicationAlerts } from './rules/application';
 import { databaseAlerts } from './rules/database';
 import { infrastructureAlerts } from './rules/infrastructure';
-import { AlertDefinition, AlertingRule, Component, Escalation, RuleFile, severityOf } from './rules/model';
+import { type AlertDefinition, type AlertingRule, type Component, type Escalation, type RuleFile, severityOf } from './rules/model';
 import { monitoringAlerts } from './rules/monitoring';
 import { recordingRuleGroups } from './rules/recording';
 import { securityAlerts } from './rules/security';
 import { sloAlerts } from './rules/slo';
-import { AlertThresholds } from './rules/thresholds';
+import type { AlertThresholds } from './rules/thresholds';
 import { workloadAlerts } from './rules/workloads';
 
 export type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from './rules/model';

@@ -15,17 +15,15 @@
  * a secret; webhooks authenticate with a bearer token read from a file (http_config.authorization.credentials_file).
  */
 import { posix } from 'node:path';
-import { Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { alertEscalations } from './alert-rules';
 import { patterns } from '../values/schema';
 
 const closed = { additionalProperties: false } as const;
 const bool = (description: string, defaultValue: boolean) => Type.Boolean({ description, default: defaultValue });
-const text = (description: string, defaultValue: string, pattern?: string) =>
-  Type.String({ description, default: defaultValue, ...(pattern ? { pattern } : {}) });
-const emails = (description: string, defaultValue: string[]) =>
-  Type.Array(Type.String({ pattern: patterns.email }), { description, default: defaultValue });
+const text = (description: string, defaultValue: string, pattern?: string) => Type.String({ description, default: defaultValue, ...(pattern ? { pattern } : {}) });
+const emails = (description: string, defaultValue: string[]) => Type.Array(Type.String({ pattern: patterns.email }), { description, default: defaultValue });
 const channel = (description: string, defaultValue: string) => text(description, defaultValue, '^#[a-z0-9][a-z0-9._-]*$');
 const optionalUrl = (description: string) => text(description, '', `^(${patterns.url.slice(1, -1)})?$`);
 

@@ -41,6 +41,7 @@ const goProcess: MetricFamily[] = [
   ...families('summary', 'go_gc_duration_seconds'),
 ];
 
+// biome-ignore format: a table, one line per group of metric families of a type, however long
 export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> = {
   /** The platform's applications; their series carry job=<application>, namespace, pod. */
   application: [

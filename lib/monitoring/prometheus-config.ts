@@ -94,9 +94,7 @@ function blackboxJob(targets: string[], monitoringNamespace: string) {
 
 /** The service discovery of a job or an alerting section that reaches the Alertmanagers. */
 function alertmanagerDiscovery(targets: AlertmanagerTargets) {
-  return 'dns' in targets
-    ? { dns_sd_configs: [{ names: [targets.dns.name], type: 'A', port: targets.dns.port }] }
-    : { static_configs: [{ targets: targets.static }] };
+  return 'dns' in targets ? { dns_sd_configs: [{ names: [targets.dns.name], type: 'A', port: targets.dns.port }] } : { static_configs: [{ targets: targets.static }] };
 }
 
 /**

@@ -6,7 +6,7 @@
  * `applications` and `environment` are never written in values/: synth derives them from the
  * application values (lib/monitoring/stack/applications.ts), so they are written once.
  */
-import { Static, TObject, Type } from '@sinclair/typebox';
+import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
 import { patterns } from '../values/schema';
 import { AlertThresholdsSchema } from './alert-rules';
@@ -41,8 +41,7 @@ const Storage = (what: string) =>
   });
 
 /** A component: its image and resources, plus what else it needs. */
-const Component = <T extends Parameters<typeof Type.Object>[0]>(what: string, description: string, extra: T) =>
-  object(description, { image: Image(what), resources: Resources(what), ...extra });
+const Component = <T extends Parameters<typeof Type.Object>[0]>(what: string, description: string, extra: T) => object(description, { image: Image(what), resources: Resources(what), ...extra });
 
 const url = (description: string) => str(description, patterns.url);
 
@@ -67,7 +66,7 @@ const withAlertmanagerDeployment = <T extends TObject>(schema: T) =>
       schema,
       Type.Object({
         replicas: int('Alertmanager pods, clustered (gossip on port 9094); 2 or more for high availability.', 1, 5),
-        secretName: str('Existing Secret with the receivers\' credentials, mounted at secretsDir (never created by the chart).', patterns.dnsSubdomain),
+        secretName: str("Existing Secret with the receivers' credentials, mounted at secretsDir (never created by the chart).", patterns.dnsSubdomain),
         image: Image('Alertmanager'),
         resources: Resources('Alertmanager'),
       }),
@@ -78,19 +77,9 @@ const withAlertmanagerDeployment = <T extends TObject>(schema: T) =>
 export const MonitoringValuesSchema = Type.Object(
   {
     environment: str('Environment of this release (set by synth from the values file name).', patterns.dnsLabel),
-    mode: oneOf(
-      ['standalone', 'operator'],
-      'standalone: the whole stack in this namespace; operator: ServiceMonitors, a PrometheusRule and dashboard ConfigMaps for a Prometheus Operator.',
-    ),
-    nodeNamespace: str(
-      'Namespace of the node agents (node-exporter, Alloy), labelled Pod Security "privileged" (standalone mode; created with the plain manifests).',
-      patterns.dnsLabel,
-    ),
-    applications: keyedMap(
-      Type.String({ pattern: patterns.dnsLabel, maxLength: 40 }),
-      Application,
-      'Applications scraped and probed, by name (derived by synth from the application values).',
-    ),
+    mode: oneOf(['standalone', 'operator'], 'standalone: the whole stack in this namespace; operator: ServiceMonitors, a PrometheusRule and dashboard ConfigMaps for a Prometheus Operator.'),
+    nodeNamespace: str('Namespace of the node agents (node-exporter, Alloy), labelled Pod Security "privileged" (standalone mode; created with the plain manifests).', patterns.dnsLabel),
+    applications: keyedMap(Type.String({ pattern: patterns.dnsLabel, maxLength: 40 }), Application, 'Applications scraped and probed, by name (derived by synth from the application values).'),
     runbookBaseUrl: str('Base URL of the runbooks, without trailing slash; each alert links to <base>/<alert name>.', patterns.urlWithoutTrailingSlash),
     alerts: AlertThresholdsSchema,
     alertmanager: withAlertmanagerDeployment(AlertmanagerValuesSchema),

@@ -24,7 +24,7 @@
  * instant between two of them a mix of old and new.
  */
 import * as fs from 'node:fs';
-import { Dirent, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { type Dirent, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { recoverInterruptedSwaps, swapFolder } from './interrupted-swaps';
@@ -325,8 +325,7 @@ function linkTree(from: string, to: string): void {
     else if (entry.isSymbolicLink()) {
       mkdirSync(dirname(copy), { recursive: true });
       symlinkSync(readlinkSync(source), copy);
-    }
-    else linkOrCopy(source, copy);
+    } else linkOrCopy(source, copy);
   }
 }
 

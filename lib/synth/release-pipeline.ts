@@ -5,13 +5,13 @@
  * - `helm/<chart>/...`: the Helm chart (templates from the same objects, values from the same values).
  * Files are given to `emit` as they are made (paths relative to dist/); nothing is written here.
  */
-import { Chart } from 'cdk8s';
-import { ChartIdentity, chartObjects, releaseScope, renderRelease } from '../chart/release';
+import type { Chart } from 'cdk8s';
+import { type ChartIdentity, chartObjects, releaseScope, renderRelease } from '../chart/release';
 import { reservedKeyProblems, reservedKeys, schemaWithReservedKeys } from '../chart/reserved-keys';
-import { HelmChartSpec, helmChartFiles } from '../helm/chart-files';
+import { type HelmChartSpec, helmChartFiles } from '../helm/chart-files';
 import { writeYaml } from '../template/yaml-writer';
-import { Problem } from '../values/problems';
-import { SchemaProblem } from '../values/schema-check';
+import type { Problem } from '../values/problems';
+import type { SchemaProblem } from '../values/schema-check';
 
 /** One environment's release of a chart. */
 export interface EnvironmentRelease {
@@ -44,10 +44,7 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
   const { identity } = release;
   const objects = chartObjects(release.chart);
   const reserved = reservedKeys(objects);
-  const problems = [
-    ...release.locateBase(reservedKeyProblems(release.helm.baseValues, reserved)),
-    ...release.environments.flatMap((env) => env.locate(reservedKeyProblems(env.values, reserved))),
-  ];
+  const problems = [...release.locateBase(reservedKeyProblems(release.helm.baseValues, reserved)), ...release.environments.flatMap((env) => env.locate(reservedKeyProblems(env.values, reserved)))];
   const environmentValues = new Map<string, Record<string, unknown>>();
   for (const env of release.environments) {
     environmentValues.set(env.environment, env.values);

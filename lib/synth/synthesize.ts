@@ -5,9 +5,9 @@
  * as it was.
  */
 import { join, relative } from 'node:path';
-import { BASE_FILE, EnvironmentValues, listEnvironments, loadEnvironment, located } from '../values/load';
+import { BASE_FILE, type EnvironmentValues, listEnvironments, loadEnvironment, located } from '../values/load';
 import { environmentNameProblems, namespaceLengthProblems } from '../values/platform-names';
-import { Problem, ValuesError, uniqueProblems } from '../values/problems';
+import { type Problem, ValuesError, uniqueProblems } from '../values/problems';
 
 /** Version of every chart this project emits (semver); bump it with a release of the platform. */
 export const CHART_VERSION = '0.1.0';

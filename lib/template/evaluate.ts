@@ -6,9 +6,9 @@
  * - a map or list made only of optional parts is left out when nothing is in it;
  * - an expression that evaluates to nothing is a programming error (guard it with `when`).
  */
-import { Expr, Scope, ValueRef } from './expr';
+import { Expr, type Scope, ValueRef } from './expr';
 import { goTruthy } from './go-semantics';
-import { Each, Node, Spread, When } from './manifest';
+import { Each, type Node, Spread, When } from './manifest';
 
 const ABSENT = Symbol('absent');
 type Result = unknown | typeof ABSENT;

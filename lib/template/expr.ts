@@ -291,18 +291,16 @@ export function sha256OfJson(value: Operand): Expr<string> {
   return new Call(
     'sha256sum',
     [new Call('toJson', [expr(value)], (v) => goJson(v), true)],
-    (json) => createHash('sha256').update(json as string).digest('hex'),
+    (json) =>
+      createHash('sha256')
+        .update(json as string)
+        .digest('hex'),
     true,
   );
 }
 
 export function join(separator: string, list: Operand<readonly unknown[]>): Expr<string> {
-  return new Call(
-    'join',
-    [new Literal(separator), expr(list)],
-    (_sep, items) => ((items as unknown[] | undefined) ?? []).map(goString).join(separator),
-    true,
-  );
+  return new Call('join', [new Literal(separator), expr(list)], (_sep, items) => ((items as unknown[] | undefined) ?? []).map(goString).join(separator), true);
 }
 
 /** How a value prints as text in both renderings (see `goText`). */

@@ -1,12 +1,12 @@
 /** Sprig functions used on values, with both renderings side by side (see expr.ts). */
-import { Expr, GoContext, Operand, Scope, expr } from './expr';
+import { Expr, type GoContext, type Operand, type Scope, expr } from './expr';
 
 /** Whether a map has a key, even a zero value such as 0 (Sprig `hasKey`). */
 export function hasKey(map: Operand<object>, key: string): Expr<boolean> {
   return new (class extends Expr<boolean> {
     evaluate(scope: Scope): boolean {
       const value = expr(map).evaluate(scope);
-      return value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, key);
+      return value !== null && typeof value === 'object' && Object.hasOwn(value, key);
     }
     go(ctx: GoContext): string {
       return `(hasKey ${expr(map).go(ctx)} ${JSON.stringify(key)})`;

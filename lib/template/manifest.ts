@@ -3,19 +3,9 @@
  * (`when`), a list built from a list value (`each`) or the entries of a map value (`spread`).
  * `evaluate.ts` turns a tree into concrete JSON; `helm-yaml.ts` turns the same tree into a template.
  */
-import { Expr, Operand, ValueRef, expr } from './expr';
+import { type Expr, type Operand, ValueRef, expr } from './expr';
 
-export type Node =
-  | Expr
-  | When<unknown>
-  | Each<unknown>
-  | Spread
-  | string
-  | number
-  | boolean
-  | null
-  | readonly Node[]
-  | { readonly [key: string]: Node };
+export type Node = Expr | When<unknown> | Each<unknown> | Spread | string | number | boolean | null | readonly Node[] | { readonly [key: string]: Node };
 
 /**
  * A key or list item present only when `cond` is true (or `otherwise` in its place).
@@ -99,12 +89,7 @@ export function spread(map: Expr<Readonly<Record<string, unknown>>> | Refs<Reado
  * Typed references into values: `v.image.tag` is an expression for `.Values.image.tag`.
  * Property access builds the path; the result is usable wherever an `Expr` is.
  */
-export type Refs<T> = Expr<T> &
-  (T extends readonly unknown[]
-    ? unknown
-    : T extends object
-      ? { readonly [K in keyof T]-?: Refs<NonNullable<T[K]>> }
-      : unknown);
+export type Refs<T> = Expr<T> & (T extends readonly unknown[] ? unknown : T extends object ? { readonly [K in keyof T]-?: Refs<NonNullable<T[K]>> } : unknown);
 
 export function refs<T>(root: string | null = null, path: readonly string[] = []): Refs<T> {
   const target = new ValueRef<T>(root, path);

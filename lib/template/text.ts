@@ -30,7 +30,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { Expr, GoContext, Literal, Scope, ValueRef, sha256OfJson } from './expr';
+import { Expr, type GoContext, Literal, type Scope, ValueRef, sha256OfJson } from './expr';
 import { list } from './functions';
 import { goJson } from './go-semantics';
 import { writeYaml } from './yaml-writer';
@@ -106,9 +106,7 @@ export class InterpolatedText extends Expr<string> implements GeneratedText {
   }
 
   go(ctx: GoContext): string {
-    const guards = this.shapes.map(
-      (s) => `(include ${JSON.stringify(`${ctx.chartName}.expectShape`)} (list ${s.value.go(ctx)} ${JSON.stringify(s.expected)} ${JSON.stringify(describe(s.value))}))`,
-    );
+    const guards = this.shapes.map((s) => `(include ${JSON.stringify(`${ctx.chartName}.expectShape`)} (list ${s.value.go(ctx)} ${JSON.stringify(s.expected)} ${JSON.stringify(describe(s.value))}))`);
     const parts = this.chunks.map((chunk) => (typeof chunk === 'string' ? goChunk(chunk) : goSlot(chunk.style, chunk.value, ctx)));
     return `(print ${[...guards, ...parts].join(' ')})`;
   }
@@ -141,7 +139,9 @@ export class InterpolatedText extends Expr<string> implements GeneratedText {
 
   /** A digest of the literal chunks, and the input values. */
   checksumInputs(): Expr[] {
-    const digest = createHash('sha256').update(JSON.stringify(this.chunks.map((c) => (typeof c === 'string' ? c : c.style)))).digest('hex');
+    const digest = createHash('sha256')
+      .update(JSON.stringify(this.chunks.map((c) => (typeof c === 'string' ? c : c.style))))
+      .digest('hex');
     return [new Literal(digest), ...topLevelExprs(this.options.input)];
   }
 
@@ -494,10 +494,7 @@ function yamlChunks(output: unknown, slots: readonly Expr[]): Chunk[] {
     const lineStart = text.lastIndexOf('\n', match.index) + 1;
     const parts = strings[Number(match[1])];
     const block = blockParts(parts);
-    chunks.push(
-      text.slice(last, match.index),
-      ...(block ? literalBlock(block, contentIndent(text.slice(lineStart, match.index)), slots) : quotedString(parts, slots, (p) => goJson(p).slice(1, -1))),
-    );
+    chunks.push(text.slice(last, match.index), ...(block ? literalBlock(block, contentIndent(text.slice(lineStart, match.index)), slots) : quotedString(parts, slots, (p) => goJson(p).slice(1, -1))));
     last = match.index + match[0].length;
   }
   chunks.push(text.slice(last));
@@ -516,11 +513,7 @@ function blockParts(parts: readonly (string | number)[]): readonly (string | num
   const first = parts[0];
   const last = parts[parts.length - 1];
   const safe =
-    literals.some((p) => p.includes('\n')) &&
-    typeof first === 'string' &&
-    !/^[ \n]/.test(first) &&
-    !literals.some((p) => /[\r\t]|\n\n\n| \n/.test(p)) &&
-    !(typeof last === 'string' && last.endsWith('\n\n'));
+    literals.some((p) => p.includes('\n')) && typeof first === 'string' && !/^[ \n]/.test(first) && !literals.some((p) => /[\r\t]|\n\n\n| \n/.test(p)) && !(typeof last === 'string' && last.endsWith('\n\n'));
   return safe ? parts : null;
 }
 

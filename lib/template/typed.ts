@@ -130,13 +130,7 @@ type JsonName<K, T> = K extends keyof JsonNames ? JsonNames[K] : JsonSchemaName<
  * `$ref` and `$schema` are cdk8s `ref` and `schema` only in JSON schema props (those with
  * `xKubernetesPreserveUnknownFields`); `schema` is a JSON name of its own elsewhere (CRD versions).
  */
-type JsonSchemaName<K, T> = T extends { readonly xKubernetesPreserveUnknownFields?: unknown }
-  ? K extends 'ref'
-    ? '$ref'
-    : K extends 'schema'
-      ? '$schema'
-      : K
-  : K;
+type JsonSchemaName<K, T> = T extends { readonly xKubernetesPreserveUnknownFields?: unknown } ? (K extends 'ref' ? '$ref' : K extends 'schema' ? '$schema' : K) : K;
 
 /**
  * The check every manifest tree passes where it is declared (`TemplatedObject`, `k8sObject`): the
@@ -166,9 +160,9 @@ export type Exact<R, T> = unknown extends T
     : ExactTree<R, T>;
 
 type ExactTree<R, T> = R extends Expr<any> | Spread | string | number | boolean | null
-    ? R
-    : R extends undefined
-      ? Problem<'undefined: leave the key out, or use when()'> // (an optional key may be absent, not undefined)
+  ? R
+  : R extends undefined
+    ? Problem<'undefined: leave the key out, or use when()'> // (an optional key may be absent, not undefined)
     : R extends When<infer B>
       ? When<Exact<B, WhenBranchOf<T>>>
       : R extends Each<infer B>

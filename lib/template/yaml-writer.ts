@@ -6,9 +6,9 @@
  *   `each` becomes `range`, and literal `{{` is escaped.
  * Output is deterministic: keys in the order the tree gives them.
  */
-import { Expr, GoContext, hasTokens } from './expr';
+import { Expr, type GoContext, hasTokens } from './expr';
 import { isOptional } from './evaluate';
-import { Each, Node, Spread, When } from './manifest';
+import { Each, type Node, Spread, When } from './manifest';
 import { doubleQuoted, hasUnsafeCharacters } from './yaml-scalars';
 
 const INDENT = 2;
@@ -52,15 +52,11 @@ function pad(indent: number): string {
 
 function objectLines(out: string[], node: Record<string, Node>, indent: number, mode: Mode): void {
   for (const key in node) {
-    if (!Object.prototype.hasOwnProperty.call(node, key)) continue;
+    if (!Object.hasOwn(node, key)) continue;
     const child = node[key];
     if (child instanceof Spread) {
       const go = requireGo(mode, 'spread');
-      out.push(
-        `${pad(indent)}{{- range $key, $value := ${child.map.go(go)} }}`,
-        `${pad(indent)}{{ $key | toJson }}: {{ $value | toJson }}`,
-        `${pad(indent)}{{- end }}`,
-      );
+      out.push(`${pad(indent)}{{- range $key, $value := ${child.map.go(go)} }}`, `${pad(indent)}{{ $key | toJson }}: {{ $value | toJson }}`, `${pad(indent)}{{- end }}`);
     } else if (child instanceof When) {
       conditional(out, child, mode, indent, (branch) => entryLines(out, key, branch, indent, mode));
     } else {
@@ -140,7 +136,7 @@ function inlineValue(value: Node, mode: Mode): string | null {
 }
 
 function isEmpty(value: object): boolean {
-  for (const key in value) if (Object.prototype.hasOwnProperty.call(value, key)) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
   return true;
 }
 
@@ -175,9 +171,7 @@ function presence(node: Node, go: GoContext): string {
   if (node instanceof When) {
     const then = isOptional(node.then) ? `(and ${node.cond.go(go)} ${presence(node.then, go)})` : node.cond.go(go);
     if (node.otherwise === undefined) return then;
-    const otherwise = isOptional(node.otherwise)
-      ? `(and (not ${node.cond.go(go)}) ${presence(node.otherwise, go)})`
-      : `(not ${node.cond.go(go)})`;
+    const otherwise = isOptional(node.otherwise) ? `(and (not ${node.cond.go(go)}) ${presence(node.otherwise, go)})` : `(not ${node.cond.go(go)})`;
     return `(or ${then} ${otherwise})`;
   }
   if (node instanceof Each) return node.list.go(go);

@@ -2,8 +2,8 @@
  * Compares two synth outputs object by object: every object present in both (same environment, API
  * group, kind, namespace and name) must not change a field Kubernetes refuses to update (rules.ts).
  */
-import { ManifestDocument } from './output';
-import { FieldChange, KubeObject, apiGroup, immutableFieldChanges } from './rules';
+import type { ManifestDocument } from './output';
+import { type FieldChange, type KubeObject, apiGroup, immutableFieldChanges } from './rules';
 
 export interface Violation extends FieldChange {
   /** File of the current output the object comes from (relative to the output directory). */

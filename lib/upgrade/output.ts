@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { KubeObject } from './rules';
+import type { KubeObject } from './rules';
 
 const MANIFESTS = 'manifests';
 

@@ -124,12 +124,7 @@ const RULES: Readonly<Record<string, readonly Rule[]>> = {
   'apps/Deployment': [unchanged('spec.selector')],
   'apps/ReplicaSet': [unchanged('spec.selector')],
   'apps/DaemonSet': [unchanged('spec.selector')],
-  'apps/StatefulSet': [
-    unchanged('spec.selector'),
-    unchanged('spec.serviceName'),
-    unchanged('spec.volumeClaimTemplates'),
-    unchangedWithDefault('spec.podManagementPolicy', 'OrderedReady'),
-  ],
+  'apps/StatefulSet': [unchanged('spec.selector'), unchanged('spec.serviceName'), unchanged('spec.volumeClaimTemplates'), unchangedWithDefault('spec.podManagementPolicy', 'OrderedReady')],
   'batch/Job': [unchanged('spec.selector'), unchanged('spec.template'), unchangedWithDefault('spec.completionMode', 'NonIndexed')],
   '/Service': [serviceAddresses],
   '/PersistentVolumeClaim': [unchanged('spec.accessModes'), unchanged('spec.storageClassName'), unchanged('spec.volumeName'), storageShrink],

@@ -7,7 +7,8 @@ export function formatFieldPath(path: FieldPath): string {
   let text = '';
   for (const key of path) {
     if (typeof key === 'number') text += `[${key}]`;
-    else if (!PLAIN_KEY.test(key)) text += `[${JSON.stringify(key)}]`; // e.g. metadata.labels["app.kubernetes.io/name"]
+    else if (!PLAIN_KEY.test(key))
+      text += `[${JSON.stringify(key)}]`; // e.g. metadata.labels["app.kubernetes.io/name"]
     else text += text === '' ? key : `.${key}`;
   }
   return text;

@@ -2,9 +2,9 @@
 import { ValidationConfigurationError } from './configuration-error';
 import { formatFieldPath } from './field-path';
 import type { Finding } from './finding';
-import { isKubernetesObject, KubernetesObject, ManifestDocument, objectRef } from './kubernetes-object';
+import { isKubernetesObject, type KubernetesObject, type ManifestDocument, objectRef } from './kubernetes-object';
 import { describeSchemaErrors } from './schema-errors';
-import { SchemaTarget, schemaTargetKey } from './schema-location';
+import { type SchemaTarget, schemaTargetKey } from './schema-location';
 import type { SchemaValidator } from './schema-validator';
 
 interface Typed {

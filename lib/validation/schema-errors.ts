@@ -1,6 +1,6 @@
 /** ajv errors turned into one readable message per wrong field. */
 import type { ErrorObject } from 'ajv';
-import { FieldPath, resolvePointer } from './field-path';
+import { type FieldPath, resolvePointer } from './field-path';
 
 export interface SchemaProblem {
   readonly path: FieldPath;
@@ -9,8 +9,7 @@ export interface SchemaProblem {
 
 export function describeSchemaErrors(errors: readonly ErrorObject[], document: unknown): SchemaProblem[] {
   const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
-  const isInsideAlternative = (e: ErrorObject) =>
-    alternatives.some((a) => a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`) && isWithin(e.instancePath, a.instancePath));
+  const isInsideAlternative = (e: ErrorObject) => alternatives.some((a) => a !== e && e.schemaPath.startsWith(`${a.schemaPath}/`) && isWithin(e.instancePath, a.instancePath));
   const problems = new Map<string, SchemaProblem>();
   for (const error of errors) {
     // An int-or-string field fails both of its branches: its oneOf error explains them together.

@@ -52,14 +52,11 @@ function placeholderValues({ kind, apiVersion, kubernetesVersion }: SchemaTarget
 
 /** `default` and folder locations expanded to full templates, as kubeconform does; unknown placeholders rejected. */
 export function normalizeSchemaLocation(location: string): string {
-  const template =
-    location === 'default' ? DEFAULT_SCHEMA_LOCATIONS[0] : location.endsWith('json') ? location : location.replace(/\/+$/, '') + KUBERNETES_SCHEMAS_LAYOUT;
+  const template = location === 'default' ? DEFAULT_SCHEMA_LOCATIONS[0] : location.endsWith('json') ? location : location.replace(/\/+$/, '') + KUBERNETES_SCHEMAS_LAYOUT;
   const known = Object.keys(placeholderValues({ kind: 'Deployment', apiVersion: 'apps/v1', kubernetesVersion: 'master' }));
   for (const [placeholder, name] of template.matchAll(PLACEHOLDER)) {
     if (!known.includes(name)) {
-      throw new ValidationConfigurationError(
-        `schema location "${location}": unknown placeholder ${placeholder} (known: ${known.map((k) => `{{ .${k} }}`).join(', ')})`,
-      );
+      throw new ValidationConfigurationError(`schema location "${location}": unknown placeholder ${placeholder} (known: ${known.map((k) => `{{ .${k} }}`).join(', ')})`);
     }
   }
   return template;

@@ -3,12 +3,12 @@
  * locations are tried in order and the first schema found is used. Schemas are loaded lazily, only for
  * the kinds present, and each schema file is compiled once and reused for every document.
  */
-import Ajv, { ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { goRegExpEngine } from './go-regexp';
 import { NOT_FOUND, SchemaSource, SchemaUnreachableError } from './schema-source';
 import { shareRepeatedSubschemas } from './shared-subschemas';
-import { normalizeSchemaLocation, schemaPath, SchemaTarget, schemaTargetKey } from './schema-location';
+import { normalizeSchemaLocation, schemaPath, type SchemaTarget, schemaTargetKey } from './schema-location';
 
 /** The outcome of looking a kind up in the schema locations. */
 export type SchemaLookup =
@@ -92,8 +92,7 @@ export class SchemaValidator {
             return { status: 'unusable', location, reason: `cannot compile schema: ${(error as Error).message}` };
           }
         },
-        (error: Error): SchemaLookup =>
-          error instanceof SchemaUnreachableError ? { status: 'unreachable', location, reason: error.reason } : { status: 'unusable', location, reason: error.message },
+        (error: Error): SchemaLookup => (error instanceof SchemaUnreachableError ? { status: 'unreachable', location, reason: error.reason } : { status: 'unusable', location, reason: error.message }),
       );
       this.compiled.set(location, lookup);
     }

@@ -12,8 +12,8 @@
  */
 import { annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
-import { AppValues } from './schema';
-import { SchemaProblem } from './schema-check';
+import type { AppValues } from './schema';
+import type { SchemaProblem } from './schema-check';
 
 type Report = (path: (string | number)[], message: string) => void;
 

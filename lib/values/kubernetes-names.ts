@@ -4,7 +4,7 @@
  * validators (values.schema.json) apply. Patterns use only what ECMAScript and Go's RE2 share; the
  * characters of `UNSAFE_CHARACTERS` are written raw inside classes, which both accept.
  */
-import { TSchema, Type } from '@sinclair/typebox';
+import { type TSchema, Type } from '@sinclair/typebox';
 
 /**
  * Characters no string in values may hold: C0 controls but tab, line feed and carriage return, DEL and
@@ -38,8 +38,7 @@ export const labelValuePattern = '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9
  */
 export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
 
-const qualifiedName = () =>
-  Type.String({ pattern: qualifiedNamePattern, maxLength: 253 + 1 + 63, not: { pattern: tooLongPrefix } } as object);
+const qualifiedName = () => Type.String({ pattern: qualifiedNamePattern, maxLength: 253 + 1 + 63, not: { pattern: tooLongPrefix } } as object);
 
 /**
  * A map with validated keys: JSON Schema `propertyNames` and `additionalProperties` (TypeBox's
@@ -74,11 +73,7 @@ export function annotationsSize(annotations: Readonly<Record<string, string>>): 
  */
 export function dependencyKeys() {
   return {
-    global: Type.Optional(
-      Type.Record(Type.String(), Type.Unknown(), { description: 'Values a parent chart shares with all its dependencies (Helm `global`); not read by this chart.' }),
-    ),
-    enabled: Type.Optional(
-      Type.Boolean({ description: 'For a parent chart that lists this chart as a dependency with `condition: <name>.enabled`; not read by this chart.' }),
-    ),
+    global: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values a parent chart shares with all its dependencies (Helm `global`); not read by this chart.' })),
+    enabled: Type.Optional(Type.Boolean({ description: 'For a parent chart that lists this chart as a dependency with `condition: <name>.enabled`; not read by this chart.' })),
   };
 }

@@ -5,13 +5,13 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
 import { checkAppRules } from './app-rules';
 import { deepMerge, isMap } from './merge';
-import { Problem, ValuesError, dottedPath, uniqueProblems } from './problems';
-import { AppValues, AppValuesSchema, PlatformFileSchema } from './schema';
-import { SchemaProblem, checkAgainstSchema } from './schema-check';
-import { ValuesFile, locate, readValuesFile } from './source';
+import { type Problem, ValuesError, dottedPath, uniqueProblems } from './problems';
+import { type AppValues, AppValuesSchema, PlatformFileSchema } from './schema';
+import { type SchemaProblem, checkAgainstSchema } from './schema-check';
+import { type ValuesFile, locate, readValuesFile } from './source';
 
 export const BASE_FILE = 'base.yaml';
 

@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { dnsLabelPattern } from './kubernetes-names';
-import { Problem } from './problems';
+import type { Problem } from './problems';
 
 /**
  * Application names that collide with the platform: `monitoring` is the monitoring chart's name and

@@ -4,7 +4,7 @@
  * checked with stat before it is opened, and opened non-blocking with the type checked again on the
  * open descriptor (the path may have changed in between).
  */
-import { Stats, closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { type Stats, closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 
 /** The text of a regular file, or why it cannot be read ("file not found", "not a regular file (a FIFO)", ...). */
 export function readRegularFile(file: string): { text: string } | { refused: string } {

@@ -1,6 +1,6 @@
 /** Structural validation of values with ajv against a values schema, as readable problems. */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { TSchema } from '@sinclair/typebox';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { TSchema } from '@sinclair/typebox';
 import { canonicalQuantity, isQuantity } from './quantity';
 import { patterns } from './schema';
 
@@ -179,9 +179,7 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
 
 function alternatives(schema: unknown): string {
   const anyOf = (schema as { anyOf?: Array<{ type?: string; pattern?: string }> })?.anyOf ?? [];
-  return anyOf
-    .map((s) => (s.type === 'integer' ? 'an integer' : s.pattern?.includes('%') ? 'a percentage such as 50%' : article(s.type ?? 'value')))
-    .join(' or ');
+  return anyOf.map((s) => (s.type === 'integer' ? 'an integer' : s.pattern?.includes('%') ? 'a percentage such as 50%' : article(s.type ?? 'value'))).join(' or ');
 }
 
 function article(type: string): string {

@@ -5,7 +5,7 @@
  * value in the chart README and values.yaml, and types the TypeScript (`AppValues`).
  * Patterns are written in the common subset of ECMAScript and Go (RE2) regular expressions.
  */
-import { Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { applicationNameSchema } from './platform-names';
 import { annotationMap, dependencyKeys, dnsLabelPattern, keyedMap, labelMap, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
 
@@ -20,7 +20,7 @@ export const patterns = {
   repository: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$',
   tag: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
   digest: '^sha256:[a-f0-9]{64}$',
-  httpPath: '^/[A-Za-z0-9/._~%!$&\'()*+,;=:@-]*$',
+  httpPath: "^/[A-Za-z0-9/._~%!$&'()*+,;=:@-]*$",
   cidr: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$',
   envName: '^[A-Za-z_][A-Za-z0-9_]*$',
   duration: '^[0-9]+(ms|s|m|h|d)$',
@@ -41,8 +41,7 @@ export const patterns = {
   safeText: safeTextPattern,
 } as const;
 
-const str = (description: string, pattern?: string, extra: object = {}) =>
-  Type.String({ description, ...(pattern ? { pattern } : {}), ...extra });
+const str = (description: string, pattern?: string, extra: object = {}) => Type.String({ description, ...(pattern ? { pattern } : {}), ...extra });
 const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
 const bool = (description: string) => Type.Boolean({ description });
 const labels = labelMap;
@@ -50,14 +49,11 @@ const annotations = annotationMap;
 /** Kubernetes objects passed through as given (affinity, tolerations); strict schema validation of the output checks them. */
 const kubernetesObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
 /** A closed set of strings, as a JSON Schema enum (one clear message instead of one per alternative). */
-const oneOf = <T extends string>(values: readonly T[], description: string) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], description });
+const oneOf = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
 const quantity = (description: string) => str(description, patterns.quantity);
-const intOrPercent = (description: string) =>
-  Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,3}%$' })], { description });
+const intOrPercent = (description: string) => Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,3}%$' })], { description });
 
-const ResourceSet = (what: string) =>
-  Type.Object({ cpu: quantity(`CPU ${what}, e.g. 250m.`), memory: quantity(`Memory ${what}, e.g. 256Mi.`) }, closed);
+const ResourceSet = (what: string) => Type.Object({ cpu: quantity(`CPU ${what}, e.g. 250m.`), memory: quantity(`Memory ${what}, e.g. 256Mi.`) }, closed);
 
 const Probe = (what: string) =>
   Type.Object(
@@ -136,10 +132,7 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: 'The Service in front of the pods.' },
     ),
-    probes: Type.Object(
-      { liveness: Probe('liveness'), readiness: Probe('readiness'), startup: Probe('startup') },
-      { ...closed, description: 'Health probes.' },
-    ),
+    probes: Type.Object({ liveness: Probe('liveness'), readiness: Probe('readiness'), startup: Probe('startup') }, { ...closed, description: 'Health probes.' }),
     metrics: Type.Object(
       {
         enabled: bool('Whether the application exposes Prometheus metrics to scrape.'),
@@ -150,10 +143,7 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: 'Prometheus metrics.' },
     ),
-    resources: Type.Object(
-      { requests: ResourceSet('requested'), limits: ResourceSet('limit') },
-      { ...closed, description: 'Container resources; requests must not exceed limits.' },
-    ),
+    resources: Type.Object({ requests: ResourceSet('requested'), limits: ResourceSet('limit') }, { ...closed, description: 'Container resources; requests must not exceed limits.' }),
     logLevel: oneOf(['debug', 'info', 'warn', 'error'], 'Log level (LOG_LEVEL).'),
     tracing: Type.Object(
       {
@@ -162,11 +152,7 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: 'OpenTelemetry tracing.' },
     ),
-    env: keyedMap(
-      Type.String({ pattern: patterns.envName }),
-      Type.String({ pattern: patterns.safeText }),
-      'Plain environment variables, stored in the ConfigMap (never secrets).',
-    ),
+    env: keyedMap(Type.String({ pattern: patterns.envName }), Type.String({ pattern: patterns.safeText }), 'Plain environment variables, stored in the ConfigMap (never secrets).'),
     secretEnv: Type.Array(
       Type.Object(
         {
@@ -323,11 +309,8 @@ export type AppValues = Static<typeof AppValuesSchema>;
 export const PlatformFileSchema = Type.Object(
   {
     defaults: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values applied to every application.' })),
-    applications: Type.Optional(
-      keyedMap(applicationNameSchema(), Type.Record(Type.String(), Type.Unknown()), 'Applications by name; each is merged over the defaults.'),
-    ),
+    applications: Type.Optional(keyedMap(applicationNameSchema(), Type.Record(Type.String(), Type.Unknown()), 'Applications by name; each is merged over the defaults.')),
     monitoring: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Monitoring stack values.' })),
   },
   closed,
 );
-

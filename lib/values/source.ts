@@ -1,8 +1,8 @@
 /** Values files with their positions, so that every problem can name the file and line. */
 import { relative } from 'node:path';
-import { CORE_SCHEMA, YAMLException, load } from 'js-yaml';
-import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { Problem } from './problems';
+import { CORE_SCHEMA, type YAMLException, load } from 'js-yaml';
+import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Problem } from './problems';
 import { readRegularFile } from './regular-file';
 import { aliasProblems, mayHaveAliases } from './yaml-aliases';
 import { mayHaveVersionDependentScalars, versionDependentScalars } from './yaml-versions';

@@ -7,8 +7,8 @@
  * yaml library's document (which keeps positions): the expanded size is counted once per node (linear
  * in the file's size, whatever the expansion) and bounded.
  */
-import { Alias, Document, LineCounter, Node, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-import { Problem, dottedPath } from './problems';
+import { type Alias, type Document, type LineCounter, type Node, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import { type Problem, dottedPath } from './problems';
 
 /** How many values aliases may add to a document (beyond those written): far above any real values file. */
 export const MAX_ALIAS_EXPANSION = 100_000;

@@ -5,24 +5,22 @@
  * 8, `1:20` is "1:20" or 80. Such values are refused, with the quoted form to write instead.
  */
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { Document, LineCounter, Scalar, isMap, isScalar, isSeq, parse } from 'yaml';
-import { Problem, dottedPath } from './problems';
+import { type Document, type LineCounter, Scalar, isMap, isScalar, isSeq, parse } from 'yaml';
+import { type Problem, dottedPath } from './problems';
 
 /**
  * Plain scalars that may read differently: YAML 1.1 booleans (y, yes, on, off, ...), integers with a
  * leading zero, a 0o/0b/0x prefix, `_` or `:` (sexagesimal), and 1.1 timestamps. Only these are
  * compared; everything else means the same in both.
  */
-const CANDIDATE = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:0[0-9_]+|0[oObBxX][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9.][0-9_.]*_[0-9_.]*)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?)$/;
+const CANDIDATE =
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:0[0-9_]+|0[oObBxX][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9.][0-9_.]*_[0-9_.]*)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?)$/;
 
 /** Cheap test on the text: could the file hold such a scalar (as a key or a value)? */
 export function mayHaveVersionDependentScalars(text: string): boolean {
   return TEXT_CANDIDATE.test(text);
 }
-const TEXT_CANDIDATE = new RegExp(
-  String.raw`(?:^|[-:?][ \t]|[\[{,])[ \t]*(?:[&!][^\s]*[ \t]+)*(?:` + CANDIDATE.source.slice(4, -2) + String.raw`)[ \t]*(?:$|#|[,\]}]|:(?:[ \t]|$))`,
-  'm',
-);
+const TEXT_CANDIDATE = new RegExp(String.raw`(?:^|[-:?][ \t]|[\[{,])[ \t]*(?:[&!][^\s]*[ \t]+)*(?:` + CANDIDATE.source.slice(4, -2) + String.raw`)[ \t]*(?:$|#|[,\]}]|:(?:[ \t]|$))`, 'm');
 
 /** Every plain scalar (key or value) of the document whose YAML 1.1 and YAML 1.2 readings differ. */
 export function versionDependentScalars(file: string, document: Document, lines: LineCounter): Problem[] {

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppChart } from '../../charts/app-chart';
+import type { AppChart } from '../../charts/app-chart';
 import { synthesize } from '../../charts/platform';
 import { Certificate } from '../../imports/cert-manager.io';
 import { names } from '../../lib/app/names';
@@ -21,12 +21,12 @@ import { release } from '../../lib/template/expr';
 import { onlyWhen } from '../../lib/chart/conditions';
 import { TemplatedObject } from '../../lib/chart/templated-object';
 import { formatFinding, loadManifests, validateManifests } from '../../lib/validation';
-import { K8sObject, sortObjects } from '../support/dist';
+import { type K8sObject, sortObjects } from '../support/dist';
 import { helm, helmTemplate, helmVersions, parseDocuments, projectRoot } from '../support/helm';
 import { schemaLocations } from '../support/schemas';
 import { withoutHelmOnly, withoutPlainOnly } from '../helm/helm-only';
 import { readFileSync } from 'node:fs';
-import { AppValues } from '../../lib/values/schema';
+import type { AppValues } from '../../lib/values/schema';
 import { refs } from '../../lib/template/manifest';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];

@@ -6,7 +6,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppChart } from '../../charts/app-chart';
+import type { AppChart } from '../../charts/app-chart';
 import { synthesize } from '../../charts/platform';
 import { names } from '../../lib/app/names';
 import { TemplatedObject } from '../../lib/chart/templated-object';
@@ -34,9 +34,13 @@ function failure(edit: (chart: AppChart) => void): string {
 
 describe('JSON patches on values-driven objects', () => {
   it('replace a values-driven field with a fixed value in every release and in the template', () => {
-    const files = synthWith((chart) => objectOfKind(chart, 'Deployment').addJsonPatch(JsonPatch.replace('/spec/revisionHistoryLimit', 2), JsonPatch.replace('/spec/template/spec/terminationGracePeriodSeconds', 45)));
+    const files = synthWith((chart) =>
+      objectOfKind(chart, 'Deployment').addJsonPatch(JsonPatch.replace('/spec/revisionHistoryLimit', 2), JsonPatch.replace('/spec/template/spec/terminationGracePeriodSeconds', 45)),
+    );
     for (const env of ['dev', 'production']) {
-      const [deployment] = parseDocuments(files.get(`manifests/${env}/worker/deployment.yaml`)!) as Array<{ spec: { revisionHistoryLimit: number; template: { spec: { terminationGracePeriodSeconds: number } } } }>;
+      const [deployment] = parseDocuments(files.get(`manifests/${env}/worker/deployment.yaml`)!) as Array<{
+        spec: { revisionHistoryLimit: number; template: { spec: { terminationGracePeriodSeconds: number } } };
+      }>;
       expect(deployment.spec.revisionHistoryLimit).toBe(2);
       expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(45);
     }
@@ -46,10 +50,7 @@ describe('JSON patches on values-driven objects', () => {
 
   it('append to a list that values fill, and remove a fixed field', () => {
     const files = synthWith((chart) =>
-      objectOfKind(chart, 'Deployment').addJsonPatch(
-        JsonPatch.add('/spec/template/spec/containers/0/env/-', { name: 'EXTRA', value: '1' }),
-        JsonPatch.remove('/spec/template/spec/containers/0/lifecycle'),
-      ),
+      objectOfKind(chart, 'Deployment').addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/env/-', { name: 'EXTRA', value: '1' }), JsonPatch.remove('/spec/template/spec/containers/0/lifecycle')),
     );
     const [deployment] = parseDocuments(files.get('manifests/production/worker/deployment.yaml')!) as Array<{ spec: { template: { spec: { containers: Array<Record<string, unknown>> } } } }>;
     const container = deployment.spec.template.spec.containers[0];
@@ -71,7 +72,9 @@ describe('JSON patches on values-driven objects', () => {
 
   it('refuse a path that does not exist, and a failing test operation', () => {
     expect(failure((chart) => objectOfKind(chart, 'Service').addJsonPatch(JsonPatch.replace('/spec/nothing', 1)))).toBe('worker/Service/Resource: JSON patch replace /spec/nothing: no such path in the object');
-    expect(failure((chart) => objectOfKind(chart, 'Service').addJsonPatch(JsonPatch.test('/spec/type', 'NodePort')))).toMatch(/^worker\/Service\/Resource: JSON patch test \/spec\/type: the value is not "NodePort" in every release$/);
+    expect(failure((chart) => objectOfKind(chart, 'Service').addJsonPatch(JsonPatch.test('/spec/type', 'NodePort')))).toMatch(
+      /^worker\/Service\/Resource: JSON patch test \/spec\/type: the value is not "NodePort" in every release$/,
+    );
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { charts, distDir, environments, K8sObject, plainObjects, releaseNamespace, sortObjects } from '../support/dist';
+import { charts, distDir, environments, type K8sObject, plainObjects, releaseNamespace, sortObjects } from '../support/dist';
 import { helm, helmTemplate, helmVersions } from '../support/helm';
 import { withoutHelmOnly, withoutPlainOnly } from './helm-only';
 

@@ -2,7 +2,7 @@
  * The documented differences between `helm template` and the plain manifests (README: "Differences
  * from the plain manifests"), and nothing else: removing them from both sides must leave equal objects.
  */
-import { K8sObject } from '../support/dist';
+import type { K8sObject } from '../support/dist';
 
 const HELM_ONLY_LABELS = ['helm.sh/chart'];
 const MANAGED_BY = 'app.kubernetes.io/managed-by';
@@ -11,10 +11,12 @@ const MANAGED_BY = 'app.kubernetes.io/managed-by';
 export function withoutHelmOnly(objects: K8sObject[]): K8sObject[] {
   return objects
     .filter((o) => !o.metadata.annotations?.['helm.sh/hook'])
-    .map((o) => mapLabels(o, (labels) => {
-      for (const label of HELM_ONLY_LABELS) delete labels[label];
-      if (labels[MANAGED_BY] === 'Helm') labels[MANAGED_BY] = 'cdk8s';
-    }));
+    .map((o) =>
+      mapLabels(o, (labels) => {
+        for (const label of HELM_ONLY_LABELS) delete labels[label];
+        if (labels[MANAGED_BY] === 'Helm') labels[MANAGED_BY] = 'cdk8s';
+      }),
+    );
 }
 
 /** The plain objects without the Namespace, which Helm cannot own. */

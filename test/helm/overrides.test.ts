@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { formatFinding, validateManifests } from '../../lib/validation';
 import { schemaLocations } from '../support/schemas';
-import { charts, distDir, environments, K8sObject, releaseNamespace } from '../support/dist';
+import { charts, distDir, environments, type K8sObject, releaseNamespace } from '../support/dist';
 import { helmTemplate, helmVersions } from '../support/helm';
 
 const kubernetesVersions = ['1.27.0', '1.33.0'];
@@ -125,7 +125,10 @@ const genericCases: OverrideCase[] = [
       const namespaces = (list: K8sObject[]) => list.map((o) => o.metadata.namespace).sort();
       expect(namespaces(objects)).toContain(release.namespace);
       expect(namespaces(objects)).toEqual(namespaces(baseline));
-      const instances = labelMaps(objects).concat(selectors(objects)).map((labels) => labels[INSTANCE]).filter((value) => value !== undefined);
+      const instances = labelMaps(objects)
+        .concat(selectors(objects))
+        .map((labels) => labels[INSTANCE])
+        .filter((value) => value !== undefined);
       expect(instances.length).toBeGreaterThan(objects.length);
       expect(new Set(instances)).toEqual(new Set(['shop-release']));
     },
@@ -143,7 +146,9 @@ function appCases(chart: string): OverrideCase[] {
         const pod = deployment(objects).spec.template;
         expect(pod.spec.containers[0].image).toBe(`${image.repository}:9.9.9`);
         expect(pod.metadata.labels[VERSION]).toBe('9.9.9');
-        const versions = labelMaps(objects).map((labels) => labels[VERSION]).filter((value) => value !== undefined);
+        const versions = labelMaps(objects)
+          .map((labels) => labels[VERSION])
+          .filter((value) => value !== undefined);
         expect(versions.length).toBeGreaterThan(objects.length / 2);
         expect(new Set(versions)).toEqual(new Set(['9.9.9']));
         expect(selectors(objects)).toEqual(selectors(baseline));

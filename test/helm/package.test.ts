@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { charts, distDir, environments, K8sObject, plainObjects, releaseNamespace, sortObjects } from '../support/dist';
+import { charts, distDir, environments, type K8sObject, plainObjects, releaseNamespace, sortObjects } from '../support/dist';
 import { helm, helmTemplate, helmVersions, projectRoot } from '../support/helm';
 import { withoutHelmOnly, withoutPlainOnly } from './helm-only';
 
@@ -36,10 +36,7 @@ beforeAll(() => {
   const result = runPackage(['--out', outDir], helmVersions[0].binary);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
-  expect(result.stdout.trim().split('\n')).toEqual([
-    ...cases.map(({ environment, chart }) => `package: wrote ${packageFile(environment, chart)}`),
-    `package: ${cases.length} package(s) in ${outDir}`,
-  ]);
+  expect(result.stdout.trim().split('\n')).toEqual([...cases.map(({ environment, chart }) => `package: wrote ${packageFile(environment, chart)}`), `package: ${cases.length} package(s) in ${outDir}`]);
 });
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));

@@ -13,7 +13,7 @@ import { checkAppRules } from '../../lib/values/app-rules';
 import { loadEnvironment } from '../../lib/values/load';
 import { deepMerge } from '../../lib/values/merge';
 import { dottedPath } from '../../lib/values/problems';
-import { AppValues } from '../../lib/values/schema';
+import type { AppValues } from '../../lib/values/schema';
 import { distDir } from '../support/dist';
 import { helm, helmVersions, projectRoot } from '../support/helm';
 
@@ -29,19 +29,55 @@ interface RuleCase {
 }
 
 const cases: readonly RuleCase[] = [
-  { name: 'minReplicas above maxReplicas (issue input)', chart: 'api', values: { autoscaling: { minReplicas: 10, maxReplicas: 5 } }, message: 'autoscaling.minReplicas: expected at most maxReplicas (5), got 10' },
+  {
+    name: 'minReplicas above maxReplicas (issue input)',
+    chart: 'api',
+    values: { autoscaling: { minReplicas: 10, maxReplicas: 5 } },
+    message: 'autoscaling.minReplicas: expected at most maxReplicas (5), got 10',
+  },
   { name: 'a CPU request above its limit', chart: 'api', values: { resources: { requests: { cpu: '3' } } }, message: 'resources.requests.cpu: expected at most the limit (2), got 3' },
-  { name: 'a memory request above its limit, in other units', chart: 'api', values: { resources: { requests: { memory: '2Gi' }, limits: { memory: '1500Mi' } } }, message: 'resources.requests.memory: expected at most the limit (1500Mi), got 2Gi' },
+  {
+    name: 'a memory request above its limit, in other units',
+    chart: 'api',
+    values: { resources: { requests: { memory: '2Gi' }, limits: { memory: '1500Mi' } } },
+    message: 'resources.requests.memory: expected at most the limit (1500Mi), got 2Gi',
+  },
   { name: 'a quota request above the quota limit', chart: 'api', values: { quota: { requests: { cpu: '64' } } }, message: 'quota.requests.cpu: expected at most the quota limit (48), got 64' },
-  { name: 'a default request above the default limit', chart: 'api', values: { limitRange: { defaultRequest: { memory: '1Gi' } } }, message: 'limitRange.defaultRequest.memory: expected at most the default limit (512Mi)' },
+  {
+    name: 'a default request above the default limit',
+    chart: 'api',
+    values: { limitRange: { defaultRequest: { memory: '1Gi' } } },
+    message: 'limitRange.defaultRequest.memory: expected at most the default limit (512Mi)',
+  },
   { name: 'a PDB with both minAvailable and maxUnavailable', chart: 'api', values: { pdb: { maxUnavailable: 1 } }, message: 'pdb: expected exactly one of minAvailable or maxUnavailable' },
   { name: 'a PDB that leaves no pod evictable', chart: 'api', values: { pdb: { minAvailable: 3 } }, message: 'pdb.minAvailable: expected fewer than the 3 replica(s) so that one pod can be evicted, got 3' },
-  { name: 'a PDB percentage that leaves no pod evictable', chart: 'api', values: { pdb: { minAvailable: '90%' } }, message: 'pdb.minAvailable: expected fewer than the 3 replica(s) so that one pod can be evicted, got 90%' },
-  { name: 'a PDB maxUnavailable that rounds to no pod', chart: 'api', environment: 'staging', values: { pdb: { maxUnavailable: '0%' } }, message: 'pdb.maxUnavailable: expected at least one pod evictable, got 0%' },
+  {
+    name: 'a PDB percentage that leaves no pod evictable',
+    chart: 'api',
+    values: { pdb: { minAvailable: '90%' } },
+    message: 'pdb.minAvailable: expected fewer than the 3 replica(s) so that one pod can be evicted, got 90%',
+  },
+  {
+    name: 'a PDB maxUnavailable that rounds to no pod',
+    chart: 'api',
+    environment: 'staging',
+    values: { pdb: { maxUnavailable: '0%' } },
+    message: 'pdb.maxUnavailable: expected at least one pod evictable, got 0%',
+  },
   { name: 'an ingress without hosts', chart: 'api', values: { ingress: { hosts: [] } }, message: 'ingress.hosts: expected at least one host when the ingress is enabled' },
   { name: 'TLS without hosts', chart: 'api', values: { ingress: { tls: { hosts: [] } } }, message: 'ingress.tls.hosts: expected at least one host when TLS is enabled' },
-  { name: 'a TLS host that is not an ingress host', chart: 'api', values: { ingress: { tls: { hosts: ['api.example.com', 'www.example.com'] } } }, message: 'ingress.tls.hosts[1]: expected one of the ingress hosts (api.example.com), got "www.example.com"' },
-  { name: 'admin paths open to no network', chart: 'api', values: { ingress: { adminPaths: { allowedCidrs: [] } } }, message: 'ingress.adminPaths.allowedCidrs: expected at least one allowed network for the admin paths' },
+  {
+    name: 'a TLS host that is not an ingress host',
+    chart: 'api',
+    values: { ingress: { tls: { hosts: ['api.example.com', 'www.example.com'] } } },
+    message: 'ingress.tls.hosts[1]: expected one of the ingress hosts (api.example.com), got "www.example.com"',
+  },
+  {
+    name: 'admin paths open to no network',
+    chart: 'api',
+    values: { ingress: { adminPaths: { allowedCidrs: [] } } },
+    message: 'ingress.adminPaths.allowedCidrs: expected at least one allowed network for the admin paths',
+  },
   {
     name: 'a dependency with neither a CIDR nor namespace labels (issue input: a policy wider than the values)',
     chart: 'worker',
@@ -54,7 +90,12 @@ const cases: readonly RuleCase[] = [
     values: { networkPolicy: { dependencies: [{ name: 'db', port: 5432, cidr: '10.0.0.0/8', podLabels: { app: 'db' } }] } },
     message: 'networkPolicy.dependencies[0].podLabels: podLabels only apply with namespaceLabels',
   },
-  { name: 'annotations over 256 KiB', chart: 'api', values: { podAnnotations: { big: 'x'.repeat(262_142) } }, message: 'podAnnotations: expected at most 262144 bytes of annotations (keys and values), got 262145' },
+  {
+    name: 'annotations over 256 KiB',
+    chart: 'api',
+    values: { podAnnotations: { big: 'x'.repeat(262_142) } },
+    message: 'podAnnotations: expected at most 262144 bytes of annotations (keys and values), got 262145',
+  },
   {
     name: 'a variable in both env and secretEnv',
     chart: 'worker',
@@ -64,7 +105,12 @@ const cases: readonly RuleCase[] = [
   {
     name: 'a secretEnv name twice',
     chart: 'worker',
-    values: { secretEnv: [{ name: 'TOKEN', secretName: 'a', key: 'k' }, { name: 'TOKEN', secretName: 'b', key: 'k' }] },
+    values: {
+      secretEnv: [
+        { name: 'TOKEN', secretName: 'a', key: 'k' },
+        { name: 'TOKEN', secretName: 'b', key: 'k' },
+      ],
+    },
     message: 'secretEnv[1].name: "TOKEN" is already an earlier secretEnv name',
   },
 ];

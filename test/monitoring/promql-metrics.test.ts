@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildAlertRules, defaultAlertThresholds } from '../../lib/monitoring/alert-rules';
-import { GrafanaDashboard, buildDashboards, dashboardExpressions } from '../../lib/monitoring/dashboards';
-import { MetricType, Producer, metricCatalog, producedSeries, seriesNames } from '../../lib/monitoring/metric-catalog';
-import { PromqlSource, UnknownMetric, metricNames, substituteGrafanaVariables, unknownMetrics } from '../../lib/monitoring/promql-metrics';
+import { type GrafanaDashboard, buildDashboards, dashboardExpressions } from '../../lib/monitoring/dashboards';
+import { type MetricType, type Producer, metricCatalog, producedSeries, seriesNames } from '../../lib/monitoring/metric-catalog';
+import { type PromqlSource, type UnknownMetric, metricNames, substituteGrafanaVariables, unknownMetrics } from '../../lib/monitoring/promql-metrics';
 
 const dashboards = buildDashboards({ sloTarget: 0.999, applications: ['api', 'worker'] }).map((f) => f.dashboard);
 const ruleFile = buildAlertRules(defaultAlertThresholds, { runbookBaseUrl: 'https://runbooks.example.com', environment: 'test' });
@@ -28,9 +28,7 @@ function report(unknown: UnknownMetric[]): string {
 
 describe('metricNames', () => {
   it('finds the metrics inside nested functions and aggregations', () => {
-    expect(metricNames('histogram_quantile(0.99, sum by (namespace, job, le) (rate(http_request_duration_seconds_bucket{job="api"}[5m])))')).toEqual([
-      'http_request_duration_seconds_bucket',
-    ]);
+    expect(metricNames('histogram_quantile(0.99, sum by (namespace, job, le) (rate(http_request_duration_seconds_bucket{job="api"}[5m])))')).toEqual(['http_request_duration_seconds_bucket']);
     expect(metricNames('max_over_time(rate(x_total[5m])[1h:1m] offset 1d)')).toEqual(['x_total']);
   });
 
@@ -70,19 +68,14 @@ describe('metricNames', () => {
   });
 
   it('parses dashboard expressions with Grafana variables, and says what it parsed when it fails', () => {
-    expect(metricNames('sum(increase(x_total{namespace=~"$namespace", job=~"${job:regex}"}[$__range])) / sum(rate(y_total[$__rate_interval]))')).toEqual([
-      'x_total',
-      'y_total',
-    ]);
+    expect(metricNames('sum(increase(x_total{namespace=~"$namespace", job=~"${job:regex}"}[$__range])) / sum(rate(y_total[$__rate_interval]))')).toEqual(['x_total', 'y_total']);
     expect(() => metricNames('rate(x_total{job=~"$job"}[$__interval]')).toThrow('\n  parsed as: rate(x_total{job=~"job"}[1m]');
   });
 });
 
 describe('substituteGrafanaVariables', () => {
   it('replaces interval variables by durations, and other variables by their name', () => {
-    expect(substituteGrafanaVariables('rate(x{namespace=~"$namespace", job=~"${job}", pod=~"[[pod]]"}[$__rate_interval])')).toBe(
-      'rate(x{namespace=~"namespace", job=~"job", pod=~"pod"}[4m])',
-    );
+    expect(substituteGrafanaVariables('rate(x{namespace=~"$namespace", job=~"${job}", pod=~"[[pod]]"}[$__rate_interval])')).toBe('rate(x{namespace=~"namespace", job=~"job", pod=~"pod"}[4m])');
     expect(substituteGrafanaVariables('increase(x[$__range]) offset $__interval')).toBe('increase(x[1d]) offset 1m');
   });
 
@@ -111,7 +104,7 @@ describe('metric catalog', () => {
   const goProcess = /^(go|process)_/;
 
   it('lists each family once per producer, under its exporter prefix, with a valid name', () => {
-    for (const [producer, families] of Object.entries(metricCatalog) as Array<[Producer, typeof metricCatalog[Producer]]>) {
+    for (const [producer, families] of Object.entries(metricCatalog) as Array<[Producer, (typeof metricCatalog)[Producer]]>) {
       const names = families.map((f) => f.name);
       expect(new Set(names).size, producer).toBe(names.length);
       for (const name of names) {

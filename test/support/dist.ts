@@ -13,7 +13,9 @@ export function environments(): string[] {
 }
 
 export function charts(): string[] {
-  return readdirSync(join(distDir, 'helm')).filter((name) => existsSync(join(distDir, 'helm', name, 'Chart.yaml'))).sort();
+  return readdirSync(join(distDir, 'helm'))
+    .filter((name) => existsSync(join(distDir, 'helm', name, 'Chart.yaml')))
+    .sort();
 }
 
 /** The plain manifests of one chart in one environment. */

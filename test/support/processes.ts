@@ -2,7 +2,7 @@
  * Running the real Prometheus and Alertmanager binaries from tests: one-shot tools (promtool, amtool),
  * long-running servers on 127.0.0.1 that are always stopped, and scratch directories that are always removed.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -10,5 +10,7 @@ import { projectRoot } from './helm';
 export const offlineSchemaRoot = join(projectRoot, '..', 'shared', 'kubernetes-json-schema');
 
 export const schemaLocations: string[] = process.env.KUBE_SCHEMA_LOCATION
-  ? process.env.KUBE_SCHEMA_LOCATION.split(/[,\n]/).map((l) => l.trim()).filter(Boolean)
+  ? process.env.KUBE_SCHEMA_LOCATION.split(/[,\n]/)
+      .map((l) => l.trim())
+      .filter(Boolean)
   : localSchemaLocations(offlineSchemaRoot);

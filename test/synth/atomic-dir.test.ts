@@ -8,7 +8,7 @@ import { linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { WriteFile, writeDirectoryInBackground } from '../../lib/synth/atomic-dir';
+import { type WriteFile, writeDirectoryInBackground } from '../../lib/synth/atomic-dir';
 
 const FILES: Record<string, string> = {
   'manifests/dev/api/deployment.yaml': 'kind: Deployment\n',

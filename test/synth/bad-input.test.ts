@@ -121,7 +121,9 @@ const cases: Case[] = [
   {
     name: 'YAML aliases that expand without bound ("billion laughs")',
     breakValues: (v) => edit(base(v), (t) => `${t}${BILLION_LAUGHS}`),
-    expected: [/^values\/base\.yaml:\d+:\d+: lol\.[a-z](\[\d+\])?: YAML alias \*[a-z] expands the document by more than 100000 values \(aliases nested in aliases multiply\); write the values out or use fewer aliases$/],
+    expected: [
+      /^values\/base\.yaml:\d+:\d+: lol\.[a-z](\[\d+\])?: YAML alias \*[a-z] expands the document by more than 100000 values \(aliases nested in aliases multiply\); write the values out or use fewer aliases$/,
+    ],
   },
   {
     name: 'a recursive YAML alias',
@@ -135,8 +137,7 @@ const cases: Case[] = [
   },
   {
     name: 'YAML 1.1 octal, sexagesimal and 0o numbers written unquoted, keys included',
-    breakValues: (v) =>
-      edit(base(v), (t) => t.replace('    env:\n      QUEUE_NAME: orders\n', '    env:\n      QUEUE_NAME: orders\n      UMASK: 0022\n      TIMEOUT: 1:20\n      MODE: 0o10\n      no: "x"\n')),
+    breakValues: (v) => edit(base(v), (t) => t.replace('    env:\n      QUEUE_NAME: orders\n', '    env:\n      QUEUE_NAME: orders\n      UMASK: 0022\n      TIMEOUT: 1:20\n      MODE: 0o10\n      no: "x"\n')),
     expected: [
       /^values\/base\.yaml:\d+:14: applications\.worker\.env\.UMASK: "0022" is the number 18 in YAML 1\.1 \(Helm\) and the number 22 in YAML 1\.2; write "0022" in quotes \(or 18 or 22\)$/,
       /^values\/base\.yaml:\d+:16: applications\.worker\.env\.TIMEOUT: "1:20" is the number 80 in YAML 1\.1 and a string in YAML 1\.2; write "1:20" in quotes \(or 80\)$/,
@@ -186,7 +187,11 @@ function expectCleanFailure(result: { status: number; stderr: string }, expected
   expect(result.status).toBe(1);
   expect(result.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/); // no stack trace
   expect(lines.at(-1)).toMatch(/^synth: \d+ problem\(s\) in the values; .* was not changed$/);
-  for (const pattern of expected) expect(problems.some((line) => pattern.test(line)), `${pattern} in\n${result.stderr}`).toBe(true);
+  for (const pattern of expected)
+    expect(
+      problems.some((line) => pattern.test(line)),
+      `${pattern} in\n${result.stderr}`,
+    ).toBe(true);
   expect(problems).toHaveLength(expected.length);
 }
 

@@ -60,7 +60,10 @@ describe('synth command line', () => {
 
   it('refuses --env into the default output, which would lose the other environments', () => {
     const project = scratchProject();
-    expectRefused(runSynth(['--env', 'dev'], project.root), /^synth: --env writes only the environments listed, and dist\/ is replaced as a whole: the other environments would be deleted\. Preview into another folder \(--out \/tmp\/preview\), or run without --env$/);
+    expectRefused(
+      runSynth(['--env', 'dev'], project.root),
+      /^synth: --env writes only the environments listed, and dist\/ is replaced as a whole: the other environments would be deleted\. Preview into another folder \(--out \/tmp\/preview\), or run without --env$/,
+    );
     expectRefused(runSynth(['--env', 'dev', '--out', 'dist'], project.root), /^synth: --env writes only the environments listed/);
     expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
   });

@@ -37,7 +37,11 @@ function projectWithChange() {
 }
 
 const crash = (root: string, point: string) => runSynth([], root, { env: { ATOMIC_DIR_TEST_CRASH: point } });
-const leftovers = (root: string) => readdirSync(root).filter((name) => name.startsWith('.dist.')).map((name) => name.replace(/-[0-9]+$/, '-<pid>')).sort();
+const leftovers = (root: string) =>
+  readdirSync(root)
+    .filter((name) => name.startsWith('.dist.'))
+    .map((name) => name.replace(/-[0-9]+$/, '-<pid>'))
+    .sort();
 
 describe('a synth killed during the output swap', () => {
   it('between the two renames: dist/ is absent, the old output beside it; the next synth restores it', () => {

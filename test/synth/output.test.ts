@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { distDir, environments, K8sObject, plainObjects } from '../support/dist';
+import { distDir, environments, type K8sObject, plainObjects } from '../support/dist';
 import { runSynth } from '../support/synth-cli';
 
 function listFiles(dir: string): string[] {
@@ -60,9 +60,7 @@ describe.each(environments())('%s manifests', (env) => {
   it.each(apps)('%s: every object carries the app.kubernetes.io labels; selectors use only name and instance', (app) => {
     for (const object of plainObjects(env, app).filter((o) => o.kind !== 'Namespace')) {
       expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(`${app}-${env}`);
-      expect(Object.keys(object.metadata.labels ?? {}).sort()).toEqual(
-        ['component', 'instance', 'managed-by', 'name', 'part-of', 'version'].map((k) => `app.kubernetes.io/${k}`),
-      );
+      expect(Object.keys(object.metadata.labels ?? {}).sort()).toEqual(['component', 'instance', 'managed-by', 'name', 'part-of', 'version'].map((k) => `app.kubernetes.io/${k}`));
       expect(object.metadata.name.startsWith(app)).toBe(true);
       expect(object.metadata.name).not.toMatch(/-[a-f0-9]{8}$/); // no hash suffixes
     }
@@ -91,10 +89,7 @@ describe.each(environments())('%s manifests', (env) => {
     expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(container.lifecycle.preStop.exec.command[0]).toBe('sleep');
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(0);
-    expect(pod.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey)).toEqual([
-      'topology.kubernetes.io/zone',
-      'kubernetes.io/hostname',
-    ]);
+    expect(pod.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
     expect(container.envFrom).toEqual([{ configMapRef: { name: `${app}-config` } }]);
   });
 
@@ -110,7 +105,10 @@ describe.each(environments())('%s manifests', (env) => {
     const deny = policies.find((p) => p.metadata.name === `${app}-default-deny`)!;
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const dns = policies.find((p) => p.metadata.name === `${app}-allow-dns`)!;
-    expect(dns.spec.egress[0].ports).toEqual([{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }]);
+    expect(dns.spec.egress[0].ports).toEqual([
+      { protocol: 'UDP', port: 53 },
+      { protocol: 'TCP', port: 53 },
+    ]);
   });
 });
 

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { Scope, and, engineHelpers, fmt, ifElse, not, release, sha256OfJson, withDefault } from '../../lib/template/expr';
+import { type Scope, and, engineHelpers, fmt, ifElse, not, release, sha256OfJson, withDefault } from '../../lib/template/expr';
 import { evaluateManifest } from '../../lib/template/evaluate';
-import { Node, Refs, each, refs, spread, when } from '../../lib/template/manifest';
+import { type Node, type Refs, each, refs, spread, when } from '../../lib/template/manifest';
 import { writeTemplate, writeYaml } from '../../lib/template/yaml-writer';
 import { helmTemplate, helmVersions } from '../support/helm';
 
@@ -51,11 +51,7 @@ const tree: Node = {
     number: '0123',
     optional: when(and(v.enabled, not(v.digest)), 'present'),
   },
-  list: [
-    when(v.enabled, 'first'),
-    each(v.hosts, 'host', (h) => ({ host: h.host, paths: each(h.paths, 'path', (p) => ({ path: p })) })),
-    'last',
-  ],
+  list: [when(v.enabled, 'first'), each(v.hosts, 'host', (h) => ({ host: h.host, paths: each(h.paths, 'path', (p) => ({ path: p })) })), 'last'],
   onlyOptional: [when(v.digest, 'x')],
   emptyRange: [each(v.empty, 'item', (i) => i)],
   emptyStatic: {},
@@ -71,7 +67,10 @@ const cases: Array<{ name: string; values: Values }> = [
       name: 'web',
       digest: 'sha256:abc',
       labels: { team: 'core', 'x-y': '<&>' },
-      hosts: [{ host: 'a.example.com', paths: ['/', '/api'] }, { host: 'b.example.com', paths: [] }],
+      hosts: [
+        { host: 'a.example.com', paths: ['/', '/api'] },
+        { host: 'b.example.com', paths: [] },
+      ],
       note: 'n',
       empty: [],
       big: 31536000,

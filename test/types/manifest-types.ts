@@ -5,14 +5,14 @@
  * misspelling gives.
  */
 import { k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { Certificate } from '../../imports/cert-manager.io';
 import { PrometheusRule, ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { TemplatedObject } from '../../lib/chart/templated-object';
 import { k8sObject } from '../../lib/monitoring/stack/common';
 import { fmt, release } from '../../lib/template/expr';
 import { each, refs, spread, when } from '../../lib/template/manifest';
-import { Manifest, ObjectFields } from '../../lib/template/typed';
+import type { Manifest, ObjectFields } from '../../lib/template/typed';
 
 interface Values {
   replicas: number;

@@ -1,7 +1,7 @@
 /** Each immutable-field rule fires on the change Kubernetes refuses and stays silent on allowed ones. */
 import { describe, expect, it } from 'vitest';
 import { checkUpgrade, formatViolation, objectKey } from '../../lib/upgrade/check';
-import { KubeObject, immutableFieldChanges } from '../../lib/upgrade/rules';
+import { type KubeObject, immutableFieldChanges } from '../../lib/upgrade/rules';
 
 /** An object named app, in namespace shop unless `namespace` is null (cluster-scoped). */
 function object(apiVersion: string, kind: string, fields: Record<string, unknown>, namespace: string | null = 'shop'): KubeObject {
@@ -93,7 +93,12 @@ const cases: RuleCase[] = [
   { name: 'PersistentVolumeClaim same size, other unit', previous: claim({}), current: claim({ resources: { requests: { storage: '10240Mi' } } }), fields: [] },
   { name: 'RoleBinding roleRef change', previous: roleBinding('RoleBinding', 'view', 'shop'), current: roleBinding('RoleBinding', 'edit', 'shop'), fields: ['roleRef'] },
   { name: 'ClusterRoleBinding roleRef change', previous: roleBinding('ClusterRoleBinding', 'view', null), current: roleBinding('ClusterRoleBinding', 'edit', null), fields: ['roleRef'] },
-  { name: 'RoleBinding subjects change', previous: roleBinding('RoleBinding', 'view', 'shop'), current: { ...roleBinding('RoleBinding', 'view', 'shop'), subjects: [{ kind: 'User', name: 'ann' }] }, fields: [] },
+  {
+    name: 'RoleBinding subjects change',
+    previous: roleBinding('RoleBinding', 'view', 'shop'),
+    current: { ...roleBinding('RoleBinding', 'view', 'shop'), subjects: [{ kind: 'User', name: 'ann' }] },
+    fields: [],
+  },
   { name: 'immutable ConfigMap data change', previous: configMap({ immutable: true, data: { a: '1' } }), current: configMap({ immutable: true, data: { a: '2' } }), fields: ['data'] },
   { name: 'immutable ConfigMap made mutable', previous: configMap({ immutable: true, data: { a: '1' } }), current: configMap({ data: { a: '1' } }), fields: ['immutable'] },
   { name: 'mutable ConfigMap data change', previous: configMap({ data: { a: '1' } }), current: configMap({ data: { a: '2' } }), fields: [] },

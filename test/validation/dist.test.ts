@@ -10,7 +10,6 @@ import { formatFinding, loadManifests, validateManifests } from '../../lib/valid
 import { schemaLocations } from '../support/schemas';
 import { projectRoot } from '../support/helm';
 
-
 describe('dist/manifests', () => {
   it('has no schema error and no policy finding', async () => {
     const { documents, problems } = await loadManifests([join(projectRoot, 'dist', 'manifests')]);

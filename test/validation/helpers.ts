@@ -1,6 +1,6 @@
 /** Shared by the validation tests: fixtures and the schema locations (test/support/schemas.ts). */
 import { join } from 'node:path';
-import { Finding, formatFinding, loadManifests, ManifestDocument } from '../../lib/validation';
+import { type Finding, formatFinding, loadManifests, type ManifestDocument } from '../../lib/validation';
 export { offlineSchemaRoot as schemaRoot, schemaLocations } from '../support/schemas';
 
 export const projectRoot = join(__dirname, '..', '..');

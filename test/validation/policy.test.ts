@@ -15,8 +15,7 @@ describe('policies', () => {
   });
 
   it('applies Pod Security restricted by default', async () => {
-    const at = (field: string, message: string) =>
-      `policy/pod-security-restricted.yaml: Deployment/shop/root-app: spec.template.spec.${field}: Pod Security restricted: ${message}`;
+    const at = (field: string, message: string) => `policy/pod-security-restricted.yaml: Deployment/shop/root-app: spec.template.spec.${field}: Pod Security restricted: ${message}`;
     expect(await findingsOf('policy/pod-security-restricted.yaml')).toEqual([
       at('hostNetwork', 'hostNetwork must not be true'),
       at('hostPID', 'hostPID must not be true'),
@@ -115,9 +114,7 @@ describe('NetworkPolicy coverage', () => {
   });
 
   it('only counts policies of the pod namespace, default when absent', async () => {
-    expect(await coverage({ team: 'shop', tier: 'backend' })).toEqual([
-      'app.yaml: Deployment/default/app: spec.template.metadata.labels: pods are not selected by any NetworkPolicy in namespace default',
-    ]);
+    expect(await coverage({ team: 'shop', tier: 'backend' })).toEqual(['app.yaml: Deployment/default/app: spec.template.metadata.labels: pods are not selected by any NetworkPolicy in namespace default']);
     expect(await coverage({ anything: 'x' }, 'other')).toEqual([]);
   });
 });

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCHEMA_LOCATIONS, localSchemaLocations } from '../../lib/validation';
 import { normalizeSchemaLocation, schemaPath } from '../../lib/validation/schema-location';
 
-const fill = (location: string, kind: string, apiVersion: string, kubernetesVersion = '1.27.0') =>
-  schemaPath(normalizeSchemaLocation(location), { kind, apiVersion, kubernetesVersion });
+const fill = (location: string, kind: string, apiVersion: string, kubernetesVersion = '1.27.0') => schemaPath(normalizeSchemaLocation(location), { kind, apiVersion, kubernetesVersion });
 
 describe('schema locations', () => {
   it('computes KindSuffix from the first label of the group, as kubeconform does', () => {

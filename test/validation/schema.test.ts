@@ -50,10 +50,7 @@ describe('schema validation', () => {
           metadata: { labels: { app: 'web' } },
           spec: {
             initContainers: [container({ command: 'migrate' })],
-            containers: [
-              container({ livenessProbe: { httpGet: { port: 8080 } }, readinessProbe: { httpGet: { port: true } } }),
-              container({ startupProbe: { tcpSocket: { port: 'http', host: 1 } } }),
-            ],
+            containers: [container({ livenessProbe: { httpGet: { port: 8080 } }, readinessProbe: { httpGet: { port: true } } }), container({ startupProbe: { tcpSocket: { port: 'http', host: 1 } } })],
           },
         },
       },
@@ -83,9 +80,7 @@ describe('schema validation', () => {
 
   it('validates custom resources against their CRD schema', async () => {
     expect(await schemaErrorsOf('schema/crd-errors.yaml')).toEqual([
-      ...['1.27.0', '1.33.0'].map(
-        (version) => `schema/crd-errors.yaml: ServiceMonitor/shop/web (Kubernetes ${version}): spec.endpoints[0].intervall: unknown field "intervall"`,
-      ),
+      ...['1.27.0', '1.33.0'].map((version) => `schema/crd-errors.yaml: ServiceMonitor/shop/web (Kubernetes ${version}): spec.endpoints[0].intervall: unknown field "intervall"`),
       ...['1.27.0', '1.33.0'].flatMap((version) => [
         // The CRD's Go pattern ^(?i)(abort|warn)?$ is case-insensitive: valid/monitoring.yaml passes with Warn.
         `schema/crd-errors.yaml: PrometheusRule/shop/web (Kubernetes ${version}): spec.groups[0].partial_response_strategy: expected a value matching ^(?i)(abort|warn)?$, got "ignore"`,
@@ -110,9 +105,7 @@ describe('schema validation', () => {
 
   it('validates only the requested Kubernetes versions', async () => {
     const result = await validateManifests(await fixture('schema/unknown-field.yaml'), { schemaLocations, kubernetesVersions: ['v1.33.0'], policy: false });
-    expect(lines(result.schemaErrors)).toEqual([
-      'schema/unknown-field.yaml: Service/shop/web (Kubernetes 1.33.0): spec.ports[0].protocoll: unknown field "protocoll"',
-    ]);
+    expect(lines(result.schemaErrors)).toEqual(['schema/unknown-field.yaml: Service/shop/web (Kubernetes 1.33.0): spec.ports[0].protocoll: unknown field "protocoll"']);
   });
 
   it('rejects a malformed Kubernetes version or location template before validating', async () => {

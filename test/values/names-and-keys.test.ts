@@ -71,7 +71,10 @@ const cases: Case[] = [
   },
   {
     name: 'an application called monitoring, and one called constructor',
-    breakValues: (v) => edit(join(v, 'base.yaml'), (t) => t.replace(/^applications:\n/m, 'applications:\n  monitoring: {component: x, image: {repository: a/b, tag: "1"}}\n  constructor: {component: x, image: {repository: a/b, tag: "1"}}\n')),
+    breakValues: (v) =>
+      edit(join(v, 'base.yaml'), (t) =>
+        t.replace(/^applications:\n/m, 'applications:\n  monitoring: {component: x, image: {repository: a/b, tag: "1"}}\n  constructor: {component: x, image: {repository: a/b, tag: "1"}}\n'),
+      ),
     expected: [
       /^values\/base\.yaml:\d+:3: applications\.monitoring: invalid key: "monitoring" is a name the platform uses itself \(monitoring, constructor, prototype\); choose another$/,
       /^values\/base\.yaml:\d+:3: applications\.constructor: invalid key: "constructor" is a name the platform uses itself \(monitoring, constructor, prototype\); choose another$/,
@@ -85,9 +88,7 @@ const cases: Case[] = [
   {
     name: 'a namespace <app>-<env> longer than 63 characters',
     breakValues: (v) => renameSync(join(v, 'staging.yaml'), join(v, `staging-${'x'.repeat(50)}.yaml`)),
-    expected: [
-      /^values\/base\.yaml:\d+:\d+: applications\.worker: the namespace "worker-staging-x{50}" would be 65 characters; Kubernetes allows 63: shorten the application or environment name$/,
-    ],
+    expected: [/^values\/base\.yaml:\d+:\d+: applications\.worker: the namespace "worker-staging-x{50}" would be 65 characters; Kubernetes allows 63: shorten the application or environment name$/],
   },
   {
     name: 'an environment whose file name is not a DNS label',
@@ -110,7 +111,11 @@ describe('names and keys in values', () => {
     expect(result.status, result.stderr).toBe(1);
     expect(result.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
     const lines = problemLines(result.stderr);
-    for (const pattern of expected) expect(lines.some((line) => (typeof pattern === 'string' ? line === pattern : pattern.test(line))), `${pattern} in\n${result.stderr}`).toBe(true);
+    for (const pattern of expected)
+      expect(
+        lines.some((line) => (typeof pattern === 'string' ? line === pattern : pattern.test(line))),
+        `${pattern} in\n${result.stderr}`,
+      ).toBe(true);
     expect(lines, result.stderr).toHaveLength(expected.length);
     expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
     expect(readFileSync(project.sentinel, 'utf8')).toBe('kind: Previous\n');

@@ -22,7 +22,10 @@ const number = fc.oneof(
   fc.nat({ max: 3000 }).map((n) => String(n * 1024)),
   fc.nat({ max: 3000 }).map((n) => String(n * 1000)),
 );
-const quantities = fc.sample(fc.tuple(number, fc.constantFrom(...SUFFIXES)).map(([n, s]) => `${n}${s}`), { numRuns: 600, seed: 11291 });
+const quantities = fc.sample(
+  fc.tuple(number, fc.constantFrom(...SUFFIXES)).map(([n, s]) => `${n}${s}`),
+  { numRuns: 600, seed: 11291 },
+);
 
 const scratch = mkdtempSync(join(tmpdir(), 'quantity-rules-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 /** Assembles a complete, self-contained dashboard from its definition and the shared settings. */
-import { Section, layout } from './layout';
-import { GrafanaDashboard, SCHEMA_VERSION, TemplateVariable } from './model';
+import { type Section, layout } from './layout';
+import { type GrafanaDashboard, SCHEMA_VERSION, type TemplateVariable } from './model';
 
 /** The tag all these dashboards carry; each dashboard links to the others through it. */
 export const PLATFORM_TAG = 'platform';
@@ -34,9 +34,7 @@ export function dashboard(definition: DashboardDefinition, shared: SharedSetting
     schemaVersion: SCHEMA_VERSION,
     time: definition.time,
     refresh: definition.refresh,
-    links: [
-      { title: 'Platform dashboards', type: 'dashboards', tags: [PLATFORM_TAG], asDropdown: true, includeVars: true, keepTime: true },
-    ],
+    links: [{ title: 'Platform dashboards', type: 'dashboards', tags: [PLATFORM_TAG], asDropdown: true, includeVars: true, keepTime: true }],
     annotations: {
       list: [
         {

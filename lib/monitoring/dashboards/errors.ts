@@ -1,5 +1,5 @@
 /** Errors: 5xx by route, and the ways containers fail (restarts, OOM kills, crash loops). */
-import { DashboardDefinition } from './dashboard';
+import type { DashboardDefinition } from './dashboard';
 import { stat, thresholds, timeseries } from './panels';
 import { APP, APP_CONTAINERS, BY_APP, SERVER_ERRORS, errorRatio, legend } from './promql';
 

@@ -1,6 +1,6 @@
 /** The PromQL of a dashboard: its panels' queries and the series selectors of its variables. */
 import type { PromqlSource } from '../promql-metrics';
-import { GrafanaDashboard } from './model';
+import type { GrafanaDashboard } from './model';
 
 /** Grafana's Prometheus variable queries that read series: `label_values(<selector>, <label>)` and `query_result(<expr>)`. */
 const LABEL_VALUES = /^label_values\((?:(.+),\s*)?[A-Za-z_]\w*\)$/s;

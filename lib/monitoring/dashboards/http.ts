@@ -1,5 +1,5 @@
 /** HTTP traffic of the applications: request rate, error ratios and latency percentiles. */
-import { DashboardDefinition } from './dashboard';
+import type { DashboardDefinition } from './dashboard';
 import { timeseries } from './panels';
 import { APP, BY_APP, CLIENT_ERRORS, errorRatio, latencyQuantile, legend, requestRate } from './promql';
 

@@ -5,7 +5,7 @@
 import { dashboard } from './dashboard';
 import { errorsDashboard } from './errors';
 import { httpDashboard } from './http';
-import { GrafanaDashboard } from './model';
+import type { GrafanaDashboard } from './model';
 import { overviewDashboard } from './overview';
 import { resourcesDashboard } from './resources';
 import { sloDashboard } from './slo';

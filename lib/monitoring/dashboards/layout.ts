@@ -2,8 +2,8 @@
  * Places panels on Grafana's 24-column grid: each section starts with a row header, its panels flow
  * left to right and wrap to a new line when the next one does not fit.
  */
-import { Panel } from './model';
-import { PanelSpec } from './panels';
+import type { Panel } from './model';
+import type { PanelSpec } from './panels';
 
 export const GRID_COLUMNS = 24;
 

@@ -1,5 +1,5 @@
 /** The first dashboard to open: golden signals of every application, workload health, alerts. */
-import { DashboardDefinition } from './dashboard';
+import type { DashboardDefinition } from './dashboard';
 import { stat, thresholds, timeseries, valueMapping } from './panels';
 import { APP_CONTAINERS, BY_APP, BY_CONTAINER, cpuUsage, errorRatio, latencyQuantile, legend, memoryWorkingSet, requestRate } from './promql';
 import { burnRate } from './slo';

@@ -2,7 +2,7 @@
  * Builders of the panels the dashboards use. A builder returns the panel without `id` and `gridPos`,
  * with the size it wants: `layout()` places it.
  */
-import { FieldConfig, FieldOverride, PROMETHEUS, QueryPanel, Target, Thresholds, ValueMapping } from './model';
+import { type FieldConfig, type FieldOverride, PROMETHEUS, type QueryPanel, type Target, type Thresholds, type ValueMapping } from './model';
 
 /** The Grafana units the dashboards show (ids of Grafana's unit picker). */
 export type Unit = 'reqps' | 'percentunit' | 's' | 'bytes' | 'short' | 'none';

@@ -1,5 +1,5 @@
 /** Resources and saturation: CPU and memory against requests and limits, throttling, HPA, volumes. */
-import { DashboardDefinition } from './dashboard';
+import type { DashboardDefinition } from './dashboard';
 import { gauge, thresholds, timeseries } from './panels';
 import { APP_CADVISOR, BY_CONTAINER, containerResource, cpuUsage, legend, memoryWorkingSet } from './promql';
 

@@ -7,7 +7,7 @@
  * here. lib/monitoring/stack/configs.ts relies on this to keep the target a Helm value: it builds the
  * dashboards once with a marker in its place (interpolated text).
  */
-import { DashboardDefinition } from './dashboard';
+import type { DashboardDefinition } from './dashboard';
 import { gauge, stat, thresholds, timeseries } from './panels';
 import { APP, BY_APP, SERVER_ERRORS, errorRatio, legend } from './promql';
 

@@ -2,7 +2,7 @@
  * The variables every dashboard has: the Prometheus data source, then the namespaces and the
  * applications (`job`) to show, both multi-value with "All" selected by default.
  */
-import { DataSourceVariable, PROMETHEUS, QueryVariable, TemplateVariable } from './model';
+import { type DataSourceVariable, PROMETHEUS, type QueryVariable, type TemplateVariable } from './model';
 
 /** Application names are Kubernetes names, so they can go into a regular expression unescaped. */
 const APPLICATION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

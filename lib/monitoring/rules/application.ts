@@ -3,9 +3,9 @@
  * Prometheus-client metrics they expose (job = application name) and from the blackbox probes.
  * Application scrape targets carry an `app` label (see prometheus-config.ts); other targets do not.
  */
-import { AlertGroupDefinition, percent } from './model';
+import { type AlertGroupDefinition, percent } from './model';
 import { recorded } from './recording';
-import { AlertThresholds } from './thresholds';
+import type { AlertThresholds } from './thresholds';
 
 const app = '{{ $labels.job }} in {{ $labels.namespace }}';
 
@@ -35,9 +35,7 @@ export const applicationAlerts: AlertGroupDefinition<AlertThresholds> = {
       expr: `${recorded.errorRatio('5m')} > ${t.errorRatio}`,
       for: t.errorRatioFor,
       summary: `${app} fails {{ $value | humanizePercentage }} of its requests`,
-      description:
-        `{{ $value | humanizePercentage }} of the requests to ${app} failed with a 5xx status over the last 5 minutes ` +
-        `(threshold ${percent(t.errorRatio)}).`,
+      description: `{{ $value | humanizePercentage }} of the requests to ${app} failed with a 5xx status over the last 5 minutes ` + `(threshold ${percent(t.errorRatio)}).`,
     },
     {
       alert: 'SlowResponseTime',
@@ -45,9 +43,7 @@ export const applicationAlerts: AlertGroupDefinition<AlertThresholds> = {
       expr: `${recorded.latencyP99} > ${t.latencyP99Seconds}`,
       for: t.latencyP99For,
       summary: `${app} is slow: p99 {{ $value | humanizeDuration }}`,
-      description:
-        `The 99th percentile request duration of ${app} is {{ $value | humanizeDuration }} over the last 5 minutes ` +
-        `(threshold ${t.latencyP99Seconds}s).`,
+      description: `The 99th percentile request duration of ${app} is {{ $value | humanizeDuration }} over the last 5 minutes ` + `(threshold ${t.latencyP99Seconds}s).`,
     },
     {
       alert: 'LatencySLOBreach',
@@ -55,9 +51,7 @@ export const applicationAlerts: AlertGroupDefinition<AlertThresholds> = {
       expr: `${recorded.latencyP95} > ${t.latencyP95Seconds}`,
       for: t.latencyP95For,
       summary: `${app} misses its latency objective: p95 {{ $value | humanizeDuration }}`,
-      description:
-        `The 95th percentile request duration of ${app} is {{ $value | humanizeDuration }}, above its ` +
-        `${t.latencyP95Seconds}s objective, for ${t.latencyP95For}.`,
+      description: `The 95th percentile request duration of ${app} is {{ $value | humanizeDuration }}, above its ` + `${t.latencyP95Seconds}s objective, for ${t.latencyP95For}.`,
     },
     {
       alert: 'BlackboxProbeFailing',

@@ -3,11 +3,10 @@
  * are stateless (read-only root filesystem, emptyDir for /tmp), so persistent volumes belong to the
  * data stores, and their owners are the database team.
  */
-import { AlertGroupDefinition, percent } from './model';
-import { AlertThresholds } from './thresholds';
+import { type AlertGroupDefinition, percent } from './model';
+import type { AlertThresholds } from './thresholds';
 
-const usedShare =
-  'max by (namespace, persistentvolumeclaim) (1 - kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes)';
+const usedShare = 'max by (namespace, persistentvolumeclaim) (1 - kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes)';
 
 function volumeUsage(alert: string, priority: 'P0' | 'P1', threshold: number, forDuration: string) {
   return {
@@ -16,17 +15,12 @@ function volumeUsage(alert: string, priority: 'P0' | 'P1', threshold: number, fo
     expr: `${usedShare} > ${threshold}`,
     for: forDuration,
     summary: 'Volume {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is {{ $value | humanizePercentage }} full',
-    description:
-      'PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} is ' +
-      `{{ $value | humanizePercentage }} full, above ${percent(threshold)}, for ${forDuration}.`,
+    description: `PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} is {{ $value | humanizePercentage }} full, above ${percent(threshold)}, for ${forDuration}.`,
   };
 }
 
 export const databaseAlerts: AlertGroupDefinition<AlertThresholds> = {
   name: 'platform.database.alerts',
   component: 'database',
-  alerts: (t) => [
-    volumeUsage('PersistentVolumeUsageHigh', 'P1', t.diskWarningRatio, t.diskFor),
-    volumeUsage('PersistentVolumeUsageCritical', 'P0', t.diskCriticalRatio, t.diskFor),
-  ],
+  alerts: (t) => [volumeUsage('PersistentVolumeUsageHigh', 'P1', t.diskWarningRatio, t.diskFor), volumeUsage('PersistentVolumeUsageCritical', 'P0', t.diskCriticalRatio, t.diskFor)],
 };

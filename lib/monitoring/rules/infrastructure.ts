@@ -2,8 +2,8 @@
  * Infrastructure alerts: containers near their CPU or memory limits (cAdvisor over kube-state-metrics
  * limits), node filesystems filling up (node-exporter), autoscalers and disruption budgets that block.
  */
-import { AlertGroupDefinition, percent } from './model';
-import { AlertThresholds } from './thresholds';
+import { type AlertGroupDefinition, percent } from './model';
+import type { AlertThresholds } from './thresholds';
 
 const containerKeys = 'namespace, pod, container';
 const shortContainer = 'Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }}';
@@ -21,9 +21,7 @@ function nodeDisk(alert: string, priority: 'P0' | 'P1', threshold: number, forDu
     expr: `${usedShare} > ${threshold}`,
     for: forDuration,
     summary: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.instance }} is {{ $value | humanizePercentage }} full',
-    description:
-      'Filesystem {{ $labels.mountpoint }} ({{ $labels.device }}) on node {{ $labels.instance }} is ' +
-      `{{ $value | humanizePercentage }} full, above ${percent(threshold)}, for ${forDuration}.`,
+    description: `Filesystem {{ $labels.mountpoint }} ({{ $labels.device }}) on node {{ $labels.instance }} is {{ $value | humanizePercentage }} full, above ${percent(threshold)}, for ${forDuration}.`,
   };
 }
 
@@ -40,9 +38,7 @@ export const infrastructureAlerts: AlertGroupDefinition<AlertThresholds> = {
         ` > ${t.cpuLimitRatio}`,
       for: t.cpuFor,
       summary: `${shortContainer} uses {{ $value | humanizePercentage }} of its CPU limit`,
-      description:
-        `${shortContainer} has used more than ${percent(t.cpuLimitRatio)} of its CPU limit for ${t.cpuFor} ` +
-        '({{ $value | humanizePercentage }}): it is being throttled or close to it.',
+      description: `${shortContainer} has used more than ${percent(t.cpuLimitRatio)} of its CPU limit for ${t.cpuFor} ({{ $value | humanizePercentage }}): it is being throttled or close to it.`,
     },
     {
       alert: 'HighMemoryUsage',
@@ -53,9 +49,7 @@ export const infrastructureAlerts: AlertGroupDefinition<AlertThresholds> = {
         ` > ${t.memoryLimitRatio}`,
       for: t.memoryFor,
       summary: `${shortContainer} uses {{ $value | humanizePercentage }} of its memory limit`,
-      description:
-        `${shortContainer} has used more than ${percent(t.memoryLimitRatio)} of its memory limit for ${t.memoryFor} ` +
-        '({{ $value | humanizePercentage }}): it is OOM killed when it reaches the limit.',
+      description: `${shortContainer} has used more than ${percent(t.memoryLimitRatio)} of its memory limit for ${t.memoryFor} ({{ $value | humanizePercentage }}): it is OOM killed when it reaches the limit.`,
     },
     nodeDisk('NodeDiskUsageHigh', 'P1', t.diskWarningRatio, t.diskFor),
     nodeDisk('NodeDiskUsageCritical', 'P0', t.diskCriticalRatio, t.diskFor),
@@ -63,8 +57,7 @@ export const infrastructureAlerts: AlertGroupDefinition<AlertThresholds> = {
       alert: 'HPAMaxedOut',
       priority: 'P2',
       expr:
-        'max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_status_current_replicas)' +
-        ' >= max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_max_replicas)',
+        'max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_status_current_replicas)' + ' >= max by (namespace, horizontalpodautoscaler) (kube_horizontalpodautoscaler_spec_max_replicas)',
       for: t.hpaMaxedOutFor,
       summary: `${hpa} runs at its maximum replicas`,
       description: `${hpa} has run at its maximum of {{ $value }} replicas for ${t.hpaMaxedOutFor}: it cannot absorb more load.`,
@@ -72,14 +65,10 @@ export const infrastructureAlerts: AlertGroupDefinition<AlertThresholds> = {
     {
       alert: 'HPAUnableToScale',
       priority: 'P1',
-      expr:
-        'max by (namespace, horizontalpodautoscaler, condition) ' +
-        '(kube_horizontalpodautoscaler_status_condition{condition=~"AbleToScale|ScalingActive", status="false"}) == 1',
+      expr: 'max by (namespace, horizontalpodautoscaler, condition) ' + '(kube_horizontalpodautoscaler_status_condition{condition=~"AbleToScale|ScalingActive", status="false"}) == 1',
       for: t.hpaUnableToScaleFor,
       summary: `${hpa} cannot scale`,
-      description:
-        `${hpa} has reported {{ $labels.condition }}=False for ${t.hpaUnableToScaleFor}: ` +
-        'it cannot read its metrics or change the replica count.',
+      description: `${hpa} has reported {{ $labels.condition }}=False for ${t.hpaUnableToScaleFor}: it cannot read its metrics or change the replica count.`,
     },
     {
       alert: 'PDBNoDisruptionsAllowed',
@@ -87,9 +76,7 @@ export const infrastructureAlerts: AlertGroupDefinition<AlertThresholds> = {
       expr: 'max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_pod_disruptions_allowed) == 0',
       for: t.pdbNoDisruptionsFor,
       summary: 'PodDisruptionBudget {{ $labels.namespace }}/{{ $labels.poddisruptionbudget }} allows no disruption',
-      description:
-        'PodDisruptionBudget {{ $labels.namespace }}/{{ $labels.poddisruptionbudget }} has allowed no voluntary disruption ' +
-        `for ${t.pdbNoDisruptionsFor}: node drains and cluster upgrades are blocked.`,
+      description: `PodDisruptionBudget {{ $labels.namespace }}/{{ $labels.poddisruptionbudget }} has allowed no voluntary disruption for ${t.pdbNoDisruptionsFor}: node drains and cluster upgrades are blocked.`,
     },
   ],
 };

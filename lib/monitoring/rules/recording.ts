@@ -3,7 +3,7 @@
  * and the SLO burn-rate alerts read, computed once per evaluation instead of in every alert.
  * Every series is per application: `namespace` and `job` (the application name).
  */
-import { RuleGroup } from './model';
+import type { RuleGroup } from './model';
 
 const byApplication = 'namespace, job';
 

@@ -5,9 +5,9 @@
  *   page:   14.4x over 1h and 5m (2% of a 30-day budget in an hour), 6x over 6h and 30m (5% in 6 hours);
  *   ticket: 3x over 1d and 2h (10% in a day), 1x over 3d and 6h (10% in 3 days).
  */
-import { AlertGroupDefinition, percent } from './model';
-import { SloWindow, recorded } from './recording';
-import { AlertThresholds } from './thresholds';
+import { type AlertGroupDefinition, percent } from './model';
+import { type SloWindow, recorded } from './recording';
+import type { AlertThresholds } from './thresholds';
 
 const app = '{{ $labels.job }} in {{ $labels.namespace }}';
 

@@ -2,14 +2,12 @@
  * The alert thresholds: one value model, with a default for every property, so that an environment only
  * writes what it changes (values/<env>.yaml → monitoring.alerts). Durations are Prometheus durations.
  */
-import { Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { patterns } from '../../values/schema';
 
-const ratio = (description: string, defaultValue: number) =>
-  Type.Number({ description, default: defaultValue, exclusiveMinimum: 0, exclusiveMaximum: 1 });
-const duration = (description: string, defaultValue: string) =>
-  Type.String({ description, default: defaultValue, pattern: patterns.duration });
+const ratio = (description: string, defaultValue: number) => Type.Number({ description, default: defaultValue, exclusiveMinimum: 0, exclusiveMaximum: 1 });
+const duration = (description: string, defaultValue: string) => Type.String({ description, default: defaultValue, pattern: patterns.duration });
 const positive = (description: string, defaultValue: number) => Type.Number({ description, default: defaultValue, exclusiveMinimum: 0 });
 
 export const AlertThresholdsSchema = Type.Object(

@@ -1,6 +1,6 @@
 /** Workload alerts from kube-state-metrics: containers that crash or are OOM killed, Deployments short of replicas. */
-import { AlertGroupDefinition } from './model';
-import { AlertThresholds } from './thresholds';
+import type { AlertGroupDefinition } from './model';
+import type { AlertThresholds } from './thresholds';
 
 const containerKeys = 'namespace, pod, container';
 const container = 'container {{ $labels.container }} of pod {{ $labels.pod }} in {{ $labels.namespace }}';
@@ -38,14 +38,10 @@ export const workloadAlerts: AlertGroupDefinition<AlertThresholds> = {
     {
       alert: 'DeploymentReplicasMismatch',
       priority: 'P1',
-      expr:
-        'max by (namespace, deployment) (kube_deployment_spec_replicas)' +
-        ' != max by (namespace, deployment) (kube_deployment_status_replicas_available)',
+      expr: 'max by (namespace, deployment) (kube_deployment_spec_replicas)' + ' != max by (namespace, deployment) (kube_deployment_status_replicas_available)',
       for: t.replicasMismatchFor,
       summary: 'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} lacks available replicas',
-      description:
-        'Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has not had its {{ $value }} desired replicas ' +
-        `available for ${t.replicasMismatchFor}.`,
+      description: `Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has not had its {{ $value }} desired replicas available for ${t.replicasMismatchFor}.`,
     },
   ],
 };

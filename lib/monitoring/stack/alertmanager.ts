@@ -10,9 +10,9 @@ import { Construct } from 'constructs';
 import { and, fmt, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
 import { each } from '../../template/manifest';
-import { Checked, ObjectFields } from '../../template/typed';
-import { GeneratedText } from '../../template/text';
-import { MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
+import type { Checked, ObjectFields } from '../../template/typed';
+import type { GeneratedText } from '../../template/text';
+import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
 import { greaterThan, ordinals } from './expressions';
 import { PORTS } from './ports';
 

@@ -9,9 +9,9 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Expr, fmt, release, sha256OfJson } from '../../template/expr';
+import { type Expr, fmt, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
-import { MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, selectorLabels, standalone } from './common';
+import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
 
 const LOG_PATH = '/var/log/pods';
@@ -97,13 +97,7 @@ export class Alloy extends Construct {
                 {
                   name: 'alloy',
                   image: image(a.image),
-                  args: [
-                    'run',
-                    '/etc/alloy/config.alloy',
-                    `--server.http.listen-addr=0.0.0.0:${PORTS.alloy}`,
-                    '--storage.path=/tmp/alloy',
-                    '--disable-reporting',
-                  ],
+                  args: ['run', '/etc/alloy/config.alloy', `--server.http.listen-addr=0.0.0.0:${PORTS.alloy}`, '--storage.path=/tmp/alloy', '--disable-reporting'],
                   ports: [{ name: 'http', containerPort: PORTS.alloy, protocol: 'TCP' }],
                   livenessProbe: httpProbe('/-/ready', 'http', 10, 6),
                   readinessProbe: httpProbe('/-/ready', 'http'),

@@ -4,8 +4,8 @@
  * the input values (the dashboards, Loki's and Grafana's configuration are the same in every
  * environment), the text of one is the text of all: its evaluation depends on nothing else.
  */
-import { Expr, GoContext, Scope } from '../../template/expr';
-import { GeneratedText, TextInput, resolveInput } from '../../template/text';
+import { Expr, type GoContext, type Scope } from '../../template/expr';
+import { type GeneratedText, type TextInput, resolveInput } from '../../template/text';
 
 export class CachedText extends Expr<string> implements GeneratedText {
   private readonly texts = new Map<string, string>();
@@ -54,7 +54,9 @@ function exactKey(value: unknown): string {
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (Array.isArray(value)) return `[${value.map(exactKey).join(',')}]`;
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return `{${Object.keys(value).map((k) => `${JSON.stringify(k)}:${exactKey((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .map((k) => `${JSON.stringify(k)}:${exactKey((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   throw new Error(`cachedText: input value of type ${typeof value} cannot be keyed`);
 }

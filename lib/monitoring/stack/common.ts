@@ -3,12 +3,12 @@
  * container images, and the restricted security settings.
  */
 import type { k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { TemplatedObject, helmOnly } from '../../chart/templated-object';
-import { Expr, Include, Scope, eq, fmt, release } from '../../template/expr';
-import { Refs, when } from '../../template/manifest';
+import { type Expr, Include, type Scope, eq, fmt, release } from '../../template/expr';
+import { type Refs, when } from '../../template/manifest';
 import type { ApiObjectClass, Checked, Manifest, ManifestOf } from '../../template/typed';
-import { MonitoringValues } from '../values-schema';
+import type { MonitoringValues } from '../values-schema';
 
 export interface MonitoringProps {
   readonly values: Refs<MonitoringValues>;
@@ -31,16 +31,7 @@ export function operatorMode(v: Refs<MonitoringValues>): Expr<boolean> {
 }
 
 /** The components; each name is its objects' name and its app.kubernetes.io/name label. */
-export type Component =
-  | 'prometheus'
-  | 'alertmanager'
-  | 'grafana'
-  | 'loki'
-  | 'alloy'
-  | 'node-exporter'
-  | 'kube-state-metrics'
-  | 'blackbox-exporter'
-  | 'monitoring';
+export type Component = 'prometheus' | 'alertmanager' | 'grafana' | 'loki' | 'alloy' | 'node-exporter' | 'kube-state-metrics' | 'blackbox-exporter' | 'monitoring';
 
 export function selectorLabels(component: Component) {
   return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': release.name };

@@ -11,16 +11,16 @@
  * - Alertmanager: precomputed per environment. Its builder validates the values, switches receivers
  *   on and off and joins addresses: a release with other Alertmanager routing values fails.
  */
-import { Expr, GoContext, Scope, release } from '../../template/expr';
+import { Expr, type GoContext, type Scope, release } from '../../template/expr';
 import { entriesWhere } from '../../template/functions';
-import { GeneratedText, interpolatedText, precomputedText, resolveInput } from '../../template/text';
-import { AlertThresholds, buildAlertRules, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
+import { type GeneratedText, interpolatedText, precomputedText, resolveInput } from '../../template/text';
+import { type AlertThresholds, buildAlertRules, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
 import { buildDashboards } from '../dashboards';
-import { AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerConfig } from '../alertmanager-config';
+import { type AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerConfig } from '../alertmanager-config';
 import { buildPrometheusConfig } from '../prometheus-config';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { cachedText } from './cached-text';
-import { MonitoringProps } from './common';
+import type { MonitoringProps } from './common';
 import { PORTS } from './ports';
 import { RULES_DIR } from './prometheus';
 

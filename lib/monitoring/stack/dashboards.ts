@@ -5,11 +5,11 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Expr, release, sha256OfJson } from '../../template/expr';
+import { type Expr, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
 import { spread } from '../../template/manifest';
-import { GeneratedText } from '../../template/text';
-import { MonitoringProps, k8sObject, labels } from './common';
+import type { GeneratedText } from '../../template/text';
+import { type MonitoringProps, k8sObject, labels } from './common';
 
 export interface DashboardConfigMap {
   readonly name: string;

@@ -14,7 +14,7 @@ import { onlyWhen } from '../../chart/conditions';
 import { release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
 import { writeYaml } from '../../template/yaml-writer';
-import { MonitoringProps, RESTRICTED_CONTAINER, clusterName, tokenLabels, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
+import { type MonitoringProps, RESTRICTED_CONTAINER, clusterName, tokenLabels, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
 
 const NOBODY = 65534;
@@ -147,11 +147,7 @@ export class KubeStateMetrics extends Construct {
                 {
                   name: component,
                   image: image(k.image),
-                  args: [
-                    `--port=${PORTS.kubeStateMetrics}`,
-                    `--telemetry-port=${PORTS.kubeStateMetricsTelemetry}`,
-                    `--resources=${Object.values(KUBE_STATE_RESOURCES).flat().sort().join(',')}`,
-                  ],
+                  args: [`--port=${PORTS.kubeStateMetrics}`, `--telemetry-port=${PORTS.kubeStateMetricsTelemetry}`, `--resources=${Object.values(KUBE_STATE_RESOURCES).flat().sort().join(',')}`],
                   ports: [
                     { name: 'http', containerPort: PORTS.kubeStateMetrics, protocol: 'TCP' },
                     { name: 'telemetry', containerPort: PORTS.kubeStateMetricsTelemetry, protocol: 'TCP' },

@@ -1,5 +1,5 @@
 /** Expressions the monitoring stack needs beyond lib/template, with both renderings side by side. */
-import { Expr, GoContext, Operand, Scope, expr } from '../../template/expr';
+import { Expr, type GoContext, type Operand, type Scope, expr } from '../../template/expr';
 
 /** 0, 1, ..., n-1 (Sprig `until`), e.g. one flag per StatefulSet ordinal. */
 export function ordinals(count: Operand<number>): Expr<number[]> {

@@ -5,14 +5,14 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
+import { type Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
 import { when } from '../../template/manifest';
 import { interpolatedText } from '../../template/text';
 import { cachedText } from './cached-text';
 import { writeYaml } from '../../template/yaml-writer';
-import { MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
-import { DashboardConfigMap } from './dashboards';
+import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
+import type { DashboardConfigMap } from './dashboards';
 import { PORTS } from './ports';
 
 const DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
@@ -46,19 +46,22 @@ export class Grafana extends Construct {
     const version = g.image.tag;
 
     const datasourcesInput = { namespace: release.namespace };
-    const datasources = cachedText(datasourcesInput, interpolatedText({
-      name: 'Grafana data sources',
-      format: 'yaml',
-      input: datasourcesInput,
-      build: ({ namespace }) => ({
-        apiVersion: 1,
-        datasources: [
-          { name: 'Prometheus', type: 'prometheus', uid: 'prometheus', access: 'proxy', url: `http://prometheus.${namespace}.svc:${PORTS.prometheus}`, isDefault: true, editable: false },
-          { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: `http://loki.${namespace}.svc:${PORTS.loki}`, editable: false },
-        ],
+    const datasources = cachedText(
+      datasourcesInput,
+      interpolatedText({
+        name: 'Grafana data sources',
+        format: 'yaml',
+        input: datasourcesInput,
+        build: ({ namespace }) => ({
+          apiVersion: 1,
+          datasources: [
+            { name: 'Prometheus', type: 'prometheus', uid: 'prometheus', access: 'proxy', url: `http://prometheus.${namespace}.svc:${PORTS.prometheus}`, isDefault: true, editable: false },
+            { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: `http://loki.${namespace}.svc:${PORTS.loki}`, editable: false },
+          ],
+        }),
+        shape: props.defaults,
       }),
-      shape: props.defaults,
-    }));
+    );
     k8sObject(
       this,
       'Provisioning',

@@ -8,7 +8,7 @@ import { sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
 import { interpolatedText } from '../../template/text';
 import { cachedText } from './cached-text';
-import { MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
+import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
 
 const DATA = '/var/loki';

@@ -9,8 +9,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { POD_SECURITY_LABELS } from '../../app/namespace';
-import { Expr, release } from '../../template/expr';
-import { MonitoringProps, PART_OF, k8sObject, standalone } from './common';
+import { type Expr, release } from '../../template/expr';
+import { type MonitoringProps, PART_OF, k8sObject, standalone } from './common';
 
 const PRIVILEGED_LABELS = {
   'pod-security.kubernetes.io/enforce': 'privileged',

@@ -14,10 +14,10 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Expr, and, release } from '../../template/expr';
+import { type Expr, and, release } from '../../template/expr';
 import { each, when } from '../../template/manifest';
-import { Checked, Manifest } from '../../template/typed';
-import { Component, MonitoringProps, k8sObject, labels, selectorLabels, standalone } from './common';
+import type { Checked, Manifest } from '../../template/typed';
+import { type Component, type MonitoringProps, k8sObject, labels, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
@@ -101,9 +101,7 @@ export class MonitoringNetworkPolicies extends Construct {
       ...pods('grafana'),
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.ingressControllerNamespace } } }], ports: [tcp(PORTS.grafana)] }],
-      egress: [
-        { to: [pods('loki')], ports: [tcp(PORTS.loki)] },
-      ],
+      egress: [{ to: [pods('loki')], ports: [tcp(PORTS.loki)] }],
     });
 
     policy('loki', {

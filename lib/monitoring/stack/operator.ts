@@ -5,12 +5,12 @@
  * The dashboards (dashboards.ts) are ConfigMaps labelled for the Grafana sidecar.
  */
 import { Construct } from 'constructs';
-import { Expr, GoContext, Scope, and, expr } from '../../template/expr';
+import { Expr, type GoContext, type Scope, and, expr } from '../../template/expr';
 import { spread } from '../../template/manifest';
-import { GeneratedText } from '../../template/text';
+import type { GeneratedText } from '../../template/text';
 import { parse } from 'yaml';
 import { PrometheusRule, ServiceMonitor } from '../../../imports/monitoring.coreos.com';
-import { MonitoringProps, k8sObject, labels, metadata, operatorMode } from './common';
+import { type MonitoringProps, k8sObject, labels, metadata, operatorMode } from './common';
 
 export interface OperatorResourcesProps extends MonitoringProps {
   /** The rule file (YAML): its groups become the PrometheusRule's spec. */

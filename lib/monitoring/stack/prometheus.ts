@@ -9,10 +9,10 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Expr, and, fmt, release, sha256OfJson } from '../../template/expr';
+import { type Expr, and, fmt, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
-import { GeneratedText } from '../../template/text';
-import { MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
+import type { GeneratedText } from '../../template/text';
+import { type MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
 
 export const RULES_DIR = '/etc/prometheus/rules';

@@ -6,14 +6,14 @@
  */
 import { names } from '../../app/names';
 import { releaseScope } from '../../chart/release';
-import { EnvironmentValues, located } from '../../values/load';
+import { type EnvironmentValues, located } from '../../values/load';
 import { deepMerge } from '../../values/merge';
-import { Problem, ValuesError } from '../../values/problems';
-import { AppValues } from '../../values/schema';
+import { type Problem, ValuesError } from '../../values/problems';
+import type { AppValues } from '../../values/schema';
 import { checkAgainstSchema } from '../../values/schema-check';
-import { AlertThresholds, defaultAlertThresholds, thresholdOrderProblems } from '../alert-rules';
+import { type AlertThresholds, defaultAlertThresholds, thresholdOrderProblems } from '../alert-rules';
 import { defaultAlertmanagerValues } from '../alertmanager-config';
-import { MonitoringApplication, MonitoringValues, MonitoringValuesSchema } from '../values-schema';
+import { type MonitoringApplication, type MonitoringValues, MonitoringValuesSchema } from '../values-schema';
 
 export interface MonitoringRelease {
   readonly namespace: string;

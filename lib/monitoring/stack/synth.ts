@@ -4,19 +4,19 @@
  * is composed in charts/monitoring-chart.ts and goes through the same release pipeline as the
  * applications (lib/synth/release-pipeline.ts).
  */
-import { ChartIdentity, releaseScope } from '../../chart/release';
-import { ChartRelease } from '../../synth/release-pipeline';
-import { Scope } from '../../template/expr';
+import { type ChartIdentity, releaseScope } from '../../chart/release';
+import type { ChartRelease } from '../../synth/release-pipeline';
+import type { Scope } from '../../template/expr';
 import { textHelpers } from '../../template/text';
-import { EnvironmentValues } from '../../values/load';
-import { Problem, ValuesError } from '../../values/problems';
+import type { EnvironmentValues } from '../../values/load';
+import { type Problem, ValuesError } from '../../values/problems';
 import { valueRulesTemplate } from '../../values/app-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
 import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
 import { helpersTemplate } from './common';
 import { configHelpers } from './configs';
-import { MonitoringRelease, monitoringRelease } from './release-values';
+import { type MonitoringRelease, monitoringRelease } from './release-values';
 
 /** The monitoring chart's name, its release name and its folder in dist/. */
 export const MONITORING_CHART = 'monitoring';
@@ -73,6 +73,10 @@ export function monitoringHelm(m: MonitoringReleases): ChartRelease['helm'] {
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
     extraTemplates: { 'validate-values.yaml': valueRulesTemplate(quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)) },
     notes: monitoringNotes(),
-    readme: monitoringReadme(MONITORING_CHART, m.releases.map((r) => r.environment), m.defaults.namespace),
+    readme: monitoringReadme(
+      MONITORING_CHART,
+      m.releases.map((r) => r.environment),
+      m.defaults.namespace,
+    ),
   };
 }

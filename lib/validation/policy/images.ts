@@ -1,6 +1,6 @@
 /** Images are pinned: a version tag other than `latest`, or a digest. */
 import type { Finding } from '../finding';
-import { containersOf, PodTemplate } from './pod-templates';
+import { containersOf, type PodTemplate } from './pod-templates';
 import { policyFinding } from './policy-finding';
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;

@@ -14,13 +14,7 @@ export function checkPolicies(documents: readonly ManifestDocument[]): Finding[]
   const selectors = podSelectorsByNamespace(documents);
   const findings: Finding[] = [];
   for (const template of podTemplatesOf(documents)) {
-    findings.push(
-      ...checkPodSecurity(template, levels),
-      ...checkResources(template),
-      ...checkProbes(template),
-      ...checkImages(template),
-      ...checkNetworkPolicyCoverage(template, selectors),
-    );
+    findings.push(...checkPodSecurity(template, levels), ...checkResources(template), ...checkProbes(template), ...checkImages(template), ...checkNetworkPolicyCoverage(template, selectors));
   }
   findings.push(...checkSecrets(documents));
   return findings;

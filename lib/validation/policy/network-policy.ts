@@ -1,6 +1,6 @@
 /** Every pod is selected by at least one NetworkPolicy of its namespace (so default-deny applies to it). */
 import type { Finding } from '../finding';
-import { isKubernetesObject, ManifestDocument, namespaceOf } from '../kubernetes-object';
+import { isKubernetesObject, type ManifestDocument, namespaceOf } from '../kubernetes-object';
 import { selectorMatches } from './label-selector';
 import type { PodTemplate } from './pod-templates';
 import { policyFinding } from './policy-finding';

@@ -6,9 +6,9 @@
  */
 import type { FieldPath } from '../field-path';
 import type { Finding } from '../finding';
-import { isKubernetesObject, ManifestDocument, namespaceOf, objectsIn } from '../kubernetes-object';
+import { isKubernetesObject, type ManifestDocument, namespaceOf, objectsIn } from '../kubernetes-object';
 import type { SecurityContext } from './pod-spec';
-import { containersOf, PodTemplate } from './pod-templates';
+import { containersOf, type PodTemplate } from './pod-templates';
 import { policyFinding } from './policy-finding';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
@@ -16,17 +16,20 @@ export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
 /** Capabilities `baseline` lets containers add. */
-const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
-  'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
-]);
+const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
 const RESTRICTED_CAPABILITIES = new Set(['NET_BIND_SERVICE']);
 
 /** Namespaced sysctls isolated between pods, the only ones `baseline` allows. */
 const SAFE_SYSCTLS = new Set([
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
-  'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
   'net.ipv4.tcp_keepalive_probes',
 ]);
 

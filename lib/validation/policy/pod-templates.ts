@@ -1,6 +1,6 @@
 /** The pod templates of workload objects: where they are, their labels, and whether the pods run for long. */
 import type { FieldPath } from '../field-path';
-import { isKubernetesObject, isRecord, KubernetesObject, ManifestDocument, objectsIn } from '../kubernetes-object';
+import { isKubernetesObject, isRecord, type KubernetesObject, type ManifestDocument, objectsIn } from '../kubernetes-object';
 import type { Container, ContainerList, PodSpec } from './pod-spec';
 
 export interface PodTemplate {
@@ -66,10 +66,7 @@ const LIST_LABELS: Readonly<Record<ContainerList, string>> = {
 };
 
 /** The containers of a pod template, from the given lists (default: all three). */
-export function containersOf(
-  template: PodTemplate,
-  lists: readonly ContainerList[] = ['containers', 'initContainers', 'ephemeralContainers'],
-): ContainerAt[] {
+export function containersOf(template: PodTemplate, lists: readonly ContainerList[] = ['containers', 'initContainers', 'ephemeralContainers']): ContainerAt[] {
   return lists.flatMap((list) =>
     objectsIn<Container>(template.spec[list]).map(({ item, index }) => ({
       container: item,

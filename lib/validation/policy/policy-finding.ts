@@ -1,6 +1,6 @@
-import { FieldPath, formatFieldPath } from '../field-path';
+import { type FieldPath, formatFieldPath } from '../field-path';
 import type { Finding } from '../finding';
-import { KubernetesObject, objectRef } from '../kubernetes-object';
+import { type KubernetesObject, objectRef } from '../kubernetes-object';
 
 /** A policy finding on a field of an object. */
 export function policyFinding(source: { readonly file: string; readonly object: KubernetesObject }, path: FieldPath, message: string): Finding {

@@ -1,6 +1,6 @@
 /** Long-running containers (not init containers, not Jobs or bare Pods) have liveness and readiness probes. */
 import type { Finding } from '../finding';
-import { containersOf, PodTemplate } from './pod-templates';
+import { containersOf, type PodTemplate } from './pod-templates';
 import { policyFinding } from './policy-finding';
 
 export function checkProbes(template: PodTemplate): Finding[] {

@@ -1,6 +1,6 @@
 /** Platform policy: every container and init container sets cpu and memory requests and limits. */
 import type { Finding } from '../finding';
-import { containersOf, PodTemplate } from './pod-templates';
+import { containersOf, type PodTemplate } from './pod-templates';
 import { policyFinding } from './policy-finding';
 
 const REQUIRED = [

@@ -1,6 +1,6 @@
 /** No secret values in git: Secrets are created in the cluster (e.g. by External Secrets), never committed with data. */
 import type { Finding } from '../finding';
-import { isKubernetesObject, isRecord, ManifestDocument } from '../kubernetes-object';
+import { isKubernetesObject, isRecord, type ManifestDocument } from '../kubernetes-object';
 import { policyFinding } from './policy-finding';
 
 export function checkSecrets(documents: readonly ManifestDocument[]): Finding[] {

@@ -6,14 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { AlertingRule, buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
-import {
-  AlertmanagerValues,
-  alertmanagerSecretKeys,
-  buildAlertmanagerConfig,
-  defaultAlertmanagerValues,
-} from '../../../lib/monitoring/alertmanager-config';
-import { ToolResult, findBinary, runTool, scratchDir } from '../../support/processes';
+import { type AlertingRule, buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
+import { type AlertmanagerValues, alertmanagerSecretKeys, buildAlertmanagerConfig, defaultAlertmanagerValues } from '../../../lib/monitoring/alertmanager-config';
+import { type ToolResult, findBinary, runTool, scratchDir } from '../../support/processes';
 
 const everything: AlertmanagerValues = {
   ...defaultAlertmanagerValues,
@@ -82,7 +77,9 @@ describe('alertmanager.yml', () => {
 
   it('reads the credentials from another mount directory when told so', () => {
     const config = buildAlertmanagerConfig({ ...everything, secretsDir: '/run/secrets/alertmanager' });
-    const files = entries(config).filter(([path]) => path.endsWith('_file')).map(([, value]) => String(value));
+    const files = entries(config)
+      .filter(([path]) => path.endsWith('_file'))
+      .map(([, value]) => String(value));
     expect(files.length).toBeGreaterThan(0);
     expect(files.every((file) => file.startsWith('/run/secrets/alertmanager/'))).toBe(true);
   });
@@ -122,9 +119,7 @@ describe('alertmanager.yml', () => {
   });
 
   it('refuses values it cannot honour', () => {
-    expect(() => buildAlertmanagerConfig({ ...defaultAlertmanagerValues, receivers: { ...defaultAlertmanagerValues.receivers, webhook: true } })).toThrow(
-      /webhook\/url: required/,
-    );
+    expect(() => buildAlertmanagerConfig({ ...defaultAlertmanagerValues, receivers: { ...defaultAlertmanagerValues.receivers, webhook: true } })).toThrow(/webhook\/url: required/);
     const database = defaultAlertmanagerValues.teams[0];
     expect(() => buildAlertmanagerConfig({ ...defaultAlertmanagerValues, teams: [database, { ...database, name: 'dba' }] })).toThrow(/component database has two teams/);
     expect(() => buildAlertmanagerConfig({ ...defaultAlertmanagerValues, slack: { ...defaultAlertmanagerValues.slack, infoChannel: 'alerts' } })).toThrow(/infoChannel/);

@@ -49,10 +49,12 @@ describe('monitoring values and template text', () => {
 
   it('synth refuses a template in runbookBaseUrl (issue input) with its location', () => {
     const project = scratchProject();
-    edit(join(project.values, 'base.yaml'), (t) => t.replace(/^  runbookBaseUrl: .*$/m, '  runbookBaseUrl: "https://wiki.example.com/x?e={{x}}"'));
+    edit(join(project.values, 'base.yaml'), (t) => t.replace(/^ {2}runbookBaseUrl: .*$/m, '  runbookBaseUrl: "https://wiki.example.com/x?e={{x}}"'));
     const result = runSynth(['--values', 'values', '--out', 'dist'], project.root);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^values\/base\.yaml:\d+:\d+: monitoring\.runbookBaseUrl: expected an http\(s\) URL without a trailing slash \(RFC 3986 characters only: no spaces, quotes, braces or backslashes\), got "https:\/\/wiki\.example\.com\/x\?e=\{\{x\}\}"$/m);
+    expect(result.stderr).toMatch(
+      /^values\/base\.yaml:\d+:\d+: monitoring\.runbookBaseUrl: expected an http\(s\) URL without a trailing slash \(RFC 3986 characters only: no spaces, quotes, braces or backslashes\), got "https:\/\/wiki\.example\.com\/x\?e=\{\{x\}\}"$/m,
+    );
   });
 
   describe.each(helmVersions)('$label', ({ binary }) => {

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../../charts/platform';
 import { withoutHelmOnly, withoutPlainOnly } from '../../helm/helm-only';
-import { K8sObject, sortObjects } from '../../support/dist';
+import { type K8sObject, sortObjects } from '../../support/dist';
 import { helmTemplate, helmVersions, parseDocuments, projectRoot } from '../../support/helm';
 
 interface Variant {

@@ -7,9 +7,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AlertThresholds, AlertingRule, RuleFile, buildAlertRules } from '../../../lib/monitoring/alert-rules';
+import { type AlertThresholds, type AlertingRule, type RuleFile, buildAlertRules } from '../../../lib/monitoring/alert-rules';
 import { buildDashboards } from '../../../lib/monitoring/dashboards';
-import { K8sObject, plainObjects } from '../../support/dist';
+import { type K8sObject, plainObjects } from '../../support/dist';
 import { helm, helmTemplate, helmVersions, projectRoot } from '../../support/helm';
 import { monitoringValuesOf } from './support';
 
@@ -41,8 +41,7 @@ function alert(rules: RuleFile, name: string): AlertingRule {
   return found;
 }
 
-const expectedRules = (thresholds: AlertThresholds) =>
-  JSON.parse(JSON.stringify(buildAlertRules(thresholds, { runbookBaseUrl: values.runbookBaseUrl, environment: ENV }))) as RuleFile;
+const expectedRules = (thresholds: AlertThresholds) => JSON.parse(JSON.stringify(buildAlertRules(thresholds, { runbookBaseUrl: values.runbookBaseUrl, environment: ENV }))) as RuleFile;
 
 describe('the plain manifests', () => {
   it('load the rules buildAlertRules makes of the environment thresholds', () => {

@@ -9,19 +9,18 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildAlertRules } from '../../../lib/monitoring/alert-rules';
 import { withoutHelmOnly, withoutPlainOnly } from '../../helm/helm-only';
-import { K8sObject, sortObjects } from '../../support/dist';
+import { type K8sObject, sortObjects } from '../../support/dist';
 import { helmTemplate, helmVersions } from '../../support/helm';
 import { monitoringValuesOf, synthesizeEdited } from './support';
 
 const files = synthesizeEdited((base) => base.replace('  mode: standalone\n', '  mode: operator\n'));
-const plain = (env: string) =>
-  [...files]
-    .filter(([path]) => path.startsWith(`manifests/${env}/monitoring/`))
-    .map(([, text]) => parse(text) as K8sObject);
+const plain = (env: string) => [...files].filter(([path]) => path.startsWith(`manifests/${env}/monitoring/`)).map(([, text]) => parse(text) as K8sObject);
 
 describe.each(['dev', 'production'])('operator mode in %s', (env) => {
   it('has ServiceMonitors, a PrometheusRule and the dashboards, and nothing of the standalone stack', () => {
-    const kinds = plain(env).map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+    const kinds = plain(env)
+      .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)
+      .sort();
     expect(kinds).toEqual([
       'ConfigMap/monitoring/grafana-dashboard-errors',
       'ConfigMap/monitoring/grafana-dashboard-http',

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildAlertRules } from '../../../lib/monitoring/alert-rules';
-import { environments, K8sObject, plainObjects } from '../../support/dist';
+import { environments, type K8sObject, plainObjects } from '../../support/dist';
 import { monitoringValuesOf } from './support';
 
 type Container = {
@@ -33,7 +33,9 @@ const container = (env: string, kind: string, name: string) => (find(env, kind, 
 
 describe.each(environments())('standalone stack in %s', (env) => {
   it('has every component, in the monitoring and node namespaces', () => {
-    const names = workloads(env).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort();
+    const names = workloads(env)
+      .map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)
+      .sort();
     expect(names).toEqual([
       'DaemonSet/monitoring-node/alloy',
       'DaemonSet/monitoring-node/node-exporter',
@@ -150,7 +152,8 @@ describe.each(environments())('standalone stack in %s', (env) => {
     type Policy = K8sObject & { spec: { podSelector: { matchLabels?: Record<string, string> }; policyTypes: string[]; ingress?: Rule[]; egress?: Rule[] } };
     const policies = objects(env).filter((o) => o.kind === 'NetworkPolicy') as Policy[];
     const policy = (name: string) => policies.find((p) => p.metadata.name === name)!;
-    const sources = (name: string) => policy(name).spec.ingress!.flatMap((r) => r.from!.map((p) => p.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']));
+    const sources = (name: string) =>
+      policy(name).spec.ingress!.flatMap((r) => r.from!.map((p) => p.podSelector?.matchLabels?.['app.kubernetes.io/name'] ?? p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']));
 
     expect(policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort()).toEqual(
       [

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitoringRelease } from '../../../lib/monitoring/stack/release-values';
-import { MonitoringValues } from '../../../lib/monitoring/values-schema';
+import type { MonitoringValues } from '../../../lib/monitoring/values-schema';
 import { synthesize } from '../../../charts/platform';
 import { namespaceOf } from '../../../lib/synth/synthesize';
 import { loadEnvironment } from '../../../lib/values/load';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GrafanaDashboard, buildDashboards } from '../../../lib/monitoring/dashboards';
-import { GridPos, PROMETHEUS, Panel, QueryPanel } from '../../../lib/monitoring/dashboards/model';
+import { type GrafanaDashboard, buildDashboards } from '../../../lib/monitoring/dashboards';
+import { type GridPos, PROMETHEUS, type Panel, type QueryPanel } from '../../../lib/monitoring/dashboards/model';
 
 const options = { sloTarget: 0.999, applications: ['api', 'worker'] };
 const files = buildDashboards(options);
@@ -60,9 +60,7 @@ describe('buildDashboards', () => {
         expect(gridPos.h, where).toBeGreaterThan(0);
         expect(gridPos.x + gridPos.w, where).toBeLessThanOrEqual(24);
       }
-      panels.forEach((a, i) =>
-        panels.slice(i + 1).forEach((b) => expect(overlaps(a.gridPos, b.gridPos), `${dashboard.uid}: "${a.title}" overlaps "${b.title}"`).toBe(false)),
-      );
+      panels.forEach((a, i) => panels.slice(i + 1).forEach((b) => expect(overlaps(a.gridPos, b.gridPos), `${dashboard.uid}: "${a.title}" overlaps "${b.title}"`).toBe(false)));
     }
   });
 
@@ -102,7 +100,9 @@ describe('buildDashboards', () => {
 
   it('copies the SLO target as is, so that it can stay a Helm value (see lib/template/text.ts)', () => {
     const withTarget = (sloTarget: number, placeholder: string) =>
-      JSON.stringify(buildDashboards({ ...options, sloTarget })).split(String(sloTarget)).join(placeholder);
+      JSON.stringify(buildDashboards({ ...options, sloTarget }))
+        .split(String(sloTarget))
+        .join(placeholder);
     expect(withTarget(0.999, '<target>')).toBe(withTarget(0.995, '<target>'));
     expect(withTarget(0.999, '<target>')).toContain('<target>');
   });

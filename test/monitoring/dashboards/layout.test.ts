@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { layout } from '../../../lib/monitoring/dashboards/layout';
 import { stat, timeseries } from '../../../lib/monitoring/dashboards/panels';
 
-const panel = (title: string, width: number, height = 4) =>
-  stat({ title, description: title, queries: [{ expr: 'up' }], unit: 'none', width, height });
+const panel = (title: string, width: number, height = 4) => stat({ title, description: title, queries: [{ expr: 'up' }], unit: 'none', width, height });
 
 describe('layout', () => {
   it('starts each section with a full-width row, flows panels left to right and wraps at 24 columns', () => {

@@ -3,8 +3,8 @@
  * metrics target, a webhook receiver recording what Alertmanager sends, and the rewrites that point the
  * generated configurations at them (addresses only; relabelling, rules and routing tree untouched).
  */
-import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export interface LocalServer {
   port: number;

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
-import { PrometheusConfigOptions, buildPrometheusConfig } from '../../../lib/monitoring/prometheus-config';
+import { type PrometheusConfigOptions, buildPrometheusConfig } from '../../../lib/monitoring/prometheus-config';
 import { findBinary, runTool, scratchDir } from '../../support/processes';
-import { PrometheusYml, discoveredNode, discoveredPod, withTargets } from './loopback';
+import { type PrometheusYml, discoveredNode, discoveredPod, withTargets } from './loopback';
 
 const options: PrometheusConfigOptions = {
   scrapeInterval: '30s',
@@ -103,14 +103,17 @@ describe('prometheus.yml', () => {
       const node = [discoveredNode('node-1', '10.0.0.11')];
       const pod = (namespace: string, appName: string, portName: string) => [discoveredPod('10.1.0.5:8080', { namespace, name: `${appName}-0`, appName, portName })];
       const statics = Object.fromEntries(config.scrape_configs.filter((scrape) => scrape.static_configs).map((scrape) => [scrape.job_name, scrape.static_configs ?? []]));
-      const checked = withTargets({ ...config, rule_files: [rulesFile] }, {
-        ...statics,
-        'node-exporter': node,
-        kubelet: node,
-        cadvisor: node,
-        'application/api-production/api': pod('api-production', 'api', 'http'),
-        'application/worker-production/worker': pod('worker-production', 'worker', 'metrics'),
-      });
+      const checked = withTargets(
+        { ...config, rule_files: [rulesFile] },
+        {
+          ...statics,
+          'node-exporter': node,
+          kubelet: node,
+          cadvisor: node,
+          'application/api-production/api': pod('api-production', 'api', 'http'),
+          'application/worker-production/worker': pod('worker-production', 'worker', 'metrics'),
+        },
+      );
       const text = stringify(checked).replaceAll('/var/run/secrets/kubernetes.io/serviceaccount', scratch.path);
       writeFileSync(join(scratch.path, 'prometheus.yml'), text);
       const result = runTool(findBinary('promtool'), ['check', 'config', 'prometheus.yml'], scratch.path);

@@ -12,7 +12,7 @@ import { buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring
 import { buildAlertmanagerConfig, defaultAlertmanagerValues } from '../../../lib/monitoring/alertmanager-config';
 import { buildPrometheusConfig } from '../../../lib/monitoring/prometheus-config';
 import { Processes, findBinary, freePort, scratchDir, waitFor } from '../../support/processes';
-import { Delivery, LocalServer, PrometheusYml, discoveredPod, pointReceiversAt, startMetricsTarget, startWebhookReceiver, withTargets } from './loopback';
+import { type Delivery, type LocalServer, type PrometheusYml, discoveredPod, pointReceiversAt, startMetricsTarget, startWebhookReceiver, withTargets } from './loopback';
 
 const application = { name: 'api', namespace: 'shop', metricsPath: '/metrics', port: 'http' };
 
@@ -61,9 +61,7 @@ describe('a ServiceDown alert, end to end', () => {
     const local = withTargets(prometheusYml, {
       prometheus: [{ targets: [`127.0.0.1:${prometheusPort}`] }],
       alertmanager: [{ targets: [alertmanagerAddress] }],
-      [`application/${application.namespace}/${application.name}`]: [
-        discoveredPod(`127.0.0.1:${target.port}`, { namespace: 'shop', name: 'api-7d9f8-abcde', appName: 'api', portName: 'http' }),
-      ],
+      [`application/${application.namespace}/${application.name}`]: [discoveredPod(`127.0.0.1:${target.port}`, { namespace: 'shop', name: 'api-7d9f8-abcde', appName: 'api', portName: 'http' })],
     });
     writeFileSync(join(scratch.path, 'prometheus.yml'), stringify(local));
 
@@ -93,15 +91,23 @@ describe('a ServiceDown alert, end to end', () => {
   }, 15_000);
 
   it('scrapes the application with the labels of its relabelling', async () => {
-    const [series] = await waitFor('the application target to be up', async () => {
-      const result = await query('up{job="api"} == 1');
-      return result.length > 0 ? result : undefined;
-    }, 15_000);
+    const [series] = await waitFor(
+      'the application target to be up',
+      async () => {
+        const result = await query('up{job="api"} == 1');
+        return result.length > 0 ? result : undefined;
+      },
+      15_000,
+    );
     expect(series.metric).toMatchObject({ job: 'api', namespace: 'shop', pod: 'api-7d9f8-abcde', app: 'api' });
-    const requests = await waitFor('the request counters', async () => {
-      const result = await query('http_requests_total{job="api"}');
-      return result.length === 3 ? result : undefined;
-    }, 10_000);
+    const requests = await waitFor(
+      'the request counters',
+      async () => {
+        const result = await query('http_requests_total{job="api"}');
+        return result.length === 3 ? result : undefined;
+      },
+      10_000,
+    );
     expect(requests.map((r) => r.metric.status).sort()).toEqual(['200', '201', '500']);
   }, 30_000);
 
@@ -118,8 +124,7 @@ describe('a ServiceDown alert, end to end', () => {
       body: JSON.stringify([alert('ServiceDown', 'cart'), alert('HighErrorRate', 'cart'), alert('HighErrorRate', 'checkout')]),
     });
     expect(posted.status).toBe(200);
-    const notified = (alertname: string, job: string) =>
-      webhook.deliveries.some((d) => d.notification.alerts.some((a) => a.labels.alertname === alertname && a.labels.job === job));
+    const notified = (alertname: string, job: string) => webhook.deliveries.some((d) => d.notification.alerts.some((a) => a.labels.alertname === alertname && a.labels.job === job));
     await waitFor('the alerts that are not muted', async () => (notified('ServiceDown', 'cart') && notified('HighErrorRate', 'checkout') ? true : undefined), 20_000);
     expect(notified('HighErrorRate', 'cart')).toBe(false);
   }, 30_000);
@@ -127,8 +132,7 @@ describe('a ServiceDown alert, end to end', () => {
   it('pages through the pager receiver once the target has been down for 1m', async () => {
     const stoppedAt = Date.now();
     await target.close();
-    const isServiceDown = (delivery: Delivery) =>
-      delivery.notification.alerts.some((alert) => alert.status === 'firing' && alert.labels.alertname === 'ServiceDown' && alert.labels.job === 'api');
+    const isServiceDown = (delivery: Delivery) => delivery.notification.alerts.some((alert) => alert.status === 'firing' && alert.labels.alertname === 'ServiceDown' && alert.labels.job === 'api');
     const delivery = await waitFor(
       `ServiceDown at the webhook\n--- prometheus ---\n${processes.output('prometheus')}\n--- alertmanager ---\n${processes.output('alertmanager')}`,
       async () => webhook.deliveries.find(isServiceDown),

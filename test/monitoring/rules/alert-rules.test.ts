@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { AlertThresholds, AlertingRule, buildAlertRules, defaultAlertThresholds, thresholdProblems } from '../../../lib/monitoring/alert-rules';
+import { type AlertThresholds, type AlertingRule, buildAlertRules, defaultAlertThresholds, thresholdProblems } from '../../../lib/monitoring/alert-rules';
 import { scratchDir } from '../../support/processes';
 import { alertSpecs, recordingCases } from './cases';
 import { describeResult, expectedSeverity, promtool, writeSuite } from './promtool';
@@ -45,8 +45,15 @@ describe('the alert rules', () => {
     expect(alertSpecs.map((spec) => spec.alertname).sort()).toEqual(alerts.map((alert) => alert.alert).sort());
     for (const spec of alertSpecs) {
       const cases = spec.cases(defaultAlertThresholds);
-      expect(cases.some((c) => c.fires.length > 0), `${spec.alertname} has no firing case`).toBe(true);
-      if (spec.alertname !== 'Watchdog') expect(cases.some((c) => c.fires.length === 0), `${spec.alertname} has no silent case`).toBe(true);
+      expect(
+        cases.some((c) => c.fires.length > 0),
+        `${spec.alertname} has no firing case`,
+      ).toBe(true);
+      if (spec.alertname !== 'Watchdog')
+        expect(
+          cases.some((c) => c.fires.length === 0),
+          `${spec.alertname} has no silent case`,
+        ).toBe(true);
     }
   });
 

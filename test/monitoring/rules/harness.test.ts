@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
 import { scratchDir } from '../../support/processes';
 import { alertSpecs } from './cases';
-import { AlertSpec, describeResult, promtool, writeSuite } from './promtool';
+import { type AlertSpec, describeResult, promtool, writeSuite } from './promtool';
 import { ruleContext } from './thresholds';
 
 const serviceDown = alertSpecs.find((spec) => spec.alertname === 'ServiceDown') as AlertSpec;

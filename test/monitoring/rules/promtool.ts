@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { AlertThresholds, RuleFile } from '../../../lib/monitoring/alert-rules';
-import { ToolResult, findBinary, runTool } from '../../support/processes';
+import { type ToolResult, findBinary, runTool } from '../../support/processes';
 
 export type Priority = 'P0' | 'P1' | 'P2';
 export type Component = 'application' | 'infrastructure' | 'database' | 'security' | 'monitoring';
@@ -112,10 +112,7 @@ export function writeSuite(dir: string, name: string, suite: PromtoolSuite): str
   const rulesFile = `${name}.rules.yaml`;
   const testFile = `${name}.test.yaml`;
   writeFileSync(join(dir, rulesFile), stringify(suite.rules, { lineWidth: 0 }));
-  const tests = [
-    ...(suite.recordingCases ?? []).map(recordingTest),
-    ...suite.specs.flatMap((spec) => spec.cases(suite.thresholds).map((testCase) => alertTest(spec, testCase, suite.context))),
-  ];
+  const tests = [...(suite.recordingCases ?? []).map(recordingTest), ...suite.specs.flatMap((spec) => spec.cases(suite.thresholds).map((testCase) => alertTest(spec, testCase, suite.context)))];
   writeFileSync(join(dir, testFile), stringify({ rule_files: [rulesFile], evaluation_interval: '1m', tests }, { lineWidth: 0 }));
   return testFile;
 }

@@ -3,11 +3,11 @@
  * leave it silent under another, in the real promtool.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertThresholds, buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
+import { type AlertThresholds, buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
 import { scratchDir } from '../../support/processes';
 import { api, apiPod, traffic } from './cases/fixtures';
 import { percent } from './cases/format';
-import { AlertCase, AlertSpec, describeResult, promtool, selector, writeSuite } from './promtool';
+import { type AlertCase, type AlertSpec, describeResult, promtool, selector, writeSuite } from './promtool';
 import { ruleContext } from './thresholds';
 
 const threePercentErrors = traffic(582, 18, 20);
@@ -25,7 +25,16 @@ const specs: AlertSpec[] = [
         name: `3% errors against a ${t.errorRatio} threshold`,
         series: threePercentErrors,
         evalTime: '15m',
-        fires: t.errorRatio < 0.03 ? [{ labels: api, summary: 'api in shop fails 3% of its requests', description: `3% of the requests to api in shop failed with a 5xx status over the last 5 minutes (threshold ${percent(t.errorRatio)}).` }] : [],
+        fires:
+          t.errorRatio < 0.03
+            ? [
+                {
+                  labels: api,
+                  summary: 'api in shop fails 3% of its requests',
+                  description: `3% of the requests to api in shop failed with a 5xx status over the last 5 minutes (threshold ${percent(t.errorRatio)}).`,
+                },
+              ]
+            : [],
       },
     ],
   },
@@ -38,10 +47,7 @@ const specs: AlertSpec[] = [
         name: `down for 2m with serviceDownFor ${t.serviceDownFor}`,
         series: downForTwoMinutes,
         evalTime: '5m',
-        fires:
-          t.serviceDownFor === '1m'
-            ? [{ labels: api, summary: 'api in shop is down', description: 'No scrape target of api in shop has answered for 1m: every pod is down or unreachable.' }]
-            : [],
+        fires: t.serviceDownFor === '1m' ? [{ labels: api, summary: 'api in shop is down', description: 'No scrape target of api in shop has answered for 1m: every pod is down or unreachable.' }] : [],
       },
     ],
   },
@@ -85,7 +91,11 @@ describe('thresholds', () => {
       const testFile = writeSuite(scratch.path, name, { rules, thresholds, context: ruleContext, specs });
       return promtool(['test', 'rules', testFile], scratch.path);
     };
-    for (const [name, thresholds] of [['defaults', defaultAlertThresholds], ['stricter', stricter], ['slower', slower]] as const) {
+    for (const [name, thresholds] of [
+      ['defaults', defaultAlertThresholds],
+      ['stricter', stricter],
+      ['slower', slower],
+    ] as const) {
       const result = run(name, thresholds);
       expect(result.status, `${name}: ${describeResult(result)}`).toBe(0);
     }

@@ -1,6 +1,6 @@
 /** The threshold sets the promtool suites run with, and the context the rules are built in. */
-import { AlertThresholds, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
-import { RuleContext } from './promtool';
+import { type AlertThresholds, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
+import type { RuleContext } from './promtool';
 
 export const ruleContext: RuleContext = { runbookBaseUrl: 'https://runbooks.example.com/alerts', environment: 'production' };
 

@@ -1,5 +1,5 @@
 import { percent } from './format';
-import { AlertSpec, selector } from '../promtool';
+import { type AlertSpec, selector } from '../promtool';
 import { api, apiPod, latency, traffic } from './fixtures';
 
 const podA = apiPod('api-7d9f8-aaaaa', '10.0.0.7');

@@ -1,4 +1,4 @@
-import { AlertSpec, selector } from '../promtool';
+import { type AlertSpec, selector } from '../promtool';
 import { percent } from './format';
 
 const claim = { namespace: 'data', persistentvolumeclaim: 'postgres-data-postgres-0' };

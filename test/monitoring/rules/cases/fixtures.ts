@@ -25,9 +25,6 @@ export const latencyBuckets = ['0.1', '0.25', '0.5', '1', '2.5', '+Inf'] as cons
 export function latency(slowestBucket: (typeof latencyBuckets)[number], minutes: number): Record<string, string> {
   const from = latencyBuckets.indexOf(slowestBucket);
   return Object.fromEntries(
-    latencyBuckets.map((le, index) => [
-      selector('http_request_duration_seconds_bucket', { ...api, method: 'GET', route: '/orders', le }),
-      index >= from ? counter(60, minutes) : `0x${minutes}`,
-    ]),
+    latencyBuckets.map((le, index) => [selector('http_request_duration_seconds_bucket', { ...api, method: 'GET', route: '/orders', le }), index >= from ? counter(60, minutes) : `0x${minutes}`]),
   );
 }

@@ -1,5 +1,5 @@
 /** Every alert's promtool cases, and the recording rules' own cases. */
-import { AlertSpec, RecordingCase } from '../promtool';
+import type { AlertSpec, RecordingCase } from '../promtool';
 import { applicationSpecs } from './application';
 import { databaseSpecs } from './database';
 import { api, latency, requests, traffic } from './fixtures';
@@ -9,15 +9,7 @@ import { securitySpecs } from './security';
 import { sloSpecs } from './slo';
 import { workloadSpecs } from './workloads';
 
-export const alertSpecs: readonly AlertSpec[] = [
-  ...applicationSpecs,
-  ...sloSpecs,
-  ...workloadSpecs,
-  ...infrastructureSpecs,
-  ...databaseSpecs,
-  ...securitySpecs,
-  ...monitoringSpecs,
-];
+export const alertSpecs: readonly AlertSpec[] = [...applicationSpecs, ...sloSpecs, ...workloadSpecs, ...infrastructureSpecs, ...databaseSpecs, ...securitySpecs, ...monitoringSpecs];
 
 const apiLabels = `{job="${api.job}", namespace="${api.namespace}"}`;
 

@@ -1,9 +1,8 @@
-import { AlertSpec, selector } from '../promtool';
+import { type AlertSpec, selector } from '../promtool';
 import { apiContainer, kubeStateMetrics } from './fixtures';
 import { percent } from './format';
 
-const cadvisor = (metric: string, container: string) =>
-  selector(metric, { ...apiContainer, container, job: 'cadvisor', instance: 'node-1', id: `/kubepods/pod1/${container || 'pod'}` });
+const cadvisor = (metric: string, container: string) => selector(metric, { ...apiContainer, container, job: 'cadvisor', instance: 'node-1', id: `/kubepods/pod1/${container || 'pod'}` });
 const limit = (resource: string, value: string) => ({
   [selector('kube_pod_container_resource_limits', { ...kubeStateMetrics, ...apiContainer, resource, unit: resource === 'cpu' ? 'core' : 'byte' })]: value,
 });

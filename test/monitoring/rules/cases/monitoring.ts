@@ -1,4 +1,4 @@
-import { AlertSpec, selector } from '../promtool';
+import { type AlertSpec, selector } from '../promtool';
 import { apiPod } from './fixtures';
 import { percent } from './format';
 
@@ -8,8 +8,7 @@ const notifier = { ...prometheus, alertmanager: 'http://alertmanager.monitoring.
 const alertmanager = { job: 'alertmanager', instance: 'alertmanager-0.alertmanager.monitoring.svc:9093', integration: 'pagerduty' };
 const kubeStateMetricsTarget = { job: 'kube-state-metrics', instance: 'kube-state-metrics.monitoring.svc:8080' };
 const loki = { job: 'loki', instance: 'loki.monitoring.svc:3100' };
-const lokiRequests = (route: string, statusCode: string) =>
-  selector('loki_request_duration_seconds_count', { ...loki, method: 'POST', route, status_code: statusCode, ws: 'false' });
+const lokiRequests = (route: string, statusCode: string) => selector('loki_request_duration_seconds_count', { ...loki, method: 'POST', route, status_code: statusCode, ws: 'false' });
 const lokiDiscarded = (reason: string) => selector('loki_discarded_samples_total', { ...loki, reason, tenant: 'fake' });
 const lokiReceived = selector('loki_distributor_lines_received_total', { ...loki, tenant: 'fake' });
 
@@ -28,9 +27,7 @@ export const monitoringSpecs: AlertSpec[] = [
           {
             labels: {},
             summary: 'The alerting pipeline is working',
-            description:
-              "This alert always fires. Alertmanager sends it to a dead man's switch, which pages when it stops arriving: " +
-              'then Prometheus, Alertmanager or the path between them is broken.',
+            description: "This alert always fires. Alertmanager sends it to a dead man's switch, which pages when it stops arriving: " + 'then Prometheus, Alertmanager or the path between them is broken.',
           },
         ],
       },
@@ -94,8 +91,7 @@ export const monitoringSpecs: AlertSpec[] = [
           {
             labels: prometheus,
             summary: 'Prometheus localhost:9090 rejects scrapes over their sample limit',
-            description:
-              'Prometheus localhost:9090 rejected 10 scrapes in the last 5 minutes because the target exposed more series than its sample_limit: those targets have no data.',
+            description: 'Prometheus localhost:9090 rejected 10 scrapes in the last 5 minutes because the target exposed more series than its sample_limit: those targets have no data.',
           },
         ],
       },

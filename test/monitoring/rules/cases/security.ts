@@ -1,4 +1,4 @@
-import { AlertSpec, selector } from '../promtool';
+import { type AlertSpec, selector } from '../promtool';
 
 const target = { instance: 'https://shop.example.com', job: 'blackbox-http' };
 const day = 86400;

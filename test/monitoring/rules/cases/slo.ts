@@ -1,4 +1,4 @@
-import { AlertSpec } from '../promtool';
+import type { AlertSpec } from '../promtool';
 import { api, requests, traffic } from './fixtures';
 import { percent } from './format';
 

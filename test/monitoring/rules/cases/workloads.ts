@@ -1,4 +1,4 @@
-import { AlertSpec, selector } from '../promtool';
+import { type AlertSpec, selector } from '../promtool';
 import { apiContainer, kubeStateMetrics } from './fixtures';
 
 const ksm = (metric: string, labels: Record<string, string>) => selector(metric, { ...kubeStateMetrics, ...labels });
