@@ -13,7 +13,9 @@ const commands = argv.map((text) => text.split(' ').filter(Boolean));
 for (const [command, ...args] of commands) runOnce(command, args); // warm-up
 const samples = commands.map(() => []);
 for (let i = 0; i < runs; i += 1) {
-  commands.forEach(([command, ...args], j) => samples[j].push(runOnce(command, args)));
+  commands.forEach(([command, ...args], j) => {
+    samples[j].push(runOnce(command, args));
+  });
 }
 commands.forEach((command, j) => {
   const times = samples[j].map((s) => s.ms);

@@ -17,10 +17,18 @@ const USAGE = `usage: node build/validate.js [--schema-location LOC]... [--kuber
 
 class UsageError extends Error {}
 
-function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
-  let parsed;
+/** Runs `parse`, reporting what it throws as a UsageError. */
+function asUsageError<T>(parse: () => T): T {
   try {
-    parsed = parseArgs({
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
+  const { values, positionals } = asUsageError(() =>
+    parseArgs({
       args,
       allowPositionals: true,
       options: {
@@ -29,11 +37,8 @@ function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
         'no-policy': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+    }),
+  );
   const listed = (items: readonly string[], separator: RegExp) =>
     items
       .flatMap((item) => item.split(separator))

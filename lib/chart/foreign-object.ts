@@ -54,7 +54,7 @@ const CLUSTER_SCOPED = new Set([
 ]);
 
 /** Whether objects of this apiVersion and kind live in a namespace. */
-export function isNamespaced(apiVersion: string, kind: string): boolean {
+function isNamespaced(apiVersion: string, kind: string): boolean {
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
   return !CLUSTER_SCOPED.has(`${group}/${kind}`);
 }

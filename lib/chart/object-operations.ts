@@ -94,7 +94,7 @@ function parsePointer(pointer: string, where: string): string[] {
 function child(node: Node, key: string, where: string, pointer: string): Node | undefined {
   if (!isStaticContainer(node)) throw new Error(`${where}: JSON patch ${pointer}: the part before it is set from values, so the patch cannot apply in every release`);
   if (Array.isArray(node)) return node[listIndex(node, key, where, pointer, false)];
-  return Object.hasOwn(node, key) ? (node as Tree)[key] : undefined;
+  return Object.hasOwn(node as Tree, key) ? (node as Tree)[key] : undefined;
 }
 
 /** A list index that means the same item in every release: no `each` or `when` item before it. */

@@ -18,7 +18,7 @@ export interface ChartIdentity {
 }
 
 /** Plain manifests are not managed by Helm; this is their app.kubernetes.io/managed-by. */
-export const PLAIN_MANAGER = 'cdk8s';
+const PLAIN_MANAGER = 'cdk8s';
 
 export function releaseScope(chart: ChartIdentity, values: unknown, release: { name: string; namespace: string }): Scope {
   return { values, release: { ...release, service: PLAIN_MANAGER }, chart, vars: new Map() };
@@ -94,7 +94,7 @@ export interface RenderedObject {
 }
 
 /** Whether an object exists in a release (never, for Helm-only objects). */
-export function existsIn(object: ChartObject, scope: Scope): boolean {
+function existsIn(object: ChartObject, scope: Scope): boolean {
   return !object.helmOnly && (object.condition === undefined || goTruthy(object.condition.evaluate(scope)));
 }
 

@@ -24,9 +24,15 @@ export function reservedKeys(objects: readonly ChartObject[]): ReservedKeys {
       if (node.otherwise !== undefined) visit(node.otherwise);
       return;
     }
-    if (node instanceof Each) return visit(node.body);
+    if (node instanceof Each) {
+      visit(node.body);
+      return;
+    }
     if (node === null || typeof node !== 'object' || node instanceof Expr || node instanceof Spread) return;
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
     const entries = Object.entries(node as Record<string, Node>);
     const spreads = entries.filter(([, child]) => child instanceof Spread).map(([, child]) => (child as Spread).map);
     const fixed = entries.filter(([, child]) => !(child instanceof Spread)).map(([key]) => key);

@@ -111,7 +111,7 @@ export function templatedManifest(object: TemplatedObject): Node {
 }
 
 /** A key or item that only the Helm rendering has (such as the `helm.sh/chart` label). */
-export class HelmOnlyCondition extends Expr<boolean> {
+class HelmOnlyCondition extends Expr<boolean> {
   evaluate(): boolean {
     return false;
   }

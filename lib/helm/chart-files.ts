@@ -30,7 +30,7 @@ export interface HelmChartSpec {
   readonly readme: string;
 }
 
-export const CHART_SOURCE = 'https://github.com/example/platform-cdk8s';
+const CHART_SOURCE = 'https://github.com/example/platform-cdk8s';
 
 const HELMIGNORE = `# Patterns ignored when packaging the chart (helm package).
 .DS_Store

@@ -21,7 +21,7 @@ import { sloAlerts } from './rules/slo';
 import type { AlertThresholds } from './rules/thresholds';
 import { workloadAlerts } from './rules/workloads';
 
-export type { AlertingRule, RecordingRule, RuleFile, RuleGroup } from './rules/model';
+export type { AlertingRule, RuleFile } from './rules/model';
 export { AlertThresholdsSchema, defaultAlertThresholds, thresholdOrderProblems, thresholdOrders, thresholdProblems } from './rules/thresholds';
 export type { AlertThresholds } from './rules/thresholds';
 

@@ -9,7 +9,7 @@
  */
 import { PORTS } from './stack/ports';
 
-export interface ScrapedApplication {
+interface ScrapedApplication {
   /** The application's name: its pods' app.kubernetes.io/name label, and the `job` of its series. */
   name: string;
   namespace: string;
@@ -25,7 +25,7 @@ export interface ScrapedApplication {
  *   each pod of the StatefulSet: the configuration does not depend on the number of replicas;
  * - `static`: fixed addresses (host:port), e.g. a local Alertmanager in the end-to-end test.
  */
-export type AlertmanagerTargets = { dns: { name: string; port: number } } | { static: string[] };
+type AlertmanagerTargets = { dns: { name: string; port: number } } | { static: string[] };
 
 export interface PrometheusConfigOptions {
   scrapeInterval: string;

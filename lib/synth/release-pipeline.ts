@@ -14,7 +14,7 @@ import type { Problem } from '../values/problems';
 import type { SchemaProblem } from '../values/schema-check';
 
 /** One environment's release of a chart. */
-export interface EnvironmentRelease {
+interface EnvironmentRelease {
   readonly environment: string;
   /** The namespace the release goes to. */
   readonly namespace: string;

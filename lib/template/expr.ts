@@ -154,7 +154,7 @@ export class Literal<T> extends Expr<T> {
 }
 
 /** A Go literal for a string, number or boolean (Go string literals accept JSON escapes). */
-export function goLiteral(value: unknown): string {
+function goLiteral(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   throw new Error(`no Go literal for ${JSON.stringify(value)}`);
@@ -202,7 +202,7 @@ export class Include<T = string> extends Expr<T> {
 }
 
 /** A built-in object such as `.Release.Namespace`. */
-export class BuiltIn<T> extends Expr<T> {
+class BuiltIn<T> extends Expr<T> {
   constructor(
     private readonly goPath: string,
     private readonly impl: (scope: Scope) => T,
@@ -232,23 +232,14 @@ export const release = {
   service: new BuiltIn<string>('$.Release.Service', (s) => s.release.service),
 };
 
-export const chart = {
-  name: new BuiltIn<string>('$.Chart.Name', (s) => s.chart.name),
-  version: new BuiltIn<string>('$.Chart.Version', (s) => s.chart.version),
-};
-
 /** Go template truthiness: false, 0, "", nil and empty collections are false. */
 export function not(value: Operand): Expr<boolean> {
   return new Call('not', [expr(value)], (v) => !goTruthy(v));
 }
 
-/** Go's `and`/`or` return an operand; here they are used as conditions, so the result is a boolean. */
+/** Go's `and` returns an operand; here it is used as a condition, so the result is a boolean. */
 export function and(...values: Operand[]): Expr<boolean> {
   return new Call('and', values.map(expr), (...vs) => vs.every(goTruthy));
-}
-
-export function or(...values: Operand[]): Expr<boolean> {
-  return new Call('or', values.map(expr), (...vs) => vs.some(goTruthy));
 }
 
 export function eq(a: Operand, b: Operand): Expr<boolean> {

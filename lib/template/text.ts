@@ -84,7 +84,7 @@ export function interpolatedText<I extends TextInput>(options: InterpolatedTextO
   return variants.size === 1 ? [...variants.values()][0] : new ShapeSwitchedText(options.name, [...variants.values()]);
 }
 
-export class InterpolatedText extends Expr<string> implements GeneratedText {
+class InterpolatedText extends Expr<string> implements GeneratedText {
   private readonly chunks: readonly Chunk[];
   private readonly shapes: Shape[] = [];
   private readonly slots: Expr[] = [];
@@ -502,9 +502,9 @@ function yamlChunks(output: unknown, slots: readonly Expr[]): Chunk[] {
 }
 
 /** A string as a double-quoted scalar (JSON and YAML alike); a string that is one value is that value as JSON. */
-function quotedString(parts: readonly (string | number)[], slots: readonly Expr[], escape: (literal: string) => string): Chunk[] {
+function quotedString(parts: readonly (string | number)[], slots: readonly Expr[], escapeLiteral: (literal: string) => string): Chunk[] {
   if (parts.length === 1 && typeof parts[0] === 'number') return [{ style: 'json', value: slotRef(slots, parts[0]) }];
-  return ['"', ...parts.map((p): Chunk => (typeof p === 'string' ? escape(p) : { style: 'quoted', value: slotRef(slots, p) })), '"'];
+  return ['"', ...parts.map((p): Chunk => (typeof p === 'string' ? escapeLiteral(p) : { style: 'quoted', value: slotRef(slots, p) })), '"'];
 }
 
 /** The parts of a multi-line string that can be a literal block: starts with text, no tabs or trailing spaces. */

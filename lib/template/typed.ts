@@ -44,19 +44,19 @@ export type Manifest<T> = IsAny<T> extends true ? Node : Expr | ValueManifest<No
  * branches may be `when`s once more. The nesting is finite on purpose: a type that contains itself
  * through `When` sends TypeScript's inference down an endless chain.
  */
-export type Slot<T> = Manifest<T> | When<Manifest<T> | When<Manifest<T>>>;
+type Slot<T> = Manifest<T> | When<Manifest<T> | When<Manifest<T>>>;
 
 /** What a list item may hold: its manifest, a `when` of it, or an `each` producing such items. */
-export type Item<T> = Manifest<T> | When<Manifest<T> | When<Manifest<T>>> | Each<Manifest<T> | When<Manifest<T>>>;
+type Item<T> = Manifest<T> | When<Manifest<T> | When<Manifest<T>>> | Each<Manifest<T> | When<Manifest<T>>>;
 
 /** A map: string keys (any), values of type `V`, and `spread(...)` entries. */
-export type MapManifest<V> = { readonly [key: string]: Slot<V> | Spread };
+type MapManifest<V> = { readonly [key: string]: Slot<V> | Spread };
 
 /**
  * The `manifest` of a whole object of props type `P` (a cdk8s `Kube*Props` or a CRD's props): its
  * fields without `apiVersion` and `kind` (the class's `GVK` gives those; cdk8s props have neither).
  */
-export type ObjectManifest<P> = ObjectFields<P>;
+type ObjectManifest<P> = ObjectFields<P>;
 
 /**
  * A cdk8s API object class, e.g. `k8s.KubeDeployment` or an imported CRD class such as
@@ -69,7 +69,7 @@ export interface ApiObjectClass {
 }
 
 /** The props type of an API object class: `k8s.KubeDeploymentProps` for `k8s.KubeDeployment`. */
-export type PropsOf<C extends ApiObjectClass> = NonNullable<ConstructorParameters<C>[2]>;
+type PropsOf<C extends ApiObjectClass> = NonNullable<ConstructorParameters<C>[2]>;
 
 /** The `manifest` of an object of class `C` (see `ObjectManifest`). */
 export type ManifestOf<C extends ApiObjectClass> = ObjectManifest<PropsOf<C>>;
@@ -148,7 +148,7 @@ export type Checked<M, T> = M & Exact<M, T>;
  * Expressions and `spread` entries are leaves. Where `T` takes anything (`unknown`, or `Node` for
  * fields that cdk8s types as `any`), nothing is checked.
  */
-export type Exact<R, T> = unknown extends T
+type Exact<R, T> = unknown extends T
   ? R
   : // A field cdk8s types as `any` admits any tree (its slot is `Slot<any>`). Asked as "is `T` that
     // slot", which TypeScript answers at once, not "is every `Node` a `T`", which walks `T` (four

@@ -45,7 +45,12 @@ function isPlainObject(node: object): boolean {
 
 const PADS: string[] = [];
 function pad(indent: number): string {
-  return (PADS[indent] ??= ' '.repeat(indent));
+  let padding = PADS[indent];
+  if (padding === undefined) {
+    padding = ' '.repeat(indent);
+    PADS[indent] = padding;
+  }
+  return padding;
 }
 
 // Each writer below appends its lines to `out` (one array for the whole document).

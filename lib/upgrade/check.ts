@@ -38,7 +38,7 @@ export function checkUpgrade(previous: readonly ManifestDocument[], current: rea
 }
 
 /** `Deployment api-production/api`, or `ClusterRole reader` for cluster-scoped objects. */
-export function describeObject(object: KubeObject): string {
+function describeObject(object: KubeObject): string {
   const { name, namespace } = object.metadata;
   return `${object.kind} ${namespace ? `${namespace}/` : ''}${name}`;
 }

@@ -2,10 +2,8 @@
 export { ValidationConfigurationError } from './configuration-error';
 export { formatFinding } from './finding';
 export type { Finding } from './finding';
-export type { KubernetesObject, ManifestDocument } from './kubernetes-object';
-export { loadManifests, parseManifests } from './manifest-loader';
-export type { LoadedManifests } from './manifest-loader';
+export type { ManifestDocument } from './kubernetes-object';
+export { loadManifests } from './manifest-loader';
 export { checkPolicies } from './policy';
 export { DEFAULT_SCHEMA_LOCATIONS, localSchemaLocations } from './schema-location';
 export { DEFAULT_KUBERNETES_VERSIONS, validateManifests } from './validate-manifests';
-export type { ValidationOptions, ValidationResult } from './validate-manifests';

@@ -1,6 +1,6 @@
 /** What every check needs to know about a Kubernetes object, read defensively (schema errors are reported elsewhere). */
 
-export interface ObjectMeta {
+interface ObjectMeta {
   readonly name?: string;
   readonly namespace?: string;
   readonly labels?: Readonly<Record<string, string>>;
@@ -71,7 +71,7 @@ export function isKubernetesObject(doc: unknown): doc is KubernetesObject {
   return isRecord(doc);
 }
 
-export function isClusterScoped(kind: string | undefined): boolean {
+function isClusterScoped(kind: string | undefined): boolean {
   return kind !== undefined && CLUSTER_SCOPED_KINDS.has(kind);
 }
 

@@ -46,7 +46,7 @@ export async function loadManifests(paths: readonly string[], cwd = process.cwd(
  * refuses is parsed again by the `yaml` library, which locates every error of every document and
  * still returns the valid documents beside them.
  */
-export function parseManifests(text: string, file: string): LoadedManifests {
+function parseManifests(text: string, file: string): LoadedManifests {
   let parsed: unknown[];
   try {
     parsed = loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });

@@ -10,7 +10,7 @@
  * are compared as float64: `-f` values are float64 and `--set` values int64 in Helm, and Go
  * templates cannot compare the two directly.
  */
-import { annotationsSize } from './kubernetes-names';
+import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
 import type { AppValues } from './schema';
 import type { SchemaProblem } from './schema-check';
@@ -179,12 +179,12 @@ const RULES: readonly AppRule[] = [
       // Kubernetes: the annotations of an object take at most 256 KiB, keys and values together.
       check: (v, report) => {
         const size = annotationsSize((at(v, path) as Record<string, string> | undefined) ?? {});
-        if (size > 256 * 1024) report([...path], `expected at most 262144 bytes of annotations (keys and values), got ${size}`);
+        if (size > ANNOTATIONS_SIZE_LIMIT) report([...path], `expected at most ${ANNOTATIONS_SIZE_LIMIT} bytes of annotations (keys and values), got ${size}`);
       },
       go: `{{- $size := 0 }}
 {{- range $key, $value := .Values.${path.join('.')} }}{{ $size = add $size (len $key) (len $value) }}{{ end }}
-{{- if gt $size 262144 }}
-{{- fail (printf "${path.join('.')}: expected at most 262144 bytes of annotations (keys and values), got %d" $size) }}
+{{- if gt $size ${ANNOTATIONS_SIZE_LIMIT} }}
+{{- fail (printf "${path.join('.')}: expected at most ${ANNOTATIONS_SIZE_LIMIT} bytes of annotations (keys and values), got %d" $size) }}
 {{- end }}`,
     }),
   ),

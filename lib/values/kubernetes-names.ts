@@ -12,7 +12,7 @@ import { type TSchema, Type } from '@sinclair/typebox';
  * them ("control characters are not allowed") and its `toJson` writes DEL and C1 raw, so a chart could
  * never render them; Kubernetes objects have no use for them.
  */
-export const UNSAFE_CHARACTERS = '\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff';
+const UNSAFE_CHARACTERS = '\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff';
 
 /** Any text without the characters above. */
 export const safeTextPattern = `^[^${UNSAFE_CHARACTERS}]*$`;

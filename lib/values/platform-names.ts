@@ -11,13 +11,13 @@ import type { Problem } from './problems';
  * dist/ folder; `constructor` and `prototype` are properties of every JavaScript object, which a
  * lookup by name could find instead of an application (`__proto__` fails the DNS label pattern).
  */
-export const RESERVED_APPLICATION_NAMES = ['monitoring', 'constructor', 'prototype'] as const;
+const RESERVED_APPLICATION_NAMES = ['monitoring', 'constructor', 'prototype'] as const;
 
 /** `default` names the base values' own release (values.yaml); `base` is the base file. */
-export const RESERVED_ENVIRONMENT_NAMES = ['default', 'base'] as const;
+const RESERVED_ENVIRONMENT_NAMES = ['default', 'base'] as const;
 
 /** Longest application name: a Helm release name and chart name stay short enough for `<app>-<env>`. */
-export const MAX_APPLICATION_NAME = 40;
+const MAX_APPLICATION_NAME = 40;
 
 /** A namespace is a DNS label: at most 63 characters (Kubernetes). */
 const MAX_NAMESPACE = 63;

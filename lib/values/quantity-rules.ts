@@ -12,7 +12,7 @@
 import { patterns } from './schema';
 
 /** Every path of the schema's properties (not inside lists or maps) whose value is a quantity. */
-export function quantityPaths(schema: unknown, path: readonly string[] = []): string[][] {
+function quantityPaths(schema: unknown, path: readonly string[] = []): string[][] {
   if (typeof schema !== 'object' || schema === null) return [];
   const s = schema as { pattern?: string; properties?: Record<string, unknown> };
   if (s.pattern === patterns.quantity) return [[...path]];

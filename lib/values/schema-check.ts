@@ -4,7 +4,10 @@ import type { TSchema } from '@sinclair/typebox';
 import { canonicalQuantity, isQuantity } from './quantity';
 import { patterns } from './schema';
 
-/** The ajv options of every validator; scripts/build.mjs generates the bundled validators with the same. */
+/**
+ * The ajv options of every validator; scripts/build.mjs generates the bundled validators with the same.
+ * @public scripts/build.mjs imports it through an esbuild stdin entry, which knip does not see.
+ */
 export const AJV_OPTIONS = { allErrors: true, strict: true, strictTypes: false, verbose: true } as const;
 
 /**
@@ -13,6 +16,7 @@ export const AJV_OPTIONS = { allErrors: true, strict: true, strictTypes: false, 
  * registered symbol), `json` being the schema it was generated from. It is used only while the schema
  * is still that one; otherwise, and for schemas without one (tests run from source), the schema is
  * compiled on first use.
+ * @public scripts/build.mjs imports it through an esbuild stdin entry, which knip does not see.
  */
 export const PRECOMPILED_VALIDATOR = Symbol.for('platform-cdk8s.values.precompiledValidator');
 
@@ -106,7 +110,9 @@ function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string |
   }
   for (const alternative of [...(s.anyOf ?? []), ...(s.allOf ?? []), ...(s.oneOf ?? [])]) add(nonCanonicalQuantities(alternative, value, path));
   if (Array.isArray(value)) {
-    value.forEach((item, i) => add(nonCanonicalQuantities(s.items, item, [...path, i])));
+    value.forEach((item, i) => {
+      add(nonCanonicalQuantities(s.items, item, [...path, i]));
+    });
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
       const patternSchema = Object.entries(s.patternProperties ?? {}).find(([pattern]) => new RegExp(pattern, 'u').test(key))?.[1];

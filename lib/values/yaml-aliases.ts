@@ -11,7 +11,7 @@ import { type Alias, type Document, type LineCounter, type Node, isAlias, isMap,
 import { type Problem, dottedPath } from './problems';
 
 /** How many values aliases may add to a document (beyond those written): far above any real values file. */
-export const MAX_ALIAS_EXPANSION = 100_000;
+const MAX_ALIAS_EXPANSION = 100_000;
 
 /** Cheap test on the text: could the file hold an alias? (No `*` after a separator: certainly not.) */
 export function mayHaveAliases(text: string): boolean {

@@ -58,7 +58,7 @@ export function versionDependentScalars(file: string, document: Document, lines:
 const HELM_READS_AS_YAML_1_1 = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0[0-7_]+|[-+]?0[bB][01_]+|[-+]?[0-9][0-9_]*_[0-9_]*)$/;
 
 /** The message for a plain scalar read differently, or undefined when both readings agree. */
-export function describeDifference(source: string): string | undefined {
+function describeDifference(source: string): string | undefined {
   let yaml11: unknown;
   let yaml12: unknown;
   try {

@@ -118,8 +118,9 @@ describe('cdk8s constructs in an application chart', () => {
   });
 
   it('take values-driven strings from the environment (logLevel)', () => {
-    const levels = ENVIRONMENTS.map((environment) => (find(plain(environment), 'ConfigMap', 'api-extra')?.data as Record<string, string>).level);
-    const expected = ENVIRONMENTS.map((environment) => (find(plain(environment), 'ConfigMap', 'api-config')?.data as Record<string, string>).LOG_LEVEL);
+    const data = (environment: string, name: string) => (find(plain(environment), 'ConfigMap', name)?.data ?? {}) as Record<string, string>;
+    const levels = ENVIRONMENTS.map((environment) => data(environment, 'api-extra').level);
+    const expected = ENVIRONMENTS.map((environment) => data(environment, 'api-config').LOG_LEVEL);
     expect(levels).toEqual(expected);
     expect(new Set(levels).size).toBeGreaterThan(1);
   });

@@ -27,7 +27,10 @@ export function withoutPlainOnly(objects: K8sObject[]): K8sObject[] {
 function mapLabels(object: K8sObject, edit: (labels: Record<string, string>) => void): K8sObject {
   const copy = structuredClone(object);
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'labels' && value && typeof value === 'object') edit(value as Record<string, string>);

@@ -78,7 +78,10 @@ function deployment(objects: K8sObject[]): Deployment {
 function labelMaps(objects: K8sObject[]): Labels[] {
   const maps: Labels[] = [];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'labels') maps.push(value as Labels);
@@ -93,7 +96,10 @@ function labelMaps(objects: K8sObject[]): Labels[] {
 function selectors(objects: K8sObject[]): Labels[] {
   const found: Labels[] = [];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'matchLabels') found.push(value as Labels);

@@ -11,7 +11,7 @@ export interface SynthRun {
   stderr: string;
 }
 
-export function ensureBuilt(): string {
+function ensureBuilt(): string {
   const main = join(projectRoot, 'build', 'main.js');
   if (!existsSync(main)) {
     const build = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'build.mjs'), 'main'], { encoding: 'utf8' });

@@ -49,11 +49,14 @@ describe('dist/', () => {
 });
 
 const apps = ['api', 'worker'];
+/** A manifest's spec as the assertions below read it: any depth of fields, checked by the expectations. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests walk arbitrary nested fields of the parsed YAML
+type AnySpec = any;
 const byKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const one = (objects: K8sObject[], kind: string, name?: string) => {
   const found = byKind(objects, kind).filter((o) => name === undefined || o.metadata.name === name);
   expect(found, `${kind} ${name ?? ''}`).toHaveLength(1);
-  return found[0] as K8sObject & { spec: any; data?: Record<string, string> };
+  return found[0] as K8sObject & { spec: AnySpec; data?: Record<string, string> };
 };
 
 describe.each(environments())('%s manifests', (env) => {
@@ -101,7 +104,7 @@ describe.each(environments())('%s manifests', (env) => {
   });
 
   it.each(apps)('%s: network policies deny by default and allow DNS', (app) => {
-    const policies = byKind(plainObjects(env, app), 'NetworkPolicy') as Array<K8sObject & { spec: any }>;
+    const policies = byKind(plainObjects(env, app), 'NetworkPolicy') as Array<K8sObject & { spec: AnySpec }>;
     const deny = policies.find((p) => p.metadata.name === `${app}-default-deny`)!;
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const dns = policies.find((p) => p.metadata.name === `${app}-allow-dns`)!;
@@ -114,7 +117,7 @@ describe.each(environments())('%s manifests', (env) => {
 
 describe('environment differences', () => {
   const config = (env: string, app: string) => one(plainObjects(env, app), 'ConfigMap', `${app}-config`).data!;
-  const hpa = (env: string) => byKind(plainObjects(env, 'api'), 'HorizontalPodAutoscaler') as Array<K8sObject & { spec: any }>;
+  const hpa = (env: string) => byKind(plainObjects(env, 'api'), 'HorizontalPodAutoscaler') as Array<K8sObject & { spec: AnySpec }>;
 
   it('trace sampling: all in dev, 50% in staging, 10% in production', () => {
     expect(config('dev', 'api').OTEL_TRACES_SAMPLER_ARG).toBe('1');

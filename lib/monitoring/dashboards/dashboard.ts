@@ -3,7 +3,7 @@ import { type Section, layout } from './layout';
 import { type GrafanaDashboard, SCHEMA_VERSION, type TemplateVariable } from './model';
 
 /** The tag all these dashboards carry; each dashboard links to the others through it. */
-export const PLATFORM_TAG = 'platform';
+const PLATFORM_TAG = 'platform';
 
 export interface DashboardDefinition {
   /** Stable: Grafana links, bookmarks and alert annotations refer to dashboards by uid. */

@@ -5,7 +5,7 @@
 import type { Panel } from './model';
 import type { PanelSpec } from './panels';
 
-export const GRID_COLUMNS = 24;
+const GRID_COLUMNS = 24;
 
 export interface Section {
   title: string;

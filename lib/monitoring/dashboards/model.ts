@@ -30,7 +30,7 @@ export interface Target {
   instant: boolean;
 }
 
-export interface ThresholdStep {
+interface ThresholdStep {
   color: string;
   /** `null` on the first step: the colour below every other step. */
   value: number | null;
@@ -80,7 +80,7 @@ export interface QueryPanel {
   options: Record<string, unknown>;
 }
 
-export interface RowPanel {
+interface RowPanel {
   id: number;
   type: 'row';
   title: string;
@@ -126,7 +126,7 @@ export interface QueryVariable {
 
 export type TemplateVariable = DataSourceVariable | QueryVariable;
 
-export interface DashboardLink {
+interface DashboardLink {
   title: string;
   type: 'dashboards';
   tags: string[];

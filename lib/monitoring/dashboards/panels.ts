@@ -5,11 +5,11 @@
 import { type FieldConfig, type FieldOverride, PROMETHEUS, type QueryPanel, type Target, type Thresholds, type ValueMapping } from './model';
 
 /** The Grafana units the dashboards show (ids of Grafana's unit picker). */
-export type Unit = 'reqps' | 'percentunit' | 's' | 'bytes' | 'short' | 'none';
+type Unit = 'reqps' | 'percentunit' | 's' | 'bytes' | 'short' | 'none';
 
 export type Color = 'green' | 'orange' | 'red' | 'text';
 
-export interface Query {
+interface Query {
   expr: string;
   /** Grafana legend template, e.g. `{{job}}`; Grafana names the series itself when absent. */
   legend?: string;

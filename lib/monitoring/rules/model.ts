@@ -3,7 +3,7 @@
  * its expression (priority, severity, component, runbook), so that Alertmanager can route on it.
  */
 
-export interface RecordingRule {
+interface RecordingRule {
   record: string;
   expr: string;
   labels?: Record<string, string>;

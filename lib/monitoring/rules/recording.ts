@@ -8,7 +8,7 @@ import type { RuleGroup } from './model';
 const byApplication = 'namespace, job';
 
 /** The windows of the multiwindow, multi-burn-rate alerts (Google SRE workbook, chapter 5). */
-export const sloWindows = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+const sloWindows = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
 export type SloWindow = (typeof sloWindows)[number];
 
 export const recorded = {

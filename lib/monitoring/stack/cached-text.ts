@@ -7,7 +7,7 @@
 import { Expr, type GoContext, type Scope } from '../../template/expr';
 import { type GeneratedText, type TextInput, resolveInput } from '../../template/text';
 
-export class CachedText extends Expr<string> implements GeneratedText {
+class CachedText extends Expr<string> implements GeneratedText {
   private readonly texts = new Map<string, string>();
 
   constructor(

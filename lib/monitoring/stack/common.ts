@@ -37,7 +37,7 @@ export function selectorLabels(component: Component) {
   return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': release.name };
 }
 
-export const chartLabel = new Include('chart', (s) => `${s.chart.name}-${s.chart.version}`.replace(/\+/g, '_').slice(0, 63).replace(/-+$/, ''));
+const chartLabel = new Include('chart', (s) => `${s.chart.name}-${s.chart.version}`.replace(/\+/g, '_').slice(0, 63).replace(/-+$/, ''));
 
 export function labels(component: Component, version?: Expr<string>) {
   return {

@@ -183,7 +183,7 @@ export class KubeStateMetrics extends Construct {
 }
 
 /** blackbox-exporter modules: an HTTP GET answered with 2xx; over HTTPS the certificate must verify. */
-export const BLACKBOX_MODULES = {
+const BLACKBOX_MODULES = {
   http_2xx: {
     prober: 'http',
     timeout: '5s',

@@ -15,7 +15,7 @@ export function checkImages(template: PodTemplate): Finding[] {
 }
 
 /** Why an image reference is not pinned, or undefined when it is. */
-export function imageProblem(image: string): string | undefined {
+function imageProblem(image: string): string | undefined {
   if (DIGEST.test(image)) return undefined;
   if (image.includes('@')) return `image ${image} has a malformed digest (expected @sha256: and 64 hex digits)`;
   // The tag follows the last ":" of the last path segment; an earlier ":" belongs to a registry port.

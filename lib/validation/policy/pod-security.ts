@@ -153,6 +153,10 @@ function checkRestricted(template: PodTemplate, report: Report): void {
 /** The strings of a list field, with their indexes. */
 function stringsIn(value: unknown): Map<number, string> {
   const strings = new Map<number, string>();
-  if (Array.isArray(value)) value.forEach((item: unknown, index) => typeof item === 'string' && strings.set(index, item));
+  if (Array.isArray(value)) {
+    value.forEach((item: unknown, index) => {
+      if (typeof item === 'string') strings.set(index, item);
+    });
+  }
   return strings;
 }

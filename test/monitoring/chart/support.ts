@@ -9,7 +9,7 @@ import { namespaceOf } from '../../../lib/synth/synthesize';
 import { loadEnvironment } from '../../../lib/values/load';
 import { projectRoot } from '../../support/helm';
 
-export const valuesDir = join(projectRoot, 'values');
+const valuesDir = join(projectRoot, 'values');
 
 export function monitoringValuesOf(environment: string): MonitoringValues {
   return monitoringRelease(loadEnvironment(valuesDir, environment), (app) => namespaceOf(app, environment)).values;

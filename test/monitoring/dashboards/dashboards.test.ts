@@ -60,7 +60,9 @@ describe('buildDashboards', () => {
         expect(gridPos.h, where).toBeGreaterThan(0);
         expect(gridPos.x + gridPos.w, where).toBeLessThanOrEqual(24);
       }
-      panels.forEach((a, i) => panels.slice(i + 1).forEach((b) => expect(overlaps(a.gridPos, b.gridPos), `${dashboard.uid}: "${a.title}" overlaps "${b.title}"`).toBe(false)));
+      panels.forEach((a, i) => {
+        for (const b of panels.slice(i + 1)) expect(overlaps(a.gridPos, b.gridPos), `${dashboard.uid}: "${a.title}" overlaps "${b.title}"`).toBe(false);
+      });
     }
   });
 

@@ -50,7 +50,7 @@ export function startMetricsTarget(): Promise<LocalServer> {
 }
 
 /** An Alertmanager webhook notification (version 4). */
-export interface Notification {
+interface Notification {
   receiver: string;
   status: 'firing' | 'resolved';
   alerts: Array<{ status: string; labels: Record<string, string>; annotations: Record<string, string> }>;

@@ -10,12 +10,12 @@ import type { AlertThresholds, RuleFile } from '../../../lib/monitoring/alert-ru
 import { type ToolResult, findBinary, runTool } from '../../support/processes';
 
 export type Priority = 'P0' | 'P1' | 'P2';
-export type Component = 'application' | 'infrastructure' | 'database' | 'security' | 'monitoring';
+type Component = 'application' | 'infrastructure' | 'database' | 'security' | 'monitoring';
 
 /** Written here independently of lib/monitoring, so that a wrong mapping there fails the tests. */
 export const expectedSeverity: Record<Priority, string> = { P0: 'critical', P1: 'warning', P2: 'info' };
 
-export interface FiringAlert {
+interface FiringAlert {
   /** The alert's labels from the series (the harness adds priority, severity, component and environment). */
   labels: Record<string, string>;
   summary: string;

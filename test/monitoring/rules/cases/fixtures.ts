@@ -7,7 +7,7 @@ export const apiContainer = { namespace: 'shop', pod: 'api-7d9f8-abcde', contain
 export const kubeStateMetrics = { job: 'kube-state-metrics', instance: '10.0.1.5:8080' };
 
 /** A counter growing by `perSample` at each of `samples` steps after 0. */
-export const counter = (perSample: number, samples: number) => `0+${perSample}x${samples}`;
+const counter = (perSample: number, samples: number) => `0+${perSample}x${samples}`;
 
 export const requests = (status: string) => selector('http_requests_total', { ...api, method: 'GET', route: '/orders', status });
 
