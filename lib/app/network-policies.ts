@@ -1,6 +1,7 @@
 /**
  * NetworkPolicies: deny everything in the namespace, then allow DNS to kube-dns, the ingress
- * controller and Prometheus to the http port, and egress only to the declared dependencies.
+ * controller, Prometheus and the applications that depend on this one (dependents) to the http port,
+ * and egress only to the declared dependencies.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -83,6 +84,23 @@ export class AppNetworkPolicies extends Construct {
           to: [when(dep.cidr, { ipBlock: { cidr: dep.cidr } }, { namespaceSelector: { matchLabels: dep.namespaceLabels }, podSelector: when(dep.podLabels, { matchLabels: dep.podLabels }) })],
           ports: [{ protocol: 'TCP', port: dep.port }],
         })),
+      ],
+    });
+
+    // The other side of a dependency by name (lib/values/wiring.ts): the applications that call this one.
+    policy('AllowDependents', 'allow-dependents', and(np.enabled, np.dependents), {
+      podSelector: appPods,
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            each(np.dependents, 'dependent', (dependent) => ({
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: dependent.namespace } },
+              podSelector: { matchLabels: dependent.podLabels },
+            })),
+          ],
+          ports: httpPort,
+        },
       ],
     });
   }

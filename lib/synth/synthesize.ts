@@ -7,6 +7,7 @@
 import { join, relative } from 'node:path';
 import { BASE_FILE, type EnvironmentValues, listEnvironments, loadEnvironment, located } from '../values/load';
 import { environmentNameProblems, namespaceLengthProblems } from '../values/platform-names';
+import { resolveWiring } from '../values/wiring';
 import { type Problem, ValuesError, uniqueProblems } from '../values/problems';
 
 /** Version of every chart this project emits (semver); bump it with a release of the platform. */
@@ -55,5 +56,14 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
     problems.push(...namespaceLengthProblems([...base.applications.keys()], names, where));
   }
   if (problems.length > 0 || !base) throw new ValuesError(uniqueProblems(problems));
+  // Dependencies between applications, resolved in every release (the base's for values.yaml).
+  for (const env of [base, ...(environments as EnvironmentValues[])]) {
+    resolveWiring(
+      env.applications,
+      (app) => namespaceOf(app, env.environment),
+      (app, path, message) => problems.push(...located([{ path, message }], env.files, [['applications', app], ['defaults']])),
+    );
+  }
+  if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
   return { base, environments: environments as EnvironmentValues[] };
 }

@@ -153,24 +153,33 @@ const RULES: readonly AppRule[] = [
 {{- end }}`,
   },
   {
-    // A dependency is either outside the cluster (a CIDR) or inside it (namespace labels): with
-    // neither, the egress peer would select every namespace.
+    // A dependency is outside the cluster (a CIDR), or inside it (namespace labels, or an application
+    // of the platform that synth resolves to namespace labels): with neither, the egress peer would
+    // select every namespace.
     check: (v, report) => {
       v.networkPolicy.dependencies.forEach((dep, i) => {
-        if ((dep.cidr === undefined) === (dep.namespaceLabels === undefined)) {
-          report(['networkPolicy', 'dependencies', i], 'expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)');
+        const inCluster = dep.namespaceLabels !== undefined || dep.app !== undefined;
+        if ((dep.cidr === undefined) === !inCluster) {
+          report(['networkPolicy', 'dependencies', i], 'expected exactly one of cidr (outside the cluster), namespaceLabels (in the cluster) or app (an application of the platform)');
         }
         if (dep.cidr !== undefined && dep.podLabels !== undefined) {
           report(['networkPolicy', 'dependencies', i, 'podLabels'], 'podLabels only apply with namespaceLabels');
         }
       });
     },
+    // The chart renders resolved dependencies only: synth writes an app's namespace, labels and port.
     go: `{{- range $i, $dep := .Values.networkPolicy.dependencies }}
-{{- if eq (hasKey $dep "cidr") (hasKey $dep "namespaceLabels") }}
-{{- fail (printf "networkPolicy.dependencies[%d]: expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)" $i) }}
+{{- if eq (hasKey $dep "cidr") (or (hasKey $dep "namespaceLabels") (hasKey $dep "app")) }}
+{{- fail (printf "networkPolicy.dependencies[%d]: expected exactly one of cidr (outside the cluster), namespaceLabels (in the cluster) or app (an application of the platform)" $i) }}
 {{- end }}
 {{- if and (hasKey $dep "cidr") (hasKey $dep "podLabels") }}
 {{- fail (printf "networkPolicy.dependencies[%d].podLabels: podLabels only apply with namespaceLabels" $i) }}
+{{- end }}
+{{- if and (hasKey $dep "app") (not (hasKey $dep "namespaceLabels")) }}
+{{- fail (printf "networkPolicy.dependencies[%d].app: applications are resolved by npm run synth (it writes their namespaceLabels, podLabels and port); with Helm alone, give those instead" $i) }}
+{{- end }}
+{{- if not (or (kindIs "float64" $dep.port) (kindIs "int64" $dep.port)) }}
+{{- fail (printf "networkPolicy.dependencies[%d].port: expected a port number" $i) }}
 {{- end }}
 {{- end }}`,
   },

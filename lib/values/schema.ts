@@ -87,13 +87,33 @@ const IngressPath = Type.Object(
 
 const Dependency = Type.Object(
   {
-    name: str('Name of the dependency (used in comments and rule order).', patterns.dnsLabel),
-    port: int('TCP port the application connects to.', 1, 65535),
+    name: Type.Optional(str('Name of the dependency (for readers; the application name when `app` is given).', patterns.dnsLabel)),
+    app: Type.Optional(
+      str(
+        'Another application of the platform, by name: synth resolves it in each environment to its namespace, pod labels and port (written here as namespaceLabels, podLabels and port), and opens its side (networkPolicy.dependents).',
+        patterns.dnsLabel,
+      ),
+    ),
+    port: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.String({ pattern: patterns.dnsLabel, maxLength: 15 })], {
+        description: 'TCP port the application connects to: a number, or for `app` the name of a port it exposes (default http).',
+      }),
+    ),
     cidr: Type.Optional(str('Destination network in CIDR notation, for services outside the cluster.', patterns.cidr)),
     namespaceLabels: Type.Optional(labels('Labels selecting the destination namespace(s), for in-cluster services.')),
     podLabels: Type.Optional(labels('Labels selecting the destination pods within those namespaces.')),
   },
   { ...closed, description: 'One network destination the application may open connections to.' },
+);
+
+/** An application of the platform that connects to this one: derived by synth from its `dependencies`. */
+const Dependent = Type.Object(
+  {
+    app: str('The application that connects.', patterns.dnsLabel),
+    namespace: str('Its namespace in this environment.', patterns.dnsLabel),
+    podLabels: labels('Its pod selector labels.'),
+  },
+  { ...closed, description: 'An application allowed to connect to the http port.' },
 );
 
 export const AppValuesSchema = Type.Object(
@@ -279,6 +299,11 @@ export const AppValuesSchema = Type.Object(
         monitoringNamespace: str('Namespace whose Prometheus may scrape the metrics.', patterns.dnsLabel),
         dnsNamespace: str('Namespace of the cluster DNS (kube-dns).', patterns.dnsLabel),
         dependencies: Type.Array(Dependency, { description: 'The only destinations the application may connect to.' }),
+        dependents: Type.Optional(
+          Type.Array(Dependent, {
+            description: 'Applications of the platform that connect to this one, allowed in on the http port: derived by synth from their `dependencies` (not written in values/).',
+          }),
+        ),
       },
       { ...closed, description: 'Network isolation.' },
     ),

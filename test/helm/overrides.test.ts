@@ -103,7 +103,8 @@ function selectors(objects: K8sObject[]): Labels[] {
     if (node === null || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
       if (key === 'matchLabels') found.push(value as Labels);
-      else visit(value);
+      // NetworkPolicy peers select other applications' pods (dependencies, dependents), not this release's.
+      else if (key !== 'from' && key !== 'to') visit(value);
     }
   };
   for (const object of objects) {

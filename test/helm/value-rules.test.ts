@@ -82,7 +82,7 @@ const cases: readonly RuleCase[] = [
     name: 'a dependency with neither a CIDR nor namespace labels (issue input: a policy wider than the values)',
     chart: 'worker',
     values: { networkPolicy: { dependencies: [{ name: 'db', port: 5432 }] } },
-    message: 'networkPolicy.dependencies[0]: expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)',
+    message: 'networkPolicy.dependencies[0]: expected exactly one of cidr (outside the cluster), namespaceLabels (in the cluster) or app (an application of the platform)',
   },
   {
     name: 'a dependency with a CIDR and pod labels',

@@ -148,7 +148,7 @@ const cases: Case[] = [
   {
     name: 'a mistyped application name in an overlay',
     breakValues: (v) => edit(dev(v), (t) => `${t}\napplications:\n  wrker:\n    replicaCount: 2\n`),
-    expected: [/^values\/dev\.yaml:\d+:3: applications\.wrker: application not defined in values\/base\.yaml \(applications there: api, worker\)$/],
+    expected: [/^values\/dev\.yaml:\d+:3: applications\.wrker: application not defined in values\/base\.yaml \(applications there: api, web, worker\)$/],
   },
   {
     name: 'problems of every kind in several files, all in one run',

@@ -30,6 +30,7 @@ describe.each(['dev', 'production'])('operator mode in %s', (env) => {
       'Namespace//monitoring',
       'PrometheusRule/monitoring/platform-rules',
       `ServiceMonitor/api-${env}/api`,
+      `ServiceMonitor/web-${env}/web`,
       `ServiceMonitor/worker-${env}/worker`,
     ]);
   });

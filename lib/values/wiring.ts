@@ -1,0 +1,77 @@
+/**
+ * Wiring between applications: a dependency that names another application (`{app: api, port: http}`)
+ * is resolved in each environment to what a NetworkPolicy needs, on both sides, and written into the
+ * values so that the Helm charts (which know only their own application) render the same policies:
+ * - the caller's dependency gets `namespaceLabels` (the callee's namespace `<app>-<env>`), `podLabels`
+ *   (the callee's selector labels) and `port` (the callee's container port, by name or number);
+ * - the callee gets the caller in `networkPolicy.dependents`, for an ingress rule on its http port.
+ * Unknown applications, ports the callee does not expose, a dependency on itself, and resolved fields or
+ * dependents written by hand are refused with their location.
+ */
+import { names } from '../app/names';
+import { releaseScope } from '../chart/release';
+import type { AppValues } from './schema';
+
+type Report = (app: string, path: (string | number)[], message: string) => void;
+
+/** The ports an application exposes, by name: its http container port. */
+function exposedPorts(app: AppValues): Record<string, number> {
+  return { http: app.containerPort };
+}
+
+/** The selector labels of an application's pods (lib/app/names.ts), as the callee's chart sets them. */
+function selectorLabelsOf(name: string, app: AppValues, namespace: string): Record<string, string> {
+  const scope = releaseScope({ name, version: '0.0.0', appVersion: app.image.tag }, app, { name, namespace });
+  return { 'app.kubernetes.io/name': names.name.evaluate(scope) as string, 'app.kubernetes.io/instance': name };
+}
+
+/**
+ * Resolves the dependencies between `applications` (one environment's, by name; changed in place) and
+ * reports problems per application. `namespaceOf(app)` is an application's namespace there.
+ */
+export function resolveWiring(applications: ReadonlyMap<string, AppValues>, namespaceOf: (app: string) => string, report: Report): void {
+  const dependents = new Map<string, NonNullable<AppValues['networkPolicy']['dependents']>>();
+  for (const [name, app] of applications) {
+    if (app.networkPolicy.dependents !== undefined) {
+      report(name, ['networkPolicy', 'dependents'], 'is derived by synth from the other applications’ dependencies: remove it');
+    }
+    dependents.set(name, []);
+  }
+  for (const [caller, app] of applications) {
+    app.networkPolicy.dependencies.forEach((dep, i) => {
+      if (dep.app === undefined) {
+        if (dep.port === undefined) report(caller, ['networkPolicy', 'dependencies', i, 'port'], 'required value is missing (a port number)');
+        else if (typeof dep.port === 'string') report(caller, ['networkPolicy', 'dependencies', i, 'port'], `expected a port number; a port name only works with app, got "${dep.port}"`);
+        return;
+      }
+      const at = ['networkPolicy', 'dependencies', i];
+      for (const field of ['cidr', 'namespaceLabels', 'podLabels'] as const) {
+        if (dep[field] !== undefined) report(caller, [...at, field], `is derived from app (${dep.app}): remove it`);
+      }
+      const callee = applications.get(dep.app);
+      if (dep.app === caller) return report(caller, [...at, 'app'], 'an application does not depend on itself');
+      if (!callee) return report(caller, [...at, 'app'], `expected an application of the platform (${[...applications.keys()].join(', ')}), got "${dep.app}"`);
+      const ports = exposedPorts(callee);
+      const requested = dep.port ?? 'http';
+      const port = typeof requested === 'number' ? (Object.values(ports).includes(requested) ? requested : undefined) : ports[requested];
+      if (port === undefined) {
+        const exposed = Object.entries(ports)
+          .map(([portName, number]) => `${portName} ${number}`)
+          .join(', ');
+        return report(caller, [...at, 'port'], `${dep.app} does not expose ${JSON.stringify(requested)} (its ports: ${exposed})`);
+      }
+      const namespace = namespaceOf(dep.app);
+      Object.assign(dep, {
+        name: dep.name ?? dep.app,
+        port,
+        namespaceLabels: { 'kubernetes.io/metadata.name': namespace },
+        podLabels: selectorLabelsOf(dep.app, callee, namespace),
+      });
+      const list = dependents.get(dep.app)!;
+      if (!list.some((d) => d.app === caller)) list.push({ app: caller, namespace: namespaceOf(caller), podLabels: selectorLabelsOf(caller, app, namespaceOf(caller)) });
+    });
+  }
+  for (const [name, app] of applications) {
+    if (app.networkPolicy.dependents === undefined) app.networkPolicy.dependents = dependents.get(name)!;
+  }
+}
