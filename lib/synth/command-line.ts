@@ -2,8 +2,8 @@
  * The command line of `npm run synth` (main.ts), parsed with Node's util.parseArgs and checked before
  * anything is read or written: every mistake is a UsageError with one clear message.
  */
-import { statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 export const USAGE = `usage: npm run synth -- [--values DIR] [--out DIR] [--env NAME[,NAME...]]
@@ -64,6 +64,7 @@ export function parseSynthCommandLine(args: readonly string[], cwd: string, env:
   const valuesKind = kindOf(valuesDir);
   if (valuesKind !== 'directory') throw new UsageError(`--values ${shown(cwd, valuesDir)}: ${valuesKind === 'missing' ? 'no such folder' : 'not a folder'}`);
   if (kindOf(outDir) === 'other') throw new UsageError(`--out ${shown(cwd, outDir)}: not a folder (the output folder is replaced as a whole; choose another --out)`);
+  refuseForeignOutput(cwd, outDir, valuesDir);
   if (environments !== undefined) {
     const bad = environments.find((name) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name));
     if (bad !== undefined) throw new UsageError(`--env ${JSON.stringify(bad)}: expected an environment name (a DNS label such as dev), or several separated by commas`);
@@ -75,6 +76,30 @@ export function parseSynthCommandLine(args: readonly string[], cwd: string, env:
     }
   }
   return { help: false, valuesDir, outDir, environments: environments && [...new Set(environments)] };
+}
+
+/** What an output folder of the synth holds; anything else there was not written by it. */
+const OUTPUT_ENTRIES = new Set(['manifests', 'helm']);
+
+/**
+ * The output folder is replaced as a whole, so it must be a folder of its own: not one that holds the
+ * working folder or the values, and, when it exists, empty or an earlier output (manifests/, helm/).
+ * Throws a UsageError otherwise; nothing is deleted that the synth did not write.
+ */
+function refuseForeignOutput(cwd: string, outDir: string, valuesDir: string): void {
+  const holds = (parent: string, child: string) => {
+    const inside = relative(parent, child);
+    return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
+  };
+  const replaced = `the output folder is replaced as a whole: choose a folder of its own (--out /tmp/preview, or the default dist)`;
+  if (holds(outDir, cwd)) throw new UsageError(`--out ${shown(cwd, outDir)}: holds the working folder; ${replaced}`);
+  if (holds(outDir, valuesDir)) throw new UsageError(`--out ${shown(cwd, outDir)}: holds the values (${shown(cwd, valuesDir)}); ${replaced}`);
+  if (kindOf(outDir) !== 'directory') return;
+  const foreign = readdirSync(outDir).filter((entry) => !OUTPUT_ENTRIES.has(entry));
+  if (foreign.length > 0) {
+    const listed = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', ...' : '');
+    throw new UsageError(`--out ${shown(cwd, outDir)}: holds ${listed}, which npm run synth did not write; ${replaced}, or empty this one`);
+  }
 }
 
 function nonEmpty(option: string, value: string | undefined): string | undefined {

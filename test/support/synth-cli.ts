@@ -40,7 +40,9 @@ export function scratchProject(): { root: string; values: string; out: string; s
   cpSync(join(projectRoot, 'values'), values, { recursive: true });
   const out = join(root, 'dist');
   mkdirSync(out);
-  const sentinel = join(out, 'previous-output.yaml');
+  // An earlier output holds manifests/ and helm/ only (anything else makes the synth refuse the folder).
+  mkdirSync(join(out, 'manifests'));
+  const sentinel = join(out, 'manifests', 'previous-output.yaml');
   writeFileSync(sentinel, 'kind: Previous\n');
   return { root, values, out, sentinel };
 }

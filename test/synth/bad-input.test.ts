@@ -201,7 +201,7 @@ describe('bad values', () => {
     breakValues(project.values);
     const result = runSynth(['--values', 'values', '--out', 'dist'], project.root);
     expectCleanFailure(result, expected);
-    expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
+    expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
     expect(readFileSync(project.sentinel, 'utf8')).toBe('kind: Previous\n');
   });
 
@@ -225,7 +225,7 @@ describe('bad values', () => {
     const result = runSynth(['--values', 'values', '--out', 'dist'], project.root, { timeout: 60_000 });
     expect(result.signal).toBeNull(); // not killed by the timeout: nothing blocked on the FIFO
     expectCleanFailure(result, [new RegExp(`^values/staging\\.yaml: not a regular file \\(${kind}\\)$`)]);
-    expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
+    expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
   });
 
   it('a missing base file', () => {
@@ -234,6 +234,6 @@ describe('bad values', () => {
     const result = runSynth(['--values', 'values', '--out', 'dist'], project.root);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^values\/base\.yaml: file not found$/m);
-    expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
+    expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
   });
 });

@@ -3,7 +3,7 @@
  * spellings, refused mistakes (exit code 1, one message and the usage, no stack trace, the output
  * untouched).
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSynth, scratchProject } from '../support/synth-cli';
@@ -38,7 +38,7 @@ describe('synth command line', () => {
       expect(result.stdout).toMatch(/--env NAMES/);
       expect(result.stderr).toBe('');
     }
-    expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
+    expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
   });
 
   it('--env=NAME works like --env NAME', () => {
@@ -55,7 +55,7 @@ describe('synth command line', () => {
     expectRefused(runSynth(['--output', 'x'], project.root), /^synth: unknown option --output$/);
     expectRefused(runSynth(['production'], project.root), /^synth: unexpected argument production \(options only\)$/);
     expectRefused(runSynth(['--env'], project.root), /^synth: --env needs a value$/);
-    expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
+    expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
   });
 
   it('refuses --env into the default output, which would lose the other environments', () => {
@@ -65,7 +65,7 @@ describe('synth command line', () => {
       /^synth: --env writes only the environments listed, and dist\/ is replaced as a whole: the other environments would be deleted\. Preview into another folder \(--out \/tmp\/preview\), or run without --env$/,
     );
     expectRefused(runSynth(['--env', 'dev', '--out', 'dist'], project.root), /^synth: --env writes only the environments listed/);
-    expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
+    expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
   });
 
   it('refuses an --out that is a regular file, and a missing --values folder', () => {
@@ -77,6 +77,22 @@ describe('synth command line', () => {
     expectRefused(runSynth(['--values', 'nowhere'], project.root), /^synth: --values nowhere: no such folder$/);
   });
 
+  it('refuses an --out that would delete what synth did not write: the project, the values, a folder of other files', () => {
+    const project = scratchProject();
+    const before = readTree(project.root);
+    expectRefused(runSynth(['--out', '.'], project.root), /^synth: --out \.: holds the working folder; the output folder is replaced as a whole: choose a folder of its own/);
+    expectRefused(runSynth(['--out', '..'], project.root), /: holds the working folder;/);
+    expectRefused(runSynth(['--out', 'values'], project.root), /^synth: --out values: holds the values \(values\);/);
+    mkdirSync(join(project.root, 'precious'));
+    writeFileSync(join(project.root, 'precious', 'notes.txt'), 'mine\n');
+    expectRefused(runSynth(['--out', 'precious'], project.root), /^synth: --out precious: holds notes\.txt, which npm run synth did not write;/);
+    expect(readTree(project.root)).toEqual({ ...before, [join('precious', 'notes.txt')]: 'mine\n' });
+    // An earlier output (manifests/, helm/) and an empty folder are replaced.
+    mkdirSync(join(project.root, 'empty'));
+    expect(runSynth(['--out', 'empty'], project.root).status).toBe(0);
+    expect(runSynth(['--out', 'empty'], project.root).status).toBe(0);
+  });
+
   it('a values folder without any environment file is an error, not an empty output', () => {
     const project = scratchProject();
     for (const env of ['dev', 'production', 'staging']) rmSync(join(project.values, `${env}.yaml`));
@@ -86,6 +102,6 @@ describe('synth command line', () => {
       'values: no environment file: add one <env>.yaml per environment beside base.yaml (e.g. values/dev.yaml)',
       `synth: 1 problem(s) in the values; ${project.out} was not changed`,
     ]);
-    expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
+    expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
   });
 });

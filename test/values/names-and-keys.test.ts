@@ -117,7 +117,7 @@ describe('names and keys in values', () => {
         `${pattern} in\n${result.stderr}`,
       ).toBe(true);
     expect(lines, result.stderr).toHaveLength(expected.length);
-    expect(readdirSync(project.out)).toEqual(['previous-output.yaml']);
+    expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
     expect(readFileSync(project.sentinel, 'utf8')).toBe('kind: Previous\n');
   });
 });
