@@ -5,8 +5,8 @@
  *
  * Strings with characters that the library would write raw (DEL, C1 controls, NEL, U+2028/U+2029, BOM;
  * Helm's parser refuses the first and splits lines at the others) are written double-quoted with
- * escapes instead (lib/template/yaml-scalars.ts), and so is `<<`, YAML 1.1's merge key; every other
- * string as the library writes it.
+ * escapes instead (lib/template/yaml-scalars.ts), and so are `<<`, YAML 1.1's merge key, and text Go
+ * may read as a number; every other string as the library writes it.
  */
 import type { ScalarTag, Tags } from 'yaml';
 import { stringTag } from 'yaml/util';
@@ -14,10 +14,24 @@ import { doubleQuoted, hasUnsafeCharacters } from '../template/yaml-scalars';
 
 const MERGE_TAG = 'tag:yaml.org,2002:merge';
 
+/**
+ * Text Go's YAML parser reads as a number (sigs.k8s.io/yaml: `strconv.ParseInt(text without "_", 0, 64)`,
+ * which takes 0x, 0o, 0b prefixes in either case and a leading 0 for octal, then YAML's floats): such a
+ * string is quoted, though YAML 1.1 itself would not read `0X1f`, `0o10` or `1_0` as numbers.
+ */
+const GO_INTEGER = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
+const GO_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/;
+const readsAsNumberInGo = (text: string) => {
+  const plain = text.replaceAll('_', '');
+  return GO_INTEGER.test(plain) || GO_FLOAT.test(plain);
+};
+
 const safeString: ScalarTag = {
   ...stringTag,
   stringify: (item, ctx, onComment, onChompKeep) =>
-    typeof item.value === 'string' && (hasUnsafeCharacters(item.value) || item.value === '<<') ? doubleQuoted(item.value) : stringTag.stringify!(item, ctx, onComment, onChompKeep),
+    typeof item.value === 'string' && (hasUnsafeCharacters(item.value) || item.value === '<<' || readsAsNumberInGo(item.value))
+      ? doubleQuoted(item.value)
+      : stringTag.stringify!(item, ctx, onComment, onChompKeep),
 };
 
 export const YAML_FOR_HELM = {

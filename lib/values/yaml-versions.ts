@@ -2,19 +2,19 @@
  * Plain (unquoted) scalars that YAML 1.1 and YAML 1.2 read differently. The synth reads values as
  * YAML 1.2 (js-yaml, core schema); Helm reads values files with Go's YAML 1.1 parser, and every chart
  * carries values-<env>.yaml. `on` is the string "on" for one and `true` for the other, `010` is 10 or
- * 8, `1:20` is "1:20" or 80. Such values are refused, with the quoted form to write instead.
+ * 8, `0X1f` is "0X1f" or 31, `1_000` is "1_000" or 1000. Such values are refused, with the quoted form
+ * to write instead. (Go's parser reads `1:20` and dates as strings, as YAML 1.2 does: they are accepted.)
  */
 import { CORE_SCHEMA, load } from 'js-yaml';
-import { type Document, type LineCounter, Scalar, isMap, isScalar, isSeq, parse } from 'yaml';
+import { type Document, type LineCounter, Scalar, isMap, isScalar, isSeq } from 'yaml';
 import { type Problem, dottedPath } from './problems';
 
 /**
- * Plain scalars that may read differently: YAML 1.1 booleans (y, yes, on, off, ...), integers with a
- * leading zero, a 0o/0b/0x prefix, `_` or `:` (sexagesimal), and 1.1 timestamps. Only these are
- * compared; everything else means the same in both.
+ * Plain scalars that Helm's Go parser and YAML 1.2 may read differently: YAML 1.1 booleans (y, yes, on,
+ * off, ...), integers with a leading zero (octal for Go), a 0x/0o/0b prefix in either case, and `_` in
+ * numbers (Go drops it). Only these are compared; everything else means the same to both.
  */
-const CANDIDATE =
-  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:0[0-9_]+|0[oObBxX][0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9.][0-9_.]*_[0-9_.]*)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?)$/;
+const CANDIDATE = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0[0-9_]+(?:\.[0-9_]*)?|[-+]?0[xXoObB][0-9a-fA-F_]+|[-+]?[0-9][0-9_.]*_[0-9_.]*)$/;
 
 /** Cheap test on the text: could the file hold such a scalar (as a key or a value)? */
 export function mayHaveVersionDependentScalars(text: string): boolean {
@@ -54,24 +54,40 @@ export function versionDependentScalars(file: string, document: Document, lines:
   return problems;
 }
 
-/** Go's YAML parser reads these as YAML 1.1 does (booleans, 0-prefixed octal, 0b binary, `_` in numbers). */
-const HELM_READS_AS_YAML_1_1 = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0[0-7_]+|[-+]?0[bB][01_]+|[-+]?[0-9][0-9_]*_[0-9_]*)$/;
+/**
+ * How Helm reads a plain scalar: Go's YAML parser (sigs.k8s.io/yaml, go-yaml v2's `resolve`): the YAML 1.1
+ * booleans and nulls, then, for text that starts like a number, `strconv.ParseInt(text without "_", 0, 64)`
+ * (base prefixes 0x, 0o, 0b in either case, and a leading 0 for octal), then a float of YAML's form.
+ */
+function goYamlReading(source: string): unknown {
+  if (/^(?:y|Y|yes|Yes|YES|on|On|ON|true|True|TRUE)$/.test(source)) return true;
+  if (/^(?:n|N|no|No|NO|off|Off|OFF|false|False|FALSE)$/.test(source)) return false;
+  if (/^(?:~|null|Null|NULL|)$/.test(source)) return null;
+  const plain = source.replaceAll('_', '');
+  const integer = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|(0[0-7]*)|([1-9][0-9]*))$/.exec(plain);
+  if (integer) {
+    const [, sign, hex, octal, binary, leadingZero, decimal] = integer;
+    const value =
+      hex !== undefined ? parseInt(hex, 16) : octal !== undefined ? parseInt(octal, 8) : binary !== undefined ? parseInt(binary, 2) : leadingZero !== undefined ? parseInt(leadingZero, 8) : Number(decimal);
+    return sign === '-' ? -value : value;
+  }
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return Number(plain);
+  return source;
+}
 
-/** The message for a plain scalar read differently, or undefined when both readings agree. */
+/** The message for a plain scalar Helm and the synth read differently, or undefined when they agree. */
 function describeDifference(source: string): string | undefined {
-  let yaml11: unknown;
   let yaml12: unknown;
   try {
-    yaml11 = parse(source, { version: '1.1' });
     yaml12 = load(source, { schema: CORE_SCHEMA });
   } catch {
     return undefined;
   }
-  if (sameValue(yaml11, yaml12)) return undefined;
-  const helm = HELM_READS_AS_YAML_1_1.test(source) ? ' (Helm)' : '';
-  const alternatives = [...new Set([yaml11, yaml12].filter((v) => typeof v === 'boolean' || typeof v === 'number').map(String))];
+  const helm = goYamlReading(source);
+  if (sameValue(helm, yaml12)) return undefined;
+  const alternatives = [...new Set([helm, yaml12].filter((v) => typeof v === 'boolean' || typeof v === 'number').map(String))];
   const instead = alternatives.length > 0 ? ` (or ${alternatives.join(' or ')})` : '';
-  return `${JSON.stringify(source)} is ${reading(yaml11)} in YAML 1.1${helm} and ${reading(yaml12)} in YAML 1.2; write ${JSON.stringify(source)} in quotes${instead}`;
+  return `${JSON.stringify(source)} is ${reading(helm)} in YAML 1.1 (Helm) and ${reading(yaml12)} in YAML 1.2; write ${JSON.stringify(source)} in quotes${instead}`;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -136,12 +136,15 @@ const cases: Case[] = [
     expected: [/^values\/base\.yaml:\d+:11: defaults\.env\.MODE: "on" is a boolean \(true\) in YAML 1\.1 \(Helm\) and a string in YAML 1\.2; write "on" in quotes \(or true\)$/],
   },
   {
-    name: 'YAML 1.1 octal, sexagesimal and 0o numbers written unquoted, keys included',
-    breakValues: (v) => edit(base(v), (t) => t.replace('    env:\n      QUEUE_NAME: orders\n', '    env:\n      QUEUE_NAME: orders\n      UMASK: 0022\n      TIMEOUT: 1:20\n      MODE: 0o10\n      no: "x"\n')),
+    name: 'numbers Helm (Go) and YAML 1.2 read differently, written unquoted, keys included; sexagesimal and 0o read alike',
+    breakValues: (v) =>
+      edit(base(v), (t) =>
+        t.replace('    env:\n      QUEUE_NAME: orders\n', '    env:\n      QUEUE_NAME: orders\n      UMASK: 0022\n      TIMEOUT: 1:20\n      MODE: 0X1f\n      COUNT: 1_000\n      no: "x"\n'),
+      ),
     expected: [
       /^values\/base\.yaml:\d+:14: applications\.worker\.env\.UMASK: "0022" is the number 18 in YAML 1\.1 \(Helm\) and the number 22 in YAML 1\.2; write "0022" in quotes \(or 18 or 22\)$/,
-      /^values\/base\.yaml:\d+:16: applications\.worker\.env\.TIMEOUT: "1:20" is the number 80 in YAML 1\.1 and a string in YAML 1\.2; write "1:20" in quotes \(or 80\)$/,
-      /^values\/base\.yaml:\d+:13: applications\.worker\.env\.MODE: "0o10" is a string in YAML 1\.1 and the number 8 in YAML 1\.2; write "0o10" in quotes \(or 8\)$/,
+      /^values\/base\.yaml:\d+:13: applications\.worker\.env\.MODE: "0X1f" is the number 31 in YAML 1\.1 \(Helm\) and a string in YAML 1\.2; write "0X1f" in quotes \(or 31\)$/,
+      /^values\/base\.yaml:\d+:14: applications\.worker\.env\.COUNT: "1_000" is the number 1000 in YAML 1\.1 \(Helm\) and a string in YAML 1\.2; write "1_000" in quotes \(or 1000\)$/,
       /^values\/base\.yaml:\d+:7: applications\.worker\.env\.no: "no" is a boolean \(false\) in YAML 1\.1 \(Helm\) and a string in YAML 1\.2; write "no" in quotes \(or false\)$/,
     ],
   },

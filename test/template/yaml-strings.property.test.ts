@@ -86,6 +86,18 @@ const TRICKY = [
   '<<',
   '😀',
   'é',
+  // Go's parser reads these as numbers (ParseInt with base prefixes in either case, "_" dropped).
+  '0X1f',
+  '0o10',
+  '0O10',
+  '0B101',
+  '+0o10',
+  '-0o10',
+  '0o7_7',
+  '1_000',
+  '08',
+  '+.inf',
+  '.NaN',
 ];
 
 const piece = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...TRICKY) }, { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 6 }) }, { weight: 2, arbitrary: fc.string({ maxLength: 8 }) });
@@ -143,7 +155,9 @@ describe('strings through the YAML writer', () => {
         mkdirSync(join(dir, 'files'));
         writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: strings\nversion: 0.1.0\n');
         // values.yaml as the charts' values files are written (lib/helm/yaml-options.ts).
-        writeFileSync(join(dir, 'values.yaml'), stringify(Object.fromEntries(safe.map((s, i) => [`s${i}`, s])), YAML_FOR_HELM));
+        // Keys too: a values file's keys are strings Helm must read back as written.
+        const valueKeys = Object.fromEntries(safe.filter((s) => s !== '').map((s) => [s, s]));
+        writeFileSync(join(dir, 'values.yaml'), stringify({ ...Object.fromEntries(safe.map((s, i) => [`s${i}`, s])), valueKeys }, YAML_FOR_HELM));
         writeFileSync(join(dir, 'files', 'plain.yaml'), writeYaml({ literal, keys }));
         writeFileSync(join(dir, 'files', 'template.yaml'), writeTemplate({ literal, keys, fromValues } as never, { chartName: 'strings' }));
         writeFileSync(join(dir, 'templates', '_helpers.tpl'), engineHelpers('strings'));
@@ -157,13 +171,14 @@ describe('strings through the YAML writer', () => {
             'data:',
             '  plain: {{ .Files.Get "files/plain.yaml" | fromYaml | toJson | b64enc | quote }}',
             '  template: {{ tpl (.Files.Get "files/template.yaml") . | fromYaml | toJson | b64enc | quote }}',
+            '  valueKeys: {{ .Values.valueKeys | toJson | b64enc | quote }}',
             '',
           ].join('\n'),
         );
         const result = helm(binary, ['template', 'strings', dir]);
         expect(result.stderr).toBe('');
         expect(result.status).toBe(0);
-        const out = parse(result.stdout.replace(/^---\n# Source: .*\n/m, '')) as { data: { plain: string; template: string } };
+        const out = parse(result.stdout.replace(/^---\n# Source: .*\n/m, '')) as { data: { plain: string; template: string; valueKeys: string } };
         const decode = (b64: string) => JSON.parse(Buffer.from(b64, 'base64').toString('utf8')) as Record<string, unknown>;
         const plain = decode(out.data.plain);
         const templated = decode(out.data.template);
@@ -171,6 +186,7 @@ describe('strings through the YAML writer', () => {
         expect(templated.Error).toBeUndefined();
         expect(plain).toEqual({ literal, keys });
         expect(templated).toEqual({ literal, keys, fromValues: Object.fromEntries(safe.map((s, i) => [`k${i}`, s])) });
+        expect(decode(out.data.valueKeys)).toEqual(valueKeys);
         expect(safe.length).toBeGreaterThan(100);
         expect(samples.length - safe.length).toBeGreaterThan(20);
       } finally {
