@@ -419,3 +419,23 @@ if (Object.keys(stale).length > 0) {
     writeStamp(name, [...inputs, ...dependencies], startedAt);
   }
 }
+
+// cdk8s's Include (and Yaml.load) reads a file or URL in a child process running `_loadurl.mjs`, found
+// beside the module (path.join(__dirname, '_loadurl.mjs')). In the bundle __dirname is build/, so the
+// script goes there, as it is (copied when missing or changed: it is not part of the bundle's stamp).
+{
+  const source = createRequire(join(root, 'package.json')).resolve('cdk8s/lib/_loadurl.mjs');
+  const target = join(root, 'build', '_loadurl.mjs');
+  const content = readFileSync(source);
+  let current;
+  try {
+    current = readFileSync(target);
+  } catch {
+    current = undefined;
+  }
+  if (!current || !current.equals(content)) {
+    mkdirSync(join(root, 'build'), { recursive: true });
+    writeFileSync(`${target}.${process.pid}`, content);
+    renameSync(`${target}.${process.pid}`, target);
+  }
+}

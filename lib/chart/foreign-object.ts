@@ -14,7 +14,7 @@
  * prints it unchanged.
  */
 import type { ApiObject } from 'cdk8s';
-import { type Expr, Include, fmt, hasTokens, release, splitTokens } from '../template/expr';
+import { type Expr, Include, fmt, hasTokens, readableTokens, release, splitTokens } from '../template/expr';
 import type { Node } from '../template/manifest';
 import { helmOnly } from './templated-object';
 
@@ -89,12 +89,12 @@ export function foreignTemplateName(object: ApiObject): string {
 
 /** JSON with expression tokens in its strings → a manifest tree with the expressions. */
 function detokenize(value: unknown, constructPath: string, pointer: string): Node {
-  if (typeof value === 'string') return hasTokens(value) ? stringNode(value) : value;
+  if (typeof value === 'string') return hasTokens(value) ? stringNode(value, constructPath) : value;
   if (Array.isArray(value)) return value.map((item, i) => detokenize(item, constructPath, `${pointer}/${i}`));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, Node> = {};
     for (const [key, child] of Object.entries(value)) {
-      if (hasTokens(key)) throw new Error(`${constructPath}: the key ${pointer}/${key} holds an expression; only values may (keys are fixed in a chart)`);
+      if (hasTokens(key)) throw new Error(`${constructPath}: the key ${pointer}/${readableTokens(key)} holds an expression; only values may (keys are fixed in a chart)`);
       out[key] = detokenize(child, constructPath, `${pointer}/${key}`);
     }
     return out;
@@ -102,9 +102,15 @@ function detokenize(value: unknown, constructPath: string, pointer: string): Nod
   return value as Node;
 }
 
-/** `"${Expr[3]}"` → that expression (keeping its type); `"${Expr[3]}-extra"` → fmt`${expr}-extra`. */
-function stringNode(text: string): Expr {
-  const { strings, exprs } = splitTokens(text);
-  if (exprs.length === 1 && strings[0] === '' && strings[1] === '') return exprs[0];
-  return fmt(Object.assign([...strings], { raw: [...strings] }) as TemplateStringsArray, ...exprs);
+/**
+ * A string with tokens → the text with the expressions filled in, always text: `${v.replicaCount}` in a
+ * string prop is the string "3", as JavaScript's template literal would make it, never the number.
+ */
+function stringNode(text: string, constructPath: string): Expr {
+  try {
+    const { strings, exprs } = splitTokens(text);
+    return fmt(Object.assign([...strings], { raw: [...strings] }) as TemplateStringsArray, ...exprs);
+  } catch (error) {
+    throw new Error(`${constructPath}: ${(error as Error).message}`);
+  }
 }

@@ -137,9 +137,41 @@ function editAt(tree: Node, segments: readonly string[], where: string, pointer:
   return copy;
 }
 
+/**
+ * What a JSON patch must not change on a chart's object, whatever the operation: its name and
+ * namespace (other objects refer to them), its selectors (immutable, and matched by the pods' labels),
+ * and the labels the chart sets (selectors and tooling rely on them); nor replace or remove a part
+ * that only some releases have.
+ */
+function refuseProtected(tree: Node, segments: readonly string[], op: PatchOperation['op'], where: string, label: string): void {
+  const path = segments.join('/');
+  if (path === 'metadata/name' || path === 'metadata/namespace') throw new Error(`${where}: JSON patch ${label}: the name and namespace of a chart's object are set by the chart`);
+  if (/^spec\/(selector|template\/spec\/topologySpreadConstraints\/[0-9]+\/labelSelector)(\/|$)/.test(path) || path === 'spec/selector') {
+    throw new Error(`${where}: JSON patch ${label}: selectors are set by the chart and never change between versions`);
+  }
+  const parentPath = segments.slice(0, -1);
+  const key = segments.at(-1);
+  if (key !== undefined && ['labels', 'matchLabels'].includes(parentPath.at(-1) ?? '')) {
+    let parent: Node | undefined = tree;
+    for (const segment of parentPath) parent = isStaticContainer(parent as Node) && !Array.isArray(parent) ? (parent as Tree)[segment] : undefined;
+    if (parent !== undefined && isStaticContainer(parent) && Object.hasOwn(parent as Tree, key)) {
+      throw new Error(`${where}: JSON patch ${label}: the label ${JSON.stringify(key)} is set by the chart (selectors and tooling rely on it)`);
+    }
+  }
+  if (op === 'replace' || op === 'remove' || op === 'move') {
+    let node: Node | undefined = tree;
+    for (const segment of segments) {
+      if (node === undefined || !isStaticContainer(node)) return;
+      node = Array.isArray(node) ? (node as Node[])[Number(segment)] : (node as Tree)[segment];
+    }
+    if (node instanceof When) throw new Error(`${where}: JSON patch ${label}: this part is present only in some releases (set from values), so the patch would not mean the same in all`);
+  }
+}
+
 function applyPatch(tree: Node, patch: PatchOperation, where: string): Node {
   const segments = parsePointer(patch.path, where);
   const label = `${patch.op} ${patch.path}`;
+  refuseProtected(tree, segments, patch.op, where, label);
   const add = (at: string[], value: Node) =>
     editAt(tree, at, where, label, (parent, key) => {
       if (Array.isArray(parent)) parent.splice(listIndex(parent, key, where, label, true), 0, value);

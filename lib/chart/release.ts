@@ -98,8 +98,24 @@ function existsIn(object: ChartObject, scope: Scope): boolean {
   return !object.helmOnly && (object.condition === undefined || goTruthy(object.condition.evaluate(scope)));
 }
 
-/** The objects of one release, in construct order (no Helm-only hooks). */
+/**
+ * The objects of one release, in construct order (no Helm-only hooks). Throws an Error naming both
+ * construct paths when two objects of the release have the same kind, namespace and name (kubectl
+ * and Argo CD would keep only one of them).
+ */
 export function renderRelease(chart: Chart | readonly ChartObject[], scope: Scope): RenderedObject[] {
   const objects = chart instanceof Chart ? chartObjects(chart) : chart;
-  return objects.filter((o) => existsIn(o, scope)).map((o) => ({ template: o.template, object: evaluateManifest(o.manifest, scope) as Record<string, unknown> }));
+  const seen = new Map<string, string>();
+  return objects
+    .filter((o) => existsIn(o, scope))
+    .map((o) => {
+      const object = evaluateManifest(o.manifest, scope) as Record<string, unknown>;
+      const metadata = (object.metadata ?? {}) as { name?: string; namespace?: string };
+      const group = String(object.apiVersion).split('/').slice(0, -1).join('/');
+      const identity = `${group ? `${group}/` : ''}${String(object.kind)} ${metadata.namespace ? `${metadata.namespace}/` : ''}${metadata.name}`;
+      const other = seen.get(identity);
+      if (other !== undefined) throw new Error(`${o.path}: ${identity} is also the object of ${other}, in the release ${scope.release.name} (${scope.release.namespace}); give one of them another name`);
+      seen.set(identity, o.path);
+      return { template: o.template, object };
+    });
 }

@@ -53,18 +53,32 @@ export abstract class Expr<T = unknown> {
       TOKENS.push(this);
       TOKEN_IDS.set(this, id);
     }
-    return `\${Expr[${id}]}`;
+    return `${TOKEN_START}${id}${TOKEN_END}`;
   }
 }
 
 /** Expressions that have been turned into string tokens, by token number (see `Expr.toString`). */
 const TOKENS: Expr[] = [];
 const TOKEN_IDS = new Map<Expr, number>();
-const TOKEN_PATTERN = /\$\{Expr\[(\d+)\]\}/g;
+/**
+ * Tokens are delimited by two private-use characters (U+E000, U+E001), which no Kubernetes text
+ * carries by accident (a `${...}` form would also match shell and Grafana syntax in user data).
+ */
+const TOKEN_START = '\ue000expr:';
+const TOKEN_END = '\ue001';
+const TOKEN_PATTERN = /\ue000expr:(\d+)\ue001/g;
+
+/** A string with its expression tokens shown as the Go expressions they stand for, for messages. */
+export function readableTokens(text: string): string {
+  return text.replace(TOKEN_PATTERN, (token, id: string) => {
+    const found = TOKENS[Number(id)];
+    return found ? `{{ ${found.go({ chartName: '<chart>' })} }}` : token;
+  });
+}
 
 /** Whether a string holds expression tokens (`Expr.toString`). */
 export function hasTokens(text: string): boolean {
-  return text.includes('${Expr[');
+  return text.includes(TOKEN_START);
 }
 
 /**
@@ -78,7 +92,7 @@ export function splitTokens(text: string): { strings: string[]; exprs: Expr[] } 
   let last = 0;
   for (const match of text.matchAll(TOKEN_PATTERN)) {
     const found = TOKENS[Number(match[1])];
-    if (!found) throw new Error(`unknown expression token ${match[0]} in ${JSON.stringify(text)}`);
+    if (!found) throw new Error(`an expression token that no expression made, in ${JSON.stringify(text)}`);
     strings.push(text.slice(last, match.index));
     exprs.push(found);
     last = (match.index ?? 0) + match[0].length;

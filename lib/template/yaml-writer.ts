@@ -6,7 +6,7 @@
  *   `each` becomes `range`, and literal `{{` is escaped.
  * Output is deterministic: keys in the order the tree gives them.
  */
-import { Expr, type GoContext, hasTokens } from './expr';
+import { Expr, type GoContext, hasTokens, readableTokens } from './expr';
 import { isOptional } from './evaluate';
 import { Each, type Node, Spread, When } from './manifest';
 import { doubleQuoted, hasUnsafeCharacters } from './yaml-scalars';
@@ -251,6 +251,8 @@ function escapeGo(text: string, mode: Mode): string {
 /** An expression token (`Expr.toString`) left in a string means an expression was lost on the way. */
 function refuseTokens(text: string): void {
   if (hasTokens(text)) {
-    throw new Error(`an expression was turned into text where it cannot be rendered: ${JSON.stringify(text)} (expressions in strings work only in cdk8s objects that are not TemplatedObjects)`);
+    throw new Error(
+      `an expression was turned into text where it cannot be rendered: ${JSON.stringify(readableTokens(text))} (expressions in strings work in cdk8s objects that are not TemplatedObjects, and in none of their keys)`,
+    );
   }
 }

@@ -39,7 +39,7 @@ function extendApi(chart: AppChart): void {
 
   const extra = new kplus.ConfigMap(chart, 'Extra', {
     metadata: { name: `${names.fullname}-extra` },
-    data: { a: 'b', template: TEMPLATE_TEXT, level: `${v.logLevel}` },
+    data: { a: 'b', template: TEMPLATE_TEXT, level: `${v.logLevel}`, replicas: `${v.replicaCount}`, shell: 'echo ${HOME} ${Expr[0]}' },
   });
   extra.metadata.addLabel('app.kubernetes.io/name', `${names.name}`);
 
@@ -123,6 +123,9 @@ describe('cdk8s constructs in an application chart', () => {
     const expected = ENVIRONMENTS.map((environment) => data(environment, 'api-config').LOG_LEVEL);
     expect(levels).toEqual(expected);
     expect(new Set(levels).size).toBeGreaterThan(1);
+    // A value that is a number in values is still text in a string field; shell-like text stays as written.
+    expect(data('production', 'api-extra').replicas).toBe('3');
+    expect(data('production', 'api-extra').shell).toBe('echo ${HOME} ${Expr[0]}');
   });
 
   it('honour onlyWhen: the object exists where the condition holds', () => {

@@ -78,6 +78,36 @@ describe('JSON patches on values-driven objects', () => {
   });
 });
 
+describe('JSON patches that would break what the chart relies on', () => {
+  it.each([
+    [
+      'a label the chart sets, on the pods',
+      JsonPatch.add('/spec/template/metadata/labels/app.kubernetes.io~1name', 'x'),
+      'the label "app.kubernetes.io/name" is set by the chart (selectors and tooling rely on it)',
+    ],
+    [
+      'a label the chart sets, on the object',
+      JsonPatch.replace('/metadata/labels/app.kubernetes.io~1instance', 'x'),
+      'the label "app.kubernetes.io/instance" is set by the chart (selectors and tooling rely on it)',
+    ],
+    ['the name', JsonPatch.replace('/metadata/name', 'renamed'), "the name and namespace of a chart's object are set by the chart"],
+    ['the selector', JsonPatch.add('/spec/selector/matchLabels/extra', 'x'), 'selectors are set by the chart and never change between versions'],
+    ['a field present only in some releases (replace)', JsonPatch.replace('/spec/replicas', 5), 'this part is present only in some releases (set from values), so the patch would not mean the same in all'],
+    ['a field present only in some releases (remove)', JsonPatch.remove('/spec/replicas'), 'this part is present only in some releases (set from values), so the patch would not mean the same in all'],
+  ])('refuse %s', (_what, patch, message) => {
+    const op = patch._toJson() as { op: string; path: string };
+    expect(failure((chart) => objectOfKind(chart, 'Deployment').addJsonPatch(patch))).toBe(`worker/Deployment/Resource: JSON patch ${op.op} ${op.path}: ${message}`);
+  });
+});
+
+describe('objects of the same kind and name', () => {
+  it('are refused with both construct paths (a cdk8s-plus ConfigMap named like the chart’s own)', () => {
+    expect(failure((chart) => new kplus.ConfigMap(chart, 'Clash', { metadata: { name: 'worker-config' }, data: { a: 'b' } }))).toBe(
+      'worker/Clash/Resource: ConfigMap worker-dev/worker-config is also the object of worker/Configuration/Resource, in the release worker (worker-dev); give one of them another name',
+    );
+  });
+});
+
 describe('labels and annotations', () => {
   it('refuse a label the chart sets itself (selectors rely on it)', () => {
     expect(failure((chart) => objectOfKind(chart, 'Deployment').metadata.addLabel('app.kubernetes.io/name', 'other'))).toBe(
@@ -96,7 +126,7 @@ describe('labels and annotations', () => {
 describe('objects that are not TemplatedObjects', () => {
   it('refuse an expression in a key', () => {
     expect(failure((chart) => new kplus.ConfigMap(chart, 'Keyed', { metadata: { name: 'keyed' }, data: { [`${names.name}`]: 'fixed' } }))).toBe(
-      `worker/Keyed/Resource: the key /data/${names.name} holds an expression; only values may (keys are fixed in a chart)`,
+      'worker/Keyed/Resource: the key /data/{{ (include "<chart>.name" $) }} holds an expression; only values may (keys are fixed in a chart)',
     );
   });
 
