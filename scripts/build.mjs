@@ -433,7 +433,7 @@ if (Object.keys(stale).length > 0) {
   } catch {
     current = undefined;
   }
-  if (!current || !current.equals(content)) {
+  if (!current?.equals(content)) {
     mkdirSync(join(root, 'build'), { recursive: true });
     writeFileSync(`${target}.${process.pid}`, content);
     renameSync(`${target}.${process.pid}`, target);

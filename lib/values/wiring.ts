@@ -38,27 +38,34 @@ export function resolveWiring(applications: ReadonlyMap<string, AppValues>, name
     dependents.set(name, []);
   }
   for (const [caller, app] of applications) {
-    app.networkPolicy.dependencies.forEach((dep, i) => {
+    for (const [i, dep] of app.networkPolicy.dependencies.entries()) {
       if (dep.app === undefined) {
         if (dep.port === undefined) report(caller, ['networkPolicy', 'dependencies', i, 'port'], 'required value is missing (a port number)');
         else if (typeof dep.port === 'string') report(caller, ['networkPolicy', 'dependencies', i, 'port'], `expected a port number; a port name only works with app, got "${dep.port}"`);
-        return;
+        continue;
       }
       const at = ['networkPolicy', 'dependencies', i];
       for (const field of ['cidr', 'namespaceLabels', 'podLabels'] as const) {
         if (dep[field] !== undefined) report(caller, [...at, field], `is derived from app (${dep.app}): remove it`);
       }
       const callee = applications.get(dep.app);
-      if (dep.app === caller) return report(caller, [...at, 'app'], 'an application does not depend on itself');
-      if (!callee) return report(caller, [...at, 'app'], `expected an application of the platform (${[...applications.keys()].join(', ')}), got "${dep.app}"`);
+      if (dep.app === caller) {
+        report(caller, [...at, 'app'], 'an application does not depend on itself');
+        continue;
+      }
+      if (!callee) {
+        report(caller, [...at, 'app'], `expected an application of the platform (${[...applications.keys()].join(', ')}), got "${dep.app}"`);
+        continue;
+      }
       const ports = exposedPorts(callee);
       const requested = dep.port ?? 'http';
-      const port = typeof requested === 'number' ? (Object.values(ports).includes(requested) ? requested : undefined) : ports[requested];
+      const port = typeof requested === 'number' ? (Object.values(ports).includes(requested) ? requested : undefined) : Object.hasOwn(ports, requested) ? ports[requested] : undefined;
       if (port === undefined) {
         const exposed = Object.entries(ports)
           .map(([portName, number]) => `${portName} ${number}`)
           .join(', ');
-        return report(caller, [...at, 'port'], `${dep.app} does not expose ${JSON.stringify(requested)} (its ports: ${exposed})`);
+        report(caller, [...at, 'port'], `${dep.app} does not expose ${JSON.stringify(requested)} (its ports: ${exposed})`);
+        continue;
       }
       const namespace = namespaceOf(dep.app);
       Object.assign(dep, {
@@ -69,7 +76,7 @@ export function resolveWiring(applications: ReadonlyMap<string, AppValues>, name
       });
       const list = dependents.get(dep.app)!;
       if (!list.some((d) => d.app === caller)) list.push({ app: caller, namespace: namespaceOf(caller), podLabels: selectorLabelsOf(caller, app, namespaceOf(caller)) });
-    });
+    }
   }
   for (const [name, app] of applications) {
     if (app.networkPolicy.dependents === undefined) app.networkPolicy.dependents = dependents.get(name)!;

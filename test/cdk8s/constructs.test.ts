@@ -30,6 +30,8 @@ import type { AppValues } from '../../lib/values/schema';
 import { refs } from '../../lib/template/manifest';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell text, which must stay as written
+const SHELL_TEXT = 'echo ${HOME} ${Expr[0]}';
 const TEMPLATE_TEXT = 'Hello {{ .Values.name }} and {{- not an action }}';
 
 /** What a user adds to charts/app-chart.ts, here through the platform's extension hook. */
@@ -39,7 +41,7 @@ function extendApi(chart: AppChart): void {
 
   const extra = new kplus.ConfigMap(chart, 'Extra', {
     metadata: { name: `${names.fullname}-extra` },
-    data: { a: 'b', template: TEMPLATE_TEXT, level: `${v.logLevel}`, replicas: `${v.replicaCount}`, shell: 'echo ${HOME} ${Expr[0]}' },
+    data: { a: 'b', template: TEMPLATE_TEXT, level: `${v.logLevel}`, replicas: `${v.replicaCount}`, shell: SHELL_TEXT },
   });
   extra.metadata.addLabel('app.kubernetes.io/name', `${names.name}`);
 
@@ -125,7 +127,7 @@ describe('cdk8s constructs in an application chart', () => {
     expect(new Set(levels).size).toBeGreaterThan(1);
     // A value that is a number in values is still text in a string field; shell-like text stays as written.
     expect(data('production', 'api-extra').replicas).toBe('3');
-    expect(data('production', 'api-extra').shell).toBe('echo ${HOME} ${Expr[0]}');
+    expect(data('production', 'api-extra').shell).toBe(SHELL_TEXT);
   });
 
   it('honour onlyWhen: the object exists where the condition holds', () => {
