@@ -183,6 +183,17 @@ const RULES: readonly AppRule[] = [
 {{- end }}
 {{- end }}`,
   },
+  {
+    // The pod is killed at the end of its grace period, preStop sleep included: the sleep must end first.
+    check: (v, report) => {
+      if (v.preStopSleepSeconds >= v.terminationGracePeriodSeconds) {
+        report(['preStopSleepSeconds'], `expected less than terminationGracePeriodSeconds (${v.terminationGracePeriodSeconds}), got ${v.preStopSleepSeconds}`);
+      }
+    },
+    go: `{{- if ge (float64 .Values.preStopSleepSeconds) (float64 .Values.terminationGracePeriodSeconds) }}
+{{- fail (printf "preStopSleepSeconds: expected less than terminationGracePeriodSeconds (%s), got %s" (include "C.str" .Values.terminationGracePeriodSeconds) (include "C.str" .Values.preStopSleepSeconds)) }}
+{{- end }}`,
+  },
   ...ANNOTATION_MAPS.map(
     (path): AppRule => ({
       // Kubernetes: the annotations of an object take at most 256 KiB, keys and values together.

@@ -168,12 +168,17 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
       if (Array.isArray((error.schema as { enum?: unknown[] } | undefined)?.enum)) {
         return { path, message: `${JSON.stringify(actual)} is a name the platform uses itself (${(error.schema as { enum: unknown[] }).enum.join(', ')}); choose another` };
       }
+      if ((error.schema as { pattern?: string } | undefined)?.pattern === ':latest$') {
+        return { path, message: `${JSON.stringify(actual)} is not allowed here (pin an exact version, never "latest")` };
+      }
       if ((error.schema as { pattern?: string } | undefined)?.pattern?.endsWith('/')) {
         return { path, message: `the prefix of a key (before "/") is at most 253 characters${got}` };
       }
       return { path, message: `${JSON.stringify(actual)} is not allowed here (pin an exact version, never "latest")` };
     case 'anyOf':
       return { path, message: `expected ${alternatives(error.parentSchema)}${got}` };
+    case 'minProperties':
+      return { path, message: `expected at least ${p.limit} entr${p.limit === 1 ? 'y' : 'ies'} (an empty selector matches everything)` };
     case 'minItems':
       return { path, message: `expected at least ${p.limit} item(s)` };
     case 'maxLength':

@@ -21,7 +21,8 @@ export const patterns = {
   tag: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
   digest: '^sha256:[a-f0-9]{64}$',
   httpPath: "^/[A-Za-z0-9/._~%!$&'()*+,;=:@-]*$",
-  cidr: '^([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}$',
+  /** An IPv4 network: four octets 0-255 and a prefix length 0-32. */
+  cidr: '^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$',
   envName: '^[A-Za-z_][A-Za-z0-9_]*$',
   duration: '^[0-9]+(ms|s|m|h|d)$',
   labelValue: labelValuePattern,
@@ -45,6 +46,8 @@ const str = (description: string, pattern?: string, extra: object = {}) => Type.
 const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
 const bool = (description: string) => Type.Boolean({ description });
 const labels = labelMap;
+/** Labels of a selector that must select something specific: an empty selector matches everything. */
+const nonEmptyLabels = (description: string) => Type.Unsafe<Record<string, string>>({ ...labelMap(description), minProperties: 1 });
 const annotations = annotationMap;
 /** Kubernetes objects passed through as given (affinity, tolerations); strict schema validation of the output checks them. */
 const kubernetesObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
@@ -100,8 +103,8 @@ const Dependency = Type.Object(
       }),
     ),
     cidr: Type.Optional(str('Destination network in CIDR notation, for services outside the cluster.', patterns.cidr)),
-    namespaceLabels: Type.Optional(labels('Labels selecting the destination namespace(s), for in-cluster services.')),
-    podLabels: Type.Optional(labels('Labels selecting the destination pods within those namespaces.')),
+    namespaceLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination namespace(s), for in-cluster services (at least one: no labels would select every namespace).')),
+    podLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination pods within those namespaces (at least one: no labels would select every pod).')),
   },
   { ...closed, description: 'One network destination the application may open connections to.' },
 );
@@ -320,7 +323,11 @@ export const AppValuesSchema = Type.Object(
       { ...closed, description: 'LimitRange defaults of the namespace.' },
     ),
     helmTest: Type.Object(
-      { image: str('Image of the `helm test` pod that calls the Service (tag or digest required).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$') },
+      {
+        image: str('Image of the `helm test` pod that calls the Service (tag or digest required; "latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', {
+          not: { pattern: ':latest$' },
+        }),
+      },
       { ...closed, description: '`helm test` hook.' },
     ),
     ...dependencyKeys(),

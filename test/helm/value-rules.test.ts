@@ -91,6 +91,12 @@ const cases: readonly RuleCase[] = [
     message: 'networkPolicy.dependencies[0].podLabels: podLabels only apply with namespaceLabels',
   },
   {
+    name: 'a preStop sleep as long as the grace period',
+    chart: 'api',
+    values: { preStopSleepSeconds: 60, terminationGracePeriodSeconds: 10 },
+    message: 'preStopSleepSeconds: expected less than terminationGracePeriodSeconds (10), got 60',
+  },
+  {
     name: 'annotations over 256 KiB',
     chart: 'api',
     values: { podAnnotations: { big: 'x'.repeat(262_142) } },

@@ -53,6 +53,19 @@ const cases: Case[] = [
     expected: [/^values\/dev\.yaml:\d+:\d+: defaults\.podLabels\.team: expected a label value .*, got "-payments-"$/],
   },
   {
+    name: 'a network that is not one, and a selector that would select every namespace',
+    breakValues: underDefaults('dev.yaml', '  networkPolicy: { dependencies: [{ name: a, port: 1, cidr: 999.999.0.0/99 }, { name: b, port: 2, namespaceLabels: {} }] }'),
+    expected: [
+      /^values\/dev\.yaml:\d+:\d+: defaults\.networkPolicy\.dependencies\[0\]\.cidr: expected a network in CIDR notation such as 10\.0\.0\.0\/8, got "999\.999\.0\.0\/99"$/,
+      /^values\/dev\.yaml:\d+:\d+: defaults\.networkPolicy\.dependencies\[1\]\.namespaceLabels: expected at least 1 entry \(an empty selector matches everything\)$/,
+    ],
+  },
+  {
+    name: 'the latest tag for the helm test image',
+    breakValues: underDefaults('dev.yaml', '  helmTest: { image: "busybox:latest" }'),
+    expected: [/^values\/dev\.yaml:\d+:\d+: defaults\.helmTest\.image: "busybox:latest" is not allowed here \(pin an exact version, never "latest"\)$/],
+  },
+  {
     name: 'pod labels the chart sets itself (they would break the selector)',
     breakValues: underDefaults('dev.yaml', '  podLabels: {app.kubernetes.io/name: other}'),
     expected: [
