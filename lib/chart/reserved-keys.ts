@@ -74,6 +74,18 @@ function reservedMessage(keys: ReadonlySet<string>): string {
  * (`propertyNames: {not: {enum}}`, beside any key schema it has), so that Helm refuses them too.
  */
 export function schemaWithReservedKeys(schema: object, reserved: ReservedKeys): object {
+  // Every application chart has the same reserved keys: one copy per distinct set.
+  const key = JSON.stringify([...reserved].map(([path, keys]) => [path, [...keys].sort()]));
+  let bySet = WITH_RESERVED.get(schema);
+  if (!bySet) WITH_RESERVED.set(schema, (bySet = new Map()));
+  let found = bySet.get(key);
+  if (!found) bySet.set(key, (found = withReservedKeys(schema, reserved)));
+  return found;
+}
+
+const WITH_RESERVED = new WeakMap<object, Map<string, object>>();
+
+function withReservedKeys(schema: object, reserved: ReservedKeys): object {
   const copy = structuredClone(schema) as Record<string, unknown>;
   for (const [path, keys] of reserved) {
     let node: Record<string, unknown> | undefined = copy;

@@ -87,9 +87,26 @@ export function checkAgainstSchema(schema: TSchema, value: unknown): SchemaProbl
   return [...problems, ...nonCanonicalQuantities(schema, value, [])];
 }
 
+/** Whether a schema has a quantity anywhere in it (memoized: most subtrees have none, and are skipped). */
+const HOLDS_QUANTITY = new WeakMap<object, boolean>();
+function holdsQuantity(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  let holds = HOLDS_QUANTITY.get(schema);
+  if (holds === undefined) {
+    const s = schema as Record<string, unknown>;
+    holds =
+      s.pattern === patterns.quantity ||
+      Object.values((s.properties as Record<string, unknown> | undefined) ?? {}).some(holdsQuantity) ||
+      Object.values((s.patternProperties as Record<string, unknown> | undefined) ?? {}).some(holdsQuantity) ||
+      [s.additionalProperties, s.items, ...((s.anyOf as unknown[]) ?? []), ...((s.allOf as unknown[]) ?? []), ...((s.oneOf as unknown[]) ?? [])].some(holdsQuantity);
+    HOLDS_QUANTITY.set(schema, holds);
+  }
+  return holds;
+}
+
 /** Quantities (strings where the schema has the quantity pattern) not in their canonical form. */
 function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string | number)[]): SchemaProblem[] {
-  if (typeof schema !== 'object' || schema === null) return [];
+  if (!holdsQuantity(schema)) return [];
   const s = schema as {
     pattern?: string;
     properties?: Record<string, unknown>;
