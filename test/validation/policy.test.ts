@@ -83,6 +83,19 @@ describe('policies', () => {
   });
 });
 
+describe('object metadata', () => {
+  it('reports names, namespaces, label keys and values and annotation keys the API server refuses', async () => {
+    expect(await findingsOf('policy/metadata.yaml')).toEqual([
+      'policy/metadata.yaml: ConfigMap/shop/Bad_Name: metadata.name: "Bad_Name" is not a valid object name: lower-case letters, digits, "-" and ".", at most 253 characters',
+      'policy/metadata.yaml: ConfigMap/shop/Bad_Name: metadata.labels["bad key!"]: "bad key!" is not a valid label key: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_", "."',
+      'policy/metadata.yaml: ConfigMap/shop/Bad_Name: metadata.labels["bad key!"]: "v w" is not a valid label value: at most 63 letters, digits, "-", "_", ".", starting and ending with a letter or digit',
+      'policy/metadata.yaml: ConfigMap/shop/Bad_Name: metadata.labels["app.kubernetes.io/name"]: "-x-" is not a valid label value: at most 63 letters, digits, "-", "_", ".", starting and ending with a letter or digit',
+      'policy/metadata.yaml: ConfigMap/shop/Bad_Name: metadata.annotations["also bad/"]: "also bad/" is not a valid annotation key: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_", "."',
+      'policy/metadata.yaml: ConfigMap/Shop_NS/fine: metadata.namespace: "Shop_NS" is not a valid namespace: a DNS label of at most 63 characters',
+    ]);
+  });
+});
+
 describe('NetworkPolicy coverage', () => {
   /** A Deployment in `namespace` whose pods carry `labels`, with the policies of policy/network-policies.yaml. */
   const coverage = async (labels: Record<string, string>, namespace?: string) => {

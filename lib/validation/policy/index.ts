@@ -2,6 +2,7 @@
 import type { Finding } from '../finding';
 import type { ManifestDocument } from '../kubernetes-object';
 import { checkImages } from './images';
+import { checkMetadata } from './metadata';
 import { checkNetworkPolicyCoverage, podSelectorsByNamespace } from './network-policy';
 import { checkPodSecurity, enforcedLevels } from './pod-security';
 import { podTemplatesOf } from './pod-templates';
@@ -16,6 +17,6 @@ export function checkPolicies(documents: readonly ManifestDocument[]): Finding[]
   for (const template of podTemplatesOf(documents)) {
     findings.push(...checkPodSecurity(template, levels), ...checkResources(template), ...checkProbes(template), ...checkImages(template), ...checkNetworkPolicyCoverage(template, selectors));
   }
-  findings.push(...checkSecrets(documents));
+  findings.push(...checkSecrets(documents), ...checkMetadata(documents));
   return findings;
 }
