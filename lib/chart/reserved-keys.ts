@@ -77,9 +77,15 @@ export function schemaWithReservedKeys(schema: object, reserved: ReservedKeys): 
   // Every application chart has the same reserved keys: one copy per distinct set.
   const key = JSON.stringify([...reserved].map(([path, keys]) => [path, [...keys].sort()]));
   let bySet = WITH_RESERVED.get(schema);
-  if (!bySet) WITH_RESERVED.set(schema, (bySet = new Map()));
+  if (!bySet) {
+    bySet = new Map();
+    WITH_RESERVED.set(schema, bySet);
+  }
   let found = bySet.get(key);
-  if (!found) bySet.set(key, (found = withReservedKeys(schema, reserved)));
+  if (!found) {
+    found = withReservedKeys(schema, reserved);
+    bySet.set(key, found);
+  }
   return found;
 }
 
