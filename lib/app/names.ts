@@ -105,5 +105,24 @@ Full name: fullnameOverride, else the release name when it contains the chart na
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+{{/*
+Selector labels, as helm create names them, for templates of your own: the same as the chart's
+objects use (selectorLabels in lib/app/names.ts); never change them between versions.
+*/}}
+{{- define "${chart}.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "${chart}.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Common labels, as helm create names them: the same as every object of the chart carries (commonLabels). */}}
+{{- define "${chart}.labels" -}}
+{{ include "${chart}.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | quote }}
+app.kubernetes.io/component: {{ .Values.component }}
+app.kubernetes.io/part-of: {{ .Values.partOf }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ include "${chart}.chart" . }}
+{{- end }}
 `;
 }

@@ -39,6 +39,25 @@ Full name: fullnameOverride, else the release name when it contains the chart na
 {{- end }}
 {{- end }}
 
+{{/*
+Selector labels, as helm create names them, for templates of your own: the same as the chart's
+objects use (selectorLabels in lib/app/names.ts); never change them between versions.
+*/}}
+{{- define "api.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "api.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Common labels, as helm create names them: the same as every object of the chart carries (commonLabels). */}}
+{{- define "api.labels" -}}
+{{ include "api.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | quote }}
+app.kubernetes.io/component: {{ .Values.component }}
+app.kubernetes.io/part-of: {{ .Values.partOf }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ include "api.chart" . }}
+{{- end }}
+
 {{/* A Kubernetes quantity (250m, 1.5, 512Mi) as a number: the same as lib/values/quantity.ts. */}}
 {{- define "api.quantity" -}}
 {{- $text := toString . -}}
