@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { BASE_FILE, type EnvironmentValues, listEnvironments, loadEnvironment, located } from '../values/load';
 import { environmentNameProblems, namespaceLengthProblems } from '../values/platform-names';
 import { resolveWiring } from '../values/wiring';
+import { productionLeaks } from '../values/environment-settings';
 import { type Problem, ValuesError, uniqueProblems } from '../values/problems';
 
 /** Version of every chart this project emits (semver); bump it with a release of the platform. */
@@ -56,6 +57,15 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
     problems.push(...namespaceLengthProblems([...base.applications.keys()], names, where));
   }
   if (problems.length > 0 || !base) throw new ValuesError(uniqueProblems(problems));
+  // A production environment serves its own hosts with its own issuer (environment-settings.ts).
+  for (const env of environments as EnvironmentValues[]) {
+    if (!env.settings.production) continue;
+    const others = new Map((environments as EnvironmentValues[]).filter((e) => e !== env).map((e) => [e.environment, e.settings]));
+    for (const [app, values] of env.applications) {
+      problems.push(...located(productionLeaks(values, env.settings, others), env.files, [['applications', app], ['defaults']]));
+    }
+  }
+  if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
   // Dependencies between applications, resolved in every release (the base's for values.yaml).
   for (const env of [base, ...(environments as EnvironmentValues[])]) {
     resolveWiring(

@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { checkAppRules } from './app-rules';
+import { type EnvironmentSettings, fillEnvironmentPlaceholders } from './environment-settings';
 import { deepMerge, isMap } from './merge';
 import { type Problem, ValuesError, dottedPath, uniqueProblems } from './problems';
 import { type AppValues, AppValuesSchema, PlatformFileSchema } from './schema';
@@ -23,6 +24,8 @@ export interface EnvironmentValues {
   readonly monitoring: Record<string, unknown>;
   /** The files merged, in order (base first), for locating problems found later. */
   readonly files: readonly ValuesFile[];
+  /** The environment's settings (`environment:` of base.yaml and the overlay, merged). */
+  readonly settings: EnvironmentSettings;
 }
 
 /** The environments that have an overlay file, in name order. */
@@ -68,6 +71,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
 
   const merged = files.reduce<Record<string, unknown>>((acc, file) => deepMerge(acc, file.data) as Record<string, unknown>, {});
   const defaults = mapOrEmpty(merged.defaults);
+  const settings = mapOrEmpty(merged.environment) as EnvironmentSettings;
   const sections = mapOrEmpty(merged.applications);
   const applications = new Map<string, AppValues>();
   const appProblems: Problem[] = [];
@@ -75,7 +79,11 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     if (!isMap(sections[name])) continue; // reported by the file schema
     const app = deepMerge(defaults, sections[name]);
     if (isMap(app)) app.environment = environment ?? 'default';
-    const found = checkAgainstSchema(AppValuesSchema as TSchema, app);
+    const placeholders = isMap(app) ? fillEnvironmentPlaceholders(app, name, environment ?? 'default', settings) : { problems: [], filled: [] };
+    // A refused environment setting is reported once, not again in every value filled from it.
+    const settingsRefused = problems.some((p) => p.path === 'environment' || p.path.startsWith('environment.'));
+    const schemaProblems = checkAgainstSchema(AppValuesSchema as TSchema, app).filter((p) => !(settingsRefused && placeholders.filled.includes(p.path.join('.'))));
+    const found = [...placeholders.problems, ...schemaProblems];
     if (found.every((problem) => problem.formOnly)) found.push(...checkAppRules(app as AppValues));
     appProblems.push(...located(found, files, [['applications', name], ['defaults']]));
     applications.set(name, app as AppValues);
@@ -90,6 +98,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     applications,
     monitoring: (merged.monitoring as Record<string, unknown> | undefined) ?? {},
     files,
+    settings,
   };
 }
 

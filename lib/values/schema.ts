@@ -6,6 +6,7 @@
  * Patterns are written in the common subset of ECMAScript and Go (RE2) regular expressions.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
 import { annotationMap, dependencyKeys, dnsLabelPattern, keyedMap, labelMap, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
 
@@ -343,6 +344,7 @@ export const PlatformFileSchema = Type.Object(
     defaults: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values applied to every application.' })),
     applications: Type.Optional(keyedMap(applicationNameSchema(), Type.Record(Type.String(), Type.Unknown()), 'Applications by name; each is merged over the defaults.')),
     monitoring: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Monitoring stack values.' })),
+    environment: Type.Optional(EnvironmentSettingsSchema),
   },
   closed,
 );

@@ -80,12 +80,12 @@ const cases: Case[] = [
   },
   {
     name: 'invalid DNS name',
-    breakValues: (v) => edit(prod(v), (t) => t.replace('- host: api.example.com', '- host: API_example.com')),
-    expected: [/^values\/production\.yaml:\d+:\d+: applications\.api\.ingress\.hosts\[0\]\.host: expected a DNS name: .*, got "API_example\.com"$/],
+    breakValues: (v) => edit(prod(v), (t) => t.replace('environment: { domain: example.com,', 'environment: { domain: Example_com,')),
+    expected: [/^values\/production\.yaml:\d+:\d+: environment\.domain: expected a DNS name: lower-case labels separated by dots, got "Example_com"$/],
   },
   {
     name: 'TLS host not among the ingress hosts',
-    breakValues: (v) => edit(prod(v), (t) => t.replace('hosts: [api.example.com]', 'hosts: [www.example.com]')),
+    breakValues: (v) => edit(prod(v), (t) => t.replace('    ingress:\n      rateLimit:', '    ingress:\n      tls: { hosts: [www.example.com] }\n      rateLimit:')),
     expected: [/^values\/production\.yaml:\d+:\d+: applications\.api\.ingress\.tls\.hosts\[0\]: expected one of the ingress hosts \(api\.example\.com\), got "www\.example\.com"$/],
   },
   {

@@ -27,8 +27,8 @@ const variants: readonly Variant[] = [
     edits: [
       {
         file: 'staging.yaml',
-        find: '          paths: [{ path: /, pathType: Prefix }]\n      tls:',
-        replace: '          paths: [{ path: /, pathType: Prefix }]\n        - host: api2.staging.example.com\n          paths: [{ path: /, pathType: Prefix }]\n      tls:',
+        replace:
+          '\napplications:\n  api:\n    ingress:\n      hosts:\n        - { host: "{app}.{domain}", paths: [{ path: /, pathType: Prefix }] }\n        - { host: api2.staging.example.com, paths: [{ path: /, pathType: Prefix }] }\n',
       },
     ],
     check: (config) => {
