@@ -109,9 +109,9 @@ export function productionLeaks(
         message: `${host} is under ${other[1].domain}, the domain of the ${other[0]} environment: a production environment serves its own hosts (use {app}.{domain} or set the host in its values file)`,
       });
   };
-  app.ingress.hosts.forEach((host, i) => check(['ingress', 'hosts', i, 'host'], host.host));
+  for (const [i, host] of app.ingress.hosts.entries()) check(['ingress', 'hosts', i, 'host'], host.host);
   if (app.ingress.tls.enabled) {
-    app.ingress.tls.hosts.forEach((host, i) => check(['ingress', 'tls', 'hosts', i], host));
+    for (const [i, host] of app.ingress.tls.hosts.entries()) check(['ingress', 'tls', 'hosts', i], host);
     const issuer = app.ingress.tls.clusterIssuer;
     const other = [...others].find(([, settings]) => settings.clusterIssuer === issuer && issuer !== own.clusterIssuer);
     if (other)
