@@ -83,7 +83,11 @@ export class AppDeployment extends Construct {
                   image,
                   imagePullPolicy: v.image.pullPolicy,
                   ports: [{ name: 'http', containerPort: v.containerPort, protocol: 'TCP' }],
-                  envFrom: [{ configMapRef: { name: props.configMapName } }],
+                  envFrom: [
+                    { configMapRef: { name: props.configMapName } },
+                    // The values hold Kubernetes EnvFromSource objects as they are (the schema shapes them).
+                    each(v.envFrom, 'source', (source) => source),
+                  ],
                   env: [
                     each(v.secretEnv, 'secretEnv', (ref) => ({
                       name: ref.name,
@@ -97,10 +101,15 @@ export class AppDeployment extends Construct {
                   securityContext: RESTRICTED_CONTAINER,
                   // Keep serving while endpoints and load balancers drop the pod, then stop.
                   lifecycle: { preStop: { exec: { command: ['sleep', fmt`${v.preStopSleepSeconds}`] } } },
-                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, each(v.extraVolumeMounts, 'mount', (mount) => mount)],
                 },
               ],
-              volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+              volumes: [
+                { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+                // Kubernetes Volume objects as the values hold them (the schema shapes them).
+                each(v.extraVolumes, 'volume', (volume) => volume),
+              ],
+              priorityClassName: when(v.priorityClassName, v.priorityClassName),
               nodeSelector: when(v.nodeSelector, v.nodeSelector),
               tolerations: when(v.tolerations, v.tolerations),
               affinity: when(v.affinity, v.affinity),
@@ -121,7 +130,7 @@ export class AppService extends Construct {
       type: k8s.KubeService,
       template: 'service.yaml',
       manifest: {
-        metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(v) },
+        metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(v), annotations: { ...spread(v.service.annotations) } },
         spec: {
           type: v.service.type,
           selector: selectorLabels,

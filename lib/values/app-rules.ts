@@ -35,6 +35,9 @@ const RESOURCE_PAIRS = [
   { request: ['limitRange', 'defaultRequest'], limit: ['limitRange', 'default'], what: 'the default limit' },
 ] as const;
 
+/** The volume sources an extra volume may have (lib/values/schema.ts ExtraVolume). */
+const VOLUME_SOURCES = ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim', 'projected'] as const;
+
 const ANNOTATION_MAPS = [['podAnnotations'], ['serviceAccount', 'annotations'], ['ingress', 'annotations']] as const;
 
 function at(v: AppValues, path: readonly string[]): unknown {
@@ -181,6 +184,59 @@ const RULES: readonly AppRule[] = [
 {{- if not (or (kindIs "float64" $dep.port) (kindIs "int64" $dep.port)) }}
 {{- fail (printf "networkPolicy.dependencies[%d].port: expected a port number" $i) }}
 {{- end }}
+{{- end }}`,
+  },
+  {
+    // Each envFrom source names one ConfigMap or one Secret.
+    check: (v, report) => {
+      v.envFrom.forEach((source, i) => {
+        if ((source.configMapRef === undefined) === (source.secretRef === undefined)) report(['envFrom', i], 'expected exactly one of configMapRef or secretRef');
+      });
+    },
+    go: `{{- range $i, $source := .Values.envFrom }}
+{{- if eq (hasKey $source "configMapRef") (hasKey $source "secretRef") }}
+{{- fail (printf "envFrom[%d]: expected exactly one of configMapRef or secretRef" $i) }}
+{{- end }}
+{{- end }}`,
+  },
+  {
+    // Extra volumes: one source each, names of their own (tmp is the chart's), mounted where nothing else is.
+    check: (v, report) => {
+      const names = new Set(['tmp']);
+      v.extraVolumes.forEach((volume, i) => {
+        const sources = VOLUME_SOURCES.filter((source) => volume[source] !== undefined);
+        if (sources.length !== 1) report(['extraVolumes', i], `expected exactly one of ${VOLUME_SOURCES.join(', ')}`);
+        if (names.has(volume.name)) report(['extraVolumes', i, 'name'], `"${volume.name}" is already a volume of the pod`);
+        names.add(volume.name);
+      });
+      const paths = new Set(['/tmp']);
+      v.extraVolumeMounts.forEach((mount, i) => {
+        if (mount.name === 'tmp' || !names.has(mount.name)) report(['extraVolumeMounts', i, 'name'], `expected the name of one of extraVolumes, got "${mount.name}"`);
+        if (paths.has(mount.mountPath)) report(['extraVolumeMounts', i, 'mountPath'], `${mount.mountPath} is already a mount of the container`);
+        paths.add(mount.mountPath);
+      });
+    },
+    go: `{{- $names := dict "tmp" true }}
+{{- range $i, $volume := .Values.extraVolumes }}
+{{- $sources := 0 }}
+{{- range $source := list ${VOLUME_SOURCES.map((s) => JSON.stringify(s)).join(' ')} }}{{ if hasKey $volume $source }}{{ $sources = add1 $sources }}{{ end }}{{ end }}
+{{- if ne $sources 1 }}
+{{- fail (printf "extraVolumes[%d]: expected exactly one of ${VOLUME_SOURCES.join(', ')}" $i) }}
+{{- end }}
+{{- if hasKey $names $volume.name }}
+{{- fail (printf "extraVolumes[%d].name: \\"%s\\" is already a volume of the pod" $i $volume.name) }}
+{{- end }}
+{{- $_ := set $names $volume.name true }}
+{{- end }}
+{{- $paths := dict "/tmp" true }}
+{{- range $i, $mount := .Values.extraVolumeMounts }}
+{{- if or (eq $mount.name "tmp") (not (hasKey $names $mount.name)) }}
+{{- fail (printf "extraVolumeMounts[%d].name: expected the name of one of extraVolumes, got \\"%s\\"" $i $mount.name) }}
+{{- end }}
+{{- if hasKey $paths $mount.mountPath }}
+{{- fail (printf "extraVolumeMounts[%d].mountPath: %s is already a mount of the container" $i $mount.mountPath) }}
+{{- end }}
+{{- $_ := set $paths $mount.mountPath true }}
 {{- end }}`,
   },
   {

@@ -89,6 +89,41 @@ const IngressPath = Type.Object(
   closed,
 );
 
+const objectName = (description: string) => Type.Object({ name: str(description, patterns.dnsSubdomain) }, closed);
+
+/** One source of environment variables: exactly one of configMapRef and secretRef (a cross-field rule). */
+const EnvFromSource = Type.Object(
+  {
+    configMapRef: Type.Optional(objectName('An existing ConfigMap.')),
+    secretRef: Type.Optional(objectName('An existing Secret.')),
+    prefix: Type.Optional(str('Prefix of every variable name from this source.', patterns.envName)),
+  },
+  { ...closed, description: 'A ConfigMap or Secret whose keys become environment variables.' },
+);
+
+/** An extra volume: its name and one Kubernetes volume source (checked by strict schema validation of the output). */
+const ExtraVolume = Type.Object(
+  {
+    name: str('Volume name (not tmp, the chart’s own).', patterns.dnsLabel),
+    emptyDir: Type.Optional(Type.Object({ sizeLimit: Type.Optional(quantity('Most the volume may hold, e.g. 256Mi.')), medium: Type.Optional(oneOf(['', 'Memory'], 'Backing medium.')) }, closed)),
+    configMap: Type.Optional(Type.Object({ name: str('An existing ConfigMap.', patterns.dnsSubdomain), optional: Type.Optional(bool('The pod starts without it.')) }, closed)),
+    secret: Type.Optional(Type.Object({ secretName: str('An existing Secret.', patterns.dnsSubdomain), optional: Type.Optional(bool('The pod starts without it.')) }, closed)),
+    persistentVolumeClaim: Type.Optional(Type.Object({ claimName: str('An existing PersistentVolumeClaim.', patterns.dnsSubdomain), readOnly: Type.Optional(bool('Mount read-only.')) }, closed)),
+    projected: Type.Optional(kubernetesObject('A projected volume source (sources: secrets, configMaps, serviceAccountToken, downwardAPI).')),
+  },
+  { ...closed, description: 'A volume of the pods (exactly one source: a cross-field rule).' },
+);
+
+const VolumeMount = Type.Object(
+  {
+    name: str('Name of an extra volume.', patterns.dnsLabel),
+    mountPath: str('Absolute path in the container.', '^/[A-Za-z0-9._/-]*$'),
+    readOnly: Type.Optional(bool('Mount read-only.')),
+    subPath: Type.Optional(str('Path within the volume.', '^[A-Za-z0-9._-][A-Za-z0-9._/-]*$')),
+  },
+  { ...closed, description: 'Where the container mounts an extra volume.' },
+);
+
 const Dependency = Type.Object(
   {
     name: Type.Optional(str('Name of the dependency (for readers; the application name when `app` is given).', patterns.dnsLabel)),
@@ -153,6 +188,7 @@ export const AppValuesSchema = Type.Object(
       {
         type: oneOf(['ClusterIP', 'NodePort', 'LoadBalancer'], 'Service type.'),
         port: int('Port the Service exposes.', 1, 65535),
+        annotations: annotations('Extra annotations on the Service (e.g. for a cloud load balancer).'),
       },
       { ...closed, description: 'The Service in front of the pods.' },
     ),
@@ -198,6 +234,12 @@ export const AppValuesSchema = Type.Object(
       { ...closed, description: 'Identity of the pods.' },
     ),
     podAnnotations: annotations('Extra annotations on the pods.'),
+    priorityClassName: str('PriorityClass of the pods; empty means the cluster default.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$', { maxLength: 253 }),
+    envFrom: Type.Array(EnvFromSource, { description: 'Whole ConfigMaps or Secrets (existing ones) given to the container as environment variables, after the chart’s own ConfigMap.' }),
+    extraVolumes: Type.Array(ExtraVolume, {
+      description: 'Volumes beside the chart’s /tmp: emptyDir (writable caches beside the read-only root filesystem), configMap, secret, persistentVolumeClaim or projected.',
+    }),
+    extraVolumeMounts: Type.Array(VolumeMount, { description: 'Where the container mounts the extra volumes.' }),
     podLabels: labels('Extra labels on the pods (never used in selectors).'),
     nodeSelector: labels('Node labels the pods must run on.'),
     tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),

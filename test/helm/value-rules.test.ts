@@ -97,6 +97,31 @@ const cases: readonly RuleCase[] = [
     message: 'preStopSleepSeconds: expected less than terminationGracePeriodSeconds (10), got 60',
   },
   {
+    name: 'an envFrom source with both a ConfigMap and a Secret',
+    chart: 'api',
+    values: { envFrom: [{ configMapRef: { name: 'a' }, secretRef: { name: 'b' } }] },
+    message: 'envFrom[0]: expected exactly one of configMapRef or secretRef',
+  },
+  {
+    name: 'an extra volume with two sources',
+    chart: 'worker',
+    values: { extraVolumes: [{ name: 'cache', emptyDir: {}, configMap: { name: 'c' } }] },
+    message: 'extraVolumes[0]: expected exactly one of emptyDir, configMap, secret, persistentVolumeClaim, projected',
+  },
+  {
+    name: 'an extra volume named like the chart’s own',
+    chart: 'worker',
+    values: { extraVolumes: [{ name: 'tmp', emptyDir: {} }], extraVolumeMounts: [] },
+    message: 'extraVolumes[0].name: "tmp" is already a volume of the pod',
+  },
+  {
+    name: 'a mount of no extra volume',
+    chart: 'worker',
+    values: { extraVolumeMounts: [{ name: 'data', mountPath: '/data' }] },
+    message: 'extraVolumeMounts[0].name: expected the name of one of extraVolumes, got "data"',
+  },
+  { name: 'a mount over /tmp', chart: 'worker', values: { extraVolumeMounts: [{ name: 'cache', mountPath: '/tmp' }] }, message: 'extraVolumeMounts[0].mountPath: /tmp is already a mount of the container' },
+  {
     name: 'annotations over 256 KiB',
     chart: 'api',
     values: { podAnnotations: { big: 'x'.repeat(262_142) } },

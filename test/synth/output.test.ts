@@ -89,7 +89,10 @@ describe.each(environments())('%s manifests', (env) => {
     expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
     expect(container.startupProbe.httpGet.path).toBe('/health/startup');
     expect(Object.keys(container.resources).sort()).toEqual(['limits', 'requests']);
-    expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    // /tmp always; worker adds a writable cache (extraVolumes, extraVolumeMounts in values/base.yaml).
+    expect(container.volumeMounts[0]).toEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(container.volumeMounts.slice(1)).toEqual(app === 'worker' ? [{ name: 'cache', mountPath: '/var/cache/worker' }] : []);
+    expect(pod.volumes.slice(1)).toEqual(app === 'worker' ? [{ name: 'cache', emptyDir: { sizeLimit: '256Mi' } }] : []);
     expect(container.lifecycle.preStop.exec.command[0]).toBe('sleep');
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(0);
     expect(pod.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
