@@ -3,6 +3,7 @@
  * (commented from the schema), values-<env>.yaml, values.schema.json, templates/, README.md and
  * .helmignore. Templates come from the same manifest trees as the plain manifests.
  */
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { YAML_FOR_HELM } from './yaml-options';
 import type { ChartIdentity, ChartObject } from '../chart/release';
@@ -48,24 +49,6 @@ const HELMIGNORE = `# Patterns ignored when packaging the chart (helm package).
 export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
   const files = new Map<string, string>();
   const { identity } = spec;
-  files.set(
-    'Chart.yaml',
-    stringify(
-      {
-        apiVersion: 'v2',
-        name: identity.name,
-        description: spec.description,
-        type: 'application',
-        version: identity.version,
-        appVersion: identity.appVersion,
-        kubeVersion: '>=1.27.0-0',
-        home: CHART_SOURCE,
-        sources: [CHART_SOURCE],
-        maintainers: [{ name: 'Platform Team', email: 'platform@example.com' }],
-      },
-      YAML_FOR_HELM,
-    ),
-  );
   files.set('.helmignore', HELMIGNORE);
   // Escaped: the schema's patterns hold control characters (lib/values/kubernetes-names.ts).
   files.set('values.schema.json', `${escapeJsonText(JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...spec.schema }, null, 2))}\n`);
@@ -86,5 +69,42 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
     files.set(`templates/${object.template}`, writeTemplate(object.manifest, go, object.condition));
   }
   files.set('README.md', `# ${identity.name}\n\n${spec.description}\n\n${spec.readme}\n## Values\n\n${valuesTable(spec.schema, spec.baseValues)}\n`);
-  return files;
+  // The version moves with the content: the base version, and a digest of every other file of the chart
+  // as semver build metadata (<version>+<digest>), so two charts of different content never share a
+  // version; the same content always gives the same one.
+  const digest = createHash('sha256');
+  for (const path of [...files.keys()].sort())
+    digest
+      .update(path)
+      .update('\0')
+      .update(files.get(path) as string)
+      .update('\0');
+  const version = `${identity.version}+${digest.digest('hex').slice(0, 12)}`;
+  const chartYaml = new Map([
+    [
+      'Chart.yaml',
+      stringify(
+        {
+          apiVersion: 'v2',
+          name: identity.name,
+          description: spec.description,
+          type: 'application',
+          version,
+          appVersion: identity.appVersion,
+          kubeVersion: '>=1.27.0-0',
+          home: CHART_SOURCE,
+          sources: [CHART_SOURCE],
+          maintainers: [{ name: 'Platform Team', email: 'platform@example.com' }],
+          annotations: {
+            // Artifact Hub (artifacthub.io/...): what a chart repository's index shows.
+            'artifacthub.io/license': 'Apache-2.0',
+            'artifacthub.io/category': identity.name === 'monitoring' ? 'monitoring-logging' : 'integration-delivery',
+            'artifacthub.io/containsSecurityUpdates': 'false',
+          },
+        },
+        YAML_FOR_HELM,
+      ),
+    ],
+  ]);
+  return new Map([...chartYaml, ...files]);
 }

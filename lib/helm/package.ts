@@ -119,9 +119,10 @@ export function packageCharts(options: PackageOptions): WrittenPackage[] {
         const chartDir = join(helmDir, chart);
         const stagingDir = join(staging, environment, chart);
         stageChart(chartDir, chart, environment, stagingDir);
-        // The version carries the environment as semver build metadata (<version>+<env>), so that
+        // The version carries the environment in its semver build metadata (<version>+<digest>.<env>), so that
         // packages of different environments have different names; the appVersion is the environment's.
-        const version = `${chartVersion(chartDir)}+${environment}`;
+        const base = chartVersion(chartDir);
+        const version = base.includes('+') ? `${base}.${environment}` : `${base}+${environment}`;
         const appVersion = environmentAppVersion(environmentValues(chartDir, environment));
         runHelmPackage(options.helm, stagingDir, destination, `${chart} (${environment})`, ['--version', version, ...(appVersion ? ['--app-version', appVersion] : [])]);
         const file = join(destination, packageFileName(chartDir, version));

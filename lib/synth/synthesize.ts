@@ -11,7 +11,10 @@ import { resolveWiring } from '../values/wiring';
 import { productionLeaks } from '../values/environment-settings';
 import { type Problem, ValuesError, uniqueProblems } from '../values/problems';
 
-/** Version of every chart this project emits (semver); bump it with a release of the platform. */
+/**
+ * Base version of every chart this project emits (semver); each chart's version is this plus a digest of
+ * its content as build metadata (lib/helm/chart-files.ts). Bump it with a release of the platform.
+ */
 export const CHART_VERSION = '0.1.0';
 
 export interface SynthOptions {

@@ -27,7 +27,7 @@ function runPackage(args: readonly string[], helmBinary: string) {
 
 function packageFile(environment: string, chart: string): string {
   const { name, version } = parse(readFileSync(join(distDir, 'helm', chart, 'Chart.yaml'), 'utf8')) as { name: string; version: string };
-  return join(outDir, environment, `${name}-${version}+${environment}.tgz`);
+  return join(outDir, environment, `${name}-${version}.${environment}.tgz`);
 }
 
 beforeAll(() => {
@@ -53,7 +53,8 @@ describe.each(helmVersions)('$label', ({ binary }) => {
   it.each(cases)('the $environment package of $chart names its environment and carries the image it deploys as appVersion', ({ environment, chart }) => {
     const packaged = parse(helm(binary, ['show', 'chart', packageFile(environment, chart)]).stdout) as { version: string; appVersion: string };
     const { version } = parse(readFileSync(join(distDir, 'helm', chart, 'Chart.yaml'), 'utf8')) as { version: string };
-    expect(packaged.version).toBe(`${version}+${environment}`);
+    expect(packaged.version).toBe(`${version}.${environment}`);
+    expect(version).toMatch(/^0\.1\.0\+[0-9a-f]{12}$/);
     // An application's Deployment; the monitoring chart's appVersion is its Prometheus.
     const workload = (o: K8sObject) => (chart === 'monitoring' ? o.kind === 'StatefulSet' && o.metadata.name === 'prometheus' : o.kind === 'Deployment');
     const deployed = plainObjects(environment, chart).find(workload) as K8sObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } };

@@ -77,7 +77,8 @@ describe(`synth of ${APPLICATIONS} applications (written by the worker thread)`,
     const rewritten = [...after].filter(([path, ino]) => first.get(path) !== ino).map(([path]) => path);
     expect(rewritten.length).toBeGreaterThan(0);
     expect(rewritten.length).toBeLessThan(after.size / 4);
-    for (const path of rewritten) expect(path, 'only production manifests and chart values change').toMatch(/^manifests\/production\/|^helm\/[^/]+\/values-production\.yaml$/);
+    // The production manifests, the charts' production values and so their versions (Chart.yaml: lib/helm/chart-files.ts).
+    for (const path of rewritten) expect(path, 'only production manifests, chart values and versions change').toMatch(/^manifests\/production\/|^helm\/[^/]+\/(values-production\.yaml|Chart\.yaml)$/);
     expect(readdirSync(root).filter((name) => name.startsWith('.dist.'))).toEqual([]);
   });
 });
