@@ -41,6 +41,9 @@ export class AppChart extends Chart implements ReleaseChart {
     props: AppChartProps,
   ) {
     super(scope, appName, { disableResourceNameHashes: true, labels: props.labels, namespace: props.namespace });
+    if (props.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(props.namespace)) {
+      throw new Error(`${appName}: the chart namespace ${JSON.stringify(props.namespace)} is not a namespace name (a DNS label of at most 63 characters)`);
+    }
     this.defaultScope = props.defaultScope;
     const values = refs<AppValues>();
 

@@ -55,4 +55,10 @@ describe('AppChart with cdk8s chart props and constructs', () => {
     }
     expect(synthesized.length).toBeGreaterThan(8);
   });
+
+  it('a chart namespace that is not a namespace name is refused', () => {
+    expect(() => new AppChart(Testing.app(), 'worker', { version: '0.1.0', defaultScope: scope, namespace: 'Bad_NS' })).toThrow(
+      'worker: the chart namespace "Bad_NS" is not a namespace name (a DNS label of at most 63 characters)',
+    );
+  });
 });
