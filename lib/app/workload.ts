@@ -6,7 +6,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { type Expr, fmt, ifElse, not, release } from '../template/expr';
+import { type Expr, eq, fmt, ifElse, not, release } from '../template/expr';
 import { type Refs, each, spread, when } from '../template/manifest';
 import type { Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
@@ -22,9 +22,13 @@ export interface AppDeploymentProps extends AppObjectProps {
 
 type Probe = AppValues['probes']['liveness'];
 
-function httpProbe(probe: Refs<Probe>): Manifest<k8s.Probe> {
+/** A probe of the kind the values say: HTTP GET, TCP, gRPC (on the http port) or exec. */
+function probeOf(probe: Refs<Probe>, containerPort: Refs<number>): Manifest<k8s.Probe> {
   return {
-    httpGet: { path: probe.path, port: 'http' },
+    httpGet: when(eq(probe.type, 'http'), { path: probe.path, port: 'http' }),
+    tcpSocket: when(eq(probe.type, 'tcp'), { port: 'http' }),
+    grpc: when(eq(probe.type, 'grpc'), { port: containerPort }),
+    exec: when(eq(probe.type, 'exec'), { command: probe.command }),
     initialDelaySeconds: probe.initialDelaySeconds,
     periodSeconds: probe.periodSeconds,
     timeoutSeconds: probe.timeoutSeconds,
@@ -94,9 +98,9 @@ export class AppDeployment extends Construct {
                       valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
                     })),
                   ],
-                  startupProbe: httpProbe(v.probes.startup),
-                  livenessProbe: httpProbe(v.probes.liveness),
-                  readinessProbe: httpProbe(v.probes.readiness),
+                  startupProbe: probeOf(v.probes.startup, v.containerPort),
+                  livenessProbe: probeOf(v.probes.liveness, v.containerPort),
+                  readinessProbe: probeOf(v.probes.readiness, v.containerPort),
                   resources: v.resources,
                   securityContext: RESTRICTED_CONTAINER,
                   // Keep serving while endpoints and load balancers drop the pod, then stop.

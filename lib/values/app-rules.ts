@@ -187,6 +187,25 @@ const RULES: readonly AppRule[] = [
 {{- end }}`,
   },
   {
+    // An exec probe runs its command; the other kinds have none.
+    check: (v, report) => {
+      for (const kind of ['startup', 'liveness', 'readiness'] as const) {
+        const probe = v.probes[kind];
+        if (probe.type === 'exec' && probe.command === undefined) report(['probes', kind, 'command'], 'required value is missing (type exec runs a command)');
+        if (probe.type !== 'exec' && probe.command !== undefined) report(['probes', kind, 'command'], `only type exec runs a command (this probe is ${probe.type})`);
+      }
+    },
+    go: `{{- range $kind := list "startup" "liveness" "readiness" }}
+{{- $probe := index $.Values.probes $kind }}
+{{- if and (eq $probe.type "exec") (not (hasKey $probe "command")) }}
+{{- fail (printf "probes.%s.command: required value is missing (type exec runs a command)" $kind) }}
+{{- end }}
+{{- if and (ne $probe.type "exec") (hasKey $probe "command") }}
+{{- fail (printf "probes.%s.command: only type exec runs a command (this probe is %s)" $kind $probe.type) }}
+{{- end }}
+{{- end }}`,
+  },
+  {
     // Each envFrom source names one ConfigMap or one Secret.
     check: (v, report) => {
       v.envFrom.forEach((source, i) => {

@@ -62,13 +62,15 @@ const ResourceSet = (what: string) => Type.Object({ cpu: quantity(`CPU ${what}, 
 const Probe = (what: string) =>
   Type.Object(
     {
-      path: str(`HTTP path of the ${what} probe.`, patterns.httpPath),
+      type: oneOf(['http', 'tcp', 'grpc', 'exec'], `How the ${what} probe checks the container: an HTTP GET of path, a TCP connection or a gRPC health check on the http port, or a command.`),
+      path: str(`HTTP path of the ${what} probe (type http; also the URL monitoring probes for readiness).`, patterns.httpPath),
+      command: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { minItems: 1, description: `Command of the ${what} probe (type exec only).` })),
       initialDelaySeconds: int('Seconds before the first probe.', 0, 3600),
       periodSeconds: int('Seconds between probes.', 1, 3600),
       timeoutSeconds: int('Seconds before a probe times out.', 1, 600),
       failureThreshold: int('Failed probes before the probe counts as failed.', 1, 1000),
     },
-    { ...closed, description: `The ${what} probe (HTTP GET on the http port).` },
+    { ...closed, description: `The ${what} probe.` },
   );
 
 const ScalingRules = (direction: string) =>

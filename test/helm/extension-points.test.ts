@@ -1,6 +1,6 @@
 /**
  * Extension points of the application charts (envFrom, extraVolumes and extraVolumeMounts,
- * priorityClassName, Service annotations), set in values/ for one environment: the plain manifests
+ * priorityClassName, Service annotations, probe kinds), set in values/ for one environment: the plain manifests
  * carry them, `helm template` of the emitted chart renders the same objects with Helm 3 and Helm 4, the
  * pods stay Pod Security restricted, and the manifests pass strict schema validation.
  */
@@ -30,6 +30,9 @@ applications:
       - { name: certs, mountPath: /etc/api/certs, readOnly: true }
     service:
       annotations: { service.beta.kubernetes.io/aws-load-balancer-internal: "true" }
+    probes:
+      liveness: { type: tcp }
+      startup: { type: exec, command: [/bin/healthcheck, --startup] }
 `;
 
 let root: string;
@@ -51,7 +54,11 @@ function plain(environment: string): K8sObject[] {
     .flatMap((file) => parseDocuments(readFileSync(join(dir, file), 'utf8')) as K8sObject[]);
 }
 
-type Pod = { priorityClassName?: string; volumes: unknown[]; containers: Array<{ envFrom: unknown[]; volumeMounts: unknown[]; securityContext: { readOnlyRootFilesystem: boolean } }> };
+type Pod = {
+  priorityClassName?: string;
+  volumes: unknown[];
+  containers: Array<{ envFrom: unknown[]; volumeMounts: unknown[]; securityContext: { readOnlyRootFilesystem: boolean }; livenessProbe: object; readinessProbe: object; startupProbe: object }>;
+};
 const podOf = (objects: K8sObject[]) => (objects.find((o) => o.kind === 'Deployment') as K8sObject & { spec: { template: { spec: Pod } } }).spec.template.spec;
 
 describe('extension points in dev, not elsewhere', () => {
@@ -70,6 +77,9 @@ describe('extension points in dev, not elsewhere', () => {
       { name: 'certs', mountPath: '/etc/api/certs', readOnly: true },
     ]);
     expect(pod.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(pod.containers[0].livenessProbe).toEqual({ tcpSocket: { port: 'http' }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+    expect(pod.containers[0].startupProbe).toEqual({ exec: { command: ['/bin/healthcheck', '--startup'] }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 30 });
+    expect(pod.containers[0].readinessProbe).toMatchObject({ httpGet: { path: '/health/ready', port: 'http' } });
     const service = plain('dev').find((o) => o.kind === 'Service')!;
     expect(service.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' });
     const production = podOf(plain('production'));

@@ -121,6 +121,8 @@ const cases: readonly RuleCase[] = [
     message: 'extraVolumeMounts[0].name: expected the name of one of extraVolumes, got "data"',
   },
   { name: 'a mount over /tmp', chart: 'worker', values: { extraVolumeMounts: [{ name: 'cache', mountPath: '/tmp' }] }, message: 'extraVolumeMounts[0].mountPath: /tmp is already a mount of the container' },
+  { name: 'an exec probe without a command', chart: 'api', values: { probes: { liveness: { type: 'exec' } } }, message: 'probes.liveness.command: required value is missing (type exec runs a command)' },
+  { name: 'a command on an HTTP probe', chart: 'api', values: { probes: { startup: { command: ['/bin/true'] } } }, message: 'probes.startup.command: only type exec runs a command (this probe is http)' },
   {
     name: 'annotations over 256 KiB',
     chart: 'api',

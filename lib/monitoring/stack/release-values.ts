@@ -80,6 +80,7 @@ function monitoredApplication(name: string, app: AppValues, namespace: string): 
     port: 'http',
     metricsPath: app.metrics.path,
     publicUrls,
-    healthUrls: [`http://${service}.${namespace}.svc:${app.service.port}${app.probes.readiness.path}`],
+    // The readiness endpoint, when readiness is an HTTP GET (blackbox-exporter probes it over HTTP).
+    healthUrls: app.probes.readiness.type === 'http' ? [`http://${service}.${namespace}.svc:${app.service.port}${app.probes.readiness.path}`] : [],
   };
 }
