@@ -81,6 +81,20 @@ export class AppDeployment extends Construct {
                 seccompProfile: { type: 'RuntimeDefault' },
               },
               imagePullSecrets: [each(v.image.pullSecrets, 'pullSecret', (secret) => ({ name: secret }))],
+              // Init containers from values, each with the restricted context and a writable /tmp.
+              initContainers: [
+                each(v.initContainers, 'init', (init) => ({
+                  name: init.name,
+                  image: init.image,
+                  imagePullPolicy: v.image.pullPolicy,
+                  command: when(init.command, init.command),
+                  args: when(init.args, init.args),
+                  env: when(init.env, init.env),
+                  resources: init.resources,
+                  securityContext: RESTRICTED_CONTAINER,
+                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, each(init.volumeMounts, 'initMount', (mount) => mount)],
+                })),
+              ],
               containers: [
                 {
                   name: names.name,

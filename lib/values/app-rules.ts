@@ -228,6 +228,15 @@ const RULES: readonly AppRule[] = [
         if (names.has(volume.name)) report(['extraVolumes', i, 'name'], `"${volume.name}" is already a volume of the pod`);
         names.add(volume.name);
       });
+      const containers = new Set<string>();
+      v.initContainers.forEach((init, i) => {
+        if (containers.has(init.name)) report(['initContainers', i, 'name'], `"${init.name}" is already an init container`);
+        containers.add(init.name);
+        (init.volumeMounts ?? []).forEach((mount, j) => {
+          if (!names.has(mount.name)) report(['initContainers', i, 'volumeMounts', j, 'name'], `expected tmp or the name of one of extraVolumes, got "${mount.name}"`);
+          if (mount.mountPath === '/tmp') report(['initContainers', i, 'volumeMounts', j, 'mountPath'], '/tmp is already a mount of the container');
+        });
+      });
       const paths = new Set(['/tmp']);
       v.extraVolumeMounts.forEach((mount, i) => {
         if (mount.name === 'tmp' || !names.has(mount.name)) report(['extraVolumeMounts', i, 'name'], `expected the name of one of extraVolumes, got "${mount.name}"`);
@@ -246,6 +255,21 @@ const RULES: readonly AppRule[] = [
 {{- fail (printf "extraVolumes[%d].name: \\"%s\\" is already a volume of the pod" $i $volume.name) }}
 {{- end }}
 {{- $_ := set $names $volume.name true }}
+{{- end }}
+{{- $containers := dict }}
+{{- range $i, $init := .Values.initContainers }}
+{{- if hasKey $containers $init.name }}
+{{- fail (printf "initContainers[%d].name: \\"%s\\" is already an init container" $i $init.name) }}
+{{- end }}
+{{- $_ := set $containers $init.name true }}
+{{- range $j, $mount := $init.volumeMounts }}
+{{- if not (hasKey $names $mount.name) }}
+{{- fail (printf "initContainers[%d].volumeMounts[%d].name: expected tmp or the name of one of extraVolumes, got \\"%s\\"" $i $j $mount.name) }}
+{{- end }}
+{{- if eq $mount.mountPath "/tmp" }}
+{{- fail (printf "initContainers[%d].volumeMounts[%d].mountPath: /tmp is already a mount of the container" $i $j) }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- $paths := dict "/tmp" true }}
 {{- range $i, $mount := .Values.extraVolumeMounts }}

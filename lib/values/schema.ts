@@ -126,6 +126,20 @@ const VolumeMount = Type.Object(
   { ...closed, description: 'Where the container mounts an extra volume.' },
 );
 
+/** An init container: runs to completion before the application starts, with the restricted security context. */
+const InitContainer = Type.Object(
+  {
+    name: str('Container name (unique in the pod).', patterns.dnsLabel),
+    image: str('Image with a tag or digest ("latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', { not: { pattern: ':latest$' } }),
+    command: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Entrypoint.' })),
+    args: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Arguments.' })),
+    env: Type.Optional(Type.Array(Type.Object({ name: str('Variable name.', patterns.envName), value: Type.String({ pattern: patterns.safeText }) }, closed), { description: 'Plain environment variables.' })),
+    resources: Type.Object({ requests: ResourceSet('requested'), limits: ResourceSet('limit') }, { ...closed, description: 'Requests and limits (required, as for every container).' }),
+    volumeMounts: Type.Optional(Type.Array(VolumeMount, { description: 'Mounts of tmp or of extra volumes.' })),
+  },
+  { ...closed, description: 'A container run before the application starts (Pod Security restricted, read-only root filesystem, /tmp writable).' },
+);
+
 const Dependency = Type.Object(
   {
     name: Type.Optional(str('Name of the dependency (for readers; the application name when `app` is given).', patterns.dnsLabel)),
@@ -242,6 +256,7 @@ export const AppValuesSchema = Type.Object(
       description: 'Volumes beside the chart’s /tmp: emptyDir (writable caches beside the read-only root filesystem), configMap, secret, persistentVolumeClaim or projected.',
     }),
     extraVolumeMounts: Type.Array(VolumeMount, { description: 'Where the container mounts the extra volumes.' }),
+    initContainers: Type.Array(InitContainer, { description: 'Containers run to completion, in order, before the application starts (e.g. to wait for a dependency or prepare a volume).' }),
     podLabels: labels('Extra labels on the pods (never used in selectors).'),
     nodeSelector: labels('Node labels the pods must run on.'),
     tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),

@@ -1,6 +1,6 @@
 /**
  * Extension points of the application charts (envFrom, extraVolumes and extraVolumeMounts,
- * priorityClassName, Service annotations, probe kinds), set in values/ for one environment: the plain manifests
+ * priorityClassName, Service annotations, probe kinds, init containers), set in values/ for one environment: the plain manifests
  * carry them, `helm template` of the emitted chart renders the same objects with Helm 3 and Helm 4, the
  * pods stay Pod Security restricted, and the manifests pass strict schema validation.
  */
@@ -30,6 +30,12 @@ applications:
       - { name: certs, mountPath: /etc/api/certs, readOnly: true }
     service:
       annotations: { service.beta.kubernetes.io/aws-load-balancer-internal: "true" }
+    initContainers:
+      - name: wait-for-db
+        image: busybox:1.36.1
+        command: [sh, -c, "until nc -z postgresql.data.svc 5432; do sleep 2; done"]
+        resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { cpu: 50m, memory: 32Mi } }
+        volumeMounts: [{ name: cache, mountPath: /var/cache/api }]
     probes:
       liveness: { type: tcp }
       startup: { type: exec, command: [/bin/healthcheck, --startup] }
@@ -56,6 +62,7 @@ function plain(environment: string): K8sObject[] {
 
 type Pod = {
   priorityClassName?: string;
+  initContainers?: Array<Record<string, unknown>>;
   volumes: unknown[];
   containers: Array<{ envFrom: unknown[]; volumeMounts: unknown[]; securityContext: { readOnlyRootFilesystem: boolean }; livenessProbe: object; readinessProbe: object; startupProbe: object }>;
 };
@@ -80,11 +87,26 @@ describe('extension points in dev, not elsewhere', () => {
     expect(pod.containers[0].livenessProbe).toEqual({ tcpSocket: { port: 'http' }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
     expect(pod.containers[0].startupProbe).toEqual({ exec: { command: ['/bin/healthcheck', '--startup'] }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 30 });
     expect(pod.containers[0].readinessProbe).toMatchObject({ httpGet: { path: '/health/ready', port: 'http' } });
+    expect(pod.initContainers).toEqual([
+      {
+        name: 'wait-for-db',
+        image: 'busybox:1.36.1',
+        imagePullPolicy: 'IfNotPresent',
+        command: ['sh', '-c', 'until nc -z postgresql.data.svc 5432; do sleep 2; done'],
+        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
+        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+        volumeMounts: [
+          { name: 'tmp', mountPath: '/tmp' },
+          { name: 'cache', mountPath: '/var/cache/api' },
+        ],
+      },
+    ]);
     const service = plain('dev').find((o) => o.kind === 'Service')!;
     expect(service.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' });
     const production = podOf(plain('production'));
     expect(production.priorityClassName).toBeUndefined();
     expect(production.volumes).toHaveLength(1);
+    expect(production.initContainers).toBeUndefined();
   });
 
   describe.each(helmVersions)('$label', ({ binary }) => {

@@ -124,6 +124,27 @@ const cases: readonly RuleCase[] = [
   { name: 'an exec probe without a command', chart: 'api', values: { probes: { liveness: { type: 'exec' } } }, message: 'probes.liveness.command: required value is missing (type exec runs a command)' },
   { name: 'a command on an HTTP probe', chart: 'api', values: { probes: { startup: { command: ['/bin/true'] } } }, message: 'probes.startup.command: only type exec runs a command (this probe is http)' },
   {
+    name: 'two init containers of one name',
+    chart: 'api',
+    values: {
+      initContainers: [
+        { name: 'x', image: 'busybox:1.36.1', resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } } },
+        { name: 'x', image: 'busybox:1.36.1', resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } } },
+      ],
+    },
+    message: 'initContainers[1].name: "x" is already an init container',
+  },
+  {
+    name: 'an init container mounting no volume of the pod',
+    chart: 'api',
+    values: {
+      initContainers: [
+        { ...{ name: 'x', image: 'busybox:1.36.1', resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } } }, volumeMounts: [{ name: 'data', mountPath: '/data' }] },
+      ],
+    },
+    message: 'initContainers[0].volumeMounts[0].name: expected tmp or the name of one of extraVolumes, got "data"',
+  },
+  {
     name: 'annotations over 256 KiB',
     chart: 'api',
     values: { podAnnotations: { big: 'x'.repeat(262_142) } },
