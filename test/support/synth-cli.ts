@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { synthesize } from '../../charts/platform';
+import { ValuesError } from '../../lib/values/problems';
 import { projectRoot } from './helm';
 
 export interface SynthRun {
@@ -52,4 +54,15 @@ export function edit(file: string, change: (text: string) => string): void {
   const changed = change(text);
   if (changed === text) throw new Error(`edit of ${file} changed nothing`);
   writeFileSync(file, changed);
+}
+
+/** The problem lines of a synth of `valuesDir` in this process (fails when the synth does not fail). */
+export function synthProblems(valuesDir: string): string[] {
+  try {
+    synthesize({ valuesDir });
+  } catch (error) {
+    if (error instanceof ValuesError) return error.message.split('\n');
+    throw error;
+  }
+  throw new Error('synth did not fail');
 }

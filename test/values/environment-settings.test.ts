@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { synthesize } from '../../charts/platform';
-import { ValuesError } from '../../lib/values/problems';
 import { projectRoot } from '../support/helm';
+import { synthProblems } from '../support/synth-cli';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -34,16 +34,6 @@ function valuesWith(file: string, edit: (text: string) => string): string {
 /** A third application written in base.yaml only, as a newcomer would add it. */
 const shopApp = (ingress: string) => (base: string) =>
   base.replace(/^applications:\n/m, `applications:\n  shop:\n    component: frontend\n    image: { repository: ghcr.io/example/shop, tag: "1.0.0" }\n    ingress:\n      enabled: true\n${ingress}`);
-
-function problemsOf(valuesDir: string): string[] {
-  try {
-    synthesize({ valuesDir });
-  } catch (error) {
-    if (error instanceof ValuesError) return error.message.split('\n');
-    throw error;
-  }
-  throw new Error('synth did not fail');
-}
 
 describe('environment settings', () => {
   it('an application defined in base.yaml only gets every environment’s host and issuer', () => {
@@ -69,7 +59,7 @@ describe('environment settings', () => {
   });
 
   it('production refuses a dev host and the staging issuer written in base.yaml (the leak of the issue)', () => {
-    const lines = problemsOf(
+    const lines = synthProblems(
       valuesWith(
         'base.yaml',
         shopApp(
@@ -94,7 +84,7 @@ describe('environment settings', () => {
       join(valuesDir, 'dev.yaml'),
       readFileSync(join(valuesDir, 'dev.yaml'), 'utf8').replace('environment: { domain: dev.example.com, clusterIssuer: letsencrypt-staging }', 'environment: { clusterIssuer: letsencrypt-staging }'),
     );
-    const lines = problemsOf(valuesDir);
+    const lines = synthProblems(valuesDir);
     expect(lines).toContainEqual(
       expect.stringMatching(/applications\.api\.ingress\.hosts\[0\]\.host: uses \{domain\}, but the environment has no domain \(set environment\.domain in its values file or in base\.yaml\)$/),
     );

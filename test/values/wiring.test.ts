@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../charts/platform';
-import { ValuesError } from '../../lib/values/problems';
 import { withoutHelmOnly, withoutPlainOnly } from '../helm/helm-only';
 import { type K8sObject, sortObjects } from '../support/dist';
 import { helm, helmTemplate, helmVersions, parseDocuments, projectRoot } from '../support/helm';
+import { synthProblems } from '../support/synth-cli';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
 const API_DEPENDENCIES = `    networkPolicy:
@@ -43,16 +43,6 @@ function valuesWith(edit: (base: string) => string): string {
 /** api gets its own dependencies: PostgreSQL by CIDR, Redis by namespace and labels. */
 const withApiDependencies = (base: string) =>
   base.replace('      adminPaths:\n        paths: [/admin]\n        allowedCidrs: [10.0.0.0/8]\n', `      adminPaths:\n        paths: [/admin]\n        allowedCidrs: [10.0.0.0/8]\n${API_DEPENDENCIES}`);
-
-function problemsOf(valuesDir: string): string[] {
-  try {
-    synthesize({ valuesDir });
-  } catch (error) {
-    if (error instanceof ValuesError) return error.message.split('\n');
-    throw error;
-  }
-  throw new Error('synth did not fail');
-}
 
 describe('web → api → (postgresql, redis)', () => {
   let dist: string;
@@ -143,7 +133,7 @@ describe('wiring refusals', () => {
       /applications\.web\.networkPolicy\.dependencies\[0\]\.port: expected a port number; a port name only works with app, got "http"$/,
     ],
   ])('%s', (_name, dependency, expected) => {
-    const lines = problemsOf(valuesWith(webDependency(dependency)));
+    const lines = synthProblems(valuesWith(webDependency(dependency)));
     expect(
       lines.some((line) => expected.test(line)),
       lines.join('\n'),
@@ -151,7 +141,7 @@ describe('wiring refusals', () => {
   });
 
   it('dependents written by hand', () => {
-    const lines = problemsOf(valuesWith((base) => base.replace('        - app: api\n          port: http\n', '        - app: api\n          port: http\n      dependents: []\n')));
+    const lines = synthProblems(valuesWith((base) => base.replace('        - app: api\n          port: http\n', '        - app: api\n          port: http\n      dependents: []\n')));
     expect(lines).toContainEqual(expect.stringMatching(/applications\.web\.networkPolicy\.dependents: is derived by synth from the other applications’ dependencies: remove it$/));
   });
 });
