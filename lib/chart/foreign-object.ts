@@ -16,48 +16,8 @@
 import type { ApiObject } from 'cdk8s';
 import { type Expr, Include, fmt, hasTokens, readableTokens, release, splitTokens } from '../template/expr';
 import type { Node } from '../template/manifest';
+import { isClusterScoped } from '../validation/kubernetes-object';
 import { helmOnly } from './templated-object';
-
-/**
- * Kinds that are not namespaced: the cluster-scoped kinds of Kubernetes 1.27 to 1.33
- * (`kubectl api-resources --namespaced=false`) and of the CRDs this platform uses (cert-manager
- * ClusterIssuer, External Secrets ClusterSecretStore, Gateway API GatewayClass, Argo Rollouts
- * ClusterAnalysisTemplate). Keyed by `<group>/<Kind>`, the core group as ''.
- */
-const CLUSTER_SCOPED = new Set([
-  '/Namespace',
-  '/Node',
-  '/PersistentVolume',
-  '/ComponentStatus',
-  'rbac.authorization.k8s.io/ClusterRole',
-  'rbac.authorization.k8s.io/ClusterRoleBinding',
-  'apiextensions.k8s.io/CustomResourceDefinition',
-  'apiregistration.k8s.io/APIService',
-  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
-  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
-  'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
-  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
-  'storage.k8s.io/StorageClass',
-  'storage.k8s.io/CSIDriver',
-  'storage.k8s.io/CSINode',
-  'storage.k8s.io/VolumeAttachment',
-  'scheduling.k8s.io/PriorityClass',
-  'networking.k8s.io/IngressClass',
-  'node.k8s.io/RuntimeClass',
-  'certificates.k8s.io/CertificateSigningRequest',
-  'flowcontrol.apiserver.k8s.io/FlowSchema',
-  'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
-  'cert-manager.io/ClusterIssuer',
-  'external-secrets.io/ClusterSecretStore',
-  'gateway.networking.k8s.io/GatewayClass',
-  'argoproj.io/ClusterAnalysisTemplate',
-]);
-
-/** Whether objects of this apiVersion and kind live in a namespace. */
-function isNamespaced(apiVersion: string, kind: string): boolean {
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
-  return !CLUSTER_SCOPED.has(`${group}/${kind}`);
-}
 
 /** The helm.sh/chart label's value, from the chart's `<chart>.chart` named template (both chart kinds define it). */
 const chartLabel = new Include('chart', (s) => `${s.chart.name}-${s.chart.version}`.replace(/\+/g, '_').slice(0, 63).replace(/-+$/, ''));
@@ -70,7 +30,7 @@ export function foreignManifest(object: ApiObject): Record<string, Node> {
   const json = object.toJson() as Record<string, unknown>;
   const tree = detokenize(json, object.node.path, '') as Record<string, Node>;
   const metadata = { ...((tree.metadata as Record<string, Node> | undefined) ?? {}) };
-  if (metadata.namespace === undefined && isNamespaced(object.apiVersion, object.kind)) metadata.namespace = release.namespace;
+  if (metadata.namespace === undefined && !isClusterScoped(object.kind)) metadata.namespace = release.namespace;
   metadata.labels = { ...((metadata.labels as Record<string, Node> | undefined) ?? {}), 'helm.sh/chart': helmOnly(chartLabel) };
   return { ...tree, metadata };
 }

@@ -35,6 +35,7 @@ const CLUSTER_SCOPED_KINDS = new Set([
   'CustomResourceDefinition',
   'DeviceClass',
   'FlowSchema',
+  'GatewayClass',
   'IngressClass',
   'IPAddress',
   'MutatingAdmissionPolicy',
@@ -71,7 +72,8 @@ export function isKubernetesObject(doc: unknown): doc is KubernetesObject {
   return isRecord(doc);
 }
 
-function isClusterScoped(kind: string | undefined): boolean {
+/** Whether objects of this kind are cluster-scoped (the list above); every other kind is namespaced. */
+export function isClusterScoped(kind: string | undefined): boolean {
   return kind !== undefined && CLUSTER_SCOPED_KINDS.has(kind);
 }
 
