@@ -6,6 +6,7 @@
 import { Include, type Scope, fmt, release } from '../template/expr';
 import { type Refs, spread } from '../template/manifest';
 import type { AppValues } from '../values/schema';
+import { chartLabel } from '../chart/chart-label';
 import { helmOnly } from '../chart/templated-object';
 
 function values(scope: Scope): AppValues {
@@ -30,7 +31,7 @@ function fullname(scope: Scope): string {
 export const names = {
   name: new Include('name', chartName),
   fullname: new Include('fullname', fullname),
-  chart: new Include('chart', (s) => trunc63(`${s.chart.name}-${s.chart.version}`.replace(/\+/g, '_'))),
+  chart: chartLabel,
   serviceAccountName: new Include('serviceAccountName', (s) => {
     const sa = values(s).serviceAccount;
     return sa.create ? sa.name || fullname(s) : sa.name || 'default';

@@ -14,13 +14,11 @@
  * prints it unchanged.
  */
 import type { ApiObject } from 'cdk8s';
-import { type Expr, Include, fmt, hasTokens, readableTokens, release, splitTokens } from '../template/expr';
+import { type Expr, fmt, hasTokens, readableTokens, release, splitTokens } from '../template/expr';
 import type { Node } from '../template/manifest';
 import { isClusterScoped } from '../validation/kubernetes-object';
+import { chartLabel } from './chart-label';
 import { helmOnly } from './templated-object';
-
-/** The helm.sh/chart label's value, from the chart's `<chart>.chart` named template (both chart kinds define it). */
-const chartLabel = new Include('chart', (s) => `${s.chart.name}-${s.chart.version}`.replace(/\+/g, '_').slice(0, 63).replace(/-+$/, ''));
 
 /**
  * The manifest tree of a non-templated ApiObject (see the module comment). Throws with the

@@ -4,8 +4,9 @@
  */
 import type { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
+import { chartLabel } from '../../chart/chart-label';
 import { TemplatedObject, helmOnly } from '../../chart/templated-object';
-import { type Expr, Include, type Scope, eq, fmt, release } from '../../template/expr';
+import { type Expr, type Scope, eq, fmt, release } from '../../template/expr';
 import { type Refs, when } from '../../template/manifest';
 import type { ApiObjectClass, Checked, Manifest, ManifestOf } from '../../template/typed';
 import type { MonitoringValues } from '../values-schema';
@@ -36,8 +37,6 @@ export type Component = 'prometheus' | 'alertmanager' | 'grafana' | 'loki' | 'al
 export function selectorLabels(component: Component) {
   return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': release.name };
 }
-
-const chartLabel = new Include('chart', (s) => `${s.chart.name}-${s.chart.version}`.replace(/\+/g, '_').slice(0, 63).replace(/-+$/, ''));
 
 export function labels(component: Component, version?: Expr<string>) {
   return {
