@@ -5,11 +5,22 @@
  * Bad values: one message per problem on stderr, exit code 1, dist/ untouched. Bad usage: one message
  * and the usage, exit code 1.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
 import { synthesizeEach } from './charts/platform';
 import { USAGE, UsageError, parseSynthCommandLine } from './lib/synth/command-line';
 import { ValuesError } from './lib/values/problems';
+import { renderSvgs } from './lib/network-graph/render';
+
+/** The text of a regular file, or undefined. */
+function readIfFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   let outDir: string | undefined;
@@ -25,7 +36,20 @@ async function main(argv: readonly string[]): Promise<number> {
     // to a staging directory (a worker thread takes over for large outputs), and dist/ is replaced
     // only at the end (then the previous contents, moved aside, are removed). No difference: dist/
     // is not touched.
-    await writeDirectoryInBackground(outDir, (write) => synthesizeEach({ valuesDir, environments }, write), { keep: [join('helm', 'packages')] });
+    const target = outDir;
+    await writeDirectoryInBackground(
+      target,
+      async (write) => {
+        const pictures = synthesizeEach({ valuesDir, environments }, write);
+        // Drawn after the rest (Graphviz is asynchronous); an unchanged picture is taken from the output as it is.
+        const svgs = await renderSvgs(
+          pictures.map((p) => p.dot),
+          (i) => readIfFile(join(target, pictures[i].path)),
+        );
+        for (const [i, picture] of pictures.entries()) write(picture.path, svgs[i]);
+      },
+      { keep: [join('helm', 'packages')] },
+    );
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

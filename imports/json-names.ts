@@ -2,7 +2,7 @@
 /**
  * cdk8s property names that differ from the Kubernetes JSON names, from the serializers of
  * cdk8s-plus-27's k8s module and of the modules in imports/: property -> JSON name.
- * Not mapped, being a JSON name of their own elsewhere too: schema.
+ * Not mapped, being a JSON name of their own elsewhere too: ref, schema.
  */
 export interface JsonNames {
   readonly clientIp: 'clientIP';
@@ -18,6 +18,7 @@ export interface JsonNames {
   readonly insecureSkipTlsVerify: 'insecureSkipTLSVerify';
   readonly isCa: 'isCA';
   readonly keepFiringFor: 'keep_firing_for';
+  readonly keyId: 'keyID';
   readonly loadBalancerIp: 'loadBalancerIP';
   readonly nodeId: 'nodeID';
   readonly nonResourceUrLs: 'nonResourceURLs';
@@ -28,7 +29,7 @@ export interface JsonNames {
   readonly podCidr: 'podCIDR';
   readonly providerId: 'providerID';
   readonly queryOffset: 'query_offset';
-  readonly ref: '$ref';
+  readonly repoUrl: 'repoURL';
   readonly scaleIo: 'scaleIO';
   readonly setHostnameAsFqdn: 'setHostnameAsFQDN';
   readonly storagePolicyId: 'storagePolicyID';

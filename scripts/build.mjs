@@ -41,6 +41,8 @@ const options = {
   sourcemap: 'linked',
   logLevel: 'warning',
   legalComments: 'none',
+  // Graphviz in WebAssembly (5 MB): required from node_modules only by a run that draws a picture.
+  external: ['@viz-js/viz'],
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -31,6 +31,11 @@ const CRDS = [
   { group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', plural: 'servicemonitors' },
   { group: 'monitoring.coreos.com', version: 'v1', kind: 'PrometheusRule', plural: 'prometheusrules' },
   { group: 'cert-manager.io', version: 'v1', kind: 'Certificate', plural: 'certificates' },
+  // GitOps delivery (lib/gitops/): Argo CD and Flux objects written beside the manifests.
+  { group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', plural: 'applications' },
+  { group: 'argoproj.io', version: 'v1alpha1', kind: 'AppProject', plural: 'appprojects' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository', plural: 'gitrepositories' },
+  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', plural: 'kustomizations' },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -79,11 +79,11 @@ export function parseSynthCommandLine(args: readonly string[], cwd: string, env:
 }
 
 /** What an output folder of the synth holds; anything else there was not written by it. */
-const OUTPUT_ENTRIES = new Set(['manifests', 'helm']);
+const OUTPUT_ENTRIES = new Set(['manifests', 'helm', 'environments']);
 
 /**
  * The output folder is replaced as a whole, so it must be a folder of its own: not one that holds the
- * working folder or the values, and, when it exists, empty or an earlier output (manifests/, helm/).
+ * working folder or the values, and, when it exists, empty or an earlier output (manifests/, helm/, environments/).
  * Throws a UsageError otherwise; nothing is deleted that the synth did not write.
  */
 function refuseForeignOutput(cwd: string, outDir: string, valuesDir: string): void {

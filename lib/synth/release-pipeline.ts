@@ -33,6 +33,8 @@ export interface ChartRelease {
   readonly helm: Omit<HelmChartSpec, 'objects' | 'identity' | 'environmentValues'>;
   /** Locates a problem with the base values (values.yaml). */
   readonly locateBase: (found: readonly SchemaProblem[]) => Problem[];
+  /** Sees each object of each environment's plain manifests as it is emitted (e.g. lib/gitops/inventory.ts). */
+  readonly observe?: (environment: string, chart: string, object: Record<string, unknown>) => void;
 }
 
 /**
@@ -51,6 +53,7 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
     const scope = releaseScope(identity, env.values, { name: identity.name, namespace: env.namespace });
     for (const { template, object } of renderRelease(objects, scope)) {
       emit(`manifests/${env.environment}/${identity.name}/${template}`, writeYaml(object));
+      release.observe?.(env.environment, identity.name, object);
     }
   }
   const files = helmChartFiles({ ...release.helm, schema: schemaWithReservedKeys(release.helm.schema, reserved), objects, identity, environmentValues });

@@ -26,6 +26,8 @@ export interface EnvironmentValues {
   readonly files: readonly ValuesFile[];
   /** The environment's settings (`environment:` of base.yaml and the overlay, merged). */
   readonly settings: EnvironmentSettings;
+  /** The merged `gitops` section (checked against its schema with each file; defaults: lib/gitops/settings.ts). */
+  readonly gitops: Record<string, unknown>;
 }
 
 /** The environments that have an overlay file, in name order. */
@@ -99,6 +101,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     monitoring: (merged.monitoring as Record<string, unknown> | undefined) ?? {},
     files,
     settings,
+    gitops: mapOrEmpty(merged.gitops),
   };
 }
 

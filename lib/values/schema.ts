@@ -6,6 +6,7 @@
  * Patterns are written in the common subset of ECMAScript and Go (RE2) regular expressions.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { GitOpsSettingsSchema } from '../gitops/settings';
 import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
 import { annotationMap, dependencyKeys, dnsLabelPattern, keyedMap, labelMap, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
@@ -404,6 +405,7 @@ export const PlatformFileSchema = Type.Object(
     applications: Type.Optional(keyedMap(applicationNameSchema(), Type.Record(Type.String(), Type.Unknown()), 'Applications by name; each is merged over the defaults.')),
     monitoring: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Monitoring stack values.' })),
     environment: Type.Optional(EnvironmentSettingsSchema),
+    gitops: Type.Optional(GitOpsSettingsSchema),
   },
   closed,
 );

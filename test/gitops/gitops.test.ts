@@ -1,0 +1,172 @@
+/**
+ * GitOps objects (lib/gitops/): the Argo CD objects committed in dist/environments/<env>/gitops and the
+ * Flux objects of the same values with `engine: flux` validate strictly against the CRD schemas in
+ * ../shared/kubernetes-json-schema/crds, point at folders of the output that exist, allow exactly the
+ * namespaces and kinds the manifests hold, order the charts, and follow the values (prune off in
+ * production); an engine without a repository is refused with its location.
+ */
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { synthesize } from '../../charts/platform';
+import { formatFinding, validateManifests } from '../../lib/validation';
+import { distDir, environments, type K8sObject } from '../support/dist';
+import { projectRoot } from '../support/helm';
+import { schemaLocations } from '../support/schemas';
+import { synthProblems } from '../support/synth-cli';
+
+// biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary fields of the parsed objects
+type Any = any;
+const parse = (text: string) => parseAllDocuments(text).map((doc) => doc.toJS() as K8sObject & Any);
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+function valuesWith(file: string, edit: (text: string) => string): string {
+  const root = mkdtempSync(join(tmpdir(), 'gitops-'));
+  roots.push(root);
+  const dir = join(root, 'values');
+  cpSync(join(projectRoot, 'values'), dir, { recursive: true });
+  const text = readFileSync(join(dir, file), 'utf8');
+  const edited = edit(text);
+  if (edited === text) throw new Error('the edit changed nothing');
+  writeFileSync(join(dir, file), edited);
+  return dir;
+}
+
+/** The GitOps objects of one environment in dist/. */
+function committedGitOps(env: string): (K8sObject & Any)[] {
+  const dir = join(distDir, 'environments', env, 'gitops');
+  return readdirSync(dir)
+    .sort()
+    .flatMap((file) => parse(readFileSync(join(dir, file), 'utf8')));
+}
+
+/** Every object of an environment's plain manifests. */
+function manifestObjects(env: string): (K8sObject & Any)[] {
+  const root = join(distDir, 'manifests', env);
+  return readdirSync(root, { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()
+    .flatMap((file) => parse(readFileSync(join(root, file), 'utf8')));
+}
+
+async function schemaErrors(objects: readonly object[]): Promise<string[]> {
+  const result = await validateManifests(
+    objects.map((doc, i) => ({ file: `gitops-${i}.yaml`, doc })),
+    { schemaLocations },
+  );
+  return result.schemaErrors.map(formatFinding);
+}
+
+/** The repository folder a source path names (relative to the repository root, which holds dist/). */
+const repositoryFolder = (path: string) => join(projectRoot, path.replace(/^\.\//, ''));
+
+describe('Argo CD objects in dist/environments/<env>/gitops', () => {
+  it.each(environments())('%s: validate strictly against the Argo CD CRD schemas', async (env) => {
+    const objects = committedGitOps(env);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['AppProject', 'AppProject', 'Application', 'Application', 'Application', 'Application', 'Application']);
+    expect(await schemaErrors(objects)).toEqual([]);
+    // Strict: a misspelled field is an error (the schemas are not permissive).
+    const misspelled = structuredClone(objects.find((o) => o.kind === 'Application'));
+    misspelled.spec.syncPolicy.automated.selfheal = true;
+    expect((await schemaErrors([misspelled])).join('\n')).toMatch(/selfheal/);
+  });
+
+  it.each(environments())('%s: every Application points at a folder of the output that exists and holds manifests', (env) => {
+    for (const app of committedGitOps(env).filter((o) => o.kind === 'Application')) {
+      const folder = repositoryFolder(app.spec.source.path);
+      expect(existsSync(folder) && statSync(folder).isDirectory(), `${app.metadata.name}: ${app.spec.source.path}`).toBe(true);
+      expect(readdirSync(folder).filter((f) => f.endsWith('.yaml')).length, app.spec.source.path).toBeGreaterThan(0);
+      expect(app.spec.source.repoURL).toBe('https://github.com/example/platform-cdk8s.git');
+      expect(app.spec.source.targetRevision).toBe('main');
+    }
+  });
+
+  it.each(environments())('%s: the AppProject allows exactly the namespaces and kinds of the manifests', (env) => {
+    const manifests = manifestObjects(env);
+    const project = committedGitOps(env).find((o) => o.kind === 'AppProject' && o.metadata.name === `platform-${env}`);
+    const namespaces = new Set(manifests.map((o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace)).filter(Boolean));
+    expect(project.spec.destinations.map((d: Any) => d.namespace)).toEqual([...namespaces].sort());
+    const groupKind = (o: K8sObject) => `${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${o.kind}`;
+    const allowed = [...project.spec.clusterResourceWhitelist, ...project.spec.namespaceResourceWhitelist].map((k: Any) => `${k.group}/${k.kind}`).sort();
+    expect(allowed).toEqual([...new Set(manifests.map(groupKind))].sort());
+    expect(project.spec.clusterResourceWhitelist.map((k: Any) => k.kind)).toContain('Namespace');
+    expect(project.spec.namespaceResourceWhitelist.map((k: Any) => k.kind)).not.toContain('Namespace');
+    expect(project.spec.sourceRepos).toEqual(['https://github.com/example/platform-cdk8s.git']);
+  });
+
+  it('orders the monitoring chart after the applications whose namespaces it writes into; prune is off in production only', () => {
+    for (const env of environments()) {
+      const apps = new Map(committedGitOps(env).filter((o) => o.kind === 'Application').map((o) => [o.metadata.name, o]));
+      const wave = (name: string) => Number(apps.get(name).metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+      for (const app of ['api', 'web', 'worker']) expect(wave(`monitoring-${env}`)).toBeGreaterThan(wave(`${app}-${env}`));
+      for (const app of apps.values()) expect(app.spec.syncPolicy.automated).toEqual({ prune: env !== 'production', selfHeal: true });
+      // The root Application syncs the folder holding these objects.
+      expect(apps.get(`gitops-${env}`).spec.source.path).toBe(`dist/environments/${env}/gitops`);
+      expect(apps.get(`gitops-${env}`).spec.project).toBe(`platform-${env}-gitops`);
+    }
+  });
+});
+
+describe('Flux objects (gitops.engine: flux)', () => {
+  const valuesDir = valuesWith('base.yaml', (text) => text.replace('  engine: argocd\n', '  engine: flux\n'));
+  const files = synthesize({ valuesDir });
+  const fluxObjects = (env: string) =>
+    [...files]
+      .filter(([path]) => path.startsWith(`environments/${env}/gitops/`))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([, text]) => parse(text));
+
+  it.each(['dev', 'production'])('%s: validate strictly against the Flux CRD schemas', async (env) => {
+    const objects = fluxObjects(env);
+    expect(objects.map((o) => o.kind).sort()).toEqual(['GitRepository', 'Kustomization', 'Kustomization', 'Kustomization', 'Kustomization', 'Kustomization']);
+    expect(await schemaErrors(objects)).toEqual([]);
+  });
+
+  it.each(['dev', 'production'])('%s: Kustomizations point at folders of the output, wait, prune as the values say, and depend on the charts creating their namespaces', (env) => {
+    const kustomizations = new Map(
+      fluxObjects(env)
+        .filter((o) => o.kind === 'Kustomization')
+        .map((o) => [o.metadata.name, o]),
+    );
+    for (const k of kustomizations.values()) {
+      const prefix = `${k.spec.path.replace(/^\.\/dist\//, '')}/`;
+      expect(
+        [...files.keys()].some((path) => path.startsWith(prefix) && path.endsWith('.yaml')),
+        `${k.metadata.name}: ${k.spec.path}`,
+      ).toBe(true);
+      expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: `platform-${env}` });
+      expect(k.spec.prune).toBe(env !== 'production');
+    }
+    expect(kustomizations.get(`api-${env}`).spec.wait).toBe(true);
+    expect(kustomizations.get(`api-${env}`).spec.dependsOn).toBeUndefined();
+    expect(kustomizations.get(`monitoring-${env}`).spec.dependsOn).toEqual([{ name: `api-${env}` }, { name: `web-${env}` }, { name: `worker-${env}` }]);
+  });
+});
+
+describe('gitops values', () => {
+  it('an engine without a repository is refused with its location', () => {
+    const valuesDir = valuesWith('base.yaml', (text) => text.replace(/^ {2}repoURL: .*\n/m, ''));
+    expect(synthProblems(valuesDir)).toEqual([expect.stringMatching(/^.*base\.yaml:\d+:\d+: gitops\.engine: argocd needs the repository to follow: set gitops\.repoURL/)]);
+  });
+
+  it('unknown keys and an unknown engine are refused', () => {
+    const valuesDir = valuesWith('production.yaml', (text) => text.replace('gitops: { prune: false }', 'gitops: { prune: false, engine: fluxcd, prun: true }'));
+    const problems = synthProblems(valuesDir).join('\n');
+    expect(problems).toMatch(/production\.yaml:\d+:\d+: gitops\.engine: /);
+    expect(problems).toMatch(/production\.yaml:\d+:\d+: gitops(\.prun)?: .*prun/);
+  });
+
+  it('engine none writes no GitOps objects, and the README says how to apply the charts', () => {
+    const valuesDir = valuesWith('base.yaml', (text) => text.replace('  engine: argocd\n', '  engine: none\n'));
+    const files = synthesize({ valuesDir });
+    expect([...files.keys()].filter((path) => path.includes('/gitops/'))).toEqual([]);
+    expect(files.get('environments/dev/README.md')).toContain('kubectl apply -f dist/manifests/dev/api/');
+  });
+});
