@@ -12,6 +12,7 @@ import { synthesizeEach } from './charts/platform';
 import { USAGE, UsageError, parseSynthCommandLine } from './lib/synth/command-line';
 import { ValuesError } from './lib/values/problems';
 import { renderSvgs } from './lib/network-graph/render';
+import { OutputSummary } from './lib/synth/summary';
 
 /** The text of a regular file, or undefined. */
 function readIfFile(path: string): string | undefined {
@@ -30,8 +31,9 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    const { valuesDir, environments } = command;
+    const { valuesDir, environments, quiet } = command;
     outDir = command.outDir;
+    const summary = quiet ? undefined : new OutputSummary(outDir);
     // Files are compared with dist/ as they are made; from the first difference on they are written
     // to a staging directory (a worker thread takes over for large outputs), and dist/ is replaced
     // only at the end (then the previous contents, moved aside, are removed). No difference: dist/
@@ -40,7 +42,16 @@ async function main(argv: readonly string[]): Promise<number> {
     await writeDirectoryInBackground(
       target,
       async (write) => {
-        const pictures = synthesizeEach({ valuesDir, environments }, write);
+        const record = summary?.record;
+        const pictures = synthesizeEach(
+          { valuesDir, environments },
+          record
+            ? (path, content) => {
+                record(path, content);
+                write(path, content);
+              }
+            : write,
+        );
         // Drawn after the rest (Graphviz is asynchronous); an unchanged picture is taken from the output as it is.
         const svgs = await renderSvgs(
           pictures.map((p) => p.dot),
@@ -50,6 +61,7 @@ async function main(argv: readonly string[]): Promise<number> {
       },
       { keep: [join('helm', 'packages')] },
     );
+    if (summary) for (const line of summary.lines(process.cwd())) console.log(line);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -19,6 +19,7 @@ const entries = {
   validate: 'cli/validate.ts',
   package: 'cli/package.ts',
   'check-upgrade': 'cli/check-upgrade.ts',
+  diff: 'cli/diff.ts',
 };
 
 // `node scripts/build.mjs main validate` builds those entries; no argument builds them all.

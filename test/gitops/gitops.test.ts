@@ -103,7 +103,11 @@ describe('Argo CD objects in dist/environments/<env>/gitops', () => {
 
   it('orders the monitoring chart after the applications whose namespaces it writes into; prune is off in production only', () => {
     for (const env of environments()) {
-      const apps = new Map(committedGitOps(env).filter((o) => o.kind === 'Application').map((o) => [o.metadata.name, o]));
+      const apps = new Map(
+        committedGitOps(env)
+          .filter((o) => o.kind === 'Application')
+          .map((o) => [o.metadata.name, o]),
+      );
       const wave = (name: string) => Number(apps.get(name).metadata.annotations?.['argocd.argoproj.io/sync-wave']);
       for (const app of ['api', 'web', 'worker']) expect(wave(`monitoring-${env}`)).toBeGreaterThan(wave(`${app}-${env}`));
       for (const app of apps.values()) expect(app.spec.syncPolicy.automated).toEqual({ prune: env !== 'production', selfHeal: true });
