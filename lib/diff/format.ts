@@ -26,7 +26,7 @@ function field(difference: FieldDifference): string {
 }
 
 /** The totals line: `2 added, 1 changed (1 immutable), 1 removed, 290 unchanged`. */
-export function totals(result: ObjectDiff): string {
+function totals(result: ObjectDiff): string {
   const immutable = result.changed.filter((c) => c.immutable.length > 0).length;
   return `${result.added.length} added, ${result.changed.length} changed${immutable > 0 ? ` (${immutable} with immutable-field changes)` : ''}, ${result.removed.length} removed, ${result.unchanged} unchanged`;
 }

@@ -25,7 +25,7 @@ export interface FieldDifference {
   readonly immutable?: FieldChange;
 }
 
-export interface ChangedObject {
+interface ChangedObject {
   readonly before: SideObject;
   readonly after: SideObject;
   readonly fields: readonly FieldDifference[];
