@@ -3,6 +3,7 @@
  * templates, every requested Kubernetes version) and the platform policy checks.
  * Exit code: 0 clean, 1 findings, 2 bad usage or schemas that cannot be fetched (one line saying so).
  */
+import { Progress } from '../lib/cli/progress';
 import { parseArgs } from 'node:util';
 import { DEFAULT_KUBERNETES_VERSIONS, DEFAULT_SCHEMA_LOCATIONS, formatFinding, loadManifests, validateManifests, ValidationConfigurationError } from '../lib/validation';
 
@@ -64,7 +65,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const loaded = await loadManifests(paths);
-  const result = await validateManifests(loaded.documents, options);
+  const progress = new Progress('validate', 0);
+  const result = await validateManifests(loaded.documents, { ...options, onProgress: (done, total, what) => progress.update(done, what, total) });
+  progress.end();
   const schemaErrors = [...loaded.problems, ...result.schemaErrors];
   for (const finding of [...schemaErrors, ...result.policyFindings]) console.log(formatFinding(finding));
   const versions = (options.kubernetesVersions ?? DEFAULT_KUBERNETES_VERSIONS).length;

@@ -5,8 +5,7 @@
  * namespaces and kinds the manifests hold, order the charts, and follow the values (prune off in
  * production); an engine without a repository is refused with its location.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -15,7 +14,7 @@ import { formatFinding, validateManifests } from '../../lib/validation';
 import { distDir, environments, type K8sObject } from '../support/dist';
 import { projectRoot } from '../support/helm';
 import { schemaLocations } from '../support/schemas';
-import { synthProblems } from '../support/synth-cli';
+import { synthProblems, valuesCopyWith } from '../support/synth-cli';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary fields of the parsed objects
 type Any = any;
@@ -26,17 +25,7 @@ afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-function valuesWith(file: string, edit: (text: string) => string): string {
-  const root = mkdtempSync(join(tmpdir(), 'gitops-'));
-  roots.push(root);
-  const dir = join(root, 'values');
-  cpSync(join(projectRoot, 'values'), dir, { recursive: true });
-  const text = readFileSync(join(dir, file), 'utf8');
-  const edited = edit(text);
-  if (edited === text) throw new Error('the edit changed nothing');
-  writeFileSync(join(dir, file), edited);
-  return dir;
-}
+const valuesWith = (file: string, edit: (text: string) => string) => valuesCopyWith(roots, file, edit);
 
 /** The GitOps objects of one environment in dist/. */
 function committedGitOps(env: string): (K8sObject & Any)[] {

@@ -66,3 +66,19 @@ export function synthProblems(valuesDir: string): string[] {
   }
   throw new Error('synth did not fail');
 }
+
+/**
+ * A scratch copy of values/ with `edit` applied to one of its files (the edit must change it); returns
+ * the copy's values folder. `roots` collects the scratch folders for the caller to remove.
+ */
+export function valuesCopyWith(roots: string[], file: string, edit: (text: string) => string): string {
+  const root = mkdtempSync(join(tmpdir(), 'values-copy-'));
+  roots.push(root);
+  const dir = join(root, 'values');
+  cpSync(join(projectRoot, 'values'), dir, { recursive: true });
+  const text = readFileSync(join(dir, file), 'utf8');
+  const edited = edit(text);
+  if (edited === text) throw new Error('the edit changed nothing');
+  writeFileSync(join(dir, file), edited);
+  return dir;
+}

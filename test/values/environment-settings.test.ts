@@ -4,32 +4,19 @@
  * a production environment refuses hosts under another environment's domain and another environment's
  * issuer, with their location; a placeholder without its setting is refused.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { synthesize } from '../../charts/platform';
-import { projectRoot } from '../support/helm';
-import { synthProblems } from '../support/synth-cli';
+import { synthProblems, valuesCopyWith } from '../support/synth-cli';
 
 const roots: string[] = [];
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-/** A copy of values/ with `edit` applied to one file. */
-function valuesWith(file: string, edit: (text: string) => string): string {
-  const root = mkdtempSync(join(tmpdir(), 'environment-settings-'));
-  roots.push(root);
-  const dir = join(root, 'values');
-  cpSync(join(projectRoot, 'values'), dir, { recursive: true });
-  const text = readFileSync(join(dir, file), 'utf8');
-  const edited = edit(text);
-  if (edited === text) throw new Error('the edit changed nothing');
-  writeFileSync(join(dir, file), edited);
-  return dir;
-}
+const valuesWith = (file: string, edit: (text: string) => string) => valuesCopyWith(roots, file, edit);
 
 /** A third application written in base.yaml only, as a newcomer would add it. */
 const shopApp = (ingress: string) => (base: string) =>
