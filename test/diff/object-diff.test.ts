@@ -77,11 +77,11 @@ describe('npm run diff', () => {
     expect(result.stdout).toMatch(/^### dev -> staging \(namespaces compared: api-dev as api-staging, web-dev as web-staging, worker-dev as worker-staging\)/);
     expect(result.stdout).toContain('| changed (immutable!) | `Deployment worker-staging/worker` |');
     expect(result.stdout).not.toContain('metadata.namespace');
-  });
+  }, 30_000);
 
   it('refuses an unknown environment with one line and the usage, exit 1', () => {
     const result = spawnSync(process.execPath, [cli, 'dev', 'qa'], { cwd: root, encoding: 'utf8' });
     expect(result.stderr).toMatch(/^diff: no environment qa in dist\/manifests \(there: dev, production, staging\)\nusage: /);
     expect(result.status).toBe(1);
-  });
+  }, 30_000);
 });

@@ -104,7 +104,7 @@ describe('Argo CD objects in dist/environments/<env>/gitops', () => {
       expect(apps.get(`gitops-${env}`).spec.source.path).toBe(`dist/environments/${env}/gitops`);
       expect(apps.get(`gitops-${env}`).spec.project).toBe(`platform-${env}-gitops`);
     }
-  });
+  }, 30_000);
 });
 
 describe('Flux objects (gitops.engine: flux)', () => {
@@ -143,23 +143,37 @@ describe('Flux objects (gitops.engine: flux)', () => {
   });
 });
 
+describe('custom resources', () => {
+  it('the Application of a chart writing custom resources skips the dry run of kinds not yet known; the others do not', () => {
+    const valuesDir = valuesWith('base.yaml', (text) => text.replace('  mode: standalone\n', '  mode: operator\n'));
+    const files = synthesize({ valuesDir });
+    const application = (chart: string) => parse(files.get(`environments/dev/gitops/application-${chart}.yaml`) ?? '')[0];
+    const kinds = [...files].filter(([path]) => path.startsWith('manifests/dev/monitoring/')).flatMap(([, text]) => parse(text).map((o) => o.kind));
+    expect(kinds).toContain('ServiceMonitor');
+    expect(application('monitoring').spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
+    expect(application('worker').spec.syncPolicy.syncOptions).toBeUndefined();
+    const project = parse(files.get('environments/dev/gitops/appproject.yaml') ?? '')[0];
+    expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'monitoring.coreos.com', kind: 'ServiceMonitor' });
+  }, 30_000);
+});
+
 describe('gitops values', () => {
   it('an engine without a repository is refused with its location', () => {
     const valuesDir = valuesWith('base.yaml', (text) => text.replace(/^ {2}repoURL: .*\n/m, ''));
     expect(synthProblems(valuesDir)).toEqual([expect.stringMatching(/^.*base\.yaml:\d+:\d+: gitops\.engine: argocd needs the repository to follow: set gitops\.repoURL/)]);
-  });
+  }, 30_000);
 
   it('unknown keys and an unknown engine are refused', () => {
     const valuesDir = valuesWith('production.yaml', (text) => text.replace('gitops: { prune: false }', 'gitops: { prune: false, engine: fluxcd, prun: true }'));
     const problems = synthProblems(valuesDir).join('\n');
     expect(problems).toMatch(/production\.yaml:\d+:\d+: gitops\.engine: /);
     expect(problems).toMatch(/production\.yaml:\d+:\d+: gitops(\.prun)?: .*prun/);
-  });
+  }, 30_000);
 
   it('engine none writes no GitOps objects, and the README says how to apply the charts', () => {
     const valuesDir = valuesWith('base.yaml', (text) => text.replace('  engine: argocd\n', '  engine: none\n'));
     const files = synthesize({ valuesDir });
     expect([...files.keys()].filter((path) => path.includes('/gitops/'))).toEqual([]);
     expect(files.get('environments/dev/README.md')).toContain('kubectl apply -f dist/manifests/dev/api/');
-  });
+  }, 30_000);
 });

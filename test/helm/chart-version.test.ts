@@ -28,4 +28,5 @@ it('a chart’s version changes with its content, and only then', () => {
   const after = versions(synthesize({ valuesDir: join(root, 'values') }));
   expect(after.worker).not.toBe(before.worker);
   expect({ ...after, worker: undefined }).toEqual({ ...before, worker: undefined });
-});
+  // Three whole synths: over 5 s when the machine is shared.
+}, 30_000);

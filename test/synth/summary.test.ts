@@ -24,7 +24,7 @@ describe('synth summary', () => {
     expect(first.stdout).toMatch(/synth: wrote .*dist\/ \(manifests\/, helm\/, environments\/\): 296 added, 0 changed, 0 removed, 0 unchanged\n$/);
     const again = runSynth(['--values', values, '--out', out]);
     expect(again.stdout).toMatch(/^synth: .*dist\/ unchanged \(296 objects in manifests\/\)\n$/);
-  });
+  }, 30_000);
 
   it('after a values change: the changed, added and removed objects of each chart', () => {
     // dev: worker logs at info (its ConfigMap changes) and api gets a PodDisruptionBudget (added);
@@ -42,7 +42,7 @@ describe('synth summary', () => {
     // Applications of an environment whose values did not change are not listed.
     expect(lines.filter((l) => /^ {2}(staging\/(api|web|worker)|production\/(api|worker)|dev\/web) /.test(l))).toEqual([]);
     expect(lines.at(-1)).toMatch(/^synth: wrote .*dist\/ \(manifests\/, helm\/, environments\/\): [1-9]\d* added, [1-9]\d* changed, [1-9]\d* removed, \d+ unchanged$/);
-  });
+  }, 30_000);
 
   it('--quiet prints nothing', () => {
     const dev = join(values, 'dev.yaml');
@@ -52,5 +52,5 @@ describe('synth summary', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('');
     expect(readFileSync(join(out, 'manifests', 'dev', 'worker', 'configmap.yaml'), 'utf8')).toContain('LOG_LEVEL: warn');
-  });
+  }, 30_000);
 });
