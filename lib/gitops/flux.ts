@@ -27,14 +27,13 @@ export function fluxFiles(environment: string, charts: readonly ChartInventory[]
       metadata: { name, namespace: settings.namespace, labels: gitopsLabels(name, environment) },
       spec: { ...common, path: `./${path}`, ...spec },
     });
-  // .gitignore syntax: everything but this environment's manifests and GitOps objects.
-  const kept = [`${settings.path}/manifests/${environment}/`, `${settings.path}/${gitopsFolder(environment)}/`];
+  const kept = [`${settings.path}/manifests/${environment}`, `${settings.path}/${gitopsFolder(environment)}`];
   const files: GitOpsFile[] = [
     {
       file: 'gitrepository.yaml',
       object: GitRepository.manifest({
         metadata: { name: source, namespace: settings.namespace, labels: gitopsLabels(source, environment) },
-        spec: { interval: settings.interval, url: settings.repoURL, ref: { branch: settings.targetRevision }, ignore: ['/*', ...kept.map((path) => `!/${path}`)].join('\n') },
+        spec: { interval: settings.interval, url: settings.repoURL, ref: { branch: settings.targetRevision }, ignore: onlyFolders(kept) },
       }),
     },
     { file: 'kustomization-root.yaml', object: kustomization(rootName(environment), `${settings.path}/${gitopsFolder(environment)}`, { prune: settings.prune, wait: false }) },
@@ -52,4 +51,22 @@ export function fluxFiles(environment: string, charts: readonly ChartInventory[]
     });
   }
   return files;
+}
+
+/**
+ * Rules in .gitignore syntax (Flux's `spec.ignore`) that leave only `folders` (paths from the repository
+ * root) and what is in them. Git cannot re-include a file whose parent folder is excluded, so each
+ * folder on the way is re-included and its other entries excluded, level by level:
+ * `/*`, `!/dist/`, `/dist/*`, `!/dist/manifests/`, ...
+ */
+export function onlyFolders(folders: readonly string[]): string {
+  const rules = ['/*'];
+  for (const folder of folders) {
+    const parts = folder.split('/');
+    for (let depth = 1; depth <= parts.length; depth += 1) {
+      const prefix = parts.slice(0, depth).join('/');
+      for (const rule of depth < parts.length ? [`!/${prefix}/`, `/${prefix}/*`] : [`!/${prefix}/`]) if (!rules.includes(rule)) rules.push(rule);
+    }
+  }
+  return rules.join('\n');
 }

@@ -79,6 +79,23 @@ describe('npm run diff', () => {
     expect(result.stdout).not.toContain('metadata.namespace');
   }, 30_000);
 
+  it('--since <git ref>: the output committed then against the output folder now', () => {
+    const repo = join(root, 'repo');
+    cpSync(join(projectRoot, 'dist', 'manifests', 'dev'), join(repo, 'dist', 'manifests', 'dev'), { recursive: true });
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+    expect(git('init', '-q').status).toBe(0);
+    expect(git('add', '.').status).toBe(0);
+    expect(git('commit', '-qm', 'before').status).toBe(0);
+    const configMap = join(repo, 'dist', 'manifests', 'dev', 'worker', 'configmap.yaml');
+    writeFileSync(configMap, readFileSync(configMap, 'utf8').replace('LOG_LEVEL: debug', 'LOG_LEVEL: info'));
+    rmSync(join(repo, 'dist', 'manifests', 'dev', 'worker', 'limitrange.yaml'));
+    const result = spawnSync(process.execPath, [cli, '--since', 'HEAD'], { cwd: repo, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('- LimitRange worker-dev/worker-limits  (manifests/dev/worker/limitrange.yaml)');
+    expect(result.stdout).toContain('~ ConfigMap worker-dev/worker-config  (manifests/dev/worker/configmap.yaml)\n    data.LOG_LEVEL: "debug" -> "info"\n');
+    expect(result.stdout).toMatch(/0 added, 1 changed, 1 removed, \d+ unchanged\n$/);
+  }, 30_000);
+
   it('refuses an unknown environment with one line and the usage, exit 1', () => {
     const result = spawnSync(process.execPath, [cli, 'dev', 'qa'], { cwd: root, encoding: 'utf8' });
     expect(result.stderr).toMatch(/^diff: no environment qa in dist\/manifests \(there: dev, production, staging\)\nusage: /);

@@ -5,8 +5,10 @@
  * namespaces and kinds the manifests hold, order the charts, and follow the values (prune off in
  * production); an engine without a repository is refused with its location.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { synthesize } from '../../charts/platform';
@@ -141,6 +143,33 @@ describe('Flux objects (gitops.engine: flux)', () => {
     expect(kustomizations.get(`api-${env}`).spec.dependsOn).toBeUndefined();
     expect(kustomizations.get(`monitoring-${env}`).spec.dependsOn).toEqual([{ name: `api-${env}` }, { name: `web-${env}` }, { name: `worker-${env}` }]);
   });
+});
+
+describe('Flux GitRepository ignore rules', () => {
+  it('leave only the environment’s manifests and GitOps objects, as git itself reads them', () => {
+    const files = synthesize({ valuesDir: valuesWith('base.yaml', (text) => text.replace('  engine: argocd\n', '  engine: flux\n')) });
+    const repository = parse(files.get('environments/dev/gitops/gitrepository.yaml') ?? '')[0];
+    const root = mkdtempSync(join(tmpdir(), 'flux-ignore-'));
+    roots.push(root);
+    const paths = [
+      'dist/manifests/dev/api/deployment.yaml',
+      'dist/environments/dev/gitops/kustomization-api.yaml',
+      'dist/manifests/production/api/deployment.yaml',
+      'dist/environments/dev/README.md',
+      'dist/environments/production/gitops/kustomization-api.yaml',
+      'dist/helm/api/Chart.yaml',
+      'values/base.yaml',
+      'README.md',
+    ];
+    for (const path of paths) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), '');
+    }
+    writeFileSync(join(root, '.gitignore'), `${repository.spec.ignore}\n`);
+    expect(spawnSync('git', ['init', '-q'], { cwd: root }).status).toBe(0);
+    const checked = spawnSync('git', ['check-ignore', ...paths], { cwd: root, encoding: 'utf8' });
+    expect(checked.stdout.trim().split('\n')).toEqual(paths.slice(2));
+  }, 30_000);
 });
 
 describe('custom resources', () => {
