@@ -59,7 +59,7 @@ export function fluxFiles(environment: string, charts: readonly ChartInventory[]
  * folder on the way is re-included and its other entries excluded, level by level:
  * `/*`, `!/dist/`, `/dist/*`, `!/dist/manifests/`, ...
  */
-export function onlyFolders(folders: readonly string[]): string {
+function onlyFolders(folders: readonly string[]): string {
   const rules = ['/*'];
   for (const folder of folders) {
     const parts = folder.split('/');
