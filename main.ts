@@ -1,7 +1,9 @@
 /**
- * `npm run synth`: writes dist/ (plain manifests per environment and Helm charts) from values/.
+ * `npm run synth`: writes dist/ (plain manifests per environment, Helm charts, and per environment its
+ * README, network picture and GitOps objects) from values/, then prints a summary of the objects added,
+ * changed and removed (lib/synth/summary.ts).
  * Options (lib/synth/command-line.ts, `--help`): --values DIR (default values), --out DIR (default
- * dist), --env a,b (only those environments, for a preview into another --out).
+ * dist), --env a,b (only those environments, for a preview into another --out), --quiet (no summary).
  * Bad values: one message per problem on stderr, exit code 1, dist/ untouched. Bad usage: one message
  * and the usage, exit code 1.
  */

@@ -43,6 +43,8 @@ const leftovers = (root: string) =>
     .map((name) => name.replace(/-[0-9]+$/, '-<pid>'))
     .sort();
 
+// Each test runs several whole synths, one into an empty folder (which draws the network pictures):
+// over 5 s when the machine is shared.
 describe('a synth killed during the output swap', () => {
   it('between the two renames: dist/ is absent, the old output beside it; the next synth restores it', () => {
     const project = projectWithChange();
@@ -57,7 +59,7 @@ describe('a synth killed during the output swap', () => {
     expect(next.status).toBe(0);
     expect(readTree(project.out)).toEqual(project.old);
     expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
-  });
+  }, 30_000);
 
   it('before the swap: dist/ is the old output; the next synth removes the staging folder', () => {
     const project = projectWithChange();
@@ -68,7 +70,7 @@ describe('a synth killed during the output swap', () => {
     expect(runSynth([], project.root).status).toBe(0);
     expect(readTree(project.out)).toEqual(project.changed);
     expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
-  });
+  }, 30_000);
 
   it('after the swap: dist/ is the new output, kept outputs included; the next synth removes the old one', () => {
     const project = projectWithChange();
@@ -80,5 +82,5 @@ describe('a synth killed during the output swap', () => {
     expect(next.status).toBe(0);
     expect(readTree(project.out)).toEqual(project.changed);
     expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
-  });
+  }, 30_000);
 });
