@@ -161,11 +161,14 @@ export function networkGraph(environment: string, objects: readonly Record<strin
     const namespace = policy.metadata?.namespace ?? 'default';
     const spec = (policy.spec ?? {}) as { podSelector?: LabelSelector; policyTypes?: string[]; ingress?: Rule[]; egress?: Rule[] };
     const inNamespace = workloads.filter((w) => w.namespace === namespace);
-    const targets = isEmpty(spec.podSelector)
-      ? inNamespace.length > 0
-        ? inNamespace.map((w) => w.node.id)
-        : [add({ id: `pods:${namespace}/*`, kind: 'pods', namespace, label: `all pods of ${namespace}`, wide: true })]
-      : inNamespace.filter((w) => selects(spec.podSelector, w.labels)).map((w) => w.node.id);
+    // The pods the policy is about: the workloads it selects, or its selector itself when it selects none of them.
+    const selected = inNamespace.filter((w) => selects(spec.podSelector, w.labels)).map((w) => w.node.id);
+    const targets =
+      selected.length > 0
+        ? selected
+        : isEmpty(spec.podSelector)
+          ? [add({ id: `pods:${namespace}/*`, kind: 'pods', namespace, label: `all pods of ${namespace}`, wide: true })]
+          : [add({ id: `pods:${namespace}/${describeSelector(spec.podSelector)}`, kind: 'pods', namespace, label: describeSelector(spec.podSelector), wide: false })];
     const anywhere = () => add({ id: 'anywhere', kind: 'anywhere', label: 'anywhere (any address)', wide: true });
     for (const rule of spec.ingress ?? []) {
       const peers = rule.from && rule.from.length > 0 ? rule.from.flatMap((peer) => resolvePeer(peer, namespace)) : [anywhere()];

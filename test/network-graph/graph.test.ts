@@ -47,6 +47,8 @@ const objects = [
   // The mistake the picture must show: every namespace may reach the api.
   policy('too-wide', 'api-dev', { podSelector: app, ingress: [{ from: [{ namespaceSelector: {} }] }] }),
   policy('database', 'api-dev', { podSelector: app, egress: [{ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ port: 5432 }] }] }),
+  // A policy for pods that are not in the output (e.g. a Helm test pod): drawn with its selector.
+  policy('test-pod', 'api-dev', { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'test' } }, egress: [{ to: [{ podSelector: app }] }] }),
   // Ingress on web from api, but api's egress does not allow it: one side only.
   policy('web-from-api', 'web-dev', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'shop' } }, podSelector: app }] }] }),
 ];
@@ -59,6 +61,7 @@ describe('network graph', () => {
   it('resolves peers to workloads, pods outside the output, networks and namespaces', () => {
     expect(edges).toEqual([
       'all pods in all namespaces -> api [any port]',
+      'app.kubernetes.io/component=test -> api [any port]',
       // team=shop selects both namespaces of the output: in web-dev no workload has api's labels.
       'app.kubernetes.io/name=api -> web [any port]',
       'api -> 10.20.0.0/16 [TCP 5432]',
