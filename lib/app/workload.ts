@@ -13,6 +13,7 @@ import type { AppValues } from '../values/schema';
 import { commonLabels, names, podLabels, selectorLabels } from './names';
 import type { AppObjectProps } from './props';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
+import { initContainer, sidecarContainer } from './containers';
 
 export interface AppDeploymentProps extends AppObjectProps {
   readonly configMapName: Expr<string>;
@@ -82,19 +83,7 @@ export class AppDeployment extends Construct {
               },
               imagePullSecrets: [each(v.image.pullSecrets, 'pullSecret', (secret) => ({ name: secret }))],
               // Init containers from values, each with the restricted context and a writable /tmp.
-              initContainers: [
-                each(v.initContainers, 'init', (init) => ({
-                  name: init.name,
-                  image: init.image,
-                  imagePullPolicy: v.image.pullPolicy,
-                  command: when(init.command, init.command),
-                  args: when(init.args, init.args),
-                  env: when(init.env, init.env),
-                  resources: init.resources,
-                  securityContext: RESTRICTED_CONTAINER,
-                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, each(init.volumeMounts, 'initMount', (mount) => mount)],
-                })),
-              ],
+              initContainers: [each(v.initContainers, 'init', (init) => initContainer(init, v))],
               containers: [
                 {
                   name: names.name,
@@ -121,6 +110,8 @@ export class AppDeployment extends Construct {
                   lifecycle: { preStop: { exec: { command: ['sleep', fmt`${v.preStopSleepSeconds}`] } } },
                   volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, each(v.extraVolumeMounts, 'mount', (mount) => mount)],
                 },
+                // Sidecars from values: restricted, with resources and probes, like the application.
+                each(v.sidecars, 'sidecar', (sidecar) => sidecarContainer(sidecar, v)),
               ],
               volumes: [
                 { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },

@@ -17,9 +17,15 @@ import type { SchemaProblem } from './schema-check';
 
 type Report = (path: (string | number)[], message: string) => void;
 
+/** What a rule knows besides the values: the release they belong to (synth releases each application under its name). */
+interface RuleContext {
+  /** The application container's name (the chart name, or nameOverride: `<chart>.name`). */
+  readonly containerName: string;
+}
+
 interface AppRule {
   /** Reports every violation in `v`. */
-  readonly check: (v: AppValues, report: Report) => void;
+  readonly check: (v: AppValues, report: Report, context: RuleContext) => void;
   /** The same rule as Go template text, failing with `<path>: <message>`; `C` is the chart name. */
   readonly go: string;
 }
@@ -37,6 +43,21 @@ const RESOURCE_PAIRS = [
 
 /** The volume sources an extra volume may have (lib/values/schema.ts ExtraVolume). */
 const VOLUME_SOURCES = ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim', 'projected'] as const;
+
+/** The lists of containers given in values, and how a message names one of them. */
+const CONTAINER_LISTS = [
+  ['initContainers', 'an init container'],
+  ['sidecars', 'a sidecar'],
+] as const;
+
+const PROBE_KINDS = ['startup', 'liveness', 'readiness'] as const;
+
+/** The fields of a sidecar probe that only some types have (lib/values/schema.ts SidecarProbe). */
+const PROBE_FIELDS = [
+  { name: 'port', types: ['http', 'tcp', 'grpc'], why: 'connects to a port' },
+  { name: 'path', types: ['http'], why: 'gets a path' },
+  { name: 'command', types: ['exec'], why: 'runs a command' },
+] as const;
 
 const ANNOTATION_MAPS = [['podAnnotations'], ['serviceAccount', 'annotations'], ['ingress', 'annotations']] as const;
 
@@ -189,7 +210,7 @@ const RULES: readonly AppRule[] = [
   {
     // An exec probe runs its command; the other kinds have none.
     check: (v, report) => {
-      for (const kind of ['startup', 'liveness', 'readiness'] as const) {
+      for (const kind of PROBE_KINDS) {
         const probe = v.probes[kind];
         if (probe.type === 'exec' && probe.command === undefined) report(['probes', kind, 'command'], 'required value is missing (type exec runs a command)');
         if (probe.type !== 'exec' && probe.command !== undefined) report(['probes', kind, 'command'], `only type exec runs a command (this probe is ${probe.type})`);
@@ -228,15 +249,6 @@ const RULES: readonly AppRule[] = [
         if (names.has(volume.name)) report(['extraVolumes', i, 'name'], `"${volume.name}" is already a volume of the pod`);
         names.add(volume.name);
       });
-      const containers = new Set<string>();
-      v.initContainers.forEach((init, i) => {
-        if (containers.has(init.name)) report(['initContainers', i, 'name'], `"${init.name}" is already an init container`);
-        containers.add(init.name);
-        (init.volumeMounts ?? []).forEach((mount, j) => {
-          if (!names.has(mount.name)) report(['initContainers', i, 'volumeMounts', j, 'name'], `expected tmp or the name of one of extraVolumes, got "${mount.name}"`);
-          if (mount.mountPath === '/tmp') report(['initContainers', i, 'volumeMounts', j, 'mountPath'], '/tmp is already a mount of the container');
-        });
-      });
       const paths = new Set(['/tmp']);
       v.extraVolumeMounts.forEach((mount, i) => {
         if (mount.name === 'tmp' || !names.has(mount.name)) report(['extraVolumeMounts', i, 'name'], `expected the name of one of extraVolumes, got "${mount.name}"`);
@@ -256,21 +268,6 @@ const RULES: readonly AppRule[] = [
 {{- end }}
 {{- $_ := set $names $volume.name true }}
 {{- end }}
-{{- $containers := dict }}
-{{- range $i, $init := .Values.initContainers }}
-{{- if hasKey $containers $init.name }}
-{{- fail (printf "initContainers[%d].name: \\"%s\\" is already an init container" $i $init.name) }}
-{{- end }}
-{{- $_ := set $containers $init.name true }}
-{{- range $j, $mount := $init.volumeMounts }}
-{{- if not (hasKey $names $mount.name) }}
-{{- fail (printf "initContainers[%d].volumeMounts[%d].name: expected tmp or the name of one of extraVolumes, got \\"%s\\"" $i $j $mount.name) }}
-{{- end }}
-{{- if eq $mount.mountPath "/tmp" }}
-{{- fail (printf "initContainers[%d].volumeMounts[%d].mountPath: /tmp is already a mount of the container" $i $j) }}
-{{- end }}
-{{- end }}
-{{- end }}
 {{- $paths := dict "/tmp" true }}
 {{- range $i, $mount := .Values.extraVolumeMounts }}
 {{- if or (eq $mount.name "tmp") (not (hasKey $names $mount.name)) }}
@@ -280,6 +277,93 @@ const RULES: readonly AppRule[] = [
 {{- fail (printf "extraVolumeMounts[%d].mountPath: %s is already a mount of the container" $i $mount.mountPath) }}
 {{- end }}
 {{- $_ := set $paths $mount.mountPath true }}
+{{- end }}`,
+  },
+  {
+    // Every container of the pod has a name of its own (the API server refuses a pod with two), mounts
+    // volumes of the pod, and leaves /tmp to the chart's own mount.
+    check: (v, report, context) => {
+      const volumes = new Set(['tmp', ...v.extraVolumes.map((volume) => volume.name)]);
+      const containers = new Map([[context.containerName, 'the application container']]);
+      for (const [list, what] of CONTAINER_LISTS) {
+        v[list].forEach((container, i) => {
+          const taken = containers.get(container.name);
+          if (taken !== undefined) report([list, i, 'name'], `"${container.name}" is already ${taken}`);
+          else containers.set(container.name, what);
+          (container.volumeMounts ?? []).forEach((mount, j) => {
+            if (!volumes.has(mount.name)) report([list, i, 'volumeMounts', j, 'name'], `expected tmp or the name of one of extraVolumes, got "${mount.name}"`);
+            if (mount.mountPath === '/tmp') report([list, i, 'volumeMounts', j, 'mountPath'], '/tmp is already a mount of the container');
+          });
+        });
+      }
+    },
+    go: `{{- $volumes := dict "tmp" true }}
+{{- range .Values.extraVolumes }}{{ $_ := set $volumes .name true }}{{ end }}
+{{- $containers := dict (include "C.name" $) "the application container" }}
+{{- range $list := list ${CONTAINER_LISTS.map(([list]) => JSON.stringify(list)).join(' ')} }}
+{{- range $i, $container := index $.Values $list }}
+{{- if hasKey $containers $container.name }}
+{{- fail (printf "%s[%d].name: \\"%s\\" is already %s" $list $i $container.name (get $containers $container.name)) }}
+{{- end }}
+{{- $_ := set $containers $container.name (ternary "an init container" "a sidecar" (eq $list "initContainers")) }}
+{{- range $j, $mount := $container.volumeMounts }}
+{{- if not (hasKey $volumes $mount.name) }}
+{{- fail (printf "%s[%d].volumeMounts[%d].name: expected tmp or the name of one of extraVolumes, got \\"%s\\"" $list $i $j $mount.name) }}
+{{- end }}
+{{- if eq $mount.mountPath "/tmp" }}
+{{- fail (printf "%s[%d].volumeMounts[%d].mountPath: /tmp is already a mount of the container" $list $i $j) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}`,
+  },
+  {
+    // A sidecar's probe has the fields of its type and no other: a port for http, tcp and grpc, a path
+    // for http, a command for exec. Its ports have names of their own, none the application's http.
+    check: (v, report) => {
+      const portNames = new Set(['http']);
+      v.sidecars.forEach((sidecar, i) => {
+        for (const kind of PROBE_KINDS) {
+          const probe = sidecar.probes[kind];
+          if (probe === undefined) continue;
+          for (const field of PROBE_FIELDS) {
+            const wanted = (field.types as readonly string[]).includes(probe.type);
+            if (wanted && probe[field.name] === undefined) report(['sidecars', i, 'probes', kind, field.name], `required value is missing (type ${probe.type} ${field.why})`);
+            if (!wanted && probe[field.name] !== undefined) report(['sidecars', i, 'probes', kind, field.name], `only type ${field.types.join(' or ')} has a ${field.name} (this probe is ${probe.type})`);
+          }
+        }
+        (sidecar.ports ?? []).forEach((port, j) => {
+          if (portNames.has(port.name)) report(['sidecars', i, 'ports', j, 'name'], `"${port.name}" is already a port of the pod`);
+          portNames.add(port.name);
+          if (port.containerPort === v.containerPort) report(['sidecars', i, 'ports', j, 'containerPort'], `${port.containerPort} is the application's containerPort`);
+        });
+      });
+    },
+    go: `{{- $portNames := dict "http" true }}
+{{- range $i, $sidecar := .Values.sidecars }}
+{{- range $kind := list ${PROBE_KINDS.map((kind) => JSON.stringify(kind)).join(' ')} }}
+{{- $probe := index $sidecar.probes $kind }}
+{{- if $probe }}
+${PROBE_FIELDS.map(
+  (field) => `{{- $wanted := has $probe.type (list ${field.types.map((type) => JSON.stringify(type)).join(' ')}) }}
+{{- if and $wanted (not (hasKey $probe "${field.name}")) }}
+{{- fail (printf "sidecars[%d].probes.%s.${field.name}: required value is missing (type %s ${field.why})" $i $kind $probe.type) }}
+{{- end }}
+{{- if and (not $wanted) (hasKey $probe "${field.name}") }}
+{{- fail (printf "sidecars[%d].probes.%s.${field.name}: only type ${field.types.join(' or ')} has a ${field.name} (this probe is %s)" $i $kind $probe.type) }}
+{{- end }}`,
+).join('\n')}
+{{- end }}
+{{- end }}
+{{- range $j, $port := $sidecar.ports }}
+{{- if hasKey $portNames $port.name }}
+{{- fail (printf "sidecars[%d].ports[%d].name: \\"%s\\" is already a port of the pod" $i $j $port.name) }}
+{{- end }}
+{{- $_ := set $portNames $port.name true }}
+{{- if eq (float64 $port.containerPort) (float64 $.Values.containerPort) }}
+{{- fail (printf "sidecars[%d].ports[%d].containerPort: %s is the application's containerPort" $i $j (include "C.str" $port.containerPort)) }}
+{{- end }}
+{{- end }}
 {{- end }}`,
   },
   {
@@ -330,9 +414,9 @@ const RULES: readonly AppRule[] = [
 ];
 
 /** Every violation of the cross-field rules in one application's values. */
-export function checkAppRules(v: AppValues): SchemaProblem[] {
+export function checkAppRules(v: AppValues, context: RuleContext): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
-  for (const rule of RULES) rule.check(v, (path, message) => problems.push({ path, message }));
+  for (const rule of RULES) rule.check(v, (path, message) => problems.push({ path, message }), context);
   return problems;
 }
 

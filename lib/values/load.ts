@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
+import { containerNameOf } from '../app/names';
 import { checkAppRules } from './app-rules';
 import { type EnvironmentSettings, fillEnvironmentPlaceholders } from './environment-settings';
 import { deepMerge, isMap } from './merge';
@@ -84,7 +85,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     const settingsRefused = problems.some((p) => p.path === 'environment' || p.path.startsWith('environment.'));
     const schemaProblems = checkAgainstSchema(AppValuesSchema as TSchema, app).filter((p) => !(settingsRefused && placeholders.filled.includes(p.path.join('.'))));
     const found = [...placeholders.problems, ...schemaProblems];
-    if (found.every((problem) => problem.formOnly)) found.push(...checkAppRules(app as AppValues));
+    if (found.every((problem) => problem.formOnly)) found.push(...checkAppRules(app as AppValues, { containerName: containerNameOf(name, app as AppValues) }));
     appProblems.push(...located(found, files, [['applications', name], ['defaults']]));
     applications.set(name, app as AppValues);
   }

@@ -126,18 +126,70 @@ const VolumeMount = Type.Object(
   { ...closed, description: 'Where the container mounts an extra volume.' },
 );
 
+/** An image with a tag or digest, never "latest" (a mutable tag would make rollouts unrepeatable). */
+const pinnedImage = (description: string) =>
+  str(description, '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', {
+    not: { pattern: ':latest$' },
+  });
+
+const ContainerResources = Type.Object({ requests: ResourceSet('requested'), limits: ResourceSet('limit') }, { ...closed, description: 'Requests and limits (required, as for every container).' });
+
+/** What every container of the pod given in values has: the fields of init containers and sidecars. */
+const containerFields = () => ({
+  name: str('Container name (unique in the pod, not the application container’s).', patterns.dnsLabel),
+  image: pinnedImage('Image with a tag or digest ("latest" is refused).'),
+  command: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Entrypoint.' })),
+  args: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Arguments.' })),
+  env: Type.Optional(Type.Array(Type.Object({ name: str('Variable name.', patterns.envName), value: Type.String({ pattern: patterns.safeText }) }, closed), { description: 'Plain environment variables.' })),
+  resources: ContainerResources,
+  volumeMounts: Type.Optional(Type.Array(VolumeMount, { description: 'Mounts of tmp or of extra volumes.' })),
+});
+
 /** An init container: runs to completion before the application starts, with the restricted security context. */
-const InitContainer = Type.Object(
+const InitContainer = Type.Object(containerFields(), {
+  ...closed,
+  description: 'A container run before the application starts (Pod Security restricted, read-only root filesystem, /tmp writable).',
+});
+
+/** A port name as Kubernetes takes it (IANA service name): at most 15 characters, a letter among them. */
+const portName = (description: string) => str(description, patterns.dnsLabel, { maxLength: 15, not: { pattern: '^[0-9-]*$|--' } });
+
+const ContainerPort = Type.Object(
   {
-    name: str('Container name (unique in the pod).', patterns.dnsLabel),
-    image: str('Image with a tag or digest ("latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', { not: { pattern: ':latest$' } }),
-    command: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Entrypoint.' })),
-    args: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Arguments.' })),
-    env: Type.Optional(Type.Array(Type.Object({ name: str('Variable name.', patterns.envName), value: Type.String({ pattern: patterns.safeText }) }, closed), { description: 'Plain environment variables.' })),
-    resources: Type.Object({ requests: ResourceSet('requested'), limits: ResourceSet('limit') }, { ...closed, description: 'Requests and limits (required, as for every container).' }),
-    volumeMounts: Type.Optional(Type.Array(VolumeMount, { description: 'Mounts of tmp or of extra volumes.' })),
+    name: portName('Port name (unique in the pod; not http, the application’s).'),
+    containerPort: int('Port the container listens on.', 1, 65535),
+    protocol: Type.Optional(oneOf(['TCP', 'UDP', 'SCTP'], 'Protocol (default TCP).')),
   },
-  { ...closed, description: 'A container run before the application starts (Pod Security restricted, read-only root filesystem, /tmp writable).' },
+  { ...closed, description: 'A port a sidecar listens on.' },
+);
+
+/** A probe of a sidecar: like the application's, on a port of the sidecar; timings default to Kubernetes'. */
+const SidecarProbe = (what: string) =>
+  Type.Object(
+    {
+      type: oneOf(['http', 'tcp', 'grpc', 'exec'], `How the ${what} probe checks the sidecar: an HTTP GET of path on port, a TCP connection or a gRPC health check on port, or a command.`),
+      port: Type.Optional(int('Port of the sidecar the probe connects to (types http, tcp and grpc).', 1, 65535)),
+      path: Type.Optional(str('HTTP path (type http).', patterns.httpPath)),
+      command: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { minItems: 1, description: 'Command (type exec).' })),
+      initialDelaySeconds: Type.Optional(int('Seconds before the first probe (default 0).', 0, 3600)),
+      periodSeconds: Type.Optional(int('Seconds between probes (default 10).', 1, 3600)),
+      timeoutSeconds: Type.Optional(int('Seconds before a probe times out (default 1).', 1, 600)),
+      failureThreshold: Type.Optional(int('Failed probes before the probe counts as failed (default 3).', 1, 1000)),
+    },
+    { ...closed, description: `The ${what} probe of the sidecar.` },
+  );
+
+/** A sidecar: a long-running container beside the application, held to the same rules as it. */
+const Sidecar = Type.Object(
+  {
+    ...containerFields(),
+    ports: Type.Optional(Type.Array(ContainerPort, { description: 'Ports the sidecar listens on (reachable from outside the pod only through service.extraPorts).' })),
+    probes: Type.Object(
+      { liveness: SidecarProbe('liveness'), readiness: SidecarProbe('readiness'), startup: Type.Optional(SidecarProbe('startup')) },
+      { ...closed, description: 'Probes (liveness and readiness required: a long-running container is checked like the application).' },
+    ),
+  },
+  { ...closed, description: 'A container running beside the application for the life of the pod (Pod Security restricted, read-only root filesystem, /tmp writable, resources and probes required).' },
 );
 
 const Dependency = Type.Object(
@@ -257,6 +309,7 @@ export const AppValuesSchema = Type.Object(
     }),
     extraVolumeMounts: Type.Array(VolumeMount, { description: 'Where the container mounts the extra volumes.' }),
     initContainers: Type.Array(InitContainer, { description: 'Containers run to completion, in order, before the application starts (e.g. to wait for a dependency or prepare a volume).' }),
+    sidecars: Type.Array(Sidecar, { description: 'Containers running beside the application for the life of the pod (a proxy, a log shipper, an exporter).' }),
     podLabels: labels('Extra labels on the pods (never used in selectors).'),
     nodeSelector: labels('Node labels the pods must run on.'),
     tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),
@@ -384,9 +437,7 @@ export const AppValuesSchema = Type.Object(
     ),
     helmTest: Type.Object(
       {
-        image: str('Image of the `helm test` pod that calls the Service (tag or digest required; "latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', {
-          not: { pattern: ':latest$' },
-        }),
+        image: pinnedImage('Image of the `helm test` pod that calls the Service (tag or digest required; "latest" is refused).'),
       },
       { ...closed, description: '`helm test` hook.' },
     ),

@@ -1,6 +1,6 @@
 /**
  * Extension points of the application charts (envFrom, extraVolumes and extraVolumeMounts,
- * priorityClassName, Service annotations, probe kinds, init containers), set in values/ for one environment: the plain manifests
+ * priorityClassName, Service annotations, probe kinds, init containers, sidecars), set in values/ for one environment: the plain manifests
  * carry them, `helm template` of the emitted chart renders the same objects with Helm 3 and Helm 4, the
  * pods stay Pod Security restricted, and the manifests pass strict schema validation.
  */
@@ -39,6 +39,16 @@ applications:
     probes:
       liveness: { type: tcp }
       startup: { type: exec, command: [/bin/healthcheck, --startup] }
+    sidecars:
+      - name: log-shipper
+        image: fluent/fluent-bit:3.2.4
+        args: [--config, /etc/fluent-bit/fluent-bit.yaml]
+        resources: { requests: { cpu: 20m, memory: 32Mi }, limits: { cpu: 100m, memory: 64Mi } }
+        ports: [{ name: shipper-http, containerPort: 2020 }]
+        probes:
+          liveness: { type: http, port: 2020, path: /api/v1/health }
+          readiness: { type: tcp, port: 2020, periodSeconds: 5 }
+        volumeMounts: [{ name: cache, mountPath: /var/cache/api, readOnly: true }]
 `;
 
 let root: string;
@@ -101,12 +111,29 @@ describe('extension points in dev, not elsewhere', () => {
         ],
       },
     ]);
+    expect(pod.containers.map((c) => (c as unknown as { name: string }).name)).toEqual(['api', 'log-shipper']);
+    expect(pod.containers[1]).toEqual({
+      name: 'log-shipper',
+      image: 'fluent/fluent-bit:3.2.4',
+      imagePullPolicy: 'IfNotPresent',
+      args: ['--config', '/etc/fluent-bit/fluent-bit.yaml'],
+      ports: [{ name: 'shipper-http', containerPort: 2020 }],
+      resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+      livenessProbe: { httpGet: { path: '/api/v1/health', port: 2020 } },
+      readinessProbe: { tcpSocket: { port: 2020 }, periodSeconds: 5 },
+      volumeMounts: [
+        { name: 'tmp', mountPath: '/tmp' },
+        { name: 'cache', mountPath: '/var/cache/api', readOnly: true },
+      ],
+    });
     const service = plain('dev').find((o) => o.kind === 'Service')!;
     expect(service.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' });
     const production = podOf(plain('production'));
     expect(production.priorityClassName).toBeUndefined();
     expect(production.volumes).toHaveLength(1);
     expect(production.initContainers).toBeUndefined();
+    expect(production.containers).toHaveLength(1);
   });
 
   describe.each(helmVersions)('$label', ({ binary }) => {

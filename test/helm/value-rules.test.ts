@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { containerNameOf } from '../../lib/app/names';
 import { checkAppRules } from '../../lib/values/app-rules';
 import { loadEnvironment } from '../../lib/values/load';
 import { deepMerge } from '../../lib/values/merge';
@@ -26,6 +27,20 @@ interface RuleCase {
   readonly values: Record<string, unknown>;
   /** The first message, as synth and Helm both say it. */
   readonly message: string;
+}
+
+const SMALL = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } };
+
+/** A valid sidecar, with `fields` replacing its own. */
+function sidecar(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    name: 'proxy',
+    image: 'envoyproxy/envoy:v1.33.2',
+    resources: SMALL,
+    ports: [{ name: 'proxy', containerPort: 9000 }],
+    probes: { liveness: { type: 'tcp', port: 9000 }, readiness: { type: 'http', port: 9000, path: '/ready' } },
+    ...fields,
+  };
 }
 
 const cases: readonly RuleCase[] = [
@@ -145,6 +160,60 @@ const cases: readonly RuleCase[] = [
     message: 'initContainers[0].volumeMounts[0].name: expected tmp or the name of one of extraVolumes, got "data"',
   },
   {
+    name: 'a sidecar named like the application container',
+    chart: 'api',
+    values: { sidecars: [sidecar({ name: 'api' })] },
+    message: 'sidecars[0].name: "api" is already the application container',
+  },
+  {
+    name: 'a sidecar named like an init container',
+    chart: 'worker',
+    values: { initContainers: [{ name: 'prepare', image: 'busybox:1.36.1', resources: SMALL }], sidecars: [sidecar({ name: 'prepare' })] },
+    message: 'sidecars[0].name: "prepare" is already an init container',
+  },
+  {
+    name: 'an init container named like the application container (nameOverride)',
+    chart: 'worker',
+    values: { nameOverride: 'jobs', initContainers: [{ name: 'jobs', image: 'busybox:1.36.1', resources: SMALL }] },
+    message: 'initContainers[0].name: "jobs" is already the application container',
+  },
+  {
+    name: 'a sidecar mounting no volume of the pod',
+    chart: 'worker',
+    values: { sidecars: [sidecar({ volumeMounts: [{ name: 'data', mountPath: '/data' }] })] },
+    message: 'sidecars[0].volumeMounts[0].name: expected tmp or the name of one of extraVolumes, got "data"',
+  },
+  {
+    name: 'a sidecar HTTP probe without a port',
+    chart: 'api',
+    values: { sidecars: [sidecar({ probes: { liveness: { type: 'http', path: '/health' }, readiness: { type: 'tcp', port: 9000 } } })] },
+    message: 'sidecars[0].probes.liveness.port: required value is missing (type http connects to a port)',
+  },
+  {
+    name: 'a sidecar TCP probe with a path',
+    chart: 'api',
+    values: { sidecars: [sidecar({ probes: { liveness: { type: 'tcp', port: 9000 }, readiness: { type: 'tcp', port: 9000, path: '/ready' } } })] },
+    message: 'sidecars[0].probes.readiness.path: only type http has a path (this probe is tcp)',
+  },
+  {
+    name: 'a sidecar exec probe without a command',
+    chart: 'api',
+    values: { sidecars: [sidecar({ probes: { liveness: { type: 'tcp', port: 9000 }, readiness: { type: 'tcp', port: 9000 }, startup: { type: 'exec' } } })] },
+    message: 'sidecars[0].probes.startup.command: required value is missing (type exec runs a command)',
+  },
+  {
+    name: 'a sidecar port named http',
+    chart: 'api',
+    values: { sidecars: [sidecar({ ports: [{ name: 'http', containerPort: 9000 }] })] },
+    message: 'sidecars[0].ports[0].name: "http" is already a port of the pod',
+  },
+  {
+    name: 'a sidecar port on the application’s port',
+    chart: 'api',
+    values: { sidecars: [sidecar({ ports: [{ name: 'proxy', containerPort: 8080 }] })] },
+    message: "sidecars[0].ports[0].containerPort: 8080 is the application's containerPort",
+  },
+  {
     name: 'annotations over 256 KiB',
     chart: 'api',
     values: { podAnnotations: { big: 'x'.repeat(262_142) } },
@@ -178,7 +247,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function firstSynthProblem(chart: string, overlay: Record<string, unknown>, environment: keyof typeof environments = 'production'): string | undefined {
   const values = deepMerge(environments[environment].applications.get(chart), overlay) as AppValues;
-  const [first] = checkAppRules(values);
+  const [first] = checkAppRules(values, { containerName: containerNameOf(chart, values) });
   return first && `${dottedPath(first.path)}: ${first.message}`;
 }
 
