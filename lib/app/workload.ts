@@ -6,7 +6,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { type Expr, eq, fmt, ifElse, not, release } from '../template/expr';
+import { type Expr, eq, fmt, ifElse, not, release, withDefault } from '../template/expr';
+import { isText } from '../template/functions';
 import { type Refs, each, spread, when } from '../template/manifest';
 import type { Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
@@ -89,7 +90,11 @@ export class AppDeployment extends Construct {
                   name: names.name,
                   image,
                   imagePullPolicy: v.image.pullPolicy,
-                  ports: [{ name: 'http', containerPort: v.containerPort, protocol: 'TCP' }],
+                  ports: [
+                    { name: 'http', containerPort: v.containerPort, protocol: 'TCP' },
+                    // Extra Service ports that target the application container by number (a name targets a sidecar's port).
+                    each(v.service.extraPorts, 'extraPort', (port) => when(not(isText(port.targetPort)), { name: port.name, containerPort: port.targetPort, protocol: withDefault(port.protocol, 'TCP') })),
+                  ],
                   envFrom: [
                     { configMapRef: { name: props.configMapName } },
                     // The values hold Kubernetes EnvFromSource objects as they are (the schema shapes them).
@@ -143,7 +148,10 @@ export class AppService extends Construct {
         spec: {
           type: v.service.type,
           selector: selectorLabels,
-          ports: [{ name: 'http', port: v.service.port, targetPort: 'http', protocol: 'TCP' }],
+          ports: [
+            { name: 'http', port: v.service.port, targetPort: 'http', protocol: 'TCP' },
+            each(v.service.extraPorts, 'extraPort', (port) => ({ name: port.name, port: port.port, targetPort: port.targetPort, protocol: withDefault(port.protocol, 'TCP') })),
+          ],
         },
       },
     });

@@ -1,5 +1,6 @@
 /** Sprig functions used on values, with both renderings side by side (see expr.ts). */
 import { Expr, type GoContext, type Operand, type Scope, expr } from './expr';
+import { goTruthy } from './go-semantics';
 
 /** Whether a map has a key, even a zero value such as 0 (Sprig `hasKey`). */
 export function hasKey(map: Operand<object>, key: string): Expr<boolean> {
@@ -40,6 +41,35 @@ export function entriesWhere<T extends object>(map: Expr<Readonly<Record<string,
     }
     go(ctx: GoContext): string {
       return `(include ${JSON.stringify(`${ctx.chartName}.entriesWhere`)} (list ${map.go(ctx)} ${JSON.stringify(flag)}) | fromJson)`;
+    }
+  })();
+}
+
+/** Whether a value is a string (Go `kindIs "string"`), e.g. a port given by name rather than by number. */
+export function isText(value: Operand): Expr<boolean> {
+  return new (class extends Expr<boolean> {
+    evaluate(scope: Scope): boolean {
+      return typeof expr(value).evaluate(scope) === 'string';
+    }
+    go(ctx: GoContext): string {
+      return `(kindIs "string" ${expr(value).go(ctx)})`;
+    }
+  })();
+}
+
+/**
+ * The items of a list of objects that have `field` set (Go truthiness), e.g. the extra ports that admit
+ * sources of their own. Go: the chart's named template `<chart>.itemsWith` (engineHelpers) builds the
+ * list and returns it as JSON, read back with `fromJsonArray` (numbers become float64, as in Helm values).
+ */
+export function itemsWith<T extends object>(list: Operand<readonly T[]>, field: keyof T & string): Expr<T[]> {
+  return new (class extends Expr<T[]> {
+    evaluate(scope: Scope): T[] {
+      const items = (expr(list).evaluate(scope) ?? []) as T[];
+      return items.filter((item) => goTruthy((item as Record<string, unknown>)[field]));
+    }
+    go(ctx: GoContext): string {
+      return `(include ${JSON.stringify(`${ctx.chartName}.itemsWith`)} (list ${expr(list).go(ctx)} ${JSON.stringify(field)}) | fromJsonArray)`;
     }
   })();
 }

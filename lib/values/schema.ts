@@ -154,11 +154,13 @@ const InitContainer = Type.Object(containerFields(), {
 /** A port name as Kubernetes takes it (IANA service name): at most 15 characters, a letter among them. */
 const portName = (description: string) => str(description, patterns.dnsLabel, { maxLength: 15, not: { pattern: '^[0-9-]*$|--' } });
 
+const protocol = (description: string) => oneOf(['TCP', 'UDP', 'SCTP'], description);
+
 const ContainerPort = Type.Object(
   {
     name: portName('Port name (unique in the pod; not http, the application’s).'),
     containerPort: int('Port the container listens on.', 1, 65535),
-    protocol: Type.Optional(oneOf(['TCP', 'UDP', 'SCTP'], 'Protocol (default TCP).')),
+    protocol: Type.Optional(protocol('Protocol (default TCP).')),
   },
   { ...closed, description: 'A port a sidecar listens on.' },
 );
@@ -192,6 +194,30 @@ const Sidecar = Type.Object(
   { ...closed, description: 'A container running beside the application for the life of the pod (Pod Security restricted, read-only root filesystem, /tmp writable, resources and probes required).' },
 );
 
+/** A source of traffic admitted by a NetworkPolicy: a network outside the cluster, or namespaces (and pods) inside it. */
+const Peer = Type.Object(
+  {
+    cidr: Type.Optional(str('Source network in CIDR notation (outside the cluster: nodes, load balancers, other networks).', patterns.cidr)),
+    namespaceLabels: Type.Optional(nonEmptyLabels('Labels selecting the source namespace(s) (at least one: no labels would select every namespace).')),
+    podLabels: Type.Optional(nonEmptyLabels('Labels selecting the source pods within those namespaces (at least one: no labels would select every pod).')),
+  },
+  { ...closed, description: 'A source admitted on the port (exactly one of cidr or namespaceLabels: a cross-field rule).' },
+);
+
+/** A port of the Service beside http, to a port of the application container or of a sidecar. */
+const ServicePort = Type.Object(
+  {
+    name: portName('Port name (unique in the Service; not http).'),
+    port: int('Port the Service exposes.', 1, 65535),
+    targetPort: Type.Union([int('A port of the application container (declared on it under this name).', 1, 65535), portName('The name of a port of a sidecar (sidecars[].ports[].name).')], {
+      description: 'Where the traffic goes: a port number of the application container, or the name of a sidecar port.',
+    }),
+    protocol: Type.Optional(protocol('Protocol (default TCP).')),
+    allowFrom: Type.Optional(Type.Array(Peer, { description: 'Sources the NetworkPolicies admit on this port (besides the applications that name it as a dependency); none: only those.' })),
+  },
+  { ...closed, description: 'An extra port of the Service.' },
+);
+
 const Dependency = Type.Object(
   {
     name: Type.Optional(str('Name of the dependency (for readers; the application name when `app` is given).', patterns.dnsLabel)),
@@ -206,6 +232,7 @@ const Dependency = Type.Object(
         description: 'TCP port the application connects to: a number, or for `app` the name of a port it exposes (default http).',
       }),
     ),
+    protocol: Type.Optional(protocol('Protocol of the port (default TCP; for `app`, written by synth from the port it names).')),
     cidr: Type.Optional(str('Destination network in CIDR notation, for services outside the cluster.', patterns.cidr)),
     namespaceLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination namespace(s), for in-cluster services (at least one: no labels would select every namespace).')),
     podLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination pods within those namespaces (at least one: no labels would select every pod).')),
@@ -219,8 +246,10 @@ const Dependent = Type.Object(
     app: str('The application that connects.', patterns.dnsLabel),
     namespace: str('Its namespace in this environment.', patterns.dnsLabel),
     podLabels: labels('Its pod selector labels.'),
+    port: int('The port of this application’s pods it connects to (http or an extra port’s target).', 1, 65535),
+    protocol: protocol('Protocol of that port.'),
   },
-  { ...closed, description: 'An application allowed to connect to the http port.' },
+  { ...closed, description: 'An application allowed to connect to one port of this one.' },
 );
 
 export const AppValuesSchema = Type.Object(
@@ -257,6 +286,11 @@ export const AppValuesSchema = Type.Object(
         type: oneOf(['ClusterIP', 'NodePort', 'LoadBalancer'], 'Service type.'),
         port: int('Port the Service exposes.', 1, 65535),
         annotations: annotations('Extra annotations on the Service (e.g. for a cloud load balancer).'),
+        allowFrom: Type.Array(Peer, {
+          description:
+            'Sources the NetworkPolicies admit on the http port besides the ingress controller, monitoring and the applications that depend on this one: for type NodePort or LoadBalancer, the networks the nodes or the load balancer forward from (required then).',
+        }),
+        extraPorts: Type.Array(ServicePort, { description: 'Ports of the Service beside http (names and ports unique; each admits only its allowFrom and the applications that name it).' }),
       },
       { ...closed, description: 'The Service in front of the pods.' },
     ),

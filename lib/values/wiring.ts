@@ -3,8 +3,9 @@
  * is resolved in each environment to what a NetworkPolicy needs, on both sides, and written into the
  * values so that the Helm charts (which know only their own application) render the same policies:
  * - the caller's dependency gets `namespaceLabels` (the callee's namespace `<app>-<env>`), `podLabels`
- *   (the callee's selector labels) and `port` (the callee's container port, by name or number);
- * - the callee gets the caller in `networkPolicy.dependents`, for an ingress rule on its http port.
+ *   (the callee's selector labels), `port` (the port of the callee's pods: http's container port, or
+ *   the target of one of its `service.extraPorts`, named or by number) and `protocol`;
+ * - the callee gets the caller in `networkPolicy.dependents`, for an ingress rule on that port only.
  * Unknown applications, ports the callee does not expose, a dependency on itself, and resolved fields or
  * dependents written by hand are refused with their location.
  */
@@ -14,9 +15,21 @@ import type { AppValues } from './schema';
 
 type Report = (app: string, path: (string | number)[], message: string) => void;
 
-/** The ports an application exposes, by name: its http container port. */
-function exposedPorts(app: AppValues): Record<string, number> {
-  return { http: app.containerPort };
+type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+/**
+ * The ports an application exposes, by Service port name: http, and each of `service.extraPorts` as
+ * the port of its pods the traffic reaches (a number of the application container, or a sidecar port
+ * by name), with its protocol. NetworkPolicies match the pods' ports, not the Service's.
+ */
+function exposedPorts(app: AppValues): Record<string, { port: number; protocol: Protocol }> {
+  const ports: Record<string, { port: number; protocol: Protocol }> = { http: { port: app.containerPort, protocol: 'TCP' } };
+  const sidecarPorts = new Map(app.sidecars.flatMap((sidecar) => (sidecar.ports ?? []).map((port) => [port.name, port.containerPort] as const)));
+  for (const extra of app.service.extraPorts) {
+    const port = typeof extra.targetPort === 'number' ? extra.targetPort : sidecarPorts.get(extra.targetPort);
+    if (port !== undefined) ports[extra.name] = { port, protocol: extra.protocol ?? 'TCP' };
+  }
+  return ports;
 }
 
 /** The selector labels of an application's pods (lib/app/names.ts), as the callee's chart sets them. */
@@ -59,23 +72,27 @@ export function resolveWiring(applications: ReadonlyMap<string, AppValues>, name
       }
       const ports = exposedPorts(callee);
       const requested = dep.port ?? 'http';
-      const port = typeof requested === 'number' ? (Object.values(ports).includes(requested) ? requested : undefined) : Object.hasOwn(ports, requested) ? ports[requested] : undefined;
-      if (port === undefined) {
+      const target = typeof requested === 'number' ? Object.values(ports).find((p) => p.port === requested) : Object.hasOwn(ports, requested) ? ports[requested] : undefined;
+      if (target === undefined) {
         const exposed = Object.entries(ports)
-          .map(([portName, number]) => `${portName} ${number}`)
+          .map(([portName, p]) => `${portName} ${p.port}`)
           .join(', ');
         report(caller, [...at, 'port'], `${dep.app} does not expose ${JSON.stringify(requested)} (its ports: ${exposed})`);
         continue;
       }
       const namespace = namespaceOf(dep.app);
+      if (dep.protocol !== undefined) report(caller, [...at, 'protocol'], `is derived from app (${dep.app}): remove it`);
       Object.assign(dep, {
         name: dep.name ?? dep.app,
-        port,
+        port: target.port,
+        protocol: target.protocol,
         namespaceLabels: { 'kubernetes.io/metadata.name': namespace },
         podLabels: selectorLabelsOf(dep.app, callee, namespace),
       });
       const list = dependents.get(dep.app)!;
-      if (!list.some((d) => d.app === caller)) list.push({ app: caller, namespace: namespaceOf(caller), podLabels: selectorLabelsOf(caller, app, namespaceOf(caller)) });
+      if (!list.some((d) => d.app === caller && d.port === target.port && d.protocol === target.protocol)) {
+        list.push({ app: caller, namespace: namespaceOf(caller), podLabels: selectorLabelsOf(caller, app, namespaceOf(caller)), port: target.port, protocol: target.protocol });
+      }
     }
   }
   for (const [name, app] of applications) {

@@ -30,6 +30,11 @@ applications:
       - { name: certs, mountPath: /etc/api/certs, readOnly: true }
     service:
       annotations: { service.beta.kubernetes.io/aws-load-balancer-internal: "true" }
+      type: LoadBalancer
+      allowFrom: [{ cidr: 10.0.0.0/8 }]
+      extraPorts:
+        - { name: grpc, port: 9090, targetPort: 9090, allowFrom: [{ namespaceLabels: { team: payments }, podLabels: { app: billing } }] }
+        - { name: shipper, port: 2020, targetPort: shipper-http }
     initContainers:
       - name: wait-for-db
         image: busybox:1.36.1
@@ -49,6 +54,11 @@ applications:
           liveness: { type: http, port: 2020, path: /api/v1/health }
           readiness: { type: tcp, port: 2020, periodSeconds: 5 }
         volumeMounts: [{ name: cache, mountPath: /var/cache/api, readOnly: true }]
+  web:
+    networkPolicy:
+      dependencies:
+        - { app: api, port: http }
+        - { app: api, port: grpc }
 `;
 
 let root: string;
@@ -63,8 +73,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function plain(environment: string): K8sObject[] {
-  const dir = join(root, 'dist', 'manifests', environment, 'api');
+function plain(environment: string, chart = 'api'): K8sObject[] {
+  const dir = join(root, 'dist', 'manifests', environment, chart);
   return readdirSync(dir)
     .sort()
     .flatMap((file) => parseDocuments(readFileSync(join(dir, file), 'utf8')) as K8sObject[]);
@@ -127,8 +137,19 @@ describe('extension points in dev, not elsewhere', () => {
         { name: 'cache', mountPath: '/var/cache/api', readOnly: true },
       ],
     });
-    const service = plain('dev').find((o) => o.kind === 'Service')!;
+    const service = plain('dev').find((o) => o.kind === 'Service')! as K8sObject & { spec: { type: string; ports: unknown[] } };
     expect(service.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/aws-load-balancer-internal': 'true' });
+    expect(service.spec.type).toBe('LoadBalancer');
+    expect(service.spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+      { name: 'grpc', port: 9090, targetPort: 9090, protocol: 'TCP' },
+      { name: 'shipper', port: 2020, targetPort: 'shipper-http', protocol: 'TCP' },
+    ]);
+    // A number targets the application container, which declares it; a name targets the sidecar's port.
+    expect((pod.containers[0] as unknown as { ports: unknown[] }).ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'grpc', containerPort: 9090, protocol: 'TCP' },
+    ]);
     const production = podOf(plain('production'));
     expect(production.priorityClassName).toBeUndefined();
     expect(production.volumes).toHaveLength(1);
@@ -136,11 +157,28 @@ describe('extension points in dev, not elsewhere', () => {
     expect(production.containers).toHaveLength(1);
   });
 
+  it('NetworkPolicies admit on each port what the values declare there, and nothing more', () => {
+    const policy = (chart: string, suffix: string) => plain('dev', chart).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name.endsWith(suffix)) as K8sObject & { spec: Record<string, unknown> };
+    expect(policy('api', '-allow-service-sources').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      { from: [{ namespaceSelector: { matchLabels: { team: 'payments' } }, podSelector: { matchLabels: { app: 'billing' } } }], ports: [{ protocol: 'TCP', port: 9090 }] },
+    ]);
+    // web names api's grpc port: api lets web in on that port (its pods' 9090), web may go out to it.
+    const webPeer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web-dev' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' } } };
+    expect(policy('api', '-allow-dependents').spec.ingress).toEqual([
+      { from: [webPeer], ports: [{ protocol: 'TCP', port: 8080 }] },
+      { from: [webPeer], ports: [{ protocol: 'TCP', port: 9090 }] },
+    ]);
+    expect((policy('web', '-allow-dependencies').spec.egress as { ports: unknown[] }[]).map((rule) => rule.ports)).toEqual([[{ protocol: 'TCP', port: 8080 }], [{ protocol: 'TCP', port: 9090 }]]);
+    // Without allowFrom (production), no such policy.
+    expect(policy('api', '-allow-service-sources') && plain('production').find((o) => o.metadata.name.endsWith('-allow-service-sources'))).toBeUndefined();
+  });
+
   describe.each(helmVersions)('$label', ({ binary }) => {
-    it.each(['dev', 'production'])('renders api in %s as the plain manifests', (environment) => {
-      const chartDir = join(root, 'dist', 'helm', 'api');
-      const rendered = helmTemplate(binary, ['api', chartDir, '-f', join(chartDir, `values-${environment}.yaml`), '-n', `api-${environment}`]) as K8sObject[];
-      expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(withoutPlainOnly(plain(environment))));
+    it.each(['dev', 'production'].flatMap((environment) => ['api', 'web'].map((chart) => ({ environment, chart }))))('renders $chart in $environment as the plain manifests', ({ environment, chart }) => {
+      const chartDir = join(root, 'dist', 'helm', chart);
+      const rendered = helmTemplate(binary, [chart, chartDir, '-f', join(chartDir, `values-${environment}.yaml`), '-n', `${chart}-${environment}`]) as K8sObject[];
+      expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(withoutPlainOnly(plain(environment, chart))));
     });
   });
 

@@ -214,6 +214,67 @@ const cases: readonly RuleCase[] = [
     message: "sidecars[0].ports[0].containerPort: 8080 is the application's containerPort",
   },
   {
+    name: 'a LoadBalancer Service with NetworkPolicies and no sources (the pods would refuse what it forwards)',
+    chart: 'api',
+    values: { service: { type: 'LoadBalancer' } },
+    message: 'service.allowFrom: required for type LoadBalancer with networkPolicy.enabled: the networks the nodes or the load balancer forward from (the NetworkPolicies admit nothing else)',
+  },
+  {
+    name: 'a source with neither a network nor namespaces (a policy wider than the values)',
+    chart: 'api',
+    values: { service: { allowFrom: [{ podLabels: { app: 'x' } }] } },
+    message: 'service.allowFrom[0]: expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)',
+  },
+  {
+    name: 'an extra port source with a network and pod labels',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'grpc', port: 9090, targetPort: 9090, allowFrom: [{ cidr: '10.0.0.0/8', podLabels: { app: 'x' } }] }] } },
+    message: 'service.extraPorts[0].allowFrom[0].podLabels: podLabels only apply with namespaceLabels',
+  },
+  {
+    name: 'an extra port named http',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'http', port: 9090, targetPort: 9090 }] } },
+    message: 'service.extraPorts[0].name: "http" is already a port of the Service',
+  },
+  {
+    name: 'two extra ports on one Service port',
+    chart: 'api',
+    values: {
+      service: {
+        extraPorts: [
+          { name: 'grpc', port: 9090, targetPort: 9090 },
+          { name: 'admin', port: 9090, targetPort: 9091 },
+        ],
+      },
+    },
+    message: 'service.extraPorts[1].port: 9090/TCP is already a port of the Service',
+  },
+  {
+    name: 'an extra port on the Service’s http port',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'grpc', port: 80, targetPort: 9090 }] } },
+    message: 'service.extraPorts[0].port: 80/TCP is already a port of the Service',
+  },
+  {
+    name: 'an extra port to the http port',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'alt', port: 8080, targetPort: 8080 }] } },
+    message: 'service.extraPorts[0].targetPort: 8080 is the http port; the Service already exposes it',
+  },
+  {
+    name: 'an extra port to a port name no sidecar has',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'proxy', port: 9000, targetPort: 'proxy-admin' }] }, sidecars: [sidecar({})] },
+    message: 'service.extraPorts[0].targetPort: expected a port number of the application container or the name of a sidecar port (proxy), got "proxy-admin"',
+  },
+  {
+    name: 'an extra port to a sidecar’s port by number',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'proxy', port: 9000, targetPort: 9000 }] }, sidecars: [sidecar({})] },
+    message: "service.extraPorts[0].targetPort: 9000 is a sidecar's port: name it instead",
+  },
+  {
     name: 'annotations over 256 KiB',
     chart: 'api',
     values: { podAnnotations: { big: 'x'.repeat(262_142) } },
