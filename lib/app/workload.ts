@@ -111,8 +111,11 @@ export class AppDeployment extends Construct {
                   readinessProbe: probeOf(v.probes.readiness, v.containerPort),
                   resources: v.resources,
                   securityContext: RESTRICTED_CONTAINER,
-                  // Keep serving while endpoints and load balancers drop the pod, then stop.
-                  lifecycle: { preStop: { exec: { command: ['sleep', fmt`${v.preStopSleepSeconds}`] } } },
+                  lifecycle: {
+                    postStart: when(v.lifecycle.postStart, v.lifecycle.postStart),
+                    // lifecycle.preStop, or else keep serving while endpoints and load balancers drop the pod, then stop.
+                    preStop: when(v.lifecycle.preStop, v.lifecycle.preStop, when(v.preStopSleepSeconds, { exec: { command: ['sleep', fmt`${v.preStopSleepSeconds}`] } })),
+                  },
                   volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, each(v.extraVolumeMounts, 'mount', (mount) => mount)],
                 },
                 // Sidecars from values: restricted, with resources and probes, like the application.

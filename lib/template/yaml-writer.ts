@@ -147,15 +147,17 @@ function isEmpty(value: object): boolean {
 
 function conditional(out: string[], node: When, mode: Mode, indent: number, branch: (value: Node) => void): void {
   const go = requireGo(mode, 'when');
+  // A branch that is a `when` once more (`when(a, x, when(b, y))`) nests its own condition.
+  const write = (value: Node) => (value instanceof When ? conditional(out, value, mode, indent, branch) : branch(value));
   if (node.cond.go(go) === 'true') {
-    branch(node.then);
+    write(node.then);
     return;
   }
   out.push(`${pad(indent)}{{- if ${unwrap(node.cond.go(go))} }}`);
-  branch(node.then);
+  write(node.then);
   if (node.otherwise !== undefined) {
     out.push(`${pad(indent)}{{- else }}`);
-    branch(node.otherwise);
+    write(node.otherwise);
   }
   out.push(`${pad(indent)}{{- end }}`);
 }

@@ -465,6 +465,30 @@ ${PROBE_FIELDS.map(
 {{- end }}`,
   },
   {
+    // A hook runs a command or gets a URL; preStop takes the place of the preStopSleepSeconds sleep, so
+    // one of the two describes the hook.
+    check: (v, report) => {
+      for (const hook of ['postStart', 'preStop'] as const) {
+        const handler = v.lifecycle[hook];
+        if (handler !== undefined && (handler.exec === undefined) === (handler.httpGet === undefined)) report(['lifecycle', hook], 'expected exactly one of exec or httpGet');
+      }
+      if (v.lifecycle.preStop !== undefined && v.preStopSleepSeconds > 0) {
+        report(['lifecycle', 'preStop'], `replaces the preStopSleepSeconds sleep (${v.preStopSleepSeconds}); set preStopSleepSeconds to 0 (and sleep in this hook if the pod should keep serving first)`);
+      }
+    },
+    go: `{{- range $hook := list "postStart" "preStop" }}
+{{- if hasKey $.Values.lifecycle $hook }}
+{{- $handler := index $.Values.lifecycle $hook }}
+{{- if eq (hasKey $handler "exec") (hasKey $handler "httpGet") }}
+{{- fail (printf "lifecycle.%s: expected exactly one of exec or httpGet" $hook) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and (hasKey .Values.lifecycle "preStop") (gt (float64 .Values.preStopSleepSeconds) 0.0) }}
+{{- fail (printf "lifecycle.preStop: replaces the preStopSleepSeconds sleep (%s); set preStopSleepSeconds to 0 (and sleep in this hook if the pod should keep serving first)" (include "C.str" .Values.preStopSleepSeconds)) }}
+{{- end }}`,
+  },
+  {
     // The pod is killed at the end of its grace period, preStop sleep included: the sleep must end first.
     check: (v, report) => {
       if (v.preStopSleepSeconds >= v.terminationGracePeriodSeconds) {

@@ -194,6 +194,25 @@ const Sidecar = Type.Object(
   { ...closed, description: 'A container running beside the application for the life of the pod (Pod Security restricted, read-only root filesystem, /tmp writable, resources and probes required).' },
 );
 
+/** A lifecycle hook of the application container: a command, or an HTTP GET (exactly one: a cross-field rule). */
+const LifecycleHandler = (what: string) =>
+  Type.Object(
+    {
+      exec: Type.Optional(Type.Object({ command: Type.Array(Type.String({ pattern: patterns.safeText }), { minItems: 1, description: 'Command run in the container.' }) }, closed)),
+      httpGet: Type.Optional(
+        Type.Object(
+          {
+            path: str('HTTP path.', patterns.httpPath),
+            port: Type.Union([int('A port number of the container.', 1, 65535), Type.Literal('http')], { description: 'Port: a number, or http.' }),
+            scheme: Type.Optional(oneOf(['HTTP', 'HTTPS'], 'Scheme (default HTTP).')),
+          },
+          closed,
+        ),
+      ),
+    },
+    { ...closed, description: what },
+  );
+
 /** A source of traffic admitted by a NetworkPolicy: a network outside the cluster, or namespaces (and pods) inside it. */
 const Peer = Type.Object(
   {
@@ -366,7 +385,14 @@ export const AppValuesSchema = Type.Object(
       { ...closed, description: 'Pod security context; the Pod Security "restricted" settings are always applied.' },
     ),
     terminationGracePeriodSeconds: int('Seconds a pod has to shut down after SIGTERM.', 1, 3600),
-    preStopSleepSeconds: int('Seconds the pod keeps serving after removal from endpoints, before SIGTERM.', 0, 300),
+    preStopSleepSeconds: int('Seconds the pod keeps serving after removal from endpoints, before SIGTERM (a preStop sleep; 0: none). lifecycle.preStop replaces it.', 0, 300),
+    lifecycle: Type.Object(
+      {
+        postStart: Type.Optional(LifecycleHandler('Run right after the container starts (the container is not Ready until it ends).')),
+        preStop: Type.Optional(LifecycleHandler('Run before the container gets SIGTERM, in place of the preStopSleepSeconds sleep (set that to 0): keep serving while endpoints drop the pod, then drain.')),
+      },
+      { ...closed, description: 'Lifecycle hooks of the application container.' },
+    ),
     autoscaling: Type.Object(
       {
         enabled: bool('Create a HorizontalPodAutoscaler; the Deployment then leaves replicas unset.'),

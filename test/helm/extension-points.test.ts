@@ -1,6 +1,7 @@
 /**
  * Extension points of the application charts (envFrom, extraVolumes and extraVolumeMounts,
- * priorityClassName, Service annotations, probe kinds, init containers, sidecars), set in values/ for one environment: the plain manifests
+ * priorityClassName, Service annotations, probe kinds, init containers, sidecars,
+ * Service type and extra ports, lifecycle hooks), set in values/ for one environment: the plain manifests
  * carry them, `helm template` of the emitted chart renders the same objects with Helm 3 and Helm 4, the
  * pods stay Pod Security restricted, and the manifests pass strict schema validation.
  */
@@ -44,6 +45,10 @@ applications:
     probes:
       liveness: { type: tcp }
       startup: { type: exec, command: [/bin/healthcheck, --startup] }
+    preStopSleepSeconds: 0
+    lifecycle:
+      postStart: { exec: { command: [/bin/warm-cache] } }
+      preStop: { httpGet: { path: /drain, port: http } }
     sidecars:
       - name: log-shipper
         image: fluent/fluent-bit:3.2.4
@@ -122,6 +127,8 @@ describe('extension points in dev, not elsewhere', () => {
       },
     ]);
     expect(pod.containers.map((c) => (c as unknown as { name: string }).name)).toEqual(['api', 'log-shipper']);
+    // lifecycle.preStop in place of the sleep (preStopSleepSeconds 0), postStart beside it.
+    expect((pod.containers[0] as unknown as { lifecycle: unknown }).lifecycle).toEqual({ postStart: { exec: { command: ['/bin/warm-cache'] } }, preStop: { httpGet: { path: '/drain', port: 'http' } } });
     expect(pod.containers[1]).toEqual({
       name: 'log-shipper',
       image: 'fluent/fluent-bit:3.2.4',
@@ -155,6 +162,7 @@ describe('extension points in dev, not elsewhere', () => {
     expect(production.volumes).toHaveLength(1);
     expect(production.initContainers).toBeUndefined();
     expect(production.containers).toHaveLength(1);
+    expect((production.containers[0] as unknown as { lifecycle: unknown }).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
   });
 
   it('NetworkPolicies admit on each port what the values declare there, and nothing more', () => {

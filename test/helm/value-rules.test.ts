@@ -275,6 +275,18 @@ const cases: readonly RuleCase[] = [
     message: "service.extraPorts[0].targetPort: 9000 is a sidecar's port: name it instead",
   },
   {
+    name: 'a lifecycle hook with a command and a URL',
+    chart: 'api',
+    values: { preStopSleepSeconds: 0, lifecycle: { postStart: { exec: { command: ['/bin/true'] }, httpGet: { path: '/', port: 'http' } } } },
+    message: 'lifecycle.postStart: expected exactly one of exec or httpGet',
+  },
+  {
+    name: 'a preStop hook beside the preStop sleep',
+    chart: 'api',
+    values: { lifecycle: { preStop: { exec: { command: ['/bin/drain'] } } } },
+    message: 'lifecycle.preStop: replaces the preStopSleepSeconds sleep (5); set preStopSleepSeconds to 0 (and sleep in this hook if the pod should keep serving first)',
+  },
+  {
     name: 'annotations over 256 KiB',
     chart: 'api',
     values: { podAnnotations: { big: 'x'.repeat(262_142) } },
