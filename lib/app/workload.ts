@@ -7,7 +7,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { type Expr, eq, fmt, ifElse, not, release, withDefault } from '../template/expr';
-import { isText } from '../template/functions';
+import { dig, isText, uniqueConcat } from '../template/functions';
 import { type Refs, each, spread, when } from '../template/manifest';
 import type { Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
@@ -49,6 +49,11 @@ function topologySpread(v: Refs<AppValues>): Manifest<k8s.TopologySpreadConstrai
   return [constraint('topology.kubernetes.io/zone', v.topologySpread.zoneWhenUnsatisfiable), constraint('kubernetes.io/hostname', v.topologySpread.nodeWhenUnsatisfiable)];
 }
 
+/** global.imagePullSecrets (every application's), then image.pullSecrets (this one's), each name once. */
+function imagePullSecrets(v: Refs<AppValues>): Manifest<k8s.LocalObjectReference[]> {
+  return [each(uniqueConcat(dig<string[]>(v.global, 'imagePullSecrets'), v.image.pullSecrets), 'pullSecret', (secret) => ({ name: secret }))];
+}
+
 export class AppDeployment extends Construct {
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
     super(scope, id);
@@ -82,7 +87,7 @@ export class AppDeployment extends Construct {
                 fsGroup: v.podSecurityContext.fsGroup,
                 seccompProfile: { type: 'RuntimeDefault' },
               },
-              imagePullSecrets: [each(v.image.pullSecrets, 'pullSecret', (secret) => ({ name: secret }))],
+              imagePullSecrets: imagePullSecrets(v),
               // Init containers from values, each with the restricted context and a writable /tmp.
               initContainers: [each(v.initContainers, 'init', (init) => initContainer(init, v))],
               containers: [

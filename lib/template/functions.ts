@@ -73,3 +73,31 @@ export function itemsWith<T extends object>(list: Operand<readonly T[]>, field: 
     }
   })();
 }
+
+/**
+ * The names of `lists`, in order, each once (Sprig `concat` and `uniq`), e.g. the image pull Secrets of
+ * `global` and of the application. A missing list counts as empty.
+ */
+export function uniqueConcat(...lists: Operand<readonly string[] | undefined>[]): Expr<string[]> {
+  return new (class extends Expr<string[]> {
+    evaluate(scope: Scope): string[] {
+      return [...new Set(lists.flatMap((list) => (expr(list).evaluate(scope) ?? []) as string[]))];
+    }
+    go(ctx: GoContext): string {
+      return `(uniq (concat ${lists.map((list) => `(default (list) ${expr(list).go(ctx)})`).join(' ')}))`;
+    }
+  })();
+}
+
+/** `map[key]`, or nothing when the map or the key is missing (Sprig `dig`, which a missing parent does not stop). */
+export function dig<T>(map: Operand<object | undefined>, key: string): Expr<T | undefined> {
+  return new (class extends Expr<T | undefined> {
+    evaluate(scope: Scope): T | undefined {
+      const value = expr(map).evaluate(scope) as Record<string, T> | undefined;
+      return value === null || typeof value !== 'object' ? undefined : value[key];
+    }
+    go(ctx: GoContext): string {
+      return `(dig ${JSON.stringify(key)} nil (default (dict) ${expr(map).go(ctx)}))`;
+    }
+  })();
+}

@@ -80,6 +80,8 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     if (!isMap(sections[name])) continue; // reported by the file schema
     const app = deepMerge(defaults, sections[name]);
     if (isMap(app)) app.environment = environment ?? 'default';
+    // The top-level `global` is every application's `global`, as Helm gives a parent chart's to its dependencies.
+    if (isMap(app) && merged.global !== undefined) app.global = deepMerge(merged.global, app.global ?? {});
     const placeholders = isMap(app) ? fillEnvironmentPlaceholders(app, name, environment ?? 'default', settings) : { problems: [], filled: [] };
     // A refused environment setting is reported once, not again in every value filled from it.
     const settingsRefused = problems.some((p) => p.path === 'environment' || p.path.startsWith('environment.'));

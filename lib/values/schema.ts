@@ -501,7 +501,13 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: '`helm test` hook.' },
     ),
-    ...dependencyKeys(),
+    ...dependencyKeys({
+      imagePullSecrets: Type.Optional(
+        Type.Array(str('Name of an existing image pull Secret.', patterns.dnsSubdomain), {
+          description: 'Image pull Secrets of every application (values/: the top-level `global`), before each one’s image.pullSecrets.',
+        }),
+      ),
+    }),
   },
   { ...closed, $id: 'https://platform.example/schemas/app-values.json', title: 'Application chart values' },
 );
@@ -515,6 +521,7 @@ export const PlatformFileSchema = Type.Object(
     applications: Type.Optional(keyedMap(applicationNameSchema(), Type.Record(Type.String(), Type.Unknown()), 'Applications by name; each is merged over the defaults.')),
     monitoring: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Monitoring stack values.' })),
     environment: Type.Optional(EnvironmentSettingsSchema),
+    global: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values given to every application chart as its `global` (Helm’s shared values), e.g. imagePullSecrets.' })),
   },
   closed,
 );

@@ -1,7 +1,8 @@
 /**
  * Extension points of the application charts (envFrom, extraVolumes and extraVolumeMounts,
  * priorityClassName, Service annotations, probe kinds, init containers, sidecars,
- * Service type and extra ports, lifecycle hooks), set in values/ for one environment: the plain manifests
+ * Service type and extra ports, lifecycle hooks, image pull Secrets of
+ * every application), set in values/ for one environment: the plain manifests
  * carry them, `helm template` of the emitted chart renders the same objects with Helm 3 and Helm 4, the
  * pods stay Pod Security restricted, and the manifests pass strict schema validation.
  */
@@ -17,8 +18,12 @@ import { schemaLocations } from '../support/schemas';
 import { withoutHelmOnly, withoutPlainOnly } from './helm-only';
 
 const API_IN_DEV = `
+global:
+  imagePullSecrets: [registry-credentials]
 applications:
   api:
+    image:
+      pullSecrets: [api-registry, registry-credentials]
     priorityClassName: shop-high
     envFrom:
       - { secretRef: { name: api-extra-env } }
@@ -87,6 +92,7 @@ function plain(environment: string, chart = 'api'): K8sObject[] {
 
 type Pod = {
   priorityClassName?: string;
+  imagePullSecrets?: unknown[];
   initContainers?: Array<Record<string, unknown>>;
   volumes: unknown[];
   containers: Array<{ envFrom: unknown[]; volumeMounts: unknown[]; securityContext: { readOnlyRootFilesystem: boolean }; livenessProbe: object; readinessProbe: object; startupProbe: object }>;
@@ -97,6 +103,9 @@ describe('extension points in dev, not elsewhere', () => {
   it('the plain manifests carry them', () => {
     const pod = podOf(plain('dev'));
     expect(pod.priorityClassName).toBe('shop-high');
+    // global.imagePullSecrets for every application, then the application's own, each once.
+    expect(pod.imagePullSecrets).toEqual([{ name: 'registry-credentials' }, { name: 'api-registry' }]);
+    expect(podOf(plain('dev', 'worker')).imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
     expect(pod.containers[0].envFrom).toEqual([{ configMapRef: { name: 'api-config' } }, { secretRef: { name: 'api-extra-env' } }, { configMapRef: { name: 'api-flags' }, prefix: 'FLAG_' }]);
     expect(pod.volumes).toEqual([
       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
@@ -159,6 +168,7 @@ describe('extension points in dev, not elsewhere', () => {
     ]);
     const production = podOf(plain('production'));
     expect(production.priorityClassName).toBeUndefined();
+    expect(production.imagePullSecrets).toBeUndefined();
     expect(production.volumes).toHaveLength(1);
     expect(production.initContainers).toBeUndefined();
     expect(production.containers).toHaveLength(1);
@@ -183,11 +193,14 @@ describe('extension points in dev, not elsewhere', () => {
   });
 
   describe.each(helmVersions)('$label', ({ binary }) => {
-    it.each(['dev', 'production'].flatMap((environment) => ['api', 'web'].map((chart) => ({ environment, chart }))))('renders $chart in $environment as the plain manifests', ({ environment, chart }) => {
-      const chartDir = join(root, 'dist', 'helm', chart);
-      const rendered = helmTemplate(binary, [chart, chartDir, '-f', join(chartDir, `values-${environment}.yaml`), '-n', `${chart}-${environment}`]) as K8sObject[];
-      expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(withoutPlainOnly(plain(environment, chart))));
-    });
+    it.each(['dev', 'production'].flatMap((environment) => ['api', 'web', 'worker'].map((chart) => ({ environment, chart }))))(
+      'renders $chart in $environment as the plain manifests',
+      ({ environment, chart }) => {
+        const chartDir = join(root, 'dist', 'helm', chart);
+        const rendered = helmTemplate(binary, [chart, chartDir, '-f', join(chartDir, `values-${environment}.yaml`), '-n', `${chart}-${environment}`]) as K8sObject[];
+        expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(withoutPlainOnly(plain(environment, chart))));
+      },
+    );
   });
 
   it('pass strict schema validation and the policy checks (Pod Security restricted)', async () => {
