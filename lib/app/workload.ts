@@ -15,6 +15,7 @@ import { commonLabels, names, podLabels, selectorLabels } from './names';
 import type { AppObjectProps } from './props';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { initContainer, sidecarContainer } from './containers';
+import { dependencyWait } from './dependency-wait';
 
 export interface AppDeploymentProps extends AppObjectProps {
   readonly configMapName: Expr<string>;
@@ -88,8 +89,8 @@ export class AppDeployment extends Construct {
                 seccompProfile: { type: 'RuntimeDefault' },
               },
               imagePullSecrets: imagePullSecrets(v),
-              // Init containers from values, each with the restricted context and a writable /tmp.
-              initContainers: [each(v.initContainers, 'init', (init) => initContainer(init, v))],
+              // The wait for the dependencies first, then the init containers from values (restricted, with a writable /tmp).
+              initContainers: [when(v.waitForDependencies.enabled, dependencyWait(v)), each(v.initContainers, 'init', (init) => initContainer(init, v))],
               containers: [
                 {
                   name: names.name,

@@ -10,6 +10,7 @@
  * are compared as float64: `-f` values are float64 and `--set` values int64 in Helm, and Go
  * templates cannot compare the two directly.
  */
+import { DEPENDENCY_WAIT_NAME } from '../app/dependency-wait';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
 import type { AppValues } from './schema';
@@ -285,6 +286,7 @@ const RULES: readonly AppRule[] = [
     check: (v, report, context) => {
       const volumes = new Set(['tmp', ...v.extraVolumes.map((volume) => volume.name)]);
       const containers = new Map([[context.containerName, 'the application container']]);
+      if (v.waitForDependencies.enabled) containers.set(DEPENDENCY_WAIT_NAME, 'the dependency wait (waitForDependencies)');
       for (const [list, what] of CONTAINER_LISTS) {
         v[list].forEach((container, i) => {
           const taken = containers.get(container.name);
@@ -300,6 +302,7 @@ const RULES: readonly AppRule[] = [
     go: `{{- $volumes := dict "tmp" true }}
 {{- range .Values.extraVolumes }}{{ $_ := set $volumes .name true }}{{ end }}
 {{- $containers := dict (include "C.name" $) "the application container" }}
+{{- if .Values.waitForDependencies.enabled }}{{ $_ := set $containers "${DEPENDENCY_WAIT_NAME}" "the dependency wait (waitForDependencies)" }}{{ end }}
 {{- range $list := list ${CONTAINER_LISTS.map(([list]) => JSON.stringify(list)).join(' ')} }}
 {{- range $i, $container := index $.Values $list }}
 {{- if hasKey $containers $container.name }}
@@ -362,6 +365,27 @@ ${PROBE_FIELDS.map(
 {{- $_ := set $portNames $port.name true }}
 {{- if eq (float64 $port.containerPort) (float64 $.Values.containerPort) }}
 {{- fail (printf "sidecars[%d].ports[%d].containerPort: %s is the application's containerPort" $i $j (include "C.str" $port.containerPort)) }}
+{{- end }}
+{{- end }}
+{{- end }}`,
+  },
+  {
+    // The dependency wait needs something to wait for, and a host for each dependency (synth writes an
+    // application's; a network or namespace has none of its own).
+    check: (v, report) => {
+      if (!v.waitForDependencies.enabled) return;
+      if (v.networkPolicy.dependencies.length === 0) report(['waitForDependencies', 'enabled'], 'no networkPolicy.dependencies to wait for');
+      v.networkPolicy.dependencies.forEach((dep, i) => {
+        if (dep.app === undefined && dep.host === undefined) report(['networkPolicy', 'dependencies', i, 'host'], 'required value is missing (waitForDependencies waits for host:port)');
+      });
+    },
+    go: `{{- if .Values.waitForDependencies.enabled }}
+{{- if not .Values.networkPolicy.dependencies }}
+{{- fail "waitForDependencies.enabled: no networkPolicy.dependencies to wait for" }}
+{{- end }}
+{{- range $i, $dep := .Values.networkPolicy.dependencies }}
+{{- if not (hasKey $dep "host") }}
+{{- fail (printf "networkPolicy.dependencies[%d].host: required value is missing (waitForDependencies waits for host:port)" $i) }}
 {{- end }}
 {{- end }}
 {{- end }}`,

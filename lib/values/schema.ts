@@ -252,6 +252,12 @@ const Dependency = Type.Object(
       }),
     ),
     protocol: Type.Optional(protocol('Protocol of the port (default TCP; for `app`, written by synth from the port it names).')),
+    host: Type.Optional(
+      str('Name or address the application connects to, which waitForDependencies waits for (for `app`, written by synth: the callee’s Service, <name>.<namespace>.svc).', patterns.dnsSubdomain, {
+        maxLength: 253,
+      }),
+    ),
+    servicePort: Type.Optional(int('Port at host when it differs from port, e.g. a Service port in front of the pods’ port (for `app`, written by synth).', 1, 65535)),
     cidr: Type.Optional(str('Destination network in CIDR notation, for services outside the cluster.', patterns.cidr)),
     namespaceLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination namespace(s), for in-cluster services (at least one: no labels would select every namespace).')),
     podLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination pods within those namespaces (at least one: no labels would select every pod).')),
@@ -363,6 +369,14 @@ export const AppValuesSchema = Type.Object(
     extraVolumeMounts: Type.Array(VolumeMount, { description: 'Where the container mounts the extra volumes.' }),
     initContainers: Type.Array(InitContainer, { description: 'Containers run to completion, in order, before the application starts (e.g. to wait for a dependency or prepare a volume).' }),
     sidecars: Type.Array(Sidecar, { description: 'Containers running beside the application for the life of the pod (a proxy, a log shipper, an exporter).' }),
+    waitForDependencies: Type.Object(
+      {
+        enabled: bool('Start with an init container that waits until every dependency accepts TCP connections (host:port; a dependency by app waits for its Service).'),
+        image: pinnedImage('Image with sh, sleep and nc -z (busybox).'),
+        resources: ContainerResources,
+      },
+      { ...closed, description: 'A ready-made init container, wait-for-dependencies, that waits for networkPolicy.dependencies (Pod Security restricted; its egress is the dependencies’ NetworkPolicy).' },
+    ),
     podLabels: labels('Extra labels on the pods (never used in selectors).'),
     nodeSelector: labels('Node labels the pods must run on.'),
     tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),

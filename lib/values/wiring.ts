@@ -6,9 +6,13 @@
  *   (the callee's selector labels), `port` (the port of the callee's pods: http's container port, or
  *   the target of one of its `service.extraPorts`, named or by number) and `protocol`;
  * - the callee gets the caller in `networkPolicy.dependents`, for an ingress rule on that port only.
- * Unknown applications, ports the callee does not expose, a dependency on itself, and resolved fields or
- * dependents written by hand are refused with their location.
+ * - the caller's dependency also gets `host` (the callee's Service, `<fullname>.<namespace>.svc`) and
+ *   `servicePort`, which waitForDependencies waits for.
+ * Unknown applications, ports the callee does not expose, a dependency on itself, resolved fields or
+ * dependents written by hand, and applications that wait for each other at start
+ * (waitForDependencies, found with graphlib's Tarjan cycles) are refused with their location.
  */
+import { Graph, alg } from '@dagrejs/graphlib';
 import { names } from '../app/names';
 import { releaseScope } from '../chart/release';
 import type { AppValues } from './schema';
@@ -17,25 +21,35 @@ type Report = (app: string, path: (string | number)[], message: string) => void;
 
 type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
+/** A port an application exposes: the port of its pods (what NetworkPolicies match), its Service port and protocol. */
+interface ExposedPort {
+  readonly port: number;
+  readonly servicePort: number;
+  readonly protocol: Protocol;
+}
+
 /**
  * The ports an application exposes, by Service port name: http, and each of `service.extraPorts` as
  * the port of its pods the traffic reaches (a number of the application container, or a sidecar port
  * by name), with its protocol. NetworkPolicies match the pods' ports, not the Service's.
  */
-function exposedPorts(app: AppValues): Record<string, { port: number; protocol: Protocol }> {
-  const ports: Record<string, { port: number; protocol: Protocol }> = { http: { port: app.containerPort, protocol: 'TCP' } };
+function exposedPorts(app: AppValues): Record<string, ExposedPort> {
+  const ports: Record<string, ExposedPort> = { http: { port: app.containerPort, servicePort: app.service.port, protocol: 'TCP' } };
   const sidecarPorts = new Map(app.sidecars.flatMap((sidecar) => (sidecar.ports ?? []).map((port) => [port.name, port.containerPort] as const)));
   for (const extra of app.service.extraPorts) {
     const port = typeof extra.targetPort === 'number' ? extra.targetPort : sidecarPorts.get(extra.targetPort);
-    if (port !== undefined) ports[extra.name] = { port, protocol: extra.protocol ?? 'TCP' };
+    if (port !== undefined) ports[extra.name] = { port, servicePort: extra.port, protocol: extra.protocol ?? 'TCP' };
   }
   return ports;
 }
 
-/** The selector labels of an application's pods (lib/app/names.ts), as the callee's chart sets them. */
-function selectorLabelsOf(name: string, app: AppValues, namespace: string): Record<string, string> {
+/** The selector labels of an application's pods and its Service's DNS name (lib/app/names.ts), as the callee's chart sets them. */
+function identityOf(name: string, app: AppValues, namespace: string): { podLabels: Record<string, string>; host: string } {
   const scope = releaseScope({ name, version: '0.0.0', appVersion: app.image.tag }, app, { name, namespace });
-  return { 'app.kubernetes.io/name': names.name.evaluate(scope) as string, 'app.kubernetes.io/instance': name };
+  return {
+    podLabels: { 'app.kubernetes.io/name': names.name.evaluate(scope) as string, 'app.kubernetes.io/instance': name },
+    host: `${names.fullname.evaluate(scope)}.${namespace}.svc`,
+  };
 }
 
 /**
@@ -44,6 +58,8 @@ function selectorLabelsOf(name: string, app: AppValues, namespace: string): Reco
  */
 export function resolveWiring(applications: ReadonlyMap<string, AppValues>, namespaceOf: (app: string) => string, report: Report): void {
   const dependents = new Map<string, NonNullable<AppValues['networkPolicy']['dependents']>>();
+  // Who waits for whom at start (waitForDependencies), by name; the edge's label is the dependency's index.
+  const waits = new Graph();
   for (const [name, app] of applications) {
     if (app.networkPolicy.dependents !== undefined) {
       report(name, ['networkPolicy', 'dependents'], 'is derived by synth from the other applications’ dependencies: remove it');
@@ -58,7 +74,7 @@ export function resolveWiring(applications: ReadonlyMap<string, AppValues>, name
         continue;
       }
       const at = ['networkPolicy', 'dependencies', i];
-      for (const field of ['cidr', 'namespaceLabels', 'podLabels'] as const) {
+      for (const field of ['cidr', 'namespaceLabels', 'podLabels', 'protocol', 'host', 'servicePort'] as const) {
         if (dep[field] !== undefined) report(caller, [...at, field], `is derived from app (${dep.app}): remove it`);
       }
       const callee = applications.get(dep.app);
@@ -81,21 +97,35 @@ export function resolveWiring(applications: ReadonlyMap<string, AppValues>, name
         continue;
       }
       const namespace = namespaceOf(dep.app);
-      if (dep.protocol !== undefined) report(caller, [...at, 'protocol'], `is derived from app (${dep.app}): remove it`);
+      const identity = identityOf(dep.app, callee, namespace);
       Object.assign(dep, {
         name: dep.name ?? dep.app,
         port: target.port,
         protocol: target.protocol,
+        host: identity.host,
+        servicePort: target.servicePort,
         namespaceLabels: { 'kubernetes.io/metadata.name': namespace },
-        podLabels: selectorLabelsOf(dep.app, callee, namespace),
+        podLabels: identity.podLabels,
       });
+      if (app.waitForDependencies.enabled) waits.setEdge(caller, dep.app, i);
       const list = dependents.get(dep.app)!;
       if (!list.some((d) => d.app === caller && d.port === target.port && d.protocol === target.protocol)) {
-        list.push({ app: caller, namespace: namespaceOf(caller), podLabels: selectorLabelsOf(caller, app, namespaceOf(caller)), port: target.port, protocol: target.protocol });
+        list.push({ app: caller, namespace: namespaceOf(caller), podLabels: identityOf(caller, app, namespaceOf(caller)).podLabels, port: target.port, protocol: target.protocol });
       }
     }
   }
   for (const [name, app] of applications) {
     if (app.networkPolicy.dependents === undefined) app.networkPolicy.dependents = dependents.get(name)!;
+  }
+  // Applications that wait for each other at start never start. A cycle of NetworkPolicies alone is fine.
+  for (const cycle of alg.findCycles(waits)) {
+    const members = [...cycle].sort();
+    const first = members[0];
+    const next = members.find((other) => waits.hasEdge(first, other))!;
+    report(
+      first,
+      ['networkPolicy', 'dependencies', waits.edge(first, next) as number, 'app'],
+      `${members.join(', ')} wait for each other at start (waitForDependencies.enabled on each): none would start; disable waitForDependencies on one of them`,
+    );
   }
 }

@@ -2,7 +2,7 @@
  * Extension points of the application charts (envFrom, extraVolumes and extraVolumeMounts,
  * priorityClassName, Service annotations, probe kinds, init containers, sidecars,
  * Service type and extra ports, lifecycle hooks, image pull Secrets of
- * every application), set in values/ for one environment: the plain manifests
+ * every application, the wait for the dependencies), set in values/ for one environment: the plain manifests
  * carry them, `helm template` of the emitted chart renders the same objects with Helm 3 and Helm 4, the
  * pods stay Pod Security restricted, and the manifests pass strict schema validation.
  */
@@ -65,6 +65,7 @@ applications:
           readiness: { type: tcp, port: 2020, periodSeconds: 5 }
         volumeMounts: [{ name: cache, mountPath: /var/cache/api, readOnly: true }]
   web:
+    waitForDependencies: { enabled: true }
     networkPolicy:
       dependencies:
         - { app: api, port: http }
@@ -121,7 +122,8 @@ describe('extension points in dev, not elsewhere', () => {
     expect(pod.containers[0].livenessProbe).toEqual({ tcpSocket: { port: 'http' }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
     expect(pod.containers[0].startupProbe).toEqual({ exec: { command: ['/bin/healthcheck', '--startup'] }, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 30 });
     expect(pod.containers[0].readinessProbe).toMatchObject({ httpGet: { path: '/health/ready', port: 'http' } });
-    expect(pod.initContainers).toEqual([
+    expect(pod.initContainers?.map((c) => c.name)).toEqual(['wait-for-dependencies', 'wait-for-db']);
+    expect(pod.initContainers?.slice(1)).toEqual([
       {
         name: 'wait-for-db',
         image: 'busybox:1.36.1',
@@ -170,9 +172,22 @@ describe('extension points in dev, not elsewhere', () => {
     expect(production.priorityClassName).toBeUndefined();
     expect(production.imagePullSecrets).toBeUndefined();
     expect(production.volumes).toHaveLength(1);
-    expect(production.initContainers).toBeUndefined();
+    expect(production.initContainers?.map((c) => c.name)).toEqual(['wait-for-dependencies']);
     expect(production.containers).toHaveLength(1);
     expect((production.containers[0] as unknown as { lifecycle: unknown }).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+  });
+
+  it('web waits for api by its Service, on each port it names, before it starts; api for PostgreSQL by its host', () => {
+    const waitOf = (chart: string, environment = 'dev') => podOf(plain(environment, chart)).initContainers?.find((c) => c.name === 'wait-for-dependencies');
+    expect(waitOf('web')).toMatchObject({
+      image: 'busybox:1.36.1',
+      command: ['sh', '-c', expect.stringContaining('until nc -z -w 2 "$host" "$port"'), 'wait-for-dependencies'],
+      args: ['api.api-dev.svc:80', 'api.api-dev.svc:9090'],
+      resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
+      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+    });
+    expect(waitOf('api', 'production')?.args).toEqual(['postgresql.shop.internal:5432']);
+    expect(waitOf('web', 'production')).toBeUndefined();
   });
 
   it('NetworkPolicies admit on each port what the values declare there, and nothing more', () => {

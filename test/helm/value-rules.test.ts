@@ -287,6 +287,24 @@ const cases: readonly RuleCase[] = [
     message: 'lifecycle.preStop: replaces the preStopSleepSeconds sleep (5); set preStopSleepSeconds to 0 (and sleep in this hook if the pod should keep serving first)',
   },
   {
+    name: 'a dependency wait with nothing to wait for',
+    chart: 'worker',
+    values: { waitForDependencies: { enabled: true }, networkPolicy: { dependencies: [] } },
+    message: 'waitForDependencies.enabled: no networkPolicy.dependencies to wait for',
+  },
+  {
+    name: 'a dependency wait for a network without a host',
+    chart: 'worker',
+    values: { waitForDependencies: { enabled: true } },
+    message: 'networkPolicy.dependencies[0].host: required value is missing (waitForDependencies waits for host:port)',
+  },
+  {
+    name: 'an init container named like the dependency wait',
+    chart: 'api',
+    values: { initContainers: [{ name: 'wait-for-dependencies', image: 'busybox:1.36.1', resources: SMALL }] },
+    message: 'initContainers[0].name: "wait-for-dependencies" is already the dependency wait (waitForDependencies)',
+  },
+  {
     name: 'annotations over 256 KiB',
     chart: 'api',
     values: { podAnnotations: { big: 'x'.repeat(262_142) } },
