@@ -56,6 +56,8 @@ A packaged chart per environment, with that environment's values as its defaults
 - \`helm.sh/chart\` label: Helm only.
 - \`app.kubernetes.io/managed-by\`: \`Helm\` here, \`cdk8s\` in the plain manifests.
 - The \`helm test\` Pod and its NetworkPolicy (\`templates/tests/\`): hooks, Helm only.
+- The migration Job and its NetworkPolicy (\`migration.enabled\`) are hooks in both: \`pre-install,pre-upgrade\`
+  for Helm, \`PreSync\` for Argo CD (the same objects carry both annotations, and Flux's force annotation).
 - The Namespace: plain manifests only (see above).
 
 Values are validated by \`values.schema.json\`: unknown keys and wrong types fail \`helm install\`,

@@ -82,12 +82,7 @@ export class AppNetworkPolicies extends Construct {
     policy('AllowDependencies', 'allow-dependencies', and(np.enabled, np.dependencies), {
       podSelector: appPods,
       policyTypes: ['Egress'],
-      egress: [
-        each(np.dependencies, 'dependency', (dep) => ({
-          to: [peer(dep)],
-          ports: [{ protocol: withDefault(dep.protocol, 'TCP'), port: dep.port }],
-        })),
-      ],
+      egress: dependencyEgress(v),
     });
 
     // The other side of a dependency by name (lib/values/wiring.ts): each application that calls this one, on the port it calls.
@@ -118,6 +113,16 @@ export class AppNetworkPolicies extends Construct {
 }
 
 type Peer = AppValues['service']['allowFrom'][number];
+
+/** Egress to each declared dependency on its port, and nowhere else (also the migration Job's: lib/app/migration.ts). */
+export function dependencyEgress(v: Refs<AppValues>): Manifest<k8s.NetworkPolicyEgressRule[]> {
+  return [
+    each(v.networkPolicy.dependencies, 'dependency', (dep) => ({
+      to: [peer(dep)],
+      ports: [{ protocol: withDefault(dep.protocol, 'TCP'), port: dep.port }],
+    })),
+  ];
+}
 
 /** A source from values: a network (ipBlock), or namespaces and optionally pods. */
 function peer(source: Refs<Peer>) {

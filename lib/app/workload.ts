@@ -6,8 +6,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { type Expr, eq, fmt, ifElse, not, release, withDefault } from '../template/expr';
-import { dig, isText, uniqueConcat } from '../template/functions';
+import { type Expr, eq, fmt, not, release, withDefault } from '../template/expr';
+import { isText } from '../template/functions';
 import { type Refs, each, spread, when } from '../template/manifest';
 import type { Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
@@ -16,6 +16,7 @@ import type { AppObjectProps } from './props';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { initContainer, sidecarContainer } from './containers';
 import { dependencyWait } from './dependency-wait';
+import { appImage, imagePullSecrets, podSecurityContext, secretEnvVars } from './pod';
 
 export interface AppDeploymentProps extends AppObjectProps {
   readonly configMapName: Expr<string>;
@@ -50,16 +51,10 @@ function topologySpread(v: Refs<AppValues>): Manifest<k8s.TopologySpreadConstrai
   return [constraint('topology.kubernetes.io/zone', v.topologySpread.zoneWhenUnsatisfiable), constraint('kubernetes.io/hostname', v.topologySpread.nodeWhenUnsatisfiable)];
 }
 
-/** global.imagePullSecrets (every application's), then image.pullSecrets (this one's), each name once. */
-function imagePullSecrets(v: Refs<AppValues>): Manifest<k8s.LocalObjectReference[]> {
-  return [each(uniqueConcat(dig<string[]>(v.global, 'imagePullSecrets'), v.image.pullSecrets), 'pullSecret', (secret) => ({ name: secret }))];
-}
-
 export class AppDeployment extends Construct {
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
     super(scope, id);
     const v = props.values;
-    const image = ifElse(v.image.digest, fmt`${v.image.repository}@${v.image.digest}`, fmt`${v.image.repository}:${v.image.tag}`);
 
     new TemplatedObject(this, 'Resource', {
       type: k8s.KubeDeployment,
@@ -81,20 +76,14 @@ export class AppDeployment extends Construct {
               serviceAccountName: names.serviceAccountName,
               automountServiceAccountToken: v.serviceAccount.automountToken,
               terminationGracePeriodSeconds: v.terminationGracePeriodSeconds,
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: v.podSecurityContext.runAsUser,
-                runAsGroup: v.podSecurityContext.runAsGroup,
-                fsGroup: v.podSecurityContext.fsGroup,
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: podSecurityContext(v),
               imagePullSecrets: imagePullSecrets(v),
               // The wait for the dependencies first, then the init containers from values (restricted, with a writable /tmp).
               initContainers: [when(v.waitForDependencies.enabled, dependencyWait(v)), each(v.initContainers, 'init', (init) => initContainer(init, v))],
               containers: [
                 {
                   name: names.name,
-                  image,
+                  image: appImage(v),
                   imagePullPolicy: v.image.pullPolicy,
                   ports: [
                     { name: 'http', containerPort: v.containerPort, protocol: 'TCP' },
@@ -106,12 +95,7 @@ export class AppDeployment extends Construct {
                     // The values hold Kubernetes EnvFromSource objects as they are (the schema shapes them).
                     each(v.envFrom, 'source', (source) => source),
                   ],
-                  env: [
-                    each(v.secretEnv, 'secretEnv', (ref) => ({
-                      name: ref.name,
-                      valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
-                    })),
-                  ],
+                  env: [secretEnvVars(v)],
                   startupProbe: probeOf(v.probes.startup, v.containerPort),
                   livenessProbe: probeOf(v.probes.liveness, v.containerPort),
                   readinessProbe: probeOf(v.probes.readiness, v.containerPort),

@@ -101,3 +101,23 @@ export function dig<T>(map: Operand<object | undefined>, key: string): Expr<T | 
     }
   })();
 }
+
+/**
+ * A map of strings as a list of `{name, value}` in key order (Go templates range over a map in key
+ * order), e.g. the `env` values as container variables. Go: the chart's named template
+ * `<chart>.nameValueList` (engineHelpers), read back with `fromJsonArray`.
+ */
+export function nameValueList(map: Operand<Readonly<Record<string, string>>>): Expr<{ name: string; value: string }[]> {
+  return new (class extends Expr<{ name: string; value: string }[]> {
+    evaluate(scope: Scope): { name: string; value: string }[] {
+      const value = (expr(map).evaluate(scope) ?? {}) as Record<string, string>;
+      // Byte order, as Go sorts map keys (the keys are environment variable names: ASCII).
+      return Object.keys(value)
+        .sort()
+        .map((name) => ({ name, value: value[name] }));
+    }
+    go(ctx: GoContext): string {
+      return `(include ${JSON.stringify(`${ctx.chartName}.nameValueList`)} ${expr(map).go(ctx)} | fromJsonArray)`;
+    }
+  })();
+}

@@ -391,6 +391,15 @@ ${PROBE_FIELDS.map(
 {{- end }}`,
   },
   {
+    // A migration runs a command of its own (the image's entrypoint is the application's server).
+    check: (v, report) => {
+      if (v.migration.enabled && v.migration.command === undefined) report(['migration', 'command'], 'required value is missing (the migration runs a command)');
+    },
+    go: `{{- if and .Values.migration.enabled (not (hasKey .Values.migration "command")) }}
+{{- fail "migration.command: required value is missing (the migration runs a command)" }}
+{{- end }}`,
+  },
+  {
     // A source admitted by a NetworkPolicy is a network or namespaces (and pods): with neither, the peer
     // would admit every namespace, wider than the values.
     check: (v, report) => {

@@ -377,6 +377,23 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: 'A ready-made init container, wait-for-dependencies, that waits for networkPolicy.dependencies (Pod Security restricted; its egress is the dependencies’ NetworkPolicy).' },
     ),
+    migration: Type.Object(
+      {
+        enabled: bool('Run a database migration Job before each install and upgrade (Helm pre-install/pre-upgrade hook; Argo CD PreSync hook in the plain manifests).'),
+        image: Type.Optional(pinnedImage('Image of the migration (default: the application’s image).')),
+        command: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { minItems: 1, description: 'Command of the migration (required when enabled).' })),
+        args: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Arguments.' })),
+        resources: ContainerResources,
+        backoffLimit: int('Retries before the Job fails (and with it the install or upgrade).', 0, 10),
+        activeDeadlineSeconds: int('Seconds the migration may run in all, retries included.', 1, 86400),
+        ttlSecondsAfterFinished: int('Seconds a finished Job is kept for inspection before Kubernetes deletes it.', 0, 604800),
+      },
+      {
+        ...closed,
+        description:
+          'A Job run before the new version rolls out, with the application’s env and secretEnv (not its ConfigMap or ServiceAccount, which a pre-install hook runs before), its own labels (never selected by the Service) and egress to the dependencies.',
+      },
+    ),
     podLabels: labels('Extra labels on the pods (never used in selectors).'),
     nodeSelector: labels('Node labels the pods must run on.'),
     tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),

@@ -2,7 +2,7 @@
  * Extension points of the application charts (envFrom, extraVolumes and extraVolumeMounts,
  * priorityClassName, Service annotations, probe kinds, init containers, sidecars,
  * Service type and extra ports, lifecycle hooks, image pull Secrets of
- * every application, the wait for the dependencies), set in values/ for one environment: the plain manifests
+ * every application, the wait for the dependencies, the migration Job), set in values/ for one environment: the plain manifests
  * carry them, `helm template` of the emitted chart renders the same objects with Helm 3 and Helm 4, the
  * pods stay Pod Security restricted, and the manifests pass strict schema validation.
  */
@@ -188,6 +188,49 @@ describe('extension points in dev, not elsewhere', () => {
     });
     expect(waitOf('api', 'production')?.args).toEqual(['postgresql.shop.internal:5432']);
     expect(waitOf('web', 'production')).toBeUndefined();
+  });
+
+  it('api migrates its database before each rollout: a hook Job the Service never selects, with egress to the dependencies only', () => {
+    for (const environment of ['dev', 'production']) {
+      const objects = plain(environment);
+      const job = objects.find((o) => o.kind === 'Job') as K8sObject & { spec: Record<string, unknown> & { template: { metadata: { labels: Record<string, string> }; spec: Pod & Record<string, unknown> } } };
+      expect(job.metadata.name).toBe('api-migration');
+      expect(job.metadata.annotations).toEqual({
+        'helm.sh/hook': 'pre-install,pre-upgrade',
+        'helm.sh/hook-weight': '-5',
+        'helm.sh/hook-delete-policy': 'before-hook-creation',
+        'argocd.argoproj.io/hook': 'PreSync',
+        'argocd.argoproj.io/sync-wave': '-5',
+        'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+        'kustomize.toolkit.fluxcd.io/force': 'enabled',
+      });
+      expect(job.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 86400 });
+      const pod = job.spec.template;
+      expect(pod.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'api-migration', 'app.kubernetes.io/instance': 'api', 'app.kubernetes.io/component': 'migration' });
+      // The Service's selector does not select the Job's pod: it never receives traffic.
+      const service = objects.find((o) => o.kind === 'Service') as K8sObject & { spec: { selector: Record<string, string> } };
+      expect(Object.entries(service.spec.selector).every(([key, value]) => pod.metadata.labels[key] === value)).toBe(false);
+      expect(pod.spec).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } });
+      expect(pod.spec.containers).toEqual([
+        expect.objectContaining({
+          name: 'migration',
+          image: 'ghcr.io/example/shop-api:1.4.2',
+          command: ['/app/shop-api', 'migrate', 'up'],
+          env: [{ name: 'HTTP_PORT', value: '8080' }],
+          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+          securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
+        }),
+      ]);
+      // Its NetworkPolicy, a hook one step earlier, opens exactly the application's dependencies to it.
+      const policy = (suffix: string) => objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === `api-${suffix}`) as K8sObject & { spec: Record<string, unknown> };
+      expect(policy('migration').spec).toEqual({
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api-migration', 'app.kubernetes.io/instance': 'api' } },
+        policyTypes: ['Egress'],
+        egress: policy('allow-dependencies').spec.egress,
+      });
+      expect(policy('migration').metadata.annotations?.['helm.sh/hook-weight']).toBe('-10');
+    }
+    expect(plain('dev', 'worker').find((o) => o.kind === 'Job')).toBeUndefined();
   });
 
   it('NetworkPolicies admit on each port what the values declare there, and nothing more', () => {

@@ -305,6 +305,12 @@ const cases: readonly RuleCase[] = [
     message: 'initContainers[0].name: "wait-for-dependencies" is already the dependency wait (waitForDependencies)',
   },
   {
+    name: 'a migration without a command',
+    chart: 'worker',
+    values: { migration: { enabled: true } },
+    message: 'migration.command: required value is missing (the migration runs a command)',
+  },
+  {
     name: 'annotations over 256 KiB',
     chart: 'api',
     values: { podAnnotations: { big: 'x'.repeat(262_142) } },
