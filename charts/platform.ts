@@ -9,6 +9,7 @@
  */
 import { App } from 'cdk8s';
 import { appNotes, appReadme } from '../lib/app/chart-docs';
+import { clashTemplate, extraObjectClashes, extraObjectsTemplate, renderExtraObjects } from '../lib/app/extra-objects';
 import { helpersTemplate } from '../lib/app/names';
 import { type ChartIdentity, releaseScope } from '../lib/chart/release';
 import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
@@ -77,6 +78,11 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
           notes: appNotes(name),
           readme: appReadme(name, envNames),
+        },
+        valuesObjects: {
+          render: renderExtraObjects,
+          clashes: extraObjectClashes,
+          templates: (objects, go) => ({ 'extra-objects.yaml': extraObjectsTemplate(name), 'validate-extra-objects.yaml': clashTemplate(objects, go) }),
         },
       },
       emit,

@@ -11,6 +11,7 @@
  * templates cannot compare the two directly.
  */
 import { DEPENDENCY_WAIT_NAME } from '../app/dependency-wait';
+import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
 import type { AppValues } from './schema';
@@ -397,6 +398,34 @@ ${PROBE_FIELDS.map(
     },
     go: `{{- if and .Values.migration.enabled (not (hasKey .Values.migration "command")) }}
 {{- fail "migration.command: required value is missing (the migration runs a command)" }}
+{{- end }}`,
+  },
+  {
+    // Extra objects: one of each kind and name (kubectl and Argo CD would keep only one), and the
+    // chart's labels left to the chart.
+    check: (v, report) => {
+      const seen = new Set<string>();
+      v.extraObjects.forEach((object, i) => {
+        const id = `${object.kind} ${object.metadata.name}`;
+        if (seen.has(id)) report(['extraObjects', i, 'metadata', 'name'], `${id} is already an earlier extra object`);
+        seen.add(id);
+        for (const key of EXTRA_OBJECT_LABELS) {
+          if (Object.hasOwn(object.metadata.labels ?? {}, key)) report(['extraObjects', i, 'metadata', 'labels', key], 'is set by the chart: remove it');
+        }
+      });
+    },
+    go: `{{- $seen := dict }}
+{{- range $i, $object := .Values.extraObjects }}
+{{- $id := printf "%s %s" $object.kind $object.metadata.name }}
+{{- if hasKey $seen $id }}
+{{- fail (printf "extraObjects[%d].metadata.name: %s is already an earlier extra object" $i $id) }}
+{{- end }}
+{{- $_ := set $seen $id true }}
+{{- range $key := list ${EXTRA_OBJECT_LABELS.map((key) => JSON.stringify(key)).join(' ')} }}
+{{- if hasKey (default (dict) $object.metadata.labels) $key }}
+{{- fail (printf "extraObjects[%d].metadata.labels.%s: is set by the chart: remove it" $i $key) }}
+{{- end }}
+{{- end }}
 {{- end }}`,
   },
   {

@@ -6,6 +6,7 @@
  * Patterns are written in the common subset of ECMAScript and Go (RE2) regular expressions.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
 import { annotationMap, dependencyKeys, dnsLabelPattern, keyedMap, labelMap, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
@@ -152,7 +153,7 @@ const InitContainer = Type.Object(containerFields(), {
 });
 
 /** A port name as Kubernetes takes it (IANA service name): at most 15 characters, a letter among them. */
-const portName = (description: string) => str(description, patterns.dnsLabel, { maxLength: 15, not: { pattern: '^[0-9-]*$|--' } });
+const portName = (description: string) => str(description, patterns.dnsLabel, { maxLength: 15, not: { pattern: '^[0-9-]*$|--', description: 'is not a port name (at least one letter, no "--")' } });
 
 const protocol = (description: string) => oneOf(['TCP', 'UDP', 'SCTP'], description);
 
@@ -212,6 +213,28 @@ const LifecycleHandler = (what: string) =>
     },
     { ...closed, description: what },
   );
+
+/**
+ * Any other namespaced Kubernetes object, rendered as given in the release namespace with the chart's
+ * labels (lib/app/extra-objects.ts); its fields are checked by strict schema validation of the output.
+ */
+const ExtraObject = Type.Object(
+  {
+    apiVersion: str('API group and version, e.g. v1 or policy/v1.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?$'),
+    kind: str('Kind, e.g. ConfigMap; namespaced kinds only (the object goes to the release namespace).', '^[A-Z][A-Za-z0-9]*$', {
+      not: { enum: clusterScopedKinds(), description: 'is a cluster-scoped kind: extra objects go to the release namespace' },
+    }),
+    metadata: Type.Object(
+      {
+        name: str('Name (unique among the release’s objects of its kind).', patterns.dnsSubdomain, { maxLength: 253 }),
+        labels: Type.Optional(labels('Labels, beside the chart’s (instance, part-of, managed-by, helm.sh/chart), which it sets itself.')),
+        annotations: Type.Optional(annotations('Annotations.')),
+      },
+      { ...closed, description: 'Name, labels and annotations (the chart sets the namespace).' },
+    ),
+  },
+  { additionalProperties: true, description: 'A Kubernetes object (the other fields as the kind has them: spec, data, rules, ...).' },
+);
 
 /** A source of traffic admitted by a NetworkPolicy: a network outside the cluster, or namespaces (and pods) inside it. */
 const Peer = Type.Object(
@@ -394,6 +417,9 @@ export const AppValuesSchema = Type.Object(
           'A Job run before the new version rolls out, with the application’s env and secretEnv (not its ConfigMap or ServiceAccount, which a pre-install hook runs before), its own labels (never selected by the Service) and egress to the dependencies.',
       },
     ),
+    extraObjects: Type.Array(ExtraObject, {
+      description: 'Any other namespaced objects, in both outputs (like Bitnami’s extraDeploy): in the release namespace, with the chart’s labels; none may share kind and name with the chart’s own.',
+    }),
     podLabels: labels('Extra labels on the pods (never used in selectors).'),
     nodeSelector: labels('Node labels the pods must run on.'),
     tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),

@@ -6,15 +6,15 @@
  * carry them, `helm template` of the emitted chart renders the same objects with Helm 3 and Helm 4, the
  * pods stay Pod Security restricted, and the manifests pass strict schema validation.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthesize } from '../../charts/platform';
 import { formatFinding, loadManifests, validateManifests } from '../../lib/validation';
 import { type K8sObject, sortObjects } from '../support/dist';
 import { helmTemplate, helmVersions, parseDocuments, projectRoot } from '../support/helm';
 import { schemaLocations } from '../support/schemas';
+import { synthInto } from '../support/synth-cli';
 import { withoutHelmOnly, withoutPlainOnly } from './helm-only';
 
 const API_IN_DEV = `
@@ -77,10 +77,7 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'extension-points-'));
   cpSync(join(projectRoot, 'values'), join(root, 'values'), { recursive: true });
   writeFileSync(join(root, 'values', 'dev.yaml'), readFileSync(join(root, 'values', 'dev.yaml'), 'utf8') + API_IN_DEV);
-  for (const [path, content] of synthesize({ valuesDir: join(root, 'values') })) {
-    mkdirSync(dirname(join(root, 'dist', path)), { recursive: true });
-    writeFileSync(join(root, 'dist', path), content);
-  }
+  synthInto(join(root, 'values'), join(root, 'dist'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@
  * Helm 3 and Helm 4; unknown applications, ports the callee does not expose, a dependency on itself and
  * hand-written derived fields are refused with their location.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { synthesize } from '../../charts/platform';
 import { withoutHelmOnly, withoutPlainOnly } from '../helm/helm-only';
 import { type K8sObject, sortObjects } from '../support/dist';
 import { helm, helmTemplate, helmVersions, parseDocuments, projectRoot } from '../support/helm';
-import { synthProblems } from '../support/synth-cli';
+import { synthInto, synthProblems } from '../support/synth-cli';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
 const API_POSTGRESQL = '        - { name: postgresql, port: 5432, cidr: 10.20.0.0/16, host: postgresql.shop.internal }\n';
@@ -46,10 +46,7 @@ describe('web → api → (postgresql, redis)', () => {
   beforeAll(() => {
     const valuesDir = valuesWith(withApiDependencies);
     dist = join(dirname(valuesDir), 'dist');
-    for (const [path, content] of synthesize({ valuesDir })) {
-      mkdirSync(dirname(join(dist, path)), { recursive: true });
-      writeFileSync(join(dist, path), content);
-    }
+    synthInto(valuesDir, dist);
   });
 
   const plain = (environment: string, chart: string): K8sObject[] => {
