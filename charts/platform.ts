@@ -45,6 +45,8 @@ export function synthesize(options: PlatformOptions): Map<string, string> {
 /** The same files, given to `emit` one by one as they are made. */
 export function synthesizeEach(options: PlatformOptions, emit: (path: string, content: string) => void): void {
   const { base, environments } = loadPlatformValues(options);
+  // Required in base.yaml: loadPlatformValues has refused values without it.
+  const links = base.charts as NonNullable<typeof base.charts>;
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
   const problems: Problem[] = [];
   const application = (name: string) => (found: readonly SchemaProblem[]) => located(found, base.files, [['applications', name], ['defaults']]);
@@ -78,6 +80,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
           notes: appNotes(name),
           readme: appReadme(name, envNames),
+          links,
         },
         valuesObjects: {
           render: renderExtraObjects,
@@ -107,7 +110,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
         values: r.values as unknown as Record<string, unknown>,
         locate: (found) => located(found, environments[i].files, [['monitoring']]),
       })),
-      helm: monitoringHelm(monitoring),
+      helm: { ...monitoringHelm(monitoring), links },
     },
     emit,
   );

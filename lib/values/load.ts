@@ -11,7 +11,7 @@ import { checkAppRules } from './app-rules';
 import { type EnvironmentSettings, fillEnvironmentPlaceholders } from './environment-settings';
 import { deepMerge, isMap } from './merge';
 import { type Problem, ValuesError, dottedPath, uniqueProblems } from './problems';
-import { type AppValues, AppValuesSchema, PlatformFileSchema } from './schema';
+import { type AppValues, AppValuesSchema, type ChartLinks, PlatformFileSchema } from './schema';
 import { type SchemaProblem, checkAgainstSchema } from './schema-check';
 import { type ValuesFile, locate, readValuesFile } from './source';
 
@@ -27,6 +27,8 @@ export interface EnvironmentValues {
   readonly files: readonly ValuesFile[];
   /** The environment's settings (`environment:` of base.yaml and the overlay, merged). */
   readonly settings: EnvironmentSettings;
+  /** Chart.yaml home, sources and icon (`charts:` of base.yaml; overlays may not set it). */
+  readonly charts?: ChartLinks;
 }
 
 /** The environments that have an overlay file, in name order. */
@@ -69,6 +71,13 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     problems.push({ file: baseFile.path, path: 'applications', message: 'expected at least one application' });
   }
   for (const overlay of overlays) problems.push(...unknownApplications(overlay, baseFile, names));
+  // Chart metadata is the same in every environment: one Chart.yaml per chart.
+  if (baseFile.data.charts === undefined && isMap(baseFile.data)) {
+    problems.push({ file: baseFile.path, path: 'charts', message: 'required value is missing (home, sources and icon of every Chart.yaml)' });
+  }
+  for (const overlay of overlays.filter((file) => file.data.charts !== undefined)) {
+    problems.push({ file: overlay.path, ...locate(overlay, ['charts']), path: 'charts', message: `only in ${baseFile.path}: a chart's Chart.yaml is the same in every environment` });
+  }
 
   const merged = files.reduce<Record<string, unknown>>((acc, file) => deepMerge(acc, file.data) as Record<string, unknown>, {});
   const defaults = mapOrEmpty(merged.defaults);
@@ -102,6 +111,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     monitoring: (merged.monitoring as Record<string, unknown> | undefined) ?? {},
     files,
     settings,
+    charts: baseFile.data.charts as ChartLinks | undefined,
   };
 }
 

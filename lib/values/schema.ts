@@ -571,6 +571,18 @@ export const AppValuesSchema = Type.Object(
 
 export type AppValues = Static<typeof AppValuesSchema>;
 
+/** Chart.yaml metadata of every chart (what a chart repository and Artifact Hub show): values/base.yaml only. */
+const ChartLinksSchema = Type.Object(
+  {
+    home: str('Home page of the charts (Chart.yaml home).', patterns.url),
+    sources: Type.Array(str('A source repository.', patterns.url), { minItems: 1, description: 'Where the charts come from (Chart.yaml sources).' }),
+    icon: str('Icon of the charts, an SVG or PNG by URL (Chart.yaml icon).', patterns.url),
+  },
+  { ...closed, description: 'Chart.yaml home, sources and icon of every chart; only in base.yaml (the same in every environment).' },
+);
+
+export type ChartLinks = Static<typeof ChartLinksSchema>;
+
 /** The platform values files (values/base.yaml and one overlay per environment). */
 export const PlatformFileSchema = Type.Object(
   {
@@ -579,6 +591,7 @@ export const PlatformFileSchema = Type.Object(
     monitoring: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Monitoring stack values.' })),
     environment: Type.Optional(EnvironmentSettingsSchema),
     global: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values given to every application chart as its `global` (Helm’s shared values), e.g. imagePullSecrets.' })),
+    charts: Type.Optional(ChartLinksSchema),
   },
   closed,
 );
