@@ -62,6 +62,8 @@ A packaged chart per environment, with that environment's values as its defaults
 
 Values are validated by \`values.schema.json\`: unknown keys and wrong types fail \`helm install\`,
 \`upgrade\`, \`template\` and \`lint\`. Rules across values (minReplicas <= maxReplicas, requests <= limits,
-a PDB that leaves a pod evictable, TLS hosts among the ingress hosts) are checked by \`npm run synth\`.
+a PDB that leaves a pod evictable, TLS hosts among the ingress hosts, one name per container, ports and
+sources of the Service, extra objects that do not clash with the chart's) are checked by \`npm run synth\`
+and, with the same messages, by \`templates/validate-values.yaml\` and \`validate-extra-objects.yaml\` here.
 `;
 }

@@ -41,6 +41,8 @@ const RESOURCE_PAIRS = [
   { request: ['resources', 'requests'], limit: ['resources', 'limits'], what: 'the limit' },
   { request: ['quota', 'requests'], limit: ['quota', 'limits'], what: 'the quota limit' },
   { request: ['limitRange', 'defaultRequest'], limit: ['limitRange', 'default'], what: 'the default limit' },
+  { request: ['waitForDependencies', 'resources', 'requests'], limit: ['waitForDependencies', 'resources', 'limits'], what: 'the limit' },
+  { request: ['migration', 'resources', 'requests'], limit: ['migration', 'resources', 'limits'], what: 'the limit' },
 ] as const;
 
 /** The volume sources an extra volume may have (lib/values/schema.ts ExtraVolume). */
@@ -316,6 +318,31 @@ const RULES: readonly AppRule[] = [
 {{- end }}
 {{- if eq $mount.mountPath "/tmp" }}
 {{- fail (printf "%s[%d].volumeMounts[%d].mountPath: /tmp is already a mount of the container" $list $i $j) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}`,
+  },
+  {
+    // Each container from values requests at most its limits, as the application container does.
+    check: (v, report) => {
+      for (const [list] of CONTAINER_LISTS) {
+        v[list].forEach((container, i) => {
+          for (const resource of ['cpu', 'memory'] as const) {
+            const requested = container.resources.requests[resource];
+            const limited = container.resources.limits[resource];
+            if (parseQuantity(requested) > parseQuantity(limited)) report([list, i, 'resources', 'requests', resource], `expected at most the limit (${limited}), got ${requested}`);
+          }
+        });
+      }
+    },
+    go: `{{- range $list := list ${CONTAINER_LISTS.map(([list]) => JSON.stringify(list)).join(' ')} }}
+{{- range $i, $container := index $.Values $list }}
+{{- range $resource := list "cpu" "memory" }}
+{{- $request := index $container.resources.requests $resource }}
+{{- $limit := index $container.resources.limits $resource }}
+{{- if gt (float64 (include "C.quantity" $request)) (float64 (include "C.quantity" $limit)) }}
+{{- fail (printf "%s[%d].resources.requests.%s: expected at most the limit (%s), got %s" $list $i $resource (include "C.str" $limit) (include "C.str" $request)) }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -311,6 +311,18 @@ const cases: readonly RuleCase[] = [
     message: 'migration.command: required value is missing (the migration runs a command)',
   },
   {
+    name: 'a sidecar requesting more memory than its limit',
+    chart: 'api',
+    values: { sidecars: [sidecar({ resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '10m', memory: '32Mi' } } })] },
+    message: 'sidecars[0].resources.requests.memory: expected at most the limit (32Mi), got 64Mi',
+  },
+  {
+    name: 'a migration requesting more CPU than its limit',
+    chart: 'api',
+    values: { migration: { resources: { requests: { cpu: '1' }, limits: { cpu: '500m' } } } },
+    message: 'migration.resources.requests.cpu: expected at most the limit (500m), got 1',
+  },
+  {
     name: 'annotations over 256 KiB',
     chart: 'api',
     values: { podAnnotations: { big: 'x'.repeat(262_142) } },
