@@ -29,6 +29,8 @@ const BILLION_LAUGHS = [
 const prod = (values: string) => join(values, 'production.yaml');
 const base = (values: string) => join(values, 'base.yaml');
 const dev = (values: string) => join(values, 'dev.yaml');
+/** `lines` (indented four spaces) as the worker's section of dev.yaml. */
+const workerInDev = (lines: string) => (values: string) => edit(dev(values), (t) => `${t}applications:\n  worker:\n${lines}`);
 
 const cases: Case[] = [
   {
@@ -184,25 +186,14 @@ const cases: Case[] = [
   },
   {
     name: 'a sidecar without probes (every long-running container has them)',
-    breakValues: (v) =>
-      edit(
-        dev(v),
-        (t) => `${t}applications:
-  worker:
-    sidecars:
+    breakValues: workerInDev(`    sidecars:
       - { name: exporter, image: "prom/statsd-exporter:v0.28.0", resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { cpu: 50m, memory: 32Mi } } }
-`,
-      ),
+`),
     expected: [/^values\/dev\.yaml:\d+:\d+: applications\.worker\.sidecars\[0\]\.probes: required value is missing.*$/],
   },
   {
     name: 'the extension points’ rules, every problem in one run (a sidecar named like the application, an HTTP probe without a path, an extra port on the http port, a preStop beside the sleep, a migration without a command)',
-    breakValues: (v) =>
-      edit(
-        dev(v),
-        (t) => `${t}applications:
-  worker:
-    sidecars:
+    breakValues: workerInDev(`    sidecars:
       - name: worker
         image: "envoyproxy/envoy:v1.33.2"
         resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { cpu: 50m, memory: 32Mi } }
@@ -212,8 +203,7 @@ const cases: Case[] = [
     lifecycle:
       preStop: { exec: { command: [/bin/drain] } }
     migration: { enabled: true }
-`,
-      ),
+`),
     expected: [
       /^values\/dev\.yaml:\d+:9: applications\.worker\.sidecars\[0\]\.name: "worker" is already the application container$/,
       /^values\/dev\.yaml:\d+:\d+: applications\.worker\.sidecars\[0\]\.probes\.readiness\.path: required value is missing \(type http gets a path\)$/,
