@@ -43,7 +43,8 @@ const leftovers = (root: string) =>
     .map((name) => name.replace(/-[0-9]+$/, '-<pid>'))
     .sort();
 
-describe('a synth killed during the output swap', () => {
+// Each test runs two or three synth processes: the 5 s default is too short on a loaded machine.
+describe('a synth killed during the output swap', { timeout: 30_000 }, () => {
   it('between the two renames: dist/ is absent, the old output beside it; the next synth restores it', () => {
     const project = projectWithChange();
     const killed = crash(project.root, 'between-renames');
