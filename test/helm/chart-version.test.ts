@@ -18,7 +18,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const versions = (files: Map<string, string>) =>
   Object.fromEntries([...files].filter(([path]) => /^helm\/[^/]+\/Chart\.yaml$/.test(path)).map(([path, text]) => [path.split('/')[1], (parse(text) as { version: string }).version]));
 
-it('a chart’s version changes with its content, and only then', () => {
+// Each test synthesizes the whole platform two or three times: more than the 5 s default on a loaded machine.
+it('a chart’s version changes with its content, and only then', { timeout: 30_000 }, () => {
   const before = versions(synthesize({ valuesDir: join(projectRoot, 'values') }));
   expect(versions(synthesize({ valuesDir: join(projectRoot, 'values') }))).toEqual(before);
   for (const version of Object.values(before)) expect(version).toMatch(/^0\.1\.0\+[0-9a-f]{12}$/);
@@ -31,7 +32,7 @@ it('a chart’s version changes with its content, and only then', () => {
   expect({ ...after, worker: undefined }).toEqual({ ...before, worker: undefined });
 });
 
-it('every Chart.yaml has the home, sources and icon of values/base.yaml, which only base.yaml sets', () => {
+it('every Chart.yaml has the home, sources and icon of values/base.yaml, which only base.yaml sets', { timeout: 30_000 }, () => {
   const files = synthesize({ valuesDir: join(projectRoot, 'values') });
   const charts = [...files].filter(([path]) => /^helm\/[^/]+\/Chart\.yaml$/.test(path)).map(([, text]) => parse(text) as Record<string, unknown>);
   expect(charts.map((chart) => chart.name).sort()).toEqual(['api', 'monitoring', 'web', 'worker']);
