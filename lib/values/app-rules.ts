@@ -4,33 +4,21 @@
  * as a Go template (`go`, in every application chart's templates/validate-values.yaml, where Helm
  * `fail`s on `install`, `upgrade`, `template` and `lint` with the same words). The Helm tests feed
  * each rule's violation to synth and to Helm 3 and Helm 4 and compare the messages
- * (test/helm/value-rules.test.ts).
+ * (test/helm/value-rules.test.ts). The rules on the pod's other containers are in pod-rules.ts, those
+ * on the Service's ports and sources in service-rules.ts; this list holds them in its order.
  *
  * In the Go side, `C` stands for the chart name (named templates `C.str`, `C.quantity`) and numbers
  * are compared as float64: `-f` values are float64 and `--set` values int64 in Helm, and Go
  * templates cannot compare the two directly.
  */
-import { DEPENDENCY_WAIT_NAME } from '../app/dependency-wait';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
 import type { AppValues } from './schema';
 import type { SchemaProblem } from './schema-check';
-
-type Report = (path: (string | number)[], message: string) => void;
-
-/** What a rule knows besides the values: the release they belong to (synth releases each application under its name). */
-interface RuleContext {
-  /** The application container's name (the chart name, or nameOverride: `<chart>.name`). */
-  readonly containerName: string;
-}
-
-interface AppRule {
-  /** Reports every violation in `v`. */
-  readonly check: (v: AppValues, report: Report, context: RuleContext) => void;
-  /** The same rule as Go template text, failing with `<path>: <message>`; `C` is the chart name. */
-  readonly go: string;
-}
+import { POD_RULES, PROBE_KINDS } from './pod-rules';
+import type { AppRule, RuleContext } from './rule';
+import { SERVICE_RULES } from './service-rules';
 
 /** An integer or percentage of `replicas`, rounded up (as the disruption controller does for minAvailable). */
 function scaled(value: number | string, replicas: number): number {
@@ -47,21 +35,6 @@ const RESOURCE_PAIRS = [
 
 /** The volume sources an extra volume may have (lib/values/schema.ts ExtraVolume). */
 const VOLUME_SOURCES = ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim', 'projected'] as const;
-
-/** The lists of containers given in values, and how a message names one of them. */
-const CONTAINER_LISTS = [
-  ['initContainers', 'an init container'],
-  ['sidecars', 'a sidecar'],
-] as const;
-
-const PROBE_KINDS = ['startup', 'liveness', 'readiness'] as const;
-
-/** The fields of a sidecar probe that only some types have (lib/values/schema.ts SidecarProbe). */
-const PROBE_FIELDS = [
-  { name: 'port', types: ['http', 'tcp', 'grpc'], why: 'connects to a port' },
-  { name: 'path', types: ['http'], why: 'gets a path' },
-  { name: 'command', types: ['exec'], why: 'runs a command' },
-] as const;
 
 const ANNOTATION_MAPS = [['podAnnotations'], ['serviceAccount', 'annotations'], ['ingress', 'annotations']] as const;
 
@@ -283,150 +256,7 @@ const RULES: readonly AppRule[] = [
 {{- $_ := set $paths $mount.mountPath true }}
 {{- end }}`,
   },
-  {
-    // Every container of the pod has a name of its own (the API server refuses a pod with two), mounts
-    // volumes of the pod, and leaves /tmp to the chart's own mount.
-    check: (v, report, context) => {
-      const volumes = new Set(['tmp', ...v.extraVolumes.map((volume) => volume.name)]);
-      const containers = new Map([[context.containerName, 'the application container']]);
-      if (v.waitForDependencies.enabled) containers.set(DEPENDENCY_WAIT_NAME, 'the dependency wait (waitForDependencies)');
-      for (const [list, what] of CONTAINER_LISTS) {
-        v[list].forEach((container, i) => {
-          const taken = containers.get(container.name);
-          if (taken !== undefined) report([list, i, 'name'], `"${container.name}" is already ${taken}`);
-          else containers.set(container.name, what);
-          (container.volumeMounts ?? []).forEach((mount, j) => {
-            if (!volumes.has(mount.name)) report([list, i, 'volumeMounts', j, 'name'], `expected tmp or the name of one of extraVolumes, got "${mount.name}"`);
-            if (mount.mountPath === '/tmp') report([list, i, 'volumeMounts', j, 'mountPath'], '/tmp is already a mount of the container');
-          });
-        });
-      }
-    },
-    go: `{{- $volumes := dict "tmp" true }}
-{{- range .Values.extraVolumes }}{{ $_ := set $volumes .name true }}{{ end }}
-{{- $containers := dict (include "C.name" $) "the application container" }}
-{{- if .Values.waitForDependencies.enabled }}{{ $_ := set $containers "${DEPENDENCY_WAIT_NAME}" "the dependency wait (waitForDependencies)" }}{{ end }}
-{{- range $list := list ${CONTAINER_LISTS.map(([list]) => JSON.stringify(list)).join(' ')} }}
-{{- range $i, $container := index $.Values $list }}
-{{- if hasKey $containers $container.name }}
-{{- fail (printf "%s[%d].name: \\"%s\\" is already %s" $list $i $container.name (get $containers $container.name)) }}
-{{- end }}
-{{- $_ := set $containers $container.name (ternary "an init container" "a sidecar" (eq $list "initContainers")) }}
-{{- range $j, $mount := $container.volumeMounts }}
-{{- if not (hasKey $volumes $mount.name) }}
-{{- fail (printf "%s[%d].volumeMounts[%d].name: expected tmp or the name of one of extraVolumes, got \\"%s\\"" $list $i $j $mount.name) }}
-{{- end }}
-{{- if eq $mount.mountPath "/tmp" }}
-{{- fail (printf "%s[%d].volumeMounts[%d].mountPath: /tmp is already a mount of the container" $list $i $j) }}
-{{- end }}
-{{- end }}
-{{- end }}
-{{- end }}`,
-  },
-  {
-    // Each container from values requests at most its limits, as the application container does.
-    check: (v, report) => {
-      for (const [list] of CONTAINER_LISTS) {
-        v[list].forEach((container, i) => {
-          for (const resource of ['cpu', 'memory'] as const) {
-            const requested = container.resources.requests[resource];
-            const limited = container.resources.limits[resource];
-            if (parseQuantity(requested) > parseQuantity(limited)) report([list, i, 'resources', 'requests', resource], `expected at most the limit (${limited}), got ${requested}`);
-          }
-        });
-      }
-    },
-    go: `{{- range $list := list ${CONTAINER_LISTS.map(([list]) => JSON.stringify(list)).join(' ')} }}
-{{- range $i, $container := index $.Values $list }}
-{{- range $resource := list "cpu" "memory" }}
-{{- $request := index $container.resources.requests $resource }}
-{{- $limit := index $container.resources.limits $resource }}
-{{- if gt (float64 (include "C.quantity" $request)) (float64 (include "C.quantity" $limit)) }}
-{{- fail (printf "%s[%d].resources.requests.%s: expected at most the limit (%s), got %s" $list $i $resource (include "C.str" $limit) (include "C.str" $request)) }}
-{{- end }}
-{{- end }}
-{{- end }}
-{{- end }}`,
-  },
-  {
-    // A sidecar's probe has the fields of its type and no other: a port for http, tcp and grpc, a path
-    // for http, a command for exec. Its ports have names of their own, none the application's http.
-    check: (v, report) => {
-      const portNames = new Set(['http']);
-      v.sidecars.forEach((sidecar, i) => {
-        for (const kind of PROBE_KINDS) {
-          const probe = sidecar.probes[kind];
-          if (probe === undefined) continue;
-          for (const field of PROBE_FIELDS) {
-            const wanted = (field.types as readonly string[]).includes(probe.type);
-            if (wanted && probe[field.name] === undefined) report(['sidecars', i, 'probes', kind, field.name], `required value is missing (type ${probe.type} ${field.why})`);
-            if (!wanted && probe[field.name] !== undefined) report(['sidecars', i, 'probes', kind, field.name], `only type ${field.types.join(' or ')} has a ${field.name} (this probe is ${probe.type})`);
-          }
-        }
-        (sidecar.ports ?? []).forEach((port, j) => {
-          if (portNames.has(port.name)) report(['sidecars', i, 'ports', j, 'name'], `"${port.name}" is already a port of the pod`);
-          portNames.add(port.name);
-          if (port.containerPort === v.containerPort) report(['sidecars', i, 'ports', j, 'containerPort'], `${port.containerPort} is the application's containerPort`);
-        });
-      });
-    },
-    go: `{{- $portNames := dict "http" true }}
-{{- range $i, $sidecar := .Values.sidecars }}
-{{- range $kind := list ${PROBE_KINDS.map((kind) => JSON.stringify(kind)).join(' ')} }}
-{{- $probe := index $sidecar.probes $kind }}
-{{- if $probe }}
-${PROBE_FIELDS.map(
-  (field) => `{{- $wanted := has $probe.type (list ${field.types.map((type) => JSON.stringify(type)).join(' ')}) }}
-{{- if and $wanted (not (hasKey $probe "${field.name}")) }}
-{{- fail (printf "sidecars[%d].probes.%s.${field.name}: required value is missing (type %s ${field.why})" $i $kind $probe.type) }}
-{{- end }}
-{{- if and (not $wanted) (hasKey $probe "${field.name}") }}
-{{- fail (printf "sidecars[%d].probes.%s.${field.name}: only type ${field.types.join(' or ')} has a ${field.name} (this probe is %s)" $i $kind $probe.type) }}
-{{- end }}`,
-).join('\n')}
-{{- end }}
-{{- end }}
-{{- range $j, $port := $sidecar.ports }}
-{{- if hasKey $portNames $port.name }}
-{{- fail (printf "sidecars[%d].ports[%d].name: \\"%s\\" is already a port of the pod" $i $j $port.name) }}
-{{- end }}
-{{- $_ := set $portNames $port.name true }}
-{{- if eq (float64 $port.containerPort) (float64 $.Values.containerPort) }}
-{{- fail (printf "sidecars[%d].ports[%d].containerPort: %s is the application's containerPort" $i $j (include "C.str" $port.containerPort)) }}
-{{- end }}
-{{- end }}
-{{- end }}`,
-  },
-  {
-    // The dependency wait needs something to wait for, and a host for each dependency (synth writes an
-    // application's; a network or namespace has none of its own).
-    check: (v, report) => {
-      if (!v.waitForDependencies.enabled) return;
-      if (v.networkPolicy.dependencies.length === 0) report(['waitForDependencies', 'enabled'], 'no networkPolicy.dependencies to wait for');
-      v.networkPolicy.dependencies.forEach((dep, i) => {
-        if (dep.app === undefined && dep.host === undefined) report(['networkPolicy', 'dependencies', i, 'host'], 'required value is missing (waitForDependencies waits for host:port)');
-      });
-    },
-    go: `{{- if .Values.waitForDependencies.enabled }}
-{{- if not .Values.networkPolicy.dependencies }}
-{{- fail "waitForDependencies.enabled: no networkPolicy.dependencies to wait for" }}
-{{- end }}
-{{- range $i, $dep := .Values.networkPolicy.dependencies }}
-{{- if not (hasKey $dep "host") }}
-{{- fail (printf "networkPolicy.dependencies[%d].host: required value is missing (waitForDependencies waits for host:port)" $i) }}
-{{- end }}
-{{- end }}
-{{- end }}`,
-  },
-  {
-    // A migration runs a command of its own (the image's entrypoint is the application's server).
-    check: (v, report) => {
-      if (v.migration.enabled && v.migration.command === undefined) report(['migration', 'command'], 'required value is missing (the migration runs a command)');
-    },
-    go: `{{- if and .Values.migration.enabled (not (hasKey .Values.migration "command")) }}
-{{- fail "migration.command: required value is missing (the migration runs a command)" }}
-{{- end }}`,
-  },
+  ...POD_RULES,
   {
     // Extra objects: one of each kind and name (kubectl and Argo CD would keep only one), and the
     // chart's labels left to the chart.
@@ -455,128 +285,7 @@ ${PROBE_FIELDS.map(
 {{- end }}
 {{- end }}`,
   },
-  {
-    // A source admitted by a NetworkPolicy is a network or namespaces (and pods): with neither, the peer
-    // would admit every namespace, wider than the values.
-    check: (v, report) => {
-      const lists: [(string | number)[], AppValues['service']['allowFrom']][] = [
-        [['service', 'allowFrom'], v.service.allowFrom],
-        ...v.service.extraPorts.map((port, i): [(string | number)[], AppValues['service']['allowFrom']] => [['service', 'extraPorts', i, 'allowFrom'], port.allowFrom ?? []]),
-      ];
-      for (const [at, peers] of lists) {
-        peers.forEach((peer, j) => {
-          if ((peer.cidr === undefined) === (peer.namespaceLabels === undefined)) report([...at, j], 'expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)');
-          if (peer.cidr !== undefined && peer.podLabels !== undefined) report([...at, j, 'podLabels'], 'podLabels only apply with namespaceLabels');
-        });
-      }
-    },
-    go: `{{- $peerLists := list (list "service.allowFrom" .Values.service.allowFrom) }}
-{{- range $i, $port := .Values.service.extraPorts }}{{ $peerLists = append $peerLists (list (printf "service.extraPorts[%d].allowFrom" $i) $port.allowFrom) }}{{ end }}
-{{- range $peerList := $peerLists }}
-{{- range $j, $peer := index $peerList 1 }}
-{{- if eq (hasKey $peer "cidr") (hasKey $peer "namespaceLabels") }}
-{{- fail (printf "%s[%d]: expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)" (index $peerList 0) $j) }}
-{{- end }}
-{{- if and (hasKey $peer "cidr") (hasKey $peer "podLabels") }}
-{{- fail (printf "%s[%d].podLabels: podLabels only apply with namespaceLabels" (index $peerList 0) $j) }}
-{{- end }}
-{{- end }}
-{{- end }}`,
-  },
-  {
-    // Extra Service ports: names and ports of their own; a number targets the application container
-    // (which declares it under the port's name), a name targets a sidecar's port.
-    check: (v, report) => {
-      const sidecarPorts = new Map(v.sidecars.flatMap((sidecar) => (sidecar.ports ?? []).map((port) => [port.name, port.containerPort] as const)));
-      const sidecarNumbers = new Set(sidecarPorts.values());
-      const names = new Set(['http']);
-      const ports = new Set([`${v.service.port}/TCP`]);
-      v.service.extraPorts.forEach((port, i) => {
-        const at = ['service', 'extraPorts', i];
-        if (names.has(port.name)) report([...at, 'name'], `"${port.name}" is already a port of the Service`);
-        names.add(port.name);
-        const key = `${port.port}/${port.protocol ?? 'TCP'}`;
-        if (ports.has(key)) report([...at, 'port'], `${key} is already a port of the Service`);
-        ports.add(key);
-        if (typeof port.targetPort === 'string') {
-          if (!sidecarPorts.has(port.targetPort))
-            report(
-              [...at, 'targetPort'],
-              `expected a port number of the application container or the name of a sidecar port (${[...sidecarPorts.keys()].sort().join(', ') || 'none'}), got "${port.targetPort}"`,
-            );
-        } else if (port.targetPort === v.containerPort) {
-          report([...at, 'targetPort'], `${port.targetPort} is the http port; the Service already exposes it`);
-        } else if (sidecarNumbers.has(port.targetPort)) {
-          report([...at, 'targetPort'], `${port.targetPort} is a sidecar's port: name it instead`);
-        } else if (sidecarPorts.has(port.name)) {
-          report([...at, 'name'], `"${port.name}" is already a sidecar's port (the application container declares its target under this name)`);
-        }
-      });
-    },
-    go: `{{- $sidecarPorts := dict }}
-{{- $sidecarNumbers := dict }}
-{{- range .Values.sidecars }}{{ range .ports }}{{ $_ := set $sidecarPorts .name true }}{{ $_ := set $sidecarNumbers (include "C.str" .containerPort) true }}{{ end }}{{ end }}
-{{- $names := dict "http" true }}
-{{- $ports := dict (printf "%s/TCP" (include "C.str" .Values.service.port)) true }}
-{{- range $i, $port := .Values.service.extraPorts }}
-{{- if hasKey $names $port.name }}
-{{- fail (printf "service.extraPorts[%d].name: \\"%s\\" is already a port of the Service" $i $port.name) }}
-{{- end }}
-{{- $_ := set $names $port.name true }}
-{{- $key := printf "%s/%s" (include "C.str" $port.port) (default "TCP" $port.protocol) }}
-{{- if hasKey $ports $key }}
-{{- fail (printf "service.extraPorts[%d].port: %s is already a port of the Service" $i $key) }}
-{{- end }}
-{{- $_ := set $ports $key true }}
-{{- if kindIs "string" $port.targetPort }}
-{{- if not (hasKey $sidecarPorts $port.targetPort) }}
-{{- fail (printf "service.extraPorts[%d].targetPort: expected a port number of the application container or the name of a sidecar port (%s), got \\"%s\\"" $i (default "none" (join ", " (keys $sidecarPorts | sortAlpha))) $port.targetPort) }}
-{{- end }}
-{{- else if eq (float64 $port.targetPort) (float64 $.Values.containerPort) }}
-{{- fail (printf "service.extraPorts[%d].targetPort: %s is the http port; the Service already exposes it" $i (include "C.str" $port.targetPort)) }}
-{{- else if hasKey $sidecarNumbers (include "C.str" $port.targetPort) }}
-{{- fail (printf "service.extraPorts[%d].targetPort: %s is a sidecar's port: name it instead" $i (include "C.str" $port.targetPort)) }}
-{{- else if hasKey $sidecarPorts $port.name }}
-{{- fail (printf "service.extraPorts[%d].name: \\"%s\\" is already a sidecar's port (the application container declares its target under this name)" $i $port.name) }}
-{{- end }}
-{{- end }}`,
-  },
-  {
-    // Nodes and load balancers forward traffic from outside the cluster: with NetworkPolicies, the
-    // Service would take it and the pods refuse it, unless the values say which networks to admit.
-    check: (v, report) => {
-      if (v.service.type !== 'ClusterIP' && v.networkPolicy.enabled && v.service.allowFrom.length === 0) {
-        report(['service', 'allowFrom'], `required for type ${v.service.type} with networkPolicy.enabled: the networks the nodes or the load balancer forward from (the NetworkPolicies admit nothing else)`);
-      }
-    },
-    go: `{{- if and (ne .Values.service.type "ClusterIP") .Values.networkPolicy.enabled (not .Values.service.allowFrom) }}
-{{- fail (printf "service.allowFrom: required for type %s with networkPolicy.enabled: the networks the nodes or the load balancer forward from (the NetworkPolicies admit nothing else)" .Values.service.type) }}
-{{- end }}`,
-  },
-  {
-    // A hook runs a command or gets a URL; preStop takes the place of the preStopSleepSeconds sleep, so
-    // one of the two describes the hook.
-    check: (v, report) => {
-      for (const hook of ['postStart', 'preStop'] as const) {
-        const handler = v.lifecycle[hook];
-        if (handler !== undefined && (handler.exec === undefined) === (handler.httpGet === undefined)) report(['lifecycle', hook], 'expected exactly one of exec or httpGet');
-      }
-      if (v.lifecycle.preStop !== undefined && v.preStopSleepSeconds > 0) {
-        report(['lifecycle', 'preStop'], `replaces the preStopSleepSeconds sleep (${v.preStopSleepSeconds}); set preStopSleepSeconds to 0 (and sleep in this hook if the pod should keep serving first)`);
-      }
-    },
-    go: `{{- range $hook := list "postStart" "preStop" }}
-{{- if hasKey $.Values.lifecycle $hook }}
-{{- $handler := index $.Values.lifecycle $hook }}
-{{- if eq (hasKey $handler "exec") (hasKey $handler "httpGet") }}
-{{- fail (printf "lifecycle.%s: expected exactly one of exec or httpGet" $hook) }}
-{{- end }}
-{{- end }}
-{{- end }}
-{{- if and (hasKey .Values.lifecycle "preStop") (gt (float64 .Values.preStopSleepSeconds) 0.0) }}
-{{- fail (printf "lifecycle.preStop: replaces the preStopSleepSeconds sleep (%s); set preStopSleepSeconds to 0 (and sleep in this hook if the pod should keep serving first)" (include "C.str" .Values.preStopSleepSeconds)) }}
-{{- end }}`,
-  },
+  ...SERVICE_RULES,
   {
     // The pod is killed at the end of its grace period, preStop sleep included: the sleep must end first.
     check: (v, report) => {
