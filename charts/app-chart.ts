@@ -9,6 +9,7 @@ import { AppHelmTest } from '../lib/app/helm-test';
 import { AppServiceAccount } from '../lib/app/identity';
 import { AppIngress } from '../lib/app/ingress';
 import { AppNamespace } from '../lib/app/namespace';
+import { AppMigration } from '../lib/app/migration';
 import { AppNetworkPolicies } from '../lib/app/network-policies';
 import { AppAutoscaler, AppDisruptionBudget } from '../lib/app/scaling';
 import { AppDeployment, AppService } from '../lib/app/workload';
@@ -52,6 +53,7 @@ export class AppChart extends Chart implements ReleaseChart {
     const config = new AppConfiguration(this, 'Configuration', { values });
     new AppDeployment(this, 'Deployment', { values, configMapName: config.configMapName, configChecksum: config.checksum });
     new AppService(this, 'Service', { values });
+    new AppMigration(this, 'Migration', { values });
     new AppAutoscaler(this, 'Autoscaler', { values });
     new AppDisruptionBudget(this, 'DisruptionBudget', { values });
     new AppIngress(this, 'Ingress', { values });

@@ -12,6 +12,7 @@ import { appNotes, appReadme } from '../lib/app/chart-docs';
 import { environmentOutput } from '../lib/gitops/environment-files';
 import { PlatformInventory } from '../lib/gitops/inventory';
 import { type GitOpsSettings, gitopsSettings } from '../lib/gitops/settings';
+import { clashTemplate, extraObjectClashes, extraObjectsTemplate, renderExtraObjects } from '../lib/app/extra-objects';
 import { helpersTemplate } from '../lib/app/names';
 import { type ChartIdentity, releaseScope } from '../lib/chart/release';
 import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
@@ -65,6 +66,8 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   }
   if (gitopsProblems.length > 0) throw new ValuesError(uniqueProblems(gitopsProblems));
   const inventory = new PlatformInventory();
+  // Required in base.yaml: loadPlatformValues has refused values without it.
+  const links = base.charts as NonNullable<typeof base.charts>;
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
   const problems: Problem[] = [];
   const application = (name: string) => (found: readonly SchemaProblem[]) => located(found, base.files, [['applications', name], ['defaults']]);
@@ -98,6 +101,12 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
           notes: appNotes(name),
           readme: appReadme(name, envNames),
+          links,
+        },
+        valuesObjects: {
+          render: renderExtraObjects,
+          clashes: extraObjectClashes,
+          templates: (objects, go) => ({ 'extra-objects.yaml': extraObjectsTemplate(name), 'validate-extra-objects.yaml': clashTemplate(objects, go) }),
         },
         observe: inventory.observe,
       },
@@ -123,7 +132,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
         values: r.values as unknown as Record<string, unknown>,
         locate: (found) => located(found, environments[i].files, [['monitoring']]),
       })),
-      helm: monitoringHelm(monitoring),
+      helm: { ...monitoringHelm(monitoring), links },
       observe: inventory.observe,
     },
     emit,

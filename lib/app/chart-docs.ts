@@ -56,10 +56,14 @@ A packaged chart per environment, with that environment's values as its defaults
 - \`helm.sh/chart\` label: Helm only.
 - \`app.kubernetes.io/managed-by\`: \`Helm\` here, \`cdk8s\` in the plain manifests.
 - The \`helm test\` Pod and its NetworkPolicy (\`templates/tests/\`): hooks, Helm only.
+- The migration Job and its NetworkPolicy (\`migration.enabled\`) are hooks in both: \`pre-install,pre-upgrade\`
+  for Helm, \`PreSync\` for Argo CD (the same objects carry both annotations, and Flux's force annotation).
 - The Namespace: plain manifests only (see above).
 
 Values are validated by \`values.schema.json\`: unknown keys and wrong types fail \`helm install\`,
 \`upgrade\`, \`template\` and \`lint\`. Rules across values (minReplicas <= maxReplicas, requests <= limits,
-a PDB that leaves a pod evictable, TLS hosts among the ingress hosts) are checked by \`npm run synth\`.
+a PDB that leaves a pod evictable, TLS hosts among the ingress hosts, one name per container, ports and
+sources of the Service, extra objects that do not clash with the chart's) are checked by \`npm run synth\`
+and, with the same messages, by \`templates/validate-values.yaml\` and \`validate-extra-objects.yaml\` here.
 `;
 }

@@ -30,11 +30,22 @@ export function checkUpgrade(previous: readonly ManifestDocument[], current: rea
   for (const doc of current) {
     const { file, object } = doc;
     const old = before.get(key(doc));
-    if (!old) continue;
+    if (!old || recreatedEachRelease(old) || recreatedEachRelease(object)) continue;
     compared += 1;
     for (const change of immutableFieldChanges(old, object)) violations.push({ ...change, file, object });
   }
   return { violations, compared };
+}
+
+/**
+ * Hooks that Helm (`before-hook-creation`) and Argo CD (`BeforeHookCreation`) delete and create again
+ * on every upgrade or sync, never update (the migration Job, lib/app/migration.ts): their immutable
+ * fields may change.
+ */
+function recreatedEachRelease(object: KubeObject): boolean {
+  const annotations = (object.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+  const policy = (key: string) => (annotations[key] ?? '').split(',');
+  return policy('helm.sh/hook-delete-policy').includes('before-hook-creation') && policy('argocd.argoproj.io/hook-delete-policy').includes('BeforeHookCreation');
 }
 
 /** `Deployment api-production/api`, or `ClusterRole reader` for cluster-scoped objects. */

@@ -1,6 +1,7 @@
 /** Runs the compiled synth (build/main.js) on a copy of values/, into a scratch output directory. */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesize } from '../../charts/platform';
@@ -81,4 +82,12 @@ export function valuesCopyWith(roots: string[], file: string, edit: (text: strin
   if (edited === text) throw new Error('the edit changed nothing');
   writeFileSync(join(dir, file), edited);
   return dir;
+}
+
+/** Synthesizes `valuesDir` in this process and writes the output files under `outDir` (a dist/ of its own). */
+export function synthInto(valuesDir: string, outDir: string): void {
+  for (const [path, content] of synthesize({ valuesDir })) {
+    mkdirSync(dirname(join(outDir, path)), { recursive: true });
+    writeFileSync(join(outDir, path), content);
+  }
 }

@@ -43,8 +43,6 @@ const leftovers = (root: string) =>
     .map((name) => name.replace(/-[0-9]+$/, '-<pid>'))
     .sort();
 
-// Each test runs several whole synths, one into an empty folder (which draws the network pictures):
-// over 5 s when the machine is shared.
 describe('a synth killed during the output swap', () => {
   it('between the two renames: dist/ is absent, the old output beside it; the next synth restores it', () => {
     const project = projectWithChange();

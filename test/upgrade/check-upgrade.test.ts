@@ -59,7 +59,8 @@ beforeAll(() => {
   expect(build.status).toBe(0);
 });
 
-describe('check-upgrade', () => {
+// Each test runs whole processes (build, synth, git): the 5 s default is too short on a loaded machine.
+describe('check-upgrade', { timeout: 30_000 }, () => {
   it('accepts a fresh synth over the dist/ committed at HEAD', () => {
     const result = checkUpgrade([]);
     expect(result.stderr).toBe('');
