@@ -8,7 +8,7 @@
  * and the usage, exit code 1.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
 import { synthesizeEach } from './charts/platform';
 import { USAGE, UsageError, parseSynthCommandLine } from './lib/synth/command-line';
@@ -35,7 +35,13 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const { valuesDir, environments, quiet } = command;
     outDir = command.outDir;
-    const summary = quiet ? undefined : new OutputSummary(outDir);
+    const keep = [join('helm', 'packages')];
+    const summary = quiet
+      ? undefined
+      : new OutputSummary(
+          outDir,
+          keep.map((folder) => folder.split(sep).join('/')),
+        );
     // Files are compared with dist/ as they are made; from the first difference on they are written
     // to a staging directory (a worker thread takes over for large outputs), and dist/ is replaced
     // only at the end (then the previous contents, moved aside, are removed). No difference: dist/
@@ -59,9 +65,12 @@ async function main(argv: readonly string[]): Promise<number> {
           pictures.map((p) => p.dot),
           (i) => readIfFile(join(target, pictures[i].path)),
         );
-        for (const [i, picture] of pictures.entries()) write(picture.path, svgs[i]);
+        for (const [i, picture] of pictures.entries()) {
+          summary?.record(picture.path, svgs[i]);
+          write(picture.path, svgs[i]);
+        }
       },
-      { keep: [join('helm', 'packages')] },
+      { keep },
     );
     if (summary) for (const line of summary.lines(process.cwd())) console.log(line);
     return 0;

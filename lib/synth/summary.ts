@@ -2,7 +2,9 @@
  * The summary `npm run synth` ends with: per environment and chart, the objects (manifest files, one
  * object each) added, changed and removed against what the output folder held before, and where the
  * output went. Built while the files are produced: each manifest is compared with the file of the same
- * path in the previous output (read before the swap replaces it).
+ * path in the previous output (read before the swap replaces it). The other files (helm/, environments/)
+ * are counted as files, so a run that changes only a chart README or a GitOps object does not say
+ * "unchanged".
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -18,16 +20,20 @@ interface Counts {
 export class OutputSummary {
   private readonly previous: Set<string>;
   private readonly counts = new Map<string, Counts>();
+  private readonly otherFiles: Counts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
 
-  constructor(private readonly target: string) {
-    this.previous = new Set(listFiles(join(target, 'manifests')).map((path) => `manifests/${path}`));
+  /** `keep`: folders of the output (relative, `/`-separated) that synth does not write, e.g. helm/packages. */
+  constructor(
+    private readonly target: string,
+    keep: readonly string[] = [],
+  ) {
+    this.previous = new Set(listFiles(target).filter((path) => !keep.some((folder) => path.startsWith(`${folder}/`))));
   }
 
-  /** Sees one produced file (path relative to the output folder). */
+  /** Sees one produced file (path relative to the output folder, `/`-separated). */
   readonly record = (path: string, content: string): void => {
     const chart = chartOf(path);
-    if (chart === undefined) return;
-    const counts = this.countsOf(chart);
+    const counts = chart === undefined ? this.otherFiles : this.countsOf(chart);
     if (!this.previous.has(path)) counts.added += 1;
     else {
       this.previous.delete(path);
@@ -52,7 +58,8 @@ export class OutputSummary {
   lines(cwd: string): string[] {
     for (const path of this.previous) {
       const chart = chartOf(path);
-      if (chart !== undefined) this.countsOf(chart).removed += 1;
+      if (chart === undefined) this.otherFiles.removed += 1;
+      else this.countsOf(chart).removed += 1;
     }
     const lines: string[] = [];
     const total: Counts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
@@ -64,11 +71,17 @@ export class OutputSummary {
     const shown = relative(cwd, this.target);
     const where = shown === '' ? '.' : shown.startsWith('..') ? this.target : shown;
     const objects = total.added + total.changed + total.removed + total.unchanged;
-    lines.push(
-      total.added + total.changed + total.removed === 0
-        ? `synth: ${where}/ unchanged (${objects} objects in manifests/)`
-        : `synth: wrote ${where}/ (manifests/, helm/, environments/): ${describe(total)}, ${total.unchanged} unchanged`,
-    );
+    const other = this.otherFiles;
+    const otherChanged = other.added + other.changed + other.removed;
+    if (total.added + total.changed + total.removed === 0) {
+      lines.push(
+        otherChanged === 0
+          ? `synth: ${where}/ unchanged (${objects} objects in manifests/)`
+          : `synth: wrote ${where}/: objects unchanged (${objects} in manifests/); other files (helm/, environments/): ${describe(other)}`,
+      );
+    } else {
+      lines.push(`synth: wrote ${where}/ (manifests/, helm/, environments/): ${describe(total)}, ${total.unchanged} unchanged`);
+    }
     return lines;
   }
 }

@@ -2,12 +2,19 @@
  * The summary `npm run synth` ends with (lib/synth/summary.ts): objects added, changed and removed per
  * environment and chart against the previous output, after a values change; nothing with --quiet.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { projectRoot } from '../support/helm';
 import { runSynth } from '../support/synth-cli';
+
+/** Objects in the committed manifests of `folder` (under dist/manifests), one per YAML document. */
+const committedObjects = (folder = ''): number =>
+  readdirSync(join(projectRoot, 'dist', 'manifests', folder), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.yaml'))
+    .reduce((sum, entry) => sum + parseAllDocuments(readFileSync(join(entry.parentPath, entry.name), 'utf8')).length, 0);
 
 describe('synth summary', () => {
   const root = mkdtempSync(join(tmpdir(), 'summary-'));
@@ -20,10 +27,11 @@ describe('synth summary', () => {
     const first = runSynth(['--values', values, '--out', out]);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toContain('  dev/api                          15 added, 0 changed, 0 removed\n');
-    expect(first.stdout).toMatch(/synth: wrote .*dist\/ \(manifests\/, helm\/, environments\/\): 296 added, 0 changed, 0 removed, 0 unchanged\n$/);
+    const all = committedObjects();
+    expect(first.stdout).toContain(`  ${'dev/api'.padEnd(32)} ${committedObjects('dev/api')} added, 0 changed, 0 removed\n`);
+    expect(first.stdout).toMatch(new RegExp(`synth: wrote .*dist/ \\(manifests/, helm/, environments/\\): ${all} added, 0 changed, 0 removed, 0 unchanged\n$`));
     const again = runSynth(['--values', values, '--out', out]);
-    expect(again.stdout).toMatch(/^synth: .*dist\/ unchanged \(296 objects in manifests\/\)\n$/);
+    expect(again.stdout).toMatch(new RegExp(`^synth: .*dist/ unchanged \\(${all} objects in manifests/\\)\n$`));
   }, 30_000);
 
   it('after a values change: the changed, added and removed objects of each chart', () => {
@@ -43,6 +51,14 @@ describe('synth summary', () => {
     expect(lines.filter((l) => /^ {2}(staging\/(api|web|worker)|production\/(api|worker)|dev\/web) /.test(l))).toEqual([]);
     expect(lines.at(-1)).toMatch(/^synth: wrote .*dist\/ \(manifests\/, helm\/, environments\/\): [1-9]\d* added, [1-9]\d* changed, [1-9]\d* removed, \d+ unchanged$/);
   }, 30_000);
+
+  it('a change to files other than manifests (a chart README here) is counted as such, not called unchanged', () => {
+    const readme = join(out, 'helm', 'api', 'README.md');
+    writeFileSync(readme, `${readFileSync(readme, 'utf8')}edited by hand\n`);
+    const result = runSynth(['--values', values, '--out', out]);
+    expect(result.stdout).toMatch(/^synth: wrote .*dist\/: objects unchanged \(\d+ in manifests\/\); other files \(helm\/, environments\/\): 0 added, 1 changed, 0 removed\n$/);
+    expect(readFileSync(readme, 'utf8')).not.toContain('edited by hand');
+  });
 
   it('--quiet prints nothing', () => {
     const dev = join(values, 'dev.yaml');
