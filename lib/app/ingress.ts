@@ -1,5 +1,5 @@
 /**
- * Ingress for the NGINX ingress controller with TLS from cert-manager, per-client rate limits, HTTPS
+ * With `traffic.provider: ingress`: Ingress for the NGINX ingress controller with TLS from cert-manager, per-client rate limits, HTTPS
  * redirect, HSTS and security headers, and websocket-friendly timeouts. Admin paths get an Ingress of
  * their own, restricted to the allowed source networks.
  */
@@ -9,6 +9,8 @@ import { TemplatedObject } from '../chart/templated-object';
 import { type Expr, and, fmt, ifElse, join, release } from '../template/expr';
 import { each, spread, when } from '../template/manifest';
 import type { Checked, Manifest } from '../template/typed';
+import { usesIngress } from '../traffic/gateway-api';
+import { API_CONTENT_SECURITY_POLICY, securityHeadersData } from '../traffic/security-headers';
 import { commonLabels, nameWith, names } from './names';
 import type { AppObjectProps } from './props';
 
@@ -22,6 +24,7 @@ export class AppIngress extends Construct {
     const v = props.values;
     const ing = v.ingress;
     const headersName = nameWith('security-headers');
+    const enabled = and(ing.enabled, usesIngress(v.traffic));
 
     const backend = { service: { name: names.fullname, port: { name: 'http' } } };
     const annotations = {
@@ -48,7 +51,7 @@ export class AppIngress extends Construct {
     new TemplatedObject(this, 'Resource', {
       type: k8s.KubeIngress,
       template: 'ingress.yaml',
-      condition: ing.enabled,
+      condition: enabled,
       manifest: ingress(
         names.fullname,
         {},
@@ -62,7 +65,7 @@ export class AppIngress extends Construct {
     new TemplatedObject(this, 'Admin', {
       type: k8s.KubeIngress,
       template: 'ingress-admin.yaml',
-      condition: and(ing.enabled, ing.adminPaths.paths),
+      condition: and(enabled, ing.adminPaths.paths),
       manifest: ingress(
         nameWith('admin'),
         { [`${NGINX}/whitelist-source-range`]: join(',', ing.adminPaths.allowedCidrs) },
@@ -76,17 +79,10 @@ export class AppIngress extends Construct {
     new TemplatedObject(this, 'SecurityHeaders', {
       type: k8s.KubeConfigMap,
       template: 'security-headers.yaml',
-      condition: ing.enabled,
+      condition: enabled,
       manifest: {
         metadata: { name: headersName, namespace: release.namespace, labels: commonLabels(v) },
-        data: {
-          'Strict-Transport-Security': fmt`max-age=${ing.hstsMaxAgeSeconds}; includeSubDomains`,
-          'X-Content-Type-Options': 'nosniff',
-          'X-Frame-Options': 'DENY',
-          'Referrer-Policy': 'strict-origin-when-cross-origin',
-          'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-          'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
-        },
+        data: securityHeadersData(ing.hstsMaxAgeSeconds, API_CONTENT_SECURITY_POLICY),
       },
     });
   }

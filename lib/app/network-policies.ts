@@ -1,6 +1,7 @@
 /**
- * NetworkPolicies: deny everything in the namespace, then allow DNS to kube-dns, the ingress
- * controller, Prometheus and the applications that depend on this one (dependents) to the http port,
+ * NetworkPolicies: deny everything in the namespace, then allow DNS to kube-dns, the entry of the
+ * environment's traffic provider (the ingress controller's namespace, or the Gateway's proxy pods in
+ * their namespace: `traffic.gateway.proxies`), Prometheus and the applications that depend on this one (dependents) to the http port,
  * and egress only to the declared dependencies.
  */
 import { k8s } from 'cdk8s-plus-27';
@@ -9,6 +10,7 @@ import { TemplatedObject } from '../chart/templated-object';
 import { type Expr, and, release } from '../template/expr';
 import { each, when } from '../template/manifest';
 import type { Checked, Manifest } from '../template/typed';
+import { usesGatewayApi, usesIngress } from '../traffic/gateway-api';
 import { commonLabels, nameWith, selectorLabels } from './names';
 import type { AppObjectProps } from './props';
 
@@ -53,10 +55,17 @@ export class AppNetworkPolicies extends Construct {
       ],
     });
 
-    policy('AllowIngressController', 'allow-ingress-controller', and(np.enabled, v.ingress.enabled), {
+    policy('AllowIngressController', 'allow-ingress-controller', and(np.enabled, v.ingress.enabled, usesIngress(v.traffic)), {
       podSelector: appPods,
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.ingressControllerNamespace } } }], ports: httpPort }],
+    });
+
+    const proxies = v.traffic.gateway.proxies;
+    policy('AllowGateway', 'allow-gateway', and(np.enabled, v.ingress.enabled, usesGatewayApi(v.traffic)), {
+      podSelector: appPods,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: proxies.namespace } }, podSelector: { matchLabels: proxies.podLabels } }], ports: httpPort }],
     });
 
     policy('AllowMonitoring', 'allow-monitoring', and(np.enabled, v.metrics.enabled), {

@@ -10,6 +10,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { SchemaProblem } from './schema-check';
+import { TrafficSettingsSchema } from './traffic';
 
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
@@ -19,6 +20,7 @@ export const EnvironmentSettingsSchema = Type.Object(
     domain: Type.Optional(Type.String({ description: 'DNS domain of the environment: `{domain}` in ingress hosts, e.g. api.{domain}.', pattern: DNS_SUBDOMAIN, maxLength: 253 })),
     clusterIssuer: Type.Optional(Type.String({ description: 'cert-manager ClusterIssuer of the environment: `{clusterIssuer}` in ingress.tls.clusterIssuer.', pattern: DNS_SUBDOMAIN })),
     production: Type.Optional(Type.Boolean({ description: 'A production environment refuses hosts under another environment’s domain and another environment’s issuer.' })),
+    traffic: Type.Optional(TrafficSettingsSchema),
   },
   { additionalProperties: false, description: 'Settings of the environment (base.yaml: defaults of every environment).' },
 );
@@ -27,6 +29,8 @@ export interface EnvironmentSettings {
   readonly domain?: string;
   readonly clusterIssuer?: string;
   readonly production?: boolean;
+  /** `environment.traffic` as merged (lib/values/traffic.ts completes and checks it). */
+  readonly traffic?: unknown;
 }
 
 const PLACEHOLDER = /\{(app|env|domain|clusterIssuer)\}/g;

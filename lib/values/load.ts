@@ -13,6 +13,7 @@ import { type Problem, ValuesError, dottedPath, uniqueProblems } from './problem
 import { type AppValues, AppValuesSchema, PlatformFileSchema } from './schema';
 import { type SchemaProblem, checkAgainstSchema } from './schema-check';
 import { type ValuesFile, locate, readValuesFile } from './source';
+import { type TrafficValues, environmentTraffic } from './traffic';
 
 export const BASE_FILE = 'base.yaml';
 
@@ -26,6 +27,8 @@ export interface EnvironmentValues {
   readonly files: readonly ValuesFile[];
   /** The environment's settings (`environment:` of base.yaml and the overlay, merged). */
   readonly settings: EnvironmentSettings;
+  /** How traffic enters the environment (`environment.traffic`, completed): every chart's `traffic` value. */
+  readonly traffic: TrafficValues;
 }
 
 /** The environments that have an overlay file, in name order. */
@@ -73,16 +76,26 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
   const defaults = mapOrEmpty(merged.defaults);
   const settings = mapOrEmpty(merged.environment) as EnvironmentSettings;
   const sections = mapOrEmpty(merged.applications);
+  // One traffic setting per environment, written into every application's values (lib/values/traffic.ts).
+  const traffic = environmentTraffic(settings.traffic, checkAgainstSchema);
+  problems.push(...located(traffic.problems, files, []));
+  if (defaults.traffic !== undefined) problems.push(...located([{ path: ['defaults', 'traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING }], files, []));
   const applications = new Map<string, AppValues>();
   const appProblems: Problem[] = [];
   for (const name of names) {
     if (!isMap(sections[name])) continue; // reported by the file schema
+    if (sections[name].traffic !== undefined) appProblems.push(...located([{ path: ['applications', name, 'traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING }], files, []));
     const app = deepMerge(defaults, sections[name]);
-    if (isMap(app)) app.environment = environment ?? 'default';
+    if (isMap(app)) {
+      app.environment = environment ?? 'default';
+      app.traffic = structuredClone(traffic.traffic);
+    }
     const placeholders = isMap(app) ? fillEnvironmentPlaceholders(app, name, environment ?? 'default', settings) : { problems: [], filled: [] };
     // A refused environment setting is reported once, not again in every value filled from it.
     const settingsRefused = problems.some((p) => p.path === 'environment' || p.path.startsWith('environment.'));
-    const schemaProblems = checkAgainstSchema(AppValuesSchema as TSchema, app).filter((p) => !(settingsRefused && placeholders.filled.includes(p.path.join('.'))));
+    const schemaProblems = checkAgainstSchema(AppValuesSchema as TSchema, app).filter(
+      (p) => !(settingsRefused && placeholders.filled.includes(p.path.join('.'))) && !(traffic.problems.length > 0 && p.path[0] === 'traffic'),
+    );
     const found = [...placeholders.problems, ...schemaProblems];
     if (found.every((problem) => problem.formOnly)) found.push(...checkAppRules(app as AppValues));
     appProblems.push(...located(found, files, [['applications', name], ['defaults']]));
@@ -99,8 +112,12 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     monitoring: (merged.monitoring as Record<string, unknown> | undefined) ?? {},
     files,
     settings,
+    traffic: traffic.traffic,
   };
 }
+
+/** Written where an application's values set `traffic`, which only `environment.traffic` sets. */
+const TRAFFIC_IS_ENVIRONMENT_SETTING = 'is an environment setting, the same for every chart of the environment: set environment.traffic in the values file instead';
 
 function mapOrEmpty(value: unknown): Record<string, unknown> {
   return isMap(value) ? value : {};

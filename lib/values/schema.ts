@@ -8,6 +8,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
+import { TrafficSchema } from './traffic';
 import { annotationMap, dependencyKeys, dnsLabelPattern, keyedMap, labelMap, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
 
 const closed = { additionalProperties: false } as const;
@@ -390,6 +391,7 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: '`helm test` hook.' },
     ),
+    traffic: TrafficSchema,
     ...dependencyKeys(),
   },
   { ...closed, $id: 'https://platform.example/schemas/app-values.json', title: 'Application chart values' },
