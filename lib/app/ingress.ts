@@ -6,15 +6,14 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { type Expr, and, fmt, ifElse, join, release } from '../template/expr';
+import { type Expr, and, fmt, release } from '../template/expr';
 import { each, spread, when } from '../template/manifest';
 import type { Checked, Manifest } from '../template/typed';
 import { usesIngress } from '../traffic/gateway-api';
+import { NGINX, customHeaders, proxyTimeouts, requestRate, sourceRanges, sslRedirect } from '../traffic/ingress-nginx';
 import { API_CONTENT_SECURITY_POLICY, securityHeadersData } from '../traffic/security-headers';
 import { commonLabels, nameWith, names } from './names';
 import type { AppObjectProps } from './props';
-
-const NGINX = 'nginx.ingress.kubernetes.io';
 
 type IngressRules = Manifest<k8s.IngressRule[]>;
 
@@ -29,13 +28,12 @@ export class AppIngress extends Construct {
     const backend = { service: { name: names.fullname, port: { name: 'http' } } };
     const annotations = {
       'cert-manager.io/cluster-issuer': when(ing.tls.enabled, ing.tls.clusterIssuer),
-      [`${NGINX}/force-ssl-redirect`]: ifElse(ing.tls.enabled, 'true', 'false'),
-      [`${NGINX}/limit-rps`]: fmt`${ing.rateLimit.requestsPerSecond}`,
+      ...sslRedirect(ing.tls.enabled),
+      ...requestRate(ing.rateLimit.requestsPerSecond),
       [`${NGINX}/limit-burst-multiplier`]: fmt`${ing.rateLimit.burstMultiplier}`,
       [`${NGINX}/limit-connections`]: fmt`${ing.rateLimit.connections}`,
-      [`${NGINX}/proxy-read-timeout`]: fmt`${ing.websocketTimeoutSeconds}`,
-      [`${NGINX}/proxy-send-timeout`]: fmt`${ing.websocketTimeoutSeconds}`,
-      [`${NGINX}/custom-headers`]: fmt`${release.namespace}/${headersName}`,
+      ...proxyTimeouts(ing.websocketTimeoutSeconds),
+      ...customHeaders(fmt`${release.namespace}/${headersName}`),
       ...spread(ing.annotations),
     };
     const tls = when(ing.tls.enabled, [{ hosts: ing.tls.hosts, secretName: ing.tls.secretName }]);
@@ -68,7 +66,7 @@ export class AppIngress extends Construct {
       condition: and(enabled, ing.adminPaths.paths),
       manifest: ingress(
         nameWith('admin'),
-        { [`${NGINX}/whitelist-source-range`]: join(',', ing.adminPaths.allowedCidrs) },
+        sourceRanges(ing.adminPaths.allowedCidrs),
         each(ing.hosts, 'host', (host) => ({
           host: host.host,
           http: { paths: each(ing.adminPaths.paths, 'adminPath', (path) => ({ path, pathType: 'Prefix', backend })) },

@@ -8,6 +8,9 @@ import { type Operand, fmt } from '../template/expr';
 /** For APIs: nothing may be loaded or framed. */
 export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
+/** For web interfaces (Grafana, Prometheus, Alertmanager), which load their own scripts and styles: no framing. */
+export const UI_CONTENT_SECURITY_POLICY = "frame-ancestors 'none'";
+
 /** The headers, in order, as name and value (the HSTS max-age in seconds is a value). */
 export function securityHeaders(hstsMaxAgeSeconds: Operand<number>, contentSecurityPolicy: string) {
   return [

@@ -29,8 +29,13 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
     ...(deepMerge({ alerts: defaultAlertThresholds, alertmanager: defaultAlertmanagerValues }, env.monitoring) as Record<string, unknown>),
     environment: env.environment,
     applications,
+    traffic: structuredClone(env.traffic),
   };
-  const schemaProblems = checkAgainstSchema(MonitoringValuesSchema, values);
+  // The environment's traffic setting is checked where it is written (environment.traffic).
+  const schemaProblems = checkAgainstSchema(MonitoringValuesSchema, values).filter((p) => p.path[0] !== 'traffic');
+  if (env.monitoring.traffic !== undefined) {
+    schemaProblems.push({ path: ['traffic'], message: 'is an environment setting, the same for every chart of the environment: set environment.traffic in the values file instead' });
+  }
   // What the schema cannot say (warning below critical): checked here, not by the rule builder, which
   // passes the thresholds through (the chart's template checks it too: lib/monitoring/stack/configs.ts).
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
