@@ -13,7 +13,7 @@ import { type Problem, ValuesError, dottedPath, uniqueProblems } from './problem
 import { type AppValues, AppValuesSchema, PlatformFileSchema } from './schema';
 import { type SchemaProblem, checkAgainstSchema } from './schema-check';
 import { type ValuesFile, locate, readValuesFile } from './source';
-import { type TrafficValues, environmentTraffic } from './traffic';
+import { TRAFFIC_IS_ENVIRONMENT_SETTING, type TrafficValues, environmentTraffic } from './traffic';
 
 export const BASE_FILE = 'base.yaml';
 
@@ -115,9 +115,6 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     traffic: traffic.traffic,
   };
 }
-
-/** Written where an application's values set `traffic`, which only `environment.traffic` sets. */
-const TRAFFIC_IS_ENVIRONMENT_SETTING = 'is an environment setting, the same for every chart of the environment: set environment.traffic in the values file instead';
 
 function mapOrEmpty(value: unknown): Record<string, unknown> {
   return isMap(value) ? value : {};

@@ -64,6 +64,9 @@ export const TrafficSchema = Type.Object(
 
 export type TrafficValues = typeof TrafficSchema.static;
 
+/** Where a chart's values (an application, `defaults`, `monitoring:`) set `traffic`, which only `environment.traffic` sets. */
+export const TRAFFIC_IS_ENVIRONMENT_SETTING = 'is an environment setting, the same for every chart of the environment: set environment.traffic in the values file instead';
+
 /** `environment.traffic` in one values file: any part of it (base.yaml and the overlays merge). */
 export const TrafficSettingsSchema = Type.Object(
   {

@@ -68,7 +68,7 @@ const cases: Array<{ name: string; edits: Record<string, (text: string) => strin
 ];
 
 describe('bad traffic values', () => {
-  it.each(cases)('$name', ({ edits, expected }) => {
+  it.each(cases)('$name', { timeout: 30_000 }, ({ edits, expected }) => {
     const lines = synthProblems(valuesWith(edits));
     // One line for the problem, whatever number of charts take the setting.
     expect(lines.filter((line) => expected.test(line))).toHaveLength(1);

@@ -55,12 +55,12 @@ async function schemaErrors(files: Record<string, string>): Promise<string[]> {
 }
 
 describe('Gateway API and Envoy Gateway objects against their CRD schemas', () => {
-  it('the committed objects of dev pass', async () => {
+  it('the committed objects of dev pass', { timeout: 30_000 }, async () => {
     const files = Object.fromEntries(cases.map((c) => [c.file, readFileSync(join(distDir, 'manifests', 'dev', c.file), 'utf8')]));
     expect(await schemaErrors(files)).toEqual([]);
   });
 
-  it.each(cases)('$name fails', async ({ file, change, expected }) => {
+  it.each(cases)('$name fails', { timeout: 30_000 }, async ({ file, change, expected }) => {
     const object = parse(readFileSync(join(distDir, 'manifests', 'dev', file), 'utf8')) as Mutable;
     change(object);
     const errors = await schemaErrors({ [file]: stringify(object) });

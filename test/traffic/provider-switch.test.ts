@@ -31,7 +31,7 @@ beforeAll(() => {
     mkdirSync(dirname(join(root, 'dist', path)), { recursive: true });
     writeFileSync(join(root, 'dist', path), content);
   }
-});
+}, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function plain(environment: string, chart: string): K8sObject[] {
@@ -52,7 +52,7 @@ describe('the other provider in every environment', () => {
     expect(kinds(plain('staging', 'worker'))).toEqual([]);
   });
 
-  it('passes strict schema validation and the policy checks', async () => {
+  it('passes strict schema validation and the policy checks', { timeout: 60_000 }, async () => {
     const { documents, problems } = await loadManifests([join(root, 'dist', 'manifests')]);
     expect(problems).toEqual([]);
     const result = await validateManifests(documents, { schemaLocations });

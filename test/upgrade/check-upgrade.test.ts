@@ -60,7 +60,7 @@ beforeAll(() => {
 });
 
 describe('check-upgrade', () => {
-  it('accepts a fresh synth over the dist/ committed at HEAD', () => {
+  it('accepts a fresh synth over the dist/ committed at HEAD', { timeout: 30_000 }, () => {
     const result = checkUpgrade([]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^check-upgrade: no immutable field changes in [1-9]\d* objects compared with dist\/ at HEAD\n$/);
