@@ -28,15 +28,20 @@ export function usesIngress(traffic: Traffic): Expr<boolean> {
   return eq(traffic.provider, 'ingress');
 }
 
+/** A parentRef to one listener of the platform's Gateway. */
+function listenerRef(traffic: Traffic, sectionName: Expr<string>) {
+  return { group: GATEWAY_GROUP, kind: 'Gateway', name: traffic.gateway.name, namespace: traffic.gateway.namespace, sectionName };
+}
+
 /** The Gateway listener a route attaches to: HTTPS when TLS is enabled, else HTTP. */
 export function gatewayParent(traffic: Traffic, tls: Operand<boolean>) {
-  return { group: GATEWAY_GROUP, kind: 'Gateway', name: traffic.gateway.name, namespace: traffic.gateway.namespace, sectionName: ifElse(tls, traffic.gateway.listeners.https, traffic.gateway.listeners.http) };
+  return listenerRef(traffic, ifElse(tls, traffic.gateway.listeners.https, traffic.gateway.listeners.http));
 }
 
 /** The spec of the route that redirects plain HTTP on `hostnames` to HTTPS (301, same host and path). */
 export function httpsRedirectSpec<const H>(traffic: Traffic, hostnames: H) {
   return {
-    parentRefs: [{ group: GATEWAY_GROUP, kind: 'Gateway', name: traffic.gateway.name, namespace: traffic.gateway.namespace, sectionName: traffic.gateway.listeners.http }],
+    parentRefs: [listenerRef(traffic, traffic.gateway.listeners.http)],
     hostnames,
     rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
   } as const;

@@ -6,7 +6,9 @@
  *   TLS hosts and TLS issuer are filled in per environment (the charts get the filled values);
  * - an environment marked `production` refuses ingress hosts under another environment's domain and the
  *   TLS issuer of another environment, which are the values that leak when an application is defined in
- *   base.yaml only.
+ *   base.yaml only;
+ * - `traffic` (how traffic enters: Gateway API or Ingress, and the platform Gateway) is completed and
+ *   written into every chart's values by lib/values/traffic.ts.
  */
 import { Type } from '@sinclair/typebox';
 import type { SchemaProblem } from './schema-check';
