@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { AppConfiguration } from '../lib/app/configuration';
 import { AppHelmTest } from '../lib/app/helm-test';
 import { AppServiceAccount } from '../lib/app/identity';
+import { AppGatewayRoutes } from '../lib/app/gateway-routes';
 import { AppIngress } from '../lib/app/ingress';
 import { AppNamespace } from '../lib/app/namespace';
 import { AppMigration } from '../lib/app/migration';
@@ -57,6 +58,7 @@ export class AppChart extends Chart implements ReleaseChart {
     new AppAutoscaler(this, 'Autoscaler', { values });
     new AppDisruptionBudget(this, 'DisruptionBudget', { values });
     new AppIngress(this, 'Ingress', { values });
+    new AppGatewayRoutes(this, 'GatewayRoutes', { values });
     new AppNetworkPolicies(this, 'NetworkPolicies', { values });
     new AppHelmTest(this, 'HelmTest', { values });
   }

@@ -2,24 +2,34 @@
 /**
  * cdk8s property names that differ from the Kubernetes JSON names, from the serializers of
  * cdk8s-plus-27's k8s module and of the modules in imports/: property -> JSON name.
- * Not mapped, being a JSON name of their own elsewhere too: ref, schema.
+ * Not mapped, being a JSON name of their own elsewhere too: clientId, ref, schema.
  */
 export interface JsonNames {
+  readonly clientCidRs: 'clientCIDRs';
+  readonly clientIdRef: 'clientIDRef';
   readonly clientIp: 'clientIP';
+  readonly clientIpGeoLocations: 'clientIPGeoLocations';
   readonly clusterIp: 'clusterIP';
   readonly convertClassicHistogramsToNhcb: 'convertClassicHistogramsToNHCB';
+  readonly csrfTokenTtl: 'csrfTokenTTL';
   readonly datasetUuid: 'datasetUUID';
+  readonly defaultRefreshTokenTtl: 'defaultRefreshTokenTTL';
+  readonly defaultTokenTtl: 'defaultTokenTTL';
   readonly diskUri: 'diskURI';
   readonly downwardApi: 'downwardAPI';
   readonly externalId: 'externalID';
+  readonly forwardClientIdHeader: 'forwardClientIDHeader';
+  readonly forwardIdToken: 'forwardIDToken';
   readonly hostIp: 'hostIP';
   readonly hostIpc: 'hostIPC';
   readonly hostPid: 'hostPID';
   readonly insecureSkipTlsVerify: 'insecureSkipTLSVerify';
   readonly isCa: 'isCA';
+  readonly isVpn: 'isVPN';
   readonly keepFiringFor: 'keep_firing_for';
   readonly keyId: 'keyID';
   readonly loadBalancerIp: 'loadBalancerIP';
+  readonly localJwks: 'localJWKS';
   readonly nodeId: 'nodeID';
   readonly nonResourceUrLs: 'nonResourceURLs';
   readonly openApiv3Schema: 'openAPIV3Schema';
@@ -29,9 +39,12 @@ export interface JsonNames {
   readonly podCidr: 'podCIDR';
   readonly providerId: 'providerID';
   readonly queryOffset: 'query_offset';
+  readonly redirectUrl: 'redirectURL';
+  readonly remoteJwks: 'remoteJWKS';
   readonly repoUrl: 'repoURL';
   readonly scaleIo: 'scaleIO';
   readonly setHostnameAsFqdn: 'setHostnameAsFQDN';
+  readonly sourceCidr: 'sourceCIDR';
   readonly storagePolicyId: 'storagePolicyID';
   readonly targetCpuUtilizationPercentage: 'targetCPUUtilizationPercentage';
   readonly targetWwNs: 'targetWWNs';

@@ -148,6 +148,7 @@ function writeStamp(name, inputs, startedAt) {
 const precompiledSchemas = {
   'lib/values/schema.ts': ['AppValuesSchema', 'PlatformFileSchema'],
   'lib/monitoring/values-schema.ts': ['MonitoringValuesSchema'],
+  'lib/values/traffic.ts': ['TrafficSchema'],
 };
 const SCHEMA_CHECK_MODULE = join(root, 'lib', 'values', 'schema-check.ts');
 const VALIDATOR_NAMESPACE = 'values-schema-validator';

@@ -51,6 +51,16 @@ ${installs}
 A packaged chart per environment, with that environment's values as its defaults, comes from
 \`npm run package\` (\`dist/helm/packages/<env>/${chart}-<version>.tgz\`).
 
+## Traffic entry
+
+\`traffic.provider\` (an environment setting, \`environment.traffic\` in \`values/\`) chooses how the
+application is reached when \`ingress.enabled\`: \`gatewayAPI\` writes HTTPRoutes attached to the Gateway
+\`traffic.gateway\` (security headers, timeouts, an HTTP to HTTPS redirect) and Envoy Gateway policies
+(BackendTrafficPolicy: the per-client rate limit; SecurityPolicy: the admin paths' allowed networks);
+\`ingress\` writes Ingresses for the NGINX ingress controller. Both take hosts and paths from \`ingress.hosts\`.
+Switch a release with \`--set traffic.provider=ingress\`; moving a running application is not an in-place
+change (see the project README, "Moving between traffic providers").
+
 ## Differences from the plain manifests
 
 - \`helm.sh/chart\` label: Helm only.

@@ -1,8 +1,9 @@
 /**
- * NetworkPolicies: deny everything in the namespace, then allow DNS to kube-dns, the ingress
- * controller and Prometheus to the http port, the applications that depend on this one (dependents) to
- * the port each calls, the sources the values admit on the Service's ports (`allowFrom`), and egress
- * only to the declared dependencies.
+ * NetworkPolicies: deny everything in the namespace, then allow DNS to kube-dns, the entry of the
+ * environment's traffic provider (the ingress controller's namespace, or the Gateway's proxy pods in
+ * their namespace: `traffic.gateway.proxies`) and Prometheus to the http port, the applications that
+ * depend on this one (dependents) to the port each calls, the sources the values admit on the
+ * Service's ports (`allowFrom`), and egress only to the declared dependencies.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -11,6 +12,7 @@ import { type Expr, and, or, release, withDefault } from '../template/expr';
 import { itemsWith } from '../template/functions';
 import { type Refs, each, when } from '../template/manifest';
 import type { Checked, Manifest } from '../template/typed';
+import { usesGatewayApi, usesIngress } from '../traffic/gateway-api';
 import { commonLabels, nameWith, selectorLabels } from './names';
 import type { AppValues } from '../values/schema';
 import type { AppObjectProps } from './props';
@@ -56,10 +58,17 @@ export class AppNetworkPolicies extends Construct {
       ],
     });
 
-    policy('AllowIngressController', 'allow-ingress-controller', and(np.enabled, v.ingress.enabled), {
+    policy('AllowIngressController', 'allow-ingress-controller', and(np.enabled, v.ingress.enabled, usesIngress(v.traffic)), {
       podSelector: appPods,
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.ingressControllerNamespace } } }], ports: httpPort }],
+    });
+
+    const proxies = v.traffic.gateway.proxies;
+    policy('AllowGateway', 'allow-gateway', and(np.enabled, v.ingress.enabled, usesGatewayApi(v.traffic)), {
+      podSelector: appPods,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: proxies.namespace } }, podSelector: { matchLabels: proxies.podLabels } }], ports: httpPort }],
     });
 
     policy('AllowMonitoring', 'allow-monitoring', and(np.enabled, v.metrics.enabled), {

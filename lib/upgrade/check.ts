@@ -1,9 +1,11 @@
 /**
  * Compares two synth outputs object by object: every object present in both (same environment, API
- * group, kind, namespace and name) must not change a field Kubernetes refuses to update (rules.ts).
+ * group, kind, namespace and name) must not change a field Kubernetes refuses to update (rules.ts), and
+ * no namespace's entry may move between Ingress and HTTPRoute unannounced (traffic-entry.ts).
  */
 import type { ManifestDocument } from './output';
 import { type FieldChange, type KubeObject, apiGroup, immutableFieldChanges } from './rules';
+import { entryMoves } from './traffic-entry';
 
 export interface Violation extends FieldChange {
   /** File of the current output the object comes from (relative to the output directory). */
@@ -34,6 +36,7 @@ export function checkUpgrade(previous: readonly ManifestDocument[], current: rea
     compared += 1;
     for (const change of immutableFieldChanges(old, object)) violations.push({ ...change, file, object });
   }
+  violations.push(...entryMoves(previous, current));
   return { violations, compared };
 }
 

@@ -10,6 +10,7 @@ import { GitOpsSettingsSchema } from '../gitops/settings';
 import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
+import { TrafficSchema } from './traffic';
 import { annotationMap, dependencyKeys, dnsLabelPattern, keyedMap, labelMap, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
 
 const closed = { additionalProperties: false } as const;
@@ -480,8 +481,8 @@ export const AppValuesSchema = Type.Object(
     ),
     ingress: Type.Object(
       {
-        enabled: bool('Expose the application through an Ingress.'),
-        className: str('IngressClass name.', patterns.dnsSubdomain),
+        enabled: bool('Expose the application: Ingresses or HTTPRoutes, by traffic.provider.'),
+        className: str('IngressClass name (traffic.provider ingress).', patterns.dnsSubdomain),
         hosts: Type.Array(
           Type.Object(
             {
@@ -494,7 +495,7 @@ export const AppValuesSchema = Type.Object(
         ),
         tls: Type.Object(
           {
-            enabled: bool('Terminate TLS with a certificate issued by cert-manager.'),
+            enabled: bool('Serve HTTPS and redirect HTTP to it: a cert-manager certificate on the Ingress, or the Gateway’s https listener (its own certificate) for HTTPRoutes.'),
             clusterIssuer: str('cert-manager ClusterIssuer (e.g. letsencrypt-staging, letsencrypt-production).', patterns.dnsSubdomain),
             secretName: str('Secret cert-manager writes the certificate to.', patterns.dnsSubdomain),
             hosts: Type.Array(str('Host covered by the certificate.', patterns.dnsSubdomain), {
@@ -509,27 +510,27 @@ export const AppValuesSchema = Type.Object(
             burstMultiplier: int('Burst allowed above the rate, as a multiple of it.', 1, 100),
             connections: int('Concurrent connections allowed per client IP.', 1, 100000),
           },
-          { ...closed, description: 'NGINX rate limiting per client IP.' },
+          { ...closed, description: 'Rate limiting per client IP (Gateway API: requestsPerSecond only, as an Envoy Gateway BackendTrafficPolicy).' },
         ),
         hstsMaxAgeSeconds: int('Strict-Transport-Security max-age.', 0, 63072000),
-        websocketTimeoutSeconds: int('Proxy read and send timeouts, long enough for websockets.', 1, 86400),
+        websocketTimeoutSeconds: int('Proxy read and send timeouts (Gateway API: the request timeout), long enough for websockets.', 1, 86400),
         adminPaths: Type.Object(
           {
             paths: Type.Array(str('Path reserved for administrators.', patterns.httpPath), {
-              description: 'Paths served only to the allowed source ranges (a separate Ingress).',
+              description: 'Paths served only to the allowed source ranges (a separate Ingress, or an HTTPRoute with an Envoy Gateway SecurityPolicy).',
             }),
             allowedCidrs: Type.Array(str('Source network allowed on the admin paths.', patterns.cidr)),
           },
           closed,
         ),
-        annotations: annotations('Extra annotations on the Ingress.'),
+        annotations: annotations('Extra annotations on the Ingress (traffic.provider ingress).'),
       },
-      { ...closed, description: 'Ingress (NGINX ingress controller, cert-manager).' },
+      { ...closed, description: 'The public entry, by traffic.provider: Ingresses (NGINX ingress controller, cert-manager) or HTTPRoutes on the platform Gateway (README: Traffic entry).' },
     ),
     networkPolicy: Type.Object(
       {
-        enabled: bool('Create NetworkPolicies: deny by default, then allow DNS, the ingress controller, monitoring and dependencies.'),
-        ingressControllerNamespace: str('Namespace of the ingress controller allowed to reach the http port.', patterns.dnsLabel),
+        enabled: bool('Create NetworkPolicies: deny by default, then allow DNS, the ingress controller or the Gateway’s proxies, monitoring and dependencies.'),
+        ingressControllerNamespace: str('Namespace of the ingress controller allowed to reach the http port (traffic.provider ingress).', patterns.dnsLabel),
         monitoringNamespace: str('Namespace whose Prometheus may scrape the metrics.', patterns.dnsLabel),
         dnsNamespace: str('Namespace of the cluster DNS (kube-dns).', patterns.dnsLabel),
         dependencies: Type.Array(Dependency, { description: 'The only destinations the application may connect to.' }),
@@ -559,6 +560,7 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: '`helm test` hook.' },
     ),
+    traffic: TrafficSchema,
     ...dependencyKeys({
       imagePullSecrets: Type.Optional(
         Type.Array(str('Name of an existing image pull Secret.', patterns.dnsSubdomain), {

@@ -30,17 +30,16 @@ describe('environment settings', () => {
         shopApp('      hosts: [{ host: "{app}.{domain}", paths: [{ path: /, pathType: Prefix }] }]\n      tls: { enabled: true, secretName: shop-tls, hosts: ["{app}.{domain}"] }\n'),
       ),
     });
-    const ingress = (env: string) =>
-      parseAllDocuments(files.get(`manifests/${env}/shop/ingress.yaml`)!)[0].toJS() as {
-        metadata: { annotations: Record<string, string> };
-        spec: { rules: Array<{ host: string }>; tls: Array<{ hosts: string[] }> };
-      };
-    expect(ingress('dev').spec.rules[0].host).toBe('shop.dev.example.com');
-    expect(ingress('staging').spec.rules[0].host).toBe('shop.staging.example.com');
-    expect(ingress('production').spec.rules[0].host).toBe('shop.example.com');
-    expect(ingress('production').spec.tls[0].hosts).toEqual(['shop.example.com']);
-    expect(ingress('production').metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-production');
-    expect(ingress('staging').metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
+    const object = <T>(env: string, file: string) => parseAllDocuments(files.get(`manifests/${env}/shop/${file}`)!)[0].toJS() as T;
+    type Ingress = { metadata: { annotations: Record<string, string> }; spec: { rules: Array<{ host: string }>; tls: Array<{ hosts: string[] }> } };
+    type Route = { spec: { hostnames: string[] } };
+    // values/: dev and production enter through the Gateway API (HTTPRoutes), staging through Ingress.
+    expect(object<Route>('dev', 'httproute.yaml').spec.hostnames).toEqual(['shop.dev.example.com']);
+    expect(object<Ingress>('staging', 'ingress.yaml').spec.rules[0].host).toBe('shop.staging.example.com');
+    expect(object<Route>('production', 'httproute.yaml').spec.hostnames).toEqual(['shop.example.com']);
+    expect(object<Ingress>('staging', 'ingress.yaml').spec.tls[0].hosts).toEqual(['shop.staging.example.com']);
+    expect(object<Ingress>('staging', 'ingress.yaml').metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
+    expect(files.get('helm/shop/values-production.yaml')).toContain('clusterIssuer: letsencrypt-production');
     // The chart's values files hold the filled values: Helm renders the same.
     expect(files.get('helm/shop/values-production.yaml')).toContain('shop.example.com');
   });

@@ -110,10 +110,10 @@ describe.each(environments())('standalone stack in %s', (env) => {
       GF_SERVER_ROOT_URL: `https://${host}/monitoring/`,
       GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
     });
-    const ingress = find(env, 'Ingress', 'grafana') as K8sObject & { spec: { tls: unknown; rules: Array<{ host: string; http: { paths: Array<{ path: string }> } }> } };
-    expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe(monitoringValuesOf(env).ingress.tls.clusterIssuer);
-    expect(ingress.spec.rules).toMatchObject([{ host, http: { paths: [{ path: '/monitoring' }] } }]);
-    expect(ingress.spec.tls).toEqual([{ hosts: [host], secretName: 'monitoring-tls' }]);
+    // The route to it: an HTTPRoute or an Ingress, by the environment's traffic provider (test/traffic/ covers both).
+    const provider = monitoringValuesOf(env).traffic.provider;
+    const entry = find(env, provider === 'ingress' ? 'Ingress' : 'HTTPRoute', 'grafana') as K8sObject & { spec: object };
+    expect(JSON.stringify(entry.spec)).toContain('"/monitoring"');
   });
 
   it('loads the alert rules buildAlertRules makes of the environment thresholds', () => {
@@ -172,12 +172,15 @@ describe.each(environments())('standalone stack in %s', (env) => {
     expect(policy('default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     expect(sources('kube-state-metrics')).toEqual(['prometheus']);
     expect(sources('blackbox-exporter')).toEqual(['prometheus']);
-    expect(sources('alertmanager')).toEqual(['prometheus', 'alertmanager']);
+    // The entry of the environment's traffic provider (test/traffic/ checks its selectors).
+    const entry = monitoringValuesOf(env).traffic.provider === 'ingress' ? monitoringValuesOf(env).networkPolicy.ingressControllerNamespace : monitoringValuesOf(env).traffic.gateway.proxies.namespace;
+    expect(sources('alertmanager')).toEqual(['prometheus', 'alertmanager', entry]);
     expect(policy('alertmanager').spec.ingress![1].ports).toEqual([
       { protocol: 'TCP', port: 9094 },
       { protocol: 'UDP', port: 9094 },
     ]);
-    expect(sources('grafana')).toEqual(['ingress-nginx']);
+    expect(sources('grafana')).toEqual([entry]);
+    expect(sources('prometheus')).toEqual(['grafana', entry]);
     expect(sources('loki')).toEqual(['grafana', 'alloy', 'prometheus']);
     const kubelet = policy('prometheus').spec.egress!.find((r) => r.to?.[0].ipBlock?.cidr === monitoringValuesOf(env).networkPolicy.nodeCidr);
     expect(kubelet?.ports).toContainEqual({ protocol: 'TCP', port: 10250 });
