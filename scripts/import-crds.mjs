@@ -31,6 +31,8 @@ const CRDS = [
   { group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', plural: 'servicemonitors' },
   { group: 'monitoring.coreos.com', version: 'v1', kind: 'PrometheusRule', plural: 'prometheusrules' },
   { group: 'cert-manager.io', version: 'v1', kind: 'Certificate', plural: 'certificates' },
+  { group: 'argoproj.io', version: 'v1alpha1', kind: 'Rollout', plural: 'rollouts' },
+  { group: 'argoproj.io', version: 'v1alpha1', kind: 'AnalysisTemplate', plural: 'analysistemplates' },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -4,7 +4,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { not, release } from '../template/expr';
+import { type Expr, not, release } from '../template/expr';
+import { isRolling } from '../delivery/strategy';
 import { spread, when } from '../template/manifest';
 import { commonLabels, names, selectorLabels } from './names';
 import { type AppPodTemplateProps, appPodTemplate } from './pod-template';
@@ -20,6 +21,8 @@ export class AppDeployment extends Construct {
     new TemplatedObject(this, 'Resource', {
       type: k8s.KubeDeployment,
       template: 'deployment.yaml',
+      // With rollout.strategy canary or blueGreen, an Argo Rollout runs the same pods (lib/delivery/).
+      condition: isRolling(v),
       manifest: {
         metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(v) },
         spec: {
@@ -35,15 +38,31 @@ export class AppDeployment extends Construct {
   }
 }
 
+/**
+ * A Service in front of the application's pods. The application's own by default; lib/delivery adds
+ * the canary and preview Services with the same ports (`name`, `template`, `condition`).
+ */
+export interface AppServiceProps extends AppObjectProps {
+  /** Default: the full name. */
+  readonly name?: Expr<string>;
+  /** Default: `service.yaml`. */
+  readonly template?: string;
+  /** The Service exists only when this holds (default: always). */
+  readonly condition?: Expr;
+  /** Labels beside the common ones. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
 export class AppService extends Construct {
-  constructor(scope: Construct, id: string, props: AppObjectProps) {
+  constructor(scope: Construct, id: string, props: AppServiceProps) {
     super(scope, id);
     const v = props.values;
     new TemplatedObject(this, 'Resource', {
       type: k8s.KubeService,
-      template: 'service.yaml',
+      template: props.template ?? 'service.yaml',
+      condition: props.condition,
       manifest: {
-        metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(v), annotations: { ...spread(v.service.annotations) } },
+        metadata: { name: props.name ?? names.fullname, namespace: release.namespace, labels: { ...commonLabels(v), ...props.labels }, annotations: { ...spread(v.service.annotations) } },
         spec: {
           type: v.service.type,
           selector: selectorLabels,

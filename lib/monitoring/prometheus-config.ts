@@ -58,6 +58,9 @@ function applicationJob(app: ScrapedApplication) {
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
       { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], target_label: 'app' },
+      // Argo Rollouts labels each version's pods with its pod template hash: the release analysis and the
+      // canary dashboard tell the new version from the stable one by it (absent on Deployment pods).
+      { source_labels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], target_label: 'rollouts_pod_template_hash' },
     ],
   };
 }
