@@ -32,7 +32,7 @@ export const ANALYSIS_ARGS = {
 } as const;
 
 /** How long a trigger must hold, in minutes (the release policy of issue 12), and the step of the check. */
-export const HOLD_MINUTES = 5;
+const HOLD_MINUTES = 5;
 
 const arg = (name: string) => `{{args.${name}}}`;
 

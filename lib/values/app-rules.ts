@@ -327,6 +327,34 @@ const RULES: readonly AppRule[] = [
 {{- $_ := set $seen $ref.name true }}
 {{- end }}`,
   },
+  // Progressive delivery (rollout, lib/delivery/).
+  {
+    // Argo Rollouts' NGINX routing copies the application's Ingress into a canary Ingress: there must be one.
+    check: (v, report) => {
+      if (v.rollout.strategy === 'canary' && v.rollout.canary.trafficRouting === 'nginx' && !v.ingress.enabled) {
+        report(['rollout', 'canary', 'trafficRouting'], 'nginx splits traffic through the application’s Ingress, and ingress.enabled is false; enable the Ingress or use replicas');
+      }
+    },
+    go: `{{- if and (eq .Values.rollout.strategy "canary") (eq .Values.rollout.canary.trafficRouting "nginx") (not .Values.ingress.enabled) }}
+{{- fail "rollout.canary.trafficRouting: nginx splits traffic through the application’s Ingress, and ingress.enabled is false; enable the Ingress or use replicas" }}
+{{- end }}`,
+  },
+  {
+    // A phase that gives the new version less traffic than the one before is a mistake in the order.
+    check: (v, report) => {
+      v.rollout.canary.phases.forEach((phase, i) => {
+        const previous = v.rollout.canary.phases[i - 1];
+        if (previous && phase.weight <= previous.weight) report(['rollout', 'canary', 'phases', i, 'weight'], `expected more than the previous phase’s weight (${previous.weight}), got ${phase.weight}`);
+      });
+    },
+    go: `{{- $previous := -1.0 }}
+{{- range $i, $phase := .Values.rollout.canary.phases }}
+{{- if and (ge $previous 0.0) (le (float64 $phase.weight) $previous) }}
+{{- fail (printf "rollout.canary.phases[%d].weight: expected more than the previous phase’s weight (%s), got %s" $i (include "C.str" $previous) (include "C.str" $phase.weight)) }}
+{{- end }}
+{{- $previous = float64 $phase.weight }}
+{{- end }}`,
+  },
 ];
 
 /** Every violation of the cross-field rules in one application's values. */

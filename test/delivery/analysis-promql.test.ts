@@ -85,12 +85,14 @@ const during = (from: number, to: number) => (k: number) => minuteOfStep(k) > fr
 function analysesOf(environment: string) {
   const objects = plainObjects(environment, 'api');
   const template = objects.find((o) => o.kind === 'AnalysisTemplate' && o.metadata.name === 'api-release-analysis') as (K8sObject & { spec: { metrics: Metric[] } }) | undefined;
-  const rollout = objects.find((o) => o.kind === 'Rollout') as (K8sObject & { spec: { strategy: Record<string, any> } }) | undefined;
+  const rollout = objects.find((o) => o.kind === 'Rollout') as
+    | (K8sObject & { spec: { strategy: { canary?: { steps: Array<{ analysis?: { args: Arg[] } }> }; blueGreen?: { postPromotionAnalysis: { args: Arg[] } } } } })
+    | undefined;
   if (!template || !rollout) return [];
-  const canarySteps: Array<{ analysis?: { args: Arg[] } }> = rollout.spec.strategy.canary?.steps ?? [];
+  const canarySteps = rollout.spec.strategy.canary?.steps ?? [];
   const runs = [
     ...canarySteps.flatMap((step, index) => (step.analysis ? [{ what: `canary step ${index}`, args: step.analysis.args }] : [])),
-    ...(rollout.spec.strategy.blueGreen ? [{ what: 'post-promotion', args: rollout.spec.strategy.blueGreen.postPromotionAnalysis.args as Arg[] }] : []),
+    ...(rollout.spec.strategy.blueGreen ? [{ what: 'post-promotion', args: rollout.spec.strategy.blueGreen.postPromotionAnalysis.args }] : []),
   ];
   return runs.map(({ what, args }) => {
     const values: Record<string, string> = { namespace: `api-${environment}`, 'canary-hash': NEW };

@@ -19,6 +19,8 @@ import { helmTemplate, helmVersions, parseDocuments, projectRoot } from '../supp
 import { schemaLocations } from '../support/schemas';
 import { withoutHelmOnly, withoutPlainOnly } from '../helm/helm-only';
 
+/** A manifest's spec as the assertions below read it: any depth of fields, checked by the expectations. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests walk arbitrary nested fields of the parsed YAML
 type Spec = Record<string, any>;
 const valuesOf = new Map(loadPlatformValues({ valuesDir: join(projectRoot, 'values') }).environments.map((env) => [env.environment, env.applications]));
 const cases = environments().flatMap((environment) => [...(valuesOf.get(environment)?.keys() ?? [])].map((app) => [environment, app] as const));

@@ -30,6 +30,27 @@ interface RuleCase {
 
 const cases: readonly RuleCase[] = [
   {
+    name: 'a canary split by NGINX without an Ingress',
+    chart: 'worker',
+    values: { rollout: { strategy: 'canary', canary: { trafficRouting: 'nginx' } } },
+    message: 'rollout.canary.trafficRouting: nginx splits traffic through the application’s Ingress, and ingress.enabled is false; enable the Ingress or use replicas',
+  },
+  {
+    name: 'canary phases whose weights do not rise',
+    chart: 'api',
+    values: {
+      rollout: {
+        canary: {
+          phases: [
+            { weight: 25, minutes: 60, maxErrorRatio: 0.01, maxP95Seconds: 0.5 },
+            { weight: 25, minutes: 60, maxErrorRatio: 0.01, maxP95Seconds: 0.5 },
+          ],
+        },
+      },
+    },
+    message: 'rollout.canary.phases[1].weight: expected more than the previous phase’s weight (25), got 25',
+  },
+  {
     name: 'minReplicas above maxReplicas (issue input)',
     chart: 'api',
     values: { autoscaling: { minReplicas: 10, maxReplicas: 5 } },
