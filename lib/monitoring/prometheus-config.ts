@@ -40,6 +40,8 @@ export interface PrometheusConfigOptions {
   blackboxTargets: string[];
   /** Added to every series and alert leaving this Prometheus, e.g. cluster and environment. */
   externalLabels: Record<string, string>;
+  /** The Argo Rollouts controller's metrics address (host:port), when the cluster runs it: scraped for the rollout alerts. */
+  argoRolloutsTargets: string[];
 }
 
 const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -136,6 +138,7 @@ export function buildPrometheusConfig(options: PrometheusConfigOptions): object 
       kubeletJob('kubelet', '/metrics'),
       kubeletJob('cadvisor', '/metrics/cadvisor'),
       ...(options.blackboxTargets.length > 0 ? [blackboxJob(options.blackboxTargets, options.monitoringNamespace)] : []),
+      ...(options.argoRolloutsTargets.length > 0 ? [{ job_name: 'argo-rollouts', static_configs: [{ targets: options.argoRolloutsTargets }] }] : []),
       ...options.applications.map(applicationJob),
     ],
   };
