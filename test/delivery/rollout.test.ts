@@ -17,6 +17,7 @@ import type { AppValues } from '../../lib/values/schema';
 import { type K8sObject, distDir, environments, plainObjects, sortObjects } from '../support/dist';
 import { helmTemplate, helmVersions, parseDocuments, projectRoot } from '../support/helm';
 import { schemaLocations } from '../support/schemas';
+import { edit, scratchProject, synthProblems } from '../support/synth-cli';
 import { withoutHelmOnly, withoutPlainOnly } from '../helm/helm-only';
 
 /** A manifest's spec as the assertions below read it: any depth of fields, checked by the expectations. */
@@ -135,7 +136,9 @@ describe('the strategy switched with --set, as a synth with the same values', ()
       cpSync(join(projectRoot, 'values'), join(dir, 'values'), { recursive: true });
       const file = join(dir, 'values', `${change.environment}.yaml`);
       const text = readFileSync(file, 'utf8');
-      writeFileSync(file, change.overlay ? text + change.overlay : text.replace('      strategy: canary\n', '      strategy: rolling\n'));
+      // dev's cluster gets the Argo Rollouts controller when one of its applications uses it (synth requires it).
+      const withController = text.replace('\nmonitoring:\n', '\nmonitoring:\n  argoRollouts: { enabled: true }\n');
+      writeFileSync(file, change.overlay ? withController + change.overlay : text.replace('      strategy: canary\n', '      strategy: rolling\n'));
       for (const [path, content] of synthesize({ valuesDir: join(dir, 'values'), environments: [change.environment] })) {
         mkdirSync(dirname(join(dir, 'dist', path)), { recursive: true });
         writeFileSync(join(dir, 'dist', path), content);
@@ -169,5 +172,21 @@ describe('the strategy switched with --set, as a synth with the same values', ()
       expect(plain.some((o) => o.kind === (change.set[0].endsWith('rolling') ? 'Deployment' : 'Rollout'))).toBe(true);
       expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(withoutPlainOnly(plain)));
     });
+  });
+});
+
+describe('the Argo Rollouts controller declared where applications need it', () => {
+  it('refuses a canary or blue-green application in an environment whose monitoring does not declare the controller, with file and line', () => {
+    const { root, values } = scratchProject();
+    try {
+      edit(join(values, 'staging.yaml'), (text) => text.replace('  argoRollouts: { enabled: true }\n', '  argoRollouts: { enabled: false }\n'));
+      const lines = synthProblems(values);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^.*values\/staging\.yaml:\d+:\d+: monitoring\.argoRollouts\.enabled: expected true: api release\(s\) with Argo Rollouts \(rollout\.strategy\), whose analysis queries Prometheus$/,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
