@@ -43,42 +43,57 @@ const leftovers = (root: string) =>
     .map((name) => name.replace(/-[0-9]+$/, '-<pid>'))
     .sort();
 
+/** Each case runs four synth processes: more than vitest's default 5 s on a busy machine. */
+const SYNTHS_TIMEOUT = 60_000;
+
 describe('a synth killed during the output swap', () => {
-  it('between the two renames: dist/ is absent, the old output beside it; the next synth restores it', () => {
-    const project = projectWithChange();
-    const killed = crash(project.root, 'between-renames');
-    expect(killed.signal).toBe('SIGKILL');
-    expect(existsSync(project.out)).toBe(false);
-    expect(leftovers(project.root)).toEqual(['.dist.previous-<pid>', '.dist.staging-<pid>']);
+  it(
+    'between the two renames: dist/ is absent, the old output beside it; the next synth restores it',
+    () => {
+      const project = projectWithChange();
+      const killed = crash(project.root, 'between-renames');
+      expect(killed.signal).toBe('SIGKILL');
+      expect(existsSync(project.out)).toBe(false);
+      expect(leftovers(project.root)).toEqual(['.dist.previous-<pid>', '.dist.staging-<pid>']);
 
-    // The values as they were: the restored output is already what they give, so it is left as it is.
-    project.undo();
-    const next = runSynth([], project.root);
-    expect(next.status).toBe(0);
-    expect(readTree(project.out)).toEqual(project.old);
-    expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
-  });
+      // The values as they were: the restored output is already what they give, so it is left as it is.
+      project.undo();
+      const next = runSynth([], project.root);
+      expect(next.status).toBe(0);
+      expect(readTree(project.out)).toEqual(project.old);
+      expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
+    },
+    SYNTHS_TIMEOUT,
+  );
 
-  it('before the swap: dist/ is the old output; the next synth removes the staging folder', () => {
-    const project = projectWithChange();
-    expect(crash(project.root, 'staged').signal).toBe('SIGKILL');
-    expect(readTree(project.out)).toEqual(project.old);
-    expect(leftovers(project.root)).toEqual(['.dist.staging-<pid>']);
+  it(
+    'before the swap: dist/ is the old output; the next synth removes the staging folder',
+    () => {
+      const project = projectWithChange();
+      expect(crash(project.root, 'staged').signal).toBe('SIGKILL');
+      expect(readTree(project.out)).toEqual(project.old);
+      expect(leftovers(project.root)).toEqual(['.dist.staging-<pid>']);
 
-    expect(runSynth([], project.root).status).toBe(0);
-    expect(readTree(project.out)).toEqual(project.changed);
-    expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
-  });
+      expect(runSynth([], project.root).status).toBe(0);
+      expect(readTree(project.out)).toEqual(project.changed);
+      expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
+    },
+    SYNTHS_TIMEOUT,
+  );
 
-  it('after the swap: dist/ is the new output, kept outputs included; the next synth removes the old one', () => {
-    const project = projectWithChange();
-    expect(crash(project.root, 'swapped').signal).toBe('SIGKILL');
-    expect(readTree(project.out)).toEqual(project.changed);
-    expect(leftovers(project.root)).toEqual(['.dist.previous-<pid>']);
+  it(
+    'after the swap: dist/ is the new output, kept outputs included; the next synth removes the old one',
+    () => {
+      const project = projectWithChange();
+      expect(crash(project.root, 'swapped').signal).toBe('SIGKILL');
+      expect(readTree(project.out)).toEqual(project.changed);
+      expect(leftovers(project.root)).toEqual(['.dist.previous-<pid>']);
 
-    const next = runSynth([], project.root);
-    expect(next.status).toBe(0);
-    expect(readTree(project.out)).toEqual(project.changed);
-    expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
-  });
+      const next = runSynth([], project.root);
+      expect(next.status).toBe(0);
+      expect(readTree(project.out)).toEqual(project.changed);
+      expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
+    },
+    SYNTHS_TIMEOUT,
+  );
 });
