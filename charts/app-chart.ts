@@ -14,6 +14,9 @@ import { AppMigration } from '../lib/app/migration';
 import { AppNetworkPolicies } from '../lib/app/network-policies';
 import { AppAutoscaler, AppDisruptionBudget } from '../lib/app/scaling';
 import { AppDeployment, AppService } from '../lib/app/workload';
+import { AppAnalysisTemplates } from '../lib/delivery/analysis-template';
+import { AppDeliveryNetworkPolicies } from '../lib/delivery/network-policies';
+import { AppRollout } from '../lib/delivery/rollout';
 import { renderRelease } from '../lib/chart/release';
 import type { ReleaseChart } from '../lib/chart/templated-object';
 import type { Scope } from '../lib/template/expr';
@@ -55,6 +58,10 @@ export class AppChart extends Chart implements ReleaseChart {
     new AppDeployment(this, 'Deployment', { values, configMapName: config.configMapName, configChecksum: config.checksum });
     new AppService(this, 'Service', { values });
     new AppMigration(this, 'Migration', { values });
+    // Progressive delivery (rollout.strategy canary or blueGreen): the Rollout in the Deployment's place.
+    new AppRollout(this, 'Rollout', { values, configMapName: config.configMapName, configChecksum: config.checksum });
+    new AppAnalysisTemplates(this, 'AnalysisTemplates', { values });
+    new AppDeliveryNetworkPolicies(this, 'DeliveryNetworkPolicies', { values });
     new AppAutoscaler(this, 'Autoscaler', { values });
     new AppDisruptionBudget(this, 'DisruptionBudget', { values });
     new AppIngress(this, 'Ingress', { values });

@@ -14,6 +14,7 @@ import { PlatformInventory } from '../lib/gitops/inventory';
 import { type GitOpsSettings, gitopsSettings } from '../lib/gitops/settings';
 import { clashTemplate, extraObjectClashes, extraObjectsTemplate, renderExtraObjects } from '../lib/app/extra-objects';
 import { helpersTemplate } from '../lib/app/names';
+import { canaryStepsHelper } from '../lib/delivery/canary-steps';
 import { type ChartIdentity, releaseScope } from '../lib/chart/release';
 import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
 import { emitChartRelease } from '../lib/synth/release-pipeline';
@@ -97,7 +98,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
           schema: AppValuesSchema,
           baseValues,
-          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}`,
+          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}`,
           extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
           notes: appNotes(name),
           readme: appReadme(name, envNames),

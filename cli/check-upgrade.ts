@@ -12,7 +12,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { synthesize } from '../charts/platform';
-import { checkUpgrade, formatViolation } from '../lib/upgrade/check';
+import { checkUpgrade, formatViolation, formatWorkloadSwitch, workloadSwitches } from '../lib/upgrade/check';
 import { type ManifestDocument, manifestDocuments, readOutputAtRevision, readOutputDirectory } from '../lib/upgrade/output';
 import { ValuesError } from '../lib/values/problems';
 
@@ -82,6 +82,8 @@ function main(argv: readonly string[]): number {
     const current = currentOutput(root, options);
     const { violations, compared } = checkUpgrade(previous.documents, current.documents);
     for (const violation of violations) console.error(formatViolation({ ...violation, file: join(current.dir, violation.file) }));
+    // Not refused by Kubernetes, but to be done in order: said before the verdict, whatever it is.
+    for (const change of workloadSwitches(previous.documents, current.documents)) console.log(formatWorkloadSwitch({ ...change, file: join(current.dir, change.file) }));
     if (violations.length > 0) {
       console.error(
         `check-upgrade: ${violations.length} change(s) that cannot be applied in place, in ${compared} objects compared with ${previous.label}; Kubernetes would refuse the upgrade or traffic would be cut`,

@@ -3,8 +3,8 @@
  * its Ingress (`ingress.*`: hosts, paths, TLS, rate limit, HSTS, timeouts, admin paths):
  * - HTTPRoute `<fullname>`: every host as a hostname, one rule per host with that host's paths (Prefix
  *   as PathPrefix, Exact as Exact, ImplementationSpecific as PathPrefix), the security headers, the
- *   request timeout (`websocketTimeoutSeconds`), and one backendRefs list (the Service), which a
- *   canary later splits by weight;
+ *   request timeout (`websocketTimeoutSeconds`), and one backendRefs list: the Service, and the canary
+ *   Service when Argo Rollouts' Gateway API plugin splits a canary's traffic by weight;
  * - HTTPRoute `<fullname>-admin` for the admin paths, and a SecurityPolicy admitting only the allowed
  *   networks to it (the longest matching path wins over the main route's);
  * - HTTPRoute `<fullname>-https-redirect` on the HTTP listener when TLS is enabled;
@@ -22,6 +22,8 @@ import { each, when } from '../template/manifest';
 import { clientRateLimit, gatewayParent, httpsRedirectSpec, responseHeadersFilter, routeTarget, sourceAllowList, timeoutOf, usesGatewayApi } from '../traffic/gateway-api';
 import { API_CONTENT_SECURITY_POLICY, securityHeaders } from '../traffic/security-headers';
 import { commonLabels, nameWith, names } from './names';
+import { deliveryNames } from '../delivery/strategy';
+import { splitsHttpRoutes } from '../delivery/traffic-routing';
 import type { AppObjectProps } from './props';
 
 export class AppGatewayRoutes extends Construct {
@@ -36,7 +38,9 @@ export class AppGatewayRoutes extends Construct {
     const hostnames = each(ing.hosts, 'host', (host) => host.host);
     const parentRefs = [gatewayParent(traffic, ing.tls.enabled)];
     const headers = responseHeadersFilter(securityHeaders(ing.hstsMaxAgeSeconds, API_CONTENT_SECURITY_POLICY));
-    const backendRefs = [{ name: names.fullname, port: v.service.port }];
+    // A canary split by the Gateway API plugin: the canary Service beside the stable one, weights left to
+    // Argo Rollouts (both Services select the stable pods outside a release, so the default weights are safe).
+    const backendRefs = [{ name: names.fullname, port: v.service.port }, when(splitsHttpRoutes(v), { name: deliveryNames.canaryService, port: v.service.port })];
 
     new TemplatedObject(this, 'Route', {
       type: HttpRoute,

@@ -7,7 +7,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { fmt, release } from '../template/expr';
-import { commonLabels, nameWith, names, selectorLabels } from './names';
+import { callerPolicySpec } from './caller-policy';
+import { commonLabels, nameWith, names } from './names';
 import type { AppObjectProps } from './props';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 
@@ -57,16 +58,8 @@ export class AppHelmTest extends Construct {
       condition: v.networkPolicy.enabled,
       manifest: {
         metadata: { name: nameWith('test-connection'), namespace: release.namespace, labels: commonLabels(v), annotations: HOOK },
-        spec: {
-          // Selects the app's pods and the test pod: the test pod may call the app, the app may be called by it.
-          podSelector: {
-            matchLabels: { 'app.kubernetes.io/instance': release.name },
-            matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: [names.name, testPodLabels['app.kubernetes.io/name']] }],
-          },
-          policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [{ podSelector: { matchLabels: testPodLabels } }], ports: [{ protocol: 'TCP', port: v.containerPort }] }],
-          egress: [{ to: [{ podSelector: { matchLabels: selectorLabels } }], ports: [{ protocol: 'TCP', port: v.containerPort }] }],
-        },
+        // Selects the app's pods and the test pod: the test pod may call the app, the app may be called by it.
+        spec: callerPolicySpec(v, testPodLabels['app.kubernetes.io/name']),
       },
     });
   }

@@ -2,7 +2,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { release } from '../template/expr';
+import { ifElse, release } from '../template/expr';
+import { isRolling } from '../delivery/strategy';
 import { hasKey } from '../template/functions';
 import { type Refs, when } from '../template/manifest';
 import type { Manifest } from '../template/typed';
@@ -38,7 +39,12 @@ export class AppAutoscaler extends Construct {
       manifest: {
         metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(props.values) },
         spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: names.fullname },
+          // The workload that runs the pods: the Deployment, or the Argo Rollout in its place (lib/delivery/).
+          scaleTargetRef: {
+            apiVersion: ifElse(isRolling(props.values), 'apps/v1', 'argoproj.io/v1alpha1'),
+            kind: ifElse(isRolling(props.values), 'Deployment', 'Rollout'),
+            name: names.fullname,
+          },
           minReplicas: a.minReplicas,
           maxReplicas: a.maxReplicas,
           metrics: [

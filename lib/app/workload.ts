@@ -1,64 +1,28 @@
 /**
- * The application's Deployment and Service.
- * Pods meet Pod Security "restricted": non-root, RuntimeDefault seccomp, all capabilities dropped, no
- * privilege escalation, read-only root filesystem (with an emptyDir for /tmp).
+ * The application's Deployment and Service. The pods are those of lib/app/pod-template.ts.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { type Expr, eq, fmt, not, release, withDefault } from '../template/expr';
-import { isText } from '../template/functions';
-import { type Refs, each, spread, when } from '../template/manifest';
-import type { Manifest } from '../template/typed';
-import type { AppValues } from '../values/schema';
-import { commonLabels, names, podLabels, selectorLabels } from './names';
+import { type Expr, not, release, withDefault } from '../template/expr';
+import { isRolling } from '../delivery/strategy';
+import { each, spread, when } from '../template/manifest';
+import { commonLabels, names, selectorLabels } from './names';
+import { type AppPodTemplateProps, appPodTemplate } from './pod-template';
 import type { AppObjectProps } from './props';
-import { RESTRICTED_CONTAINER } from '../chart/pod-security';
-import { initContainer, sidecarContainer } from './containers';
-import { dependencyWait } from './dependency-wait';
-import { appImage, imagePullSecrets, podSecurityContext, secretEnvVars } from './pod';
 
-export interface AppDeploymentProps extends AppObjectProps {
-  readonly configMapName: Expr<string>;
-  /** Pod annotation value that changes with the configuration, so that pods roll. */
-  readonly configChecksum: Expr<string>;
-}
-
-type Probe = AppValues['probes']['liveness'];
-
-/** A probe of the kind the values say: HTTP GET, TCP, gRPC (on the http port) or exec. */
-function probeOf(probe: Refs<Probe>, containerPort: Refs<number>): Manifest<k8s.Probe> {
-  return {
-    httpGet: when(eq(probe.type, 'http'), { path: probe.path, port: 'http' }),
-    tcpSocket: when(eq(probe.type, 'tcp'), { port: 'http' }),
-    grpc: when(eq(probe.type, 'grpc'), { port: containerPort }),
-    exec: when(eq(probe.type, 'exec'), { command: probe.command }),
-    initialDelaySeconds: probe.initialDelaySeconds,
-    periodSeconds: probe.periodSeconds,
-    timeoutSeconds: probe.timeoutSeconds,
-    failureThreshold: probe.failureThreshold,
-  };
-}
-
-/** Spread across zones, then across nodes; selecting only this release's pods. */
-function topologySpread(v: Refs<AppValues>): Manifest<k8s.TopologySpreadConstraint[]> {
-  const constraint = (topologyKey: string, whenUnsatisfiable: Expr): Manifest<k8s.TopologySpreadConstraint> => ({
-    maxSkew: v.topologySpread.maxSkew,
-    topologyKey,
-    whenUnsatisfiable,
-    labelSelector: { matchLabels: selectorLabels },
-  });
-  return [constraint('topology.kubernetes.io/zone', v.topologySpread.zoneWhenUnsatisfiable), constraint('kubernetes.io/hostname', v.topologySpread.nodeWhenUnsatisfiable)];
-}
+/** What the Deployment needs: the pod template's inputs (lib/app/pod-template.ts). */
+export type AppDeploymentProps = AppPodTemplateProps;
 
 export class AppDeployment extends Construct {
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
     super(scope, id);
     const v = props.values;
-
     new TemplatedObject(this, 'Resource', {
       type: k8s.KubeDeployment,
       template: 'deployment.yaml',
+      // With rollout.strategy canary or blueGreen, an Argo Rollout runs the same pods (lib/delivery/).
+      condition: isRolling(v),
       manifest: {
         metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(v) },
         spec: {
@@ -67,77 +31,38 @@ export class AppDeployment extends Construct {
           revisionHistoryLimit: 5,
           selector: { matchLabels: selectorLabels },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
-          template: {
-            metadata: {
-              labels: podLabels(v),
-              annotations: { 'checksum/config': props.configChecksum, ...spread(v.podAnnotations) },
-            },
-            spec: {
-              serviceAccountName: names.serviceAccountName,
-              automountServiceAccountToken: v.serviceAccount.automountToken,
-              terminationGracePeriodSeconds: v.terminationGracePeriodSeconds,
-              securityContext: podSecurityContext(v),
-              imagePullSecrets: imagePullSecrets(v),
-              // The wait for the dependencies first, then the init containers from values (restricted, with a writable /tmp).
-              initContainers: [when(v.waitForDependencies.enabled, dependencyWait(v)), each(v.initContainers, 'init', (init) => initContainer(init, v))],
-              containers: [
-                {
-                  name: names.name,
-                  image: appImage(v),
-                  imagePullPolicy: v.image.pullPolicy,
-                  ports: [
-                    { name: 'http', containerPort: v.containerPort, protocol: 'TCP' },
-                    // Extra Service ports that target the application container by number (a name targets a sidecar's port).
-                    each(v.service.extraPorts, 'extraPort', (port) => when(not(isText(port.targetPort)), { name: port.name, containerPort: port.targetPort, protocol: withDefault(port.protocol, 'TCP') })),
-                  ],
-                  envFrom: [
-                    { configMapRef: { name: props.configMapName } },
-                    // The values hold Kubernetes EnvFromSource objects as they are (the schema shapes them).
-                    each(v.envFrom, 'source', (source) => source),
-                  ],
-                  env: [secretEnvVars(v)],
-                  startupProbe: probeOf(v.probes.startup, v.containerPort),
-                  livenessProbe: probeOf(v.probes.liveness, v.containerPort),
-                  readinessProbe: probeOf(v.probes.readiness, v.containerPort),
-                  resources: v.resources,
-                  securityContext: RESTRICTED_CONTAINER,
-                  lifecycle: {
-                    postStart: when(v.lifecycle.postStart, v.lifecycle.postStart),
-                    // lifecycle.preStop, or else keep serving while endpoints and load balancers drop the pod, then stop.
-                    preStop: when(v.lifecycle.preStop, v.lifecycle.preStop, when(v.preStopSleepSeconds, { exec: { command: ['sleep', fmt`${v.preStopSleepSeconds}`] } })),
-                  },
-                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, each(v.extraVolumeMounts, 'mount', (mount) => mount)],
-                },
-                // Sidecars from values: restricted, with resources and probes, like the application.
-                each(v.sidecars, 'sidecar', (sidecar) => sidecarContainer(sidecar, v)),
-              ],
-              volumes: [
-                { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-                // Kubernetes Volume objects as the values hold them (the schema shapes them).
-                each(v.extraVolumes, 'volume', (volume) => volume),
-              ],
-              priorityClassName: when(v.priorityClassName, v.priorityClassName),
-              nodeSelector: when(v.nodeSelector, v.nodeSelector),
-              tolerations: when(v.tolerations, v.tolerations),
-              affinity: when(v.affinity, v.affinity),
-              topologySpreadConstraints: when(v.topologySpread.enabled, topologySpread(v)),
-            },
-          },
+          template: appPodTemplate(props),
         },
       },
     });
   }
 }
 
+/**
+ * A Service in front of the application's pods. The application's own by default; lib/delivery adds
+ * the canary and preview Services with the same ports (`name`, `template`, `condition`).
+ */
+export interface AppServiceProps extends AppObjectProps {
+  /** Default: the full name. */
+  readonly name?: Expr<string>;
+  /** Default: `service.yaml`. */
+  readonly template?: string;
+  /** The Service exists only when this holds (default: always). */
+  readonly condition?: Expr;
+  /** Labels beside the common ones. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
 export class AppService extends Construct {
-  constructor(scope: Construct, id: string, props: AppObjectProps) {
+  constructor(scope: Construct, id: string, props: AppServiceProps) {
     super(scope, id);
     const v = props.values;
     new TemplatedObject(this, 'Resource', {
       type: k8s.KubeService,
-      template: 'service.yaml',
+      template: props.template ?? 'service.yaml',
+      condition: props.condition,
       manifest: {
-        metadata: { name: names.fullname, namespace: release.namespace, labels: commonLabels(v), annotations: { ...spread(v.service.annotations) } },
+        metadata: { name: props.name ?? names.fullname, namespace: release.namespace, labels: { ...commonLabels(v), ...props.labels }, annotations: { ...spread(v.service.annotations) } },
         spec: {
           type: v.service.type,
           selector: selectorLabels,

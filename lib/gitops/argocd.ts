@@ -9,7 +9,10 @@
  * - one Application `<chart>-<env>` per chart over <path>/manifests/<env>/<chart>, automated sync with
  *   prune and self-heal as the values say, a sync wave from ordering.ts, and
  *   SkipDryRunOnMissingResource when the chart writes custom resources (their CRDs come from an
- *   operator installed separately, so they may not be known at the dry run);
+ *   operator installed separately, so they may not be known at the dry run); when the chart writes an
+ *   Argo Rollout beside HTTPRoutes, the backend weights of those routes are Argo Rollouts' (its
+ *   Gateway API plugin sets them during a canary), so the Application ignores them
+ *   (`ignoreDifferences` with RespectIgnoreDifferences) instead of undoing a release in progress;
  * - the root Application `gitops-<env>` over environments/<env>/gitops.
  * Typed with the classes `npm run import:crds` generates from the Argo CD CRD schemas.
  */
@@ -110,6 +113,9 @@ export function argoCdFiles(environment: string, charts: readonly ChartInventory
   for (const chart of charts) {
     const name = chartObjectName(chart.chart, environment);
     const customResources = chart.kinds.some((k) => needsCustomResourceDefinition(k.group));
+    const has = (group: string, kind: string) => chart.kinds.some((k) => k.group === group && k.kind === kind);
+    const rolloutWeights = has('argoproj.io', 'Rollout') && has('gateway.networking.k8s.io', 'HTTPRoute');
+    const syncOptions = [...(customResources ? ['SkipDryRunOnMissingResource=true'] : []), ...(rolloutWeights ? ['RespectIgnoreDifferences=true'] : [])];
     files.push({
       file: `application-${chart.chart}.yaml`,
       object: Application.manifest({
@@ -123,7 +129,8 @@ export function argoCdFiles(environment: string, charts: readonly ChartInventory
           project,
           source: { repoUrl: settings.repoURL, targetRevision: settings.targetRevision, path: `${settings.path}/manifests/${environment}/${chart.chart}`, directory: { recurse: false } },
           destination: { server, namespace: chart.namespace },
-          syncPolicy: { automated, retry, syncOptions: customResources ? ['SkipDryRunOnMissingResource=true'] : undefined },
+          syncPolicy: { automated, retry, syncOptions: syncOptions.length > 0 ? syncOptions : undefined },
+          ignoreDifferences: rolloutWeights ? [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] }] : undefined,
         },
       }),
     });

@@ -19,6 +19,7 @@ import { recordingRuleGroups } from './rules/recording';
 import { securityAlerts } from './rules/security';
 import { sloAlerts } from './rules/slo';
 import type { AlertThresholds } from './rules/thresholds';
+import { rolloutAlerts } from './rules/rollouts';
 import { workloadAlerts } from './rules/workloads';
 
 export type { AlertingRule, RuleFile } from './rules/model';
@@ -32,7 +33,7 @@ export interface AlertRuleOptions {
   environment: string;
 }
 
-const alertGroups = [applicationAlerts, sloAlerts, workloadAlerts, infrastructureAlerts, databaseAlerts, securityAlerts, monitoringAlerts];
+const alertGroups = [applicationAlerts, sloAlerts, workloadAlerts, rolloutAlerts, infrastructureAlerts, databaseAlerts, securityAlerts, monitoringAlerts];
 
 /** Pairs of alerts on the same condition at two thresholds: while the source fires, the target is muted. */
 export const alertEscalations: readonly Escalation[] = [

@@ -27,7 +27,8 @@ export type Producer =
   | 'blackbox-exporter'
   | 'loki'
   | 'grafana'
-  | 'alloy';
+  | 'alloy'
+  | 'argo-rollouts';
 
 function families(type: MetricType, ...names: string[]): MetricFamily[] {
   return names.map((name) => ({ name, type }));
@@ -170,6 +171,12 @@ export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> 
     ...families('gauge', 'grafana_build_info', 'grafana_stat_totals_dashboard', 'grafana_stat_active_users'),
     ...families('histogram', 'grafana_http_request_duration_seconds', 'grafana_datasource_request_duration_seconds'),
     ...families('counter', 'grafana_api_response_status_total', 'grafana_page_response_status_total', 'grafana_datasource_request_total'),
+  ],
+
+  /** The Argo Rollouts controller (when argoRollouts.enabled): one rollout_info series per Rollout, with its phase. */
+  'argo-rollouts': [
+    ...families('gauge', 'rollout_info'),
+    ...goProcess,
   ],
 
   /** Grafana Alloy, collecting logs for Loki: its controller, and the loki.write component. */

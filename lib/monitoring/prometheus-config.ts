@@ -45,6 +45,8 @@ export interface PrometheusConfigOptions {
    * /prometheus: Prometheus scrapes itself and reaches the Alertmanagers under them. Default: none.
    */
   subPaths?: { prometheus: string; alertmanager: string };
+  /** The Argo Rollouts controller's metrics address (host:port), when the cluster runs it: scraped for the rollout alerts. */
+  argoRolloutsTargets: string[];
 }
 
 const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -63,6 +65,9 @@ function applicationJob(app: ScrapedApplication) {
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
       { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], target_label: 'app' },
+      // Argo Rollouts labels each version's pods with its pod template hash: the release analysis and the
+      // canary dashboard tell the new version from the stable one by it (absent on Deployment pods).
+      { source_labels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], target_label: 'rollouts_pod_template_hash' },
     ],
   };
 }
@@ -139,6 +144,7 @@ export function buildPrometheusConfig(options: PrometheusConfigOptions): object 
       kubeletJob('kubelet', '/metrics'),
       kubeletJob('cadvisor', '/metrics/cadvisor'),
       ...(options.blackboxTargets.length > 0 ? [blackboxJob(options.blackboxTargets, options.monitoringNamespace)] : []),
+      ...(options.argoRolloutsTargets.length > 0 ? [{ job_name: 'argo-rollouts', static_configs: [{ targets: options.argoRolloutsTargets }] }] : []),
       ...options.applications.map(applicationJob),
     ],
   };

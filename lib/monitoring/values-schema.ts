@@ -82,6 +82,14 @@ export const MonitoringValuesSchema = Type.Object(
     mode: oneOf(['standalone', 'operator'], 'standalone: the whole stack in this namespace; operator: ServiceMonitors, a PrometheusRule and dashboard ConfigMaps for a Prometheus Operator.'),
     nodeNamespace: str('Namespace of the node agents (node-exporter, Alloy), labelled Pod Security "privileged" (standalone mode; created with the plain manifests).', patterns.dnsLabel),
     applications: keyedMap(Type.String({ pattern: patterns.dnsLabel, maxLength: 40 }), Application, 'Applications scraped and probed, by name (derived by synth from the application values).'),
+    argoRollouts: object(
+      'The Argo Rollouts controller, when applications release with canary or blue-green (lib/delivery/): it queries Prometheus for their analysis, and Prometheus scrapes its metrics (rollout alerts).',
+      {
+        enabled: bool('The cluster runs the controller; required when an application’s rollout.strategy is canary or blueGreen (synth checks it).'),
+        namespace: str('Namespace of the controller (pods labelled app.kubernetes.io/name: argo-rollouts).', patterns.dnsLabel),
+        metricsPort: int('Port of the controller’s metrics (Service argo-rollouts-metrics).', 1, 65535),
+      },
+    ),
     runbookBaseUrl: str('Base URL of the runbooks, without trailing slash; each alert links to <base>/<alert name>.', patterns.urlWithoutTrailingSlash),
     alerts: AlertThresholdsSchema,
     alertmanager: withAlertmanagerDeployment(AlertmanagerValuesSchema),

@@ -121,3 +121,15 @@ export function nameValueList(map: Operand<Readonly<Record<string, string>>>): E
     }
   })();
 }
+
+/** A whole number plus one (Sprig `add1`, which gives an int64 whatever number Helm read). */
+export function add1(value: Operand<number>): Expr<number> {
+  return new (class extends Expr<number> {
+    evaluate(scope: Scope): number {
+      return Number(expr(value).evaluate(scope)) + 1;
+    }
+    go(ctx: GoContext): string {
+      return `(add1 ${expr(value).go(ctx)})`;
+    }
+  })();
+}

@@ -69,3 +69,55 @@ function showValue(value: unknown): string {
 export function formatViolation(violation: Violation): string {
   return `${violation.file}: ${describeObject(violation.object)}: ${violation.field} ${violation.reason}: ${showValue(violation.previous)} -> ${showValue(violation.current)}`;
 }
+
+/**
+ * An application whose pods move between a Deployment and an Argo Rollout of the same name
+ * (`rollout.strategy` changed, lib/delivery/). Nothing the API server refuses, but an apply that
+ * prunes the old workload before the new one's pods are ready stops the application: the switch
+ * is done in order (README, "Switching a running application to a Rollout").
+ */
+export interface WorkloadSwitch {
+  /** File of the current output the new workload comes from. */
+  readonly file: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly from: WorkloadKind;
+  readonly to: WorkloadKind;
+}
+
+type WorkloadKind = 'Deployment' | 'Rollout';
+const WORKLOAD_KINDS: Readonly<Record<string, WorkloadKind>> = { 'apps/Deployment': 'Deployment', 'argoproj.io/Rollout': 'Rollout' };
+
+function workloadKind(object: KubeObject): WorkloadKind | undefined {
+  return WORKLOAD_KINDS[`${apiGroup(object.apiVersion)}/${object.kind}`];
+}
+
+/** The workloads of `previous` replaced by the other kind under the same namespace and name in `current`. */
+export function workloadSwitches(previous: readonly ManifestDocument[], current: readonly ManifestDocument[]): WorkloadSwitch[] {
+  const key = (doc: ManifestDocument) => `${doc.environment}:${doc.object.metadata.namespace ?? ''}/${doc.object.metadata.name}`;
+  const before = new Map<string, WorkloadKind>();
+  for (const doc of previous) {
+    const kind = workloadKind(doc.object);
+    if (kind) before.set(key(doc), kind);
+  }
+  const after = new Set(current.filter((doc) => workloadKind(doc.object)).map((doc) => `${key(doc)}:${workloadKind(doc.object)}`));
+  const switches: WorkloadSwitch[] = [];
+  for (const doc of current) {
+    const to = workloadKind(doc.object);
+    const from = before.get(key(doc));
+    // A switch: the other kind was there before and is gone now.
+    if (!to || !from || from === to || after.has(`${key(doc)}:${from}`)) continue;
+    switches.push({ file: doc.file, namespace: doc.object.metadata.namespace ?? '', name: doc.object.metadata.name, from, to });
+  }
+  return switches;
+}
+
+/** One line: what changes and the order that keeps the application serving. */
+export function formatWorkloadSwitch(change: WorkloadSwitch): string {
+  const where = `-n ${change.namespace}`;
+  const steps =
+    change.to === 'Rollout'
+      ? `apply the Rollout, its Services and AnalysisTemplates first and wait until it is Healthy (kubectl argo rollouts status ${change.name} ${where}), then delete the Deployment (kubectl delete deployment ${change.name} ${where})`
+      : `apply the Deployment first and wait until it is available (kubectl rollout status deployment/${change.name} ${where}), then delete the Rollout (kubectl delete rollout ${change.name} ${where})`;
+  return `${change.file}: ${change.from} ${change.namespace}/${change.name} becomes a ${change.to}: ${steps}; see README "Switching a running application to a Rollout"`;
+}

@@ -331,6 +331,48 @@ const RULES: readonly AppRule[] = [
 {{- $_ := set $seen $ref.name true }}
 {{- end }}`,
   },
+  // Progressive delivery (rollout, lib/delivery/).
+  {
+    // A traffic router splits the application's entry: NGINX copies its Ingress into a canary Ingress, the
+    // Gateway API plugin sets the weights of its HTTPRoutes. The entry must exist, on that router's provider.
+    check: (v, report) => {
+      const router = v.rollout.canary.trafficRouting;
+      if (v.rollout.strategy !== 'canary' || router === 'replicas') return;
+      const provider = router === 'nginx' ? 'ingress' : 'gatewayAPI';
+      if (!v.ingress.enabled) report(['rollout', 'canary', 'trafficRouting'], `${router} splits the traffic of the application’s entry, and ingress.enabled is false; enable it or use replicas`);
+      else if (v.traffic.provider !== provider) {
+        report(
+          ['rollout', 'canary', 'trafficRouting'],
+          `${router} needs traffic.provider ${provider}, and this environment’s is ${v.traffic.provider}; use ${router === 'nginx' ? 'gatewayAPI' : 'nginx'} or replicas`,
+        );
+      }
+    },
+    go: `{{- $router := .Values.rollout.canary.trafficRouting }}
+{{- if and (eq .Values.rollout.strategy "canary") (ne $router "replicas") }}
+{{- $provider := ternary "ingress" "gatewayAPI" (eq $router "nginx") }}
+{{- if not .Values.ingress.enabled }}
+{{- fail (printf "rollout.canary.trafficRouting: %s splits the traffic of the application’s entry, and ingress.enabled is false; enable it or use replicas" $router) }}
+{{- else if ne .Values.traffic.provider $provider }}
+{{- fail (printf "rollout.canary.trafficRouting: %s needs traffic.provider %s, and this environment’s is %s; use %s or replicas" $router $provider .Values.traffic.provider (ternary "gatewayAPI" "nginx" (eq $router "nginx"))) }}
+{{- end }}
+{{- end }}`,
+  },
+  {
+    // A phase that gives the new version less traffic than the one before is a mistake in the order.
+    check: (v, report) => {
+      v.rollout.canary.phases.forEach((phase, i) => {
+        const previous = v.rollout.canary.phases[i - 1];
+        if (previous && phase.weight <= previous.weight) report(['rollout', 'canary', 'phases', i, 'weight'], `expected more than the previous phase’s weight (${previous.weight}), got ${phase.weight}`);
+      });
+    },
+    go: `{{- $previous := -1.0 }}
+{{- range $i, $phase := .Values.rollout.canary.phases }}
+{{- if and (ge $previous 0.0) (le (float64 $phase.weight) $previous) }}
+{{- fail (printf "rollout.canary.phases[%d].weight: expected more than the previous phase’s weight (%s), got %s" $i (include "C.str" $previous) (include "C.str" $phase.weight)) }}
+{{- end }}
+{{- $previous = float64 $phase.weight }}
+{{- end }}`,
+  },
 ];
 
 /** Every violation of the cross-field rules in one application's values. */

@@ -302,6 +302,69 @@ const Dependent = Type.Object(
   { ...closed, description: 'An application allowed to connect to one port of this one.' },
 );
 
+/**
+ * Progressive delivery (Argo Rollouts, lib/delivery/): how a new version replaces the running one.
+ * `rolling` is the plain Deployment; `canary` and `blueGreen` make an Argo Rollout with the same pods.
+ */
+const CanaryPhase = Type.Object(
+  {
+    weight: int('Share of traffic (percent) the new version gets in this phase.', 1, 99),
+    minutes: int('How long the phase lasts, in minutes (measured once a minute; 1440 = 24 h).', 5, 10080),
+    maxErrorRatio: Type.Number({ description: 'Roll back when the new version’s 5xx ratio stays above this (0 to 1) for 5 minutes.', minimum: 0, maximum: 1 }),
+    maxP95Seconds: Type.Number({ description: 'Roll back when the new version’s p95 latency stays above this many seconds for 5 minutes.', exclusiveMinimum: 0, maximum: 600 }),
+  },
+  { ...closed, description: 'One canary phase: a traffic share, its duration and its rollback triggers.' },
+);
+
+const RolloutSettings = Type.Object(
+  {
+    strategy: oneOf(['rolling', 'blueGreen', 'canary'], 'How a new version is released: rolling (a Deployment), blueGreen or canary (an Argo Rollout with the same pods).'),
+    analysis: Type.Object(
+      {
+        prometheusAddress: str('Prometheus the analysis queries (in-cluster URL, from the Argo Rollouts controller).', patterns.urlWithoutTrailingSlash),
+        minRequests: int('Requests the new version must serve during a phase for its analysis to conclude; fewer leaves the analysis inconclusive and the rollout paused for a person.', 0, 1000000000),
+      },
+      { ...closed, description: 'Analysis of the new version against Prometheus.' },
+    ),
+    canary: Type.Object(
+      {
+        trafficRouting: oneOf(
+          ['replicas', 'nginx', 'gatewayAPI'],
+          'How traffic is split: by replica count, by the NGINX ingress controller (canary Ingress made by Argo Rollouts from the application’s Ingress; traffic.provider ingress), or by the weights of the application’s HTTPRoutes (Argo Rollouts’ Gateway API plugin; traffic.provider gatewayAPI).',
+        ),
+        phases: Type.Array(CanaryPhase, { minItems: 1, maxItems: 10, description: 'Phases in order, with increasing weights; after the last one the new version gets 100%.' }),
+      },
+      { ...closed, description: 'Canary: phases with rising traffic, each analysed for its whole duration.' },
+    ),
+    blueGreen: Type.Object(
+      {
+        autoPromotionEnabled: bool('Switch traffic to the new version as soon as the pre-promotion analysis passes; false waits for `kubectl argo rollouts promote`.'),
+        scaleDownDelaySeconds: int('Seconds the old version keeps running after the switch (a quick way back).', 0, 86400),
+        smokeTest: Type.Object(
+          {
+            image: str('Image of the smoke-test Job (tag or digest required; "latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', { not: { pattern: ':latest$' } }),
+            paths: Type.Array(str('Path requested from the preview Service.', patterns.httpPath), {
+              description: 'Paths the smoke test GETs from the preview Service (each must answer 2xx), after the http health endpoints.',
+            }),
+            timeoutSeconds: int('Seconds each request may take.', 1, 300),
+          },
+          { ...closed, description: 'Smoke test run as a Job against the preview Service before the switch.' },
+        ),
+        postPromotion: Type.Object(
+          {
+            minutes: int('Minutes the new version is watched after the switch.', 5, 1440),
+            maxErrorRatio: Type.Number({ description: 'Roll back when the 5xx ratio stays above this (0 to 1) for 5 minutes.', minimum: 0, maximum: 1 }),
+            maxP95Seconds: Type.Number({ description: 'Roll back when p95 latency stays above this many seconds for 5 minutes.', exclusiveMinimum: 0, maximum: 600 }),
+          },
+          { ...closed, description: 'Analysis after the switch.' },
+        ),
+      },
+      { ...closed, description: 'Blue-green: the new version beside the old one behind a preview Service, tested, then switched.' },
+    ),
+  },
+  { ...closed, description: 'Progressive delivery with Argo Rollouts.' },
+);
+
 export const AppValuesSchema = Type.Object(
   {
     nameOverride: str('Replaces the chart name in resource names and the app.kubernetes.io/name label.', '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', {
@@ -554,6 +617,7 @@ export const AppValuesSchema = Type.Object(
       { defaultRequest: ResourceSet('request for containers that set none'), default: ResourceSet('limit for containers that set none') },
       { ...closed, description: 'LimitRange defaults of the namespace.' },
     ),
+    rollout: RolloutSettings,
     helmTest: Type.Object(
       {
         image: pinnedImage('Image of the `helm test` pod that calls the Service (tag or digest required; "latest" is refused).'),

@@ -21,4 +21,4 @@ it('an Include works in a program bundled into build/ like the synth', async () 
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(JSON.parse(run.stdout)).toEqual([expect.objectContaining({ kind: 'ConfigMap', metadata: expect.objectContaining({ name: 'vendor-settings' }) })]);
-});
+}, 60_000); // a build of the synth and a bundle: over vitest's default 5 s on a busy machine

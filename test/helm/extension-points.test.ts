@@ -95,7 +95,7 @@ type Pod = {
   volumes: unknown[];
   containers: Array<{ envFrom: unknown[]; volumeMounts: unknown[]; securityContext: { readOnlyRootFilesystem: boolean }; livenessProbe: object; readinessProbe: object; startupProbe: object }>;
 };
-const podOf = (objects: K8sObject[]) => (objects.find((o) => o.kind === 'Deployment') as K8sObject & { spec: { template: { spec: Pod } } }).spec.template.spec;
+const podOf = (objects: K8sObject[]) => (objects.find((o) => o.kind === 'Deployment' || o.kind === 'Rollout') as K8sObject & { spec: { template: { spec: Pod } } }).spec.template.spec;
 
 describe('extension points in dev, not elsewhere', () => {
   it('the plain manifests carry them', () => {

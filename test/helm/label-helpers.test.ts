@@ -14,7 +14,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'label-helpers-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe.each(helmVersions)('$label', ({ label, binary }) => {
-  it.each(['api', 'web', 'worker'])('%s: a template using the helpers gets the Deployment’s labels and selector', (chart) => {
+  it.each(['api', 'web', 'worker'])('%s: a template using the helpers gets the workload’s labels and selector (Deployment or Rollout)', (chart) => {
     const dir = join(scratch, `${label.replace(' ', '')}-${chart}`);
     cpSync(join(distDir, 'helm', chart), dir, { recursive: true });
     writeFileSync(
@@ -23,7 +23,7 @@ describe.each(helmVersions)('$label', ({ label, binary }) => {
     );
     const objects = helmTemplate(binary, [chart, dir, '-f', join(dir, 'values-production.yaml'), '-n', `${chart}-production`]) as K8sObject[];
     const mine = objects.find((o) => o.metadata.name === 'mine') as K8sObject & { data: { selector: string } };
-    const deployment = objects.find((o) => o.kind === 'Deployment') as K8sObject & { spec: { selector: { matchLabels: Record<string, string> } } };
+    const deployment = objects.find((o) => o.kind === 'Deployment' || o.kind === 'Rollout') as K8sObject & { spec: { selector: { matchLabels: Record<string, string> } } };
     expect(mine.metadata.labels).toEqual(deployment.metadata.labels);
     expect(JSON.parse(mine.data.selector)).toEqual(deployment.spec.selector.matchLabels);
   });

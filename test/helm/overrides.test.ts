@@ -68,8 +68,9 @@ function named<T extends K8sObject = K8sObject>(objects: K8sObject[], kind: stri
   return found[0];
 }
 
+/** The workload of the pods: the Deployment, or the Argo Rollout in its place (api in production), which has the same replicas, selector and template. */
 function deployment(objects: K8sObject[]): Deployment {
-  const found = ofKind<Deployment>(objects, 'Deployment');
+  const found = [...ofKind<Deployment>(objects, 'Deployment'), ...ofKind<Deployment>(objects, 'Rollout')];
   expect(found).toHaveLength(1);
   return found[0];
 }

@@ -55,8 +55,8 @@ describe.each(helmVersions)('$label', ({ binary }) => {
     const { version } = parse(readFileSync(join(distDir, 'helm', chart, 'Chart.yaml'), 'utf8')) as { version: string };
     expect(packaged.version).toBe(`${version}.${environment}`);
     expect(version).toMatch(/^0\.1\.0\+[0-9a-f]{12}$/);
-    // An application's Deployment; the monitoring chart's appVersion is its Prometheus.
-    const workload = (o: K8sObject) => (chart === 'monitoring' ? o.kind === 'StatefulSet' && o.metadata.name === 'prometheus' : o.kind === 'Deployment');
+    // An application's Deployment or Argo Rollout; the monitoring chart's appVersion is its Prometheus.
+    const workload = (o: K8sObject) => (chart === 'monitoring' ? o.kind === 'StatefulSet' && o.metadata.name === 'prometheus' : o.kind === 'Deployment' || o.kind === 'Rollout');
     const deployed = plainObjects(environment, chart).find(workload) as K8sObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
     expect(deployed.spec.template.spec.containers[0].image.endsWith(`:${packaged.appVersion}`)).toBe(true);
   });

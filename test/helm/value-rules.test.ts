@@ -45,6 +45,39 @@ function sidecar(fields: Record<string, unknown>): Record<string, unknown> {
 
 const cases: readonly RuleCase[] = [
   {
+    name: 'a canary split by NGINX without an Ingress',
+    chart: 'worker',
+    values: { rollout: { strategy: 'canary', canary: { trafficRouting: 'nginx' } } },
+    message: 'rollout.canary.trafficRouting: nginx splits the traffic of the application’s entry, and ingress.enabled is false; enable it or use replicas',
+  },
+  {
+    name: 'a canary split by NGINX where traffic enters through the Gateway API',
+    chart: 'api',
+    values: { traffic: { provider: 'gatewayAPI' }, rollout: { strategy: 'canary', canary: { trafficRouting: 'nginx' } } },
+    message: 'rollout.canary.trafficRouting: nginx needs traffic.provider ingress, and this environment’s is gatewayAPI; use gatewayAPI or replicas',
+  },
+  {
+    name: 'a canary split by HTTPRoute weights where traffic enters through an Ingress',
+    chart: 'api',
+    values: { traffic: { provider: 'ingress' }, rollout: { strategy: 'canary', canary: { trafficRouting: 'gatewayAPI' } } },
+    message: 'rollout.canary.trafficRouting: gatewayAPI needs traffic.provider gatewayAPI, and this environment’s is ingress; use nginx or replicas',
+  },
+  {
+    name: 'canary phases whose weights do not rise',
+    chart: 'api',
+    values: {
+      rollout: {
+        canary: {
+          phases: [
+            { weight: 25, minutes: 60, maxErrorRatio: 0.01, maxP95Seconds: 0.5 },
+            { weight: 25, minutes: 60, maxErrorRatio: 0.01, maxP95Seconds: 0.5 },
+          ],
+        },
+      },
+    },
+    message: 'rollout.canary.phases[1].weight: expected more than the previous phase’s weight (25), got 25',
+  },
+  {
     name: 'minReplicas above maxReplicas (issue input)',
     chart: 'api',
     values: { autoscaling: { minReplicas: 10, maxReplicas: 5 } },

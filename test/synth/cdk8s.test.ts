@@ -22,12 +22,13 @@ describe('AppChart under cdk8s', () => {
     expect(synthesized.map((o) => o.kind)).not.toContain('Pod');
   });
 
-  it('with autoscaling off, there is no HPA and the Deployment sets replicas', () => {
+  it('with autoscaling off, there is no HPA and the workload (here api’s production Rollout) sets replicas', () => {
     const scope = releaseScope(identity, { ...values, autoscaling: { ...values.autoscaling, enabled: false } }, { name: 'api', namespace: 'x' });
     const chart = new AppChart(Testing.app(), 'api', { version: '0.1.0', defaultScope: scope });
     const synthesized = Testing.synth(chart) as Array<{ kind: string; spec?: { replicas?: number } }>;
     expect(synthesized.map((o) => o.kind)).not.toContain('HorizontalPodAutoscaler');
-    expect(synthesized.find((o) => o.kind === 'Deployment')!.spec!.replicas).toBe(3);
+    expect(synthesized.find((o) => o.kind === 'Rollout')!.spec!.replicas).toBe(3);
+    expect(synthesized.map((o) => o.kind)).not.toContain('Deployment');
   });
 });
 

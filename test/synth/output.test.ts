@@ -58,22 +58,26 @@ const one = (objects: K8sObject[], kind: string, name?: string) => {
   expect(found, `${kind} ${name ?? ''}`).toHaveLength(1);
   return found[0] as K8sObject & { spec: AnySpec; data?: Record<string, string> };
 };
+/** The workload running the application's pods: its Deployment, or the Argo Rollout in its place (rollout.strategy). */
+const workload = (objects: K8sObject[], name?: string) => one(objects, byKind(objects, 'Rollout').length > 0 ? 'Rollout' : 'Deployment', name);
 
 describe.each(environments())('%s manifests', (env) => {
   it.each(apps)('%s: every object carries the app.kubernetes.io labels; selectors use only name and instance', (app) => {
     for (const object of plainObjects(env, app).filter((o) => o.kind !== 'Namespace')) {
       expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe(`${app}-${env}`);
-      expect(Object.keys(object.metadata.labels ?? {}).sort()).toEqual(['component', 'instance', 'managed-by', 'name', 'part-of', 'version'].map((k) => `app.kubernetes.io/${k}`));
+      // The canary and preview Services of a progressive release also say which they are (lib/delivery/service-role.ts).
+      const role = object.kind === 'Service' && /-(canary|preview)$/.test(object.metadata.name) ? ['platform.example/service-role'] : [];
+      expect(Object.keys(object.metadata.labels ?? {}).sort()).toEqual([...['component', 'instance', 'managed-by', 'name', 'part-of', 'version'].map((k) => `app.kubernetes.io/${k}`), ...role]);
       expect(object.metadata.name.startsWith(app)).toBe(true);
       expect(object.metadata.name).not.toMatch(/-[a-f0-9]{8}$/); // no hash suffixes
     }
-    const deployment = one(plainObjects(env, app), 'Deployment', app);
+    const deployment = workload(plainObjects(env, app), app);
     expect(deployment.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': app, 'app.kubernetes.io/instance': app } });
     expect(deployment.spec.template.metadata.labels['app.kubernetes.io/version']).toBe(deployment.metadata.labels!['app.kubernetes.io/version']);
   });
 
   it.each(apps)('%s: pods are Pod Security restricted, with probes, resources and graceful shutdown', (app) => {
-    const pod = one(plainObjects(env, app), 'Deployment', app).spec.template.spec;
+    const pod = workload(plainObjects(env, app), app).spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.automountServiceAccountToken).toBe(false);
     const [container] = pod.containers;
@@ -134,9 +138,9 @@ describe('environment differences', () => {
     expect(production.spec).toMatchObject({ minReplicas: 3, maxReplicas: 20 });
     expect(production.spec.metrics.map((m: { type: string }) => m.type)).toEqual(['Resource', 'Resource', 'Pods']);
     expect(production.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
-    expect(one(plainObjects('production', 'api'), 'Deployment').spec).not.toHaveProperty('replicas');
+    expect(workload(plainObjects('production', 'api')).spec).not.toHaveProperty('replicas');
     expect(hpa('dev')).toEqual([]);
-    expect(one(plainObjects('dev', 'api'), 'Deployment').spec.replicas).toBe(1);
+    expect(workload(plainObjects('dev', 'api')).spec.replicas).toBe(1);
   });
 
   it('PDBs in staging and production only, each leaving a pod evictable', () => {
@@ -177,7 +181,7 @@ describe('environment differences', () => {
         ports: [{ protocol: 'TCP', port: 6379 }],
       },
     ]);
-    const env = one(objects, 'Deployment').spec.template.spec.containers[0].env;
+    const env = workload(objects).spec.template.spec.containers[0].env;
     expect(env).toEqual([
       { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'worker-database', key: 'password' } } },
       { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'worker-redis', key: 'password' } } },
@@ -185,7 +189,7 @@ describe('environment differences', () => {
   });
 
   it('a configuration change changes the pods checksum annotation', () => {
-    const checksum = (env: string) => one(plainObjects(env, 'api'), 'Deployment').spec.template.metadata.annotations['checksum/config'];
+    const checksum = (env: string) => workload(plainObjects(env, 'api')).spec.template.metadata.annotations['checksum/config'];
     expect(checksum('production')).toMatch(/^[a-f0-9]{64}$/);
     expect(checksum('production')).not.toBe(checksum('staging'));
   });

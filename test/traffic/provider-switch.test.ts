@@ -19,6 +19,8 @@ import { edit } from '../support/synth-cli';
 
 /** The provider each environment gets here: the other one than in values/. */
 const SWAPPED: Record<string, 'gatewayAPI' | 'ingress'> = { dev: 'ingress', production: 'ingress', staging: 'gatewayAPI' };
+/** A canary's traffic router goes with the provider (a rule refuses the other): api's in production moves to NGINX. */
+const ROUTER_SWAPPED: Record<string, Record<string, string>> = { production: { api: 'nginx' } };
 
 let root: string;
 beforeAll(() => {
@@ -27,6 +29,7 @@ beforeAll(() => {
   cpSync(join(projectRoot, 'values'), values, { recursive: true });
   edit(join(values, 'staging.yaml'), (t) => t.replace('traffic: { provider: ingress }', 'traffic: { provider: gatewayAPI }'));
   for (const env of ['dev', 'production']) edit(join(values, `${env}.yaml`), (t) => t.replace(/^environment: \{ (.*) \}$/m, 'environment: { $1, traffic: { provider: ingress } }'));
+  edit(join(values, 'production.yaml'), (t) => t.replace('canary: { trafficRouting: gatewayAPI }', `canary: { trafficRouting: ${ROUTER_SWAPPED.production.api} }`));
   for (const [path, content] of synthesize({ valuesDir: values })) {
     mkdirSync(dirname(join(root, 'dist', path)), { recursive: true });
     writeFileSync(join(root, 'dist', path), content);
@@ -65,7 +68,9 @@ describe('the other provider in every environment', () => {
     it.each(cases)('renders $chart in $environment with --set traffic.provider=$provider like that synth', ({ chart, environment, provider }) => {
       const chartDir = join(distDir, 'helm', chart);
       const namespace = releaseNamespace(environment, chart);
-      const rendered = helmTemplate(binary, [chart, chartDir, '-f', join(chartDir, `values-${environment}.yaml`), '-n', namespace, '--set', `traffic.provider=${provider}`]) as K8sObject[];
+      const router = ROUTER_SWAPPED[environment]?.[chart];
+      const args = ['--set', `traffic.provider=${provider}`, ...(router ? ['--set', `rollout.canary.trafficRouting=${router}`] : [])];
+      const rendered = helmTemplate(binary, [chart, chartDir, '-f', join(chartDir, `values-${environment}.yaml`), '-n', namespace, ...args]) as K8sObject[];
       expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(withoutPlainOnly(plain(environment, chart))));
     });
   });

@@ -79,8 +79,9 @@ describe.each(environments())('applications in %s', (env) => {
     expect(route.spec.rules).toHaveLength(ing.hosts.length);
     for (const [i, rule] of route.spec.rules.entries()) {
       expect(rule.matches).toEqual(ing.hosts[i].paths.map((p) => ({ path: { type: p.pathType === 'Exact' ? 'Exact' : 'PathPrefix', value: p.path } })));
-      // One backendRefs list: a canary adds the second backend with weights (progressive delivery).
-      expect(rule.backendRefs).toEqual([{ name: app, port: values.service.port }]);
+      // One backendRefs list: the Service, and the canary Service when Argo Rollouts' Gateway API plugin weighs a canary.
+      const canary = values.rollout.strategy === 'canary' && values.rollout.canary.trafficRouting === 'gatewayAPI';
+      expect(rule.backendRefs).toEqual([{ name: app, port: values.service.port }, ...(canary ? [{ name: `${app}-canary`, port: values.service.port }] : [])]);
       expect(rule.timeouts).toEqual({ request: `${ing.websocketTimeoutSeconds}s` });
       expect(rule.filters).toHaveLength(1);
       expect(rule.filters[0].type).toBe('ResponseHeaderModifier');

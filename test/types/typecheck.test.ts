@@ -1,5 +1,5 @@
 /**
- * The manifest types catch a real misspelling: a copy of lib/app/workload.ts with
+ * The manifest types catch a real misspelling: a copy of lib/app/pod-template.ts with
  * `terminationGracePeriodSeconds` misspelled fails the real `tsc --noEmit`, naming the field.
  * The copy sits beside the original (so that its imports resolve), under a `.vitest-` name (ignored
  * by git and by tsconfig's wildcards), with a tsconfig that extends the project's and checks only it.
@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = join(__dirname, '..', '..');
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
 const tag = `.vitest-typecheck-${process.pid}`;
-const copy = join(root, 'lib', 'app', `${tag}-workload.ts`);
+const copy = join(root, 'lib', 'app', `${tag}-pod-template.ts`);
 const tsconfig = join(root, `${tag}.tsconfig.json`);
 
 afterAll(() => {
@@ -29,14 +29,14 @@ function typecheck(source: string): { status: number | null; output: string } {
 }
 
 describe('manifest types', () => {
-  const workload = readFileSync(join(root, 'lib', 'app', 'workload.ts'), 'utf8');
+  const workload = readFileSync(join(root, 'lib', 'app', 'pod-template.ts'), 'utf8');
 
-  it('reject a misspelled field of the Deployment in lib/app/workload.ts, naming it', () => {
+  it('reject a misspelled field of the pod template in lib/app/pod-template.ts (the Deployment’s and the Rollout’s), naming it', () => {
     const misspelled = workload.replace('terminationGracePeriodSeconds:', 'terminationGracePeriodSecond:');
     expect(misspelled).not.toBe(workload);
     const { status, output } = typecheck(misspelled);
     expect(status).not.toBe(0);
-    expect(output).toMatch(new RegExp(`${tag}-workload\\.ts\\(\\d+,\\d+\\): error TS\\d+:`));
+    expect(output).toMatch(new RegExp(`${tag}-pod-template\\.ts\\(\\d+,\\d+\\): error TS\\d+:`));
     expect(output).toContain('terminationGracePeriodSecond: no such field here');
   }, 120_000);
 

@@ -75,18 +75,44 @@ describe('check-upgrade', () => {
 
   it('refuses a Deployment selector change', () => {
     const previous = copyOfDist();
-    editYaml<{ spec: { selector: { matchLabels: Record<string, string> } } }>(join(previous, 'manifests', 'production', 'api', 'deployment.yaml'), (deployment) => {
-      deployment.spec.selector.matchLabels['app.kubernetes.io/component'] = 'api';
+    editYaml<{ spec: { selector: { matchLabels: Record<string, string> } } }>(join(previous, 'manifests', 'production', 'worker', 'deployment.yaml'), (deployment) => {
+      deployment.spec.selector.matchLabels['app.kubernetes.io/component'] = 'worker';
     });
     const result = checkUpgrade([previous]);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^dist\/manifests\/production\/api\/deployment\.yaml: Deployment api-production\/api: spec\.selector is immutable: \{.*"app\.kubernetes\.io\/component":"api".*\} -> \{.*\}$/);
+    expect(lines[0]).toMatch(
+      /^dist\/manifests\/production\/worker\/deployment\.yaml: Deployment worker-production\/worker: spec\.selector is immutable: \{.*"app\.kubernetes\.io\/component":"worker".*\} -> \{.*\}$/,
+    );
     expect(lines[1]).toMatch(/^check-upgrade: 1 change\(s\) that cannot be applied in place, in [1-9]\d* objects compared with (.*); Kubernetes would refuse the upgrade or traffic would be cut$/);
     expect(lines[1]).toContain(`compared with ${previous};`);
     expect(result.stdout).toBe('');
     expect(result.status).toBe(1);
   });
+
+  it('explains the order of a switch from Deployment to Rollout, and back, without refusing it', () => {
+    // The previous output: api in production as a Deployment (the pod template of its Rollout), no Rollout.
+    const previous = copyOfDist();
+    const apiDir = join(previous, 'manifests', 'production', 'api');
+    const rollout = parse(readFileSync(join(apiDir, 'rollout.yaml'), 'utf8'));
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: rollout.metadata, spec: { selector: rollout.spec.selector, template: rollout.spec.template } };
+    writeFileSync(join(apiDir, 'deployment.yaml'), stringify(deployment));
+    rmSync(join(apiDir, 'rollout.yaml'));
+    const forward = checkUpgrade([previous]);
+    expect(forward.stdout.split('\n')[0]).toBe(
+      'dist/manifests/production/api/rollout.yaml: Deployment api-production/api becomes a Rollout: apply the Rollout, its Services and AnalysisTemplates first and wait until it is Healthy (kubectl argo rollouts status api -n api-production), then delete the Deployment (kubectl delete deployment api -n api-production); see README "Switching a running application to a Rollout"',
+    );
+    expect(forward.stdout).toMatch(/no immutable field changes/);
+    expect(forward.status).toBe(0);
+    // And back: the previous output is the committed one, the current the edited copy.
+    const back = checkUpgrade(['dist', '--current', previous]);
+    expect(back.stdout.split('\n')[0]).toBe(
+      `${join(previous, 'manifests', 'production', 'api', 'deployment.yaml')}: Rollout api-production/api becomes a Deployment: apply the Deployment first and wait until it is available (kubectl rollout status deployment/api -n api-production), then delete the Rollout (kubectl delete rollout api -n api-production); see README "Switching a running application to a Rollout"`,
+    );
+    expect(back.status).toBe(0);
+    // Nothing to say when nothing switches.
+    expect(checkUpgrade(['dist']).stdout).not.toContain('becomes a');
+  }, 60_000);
 
   it('refuses a StatefulSet volumeClaimTemplates change between two output directories', () => {
     const [previous, current] = [copyOfDist(), copyOfDist()];

@@ -7,6 +7,7 @@ import { errorsDashboard } from './errors';
 import { httpDashboard } from './http';
 import type { GrafanaDashboard } from './model';
 import { overviewDashboard } from './overview';
+import { releasesDashboard } from './releases';
 import { resourcesDashboard } from './resources';
 import { sloDashboard } from './slo';
 import { templateVariables } from './templating';
@@ -40,6 +41,7 @@ export function buildDashboards(options: DashboardOptions): DashboardFile[] {
     'resources.json': resourcesDashboard(),
     'errors.json': errorsDashboard(),
     'slo.json': sloDashboard(sloTarget),
+    'releases.json': releasesDashboard(),
   };
   return Object.entries(definitions).map(([fileName, definition]) => ({ fileName, dashboard: dashboard(definition, shared) }));
 }

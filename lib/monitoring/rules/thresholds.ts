@@ -20,6 +20,8 @@ export const AlertThresholdsSchema = Type.Object(
     latencyP99For: duration('SlowResponseTime: how long the p99 must stay above latencyP99Seconds.', '5m'),
     latencyP95Seconds: positive('LatencySLOBreach: latency objective for the 95th percentile request duration (seconds, over 5 minutes).', 0.5),
     latencyP95For: duration('LatencySLOBreach: how long the p95 must stay above latencyP95Seconds.', '10m'),
+    targetErrorRatio: ratio('ErrorRatioAboveTarget: the steady-state 5xx ratio of a released version (phase 4 of the release policy), above which it warns for 5 minutes.', 0.001),
+    targetLatencyP95Seconds: positive('LatencyAboveTarget: the steady-state p95 request duration (seconds) of a released version, above which it warns for 5 minutes.', 0.2),
     availabilitySlo: Type.Number({
       description: 'Availability objective (share of non-5xx requests over 30 days) the error-budget burn-rate alerts protect, e.g. 0.999.',
       default: 0.999,
@@ -64,6 +66,7 @@ export interface ThresholdOrder {
 }
 
 export const thresholdOrders: readonly ThresholdOrder[] = [
+  { below: 'targetErrorRatio', above: 'errorRatio' },
   { below: 'diskWarningRatio', above: 'diskCriticalRatio' },
   { below: 'certExpiryCriticalDays', above: 'certExpiryWarningDays' },
 ];

@@ -11,8 +11,8 @@
  * - Alertmanager: precomputed per environment. Its builder validates the values, switches receivers
  *   on and off and joins addresses: a release with other Alertmanager routing values fails.
  */
-import { Expr, type GoContext, type Scope, release } from '../../template/expr';
-import { entriesWhere } from '../../template/functions';
+import { Expr, type GoContext, type Scope, fmt, ifElse, release } from '../../template/expr';
+import { entriesWhere, list } from '../../template/functions';
 import { type GeneratedText, interpolatedText, precomputedText, resolveInput } from '../../template/text';
 import { type AlertThresholds, buildAlertRules, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
 import { buildDashboards } from '../dashboards';
@@ -74,8 +74,10 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
       applications: entriesWhere(v.applications, 'monitored'),
       namespace: release.namespace,
       environment: v.environment,
+      // A list (one address, or none), like the blackbox targets: the job is there when it has targets.
+      argoRolloutsTargets: ifElse(v.argoRollouts.enabled, list(fmt`argo-rollouts-metrics.${v.argoRollouts.namespace}.svc:${v.argoRollouts.metricsPort}`), list()) as Expr<string[]>,
     },
-    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment }) =>
+    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment, argoRolloutsTargets }) =>
       buildPrometheusConfig({
         scrapeInterval,
         evaluationInterval,
@@ -88,6 +90,7 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
         blackboxTargets: Object.values(applications).flatMap((app) => [...app.publicUrls, ...app.healthUrls]),
         externalLabels: { environment },
         subPaths: SUB_PATHS,
+        argoRolloutsTargets,
       }),
     // The applications, their URLs and hosts may differ between environments: one variant per shape.
     shape: props.releases,

@@ -60,6 +60,8 @@ export class MonitoringNetworkPolicies extends Construct {
       { namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: proxies.namespace } }, podSelector: { matchLabels: proxies.podLabels } },
     );
     const routed = v.ingress.enabled;
+    const rollouts = v.argoRollouts;
+    const rolloutsController = { namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: rollouts.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'argo-rollouts' } } };
     const apiServer = { to: [{ ipBlock: { cidr: np.apiServer.cidr } }], ports: [tcp(np.apiServer.port)] };
     const external = { to: [each(np.externalCidrs, 'cidr', (cidr) => ({ ipBlock: { cidr } }))], ports: [tcp(80), tcp(443)] };
 
@@ -85,10 +87,16 @@ export class MonitoringNetworkPolicies extends Construct {
     policy('prometheus', {
       ...pods('prometheus'),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [pods('grafana')], ports: [tcp(PORTS.prometheus)] }, when(routed, { from: [entry], ports: [tcp(PORTS.prometheus)] })],
+      ingress: [
+        { from: [pods('grafana')], ports: [tcp(PORTS.prometheus)] },
+        when(routed, { from: [entry], ports: [tcp(PORTS.prometheus)] }),
+        // The Argo Rollouts controller runs the applications' release analysis against Prometheus.
+        when(rollouts.enabled, { from: [rolloutsController], ports: [tcp(PORTS.prometheus)] }),
+      ],
       egress: [
         { to: [applicationNamespaces] },
         { to: [pods('alertmanager')], ports: [tcp(PORTS.alertmanager)] },
+        when(rollouts.enabled, { to: [rolloutsController], ports: [tcp(rollouts.metricsPort)] }),
         { to: [pods('kube-state-metrics')], ports: [tcp(PORTS.kubeStateMetrics)] },
         { to: [pods('loki')], ports: [tcp(PORTS.loki)] },
         { to: [pods('blackbox-exporter')], ports: [tcp(PORTS.blackboxExporter)] },

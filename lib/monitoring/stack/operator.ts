@@ -11,6 +11,7 @@ import type { GeneratedText } from '../../template/text';
 import { parse } from 'yaml';
 import { PrometheusRule, ServiceMonitor } from '../../../imports/monitoring.coreos.com';
 import { type MonitoringProps, k8sObject, labels, metadata, operatorMode } from './common';
+import { SERVICE_ROLE_LABEL } from '../../delivery/service-role';
 
 export interface OperatorResourcesProps extends MonitoringProps {
   /** The rule file (YAML): its groups become the PrometheusRule's spec. */
@@ -37,7 +38,10 @@ export class OperatorResources extends Construct {
             // The application charts set instance to the release, which is named after the application: job = application.
             jobLabel: 'app.kubernetes.io/instance',
             namespaceSelector: { matchNames: [app.namespace] },
-            selector: { matchLabels: app.selector },
+            // Not the canary and preview Services of a progressive release (lib/delivery/): the same pods twice.
+            selector: { matchLabels: app.selector, matchExpressions: [{ key: SERVICE_ROLE_LABEL, operator: 'DoesNotExist' }] },
+            // Tells the new version's pods from the stable ones (release analysis, canary dashboard).
+            podTargetLabels: ['rollouts-pod-template-hash'],
             endpoints: [{ port: app.port, path: app.metricsPath, interval: v.prometheus.scrapeInterval, scheme: 'http' }],
           },
         },

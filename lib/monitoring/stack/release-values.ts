@@ -42,10 +42,18 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
     ? []
     : thresholdOrderProblems((values as unknown as { alerts: AlertThresholds }).alerts).map((p) => ({ path: ['alerts', ...p.path], message: p.message }));
-  const problems: Problem[] = located([...schemaProblems, ...orderProblems], env.files, [['monitoring']]);
+  const problems: Problem[] = located([...schemaProblems, ...orderProblems, ...rolloutsControllerProblems(env, values)], env.files, [['monitoring']]);
   const namespace = monitoringNamespace(env, problems);
   if (problems.length > 0) throw new ValuesError(problems);
   return { namespace, values: values as MonitoringValues };
+}
+
+/** An application released by Argo Rollouts needs the controller declared, so that its analysis may query Prometheus. */
+function rolloutsControllerProblems(env: EnvironmentValues, values: Record<string, unknown>) {
+  const progressive = [...env.applications].filter(([, app]) => app.rollout.strategy !== 'rolling').map(([name]) => name);
+  const controller = values.argoRollouts as { enabled?: unknown } | undefined;
+  if (progressive.length === 0 || controller?.enabled !== false) return [];
+  return [{ path: ['argoRollouts', 'enabled'], message: `expected true: ${progressive.join(', ')} release(s) with Argo Rollouts (rollout.strategy), whose analysis queries Prometheus` }];
 }
 
 /**

@@ -18,7 +18,7 @@ export interface PodTemplate {
 }
 
 /** Where each workload kind keeps its pod template (`[]`: the object is the pod). */
-const WORKLOADS: Readonly<Record<string, { readonly template: FieldPath; readonly longRunning: boolean }>> = {
+const WORKLOADS: Readonly<Record<string, { readonly template: FieldPath | ((doc: KubernetesObject) => FieldPath[]); readonly longRunning: boolean }>> = {
   Deployment: { template: ['spec', 'template'], longRunning: true },
   StatefulSet: { template: ['spec', 'template'], longRunning: true },
   DaemonSet: { template: ['spec', 'template'], longRunning: true },
@@ -26,6 +26,9 @@ const WORKLOADS: Readonly<Record<string, { readonly template: FieldPath; readonl
   Job: { template: ['spec', 'template'], longRunning: false },
   CronJob: { template: ['spec', 'jobTemplate', 'spec', 'template'], longRunning: false },
   Pod: { template: [], longRunning: false },
+  // Argo Rollouts: the Rollout runs the application's pods; an AnalysisTemplate's job metrics run Jobs.
+  Rollout: { template: ['spec', 'template'], longRunning: true },
+  AnalysisTemplate: { template: (doc) => objectsIn(valueAt(doc, ['spec', 'metrics'])).map(({ index }) => ['spec', 'metrics', index, 'provider', 'job', 'spec', 'template']), longRunning: false },
 };
 
 export function podTemplatesOf(documents: readonly ManifestDocument[]): PodTemplate[] {
@@ -33,19 +36,22 @@ export function podTemplatesOf(documents: readonly ManifestDocument[]): PodTempl
   for (const { file, doc } of documents) {
     if (!isKubernetesObject(doc) || typeof doc.kind !== 'string' || !Object.hasOwn(WORKLOADS, doc.kind)) continue;
     const workload = WORKLOADS[doc.kind];
-    const template = valueAt(doc, workload.template);
-    if (!isRecord(template) || !isRecord(template.spec)) continue;
-    const metadata = isRecord(template.metadata) ? template.metadata : {};
-    templates.push({
-      file,
-      object: doc,
-      labels: stringMap(metadata.labels),
-      annotations: stringMap(metadata.annotations),
-      spec: template.spec as PodSpec,
-      specPath: [...workload.template, 'spec'],
-      metadataPath: [...workload.template, 'metadata'],
-      longRunning: workload.longRunning,
-    });
+    const paths = typeof workload.template === 'function' ? workload.template(doc) : [workload.template];
+    for (const path of paths) {
+      const template = valueAt(doc, path);
+      if (!isRecord(template) || !isRecord(template.spec)) continue;
+      const metadata = isRecord(template.metadata) ? template.metadata : {};
+      templates.push({
+        file,
+        object: doc,
+        labels: stringMap(metadata.labels),
+        annotations: stringMap(metadata.annotations),
+        spec: template.spec as PodSpec,
+        specPath: [...path, 'spec'],
+        metadataPath: [...path, 'metadata'],
+        longRunning: workload.longRunning,
+      });
+    }
   }
   return templates;
 }

@@ -27,8 +27,10 @@ const variants: readonly Variant[] = [
     edits: [
       {
         file: 'staging.yaml',
+        // Under the api section staging.yaml already has (blue-green there).
+        find: '\n  api:\n    rollout:\n',
         replace:
-          '\napplications:\n  api:\n    ingress:\n      hosts:\n        - { host: "{app}.{domain}", paths: [{ path: /, pathType: Prefix }] }\n        - { host: api2.staging.example.com, paths: [{ path: /, pathType: Prefix }] }\n',
+          '\n  api:\n    ingress:\n      hosts:\n        - { host: "{app}.{domain}", paths: [{ path: /, pathType: Prefix }] }\n        - { host: api2.staging.example.com, paths: [{ path: /, pathType: Prefix }] }\n    rollout:\n',
       },
     ],
     check: (config) => {

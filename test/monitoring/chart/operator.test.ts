@@ -25,6 +25,7 @@ describe.each(['dev', 'production'])('operator mode in %s', (env) => {
       'ConfigMap/monitoring/grafana-dashboard-errors',
       'ConfigMap/monitoring/grafana-dashboard-http',
       'ConfigMap/monitoring/grafana-dashboard-overview',
+      'ConfigMap/monitoring/grafana-dashboard-releases',
       'ConfigMap/monitoring/grafana-dashboard-resources',
       'ConfigMap/monitoring/grafana-dashboard-slo',
       'Namespace//monitoring',

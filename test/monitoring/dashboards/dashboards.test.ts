@@ -15,13 +15,14 @@ function overlaps(a: GridPos, b: GridPos): boolean {
 }
 
 describe('buildDashboards', () => {
-  it('builds the five dashboards, each in its own file, with unique stable uids', () => {
+  it('builds the six dashboards, each in its own file, with unique stable uids', () => {
     expect(files.map((f) => [f.fileName, f.dashboard.uid, f.dashboard.title])).toEqual([
       ['overview.json', 'platform-overview', 'Overview'],
       ['http.json', 'platform-http', 'HTTP'],
       ['resources.json', 'platform-resources', 'Resources and saturation'],
       ['errors.json', 'platform-errors', 'Errors'],
       ['slo.json', 'platform-slo', 'SLO: availability'],
+      ['releases.json', 'platform-releases', 'Releases: canary and stable'],
     ]);
     for (const { uid } of dashboards) expect(uid.length).toBeLessThanOrEqual(40);
   });

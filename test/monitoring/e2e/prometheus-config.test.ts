@@ -24,6 +24,7 @@ const options: PrometheusConfigOptions = {
   monitoringNamespace: 'monitoring',
   blackboxTargets: ['https://api.example.com/health/ready'],
   externalLabels: { environment: 'production', cluster: 'eu-1' },
+  argoRolloutsTargets: ['argo-rollouts-metrics.argo-rollouts.svc:8090'],
 };
 
 type Relabel = { source_labels?: string[]; target_label?: string; regex?: string; action?: string; replacement?: string };
@@ -45,6 +46,7 @@ describe('prometheus.yml', () => {
       'kubelet',
       'cadvisor',
       'blackbox-http',
+      'argo-rollouts',
       'application/api-production/api',
       'application/worker-production/worker',
     ]);
@@ -54,7 +56,7 @@ describe('prometheus.yml', () => {
     const api = job('application/api-production/api');
     expect(api.metrics_path).toBe('/metrics');
     expect(api.relabel_configs).toContainEqual({ target_label: 'job', replacement: 'api' });
-    expect(api.relabel_configs.map((relabel) => relabel.target_label).filter(Boolean)).toEqual(['job', 'namespace', 'pod', 'app']);
+    expect(api.relabel_configs.map((relabel) => relabel.target_label).filter(Boolean)).toEqual(['job', 'namespace', 'pod', 'app', 'rollouts_pod_template_hash']);
     expect(api.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'http', action: 'keep' });
     expect(job('application/worker-production/worker').relabel_configs).toContainEqual({
       source_labels: ['__meta_kubernetes_pod_container_port_number'],
@@ -67,6 +69,13 @@ describe('prometheus.yml', () => {
     expect(job('blackbox-http').relabel_configs.at(-1)).toEqual({ target_label: '__address__', replacement: 'blackbox-exporter.monitoring.svc:9115' });
     const none = buildPrometheusConfig({ ...options, blackboxTargets: [] }) as PrometheusYml;
     expect(none.scrape_configs.map((scrape) => scrape.job_name)).not.toContain('blackbox-http');
+  });
+
+  it('scrapes the Argo Rollouts controller only when the cluster runs it, keeping the pods’ rollouts-pod-template-hash', () => {
+    expect(job('argo-rollouts')).toEqual({ job_name: 'argo-rollouts', static_configs: [{ targets: ['argo-rollouts-metrics.argo-rollouts.svc:8090'] }] });
+    const none = buildPrometheusConfig({ ...options, argoRolloutsTargets: [] }) as PrometheusYml;
+    expect(none.scrape_configs.map((scrape) => scrape.job_name)).not.toContain('argo-rollouts');
+    expect(job('application/api-production/api').relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], target_label: 'rollouts_pod_template_hash' });
   });
 
   it('is the same object, in the same order, for the same input', () => {

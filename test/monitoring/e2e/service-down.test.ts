@@ -55,6 +55,7 @@ describe('a ServiceDown alert, end to end', () => {
       monitoringNamespace: 'monitoring',
       blackboxTargets: [],
       externalLabels: { cluster: 'e2e' },
+      argoRolloutsTargets: [],
     }) as PrometheusYml;
     // Only the addresses change: the application's pod is "discovered" at the local target, Prometheus
     // scrapes itself on its port; the cluster's exporters are not there to scrape, so their jobs go.

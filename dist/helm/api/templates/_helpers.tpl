@@ -77,6 +77,23 @@ helm.sh/chart: {{ include "api.chart" . }}
 {{- end -}}
 {{- end }}
 
+{{/* The canary's steps (lib/delivery/canary-steps.ts): setWeight and analysis for each phase, as JSON. */}}
+{{- define "api.canarySteps" -}}
+{{- $root := index . 0 }}
+{{- $templateName := index . 1 }}
+{{- $steps := list }}
+{{- range $phase := $root.Values.rollout.canary.phases }}
+{{- $steps = append $steps (dict "setWeight" $phase.weight) }}
+{{- $args := list (dict "name" "namespace" "valueFrom" (dict "fieldRef" (dict "fieldPath" "metadata.namespace"))) (dict "name" "canary-hash" "valueFrom" (dict "podTemplateHashValue" "Latest")) }}
+{{- $args = append $args (dict "name" "count" "value" (include "api.str" (add1 $phase.minutes))) }}
+{{- $args = append $args (dict "name" "minutes" "value" (include "api.str" $phase.minutes)) }}
+{{- $args = append $args (dict "name" "max-error-ratio" "value" (toJson $phase.maxErrorRatio)) }}
+{{- $args = append $args (dict "name" "max-p95-seconds" "value" (toJson $phase.maxP95Seconds)) }}
+{{- $steps = append $steps (dict "analysis" (dict "templates" (list (dict "templateName" $templateName)) "args" $args)) }}
+{{- end }}
+{{- toJson $steps }}
+{{- end }}
+
 {{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}
 {{- define "api.str" -}}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}

@@ -7,9 +7,10 @@ import { infrastructureSpecs } from './infrastructure';
 import { monitoringSpecs } from './monitoring';
 import { securitySpecs } from './security';
 import { sloSpecs } from './slo';
+import { rolloutSpecs } from './rollouts';
 import { workloadSpecs } from './workloads';
 
-export const alertSpecs: readonly AlertSpec[] = [...applicationSpecs, ...sloSpecs, ...workloadSpecs, ...infrastructureSpecs, ...databaseSpecs, ...securitySpecs, ...monitoringSpecs];
+export const alertSpecs: readonly AlertSpec[] = [...applicationSpecs, ...sloSpecs, ...workloadSpecs, ...rolloutSpecs, ...infrastructureSpecs, ...databaseSpecs, ...securitySpecs, ...monitoringSpecs];
 
 const apiLabels = `{job="${api.job}", namespace="${api.namespace}"}`;
 
