@@ -19,7 +19,7 @@ import { nameWith, names } from '../app/names';
 import { isCanary } from './strategy';
 
 /** The plugin's name as the Argo Rollouts controller's configuration registers it. */
-export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
+const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
 /** A canary whose traffic the Gateway API plugin splits: the HTTPRoutes then name the canary Service too. */
 export function splitsHttpRoutes(v: Refs<AppValues>): Expr<boolean> {

@@ -289,6 +289,8 @@ const apiCases: OverrideCase[] = [
     environment: 'production',
     values: {
       traffic: { provider: 'ingress' },
+      // production's canary goes with the provider: NGINX on Ingress (the Gateway API plugin is refused there).
+      rollout: { canary: { trafficRouting: 'nginx' } },
       ingress: {
         hosts: [
           { host: 'api.example.com', paths: [{ path: '/', pathType: 'Prefix' }] },

@@ -180,7 +180,8 @@ describe.each(environments())('standalone stack in %s', (env) => {
       { protocol: 'UDP', port: 9094 },
     ]);
     expect(sources('grafana')).toEqual([entry]);
-    expect(sources('prometheus')).toEqual(['grafana', entry]);
+    // Argo Rollouts' controller runs the release analysis where the cluster has it (monitoring.argoRollouts).
+    expect(sources('prometheus')).toEqual(['grafana', entry, ...(monitoringValuesOf(env).argoRollouts.enabled ? ['argo-rollouts'] : [])]);
     expect(sources('loki')).toEqual(['grafana', 'alloy', 'prometheus']);
     const kubelet = policy('prometheus').spec.egress!.find((r) => r.to?.[0].ipBlock?.cidr === monitoringValuesOf(env).networkPolicy.nodeCidr);
     expect(kubelet?.ports).toContainEqual({ protocol: 'TCP', port: 10250 });
