@@ -12,6 +12,7 @@ import { AppNamespace } from '../lib/app/namespace';
 import { AppNetworkPolicies } from '../lib/app/network-policies';
 import { AppAutoscaler, AppDisruptionBudget } from '../lib/app/scaling';
 import { AppDeployment, AppService } from '../lib/app/workload';
+import { PostgresqlBackups } from '../lib/backup/postgresql-backup';
 import { renderRelease } from '../lib/chart/release';
 import type { ReleaseChart } from '../lib/chart/templated-object';
 import type { Scope } from '../lib/template/expr';
@@ -30,6 +31,8 @@ export interface AppChartProps {
   readonly version: string;
   /** The release `toJson()` renders: the base values, released under the application's name. */
   readonly defaultScope: Scope;
+  /** The databases of `backups.postgresql`, one backup CronJob each (default: none). */
+  readonly databases?: readonly string[];
 }
 
 export class AppChart extends Chart implements ReleaseChart {
@@ -57,6 +60,7 @@ export class AppChart extends Chart implements ReleaseChart {
     new AppIngress(this, 'Ingress', { values });
     new AppNetworkPolicies(this, 'NetworkPolicies', { values });
     new AppHelmTest(this, 'HelmTest', { values });
+    new PostgresqlBackups(this, 'Backups', { values, databases: props.databases ?? [] });
   }
 
   /** What cdk8s synthesizes for this chart (`cdk8s synth`, `Testing.synth`): the objects of its default release. */

@@ -16,7 +16,7 @@ import { emitChartRelease } from '../lib/synth/release-pipeline';
 import { CHART_VERSION, type SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
 import { appRulesTemplate, quantityHelper, valueRulesTemplate } from '../lib/values/app-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../lib/values/quantity-rules';
-import { located } from '../lib/values/load';
+import { type EnvironmentValues, located } from '../lib/values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
 import type { SchemaProblem } from '../lib/values/schema-check';
@@ -32,6 +32,29 @@ export interface PlatformOptions extends SynthOptions {
    * `addJsonPatch`, `metadata.addLabel`, `onlyWhen`. Everything added is in both outputs.
    */
   readonly extendApplication?: (chart: AppChart) => void;
+}
+
+/**
+ * Databases an overlay adds under `backups.postgresql` that values/base.yaml does not declare: the chart
+ * has one CronJob per database of the base values, so such a database would never be backed up.
+ */
+function undeclaredDatabases(app: string, declared: readonly string[], environments: readonly EnvironmentValues[]): Problem[] {
+  return environments.flatMap((env) =>
+    Object.keys(env.applications.get(app)?.backups.postgresql ?? {})
+      .filter((database) => !declared.includes(database))
+      .flatMap((database) =>
+        located(
+          [
+            {
+              path: ['backups', 'postgresql', database],
+              message: `database not declared in values/base.yaml (declared there: ${declared.join(', ') || 'none'}); each database gets its CronJob from the base values`,
+            },
+          ],
+          env.files,
+          [['applications', app], ['defaults']],
+        ),
+      ),
+  );
 }
 
 /** The output files, in memory: path relative to dist/ → content. */
@@ -51,7 +74,10 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   for (const [name, baseValues] of base.applications) {
     // One cdk8s App per application: nothing links the charts, and each can be freed once written.
     const identity: ChartIdentity = { name, version: CHART_VERSION, appVersion: baseValues.image.tag };
+    const databases = Object.keys(baseValues.backups.postgresql).sort();
+    problems.push(...undeclaredDatabases(name, databases, environments));
     const chart = new AppChart(new App(), name, {
+      databases,
       labels: options.applicationLabels,
       version: CHART_VERSION,
       defaultScope: releaseScope(identity, baseValues, { name, namespace: namespaceOf(name, base.environment) }),

@@ -36,6 +36,17 @@ function probeOf(probe: Refs<Probe>, containerPort: Refs<number>): Manifest<k8s.
   };
 }
 
+/** The pod security context of the application's pods (and its backup pods): restricted, user and groups from values. */
+export function podSecurityContext(v: Refs<AppValues>) {
+  return {
+    runAsNonRoot: true,
+    runAsUser: v.podSecurityContext.runAsUser,
+    runAsGroup: v.podSecurityContext.runAsGroup,
+    fsGroup: v.podSecurityContext.fsGroup,
+    seccompProfile: { type: 'RuntimeDefault' },
+  } as const;
+}
+
 /** Spread across zones, then across nodes; selecting only this release's pods. */
 function topologySpread(v: Refs<AppValues>): Manifest<k8s.TopologySpreadConstraint[]> {
   const constraint = (topologyKey: string, whenUnsatisfiable: Expr): Manifest<k8s.TopologySpreadConstraint> => ({
@@ -73,13 +84,7 @@ export class AppDeployment extends Construct {
               serviceAccountName: names.serviceAccountName,
               automountServiceAccountToken: v.serviceAccount.automountToken,
               terminationGracePeriodSeconds: v.terminationGracePeriodSeconds,
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: v.podSecurityContext.runAsUser,
-                runAsGroup: v.podSecurityContext.runAsGroup,
-                fsGroup: v.podSecurityContext.fsGroup,
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: podSecurityContext(v),
               imagePullSecrets: [each(v.image.pullSecrets, 'pullSecret', (secret) => ({ name: secret }))],
               // Init containers from values, each with the restricted context and a writable /tmp.
               initContainers: [

@@ -10,6 +10,7 @@
  * are compared as float64: `-f` values are float64 and `--set` values int64 in Helm, and Go
  * templates cannot compare the two directly.
  */
+import { BACKUP_RULES } from '../backup/rules';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
 import type { AppValues } from './schema';
@@ -17,7 +18,7 @@ import type { SchemaProblem } from './schema-check';
 
 type Report = (path: (string | number)[], message: string) => void;
 
-interface AppRule {
+export interface AppRule {
   /** Reports every violation in `v`. */
   readonly check: (v: AppValues, report: Report) => void;
   /** The same rule as Go template text, failing with `<path>: <message>`; `C` is the chart name. */
@@ -327,6 +328,7 @@ const RULES: readonly AppRule[] = [
 {{- $_ := set $seen $ref.name true }}
 {{- end }}`,
   },
+  ...BACKUP_RULES,
 ];
 
 /** Every violation of the cross-field rules in one application's values. */

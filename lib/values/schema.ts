@@ -6,6 +6,7 @@
  * Patterns are written in the common subset of ECMAScript and Go (RE2) regular expressions.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { backupsSchema } from '../backup/values-schema';
 import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
 import { annotationMap, dependencyKeys, dnsLabelPattern, keyedMap, labelMap, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
@@ -390,6 +391,8 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: '`helm test` hook.' },
     ),
+    // Issue 14: backups (lib/backup/values-schema.ts).
+    backups: backupsSchema(patterns),
     ...dependencyKeys(),
   },
   { ...closed, $id: 'https://platform.example/schemas/app-values.json', title: 'Application chart values' },

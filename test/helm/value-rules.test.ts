@@ -167,6 +167,12 @@ const cases: readonly RuleCase[] = [
     },
     message: 'secretEnv[1].name: "TOKEN" is already an earlier secretEnv name',
   },
+  {
+    name: 'backups to a volume without its claim (issue 14)',
+    chart: 'worker',
+    values: { backups: { destination: { type: 'pvc' } } },
+    message: 'backups.destination.pvc: required value is missing (destination type pvc)',
+  },
 ];
 
 const environments = {
