@@ -13,6 +13,7 @@ import { AppNetworkPolicies } from '../lib/app/network-policies';
 import { AppAutoscaler, AppDisruptionBudget } from '../lib/app/scaling';
 import { AppDeployment, AppService } from '../lib/app/workload';
 import { PostgresqlBackups } from '../lib/backup/postgresql-backup';
+import { SecretSources } from '../lib/secrets/secret-sources';
 import { renderRelease } from '../lib/chart/release';
 import type { ReleaseChart } from '../lib/chart/templated-object';
 import type { Scope } from '../lib/template/expr';
@@ -33,6 +34,8 @@ export interface AppChartProps {
   readonly defaultScope: Scope;
   /** The databases of `backups.postgresql`, one backup CronJob each (default: none). */
   readonly databases?: readonly string[];
+  /** The Secret names of `secrets`, an ExternalSecret or SealedSecret each (default: none). */
+  readonly secretNames?: readonly string[];
 }
 
 export class AppChart extends Chart implements ReleaseChart {
@@ -60,6 +63,7 @@ export class AppChart extends Chart implements ReleaseChart {
     new AppIngress(this, 'Ingress', { values });
     new AppNetworkPolicies(this, 'NetworkPolicies', { values });
     new AppHelmTest(this, 'HelmTest', { values });
+    new SecretSources(this, 'Secrets', { values, secretNames: props.secretNames ?? [] });
     new PostgresqlBackups(this, 'Backups', { values, databases: props.databases ?? [] });
   }
 

@@ -35,26 +35,22 @@ export interface PlatformOptions extends SynthOptions {
 }
 
 /**
- * Databases an overlay adds under `backups.postgresql` that values/base.yaml does not declare: the chart
- * has one CronJob per database of the base values, so such a database would never be backed up.
+ * Keys of a map of the application values (`backups.postgresql`, `secrets`) that an overlay adds but
+ * values/base.yaml does not declare: the chart has objects per key of the base values, so such a key
+ * would silently make nothing.
  */
-function undeclaredDatabases(app: string, declared: readonly string[], environments: readonly EnvironmentValues[]): Problem[] {
-  return environments.flatMap((env) =>
-    Object.keys(env.applications.get(app)?.backups.postgresql ?? {})
-      .filter((database) => !declared.includes(database))
-      .flatMap((database) =>
-        located(
-          [
-            {
-              path: ['backups', 'postgresql', database],
-              message: `database not declared in values/base.yaml (declared there: ${declared.join(', ') || 'none'}); each database gets its CronJob from the base values`,
-            },
-          ],
-          env.files,
-          [['applications', app], ['defaults']],
-        ),
-      ),
-  );
+function undeclaredKeys(app: string, path: readonly string[], what: string, declared: readonly string[], environments: readonly EnvironmentValues[]): Problem[] {
+  return environments.flatMap((env) => {
+    const map = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], env.applications.get(app));
+    return Object.keys((map as Record<string, unknown> | undefined) ?? {})
+      .filter((key) => !declared.includes(key))
+      .flatMap((key) =>
+        located([{ path: [...path, key], message: `${what} not declared in values/base.yaml (declared there: ${declared.join(', ') || 'none'}); the chart has its objects from the base values` }], env.files, [
+          ['applications', app],
+          ['defaults'],
+        ]),
+      );
+  });
 }
 
 /** The output files, in memory: path relative to dist/ → content. */
@@ -75,9 +71,12 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
     // One cdk8s App per application: nothing links the charts, and each can be freed once written.
     const identity: ChartIdentity = { name, version: CHART_VERSION, appVersion: baseValues.image.tag };
     const databases = Object.keys(baseValues.backups.postgresql).sort();
-    problems.push(...undeclaredDatabases(name, databases, environments));
+    const secretNames = Object.keys(baseValues.secrets).sort();
+    problems.push(...undeclaredKeys(name, ['backups', 'postgresql'], 'database', databases, environments));
+    problems.push(...undeclaredKeys(name, ['secrets'], 'Secret', secretNames, environments));
     const chart = new AppChart(new App(), name, {
       databases,
+      secretNames,
       labels: options.applicationLabels,
       version: CHART_VERSION,
       defaultScope: releaseScope(identity, baseValues, { name, namespace: namespaceOf(name, base.environment) }),

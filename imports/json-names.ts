@@ -2,22 +2,31 @@
 /**
  * cdk8s property names that differ from the Kubernetes JSON names, from the serializers of
  * cdk8s-plus-27's k8s module and of the modules in imports/: property -> JSON name.
- * Not mapped, being a JSON name of their own elsewhere too: schema.
+ * Not mapped, being a JSON name of their own elsewhere too: clientId, schema.
  */
 export interface JsonNames {
+  readonly accessKeyId: 'accessKeyID';
+  readonly accessKeyIdSecretRef: 'accessKeyIDSecretRef';
+  readonly acmeDns: 'acmeDNS';
+  readonly azureDns: 'azureDNS';
   readonly clientIp: 'clientIP';
+  readonly cloudDns: 'cloudDNS';
   readonly clusterIp: 'clusterIP';
   readonly convertClassicHistogramsToNhcb: 'convertClassicHistogramsToNHCB';
   readonly datasetUuid: 'datasetUUID';
   readonly diskUri: 'diskURI';
   readonly downwardApi: 'downwardAPI';
   readonly externalId: 'externalID';
+  readonly gatewayHttpRoute: 'gatewayHTTPRoute';
   readonly hostIp: 'hostIP';
   readonly hostIpc: 'hostIPC';
   readonly hostPid: 'hostPID';
+  readonly hostedZoneId: 'hostedZoneID';
   readonly insecureSkipTlsVerify: 'insecureSkipTLSVerify';
   readonly isCa: 'isCA';
+  readonly issuingCertificateUrLs: 'issuingCertificateURLs';
   readonly keepFiringFor: 'keep_firing_for';
+  readonly keyId: 'keyID';
   readonly loadBalancerIp: 'loadBalancerIP';
   readonly nodeId: 'nodeID';
   readonly nonResourceUrLs: 'nonResourceURLs';
@@ -29,11 +38,16 @@ export interface JsonNames {
   readonly providerId: 'providerID';
   readonly queryOffset: 'query_offset';
   readonly ref: '$ref';
+  readonly resourceId: 'resourceID';
   readonly scaleIo: 'scaleIO';
   readonly setHostnameAsFqdn: 'setHostnameAsFQDN';
+  readonly skipTlsVerify: 'skipTLSVerify';
   readonly storagePolicyId: 'storagePolicyID';
+  readonly subscriptionId: 'subscriptionID';
   readonly targetCpuUtilizationPercentage: 'targetCPUUtilizationPercentage';
   readonly targetWwNs: 'targetWWNs';
+  readonly tenantId: 'tenantID';
+  readonly tsgId: 'tsgID';
   readonly volumeId: 'volumeID';
   readonly xKubernetesEmbeddedResource: 'x-kubernetes-embedded-resource';
   readonly xKubernetesIntOrString: 'x-kubernetes-int-or-string';

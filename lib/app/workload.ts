@@ -6,7 +6,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { type Expr, eq, fmt, ifElse, not, release } from '../template/expr';
+import { type Expr, eq, fmt, ifElse, not, release, sha256OfJson } from '../template/expr';
 import { type Refs, each, spread, when } from '../template/manifest';
 import type { Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
@@ -78,7 +78,7 @@ export class AppDeployment extends Construct {
           template: {
             metadata: {
               labels: podLabels(v),
-              annotations: { 'checksum/config': props.configChecksum, ...spread(v.podAnnotations) },
+              annotations: { 'checksum/config': props.configChecksum, 'checksum/secrets': sha256OfJson(v.secrets), ...spread(v.podAnnotations) },
             },
             spec: {
               serviceAccountName: names.serviceAccountName,

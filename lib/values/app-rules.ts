@@ -11,6 +11,7 @@
  * templates cannot compare the two directly.
  */
 import { BACKUP_RULES } from '../backup/rules';
+import { SECRET_RULES } from '../secrets/rules';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
 import type { AppValues } from './schema';
@@ -329,6 +330,7 @@ const RULES: readonly AppRule[] = [
 {{- end }}`,
   },
   ...BACKUP_RULES,
+  ...SECRET_RULES,
 ];
 
 /** Every violation of the cross-field rules in one application's values. */

@@ -7,6 +7,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { backupsSchema } from '../backup/values-schema';
+import { secretsSchema } from '../secrets/values-schema';
 import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
 import { annotationMap, dependencyKeys, dnsLabelPattern, keyedMap, labelMap, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
@@ -391,8 +392,9 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: '`helm test` hook.' },
     ),
-    // Issue 14: backups (lib/backup/values-schema.ts).
+    // Issue 14: backups (lib/backup/values-schema.ts) and secret sources (lib/secrets/values-schema.ts).
     backups: backupsSchema(patterns),
+    secrets: secretsSchema(patterns),
     ...dependencyKeys(),
   },
   { ...closed, $id: 'https://platform.example/schemas/app-values.json', title: 'Application chart values' },

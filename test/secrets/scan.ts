@@ -8,6 +8,7 @@
  * - a ConfigMap entry or any object field whose key says credential with a literal text;
  * - `password = ...`, `token: ...` style assignments inside configuration text (ConfigMap files,
  *   annotations, args), unless the value is a file path or a reference (`$VAR`, `${...}`, `$__file{...}`).
+ * A SealedSecret's `spec.encryptedData` is ciphertext only the cluster can decrypt: it is not a finding.
  */
 import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
@@ -46,6 +47,7 @@ export function scanObject(object: unknown, where: string): Finding[] {
       return;
     }
     if (node === null || typeof node !== 'object') return;
+    if (o.kind === 'SealedSecret' && path === '.spec.encryptedData') return;
     const record = node as Record<string, unknown>;
     // An environment variable: {name, value}.
     if (typeof record.name === 'string' && typeof record.value === 'string' && CREDENTIAL_NAME.test(record.name) && !isReference(record.value)) {
