@@ -147,8 +147,11 @@ describe('environment differences', () => {
 
   it('ingress hosts and TLS issuers follow the environment', () => {
     const ingress = (env: string) => one(plainObjects(env, 'api'), 'Ingress', 'api');
-    expect(ingress('production').metadata.annotations!['cert-manager.io/cluster-issuer']).toBe('letsencrypt-production');
-    expect(ingress('staging').metadata.annotations!['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
+    const certificate = (env: string) => one(plainObjects(env, 'api'), 'Certificate', 'api-tls').spec;
+    expect(certificate('production')).toMatchObject({ secretName: 'api-tls', dnsNames: ['api.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-production' } });
+    expect(certificate('staging')).toMatchObject({ dnsNames: ['api.staging.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-staging' } });
+    // One Certificate per Secret: no ingress-shim annotation beside it.
+    expect(ingress('production').metadata.annotations!['cert-manager.io/cluster-issuer']).toBeUndefined();
     expect(ingress('production').spec.tls).toEqual([{ hosts: ['api.example.com'], secretName: 'api-tls' }]);
     expect(ingress('production').spec.rules[0].host).toBe('api.example.com');
     expect(ingress('production').metadata.annotations).toMatchObject({

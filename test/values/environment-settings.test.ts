@@ -52,8 +52,9 @@ describe('environment settings', () => {
     expect(ingress('staging').spec.rules[0].host).toBe('shop.staging.example.com');
     expect(ingress('production').spec.rules[0].host).toBe('shop.example.com');
     expect(ingress('production').spec.tls[0].hosts).toEqual(['shop.example.com']);
-    expect(ingress('production').metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-production');
-    expect(ingress('staging').metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
+    const issuer = (env: string) => (parseAllDocuments(files.get(`manifests/${env}/shop/certificate.yaml`)!)[0].toJS() as { spec: { issuerRef: { name: string } } }).spec.issuerRef.name;
+    expect(issuer('production')).toBe('letsencrypt-production');
+    expect(issuer('staging')).toBe('letsencrypt-staging');
     // The chart's values files hold the filled values: Helm renders the same.
     expect(files.get('helm/shop/values-production.yaml')).toContain('shop.example.com');
   });

@@ -74,8 +74,10 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
       applications: entriesWhere(v.applications, 'monitored'),
       namespace: release.namespace,
       environment: v.environment,
+      certManagerNamespace: v.certManager.namespace,
+      veleroNamespace: v.velero.namespace,
     },
-    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment }) =>
+    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment, certManagerNamespace, veleroNamespace }) =>
       buildPrometheusConfig({
         scrapeInterval,
         evaluationInterval,
@@ -87,6 +89,8 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
         monitoringNamespace: namespace,
         blackboxTargets: Object.values(applications).flatMap((app) => [...app.publicUrls, ...app.healthUrls]),
         externalLabels: { environment },
+        certManagerNamespace,
+        veleroNamespace,
       }),
     // The applications, their URLs and hosts may differ between environments: one variant per shape.
     shape: props.releases,

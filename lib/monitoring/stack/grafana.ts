@@ -3,6 +3,7 @@
  * ConfigMaps, admin credentials from an existing Secret, no sign-up, no org creation, no anonymous
  * access, served under the ingress path (e.g. https://ops.example.com/monitoring/).
  */
+import { routeCertificate } from '../../certificates/route-certificate';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
@@ -171,7 +172,6 @@ export class Grafana extends Construct {
         metadata: {
           ...metadata('grafana', 'grafana', version),
           annotations: {
-            'cert-manager.io/cluster-issuer': when(ing.tls.enabled, ing.tls.clusterIssuer),
             'nginx.ingress.kubernetes.io/force-ssl-redirect': ifElse(ing.tls.enabled, 'true', 'false'),
           },
         },
@@ -188,5 +188,13 @@ export class Grafana extends Construct {
       },
       { condition: and(condition, ing.enabled) },
     );
+    routeCertificate(this, 'Certificate', {
+      template: 'grafana-certificate.yaml',
+      condition: and(condition, ing.enabled, ing.tls.enabled),
+      metadata: metadata(ing.tls.secretName, 'grafana', version),
+      secretName: ing.tls.secretName,
+      dnsNames: [ing.host],
+      issuer: ing.tls.clusterIssuer,
+    });
   }
 }

@@ -11,6 +11,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, and, fmt, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
+import { when } from '../../template/manifest';
 import type { GeneratedText } from '../../template/text';
 import { type MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
@@ -125,6 +126,8 @@ export class Prometheus extends Construct {
                     fmtFlag('--storage.tsdb.retention.time', p.retention.time),
                     fmtFlag('--storage.tsdb.retention.size', p.retention.size),
                     `--web.listen-address=:${PORTS.prometheus}`,
+                    // TSDB snapshots before each Velero backup (lib/backup/velero-schedules.ts).
+                    when(v.velero.enabled, '--web.enable-admin-api'),
                   ],
                   ports: [{ name: 'http', containerPort: PORTS.prometheus, protocol: 'TCP' }],
                   // Replaying the write-ahead log after a restart can take minutes.

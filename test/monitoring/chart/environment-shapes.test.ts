@@ -27,6 +27,7 @@ const variants: readonly Variant[] = [
     edits: [
       {
         file: 'staging.yaml',
+        find: '\napplications:\n',
         replace:
           '\napplications:\n  api:\n    ingress:\n      hosts:\n        - { host: "{app}.{domain}", paths: [{ path: /, pathType: Prefix }] }\n        - { host: api2.staging.example.com, paths: [{ path: /, pathType: Prefix }] }\n',
       },

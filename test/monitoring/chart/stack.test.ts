@@ -111,7 +111,10 @@ describe.each(environments())('standalone stack in %s', (env) => {
       GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
     });
     const ingress = find(env, 'Ingress', 'grafana') as K8sObject & { spec: { tls: unknown; rules: Array<{ host: string; http: { paths: Array<{ path: string }> } }> } };
-    expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe(monitoringValuesOf(env).ingress.tls.clusterIssuer);
+    // The certificate is a Certificate object, not ingress-shim's annotation (lib/certificates/route-certificate.ts).
+    expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
+    const certificate = find(env, 'Certificate', 'monitoring-tls') as K8sObject & { spec: unknown };
+    expect(certificate.spec).toMatchObject({ secretName: 'monitoring-tls', dnsNames: [host], issuerRef: { kind: 'ClusterIssuer', name: monitoringValuesOf(env).ingress.tls.clusterIssuer } });
     expect(ingress.spec.rules).toMatchObject([{ host, http: { paths: [{ path: '/monitoring' }] } }]);
     expect(ingress.spec.tls).toEqual([{ hosts: [host], secretName: 'monitoring-tls' }]);
   });

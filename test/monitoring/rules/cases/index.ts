@@ -1,6 +1,8 @@
 /** Every alert's promtool cases, and the recording rules' own cases. */
 import type { AlertSpec, RecordingCase } from '../promtool';
 import { applicationSpecs } from './application';
+import { backupSpecs } from './backups';
+import { certificateSpecs } from './certificates';
 import { databaseSpecs } from './database';
 import { api, latency, requests, traffic } from './fixtures';
 import { infrastructureSpecs } from './infrastructure';
@@ -9,7 +11,17 @@ import { securitySpecs } from './security';
 import { sloSpecs } from './slo';
 import { workloadSpecs } from './workloads';
 
-export const alertSpecs: readonly AlertSpec[] = [...applicationSpecs, ...sloSpecs, ...workloadSpecs, ...infrastructureSpecs, ...databaseSpecs, ...securitySpecs, ...monitoringSpecs];
+export const alertSpecs: readonly AlertSpec[] = [
+  ...applicationSpecs,
+  ...sloSpecs,
+  ...workloadSpecs,
+  ...infrastructureSpecs,
+  ...databaseSpecs,
+  ...securitySpecs,
+  ...monitoringSpecs,
+  ...certificateSpecs,
+  ...backupSpecs,
+];
 
 const apiLabels = `{job="${api.job}", namespace="${api.namespace}"}`;
 
