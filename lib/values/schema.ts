@@ -235,7 +235,7 @@ export const AppValuesSchema = Type.Object(
       Type.Object(
         {
           name: str('Environment variable name.', patterns.envName),
-          secretName: str('Existing Secret holding the value.', patterns.dnsSubdomain),
+          secretName: str('Secret holding the value: an existing one, or one that `secrets` declares (ExternalSecret, SealedSecret).', patterns.dnsSubdomain),
           key: str('Key within the Secret.', '^[-._a-zA-Z0-9]+$'),
         },
         closed,

@@ -59,9 +59,12 @@ async function restore(dump: string, database: string): Promise<string> {
   return tableContents(database);
 }
 
+/** The instant the aged files are dated from: one for the whole file, so that a name never straddles a second. */
+const NOW = Date.now();
+
 /** Dump files named like the script's, aged `days` days (plus half a day, away from the boundary). */
 function agedName(database: string, days: number): string {
-  const time = new Date(Date.now() - days * DAY - DAY / 2);
+  const time = new Date(NOW - days * DAY - DAY / 2);
   return `${database}-${time
     .toISOString()
     .replace(/[-:]/g, '')
@@ -70,7 +73,7 @@ function agedName(database: string, days: number): string {
 
 function writeAged(dir: string, name: string, days: number): void {
   writeFileSync(join(dir, name), `old dump ${name}\n`);
-  const time = new Date(Date.now() - days * DAY - DAY / 2);
+  const time = new Date(NOW - days * DAY - DAY / 2);
   utimesSync(join(dir, name), time, time);
 }
 
