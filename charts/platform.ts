@@ -53,6 +53,23 @@ function undeclaredKeys(app: string, path: readonly string[], what: string, decl
   });
 }
 
+/**
+ * The chart's values schema with the maps whose keys make objects (`backups.postgresql`, `secrets`)
+ * limited to the names the chart has objects for, so that Helm refuses a name that would make nothing,
+ * as synth does (`undeclaredKeys`). Paths are dotted property paths of the schema.
+ */
+function schemaWithDeclaredNames(schema: object, names: Readonly<Record<string, readonly string[]>>): object {
+  const copy = structuredClone(schema) as Record<string, unknown>;
+  for (const [path, declared] of Object.entries(names)) {
+    let node: Record<string, unknown> | undefined = copy;
+    for (const segment of path.split('.')) node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[segment];
+    if (!node) throw new Error(`the values schema has no map at ${path}`);
+    if (declared.length === 0) node.maxProperties = 0;
+    else node.propertyNames = { allOf: [node.propertyNames, { enum: [...declared] }] };
+  }
+  return copy;
+}
+
 /** The output files, in memory: path relative to dist/ → content. */
 export function synthesize(options: PlatformOptions): Map<string, string> {
   const files = new Map<string, string>();
@@ -96,7 +113,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
         })),
         helm: {
           description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
-          schema: AppValuesSchema,
+          schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
           baseValues,
           helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}`,
           extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },

@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type K8sObject, plainObjects } from '../../support/dist';
-import { projectRoot } from '../../support/helm';
+import { distDir } from '../../support/dist';
+import { helm, helmVersions, projectRoot } from '../../support/helm';
 import { synthProblems } from '../../support/synth-cli';
 
 type Spec = K8sObject & { spec: Record<string, unknown> };
@@ -119,5 +120,21 @@ describe('values synth refuses', () => {
         /\/values\/staging\.yaml:\d+:\d+: applications\.worker\.secrets\.worker-billing: Secret not declared in values\/base\.yaml \(declared there: worker-backup-bucket, worker-database, worker-database-backup\); the chart has its objects from the base values$/,
       ),
     );
+  });
+
+  it.each(helmVersions)('with $label alone, a database or Secret name the chart has no objects for', ({ binary }) => {
+    const chart = join(distDir, 'helm', 'worker');
+    const render = (json: string) => helm(binary, ['template', 'worker', chart, '-f', join(chart, 'values-staging.yaml'), '-n', 'worker-staging', '--set-json', json]);
+    const database = '{"host":"billing-db.data.internal","port":5432,"database":"billing","user":"backup","passwordSecret":{"name":"billing","key":"password"},"cidr":"10.20.0.0/16"}';
+    for (const json of [
+      `backups.postgresql.billing=${database}`,
+      'secrets.worker-billing={"externalSecret":{"storeRef":{"name":"s","kind":"SecretStore"},"refreshInterval":"1h","data":[{"secretKey":"k","remoteKey":"r"}]}}',
+    ]) {
+      const result = render(json);
+      expect(result.status, json).not.toBe(0);
+      expect(result.stderr, json).toMatch(/values don't meet the specifications of the schema/);
+      expect(result.stderr, json).toMatch(/billing/);
+    }
+    expect(render(`backups.postgresql.orders=${database}`).status).toBe(0);
   });
 });
