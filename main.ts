@@ -1,15 +1,29 @@
 /**
- * `npm run synth`: writes dist/ (plain manifests per environment and Helm charts) from values/.
+ * `npm run synth`: writes dist/ (plain manifests per environment, Helm charts, and per environment its
+ * README, network picture and GitOps objects) from values/, then prints a summary of the objects added,
+ * changed and removed (lib/synth/summary.ts).
  * Options (lib/synth/command-line.ts, `--help`): --values DIR (default values), --out DIR (default
- * dist), --env a,b (only those environments, for a preview into another --out).
+ * dist), --env a,b (only those environments, for a preview into another --out), --quiet (no summary).
  * Bad values: one message per problem on stderr, exit code 1, dist/ untouched. Bad usage: one message
  * and the usage, exit code 1.
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
 import { synthesizeEach } from './charts/platform';
 import { USAGE, UsageError, parseSynthCommandLine } from './lib/synth/command-line';
 import { ValuesError } from './lib/values/problems';
+import { renderSvgs } from './lib/network-graph/render';
+import { OutputSummary } from './lib/synth/summary';
+
+/** The text of a regular file, or undefined. */
+function readIfFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   let outDir: string | undefined;
@@ -19,13 +33,46 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    const { valuesDir, environments } = command;
+    const { valuesDir, environments, quiet } = command;
     outDir = command.outDir;
+    const keep = [join('helm', 'packages')];
+    const summary = quiet
+      ? undefined
+      : new OutputSummary(
+          outDir,
+          keep.map((folder) => folder.split(sep).join('/')),
+        );
     // Files are compared with dist/ as they are made; from the first difference on they are written
     // to a staging directory (a worker thread takes over for large outputs), and dist/ is replaced
     // only at the end (then the previous contents, moved aside, are removed). No difference: dist/
     // is not touched.
-    await writeDirectoryInBackground(outDir, (write) => synthesizeEach({ valuesDir, environments }, write), { keep: [join('helm', 'packages')] });
+    const target = outDir;
+    await writeDirectoryInBackground(
+      target,
+      async (write) => {
+        const record = summary?.record;
+        const pictures = synthesizeEach(
+          { valuesDir, environments },
+          record
+            ? (path, content) => {
+                record(path, content);
+                write(path, content);
+              }
+            : write,
+        );
+        // Drawn after the rest (Graphviz is asynchronous); an unchanged picture is taken from the output as it is.
+        const svgs = await renderSvgs(
+          pictures.map((p) => p.dot),
+          (i) => readIfFile(join(target, pictures[i].path)),
+        );
+        for (const [i, picture] of pictures.entries()) {
+          summary?.record(picture.path, svgs[i]);
+          write(picture.path, svgs[i]);
+        }
+      },
+      { keep },
+    );
+    if (summary) for (const line of summary.lines(process.cwd())) console.log(line);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -22,6 +22,7 @@ import { MonitoringNamespaces } from '../lib/monitoring/stack/namespaces';
 import { MonitoringNetworkPolicies } from '../lib/monitoring/stack/network-policies';
 import { OperatorResources } from '../lib/monitoring/stack/operator';
 import { Prometheus } from '../lib/monitoring/stack/prometheus';
+import { MonitoringRoutes } from '../lib/monitoring/stack/routes';
 import { MONITORING_CHART } from '../lib/monitoring/stack/synth';
 import type { MonitoringValues } from '../lib/monitoring/values-schema';
 
@@ -53,6 +54,7 @@ export class MonitoringChart extends Chart implements ReleaseChart {
     new NodeExporter(this, 'NodeExporter', stack);
     new KubeStateMetrics(this, 'KubeStateMetrics', stack);
     new BlackboxExporter(this, 'BlackboxExporter', stack);
+    new MonitoringRoutes(this, 'Routes', stack);
     new MonitoringNetworkPolicies(this, 'NetworkPolicies', stack);
     new OperatorResources(this, 'Operator', { ...stack, rules });
     new AcmeClusterIssuer(this, 'ClusterIssuer', stack);

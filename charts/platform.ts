@@ -9,6 +9,10 @@
  */
 import { App } from 'cdk8s';
 import { appNotes, appReadme } from '../lib/app/chart-docs';
+import { environmentOutput } from '../lib/gitops/environment-files';
+import { PlatformInventory } from '../lib/gitops/inventory';
+import { type GitOpsSettings, gitopsSettings } from '../lib/gitops/settings';
+import { clashTemplate, extraObjectClashes, extraObjectsTemplate, renderExtraObjects } from '../lib/app/extra-objects';
 import { helpersTemplate } from '../lib/app/names';
 import { type ChartIdentity, releaseScope } from '../lib/chart/release';
 import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
@@ -70,16 +74,36 @@ function schemaWithDeclaredNames(schema: object, names: Readonly<Record<string, 
   return copy;
 }
 
-/** The output files, in memory: path relative to dist/ → content. */
+/**
+ * The output files, in memory: path relative to dist/ → content. Without the network pictures
+ * (environments/<env>/network.svg), which are drawn asynchronously from what synthesizeEach returns.
+ */
 export function synthesize(options: PlatformOptions): Map<string, string> {
   const files = new Map<string, string>();
   synthesizeEach(options, (path, content) => files.set(path, content));
   return files;
 }
 
-/** The same files, given to `emit` one by one as they are made. */
-export function synthesizeEach(options: PlatformOptions, emit: (path: string, content: string) => void): void {
+/** A picture still to draw: where it goes and its Graphviz source (lib/network-graph/render.ts). */
+export interface PendingPicture {
+  readonly path: string;
+  readonly dot: string;
+}
+
+/** The same files, given to `emit` one by one as they are made; returns the pictures still to draw. */
+export function synthesizeEach(options: PlatformOptions, emit: (path: string, content: string) => void): PendingPicture[] {
   const { base, environments } = loadPlatformValues(options);
+  const gitops = new Map<string, GitOpsSettings>();
+  const gitopsProblems: Problem[] = [];
+  for (const env of environments) {
+    const { settings, problems: found } = gitopsSettings(env.gitops);
+    gitops.set(env.environment, settings);
+    gitopsProblems.push(...located(found, env.files, [['gitops']]));
+  }
+  if (gitopsProblems.length > 0) throw new ValuesError(uniqueProblems(gitopsProblems));
+  const inventory = new PlatformInventory();
+  // Required in base.yaml: loadPlatformValues has refused values without it.
+  const links = base.charts as NonNullable<typeof base.charts>;
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
   const problems: Problem[] = [];
   const application = (name: string) => (found: readonly SchemaProblem[]) => located(found, base.files, [['applications', name], ['defaults']]);
@@ -119,7 +143,14 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
           notes: appNotes(name),
           readme: appReadme(name, envNames),
+          links,
         },
+        valuesObjects: {
+          render: renderExtraObjects,
+          clashes: extraObjectClashes,
+          templates: (objects, go) => ({ 'extra-objects.yaml': extraObjectsTemplate(name), 'validate-extra-objects.yaml': clashTemplate(objects, go) }),
+        },
+        observe: inventory.observe,
       },
       emit,
     );
@@ -143,10 +174,20 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
         values: r.values as unknown as Record<string, unknown>,
         locate: (found) => located(found, environments[i].files, [['monitoring']]),
       })),
-      helm: monitoringHelm(monitoring),
+      helm: { ...monitoringHelm(monitoring), links },
+      observe: inventory.observe,
     },
     emit,
   );
   problems.push(...monitoringProblems);
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
+
+  // Beside the manifests: GitOps objects, README and network picture of each environment.
+  const pictures: PendingPicture[] = [];
+  for (const env of environments) {
+    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!);
+    for (const [path, content] of output.files) emit(path, content);
+    pictures.push({ path: output.svgPath, dot: output.dot });
+  }
+  return pictures;
 }

@@ -83,7 +83,9 @@ function main(argv: readonly string[]): number {
     const { violations, compared } = checkUpgrade(previous.documents, current.documents);
     for (const violation of violations) console.error(formatViolation({ ...violation, file: join(current.dir, violation.file) }));
     if (violations.length > 0) {
-      console.error(`check-upgrade: ${violations.length} immutable field change(s) in ${compared} objects compared with ${previous.label}; Kubernetes would refuse the upgrade`);
+      console.error(
+        `check-upgrade: ${violations.length} change(s) that cannot be applied in place, in ${compared} objects compared with ${previous.label}; Kubernetes would refuse the upgrade or traffic would be cut`,
+      );
       return 1;
     }
     console.log(`check-upgrade: no immutable field changes in ${compared} objects compared with ${previous.label}`);

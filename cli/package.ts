@@ -5,6 +5,7 @@
  * Helm: $HELM, else .tools/helm3/helm (npm run setup:tools), else helm on the PATH.
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { Progress } from '../lib/cli/progress';
 import { PACKAGES_DIR, findHelm, packageCharts } from '../lib/helm/package';
 
 const USAGE = 'usage: package [--dist DIR] [--out DIR]';
@@ -33,7 +34,9 @@ function main(argv: readonly string[]): number {
     const options = parseArgs(argv);
     const distDir = resolve(root, options.dist);
     const outDir = resolve(root, options.out ?? join(options.dist, 'helm', PACKAGES_DIR));
-    const written = packageCharts({ distDir, outDir, helm: findHelm(root, process.env) });
+    const progress = new Progress('package', 0);
+    const written = packageCharts({ distDir, outDir, helm: findHelm(root, process.env), onPackaged: (done, total, what) => progress.update(done, what, total) });
+    progress.end();
     for (const { file } of written) console.log(`package: wrote ${display(root, file)}`);
     console.log(`package: ${written.length} package(s) in ${display(root, outDir)}`);
     return 0;

@@ -3,12 +3,14 @@
  * templates, every requested Kubernetes version) and the platform policy checks.
  * Exit code: 0 clean, 1 findings, 2 bad usage or schemas that cannot be fetched (one line saying so).
  */
+import { existsSync } from 'node:fs';
+import { Progress } from '../lib/cli/progress';
 import { parseArgs } from 'node:util';
 import { DEFAULT_KUBERNETES_VERSIONS, DEFAULT_SCHEMA_LOCATIONS, formatFinding, loadManifests, validateManifests, ValidationConfigurationError } from '../lib/validation';
 
 const USAGE = `usage: node build/validate.js [--schema-location LOC]... [--kubernetes-version 1.27.0,1.33.0] [--no-policy] [PATH...]
 
-  PATH                  YAML files, or directories searched recursively for .yaml/.yml (default: dist/manifests)
+  PATH                  YAML files, or directories searched recursively for .yaml/.yml (default: dist/manifests and dist/environments)
   --schema-location     kubeconform location template or directory, tried in order (repeatable);
                         also read from KUBE_SCHEMA_LOCATION (comma- or newline-separated);
                         default: ${DEFAULT_SCHEMA_LOCATIONS.join('\n                        and ')}
@@ -48,7 +50,8 @@ function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
   const kubernetesVersions = listed(values['kubernetes-version'], /,/);
   return {
     help: values.help,
-    paths: positionals.length > 0 ? positionals : ['dist/manifests'],
+    // The GitOps objects beside the manifests (dist/environments/<env>/gitops) too, when synth wrote them.
+    paths: positionals.length > 0 ? positionals : ['dist/manifests', ...(existsSync('dist/environments') ? ['dist/environments'] : [])],
     options: {
       schemaLocations: schemaLocations.length > 0 ? schemaLocations : undefined,
       kubernetesVersions: kubernetesVersions.length > 0 ? kubernetesVersions : undefined,
@@ -64,7 +67,9 @@ async function main(): Promise<number> {
     return 0;
   }
   const loaded = await loadManifests(paths);
-  const result = await validateManifests(loaded.documents, options);
+  const progress = new Progress('validate', 0);
+  const result = await validateManifests(loaded.documents, { ...options, onProgress: (done, total, what) => progress.update(done, what, total) });
+  progress.end();
   const schemaErrors = [...loaded.problems, ...result.schemaErrors];
   for (const finding of [...schemaErrors, ...result.policyFindings]) console.log(formatFinding(finding));
   const versions = (options.kubernetesVersions ?? DEFAULT_KUBERNETES_VERSIONS).length;

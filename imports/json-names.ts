@@ -2,21 +2,29 @@
 /**
  * cdk8s property names that differ from the Kubernetes JSON names, from the serializers of
  * cdk8s-plus-27's k8s module and of the modules in imports/: property -> JSON name.
- * Not mapped, being a JSON name of their own elsewhere too: clientId, schema.
+ * Not mapped, being a JSON name of their own elsewhere too: clientId, ref, schema.
  */
 export interface JsonNames {
   readonly accessKeyId: 'accessKeyID';
   readonly accessKeyIdSecretRef: 'accessKeyIDSecretRef';
   readonly acmeDns: 'acmeDNS';
   readonly azureDns: 'azureDNS';
+  readonly clientCidRs: 'clientCIDRs';
+  readonly clientIdRef: 'clientIDRef';
   readonly clientIp: 'clientIP';
+  readonly clientIpGeoLocations: 'clientIPGeoLocations';
   readonly cloudDns: 'cloudDNS';
   readonly clusterIp: 'clusterIP';
   readonly convertClassicHistogramsToNhcb: 'convertClassicHistogramsToNHCB';
+  readonly csrfTokenTtl: 'csrfTokenTTL';
   readonly datasetUuid: 'datasetUUID';
+  readonly defaultRefreshTokenTtl: 'defaultRefreshTokenTTL';
+  readonly defaultTokenTtl: 'defaultTokenTTL';
   readonly diskUri: 'diskURI';
   readonly downwardApi: 'downwardAPI';
   readonly externalId: 'externalID';
+  readonly forwardClientIdHeader: 'forwardClientIDHeader';
+  readonly forwardIdToken: 'forwardIDToken';
   readonly gatewayHttpRoute: 'gatewayHTTPRoute';
   readonly hostIp: 'hostIP';
   readonly hostIpc: 'hostIPC';
@@ -24,10 +32,12 @@ export interface JsonNames {
   readonly hostedZoneId: 'hostedZoneID';
   readonly insecureSkipTlsVerify: 'insecureSkipTLSVerify';
   readonly isCa: 'isCA';
+  readonly isVpn: 'isVPN';
   readonly issuingCertificateUrLs: 'issuingCertificateURLs';
   readonly keepFiringFor: 'keep_firing_for';
   readonly keyId: 'keyID';
   readonly loadBalancerIp: 'loadBalancerIP';
+  readonly localJwks: 'localJWKS';
   readonly nodeId: 'nodeID';
   readonly nonResourceUrLs: 'nonResourceURLs';
   readonly openApiv3Schema: 'openAPIV3Schema';
@@ -37,11 +47,14 @@ export interface JsonNames {
   readonly podCidr: 'podCIDR';
   readonly providerId: 'providerID';
   readonly queryOffset: 'query_offset';
-  readonly ref: '$ref';
+  readonly redirectUrl: 'redirectURL';
+  readonly remoteJwks: 'remoteJWKS';
+  readonly repoUrl: 'repoURL';
   readonly resourceId: 'resourceID';
   readonly scaleIo: 'scaleIO';
   readonly setHostnameAsFqdn: 'setHostnameAsFQDN';
   readonly skipTlsVerify: 'skipTLSVerify';
+  readonly sourceCidr: 'sourceCIDR';
   readonly storagePolicyId: 'storagePolicyID';
   readonly subscriptionId: 'subscriptionID';
   readonly targetCpuUtilizationPercentage: 'targetCPUUtilizationPercentage';

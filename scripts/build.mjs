@@ -19,6 +19,7 @@ const entries = {
   validate: 'cli/validate.ts',
   package: 'cli/package.ts',
   'check-upgrade': 'cli/check-upgrade.ts',
+  diff: 'cli/diff.ts',
 };
 
 // `node scripts/build.mjs main validate` builds those entries; no argument builds them all.
@@ -41,6 +42,8 @@ const options = {
   sourcemap: 'linked',
   logLevel: 'warning',
   legalComments: 'none',
+  // Graphviz in WebAssembly (5 MB): required from node_modules only by a run that draws a picture.
+  external: ['@viz-js/viz'],
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -145,6 +148,7 @@ function writeStamp(name, inputs, startedAt) {
 const precompiledSchemas = {
   'lib/values/schema.ts': ['AppValuesSchema', 'PlatformFileSchema'],
   'lib/monitoring/values-schema.ts': ['MonitoringValuesSchema'],
+  'lib/values/traffic.ts': ['TrafficSchema'],
 };
 const SCHEMA_CHECK_MODULE = join(root, 'lib', 'values', 'schema-check.ts');
 const VALIDATOR_NAMESPACE = 'values-schema-validator';

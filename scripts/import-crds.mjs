@@ -36,6 +36,15 @@ const CRDS = [
   { group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets' },
   { group: 'cert-manager.io', version: 'v1', kind: 'ClusterIssuer', plural: 'clusterissuers' },
   { group: 'velero.io', version: 'v1', kind: 'Schedule', plural: 'schedules' },
+  // GitOps delivery (lib/gitops/): Argo CD and Flux objects written beside the manifests.
+  { group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', plural: 'applications' },
+  { group: 'argoproj.io', version: 'v1alpha1', kind: 'AppProject', plural: 'appprojects' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository', plural: 'gitrepositories' },
+  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', plural: 'kustomizations' },
+  { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute', plural: 'httproutes' },
+  { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'Gateway', plural: 'gateways' },
+  { group: 'gateway.envoyproxy.io', version: 'v1alpha1', kind: 'BackendTrafficPolicy', plural: 'backendtrafficpolicies' },
+  { group: 'gateway.envoyproxy.io', version: 'v1alpha1', kind: 'SecurityPolicy', plural: 'securitypolicies' },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -51,15 +51,29 @@ ${installs}
 A packaged chart per environment, with that environment's values as its defaults, comes from
 \`npm run package\` (\`dist/helm/packages/<env>/${chart}-<version>.tgz\`).
 
+## Traffic entry
+
+\`traffic.provider\` (an environment setting, \`environment.traffic\` in \`values/\`) chooses how the
+application is reached when \`ingress.enabled\`: \`gatewayAPI\` writes HTTPRoutes attached to the Gateway
+\`traffic.gateway\` (security headers, timeouts, an HTTP to HTTPS redirect) and Envoy Gateway policies
+(BackendTrafficPolicy: the per-client rate limit; SecurityPolicy: the admin paths' allowed networks);
+\`ingress\` writes Ingresses for the NGINX ingress controller. Both take hosts and paths from \`ingress.hosts\`.
+Switch a release with \`--set traffic.provider=ingress\`; moving a running application is not an in-place
+change (see the project README, "Moving between traffic providers").
+
 ## Differences from the plain manifests
 
 - \`helm.sh/chart\` label: Helm only.
 - \`app.kubernetes.io/managed-by\`: \`Helm\` here, \`cdk8s\` in the plain manifests.
 - The \`helm test\` Pod and its NetworkPolicy (\`templates/tests/\`): hooks, Helm only.
+- The migration Job and its NetworkPolicy (\`migration.enabled\`) are hooks in both: \`pre-install,pre-upgrade\`
+  for Helm, \`PreSync\` for Argo CD (the same objects carry both annotations, and Flux's force annotation).
 - The Namespace: plain manifests only (see above).
 
 Values are validated by \`values.schema.json\`: unknown keys and wrong types fail \`helm install\`,
 \`upgrade\`, \`template\` and \`lint\`. Rules across values (minReplicas <= maxReplicas, requests <= limits,
-a PDB that leaves a pod evictable, TLS hosts among the ingress hosts) are checked by \`npm run synth\`.
+a PDB that leaves a pod evictable, TLS hosts among the ingress hosts, one name per container, ports and
+sources of the Service, extra objects that do not clash with the chart's) are checked by \`npm run synth\`
+and, with the same messages, by \`templates/validate-values.yaml\` and \`validate-extra-objects.yaml\` here.
 `;
 }

@@ -1,6 +1,6 @@
 /**
- * Ingress for the NGINX ingress controller with TLS from cert-manager (a Certificate for the TLS hosts,
- * lib/certificates/route-certificate.ts), per-client rate limits, HTTPS
+ * With `traffic.provider: ingress`: Ingress for the NGINX ingress controller with TLS from cert-manager (a Certificate
+ * for the TLS hosts, lib/certificates/route-certificate.ts), per-client rate limits, HTTPS
  * redirect, HSTS and security headers, and websocket-friendly timeouts. Admin paths get an Ingress of
  * their own, restricted to the allowed source networks.
  */
@@ -8,13 +8,14 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { routeCertificate } from '../certificates/route-certificate';
 import { TemplatedObject } from '../chart/templated-object';
-import { type Expr, and, fmt, ifElse, join, release } from '../template/expr';
+import { type Expr, and, fmt, release } from '../template/expr';
 import { each, spread, when } from '../template/manifest';
 import type { Checked, Manifest } from '../template/typed';
+import { usesIngress } from '../traffic/gateway-api';
+import { NGINX, customHeaders, proxyTimeouts, requestRate, sourceRanges, sslRedirect } from '../traffic/ingress-nginx';
+import { API_CONTENT_SECURITY_POLICY, securityHeadersData } from '../traffic/security-headers';
 import { commonLabels, nameWith, names } from './names';
 import type { AppObjectProps } from './props';
-
-const NGINX = 'nginx.ingress.kubernetes.io';
 
 type IngressRules = Manifest<k8s.IngressRule[]>;
 
@@ -24,16 +25,16 @@ export class AppIngress extends Construct {
     const v = props.values;
     const ing = v.ingress;
     const headersName = nameWith('security-headers');
+    const enabled = and(ing.enabled, usesIngress(v.traffic));
 
     const backend = { service: { name: names.fullname, port: { name: 'http' } } };
     const annotations = {
-      [`${NGINX}/force-ssl-redirect`]: ifElse(ing.tls.enabled, 'true', 'false'),
-      [`${NGINX}/limit-rps`]: fmt`${ing.rateLimit.requestsPerSecond}`,
+      ...sslRedirect(ing.tls.enabled),
+      ...requestRate(ing.rateLimit.requestsPerSecond),
       [`${NGINX}/limit-burst-multiplier`]: fmt`${ing.rateLimit.burstMultiplier}`,
       [`${NGINX}/limit-connections`]: fmt`${ing.rateLimit.connections}`,
-      [`${NGINX}/proxy-read-timeout`]: fmt`${ing.websocketTimeoutSeconds}`,
-      [`${NGINX}/proxy-send-timeout`]: fmt`${ing.websocketTimeoutSeconds}`,
-      [`${NGINX}/custom-headers`]: fmt`${release.namespace}/${headersName}`,
+      ...proxyTimeouts(ing.websocketTimeoutSeconds),
+      ...customHeaders(fmt`${release.namespace}/${headersName}`),
       ...spread(ing.annotations),
     };
     const tls = when(ing.tls.enabled, [{ hosts: ing.tls.hosts, secretName: ing.tls.secretName }]);
@@ -49,7 +50,7 @@ export class AppIngress extends Construct {
     new TemplatedObject(this, 'Resource', {
       type: k8s.KubeIngress,
       template: 'ingress.yaml',
-      condition: ing.enabled,
+      condition: enabled,
       manifest: ingress(
         names.fullname,
         {},
@@ -63,10 +64,10 @@ export class AppIngress extends Construct {
     new TemplatedObject(this, 'Admin', {
       type: k8s.KubeIngress,
       template: 'ingress-admin.yaml',
-      condition: and(ing.enabled, ing.adminPaths.paths),
+      condition: and(enabled, ing.adminPaths.paths),
       manifest: ingress(
         nameWith('admin'),
-        { [`${NGINX}/whitelist-source-range`]: join(',', ing.adminPaths.allowedCidrs) },
+        sourceRanges(ing.adminPaths.allowedCidrs),
         each(ing.hosts, 'host', (host) => ({
           host: host.host,
           http: { paths: each(ing.adminPaths.paths, 'adminPath', (path) => ({ path, pathType: 'Prefix', backend })) },
@@ -76,7 +77,7 @@ export class AppIngress extends Construct {
 
     routeCertificate(this, 'Certificate', {
       template: 'certificate.yaml',
-      condition: and(ing.enabled, ing.tls.enabled),
+      condition: and(enabled, ing.tls.enabled),
       metadata: { name: ing.tls.secretName, namespace: release.namespace, labels: commonLabels(v) },
       secretName: ing.tls.secretName,
       dnsNames: ing.tls.hosts,
@@ -86,17 +87,10 @@ export class AppIngress extends Construct {
     new TemplatedObject(this, 'SecurityHeaders', {
       type: k8s.KubeConfigMap,
       template: 'security-headers.yaml',
-      condition: ing.enabled,
+      condition: enabled,
       manifest: {
         metadata: { name: headersName, namespace: release.namespace, labels: commonLabels(v) },
-        data: {
-          'Strict-Transport-Security': fmt`max-age=${ing.hstsMaxAgeSeconds}; includeSubDomains`,
-          'X-Content-Type-Options': 'nosniff',
-          'X-Frame-Options': 'DENY',
-          'Referrer-Policy': 'strict-origin-when-cross-origin',
-          'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-          'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
-        },
+        data: securityHeadersData(ing.hstsMaxAgeSeconds, API_CONTENT_SECURITY_POLICY),
       },
     });
   }

@@ -18,7 +18,15 @@ function trunc63(name: string): string {
 }
 
 function chartName(scope: Scope): string {
-  return trunc63(values(scope).nameOverride || scope.chart.name);
+  return containerNameOf(scope.chart.name, values(scope));
+}
+
+/**
+ * The name (`<chart>.name`: the chart name or nameOverride, at most 63 characters) of chart `chart`
+ * released with values `v`; also the name of the application's container.
+ */
+export function containerNameOf(chart: string, v: Pick<AppValues, 'nameOverride'>): string {
+  return trunc63(v.nameOverride || chart);
 }
 
 function fullname(scope: Scope): string {

@@ -1,15 +1,20 @@
 /**
- * NetworkPolicies: deny everything in the namespace, then allow DNS to kube-dns, the ingress
- * controller, Prometheus and the applications that depend on this one (dependents) to the http port,
- * and egress only to the declared dependencies.
+ * NetworkPolicies: deny everything in the namespace, then allow DNS to kube-dns, the entry of the
+ * environment's traffic provider (the ingress controller's namespace, or the Gateway's proxy pods in
+ * their namespace: `traffic.gateway.proxies`) and Prometheus to the http port, the applications that
+ * depend on this one (dependents) to the port each calls, the sources the values admit on the
+ * Service's ports (`allowFrom`), and egress only to the declared dependencies.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { type Expr, and, release } from '../template/expr';
-import { each, when } from '../template/manifest';
+import { type Expr, and, or, release, withDefault } from '../template/expr';
+import { itemsWith } from '../template/functions';
+import { type Refs, each, when } from '../template/manifest';
 import type { Checked, Manifest } from '../template/typed';
+import { usesGatewayApi, usesIngress } from '../traffic/gateway-api';
 import { commonLabels, nameWith, selectorLabels } from './names';
+import type { AppValues } from '../values/schema';
 import type { AppObjectProps } from './props';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
@@ -53,10 +58,17 @@ export class AppNetworkPolicies extends Construct {
       ],
     });
 
-    policy('AllowIngressController', 'allow-ingress-controller', and(np.enabled, v.ingress.enabled), {
+    policy('AllowIngressController', 'allow-ingress-controller', and(np.enabled, v.ingress.enabled, usesIngress(v.traffic)), {
       podSelector: appPods,
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.ingressControllerNamespace } } }], ports: httpPort }],
+    });
+
+    const proxies = v.traffic.gateway.proxies;
+    policy('AllowGateway', 'allow-gateway', and(np.enabled, v.ingress.enabled, usesGatewayApi(v.traffic)), {
+      podSelector: appPods,
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: proxies.namespace } }, podSelector: { matchLabels: proxies.podLabels } }], ports: httpPort }],
     });
 
     policy('AllowMonitoring', 'allow-monitoring', and(np.enabled, v.metrics.enabled), {
@@ -79,29 +91,49 @@ export class AppNetworkPolicies extends Construct {
     policy('AllowDependencies', 'allow-dependencies', and(np.enabled, np.dependencies), {
       podSelector: appPods,
       policyTypes: ['Egress'],
-      egress: [
-        each(np.dependencies, 'dependency', (dep) => ({
-          to: [when(dep.cidr, { ipBlock: { cidr: dep.cidr } }, { namespaceSelector: { matchLabels: dep.namespaceLabels }, podSelector: when(dep.podLabels, { matchLabels: dep.podLabels }) })],
-          ports: [{ protocol: 'TCP', port: dep.port }],
-        })),
-      ],
+      egress: dependencyEgress(v),
     });
 
-    // The other side of a dependency by name (lib/values/wiring.ts): the applications that call this one.
+    // The other side of a dependency by name (lib/values/wiring.ts): each application that calls this one, on the port it calls.
     policy('AllowDependents', 'allow-dependents', and(np.enabled, np.dependents), {
       podSelector: appPods,
       policyTypes: ['Ingress'],
       ingress: [
-        {
-          from: [
-            each(np.dependents, 'dependent', (dependent) => ({
-              namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: dependent.namespace } },
-              podSelector: { matchLabels: dependent.podLabels },
-            })),
-          ],
-          ports: httpPort,
-        },
+        each(np.dependents, 'dependent', (dependent) => ({
+          from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: dependent.namespace } }, podSelector: { matchLabels: dependent.podLabels } }],
+          ports: [{ protocol: dependent.protocol, port: dependent.port }],
+        })),
+      ],
+    });
+
+    // Sources the values admit on the Service's ports: service.allowFrom on http, each extra port's allowFrom on its target.
+    policy('AllowServiceSources', 'allow-service-sources', and(np.enabled, or(v.service.allowFrom, itemsWith(v.service.extraPorts, 'allowFrom'))), {
+      podSelector: appPods,
+      policyTypes: ['Ingress'],
+      ingress: [
+        when(v.service.allowFrom, { from: [each(v.service.allowFrom, 'source', peer)], ports: httpPort }),
+        each(itemsWith(v.service.extraPorts, 'allowFrom'), 'extraPort', (port) => ({
+          from: [each(port.allowFrom, 'portSource', peer)],
+          ports: [{ protocol: withDefault(port.protocol, 'TCP'), port: port.targetPort }],
+        })),
       ],
     });
   }
+}
+
+type Peer = AppValues['service']['allowFrom'][number];
+
+/** Egress to each declared dependency on its port, and nowhere else (also the migration Job's: lib/app/migration.ts). */
+export function dependencyEgress(v: Refs<AppValues>): Manifest<k8s.NetworkPolicyEgressRule[]> {
+  return [
+    each(v.networkPolicy.dependencies, 'dependency', (dep) => ({
+      to: [peer(dep)],
+      ports: [{ protocol: withDefault(dep.protocol, 'TCP'), port: dep.port }],
+    })),
+  ];
+}
+
+/** A source from values: a network (ipBlock), or namespaces and optionally pods. */
+function peer(source: Refs<Peer>) {
+  return when(source.cidr, { ipBlock: { cidr: source.cidr } }, { namespaceSelector: { matchLabels: source.namespaceLabels }, podSelector: when(source.podLabels, { matchLabels: source.podLabels }) });
 }

@@ -6,13 +6,17 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { type Expr, eq, fmt, ifElse, not, release, sha256OfJson } from '../template/expr';
+import { type Expr, eq, fmt, not, release, sha256OfJson, withDefault } from '../template/expr';
+import { isText } from '../template/functions';
 import { type Refs, each, spread, when } from '../template/manifest';
 import type { Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
 import { commonLabels, names, podLabels, selectorLabels } from './names';
 import type { AppObjectProps } from './props';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
+import { initContainer, sidecarContainer } from './containers';
+import { dependencyWait } from './dependency-wait';
+import { appImage, imagePullSecrets, podSecurityContext, secretEnvVars } from './pod';
 
 export interface AppDeploymentProps extends AppObjectProps {
   readonly configMapName: Expr<string>;
@@ -36,17 +40,6 @@ function probeOf(probe: Refs<Probe>, containerPort: Refs<number>): Manifest<k8s.
   };
 }
 
-/** The pod security context of the application's pods (and its backup pods): restricted, user and groups from values. */
-export function podSecurityContext(v: Refs<AppValues>) {
-  return {
-    runAsNonRoot: true,
-    runAsUser: v.podSecurityContext.runAsUser,
-    runAsGroup: v.podSecurityContext.runAsGroup,
-    fsGroup: v.podSecurityContext.fsGroup,
-    seccompProfile: { type: 'RuntimeDefault' },
-  } as const;
-}
-
 /** Spread across zones, then across nodes; selecting only this release's pods. */
 function topologySpread(v: Refs<AppValues>): Manifest<k8s.TopologySpreadConstraint[]> {
   const constraint = (topologyKey: string, whenUnsatisfiable: Expr): Manifest<k8s.TopologySpreadConstraint> => ({
@@ -62,7 +55,6 @@ export class AppDeployment extends Construct {
   constructor(scope: Construct, id: string, props: AppDeploymentProps) {
     super(scope, id);
     const v = props.values;
-    const image = ifElse(v.image.digest, fmt`${v.image.repository}@${v.image.digest}`, fmt`${v.image.repository}:${v.image.tag}`);
 
     new TemplatedObject(this, 'Resource', {
       type: k8s.KubeDeployment,
@@ -85,47 +77,39 @@ export class AppDeployment extends Construct {
               automountServiceAccountToken: v.serviceAccount.automountToken,
               terminationGracePeriodSeconds: v.terminationGracePeriodSeconds,
               securityContext: podSecurityContext(v),
-              imagePullSecrets: [each(v.image.pullSecrets, 'pullSecret', (secret) => ({ name: secret }))],
-              // Init containers from values, each with the restricted context and a writable /tmp.
-              initContainers: [
-                each(v.initContainers, 'init', (init) => ({
-                  name: init.name,
-                  image: init.image,
-                  imagePullPolicy: v.image.pullPolicy,
-                  command: when(init.command, init.command),
-                  args: when(init.args, init.args),
-                  env: when(init.env, init.env),
-                  resources: init.resources,
-                  securityContext: RESTRICTED_CONTAINER,
-                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, each(init.volumeMounts, 'initMount', (mount) => mount)],
-                })),
-              ],
+              imagePullSecrets: imagePullSecrets(v),
+              // The wait for the dependencies first, then the init containers from values (restricted, with a writable /tmp).
+              initContainers: [when(v.waitForDependencies.enabled, dependencyWait(v)), each(v.initContainers, 'init', (init) => initContainer(init, v))],
               containers: [
                 {
                   name: names.name,
-                  image,
+                  image: appImage(v),
                   imagePullPolicy: v.image.pullPolicy,
-                  ports: [{ name: 'http', containerPort: v.containerPort, protocol: 'TCP' }],
+                  ports: [
+                    { name: 'http', containerPort: v.containerPort, protocol: 'TCP' },
+                    // Extra Service ports that target the application container by number (a name targets a sidecar's port).
+                    each(v.service.extraPorts, 'extraPort', (port) => when(not(isText(port.targetPort)), { name: port.name, containerPort: port.targetPort, protocol: withDefault(port.protocol, 'TCP') })),
+                  ],
                   envFrom: [
                     { configMapRef: { name: props.configMapName } },
                     // The values hold Kubernetes EnvFromSource objects as they are (the schema shapes them).
                     each(v.envFrom, 'source', (source) => source),
                   ],
-                  env: [
-                    each(v.secretEnv, 'secretEnv', (ref) => ({
-                      name: ref.name,
-                      valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
-                    })),
-                  ],
+                  env: [secretEnvVars(v)],
                   startupProbe: probeOf(v.probes.startup, v.containerPort),
                   livenessProbe: probeOf(v.probes.liveness, v.containerPort),
                   readinessProbe: probeOf(v.probes.readiness, v.containerPort),
                   resources: v.resources,
                   securityContext: RESTRICTED_CONTAINER,
-                  // Keep serving while endpoints and load balancers drop the pod, then stop.
-                  lifecycle: { preStop: { exec: { command: ['sleep', fmt`${v.preStopSleepSeconds}`] } } },
+                  lifecycle: {
+                    postStart: when(v.lifecycle.postStart, v.lifecycle.postStart),
+                    // lifecycle.preStop, or else keep serving while endpoints and load balancers drop the pod, then stop.
+                    preStop: when(v.lifecycle.preStop, v.lifecycle.preStop, when(v.preStopSleepSeconds, { exec: { command: ['sleep', fmt`${v.preStopSleepSeconds}`] } })),
+                  },
                   volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, each(v.extraVolumeMounts, 'mount', (mount) => mount)],
                 },
+                // Sidecars from values: restricted, with resources and probes, like the application.
+                each(v.sidecars, 'sidecar', (sidecar) => sidecarContainer(sidecar, v)),
               ],
               volumes: [
                 { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
@@ -157,7 +141,10 @@ export class AppService extends Construct {
         spec: {
           type: v.service.type,
           selector: selectorLabels,
-          ports: [{ name: 'http', port: v.service.port, targetPort: 'http', protocol: 'TCP' }],
+          ports: [
+            { name: 'http', port: v.service.port, targetPort: 'http', protocol: 'TCP' },
+            each(v.service.extraPorts, 'extraPort', (port) => ({ name: port.name, port: port.port, targetPort: port.targetPort, protocol: withDefault(port.protocol, 'TCP') })),
+          ],
         },
       },
     });

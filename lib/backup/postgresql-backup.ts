@@ -17,7 +17,7 @@ import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { TemplatedObject, helmOnly } from '../chart/templated-object';
 import { names, nameWith } from '../app/names';
 import type { AppObjectProps } from '../app/props';
-import { podSecurityContext } from '../app/workload';
+import { podSecurityContext } from '../app/pod';
 import { type Expr, and, eq, fmt, release } from '../template/expr';
 import type { Refs } from '../template/manifest';
 import { when } from '../template/manifest';

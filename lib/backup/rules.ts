@@ -2,7 +2,7 @@
  * Cross-field rules of the `backups` values (see lib/values/app-rules.ts for the form: TypeScript and
  * Go template side by side, the same message in synth and in Helm).
  */
-import type { AppRule } from '../values/app-rules';
+import type { AppRule } from '../values/rule';
 
 export const BACKUP_RULES: readonly AppRule[] = [
   {

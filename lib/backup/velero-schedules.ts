@@ -1,11 +1,12 @@
 /**
  * Velero Schedules (velero.io/v1) for the monitoring stack's volumes, created in Velero's namespace:
  * - `<namespace>-prometheus`: the Prometheus pods and their TSDB volume (file-system backup). A pre
- *   hook asks Prometheus for a TSDB snapshot through its admin API on loopback first, so the backup
- *   holds a consistent copy under /prometheus/snapshots (the live blocks and write-ahead log may change
- *   while they are read); a post hook removes the snapshots again. The admin API is enabled only when
- *   these backups are, and only Grafana and Prometheus itself may reach Prometheus's port (the stack's
- *   NetworkPolicies).
+ *   hook asks Prometheus for a TSDB snapshot through its admin API on loopback first (URL under the
+ *   /prometheus sub path), so the backup holds a consistent copy in the data volume's snapshots folder
+ *   (the live blocks and write-ahead log may change while they are read); a post hook removes the
+ *   snapshots again. The admin API is enabled only when these backups are; the stack's NetworkPolicies
+ *   let only Grafana, Prometheus itself and the traffic provider's proxies reach Prometheus's port,
+ *   and the proxies only through the monitoring-admin route (the admin networks).
  * - `<namespace>-grafana`: the Grafana pods and their data volume.
  * Schedules, retention (ttl) and the BackupStorageLocation come from values (`monitoring.velero`):
  * Prometheus weekly on Sunday at 03:00 kept 4 weeks, Grafana daily at 02:00 kept 30 days in production.
@@ -16,11 +17,14 @@ import { TemplatedObject } from '../chart/templated-object';
 import { and, fmt, release } from '../template/expr';
 import type { Refs } from '../template/manifest';
 import { type Component, PART_OF, labels, standalone } from '../monitoring/stack/common';
-import { PORTS } from '../monitoring/stack/ports';
+import { PORTS, SUB_PATHS } from '../monitoring/stack/ports';
 import type { MonitoringValues } from '../monitoring/values-schema';
 
-/** The Prometheus TSDB snapshot, through the admin API on loopback (BusyBox wget of the Prometheus image). */
-const SNAPSHOT = ['/bin/sh', '-c', `wget -q -O - --post-data='' http://127.0.0.1:${PORTS.prometheus}/api/v1/admin/tsdb/snapshot`];
+/**
+ * The Prometheus TSDB snapshot, through the admin API on loopback (BusyBox wget of the Prometheus image),
+ * under Prometheus' sub path: its route prefix (`--web.external-url`) puts every endpoint there.
+ */
+const SNAPSHOT = ['/bin/sh', '-c', `wget -q -O - --post-data='' http://127.0.0.1:${PORTS.prometheus}${SUB_PATHS.prometheus}/api/v1/admin/tsdb/snapshot`];
 const REMOVE_SNAPSHOTS = ['/bin/sh', '-c', 'rm -rf /prometheus/snapshots'];
 
 export class MonitoringVolumeBackups extends Construct {

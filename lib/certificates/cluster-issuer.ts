@@ -1,14 +1,19 @@
 /**
  * The cluster's ACME ClusterIssuer (cert-manager.io/v1): Let's Encrypt through the HTTP-01 solver on
- * the ingress controller, its account key in the Secret `<name>-account-key` of cert-manager's
+ * the environment's traffic entry, its account key in the Secret `<name>-account-key` of cert-manager's
  * namespace (made by cert-manager, never in git). Staging in dev and staging, production in production
  * (values/*.yaml `monitoring.certManager`, named after each environment's `clusterIssuer`).
+ * The solver follows `traffic.provider`: `ingress` serves the challenges through an Ingress of the
+ * ingress class; `gatewayAPI` through an HTTPRoute cert-manager attaches to the platform Gateway's
+ * HTTP listener (`gatewayHTTPRoute`; cert-manager runs with its Gateway API support enabled). The
+ * same issuer then serves the platform team's Gateway listener certificates (gateway-shim).
  */
 import { Construct } from 'constructs';
 import { ClusterIssuer } from '../../imports/cert-manager.io';
 import { TemplatedObject } from '../chart/templated-object';
 import { fmt } from '../template/expr';
-import type { Refs } from '../template/manifest';
+import { type Refs, when } from '../template/manifest';
+import { httpListenerRef, usesGatewayApi, usesIngress } from '../traffic/gateway-api';
 import type { MonitoringValues } from '../monitoring/values-schema';
 import { labels } from '../monitoring/stack/common';
 
@@ -16,6 +21,7 @@ export class AcmeClusterIssuer extends Construct {
   constructor(scope: Construct, id: string, props: { readonly values: Refs<MonitoringValues> }) {
     super(scope, id);
     const issuer = props.values.certManager.clusterIssuer;
+    const traffic = props.values.traffic;
     new TemplatedObject(this, 'Resource', {
       type: ClusterIssuer,
       template: 'clusterissuer.yaml',
@@ -27,7 +33,14 @@ export class AcmeClusterIssuer extends Construct {
             server: issuer.server,
             email: issuer.email,
             privateKeySecretRef: { name: fmt`${issuer.name}-account-key` },
-            solvers: [{ http01: { ingress: { ingressClassName: issuer.ingressClassName } } }],
+            solvers: [
+              {
+                http01: {
+                  ingress: when(usesIngress(traffic), { ingressClassName: issuer.ingressClassName }),
+                  gatewayHTTPRoute: when(usesGatewayApi(traffic), { parentRefs: [httpListenerRef(traffic)] }),
+                },
+              },
+            ],
           },
         },
       },

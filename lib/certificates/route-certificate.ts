@@ -1,11 +1,13 @@
 /**
  * A cert-manager Certificate for the hosts of a route (an Ingress's TLS hosts), issued by a
- * ClusterIssuer and written to the Secret the route serves.
+ * ClusterIssuer and written to the Secret the route serves. Only with `traffic.provider: ingress`:
+ * on the Gateway API, TLS ends at the platform Gateway's listener, whose certificate is the platform
+ * team's (cert-manager's gateway-shim on the Gateway, or a Certificate they own in the Gateway's
+ * namespace); an application namespace holds no certificate then.
  *
  * Why a Certificate object rather than the `cert-manager.io/cluster-issuer` Ingress annotation
  * (ingress-shim): the Certificate is in git and in both outputs, strictly validated against the
- * cert-manager CRD schema, typed from imports/, and the same object serves any route kind (Ingress
- * today, Gateway API routes tomorrow). The charts therefore no longer set the annotation, so
+ * cert-manager CRD schema, typed from imports/. The charts therefore no longer set the annotation, so
  * ingress-shim never makes a second Certificate for the same Secret. The Certificate is named like
  * its Secret, as ingress-shim names the ones it makes, so a cluster moving from the annotation keeps
  * one Certificate per Secret (apply the new manifests, then check `kubectl get certificate`).

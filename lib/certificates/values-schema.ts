@@ -21,7 +21,10 @@ export const CertManagerValuesSchema = Type.Object(
           pattern: patterns.url,
         }),
         email: Type.String({ description: 'Contact address of the ACME account (expiry notices).', pattern: patterns.email }),
-        ingressClassName: Type.String({ description: 'IngressClass that serves the HTTP-01 challenges.', pattern: patterns.dnsSubdomain }),
+        ingressClassName: Type.String({
+          description: 'IngressClass that serves the HTTP-01 challenges (traffic.provider ingress; on the Gateway API, the platform Gateway’s HTTP listener serves them).',
+          pattern: patterns.dnsSubdomain,
+        }),
       },
       { ...closed, description: 'ACME ClusterIssuer with the HTTP-01 solver.' },
     ),

@@ -11,6 +11,7 @@ import { engineHelpers } from '../template/expr';
 import { writeTemplate } from '../template/yaml-writer';
 import { escapeJsonText } from '../template/yaml-scalars';
 import { diffValues } from '../values/merge';
+import type { ChartLinks } from '../values/schema';
 import { commentedValues, valuesTable } from './values-docs';
 
 export interface HelmChartSpec {
@@ -29,9 +30,9 @@ export interface HelmChartSpec {
   readonly notes: string;
   /** Markdown for the README between the title and the values table (install, upgrade, differences). */
   readonly readme: string;
+  /** Chart.yaml home, sources and icon (values/base.yaml `charts:`). */
+  readonly links: ChartLinks;
 }
-
-const CHART_SOURCE = 'https://github.com/example/platform-cdk8s';
 
 const HELMIGNORE = `# Patterns ignored when packaging the chart (helm package).
 .DS_Store
@@ -92,8 +93,9 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
           version,
           appVersion: identity.appVersion,
           kubeVersion: '>=1.27.0-0',
-          home: CHART_SOURCE,
-          sources: [CHART_SOURCE],
+          home: spec.links.home,
+          sources: spec.links.sources,
+          icon: spec.links.icon,
           maintainers: [{ name: 'Platform Team', email: 'platform@example.com' }],
           annotations: {
             // Artifact Hub (artifacthub.io/...): what a chart repository's index shows.

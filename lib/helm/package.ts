@@ -17,6 +17,8 @@ export interface PackageOptions {
   /** Packages go to <outDir>/<env>/<chart>-<version>.tgz. */
   readonly outDir: string;
   readonly helm: string;
+  /** Called after each package: how many are done, of how many, and which (`api (production)`). */
+  readonly onPackaged?: (done: number, total: number, what: string) => void;
 }
 
 export interface WrittenPackage {
@@ -128,6 +130,7 @@ export function packageCharts(options: PackageOptions): WrittenPackage[] {
         const file = join(destination, packageFileName(chartDir, version));
         if (!existsSync(file)) throw new Error(`helm package wrote no ${file}`);
         written.push({ environment, chart, file });
+        options.onPackaged?.(written.length, environments.length * charts.length, `${chart} (${environment})`);
       }
     }
     return written;

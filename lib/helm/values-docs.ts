@@ -25,7 +25,8 @@ function commentedLines(schema: SchemaNode, values: Record<string, unknown>, ind
     const property = schema.properties?.[key] ?? {};
     const value = values[key];
     if (property.description) lines.push(`${pad}# ${property.description}`);
-    if (property.properties && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    // An object of the schema written key by key; an empty one (every key optional) stays `{}`, not null.
+    if (property.properties && value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) {
       lines.push(`${pad}${key}:`, ...commentedLines(property, value as Record<string, unknown>, indent + 2));
     } else {
       for (const line of leafLines(key, value)) lines.push(pad + line);

@@ -48,6 +48,11 @@ export interface PrometheusConfigOptions {
    */
   certManagerNamespace?: string;
   veleroNamespace?: string;
+  /**
+   * The sub paths Prometheus and Alertmanager serve under (their `--web.route-prefix`), e.g.
+   * /prometheus: Prometheus scrapes itself and reaches the Alertmanagers under them. Default: none.
+   */
+  subPaths?: { prometheus: string; alertmanager: string };
 }
 
 const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -117,17 +122,18 @@ export function buildPrometheusConfig(options: PrometheusConfigOptions): object 
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate) throw new Error(`application ${duplicate} is listed twice`);
   const sortedLabels = Object.fromEntries(Object.entries(options.externalLabels).sort(([a], [b]) => a.localeCompare(b)));
+  const prefixes = options.subPaths;
   return {
     global: {
       scrape_interval: options.scrapeInterval,
       evaluation_interval: options.evaluationInterval,
       external_labels: sortedLabels,
     },
-    alerting: { alertmanagers: [{ api_version: 'v2', ...alertmanagerDiscovery(options.alertmanagers) }] },
+    alerting: { alertmanagers: [{ api_version: 'v2', ...(prefixes ? { path_prefix: prefixes.alertmanager } : {}), ...alertmanagerDiscovery(options.alertmanagers) }] },
     rule_files: options.ruleFiles,
     scrape_configs: [
-      { job_name: 'prometheus', static_configs: [{ targets: [`localhost:${PORTS.prometheus}`] }] },
-      { job_name: 'alertmanager', ...alertmanagerDiscovery(options.alertmanagers) },
+      { job_name: 'prometheus', ...(prefixes ? { metrics_path: `${prefixes.prometheus}/metrics` } : {}), static_configs: [{ targets: [`localhost:${PORTS.prometheus}`] }] },
+      { job_name: 'alertmanager', ...(prefixes ? { metrics_path: `${prefixes.alertmanager}/metrics` } : {}), ...alertmanagerDiscovery(options.alertmanagers) },
       { job_name: 'kube-state-metrics', honor_labels: true, static_configs: [{ targets: [service('kube-state-metrics', PORTS.kubeStateMetrics)] }] },
       { job_name: 'loki', static_configs: [{ targets: [service('loki', PORTS.loki)] }] },
       {

@@ -3,12 +3,14 @@
  * time, is the chart's values.schema.json, documents values.yaml and the README, and types the
  * constructs in lib/monitoring/stack. Closed objects: an unknown key is an error.
  *
- * `applications` and `environment` are never written in values/: synth derives them from the
- * application values (lib/monitoring/stack/applications.ts), so they are written once.
+ * `applications`, `environment` and `traffic` are never written under `monitoring:` in values/: synth
+ * derives them from the application values and the environment settings
+ * (lib/monitoring/stack/release-values.ts), so they are written once.
  */
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
 import { patterns } from '../values/schema';
+import { TrafficSchema } from '../values/traffic';
 import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
 import { VeleroValuesSchema } from '../backup/velero-values-schema';
@@ -101,17 +103,34 @@ export const MonitoringValuesSchema = Type.Object(
         passwordKey: str('Key of the admin password.', '^[-._a-zA-Z0-9]+$'),
       }),
     }),
-    ingress: object('Ingress to Grafana (standalone mode).', {
-      enabled: bool('Expose Grafana through an Ingress.'),
-      className: str('IngressClass name.', patterns.dnsSubdomain),
-      host: str('Host name.', patterns.dnsSubdomain),
-      path: str('Sub path Grafana is served under, without trailing slash.', '^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$'),
-      tls: object('TLS with a certificate issued by cert-manager.', {
-        enabled: bool('Terminate TLS (and redirect HTTP to HTTPS).'),
-        clusterIssuer: str('cert-manager ClusterIssuer.', patterns.dnsSubdomain),
-        secretName: str('Secret cert-manager writes the certificate to.', patterns.dnsSubdomain),
-      }),
-    }),
+    ingress: object(
+      'The routes into the stack (standalone mode), on the provider of traffic.provider (HTTPRoutes or Ingresses): the Grafana path (public), /prometheus and /alertmanager (admins only), the health endpoint.',
+      {
+        enabled: bool('Expose Grafana, Prometheus and Alertmanager.'),
+        className: str('IngressClass name (traffic.provider ingress).', patterns.dnsSubdomain),
+        host: str('Host name.', patterns.dnsSubdomain),
+        path: str('Sub path Grafana is served under, without trailing slash (Prometheus and Alertmanager are under /prometheus and /alertmanager).', '^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$'),
+        healthPath: str('Public health endpoint of the stack: answered by Grafana’s /api/health (its database and version), e.g. for an external uptime check.', '^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$'),
+        tls: object('TLS with a certificate issued by cert-manager (traffic.provider ingress; the Gateway’s listener holds its own).', {
+          enabled: bool('Terminate TLS (and redirect HTTP to HTTPS).'),
+          clusterIssuer: str('cert-manager ClusterIssuer.', patterns.dnsSubdomain),
+          secretName: str('Secret cert-manager writes the certificate to.', patterns.dnsSubdomain),
+        }),
+        hstsMaxAgeSeconds: int('Strict-Transport-Security max-age of every route.', 0, 63072000),
+        websocketTimeoutSeconds: int('Request timeout of the Grafana route, long enough for Grafana Live’s WebSockets (nginx: proxy read and send timeouts).', 1, 86400),
+        grafana: object('The public Grafana route.', {
+          requestsPerSecond: int('Requests per second allowed per client IP.', 1, 100000),
+        }),
+        admin: object('The admin routes, /prometheus and /alertmanager.', {
+          requestsPerSecond: int('Requests per second allowed per client IP.', 1, 100000),
+          allowedCidrs: Type.Array(str('A source network allowed on the admin routes.', patterns.cidr), {
+            minItems: 1,
+            description: 'The only source networks served (at least one: an empty list would let the ingress controller serve everyone).',
+          }),
+        }),
+      },
+    ),
+    traffic: TrafficSchema,
     loki: Component('Loki', 'Loki single binary with filesystem storage (standalone mode).', {
       retention: str('How long logs are kept, e.g. 168h (hours).', '^[0-9]+h$'),
       storage: Storage('Loki'),
@@ -126,7 +145,7 @@ export const MonitoringValuesSchema = Type.Object(
     }),
     networkPolicy: object('NetworkPolicies of the monitoring namespaces (standalone mode).', {
       enabled: bool('Deny by default, then allow only the flows the stack needs.'),
-      ingressControllerNamespace: str('Namespace of the ingress controller allowed to reach Grafana.', patterns.dnsLabel),
+      ingressControllerNamespace: str('Namespace of the ingress controller allowed to reach Grafana, Prometheus and Alertmanager (traffic.provider ingress).', patterns.dnsLabel),
       dnsNamespace: str('Namespace of the cluster DNS (kube-dns).', patterns.dnsLabel),
       nodeCidr: str('Network of the nodes: kubelet (10250) and node-exporter (9100) scrapes.', patterns.cidr),
       apiServer: object('The Kubernetes API server, for service discovery and kube-state-metrics.', {

@@ -203,7 +203,7 @@ class Staging {
 }
 
 /**
- * Writes the files `produce` gives (as they are produced, so that they need not all be held in
+ * Writes the files `produce` gives (as they are produced, until the promise it may return settles, so that they need not all be held in
  * memory) and replaces `target` with exactly those files, the `keep` paths excepted. Same guarantees
  * whatever happens: the target changes only by the final rename, after every file is written; on any
  * error (from `produce` or a write) nothing of the target has changed and the error is thrown. The
@@ -211,7 +211,7 @@ class Staging {
  * beside the target is recovered (see the module comment); a target that exists but is not a
  * directory is refused.
  */
-export async function writeDirectoryInBackground(target: string, produce: (write: WriteFile) => void, options: WriteDirectoryOptions = {}): Promise<WriteOutcome> {
+export async function writeDirectoryInBackground(target: string, produce: (write: WriteFile) => void | Promise<void>, options: WriteDirectoryOptions = {}): Promise<WriteOutcome> {
   recoverInterruptedSwaps(target);
   if (existsSync(target) && !isDirectory(target)) throw new Error(`${target} is not a directory`);
   const keep = options.keep ?? [];
@@ -226,7 +226,7 @@ export async function writeDirectoryInBackground(target: string, produce: (write
     return started;
   };
   try {
-    produce((path, content) => {
+    await produce((path, content) => {
       const again = produced.has(path);
       if (staging !== undefined) {
         staging.place(path, content, again);

@@ -6,12 +6,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const USAGE = `usage: npm run synth -- [--values DIR] [--out DIR] [--env NAME[,NAME...]]
+export const USAGE = `usage: npm run synth -- [--values DIR] [--out DIR] [--env NAME[,NAME...]] [--quiet]
 
   --values DIR  the values: DIR/base.yaml and one DIR/<env>.yaml per environment (default: values)
   --out DIR     the output folder, replaced as a whole (default: dist, or $CDK8S_OUTDIR)
   --env NAMES   only these environments (comma-separated, or --env repeated), for a preview: needs an
                 --out other than the default output, whose other environments it would delete
+  -q, --quiet   print nothing but problems (no summary of the objects added, changed and removed)
   -h, --help    print this help and exit`;
 
 /** A mistake in the command line (not in the values): reported with the usage. */
@@ -30,6 +31,8 @@ export type SynthCommand =
       readonly outDir: string;
       /** Only these environments; undefined: every environment with a file. */
       readonly environments?: readonly string[];
+      /** No summary at the end. */
+      readonly quiet: boolean;
     };
 
 /**
@@ -38,7 +41,7 @@ export type SynthCommand =
  * --env into the default output is refused (it would delete the environments not listed).
  */
 export function parseSynthCommandLine(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): SynthCommand {
-  let values: { values?: string; out?: string; env?: string[]; help?: boolean };
+  let values: { values?: string; out?: string; env?: string[]; help?: boolean; quiet?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...args],
@@ -49,6 +52,7 @@ export function parseSynthCommandLine(args: readonly string[], cwd: string, env:
         out: { type: 'string' },
         env: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
+        quiet: { type: 'boolean', short: 'q' },
       },
     }));
   } catch (error) {
@@ -75,15 +79,15 @@ export function parseSynthCommandLine(args: readonly string[], cwd: string, env:
       );
     }
   }
-  return { help: false, valuesDir, outDir, environments: environments && [...new Set(environments)] };
+  return { help: false, valuesDir, outDir, environments: environments && [...new Set(environments)], quiet: values.quiet === true };
 }
 
 /** What an output folder of the synth holds; anything else there was not written by it. */
-const OUTPUT_ENTRIES = new Set(['manifests', 'helm']);
+const OUTPUT_ENTRIES = new Set(['manifests', 'helm', 'environments']);
 
 /**
  * The output folder is replaced as a whole, so it must be a folder of its own: not one that holds the
- * working folder or the values, and, when it exists, empty or an earlier output (manifests/, helm/).
+ * working folder or the values, and, when it exists, empty or an earlier output (manifests/, helm/, environments/).
  * Throws a UsageError otherwise; nothing is deleted that the synth did not write.
  */
 function refuseForeignOutput(cwd: string, outDir: string, valuesDir: string): void {

@@ -6,7 +6,8 @@
  * Files are given to `emit` as they are made (paths relative to dist/); nothing is written here.
  */
 import type { Chart } from 'cdk8s';
-import { type ChartIdentity, chartObjects, releaseScope, renderRelease } from '../chart/release';
+import { type ChartIdentity, type ChartObject, chartObjects, releaseScope, renderRelease } from '../chart/release';
+import type { GoContext, Scope } from '../template/expr';
 import { reservedKeyProblems, reservedKeys, schemaWithReservedKeys } from '../chart/reserved-keys';
 import { type HelmChartSpec, helmChartFiles } from '../helm/chart-files';
 import { writeYaml } from '../template/yaml-writer';
@@ -33,6 +34,20 @@ export interface ChartRelease {
   readonly helm: Omit<HelmChartSpec, 'objects' | 'identity' | 'environmentValues'>;
   /** Locates a problem with the base values (values.yaml). */
   readonly locateBase: (found: readonly SchemaProblem[]) => Problem[];
+  /** Sees each object of each environment's plain manifests as it is emitted (e.g. lib/gitops/inventory.ts). */
+  readonly observe?: (environment: string, chart: string, object: Record<string, unknown>) => void;
+  /** Whole objects that the values add to each release (extraObjects), beside the chart's own. */
+  readonly valuesObjects?: ValuesObjects;
+}
+
+/** Objects given whole in values (lib/app/extra-objects.ts): rendered, checked against the chart's, and templated. */
+interface ValuesObjects {
+  /** The objects of one release: manifest file name and object. */
+  readonly render: (scope: Scope) => readonly { readonly template: string; readonly object: Record<string, unknown> }[];
+  /** Those that clash with the chart's objects (same kind and name), by values path. */
+  readonly clashes: (objects: readonly ChartObject[], scope: Scope) => SchemaProblem[];
+  /** Helm templates by file name: the objects, and the same refusal of clashes. */
+  readonly templates: (objects: readonly ChartObject[], go: GoContext) => Readonly<Record<string, string>>;
 }
 
 /**
@@ -45,15 +60,21 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
   const objects = chartObjects(release.chart);
   const reserved = reservedKeys(objects);
   const problems = [...release.locateBase(reservedKeyProblems(release.helm.baseValues, reserved)), ...release.environments.flatMap((env) => env.locate(reservedKeyProblems(env.values, reserved)))];
+  const extra = release.valuesObjects;
+  // values.yaml too (names do not depend on the namespace).
+  if (extra) problems.push(...release.locateBase(extra.clashes(objects, releaseScope(identity, release.helm.baseValues, { name: identity.name, namespace: identity.name }))));
   const environmentValues = new Map<string, Record<string, unknown>>();
   for (const env of release.environments) {
     environmentValues.set(env.environment, env.values);
     const scope = releaseScope(identity, env.values, { name: identity.name, namespace: env.namespace });
-    for (const { template, object } of renderRelease(objects, scope)) {
+    for (const { template, object } of [...renderRelease(objects, scope), ...(extra?.render(scope) ?? [])]) {
       emit(`manifests/${env.environment}/${identity.name}/${template}`, writeYaml(object));
+      release.observe?.(env.environment, identity.name, object);
     }
+    if (extra) problems.push(...env.locate(extra.clashes(objects, scope)));
   }
-  const files = helmChartFiles({ ...release.helm, schema: schemaWithReservedKeys(release.helm.schema, reserved), objects, identity, environmentValues });
+  const extraTemplates = { ...release.helm.extraTemplates, ...extra?.templates(objects, { chartName: identity.name }) };
+  const files = helmChartFiles({ ...release.helm, extraTemplates, schema: schemaWithReservedKeys(release.helm.schema, reserved), objects, identity, environmentValues });
   for (const [path, content] of files) emit(`helm/${identity.name}/${path}`, content);
   return problems;
 }

@@ -108,6 +108,20 @@ export function engineHelpers(chartName: string): string {
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
 
+{{/* A map as a list of {"name", "value"} in key order, as JSON (lib/template/functions.ts nameValueList). */}}
+{{- define "${chartName}.nameValueList" -}}
+{{- $out := list -}}
+{{- range $name, $value := . }}{{ $out = append $out (dict "name" $name "value" $value) }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}
+
+{{/* The items of a list of objects whose given field is set, as JSON (lib/template/functions.ts itemsWith). */}}
+{{- define "${chartName}.itemsWith" -}}
+{{- $out := list -}}
+{{- range index . 0 }}{{ if index . (index $ 1) }}{{ $out = append $out . }}{{ end }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* The entries of a map of objects whose given field is true, as JSON (lib/template/functions.ts entriesWhere). */}}
 {{- define "${chartName}.entriesWhere" -}}
 {{- $out := dict -}}
@@ -254,6 +268,11 @@ export function not(value: Operand): Expr<boolean> {
 /** Go's `and` returns an operand; here it is used as a condition, so the result is a boolean. */
 export function and(...values: Operand[]): Expr<boolean> {
   return new Call('and', values.map(expr), (...vs) => vs.every(goTruthy));
+}
+
+/** Go's `or`, used as a condition: true when any value is true (Go truthiness). */
+export function or(...values: Operand[]): Expr<boolean> {
+  return new Call('or', values.map(expr), (...vs) => vs.some(goTruthy));
 }
 
 export function eq(a: Operand, b: Operand): Expr<boolean> {

@@ -1,5 +1,6 @@
 /** Sprig functions used on values, with both renderings side by side (see expr.ts). */
 import { Expr, type GoContext, type Operand, type Scope, expr } from './expr';
+import { goTruthy } from './go-semantics';
 
 /** Whether a map has a key, even a zero value such as 0 (Sprig `hasKey`). */
 export function hasKey(map: Operand<object>, key: string): Expr<boolean> {
@@ -40,6 +41,83 @@ export function entriesWhere<T extends object>(map: Expr<Readonly<Record<string,
     }
     go(ctx: GoContext): string {
       return `(include ${JSON.stringify(`${ctx.chartName}.entriesWhere`)} (list ${map.go(ctx)} ${JSON.stringify(flag)}) | fromJson)`;
+    }
+  })();
+}
+
+/** Whether a value is a string (Go `kindIs "string"`), e.g. a port given by name rather than by number. */
+export function isText(value: Operand): Expr<boolean> {
+  return new (class extends Expr<boolean> {
+    evaluate(scope: Scope): boolean {
+      return typeof expr(value).evaluate(scope) === 'string';
+    }
+    go(ctx: GoContext): string {
+      return `(kindIs "string" ${expr(value).go(ctx)})`;
+    }
+  })();
+}
+
+/**
+ * The items of a list of objects that have `field` set (Go truthiness), e.g. the extra ports that admit
+ * sources of their own. Go: the chart's named template `<chart>.itemsWith` (engineHelpers) builds the
+ * list and returns it as JSON, read back with `fromJsonArray` (numbers become float64, as in Helm values).
+ */
+export function itemsWith<T extends object>(list: Operand<readonly T[]>, field: keyof T & string): Expr<T[]> {
+  return new (class extends Expr<T[]> {
+    evaluate(scope: Scope): T[] {
+      const items = (expr(list).evaluate(scope) ?? []) as T[];
+      return items.filter((item) => goTruthy((item as Record<string, unknown>)[field]));
+    }
+    go(ctx: GoContext): string {
+      return `(include ${JSON.stringify(`${ctx.chartName}.itemsWith`)} (list ${expr(list).go(ctx)} ${JSON.stringify(field)}) | fromJsonArray)`;
+    }
+  })();
+}
+
+/**
+ * The names of `lists`, in order, each once (Sprig `concat` and `uniq`), e.g. the image pull Secrets of
+ * `global` and of the application. A missing list counts as empty.
+ */
+export function uniqueConcat(...lists: Operand<readonly string[] | undefined>[]): Expr<string[]> {
+  return new (class extends Expr<string[]> {
+    evaluate(scope: Scope): string[] {
+      return [...new Set(lists.flatMap((list) => (expr(list).evaluate(scope) ?? []) as string[]))];
+    }
+    go(ctx: GoContext): string {
+      return `(uniq (concat ${lists.map((list) => `(default (list) ${expr(list).go(ctx)})`).join(' ')}))`;
+    }
+  })();
+}
+
+/** `map[key]`, or nothing when the map or the key is missing (Sprig `dig`, which a missing parent does not stop). */
+export function dig<T>(map: Operand<object | undefined>, key: string): Expr<T | undefined> {
+  return new (class extends Expr<T | undefined> {
+    evaluate(scope: Scope): T | undefined {
+      const value = expr(map).evaluate(scope) as Record<string, T> | undefined;
+      return value === null || typeof value !== 'object' ? undefined : value[key];
+    }
+    go(ctx: GoContext): string {
+      return `(dig ${JSON.stringify(key)} nil (default (dict) ${expr(map).go(ctx)}))`;
+    }
+  })();
+}
+
+/**
+ * A map of strings as a list of `{name, value}` in key order (Go templates range over a map in key
+ * order), e.g. the `env` values as container variables. Go: the chart's named template
+ * `<chart>.nameValueList` (engineHelpers), read back with `fromJsonArray`.
+ */
+export function nameValueList(map: Operand<Readonly<Record<string, string>>>): Expr<{ name: string; value: string }[]> {
+  return new (class extends Expr<{ name: string; value: string }[]> {
+    evaluate(scope: Scope): { name: string; value: string }[] {
+      const value = (expr(map).evaluate(scope) ?? {}) as Record<string, string>;
+      // Byte order, as Go sorts map keys (the keys are environment variable names: ASCII).
+      return Object.keys(value)
+        .sort()
+        .map((name) => ({ name, value: value[name] }));
+    }
+    go(ctx: GoContext): string {
+      return `(include ${JSON.stringify(`${ctx.chartName}.nameValueList`)} ${expr(map).go(ctx)} | fromJsonArray)`;
     }
   })();
 }

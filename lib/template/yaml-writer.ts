@@ -93,9 +93,9 @@ function listLines(out: string[], items: readonly Node[], indent: number, mode: 
   for (const item of items) {
     if (item instanceof Each) {
       const go = requireGo(mode, 'each');
-      if (isOptional(item.body)) throw new Error('each(): the item of a list must always be present');
       out.push(`${pad(indent)}{{- range ${item.variable} := ${item.list.go(go)} }}`);
-      itemLines(out, item.body, indent, mode);
+      // A body that may be absent (a `when`) is written inside the range as it is elsewhere in a list.
+      listLines(out, [item.body], indent, mode);
       out.push(`${pad(indent)}{{- end }}`);
     } else if (item instanceof When) {
       conditional(out, item, mode, indent, (branch) => itemLines(out, branch, indent, mode));
@@ -147,15 +147,17 @@ function isEmpty(value: object): boolean {
 
 function conditional(out: string[], node: When, mode: Mode, indent: number, branch: (value: Node) => void): void {
   const go = requireGo(mode, 'when');
+  // A branch that is a `when` once more (`when(a, x, when(b, y))`) nests its own condition.
+  const write = (value: Node) => (value instanceof When ? conditional(out, value, mode, indent, branch) : branch(value));
   if (node.cond.go(go) === 'true') {
-    branch(node.then);
+    write(node.then);
     return;
   }
   out.push(`${pad(indent)}{{- if ${unwrap(node.cond.go(go))} }}`);
-  branch(node.then);
+  write(node.then);
   if (node.otherwise !== undefined) {
     out.push(`${pad(indent)}{{- else }}`);
-    branch(node.otherwise);
+    write(node.otherwise);
   }
   out.push(`${pad(indent)}{{- end }}`);
 }
@@ -179,7 +181,12 @@ function presence(node: Node, go: GoContext): string {
     const otherwise = isOptional(node.otherwise) ? `(and (not ${node.cond.go(go)}) ${presence(node.otherwise, go)})` : `(not ${node.cond.go(go)})`;
     return `(or ${then} ${otherwise})`;
   }
-  if (node instanceof Each) return node.list.go(go);
+  if (node instanceof Each) {
+    // Whether any item's optional body is present is not a Go operand: such a list must hold an item
+    // that is always present, or iterate over a filtered list (functions.ts itemsWith).
+    if (isOptional(node.body)) throw new Error('each(): a list whose every item may be absent cannot be left out when empty; add an item that is always there, or filter the list (itemsWith)');
+    return node.list.go(go);
+  }
   if (node instanceof Spread) return node.map.go(go);
   const children: Node[] = Array.isArray(node) ? [...node] : Object.values(node as Record<string, Node>);
   const parts = children.map((child) => presence(child, go));

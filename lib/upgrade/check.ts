@@ -1,9 +1,11 @@
 /**
  * Compares two synth outputs object by object: every object present in both (same environment, API
- * group, kind, namespace and name) must not change a field Kubernetes refuses to update (rules.ts).
+ * group, kind, namespace and name) must not change a field Kubernetes refuses to update (rules.ts), and
+ * no namespace's entry may move between Ingress and HTTPRoute unannounced (traffic-entry.ts).
  */
 import type { ManifestDocument } from './output';
 import { type FieldChange, type KubeObject, apiGroup, immutableFieldChanges } from './rules';
+import { entryMoves } from './traffic-entry';
 
 export interface Violation extends FieldChange {
   /** File of the current output the object comes from (relative to the output directory). */
@@ -30,11 +32,23 @@ export function checkUpgrade(previous: readonly ManifestDocument[], current: rea
   for (const doc of current) {
     const { file, object } = doc;
     const old = before.get(key(doc));
-    if (!old) continue;
+    if (!old || recreatedEachRelease(old) || recreatedEachRelease(object)) continue;
     compared += 1;
     for (const change of immutableFieldChanges(old, object)) violations.push({ ...change, file, object });
   }
+  violations.push(...entryMoves(previous, current));
   return { violations, compared };
+}
+
+/**
+ * Hooks that Helm (`before-hook-creation`) and Argo CD (`BeforeHookCreation`) delete and create again
+ * on every upgrade or sync, never update (the migration Job, lib/app/migration.ts): their immutable
+ * fields may change.
+ */
+function recreatedEachRelease(object: KubeObject): boolean {
+  const annotations = (object.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+  const policy = (key: string) => (annotations[key] ?? '').split(',');
+  return policy('helm.sh/hook-delete-policy').includes('before-hook-creation') && policy('argocd.argoproj.io/hook-delete-policy').includes('BeforeHookCreation');
 }
 
 /** `Deployment api-production/api`, or `ClusterRole reader` for cluster-scoped objects. */

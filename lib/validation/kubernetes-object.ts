@@ -72,6 +72,11 @@ export function isKubernetesObject(doc: unknown): doc is KubernetesObject {
   return isRecord(doc);
 }
 
+/** The cluster-scoped kinds (the list above), sorted: e.g. for a schema that refuses them. */
+export function clusterScopedKinds(): string[] {
+  return [...CLUSTER_SCOPED_KINDS].sort();
+}
+
 /** Whether objects of this kind are cluster-scoped (the list above); every other kind is namespaced. */
 export function isClusterScoped(kind: string | undefined): boolean {
   return kind !== undefined && CLUSTER_SCOPED_KINDS.has(kind);

@@ -12,7 +12,12 @@ interface Typed {
   readonly object: KubernetesObject & { readonly kind: string; readonly apiVersion: string };
 }
 
-export async function checkSchemas(documents: readonly ManifestDocument[], validator: SchemaValidator, kubernetesVersions: readonly string[]): Promise<Finding[]> {
+export async function checkSchemas(
+  documents: readonly ManifestDocument[],
+  validator: SchemaValidator,
+  kubernetesVersions: readonly string[],
+  onProgress?: (done: number, total: number, what: string) => void,
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   const typed: Typed[] = [];
   for (const { file, doc } of documents) {
@@ -33,7 +38,17 @@ export async function checkSchemas(documents: readonly ManifestDocument[], valid
       targets.set(schemaTargetKey(target), target);
     }
   }
-  const lookups = new Map(await Promise.all([...targets].map(async ([key, target]) => [key, await validator.lookup(target)] as const)));
+  let found = 0;
+  const lookups = new Map(
+    await Promise.all(
+      [...targets].map(async ([key, target]) => {
+        const lookup = await validator.lookup(target);
+        found += 1;
+        onProgress?.(found, targets.size, `schemas (${target.kind}, ${target.kubernetesVersion})`);
+        return [key, lookup] as const;
+      }),
+    ),
+  );
   const unreachable = [...lookups.values()].filter((lookup) => lookup.status === 'unreachable');
   if (unreachable.length > 0) throw unreachableSchemas(unreachable);
 

@@ -15,6 +15,8 @@ export interface ValidationOptions {
   readonly kubernetesVersions?: readonly string[];
   /** Run the policy checks (default true). */
   readonly policy?: boolean;
+  /** Called as each schema is found (fetched or read): how many, of how many, and which. */
+  readonly onProgress?: (done: number, total: number, what: string) => void;
 }
 
 export interface ValidationResult {
@@ -46,7 +48,7 @@ export async function validateManifests(documents: readonly ManifestDocument[], 
   const validator = validatorFor(options.schemaLocations ?? DEFAULT_SCHEMA_LOCATIONS);
   const present = documents.filter(({ doc }) => doc !== null && doc !== undefined);
   return {
-    schemaErrors: await checkSchemas(present, validator, kubernetesVersions),
+    schemaErrors: await checkSchemas(present, validator, kubernetesVersions, options.onProgress),
     policyFindings: options.policy === false ? [] : checkPolicies(present),
     documents: present.length,
   };

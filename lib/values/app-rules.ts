@@ -4,7 +4,8 @@
  * as a Go template (`go`, in every application chart's templates/validate-values.yaml, where Helm
  * `fail`s on `install`, `upgrade`, `template` and `lint` with the same words). The Helm tests feed
  * each rule's violation to synth and to Helm 3 and Helm 4 and compare the messages
- * (test/helm/value-rules.test.ts).
+ * (test/helm/value-rules.test.ts). The rules on the pod's other containers are in pod-rules.ts, those
+ * on the Service's ports and sources in service-rules.ts; this list holds them in its order.
  *
  * In the Go side, `C` stands for the chart name (named templates `C.str`, `C.quantity`) and numbers
  * are compared as float64: `-f` values are float64 and `--set` values int64 in Helm, and Go
@@ -12,19 +13,14 @@
  */
 import { BACKUP_RULES } from '../backup/rules';
 import { SECRET_RULES } from '../secrets/rules';
+import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
 import type { AppValues } from './schema';
 import type { SchemaProblem } from './schema-check';
-
-type Report = (path: (string | number)[], message: string) => void;
-
-export interface AppRule {
-  /** Reports every violation in `v`. */
-  readonly check: (v: AppValues, report: Report) => void;
-  /** The same rule as Go template text, failing with `<path>: <message>`; `C` is the chart name. */
-  readonly go: string;
-}
+import { POD_RULES, PROBE_KINDS } from './pod-rules';
+import type { AppRule, RuleContext } from './rule';
+import { SERVICE_RULES } from './service-rules';
 
 /** An integer or percentage of `replicas`, rounded up (as the disruption controller does for minAvailable). */
 function scaled(value: number | string, replicas: number): number {
@@ -35,6 +31,8 @@ const RESOURCE_PAIRS = [
   { request: ['resources', 'requests'], limit: ['resources', 'limits'], what: 'the limit' },
   { request: ['quota', 'requests'], limit: ['quota', 'limits'], what: 'the quota limit' },
   { request: ['limitRange', 'defaultRequest'], limit: ['limitRange', 'default'], what: 'the default limit' },
+  { request: ['waitForDependencies', 'resources', 'requests'], limit: ['waitForDependencies', 'resources', 'limits'], what: 'the limit' },
+  { request: ['migration', 'resources', 'requests'], limit: ['migration', 'resources', 'limits'], what: 'the limit' },
 ] as const;
 
 /** The volume sources an extra volume may have (lib/values/schema.ts ExtraVolume). */
@@ -191,7 +189,7 @@ const RULES: readonly AppRule[] = [
   {
     // An exec probe runs its command; the other kinds have none.
     check: (v, report) => {
-      for (const kind of ['startup', 'liveness', 'readiness'] as const) {
+      for (const kind of PROBE_KINDS) {
         const probe = v.probes[kind];
         if (probe.type === 'exec' && probe.command === undefined) report(['probes', kind, 'command'], 'required value is missing (type exec runs a command)');
         if (probe.type !== 'exec' && probe.command !== undefined) report(['probes', kind, 'command'], `only type exec runs a command (this probe is ${probe.type})`);
@@ -230,15 +228,6 @@ const RULES: readonly AppRule[] = [
         if (names.has(volume.name)) report(['extraVolumes', i, 'name'], `"${volume.name}" is already a volume of the pod`);
         names.add(volume.name);
       });
-      const containers = new Set<string>();
-      v.initContainers.forEach((init, i) => {
-        if (containers.has(init.name)) report(['initContainers', i, 'name'], `"${init.name}" is already an init container`);
-        containers.add(init.name);
-        (init.volumeMounts ?? []).forEach((mount, j) => {
-          if (!names.has(mount.name)) report(['initContainers', i, 'volumeMounts', j, 'name'], `expected tmp or the name of one of extraVolumes, got "${mount.name}"`);
-          if (mount.mountPath === '/tmp') report(['initContainers', i, 'volumeMounts', j, 'mountPath'], '/tmp is already a mount of the container');
-        });
-      });
       const paths = new Set(['/tmp']);
       v.extraVolumeMounts.forEach((mount, i) => {
         if (mount.name === 'tmp' || !names.has(mount.name)) report(['extraVolumeMounts', i, 'name'], `expected the name of one of extraVolumes, got "${mount.name}"`);
@@ -258,21 +247,6 @@ const RULES: readonly AppRule[] = [
 {{- end }}
 {{- $_ := set $names $volume.name true }}
 {{- end }}
-{{- $containers := dict }}
-{{- range $i, $init := .Values.initContainers }}
-{{- if hasKey $containers $init.name }}
-{{- fail (printf "initContainers[%d].name: \\"%s\\" is already an init container" $i $init.name) }}
-{{- end }}
-{{- $_ := set $containers $init.name true }}
-{{- range $j, $mount := $init.volumeMounts }}
-{{- if not (hasKey $names $mount.name) }}
-{{- fail (printf "initContainers[%d].volumeMounts[%d].name: expected tmp or the name of one of extraVolumes, got \\"%s\\"" $i $j $mount.name) }}
-{{- end }}
-{{- if eq $mount.mountPath "/tmp" }}
-{{- fail (printf "initContainers[%d].volumeMounts[%d].mountPath: /tmp is already a mount of the container" $i $j) }}
-{{- end }}
-{{- end }}
-{{- end }}
 {{- $paths := dict "/tmp" true }}
 {{- range $i, $mount := .Values.extraVolumeMounts }}
 {{- if or (eq $mount.name "tmp") (not (hasKey $names $mount.name)) }}
@@ -284,6 +258,36 @@ const RULES: readonly AppRule[] = [
 {{- $_ := set $paths $mount.mountPath true }}
 {{- end }}`,
   },
+  ...POD_RULES,
+  {
+    // Extra objects: one of each kind and name (kubectl and Argo CD would keep only one), and the
+    // chart's labels left to the chart.
+    check: (v, report) => {
+      const seen = new Set<string>();
+      v.extraObjects.forEach((object, i) => {
+        const id = `${object.kind} ${object.metadata.name}`;
+        if (seen.has(id)) report(['extraObjects', i, 'metadata', 'name'], `${id} is already an earlier extra object`);
+        seen.add(id);
+        for (const key of EXTRA_OBJECT_LABELS) {
+          if (Object.hasOwn(object.metadata.labels ?? {}, key)) report(['extraObjects', i, 'metadata', 'labels', key], 'is set by the chart: remove it');
+        }
+      });
+    },
+    go: `{{- $seen := dict }}
+{{- range $i, $object := .Values.extraObjects }}
+{{- $id := printf "%s %s" $object.kind $object.metadata.name }}
+{{- if hasKey $seen $id }}
+{{- fail (printf "extraObjects[%d].metadata.name: %s is already an earlier extra object" $i $id) }}
+{{- end }}
+{{- $_ := set $seen $id true }}
+{{- range $key := list ${EXTRA_OBJECT_LABELS.map((key) => JSON.stringify(key)).join(' ')} }}
+{{- if hasKey (default (dict) $object.metadata.labels) $key }}
+{{- fail (printf "extraObjects[%d].metadata.labels.%s: is set by the chart: remove it" $i $key) }}
+{{- end }}
+{{- end }}
+{{- end }}`,
+  },
+  ...SERVICE_RULES,
   {
     // The pod is killed at the end of its grace period, preStop sleep included: the sleep must end first.
     check: (v, report) => {
@@ -334,9 +338,9 @@ const RULES: readonly AppRule[] = [
 ];
 
 /** Every violation of the cross-field rules in one application's values. */
-export function checkAppRules(v: AppValues): SchemaProblem[] {
+export function checkAppRules(v: AppValues, context: RuleContext): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
-  for (const rule of RULES) rule.check(v, (path, message) => problems.push({ path, message }));
+  for (const rule of RULES) rule.check(v, (path, message) => problems.push({ path, message }), context);
   return problems;
 }
 

@@ -6,10 +6,13 @@
  *   TLS hosts and TLS issuer are filled in per environment (the charts get the filled values);
  * - an environment marked `production` refuses ingress hosts under another environment's domain and the
  *   TLS issuer of another environment, which are the values that leak when an application is defined in
- *   base.yaml only.
+ *   base.yaml only;
+ * - `traffic` (how traffic enters: Gateway API or Ingress, and the platform Gateway) is completed and
+ *   written into every chart's values by lib/values/traffic.ts.
  */
 import { Type } from '@sinclair/typebox';
 import type { SchemaProblem } from './schema-check';
+import { TrafficSettingsSchema } from './traffic';
 
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
@@ -19,6 +22,7 @@ export const EnvironmentSettingsSchema = Type.Object(
     domain: Type.Optional(Type.String({ description: 'DNS domain of the environment: `{domain}` in ingress hosts, e.g. api.{domain}.', pattern: DNS_SUBDOMAIN, maxLength: 253 })),
     clusterIssuer: Type.Optional(Type.String({ description: 'cert-manager ClusterIssuer of the environment: `{clusterIssuer}` in ingress.tls.clusterIssuer.', pattern: DNS_SUBDOMAIN })),
     production: Type.Optional(Type.Boolean({ description: 'A production environment refuses hosts under another environment’s domain and another environment’s issuer.' })),
+    traffic: Type.Optional(TrafficSettingsSchema),
   },
   { additionalProperties: false, description: 'Settings of the environment (base.yaml: defaults of every environment).' },
 );
@@ -27,6 +31,8 @@ export interface EnvironmentSettings {
   readonly domain?: string;
   readonly clusterIssuer?: string;
   readonly production?: boolean;
+  /** `environment.traffic` as merged (lib/values/traffic.ts completes and checks it). */
+  readonly traffic?: unknown;
 }
 
 const PLACEHOLDER = /\{(app|env|domain|clusterIssuer)\}/g;

@@ -69,11 +69,18 @@ export function annotationsSize(annotations: Readonly<Record<string, string>>): 
  * The keys Helm gives a chart used as a dependency of another (an umbrella chart): `global`, values
  * shared with the parent and every subchart, and `enabled`, the usual key of a dependency's
  * `condition` (`condition: api.enabled`). Every chart's schema accepts both, so that it can be a
- * dependency; no template reads them (a parent chart that sets `enabled: false` leaves the chart out).
+ * dependency; no template reads `enabled` (a parent chart that sets `enabled: false` leaves the chart out)
+ * and a chart reads only the `global` keys it declares (`global`, e.g. imagePullSecrets), others pass.
  */
-export function dependencyKeys() {
+export function dependencyKeys(global: Record<string, TSchema> = {}) {
+  const read = Object.keys(global);
   return {
-    global: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values a parent chart shares with all its dependencies (Helm `global`); not read by this chart.' })),
+    global: Type.Optional(
+      Type.Object(global, {
+        additionalProperties: true,
+        description: `Values a parent chart shares with all its dependencies (Helm \`global\`); ${read.length > 0 ? `this chart reads ${read.join(', ')}` : 'not read by this chart'}.`,
+      }),
+    ),
     enabled: Type.Optional(Type.Boolean({ description: 'For a parent chart that lists this chart as a dependency with `condition: <name>.enabled`; not read by this chart.' })),
   };
 }

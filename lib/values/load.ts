@@ -6,13 +6,15 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
+import { containerNameOf } from '../app/names';
 import { checkAppRules } from './app-rules';
 import { type EnvironmentSettings, fillEnvironmentPlaceholders } from './environment-settings';
 import { deepMerge, isMap } from './merge';
 import { type Problem, ValuesError, dottedPath, uniqueProblems } from './problems';
-import { type AppValues, AppValuesSchema, PlatformFileSchema } from './schema';
+import { type AppValues, AppValuesSchema, type ChartLinks, PlatformFileSchema } from './schema';
 import { type SchemaProblem, checkAgainstSchema } from './schema-check';
 import { type ValuesFile, locate, readValuesFile } from './source';
+import { TRAFFIC_IS_ENVIRONMENT_SETTING, type TrafficValues, environmentTraffic } from './traffic';
 
 export const BASE_FILE = 'base.yaml';
 
@@ -26,6 +28,12 @@ export interface EnvironmentValues {
   readonly files: readonly ValuesFile[];
   /** The environment's settings (`environment:` of base.yaml and the overlay, merged). */
   readonly settings: EnvironmentSettings;
+  /** The merged `gitops` section (checked against its schema with each file; defaults: lib/gitops/settings.ts). */
+  readonly gitops: Record<string, unknown>;
+  /** Chart.yaml home, sources and icon (`charts:` of base.yaml; overlays may not set it). */
+  readonly charts?: ChartLinks;
+  /** How traffic enters the environment (`environment.traffic`, completed): every chart's `traffic` value. */
+  readonly traffic: TrafficValues;
 }
 
 /** The environments that have an overlay file, in name order. */
@@ -68,23 +76,42 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     problems.push({ file: baseFile.path, path: 'applications', message: 'expected at least one application' });
   }
   for (const overlay of overlays) problems.push(...unknownApplications(overlay, baseFile, names));
+  // Chart metadata is the same in every environment: one Chart.yaml per chart.
+  if (baseFile.data.charts === undefined && isMap(baseFile.data)) {
+    problems.push({ file: baseFile.path, path: 'charts', message: 'required value is missing (home, sources and icon of every Chart.yaml)' });
+  }
+  for (const overlay of overlays.filter((file) => file.data.charts !== undefined)) {
+    problems.push({ file: overlay.path, ...locate(overlay, ['charts']), path: 'charts', message: `only in ${baseFile.path}: a chart's Chart.yaml is the same in every environment` });
+  }
 
   const merged = files.reduce<Record<string, unknown>>((acc, file) => deepMerge(acc, file.data) as Record<string, unknown>, {});
   const defaults = mapOrEmpty(merged.defaults);
   const settings = mapOrEmpty(merged.environment) as EnvironmentSettings;
   const sections = mapOrEmpty(merged.applications);
+  // One traffic setting per environment, written into every application's values (lib/values/traffic.ts).
+  const traffic = environmentTraffic(settings.traffic, checkAgainstSchema);
+  problems.push(...located(traffic.problems, files, []));
+  if (defaults.traffic !== undefined) problems.push(...located([{ path: ['defaults', 'traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING }], files, []));
   const applications = new Map<string, AppValues>();
   const appProblems: Problem[] = [];
   for (const name of names) {
     if (!isMap(sections[name])) continue; // reported by the file schema
+    if (sections[name].traffic !== undefined) appProblems.push(...located([{ path: ['applications', name, 'traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING }], files, []));
     const app = deepMerge(defaults, sections[name]);
-    if (isMap(app)) app.environment = environment ?? 'default';
+    if (isMap(app)) {
+      app.environment = environment ?? 'default';
+      app.traffic = structuredClone(traffic.traffic);
+      // The top-level `global` is every application's `global`, as Helm gives a parent chart's to its dependencies.
+      if (merged.global !== undefined) app.global = deepMerge(merged.global, app.global ?? {});
+    }
     const placeholders = isMap(app) ? fillEnvironmentPlaceholders(app, name, environment ?? 'default', settings) : { problems: [], filled: [] };
     // A refused environment setting is reported once, not again in every value filled from it.
     const settingsRefused = problems.some((p) => p.path === 'environment' || p.path.startsWith('environment.'));
-    const schemaProblems = checkAgainstSchema(AppValuesSchema as TSchema, app).filter((p) => !(settingsRefused && placeholders.filled.includes(p.path.join('.'))));
+    const schemaProblems = checkAgainstSchema(AppValuesSchema as TSchema, app).filter(
+      (p) => !(settingsRefused && placeholders.filled.includes(p.path.join('.'))) && !(traffic.problems.length > 0 && p.path[0] === 'traffic'),
+    );
     const found = [...placeholders.problems, ...schemaProblems];
-    if (found.every((problem) => problem.formOnly)) found.push(...checkAppRules(app as AppValues));
+    if (found.every((problem) => problem.formOnly)) found.push(...checkAppRules(app as AppValues, { containerName: containerNameOf(name, app as AppValues) }));
     appProblems.push(...located(found, files, [['applications', name], ['defaults']]));
     applications.set(name, app as AppValues);
   }
@@ -99,6 +126,9 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     monitoring: (merged.monitoring as Record<string, unknown> | undefined) ?? {},
     files,
     settings,
+    gitops: mapOrEmpty(merged.gitops),
+    charts: baseFile.data.charts as ChartLinks | undefined,
+    traffic: traffic.traffic,
   };
 }
 

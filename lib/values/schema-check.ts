@@ -182,6 +182,10 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
     case 'exclusiveMaximum':
       return { path, message: `expected a number ${p.comparison} ${p.limit}${got}` };
     case 'not':
+      // A `not` that says why in its own description: "<value> <description>".
+      if (typeof (error.schema as { description?: unknown } | undefined)?.description === 'string') {
+        return { path, message: `${JSON.stringify(actual)} ${(error.schema as { description: string }).description}` };
+      }
       if (Array.isArray((error.schema as { enum?: unknown[] } | undefined)?.enum)) {
         return { path, message: `${JSON.stringify(actual)} is a name the platform uses itself (${(error.schema as { enum: unknown[] }).enum.join(', ')}); choose another` };
       }

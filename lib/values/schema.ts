@@ -8,8 +8,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { backupsSchema } from '../backup/values-schema';
 import { secretsSchema } from '../secrets/values-schema';
+import { GitOpsSettingsSchema } from '../gitops/settings';
+import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
+import { TrafficSchema } from './traffic';
 import { annotationMap, dependencyKeys, dnsLabelPattern, keyedMap, labelMap, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
 
 const closed = { additionalProperties: false } as const;
@@ -128,18 +131,137 @@ const VolumeMount = Type.Object(
   { ...closed, description: 'Where the container mounts an extra volume.' },
 );
 
+/** An image with a tag or digest, never "latest" (a mutable tag would make rollouts unrepeatable). */
+const pinnedImage = (description: string) =>
+  str(description, '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', {
+    not: { pattern: ':latest$' },
+  });
+
+const ContainerResources = Type.Object({ requests: ResourceSet('requested'), limits: ResourceSet('limit') }, { ...closed, description: 'Requests and limits (required, as for every container).' });
+
+/** What every container of the pod given in values has: the fields of init containers and sidecars. */
+const containerFields = () => ({
+  name: str('Container name (unique in the pod, not the application container’s).', patterns.dnsLabel),
+  image: pinnedImage('Image with a tag or digest ("latest" is refused).'),
+  command: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Entrypoint.' })),
+  args: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Arguments.' })),
+  env: Type.Optional(Type.Array(Type.Object({ name: str('Variable name.', patterns.envName), value: Type.String({ pattern: patterns.safeText }) }, closed), { description: 'Plain environment variables.' })),
+  resources: ContainerResources,
+  volumeMounts: Type.Optional(Type.Array(VolumeMount, { description: 'Mounts of tmp or of extra volumes.' })),
+});
+
 /** An init container: runs to completion before the application starts, with the restricted security context. */
-const InitContainer = Type.Object(
+const InitContainer = Type.Object(containerFields(), {
+  ...closed,
+  description: 'A container run before the application starts (Pod Security restricted, read-only root filesystem, /tmp writable).',
+});
+
+/** A port name as Kubernetes takes it (IANA service name): at most 15 characters, a letter among them. */
+const portName = (description: string) => str(description, patterns.dnsLabel, { maxLength: 15, not: { pattern: '^[0-9-]*$|--', description: 'is not a port name (at least one letter, no "--")' } });
+
+const protocol = (description: string) => oneOf(['TCP', 'UDP', 'SCTP'], description);
+
+const ContainerPort = Type.Object(
   {
-    name: str('Container name (unique in the pod).', patterns.dnsLabel),
-    image: str('Image with a tag or digest ("latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', { not: { pattern: ':latest$' } }),
-    command: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Entrypoint.' })),
-    args: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Arguments.' })),
-    env: Type.Optional(Type.Array(Type.Object({ name: str('Variable name.', patterns.envName), value: Type.String({ pattern: patterns.safeText }) }, closed), { description: 'Plain environment variables.' })),
-    resources: Type.Object({ requests: ResourceSet('requested'), limits: ResourceSet('limit') }, { ...closed, description: 'Requests and limits (required, as for every container).' }),
-    volumeMounts: Type.Optional(Type.Array(VolumeMount, { description: 'Mounts of tmp or of extra volumes.' })),
+    name: portName('Port name (unique in the pod; not http, the application’s).'),
+    containerPort: int('Port the container listens on.', 1, 65535),
+    protocol: Type.Optional(protocol('Protocol (default TCP).')),
   },
-  { ...closed, description: 'A container run before the application starts (Pod Security restricted, read-only root filesystem, /tmp writable).' },
+  { ...closed, description: 'A port a sidecar listens on.' },
+);
+
+/** A probe of a sidecar: like the application's, on a port of the sidecar; timings default to Kubernetes'. */
+const SidecarProbe = (what: string) =>
+  Type.Object(
+    {
+      type: oneOf(['http', 'tcp', 'grpc', 'exec'], `How the ${what} probe checks the sidecar: an HTTP GET of path on port, a TCP connection or a gRPC health check on port, or a command.`),
+      port: Type.Optional(int('Port of the sidecar the probe connects to (types http, tcp and grpc).', 1, 65535)),
+      path: Type.Optional(str('HTTP path (type http).', patterns.httpPath)),
+      command: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { minItems: 1, description: 'Command (type exec).' })),
+      initialDelaySeconds: Type.Optional(int('Seconds before the first probe (default 0).', 0, 3600)),
+      periodSeconds: Type.Optional(int('Seconds between probes (default 10).', 1, 3600)),
+      timeoutSeconds: Type.Optional(int('Seconds before a probe times out (default 1).', 1, 600)),
+      failureThreshold: Type.Optional(int('Failed probes before the probe counts as failed (default 3).', 1, 1000)),
+    },
+    { ...closed, description: `The ${what} probe of the sidecar.` },
+  );
+
+/** A sidecar: a long-running container beside the application, held to the same rules as it. */
+const Sidecar = Type.Object(
+  {
+    ...containerFields(),
+    ports: Type.Optional(Type.Array(ContainerPort, { description: 'Ports the sidecar listens on (reachable from outside the pod only through service.extraPorts).' })),
+    probes: Type.Object(
+      { liveness: SidecarProbe('liveness'), readiness: SidecarProbe('readiness'), startup: Type.Optional(SidecarProbe('startup')) },
+      { ...closed, description: 'Probes (liveness and readiness required: a long-running container is checked like the application).' },
+    ),
+  },
+  { ...closed, description: 'A container running beside the application for the life of the pod (Pod Security restricted, read-only root filesystem, /tmp writable, resources and probes required).' },
+);
+
+/** A lifecycle hook of the application container: a command, or an HTTP GET (exactly one: a cross-field rule). */
+const LifecycleHandler = (what: string) =>
+  Type.Object(
+    {
+      exec: Type.Optional(Type.Object({ command: Type.Array(Type.String({ pattern: patterns.safeText }), { minItems: 1, description: 'Command run in the container.' }) }, closed)),
+      httpGet: Type.Optional(
+        Type.Object(
+          {
+            path: str('HTTP path.', patterns.httpPath),
+            port: Type.Union([int('A port number of the container.', 1, 65535), Type.Literal('http')], { description: 'Port: a number, or http.' }),
+            scheme: Type.Optional(oneOf(['HTTP', 'HTTPS'], 'Scheme (default HTTP).')),
+          },
+          closed,
+        ),
+      ),
+    },
+    { ...closed, description: what },
+  );
+
+/**
+ * Any other namespaced Kubernetes object, rendered as given in the release namespace with the chart's
+ * labels (lib/app/extra-objects.ts); its fields are checked by strict schema validation of the output.
+ */
+const ExtraObject = Type.Object(
+  {
+    apiVersion: str('API group and version, e.g. v1 or policy/v1.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?$'),
+    kind: str('Kind, e.g. ConfigMap; namespaced kinds only (the object goes to the release namespace).', '^[A-Z][A-Za-z0-9]*$', {
+      not: { enum: clusterScopedKinds(), description: 'is a cluster-scoped kind: extra objects go to the release namespace' },
+    }),
+    metadata: Type.Object(
+      {
+        name: str('Name (unique among the release’s objects of its kind).', patterns.dnsSubdomain, { maxLength: 253 }),
+        labels: Type.Optional(labels('Labels, beside the chart’s (instance, part-of, managed-by, helm.sh/chart), which it sets itself.')),
+        annotations: Type.Optional(annotations('Annotations.')),
+      },
+      { ...closed, description: 'Name, labels and annotations (the chart sets the namespace).' },
+    ),
+  },
+  { additionalProperties: true, description: 'A Kubernetes object (the other fields as the kind has them: spec, data, rules, ...).' },
+);
+
+/** A source of traffic admitted by a NetworkPolicy: a network outside the cluster, or namespaces (and pods) inside it. */
+const Peer = Type.Object(
+  {
+    cidr: Type.Optional(str('Source network in CIDR notation (outside the cluster: nodes, load balancers, other networks).', patterns.cidr)),
+    namespaceLabels: Type.Optional(nonEmptyLabels('Labels selecting the source namespace(s) (at least one: no labels would select every namespace).')),
+    podLabels: Type.Optional(nonEmptyLabels('Labels selecting the source pods within those namespaces (at least one: no labels would select every pod).')),
+  },
+  { ...closed, description: 'A source admitted on the port (exactly one of cidr or namespaceLabels: a cross-field rule).' },
+);
+
+/** A port of the Service beside http, to a port of the application container or of a sidecar. */
+const ServicePort = Type.Object(
+  {
+    name: portName('Port name (unique in the Service; not http).'),
+    port: int('Port the Service exposes.', 1, 65535),
+    targetPort: Type.Union([int('A port of the application container (declared on it under this name).', 1, 65535), portName('The name of a port of a sidecar (sidecars[].ports[].name).')], {
+      description: 'Where the traffic goes: a port number of the application container, or the name of a sidecar port.',
+    }),
+    protocol: Type.Optional(protocol('Protocol (default TCP).')),
+    allowFrom: Type.Optional(Type.Array(Peer, { description: 'Sources the NetworkPolicies admit on this port (besides the applications that name it as a dependency); none: only those.' })),
+  },
+  { ...closed, description: 'An extra port of the Service.' },
 );
 
 const Dependency = Type.Object(
@@ -156,6 +278,13 @@ const Dependency = Type.Object(
         description: 'TCP port the application connects to: a number, or for `app` the name of a port it exposes (default http).',
       }),
     ),
+    protocol: Type.Optional(protocol('Protocol of the port (default TCP; for `app`, written by synth from the port it names).')),
+    host: Type.Optional(
+      str('Name or address the application connects to, which waitForDependencies waits for (for `app`, written by synth: the callee’s Service, <name>.<namespace>.svc).', patterns.dnsSubdomain, {
+        maxLength: 253,
+      }),
+    ),
+    servicePort: Type.Optional(int('Port at host when it differs from port, e.g. a Service port in front of the pods’ port (for `app`, written by synth).', 1, 65535)),
     cidr: Type.Optional(str('Destination network in CIDR notation, for services outside the cluster.', patterns.cidr)),
     namespaceLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination namespace(s), for in-cluster services (at least one: no labels would select every namespace).')),
     podLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination pods within those namespaces (at least one: no labels would select every pod).')),
@@ -169,8 +298,10 @@ const Dependent = Type.Object(
     app: str('The application that connects.', patterns.dnsLabel),
     namespace: str('Its namespace in this environment.', patterns.dnsLabel),
     podLabels: labels('Its pod selector labels.'),
+    port: int('The port of this application’s pods it connects to (http or an extra port’s target).', 1, 65535),
+    protocol: protocol('Protocol of that port.'),
   },
-  { ...closed, description: 'An application allowed to connect to the http port.' },
+  { ...closed, description: 'An application allowed to connect to one port of this one.' },
 );
 
 export const AppValuesSchema = Type.Object(
@@ -207,6 +338,11 @@ export const AppValuesSchema = Type.Object(
         type: oneOf(['ClusterIP', 'NodePort', 'LoadBalancer'], 'Service type.'),
         port: int('Port the Service exposes.', 1, 65535),
         annotations: annotations('Extra annotations on the Service (e.g. for a cloud load balancer).'),
+        allowFrom: Type.Array(Peer, {
+          description:
+            'Sources the NetworkPolicies admit on the http port besides the ingress controller, monitoring and the applications that depend on this one: for type NodePort or LoadBalancer, the networks the nodes or the load balancer forward from (required then).',
+        }),
+        extraPorts: Type.Array(ServicePort, { description: 'Ports of the Service beside http (names and ports unique; each admits only its allowFrom and the applications that name it).' }),
       },
       { ...closed, description: 'The Service in front of the pods.' },
     ),
@@ -259,6 +395,35 @@ export const AppValuesSchema = Type.Object(
     }),
     extraVolumeMounts: Type.Array(VolumeMount, { description: 'Where the container mounts the extra volumes.' }),
     initContainers: Type.Array(InitContainer, { description: 'Containers run to completion, in order, before the application starts (e.g. to wait for a dependency or prepare a volume).' }),
+    sidecars: Type.Array(Sidecar, { description: 'Containers running beside the application for the life of the pod (a proxy, a log shipper, an exporter).' }),
+    waitForDependencies: Type.Object(
+      {
+        enabled: bool('Start with an init container that waits until every dependency accepts TCP connections (host:port; a dependency by app waits for its Service).'),
+        image: pinnedImage('Image with sh, sleep and nc -z (busybox).'),
+        resources: ContainerResources,
+      },
+      { ...closed, description: 'A ready-made init container, wait-for-dependencies, that waits for networkPolicy.dependencies (Pod Security restricted; its egress is the dependencies’ NetworkPolicy).' },
+    ),
+    migration: Type.Object(
+      {
+        enabled: bool('Run a database migration Job before each install and upgrade (Helm pre-install/pre-upgrade hook; Argo CD PreSync hook in the plain manifests).'),
+        image: Type.Optional(pinnedImage('Image of the migration (default: the application’s image).')),
+        command: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { minItems: 1, description: 'Command of the migration (required when enabled).' })),
+        args: Type.Optional(Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Arguments.' })),
+        resources: ContainerResources,
+        backoffLimit: int('Retries before the Job fails (and with it the install or upgrade).', 0, 10),
+        activeDeadlineSeconds: int('Seconds the migration may run in all, retries included.', 1, 86400),
+        ttlSecondsAfterFinished: int('Seconds a finished Job is kept for inspection before Kubernetes deletes it.', 0, 604800),
+      },
+      {
+        ...closed,
+        description:
+          'A Job run before the new version rolls out, with the application’s env and secretEnv (not its ConfigMap or ServiceAccount, which a pre-install hook runs before), its own labels (never selected by the Service) and egress to the dependencies.',
+      },
+    ),
+    extraObjects: Type.Array(ExtraObject, {
+      description: 'Any other namespaced objects, in both outputs (like Bitnami’s extraDeploy): in the release namespace, with the chart’s labels; none may share kind and name with the chart’s own.',
+    }),
     podLabels: labels('Extra labels on the pods (never used in selectors).'),
     nodeSelector: labels('Node labels the pods must run on.'),
     tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),
@@ -281,7 +446,14 @@ export const AppValuesSchema = Type.Object(
       { ...closed, description: 'Pod security context; the Pod Security "restricted" settings are always applied.' },
     ),
     terminationGracePeriodSeconds: int('Seconds a pod has to shut down after SIGTERM.', 1, 3600),
-    preStopSleepSeconds: int('Seconds the pod keeps serving after removal from endpoints, before SIGTERM.', 0, 300),
+    preStopSleepSeconds: int('Seconds the pod keeps serving after removal from endpoints, before SIGTERM (a preStop sleep; 0: none). lifecycle.preStop replaces it.', 0, 300),
+    lifecycle: Type.Object(
+      {
+        postStart: Type.Optional(LifecycleHandler('Run right after the container starts (the container is not Ready until it ends).')),
+        preStop: Type.Optional(LifecycleHandler('Run before the container gets SIGTERM, in place of the preStopSleepSeconds sleep (set that to 0): keep serving while endpoints drop the pod, then drain.')),
+      },
+      { ...closed, description: 'Lifecycle hooks of the application container.' },
+    ),
     autoscaling: Type.Object(
       {
         enabled: bool('Create a HorizontalPodAutoscaler; the Deployment then leaves replicas unset.'),
@@ -311,8 +483,8 @@ export const AppValuesSchema = Type.Object(
     ),
     ingress: Type.Object(
       {
-        enabled: bool('Expose the application through an Ingress.'),
-        className: str('IngressClass name.', patterns.dnsSubdomain),
+        enabled: bool('Expose the application: Ingresses or HTTPRoutes, by traffic.provider.'),
+        className: str('IngressClass name (traffic.provider ingress).', patterns.dnsSubdomain),
         hosts: Type.Array(
           Type.Object(
             {
@@ -325,7 +497,7 @@ export const AppValuesSchema = Type.Object(
         ),
         tls: Type.Object(
           {
-            enabled: bool('Terminate TLS with a certificate issued by cert-manager.'),
+            enabled: bool('Serve HTTPS and redirect HTTP to it: a cert-manager certificate on the Ingress, or the Gateway’s https listener (its own certificate) for HTTPRoutes.'),
             clusterIssuer: str('cert-manager ClusterIssuer (e.g. letsencrypt-staging, letsencrypt-production).', patterns.dnsSubdomain),
             secretName: str('Secret cert-manager writes the certificate to.', patterns.dnsSubdomain),
             hosts: Type.Array(str('Host covered by the certificate.', patterns.dnsSubdomain), {
@@ -340,27 +512,27 @@ export const AppValuesSchema = Type.Object(
             burstMultiplier: int('Burst allowed above the rate, as a multiple of it.', 1, 100),
             connections: int('Concurrent connections allowed per client IP.', 1, 100000),
           },
-          { ...closed, description: 'NGINX rate limiting per client IP.' },
+          { ...closed, description: 'Rate limiting per client IP (Gateway API: requestsPerSecond only, as an Envoy Gateway BackendTrafficPolicy).' },
         ),
         hstsMaxAgeSeconds: int('Strict-Transport-Security max-age.', 0, 63072000),
-        websocketTimeoutSeconds: int('Proxy read and send timeouts, long enough for websockets.', 1, 86400),
+        websocketTimeoutSeconds: int('Proxy read and send timeouts (Gateway API: the request timeout), long enough for websockets.', 1, 86400),
         adminPaths: Type.Object(
           {
             paths: Type.Array(str('Path reserved for administrators.', patterns.httpPath), {
-              description: 'Paths served only to the allowed source ranges (a separate Ingress).',
+              description: 'Paths served only to the allowed source ranges (a separate Ingress, or an HTTPRoute with an Envoy Gateway SecurityPolicy).',
             }),
             allowedCidrs: Type.Array(str('Source network allowed on the admin paths.', patterns.cidr)),
           },
           closed,
         ),
-        annotations: annotations('Extra annotations on the Ingress.'),
+        annotations: annotations('Extra annotations on the Ingress (traffic.provider ingress).'),
       },
-      { ...closed, description: 'Ingress (NGINX ingress controller, cert-manager).' },
+      { ...closed, description: 'The public entry, by traffic.provider: Ingresses (NGINX ingress controller, cert-manager) or HTTPRoutes on the platform Gateway (README: Traffic entry).' },
     ),
     networkPolicy: Type.Object(
       {
-        enabled: bool('Create NetworkPolicies: deny by default, then allow DNS, the ingress controller, monitoring and dependencies.'),
-        ingressControllerNamespace: str('Namespace of the ingress controller allowed to reach the http port.', patterns.dnsLabel),
+        enabled: bool('Create NetworkPolicies: deny by default, then allow DNS, the ingress controller or the Gateway’s proxies, monitoring and dependencies.'),
+        ingressControllerNamespace: str('Namespace of the ingress controller allowed to reach the http port (traffic.provider ingress).', patterns.dnsLabel),
         monitoringNamespace: str('Namespace whose Prometheus may scrape the metrics.', patterns.dnsLabel),
         dnsNamespace: str('Namespace of the cluster DNS (kube-dns).', patterns.dnsLabel),
         dependencies: Type.Array(Dependency, { description: 'The only destinations the application may connect to.' }),
@@ -386,21 +558,38 @@ export const AppValuesSchema = Type.Object(
     ),
     helmTest: Type.Object(
       {
-        image: str('Image of the `helm test` pod that calls the Service (tag or digest required; "latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', {
-          not: { pattern: ':latest$' },
-        }),
+        image: pinnedImage('Image of the `helm test` pod that calls the Service (tag or digest required; "latest" is refused).'),
       },
       { ...closed, description: '`helm test` hook.' },
     ),
     // Issue 14: backups (lib/backup/values-schema.ts) and secret sources (lib/secrets/values-schema.ts).
     backups: backupsSchema(patterns),
     secrets: secretsSchema(patterns),
-    ...dependencyKeys(),
+    traffic: TrafficSchema,
+    ...dependencyKeys({
+      imagePullSecrets: Type.Optional(
+        Type.Array(str('Name of an existing image pull Secret.', patterns.dnsSubdomain), {
+          description: 'Image pull Secrets of every application (values/: the top-level `global`), before each one’s image.pullSecrets.',
+        }),
+      ),
+    }),
   },
   { ...closed, $id: 'https://platform.example/schemas/app-values.json', title: 'Application chart values' },
 );
 
 export type AppValues = Static<typeof AppValuesSchema>;
+
+/** Chart.yaml metadata of every chart (what a chart repository and Artifact Hub show): values/base.yaml only. */
+const ChartLinksSchema = Type.Object(
+  {
+    home: str('Home page of the charts (Chart.yaml home).', patterns.url),
+    sources: Type.Array(str('A source repository.', patterns.url), { minItems: 1, description: 'Where the charts come from (Chart.yaml sources).' }),
+    icon: str('Icon of the charts, an SVG or PNG by URL (Chart.yaml icon).', patterns.url),
+  },
+  { ...closed, description: 'Chart.yaml home, sources and icon of every chart; only in base.yaml (the same in every environment).' },
+);
+
+export type ChartLinks = Static<typeof ChartLinksSchema>;
 
 /** The platform values files (values/base.yaml and one overlay per environment). */
 export const PlatformFileSchema = Type.Object(
@@ -409,6 +598,9 @@ export const PlatformFileSchema = Type.Object(
     applications: Type.Optional(keyedMap(applicationNameSchema(), Type.Record(Type.String(), Type.Unknown()), 'Applications by name; each is merged over the defaults.')),
     monitoring: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Monitoring stack values.' })),
     environment: Type.Optional(EnvironmentSettingsSchema),
+    gitops: Type.Optional(GitOpsSettingsSchema),
+    global: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values given to every application chart as its `global` (Helm’s shared values), e.g. imagePullSecrets.' })),
+    charts: Type.Optional(ChartLinksSchema),
   },
   closed,
 );

@@ -3,26 +3,53 @@
  * is resolved in each environment to what a NetworkPolicy needs, on both sides, and written into the
  * values so that the Helm charts (which know only their own application) render the same policies:
  * - the caller's dependency gets `namespaceLabels` (the callee's namespace `<app>-<env>`), `podLabels`
- *   (the callee's selector labels) and `port` (the callee's container port, by name or number);
- * - the callee gets the caller in `networkPolicy.dependents`, for an ingress rule on its http port.
- * Unknown applications, ports the callee does not expose, a dependency on itself, and resolved fields or
- * dependents written by hand are refused with their location.
+ *   (the callee's selector labels), `port` (the port of the callee's pods: http's container port, or
+ *   the target of one of its `service.extraPorts`, named or by number) and `protocol`;
+ * - the callee gets the caller in `networkPolicy.dependents`, for an ingress rule on that port only.
+ * - the caller's dependency also gets `host` (the callee's Service, `<fullname>.<namespace>.svc`) and
+ *   `servicePort`, which waitForDependencies waits for.
+ * Unknown applications, ports the callee does not expose, a dependency on itself, resolved fields or
+ * dependents written by hand, and applications that wait for each other at start
+ * (waitForDependencies, found with graphlib's Tarjan cycles) are refused with their location.
  */
+import { Graph, alg } from '@dagrejs/graphlib';
 import { names } from '../app/names';
 import { releaseScope } from '../chart/release';
 import type { AppValues } from './schema';
 
 type Report = (app: string, path: (string | number)[], message: string) => void;
 
-/** The ports an application exposes, by name: its http container port. */
-function exposedPorts(app: AppValues): Record<string, number> {
-  return { http: app.containerPort };
+type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+/** A port an application exposes: the port of its pods (what NetworkPolicies match), its Service port and protocol. */
+interface ExposedPort {
+  readonly port: number;
+  readonly servicePort: number;
+  readonly protocol: Protocol;
 }
 
-/** The selector labels of an application's pods (lib/app/names.ts), as the callee's chart sets them. */
-function selectorLabelsOf(name: string, app: AppValues, namespace: string): Record<string, string> {
+/**
+ * The ports an application exposes, by Service port name: http, and each of `service.extraPorts` as
+ * the port of its pods the traffic reaches (a number of the application container, or a sidecar port
+ * by name), with its protocol. NetworkPolicies match the pods' ports, not the Service's.
+ */
+function exposedPorts(app: AppValues): Record<string, ExposedPort> {
+  const ports: Record<string, ExposedPort> = { http: { port: app.containerPort, servicePort: app.service.port, protocol: 'TCP' } };
+  const sidecarPorts = new Map(app.sidecars.flatMap((sidecar) => (sidecar.ports ?? []).map((port) => [port.name, port.containerPort] as const)));
+  for (const extra of app.service.extraPorts) {
+    const port = typeof extra.targetPort === 'number' ? extra.targetPort : sidecarPorts.get(extra.targetPort);
+    if (port !== undefined) ports[extra.name] = { port, servicePort: extra.port, protocol: extra.protocol ?? 'TCP' };
+  }
+  return ports;
+}
+
+/** The selector labels of an application's pods and its Service's DNS name (lib/app/names.ts), as the callee's chart sets them. */
+function identityOf(name: string, app: AppValues, namespace: string): { podLabels: Record<string, string>; host: string } {
   const scope = releaseScope({ name, version: '0.0.0', appVersion: app.image.tag }, app, { name, namespace });
-  return { 'app.kubernetes.io/name': names.name.evaluate(scope) as string, 'app.kubernetes.io/instance': name };
+  return {
+    podLabels: { 'app.kubernetes.io/name': names.name.evaluate(scope) as string, 'app.kubernetes.io/instance': name },
+    host: `${names.fullname.evaluate(scope)}.${namespace}.svc`,
+  };
 }
 
 /**
@@ -31,6 +58,8 @@ function selectorLabelsOf(name: string, app: AppValues, namespace: string): Reco
  */
 export function resolveWiring(applications: ReadonlyMap<string, AppValues>, namespaceOf: (app: string) => string, report: Report): void {
   const dependents = new Map<string, NonNullable<AppValues['networkPolicy']['dependents']>>();
+  // Who waits for whom at start (waitForDependencies), by name; the edge's label is the dependency's index.
+  const waits = new Graph();
   for (const [name, app] of applications) {
     if (app.networkPolicy.dependents !== undefined) {
       report(name, ['networkPolicy', 'dependents'], 'is derived by synth from the other applications’ dependencies: remove it');
@@ -45,7 +74,7 @@ export function resolveWiring(applications: ReadonlyMap<string, AppValues>, name
         continue;
       }
       const at = ['networkPolicy', 'dependencies', i];
-      for (const field of ['cidr', 'namespaceLabels', 'podLabels'] as const) {
+      for (const field of ['cidr', 'namespaceLabels', 'podLabels', 'protocol', 'host', 'servicePort'] as const) {
         if (dep[field] !== undefined) report(caller, [...at, field], `is derived from app (${dep.app}): remove it`);
       }
       const callee = applications.get(dep.app);
@@ -59,26 +88,44 @@ export function resolveWiring(applications: ReadonlyMap<string, AppValues>, name
       }
       const ports = exposedPorts(callee);
       const requested = dep.port ?? 'http';
-      const port = typeof requested === 'number' ? (Object.values(ports).includes(requested) ? requested : undefined) : Object.hasOwn(ports, requested) ? ports[requested] : undefined;
-      if (port === undefined) {
+      const target = typeof requested === 'number' ? Object.values(ports).find((p) => p.port === requested) : Object.hasOwn(ports, requested) ? ports[requested] : undefined;
+      if (target === undefined) {
         const exposed = Object.entries(ports)
-          .map(([portName, number]) => `${portName} ${number}`)
+          .map(([portName, p]) => `${portName} ${p.port}`)
           .join(', ');
         report(caller, [...at, 'port'], `${dep.app} does not expose ${JSON.stringify(requested)} (its ports: ${exposed})`);
         continue;
       }
       const namespace = namespaceOf(dep.app);
+      const identity = identityOf(dep.app, callee, namespace);
       Object.assign(dep, {
         name: dep.name ?? dep.app,
-        port,
+        port: target.port,
+        protocol: target.protocol,
+        host: identity.host,
+        servicePort: target.servicePort,
         namespaceLabels: { 'kubernetes.io/metadata.name': namespace },
-        podLabels: selectorLabelsOf(dep.app, callee, namespace),
+        podLabels: identity.podLabels,
       });
+      if (app.waitForDependencies.enabled) waits.setEdge(caller, dep.app, i);
       const list = dependents.get(dep.app)!;
-      if (!list.some((d) => d.app === caller)) list.push({ app: caller, namespace: namespaceOf(caller), podLabels: selectorLabelsOf(caller, app, namespaceOf(caller)) });
+      if (!list.some((d) => d.app === caller && d.port === target.port && d.protocol === target.protocol)) {
+        list.push({ app: caller, namespace: namespaceOf(caller), podLabels: identityOf(caller, app, namespaceOf(caller)).podLabels, port: target.port, protocol: target.protocol });
+      }
     }
   }
   for (const [name, app] of applications) {
     if (app.networkPolicy.dependents === undefined) app.networkPolicy.dependents = dependents.get(name)!;
+  }
+  // Applications that wait for each other at start never start. A cycle of NetworkPolicies alone is fine.
+  for (const cycle of alg.findCycles(waits)) {
+    const members = [...cycle].sort();
+    const first = members[0];
+    const next = members.find((other) => waits.hasEdge(first, other))!;
+    report(
+      first,
+      ['networkPolicy', 'dependencies', waits.edge(first, next) as number, 'app'],
+      `${members.join(', ')} wait for each other at start (waitForDependencies.enabled on each): none would start; disable waitForDependencies on one of them`,
+    );
   }
 }

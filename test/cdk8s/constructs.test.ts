@@ -176,7 +176,7 @@ describe('cdk8s constructs in an application chart', () => {
     });
   });
 
-  it('pass strict schema validation and the policy checks', async () => {
+  it('pass strict schema validation and the policy checks', { timeout: 30_000 }, async () => {
     const { documents, problems } = await loadManifests([join(out, 'manifests')]);
     expect(problems).toEqual([]);
     const result = await validateManifests(documents, { schemaLocations });

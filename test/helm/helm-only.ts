@@ -7,10 +7,14 @@ import type { K8sObject } from '../support/dist';
 const HELM_ONLY_LABELS = ['helm.sh/chart'];
 const MANAGED_BY = 'app.kubernetes.io/managed-by';
 
-/** Helm's objects with the Helm-only metadata removed, hooks dropped, managed-by aligned. */
+/**
+ * Helm's objects with the Helm-only metadata removed, `helm test` hooks dropped, managed-by aligned.
+ * Other hooks (the migration Job and its NetworkPolicy) are in the plain manifests too, with the same
+ * annotations: they are compared as they are.
+ */
 export function withoutHelmOnly(objects: K8sObject[]): K8sObject[] {
   return objects
-    .filter((o) => !o.metadata.annotations?.['helm.sh/hook'])
+    .filter((o) => o.metadata.annotations?.['helm.sh/hook'] !== 'test')
     .map((o) =>
       mapLabels(o, (labels) => {
         for (const label of HELM_ONLY_LABELS) delete labels[label];

@@ -82,9 +82,12 @@ describe.each(helmVersions)('$label', ({ label, binary }) => {
     mkdirSync(join(umbrella, 'charts'), { recursive: true });
     cpSync(join(distDir, 'helm', chart), join(umbrella, 'charts', chart), { recursive: true });
     writeFileSync(join(umbrella, 'Chart.yaml'), `apiVersion: v2\nname: umbrella\nversion: 1.0.0\ndependencies:\n  - name: ${chart}\n    version: 0.1.0\n    condition: ${chart}.enabled\n`);
-    writeFileSync(join(umbrella, 'values.yaml'), `global:\n  region: eu-west-1\n${chart}:\n  enabled: true\n`);
+    writeFileSync(join(umbrella, 'values.yaml'), `global:\n  region: eu-west-1\n  imagePullSecrets: [umbrella-registry]\n${chart}:\n  enabled: true\n`);
     const rendered = helmTemplate(binary, [chart, umbrella, '-n', `${chart}-dev`]) as K8sObject[];
     expect(rendered.length).toBeGreaterThan(5);
+    // An application chart reads global.imagePullSecrets (the monitoring chart reads no global value).
+    const deployment = rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === chart) as (K8sObject & { spec: { template: { spec: { imagePullSecrets?: unknown } } } }) | undefined;
+    if (chart !== 'monitoring') expect(deployment?.spec.template.spec.imagePullSecrets).toEqual([{ name: 'umbrella-registry' }]);
     const off = helm(binary, ['template', chart, umbrella, '-n', `${chart}-dev`, '--set', `${chart}.enabled=false`]);
     expect(off.status).toBe(0);
     expect(off.stdout.trim()).toBe('');

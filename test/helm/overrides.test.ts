@@ -259,21 +259,35 @@ function ingressRules(ingress: Ingress): Record<string, string> {
 
 const apiCases: OverrideCase[] = [
   {
-    name: '--set ingress.enabled=false leaves no Ingress and no ingress-controller NetworkPolicy',
+    name: '--set ingress.enabled=false leaves no route, no policy of the Gateway and no entry NetworkPolicy',
+    set: ['ingress.enabled=false'],
+    check: ({ objects, baseline }) => {
+      // values.yaml: the Gateway API (the default provider).
+      expect(ofKind(baseline, 'HTTPRoute').length).toBe(3);
+      for (const kind of ['HTTPRoute', 'BackendTrafficPolicy', 'SecurityPolicy', 'Ingress']) expect(ofKind(objects, kind)).toEqual([]);
+      const policies = ofKind(objects, 'NetworkPolicy').map((o) => o.metadata.name);
+      expect(policies).toContain('api-default-deny');
+      expect(policies).not.toContain('api-allow-gateway');
+      expect(named(baseline, 'NetworkPolicy', 'api-allow-gateway')).toBeDefined();
+    },
+  },
+  {
+    name: '--set ingress.enabled=false with the ingress provider leaves no Ingress and no ingress-controller NetworkPolicy',
+    environment: 'staging',
     set: ['ingress.enabled=false'],
     check: ({ objects, baseline }) => {
       expect(ofKind(baseline, 'Ingress').length).toBe(2);
       expect(ofKind(objects, 'Ingress')).toEqual([]);
       const policies = ofKind(objects, 'NetworkPolicy').map((o) => o.metadata.name);
-      expect(policies).toContain('api-default-deny');
       expect(policies).not.toContain('api-allow-ingress-controller');
       expect(named(baseline, 'NetworkPolicy', 'api-allow-ingress-controller')).toBeDefined();
     },
   },
   {
-    name: 'an extra host with TLS from a values file',
+    name: 'an extra host with TLS from a values file, on Ingress',
     environment: 'production',
     values: {
+      traffic: { provider: 'ingress' },
       ingress: {
         hosts: [
           { host: 'api.example.com', paths: [{ path: '/', pathType: 'Prefix' }] },
@@ -291,12 +305,33 @@ const apiCases: OverrideCase[] = [
       expect(certificate.spec.issuerRef.name).toBe('letsencrypt-production');
     },
   },
+  {
+    name: 'an extra host with TLS from a values file, on the Gateway API',
+    environment: 'production',
+    values: {
+      ingress: {
+        hosts: [
+          { host: 'api.example.com', paths: [{ path: '/', pathType: 'Prefix' }] },
+          { host: 'shop.example.com', paths: [{ path: '/api', pathType: 'Exact' }] },
+        ],
+      },
+    },
+    check: ({ objects }) => {
+      type Route = K8sObject & { spec: { hostnames: string[]; rules: { matches: unknown }[] } };
+      const route = named<Route>(objects, 'HTTPRoute', 'api');
+      expect(route.spec.hostnames).toEqual(['api.example.com', 'shop.example.com']);
+      expect(route.spec.rules.map((r) => r.matches)).toEqual([[{ path: { type: 'PathPrefix', value: '/' } }], [{ path: { type: 'Exact', value: '/api' } }]]);
+      expect(named<Route>(objects, 'HTTPRoute', 'api-https-redirect').spec.hostnames).toEqual(['api.example.com', 'shop.example.com']);
+      expect(ofKind(objects, 'Ingress')).toEqual([]);
+    },
+  },
 ];
 
 const workerCases: OverrideCase[] = [
   {
     name: 'an Ingress with TLS turned on from a values file',
     values: {
+      traffic: { provider: 'ingress' },
       ingress: {
         enabled: true,
         hosts: [{ host: 'worker.example.com', paths: [{ path: '/hooks', pathType: 'Prefix' }] }],
@@ -309,6 +344,27 @@ const workerCases: OverrideCase[] = [
       expect(ingressRules(ingress)).toEqual({ 'worker.example.com': '/hooks -> worker:http' });
       expect(ingress.spec.tls).toEqual([{ hosts: ['worker.example.com'], secretName: 'worker-tls' }]);
       expect(named(objects, 'NetworkPolicy', 'worker-allow-ingress-controller')).toBeDefined();
+    },
+  },
+  {
+    name: 'an HTTPRoute with TLS turned on from a values file (the default provider)',
+    values: {
+      ingress: {
+        enabled: true,
+        hosts: [{ host: 'worker.example.com', paths: [{ path: '/hooks', pathType: 'Prefix' }] }],
+        tls: { enabled: true, secretName: 'worker-tls', hosts: ['worker.example.com'] },
+      },
+    },
+    check: ({ objects, baseline }) => {
+      expect(ofKind(baseline, 'HTTPRoute')).toEqual([]);
+      expect(
+        ofKind(objects, 'HTTPRoute')
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual(['worker', 'worker-https-redirect']);
+      expect(named(objects, 'BackendTrafficPolicy', 'worker')).toBeDefined();
+      expect(named(objects, 'NetworkPolicy', 'worker-allow-gateway')).toBeDefined();
+      expect(ofKind(objects, 'NetworkPolicy').map((o) => o.metadata.name)).not.toContain('worker-allow-ingress-controller');
     },
   },
   {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { containerNameOf } from '../../lib/app/names';
 import { checkAppRules } from '../../lib/values/app-rules';
 import { loadEnvironment } from '../../lib/values/load';
 import { deepMerge } from '../../lib/values/merge';
@@ -26,6 +27,20 @@ interface RuleCase {
   readonly values: Record<string, unknown>;
   /** The first message, as synth and Helm both say it. */
   readonly message: string;
+}
+
+const SMALL = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } };
+
+/** A valid sidecar, with `fields` replacing its own. */
+function sidecar(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    name: 'proxy',
+    image: 'envoyproxy/envoy:v1.33.2',
+    resources: SMALL,
+    ports: [{ name: 'proxy', containerPort: 9000 }],
+    probes: { liveness: { type: 'tcp', port: 9000 }, readiness: { type: 'http', port: 9000, path: '/ready' } },
+    ...fields,
+  };
 }
 
 const cases: readonly RuleCase[] = [
@@ -145,6 +160,169 @@ const cases: readonly RuleCase[] = [
     message: 'initContainers[0].volumeMounts[0].name: expected tmp or the name of one of extraVolumes, got "data"',
   },
   {
+    name: 'a sidecar named like the application container',
+    chart: 'api',
+    values: { sidecars: [sidecar({ name: 'api' })] },
+    message: 'sidecars[0].name: "api" is already the application container',
+  },
+  {
+    name: 'a sidecar named like an init container',
+    chart: 'worker',
+    values: { initContainers: [{ name: 'prepare', image: 'busybox:1.36.1', resources: SMALL }], sidecars: [sidecar({ name: 'prepare' })] },
+    message: 'sidecars[0].name: "prepare" is already an init container',
+  },
+  {
+    name: 'an init container named like the application container (nameOverride)',
+    chart: 'worker',
+    values: { nameOverride: 'jobs', initContainers: [{ name: 'jobs', image: 'busybox:1.36.1', resources: SMALL }] },
+    message: 'initContainers[0].name: "jobs" is already the application container',
+  },
+  {
+    name: 'a sidecar mounting no volume of the pod',
+    chart: 'worker',
+    values: { sidecars: [sidecar({ volumeMounts: [{ name: 'data', mountPath: '/data' }] })] },
+    message: 'sidecars[0].volumeMounts[0].name: expected tmp or the name of one of extraVolumes, got "data"',
+  },
+  {
+    name: 'a sidecar HTTP probe without a port',
+    chart: 'api',
+    values: { sidecars: [sidecar({ probes: { liveness: { type: 'http', path: '/health' }, readiness: { type: 'tcp', port: 9000 } } })] },
+    message: 'sidecars[0].probes.liveness.port: required value is missing (type http connects to a port)',
+  },
+  {
+    name: 'a sidecar TCP probe with a path',
+    chart: 'api',
+    values: { sidecars: [sidecar({ probes: { liveness: { type: 'tcp', port: 9000 }, readiness: { type: 'tcp', port: 9000, path: '/ready' } } })] },
+    message: 'sidecars[0].probes.readiness.path: only type http has a path (this probe is tcp)',
+  },
+  {
+    name: 'a sidecar exec probe without a command',
+    chart: 'api',
+    values: { sidecars: [sidecar({ probes: { liveness: { type: 'tcp', port: 9000 }, readiness: { type: 'tcp', port: 9000 }, startup: { type: 'exec' } } })] },
+    message: 'sidecars[0].probes.startup.command: required value is missing (type exec runs a command)',
+  },
+  {
+    name: 'a sidecar port named http',
+    chart: 'api',
+    values: { sidecars: [sidecar({ ports: [{ name: 'http', containerPort: 9000 }] })] },
+    message: 'sidecars[0].ports[0].name: "http" is already a port of the pod',
+  },
+  {
+    name: 'a sidecar port on the application’s port',
+    chart: 'api',
+    values: { sidecars: [sidecar({ ports: [{ name: 'proxy', containerPort: 8080 }] })] },
+    message: "sidecars[0].ports[0].containerPort: 8080 is the application's containerPort",
+  },
+  {
+    name: 'a LoadBalancer Service with NetworkPolicies and no sources (the pods would refuse what it forwards)',
+    chart: 'api',
+    values: { service: { type: 'LoadBalancer' } },
+    message: 'service.allowFrom: required for type LoadBalancer with networkPolicy.enabled: the networks the nodes or the load balancer forward from (the NetworkPolicies admit nothing else)',
+  },
+  {
+    name: 'a source with neither a network nor namespaces (a policy wider than the values)',
+    chart: 'api',
+    values: { service: { allowFrom: [{ podLabels: { app: 'x' } }] } },
+    message: 'service.allowFrom[0]: expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster)',
+  },
+  {
+    name: 'an extra port source with a network and pod labels',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'grpc', port: 9090, targetPort: 9090, allowFrom: [{ cidr: '10.0.0.0/8', podLabels: { app: 'x' } }] }] } },
+    message: 'service.extraPorts[0].allowFrom[0].podLabels: podLabels only apply with namespaceLabels',
+  },
+  {
+    name: 'an extra port named http',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'http', port: 9090, targetPort: 9090 }] } },
+    message: 'service.extraPorts[0].name: "http" is already a port of the Service',
+  },
+  {
+    name: 'two extra ports on one Service port',
+    chart: 'api',
+    values: {
+      service: {
+        extraPorts: [
+          { name: 'grpc', port: 9090, targetPort: 9090 },
+          { name: 'admin', port: 9090, targetPort: 9091 },
+        ],
+      },
+    },
+    message: 'service.extraPorts[1].port: 9090/TCP is already a port of the Service',
+  },
+  {
+    name: 'an extra port on the Service’s http port',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'grpc', port: 80, targetPort: 9090 }] } },
+    message: 'service.extraPorts[0].port: 80/TCP is already a port of the Service',
+  },
+  {
+    name: 'an extra port to the http port',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'alt', port: 8080, targetPort: 8080 }] } },
+    message: 'service.extraPorts[0].targetPort: 8080 is the http port; the Service already exposes it',
+  },
+  {
+    name: 'an extra port to a port name no sidecar has',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'proxy', port: 9000, targetPort: 'proxy-admin' }] }, sidecars: [sidecar({})] },
+    message: 'service.extraPorts[0].targetPort: expected a port number of the application container or the name of a sidecar port (proxy), got "proxy-admin"',
+  },
+  {
+    name: 'an extra port to a sidecar’s port by number',
+    chart: 'api',
+    values: { service: { extraPorts: [{ name: 'proxy', port: 9000, targetPort: 9000 }] }, sidecars: [sidecar({})] },
+    message: "service.extraPorts[0].targetPort: 9000 is a sidecar's port: name it instead",
+  },
+  {
+    name: 'a lifecycle hook with a command and a URL',
+    chart: 'api',
+    values: { preStopSleepSeconds: 0, lifecycle: { postStart: { exec: { command: ['/bin/true'] }, httpGet: { path: '/', port: 'http' } } } },
+    message: 'lifecycle.postStart: expected exactly one of exec or httpGet',
+  },
+  {
+    name: 'a preStop hook beside the preStop sleep',
+    chart: 'api',
+    values: { lifecycle: { preStop: { exec: { command: ['/bin/drain'] } } } },
+    message: 'lifecycle.preStop: replaces the preStopSleepSeconds sleep (5); set preStopSleepSeconds to 0 (and sleep in this hook if the pod should keep serving first)',
+  },
+  {
+    name: 'a dependency wait with nothing to wait for',
+    chart: 'worker',
+    values: { waitForDependencies: { enabled: true }, networkPolicy: { dependencies: [] } },
+    message: 'waitForDependencies.enabled: no networkPolicy.dependencies to wait for',
+  },
+  {
+    name: 'a dependency wait for a network without a host',
+    chart: 'worker',
+    values: { waitForDependencies: { enabled: true } },
+    message: 'networkPolicy.dependencies[0].host: required value is missing (waitForDependencies waits for host:port)',
+  },
+  {
+    name: 'an init container named like the dependency wait',
+    chart: 'api',
+    values: { initContainers: [{ name: 'wait-for-dependencies', image: 'busybox:1.36.1', resources: SMALL }] },
+    message: 'initContainers[0].name: "wait-for-dependencies" is already the dependency wait (waitForDependencies)',
+  },
+  {
+    name: 'a migration without a command',
+    chart: 'worker',
+    values: { migration: { enabled: true } },
+    message: 'migration.command: required value is missing (the migration runs a command)',
+  },
+  {
+    name: 'a sidecar requesting more memory than its limit',
+    chart: 'api',
+    values: { sidecars: [sidecar({ resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '10m', memory: '32Mi' } } })] },
+    message: 'sidecars[0].resources.requests.memory: expected at most the limit (32Mi), got 64Mi',
+  },
+  {
+    name: 'a migration requesting more CPU than its limit',
+    chart: 'api',
+    values: { migration: { resources: { requests: { cpu: '1' }, limits: { cpu: '500m' } } } },
+    message: 'migration.resources.requests.cpu: expected at most the limit (500m), got 1',
+  },
+  {
     name: 'annotations over 256 KiB',
     chart: 'api',
     values: { podAnnotations: { big: 'x'.repeat(262_142) } },
@@ -190,7 +368,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function firstSynthProblem(chart: string, overlay: Record<string, unknown>, environment: keyof typeof environments = 'production'): string | undefined {
   const values = deepMerge(environments[environment].applications.get(chart), overlay) as AppValues;
-  const [first] = checkAppRules(values);
+  const [first] = checkAppRules(values, { containerName: containerNameOf(chart, values) });
   return first && `${dottedPath(first.path)}: ${first.message}`;
 }
 

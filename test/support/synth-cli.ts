@@ -1,6 +1,7 @@
 /** Runs the compiled synth (build/main.js) on a copy of values/, into a scratch output directory. */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesize } from '../../charts/platform';
@@ -65,4 +66,28 @@ export function synthProblems(valuesDir: string): string[] {
     throw error;
   }
   throw new Error('synth did not fail');
+}
+
+/**
+ * A scratch copy of values/ with `edit` applied to one of its files (the edit must change it); returns
+ * the copy's values folder. `roots` collects the scratch folders for the caller to remove.
+ */
+export function valuesCopyWith(roots: string[], file: string, edit: (text: string) => string): string {
+  const root = mkdtempSync(join(tmpdir(), 'values-copy-'));
+  roots.push(root);
+  const dir = join(root, 'values');
+  cpSync(join(projectRoot, 'values'), dir, { recursive: true });
+  const text = readFileSync(join(dir, file), 'utf8');
+  const edited = edit(text);
+  if (edited === text) throw new Error('the edit changed nothing');
+  writeFileSync(join(dir, file), edited);
+  return dir;
+}
+
+/** Synthesizes `valuesDir` in this process and writes the output files under `outDir` (a dist/ of its own). */
+export function synthInto(valuesDir: string, outDir: string): void {
+  for (const [path, content] of synthesize({ valuesDir })) {
+    mkdirSync(dirname(join(outDir, path)), { recursive: true });
+    writeFileSync(join(outDir, path), content);
+  }
 }

@@ -29,6 +29,8 @@ const BILLION_LAUGHS = [
 const prod = (values: string) => join(values, 'production.yaml');
 const base = (values: string) => join(values, 'base.yaml');
 const dev = (values: string) => join(values, 'dev.yaml');
+/** `lines` (indented four spaces) as the worker's section of dev.yaml. */
+const workerInDev = (lines: string) => (values: string) => edit(dev(values), (t) => `${t}applications:\n  worker:\n${lines}`);
 
 const cases: Case[] = [
   {
@@ -180,6 +182,34 @@ const cases: Case[] = [
     expected: [
       /^values\/base\.yaml:\d+:3: defaults\.logLevel: expected one of: debug, info, warn, error, got "verbose"$/,
       /^values\/production\.yaml:\d+:3: defaults\.replicaCount: expected a number >= 0, got -1$/,
+    ],
+  },
+  {
+    name: 'a sidecar without probes (every long-running container has them)',
+    breakValues: workerInDev(`    sidecars:
+      - { name: exporter, image: "prom/statsd-exporter:v0.28.0", resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { cpu: 50m, memory: 32Mi } } }
+`),
+    expected: [/^values\/dev\.yaml:\d+:\d+: applications\.worker\.sidecars\[0\]\.probes: required value is missing.*$/],
+  },
+  {
+    name: 'the extension points’ rules, every problem in one run (a sidecar named like the application, an HTTP probe without a path, an extra port on the http port, a preStop beside the sleep, a migration without a command)',
+    breakValues: workerInDev(`    sidecars:
+      - name: worker
+        image: "envoyproxy/envoy:v1.33.2"
+        resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { cpu: 50m, memory: 32Mi } }
+        probes: { liveness: { type: tcp, port: 9901 }, readiness: { type: http, port: 9901 } }
+    service:
+      extraPorts: [{ name: admin, port: 80, targetPort: 9090 }]
+    lifecycle:
+      preStop: { exec: { command: [/bin/drain] } }
+    migration: { enabled: true }
+`),
+    expected: [
+      /^values\/dev\.yaml:\d+:9: applications\.worker\.sidecars\[0\]\.name: "worker" is already the application container$/,
+      /^values\/dev\.yaml:\d+:\d+: applications\.worker\.sidecars\[0\]\.probes\.readiness\.path: required value is missing \(type http gets a path\)$/,
+      /^values\/dev\.yaml:\d+:\d+: applications\.worker\.service\.extraPorts\[0\]\.port: 80\/TCP is already a port of the Service$/,
+      /^values\/dev\.yaml:\d+:7: applications\.worker\.lifecycle\.preStop: replaces the preStopSleepSeconds sleep \(5\); set preStopSleepSeconds to 0 .*$/,
+      /^values\/dev\.yaml:\d+:5: applications\.worker\.migration\.command: required value is missing \(the migration runs a command\)$/,
     ],
   },
 ];

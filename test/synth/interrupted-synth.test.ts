@@ -57,7 +57,7 @@ describe('a synth killed during the output swap', () => {
     expect(next.status).toBe(0);
     expect(readTree(project.out)).toEqual(project.old);
     expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
-  });
+  }, 30_000);
 
   it('before the swap: dist/ is the old output; the next synth removes the staging folder', () => {
     const project = projectWithChange();
@@ -68,7 +68,7 @@ describe('a synth killed during the output swap', () => {
     expect(runSynth([], project.root).status).toBe(0);
     expect(readTree(project.out)).toEqual(project.changed);
     expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
-  });
+  }, 30_000);
 
   it('after the swap: dist/ is the new output, kept outputs included; the next synth removes the old one', () => {
     const project = projectWithChange();
@@ -80,5 +80,5 @@ describe('a synth killed during the output swap', () => {
     expect(next.status).toBe(0);
     expect(readTree(project.out)).toEqual(project.changed);
     expect(readdirSync(project.root).sort()).toEqual(['dist', 'values']);
-  });
+  }, 30_000);
 });

@@ -145,23 +145,33 @@ describe('environment differences', () => {
     expect(byKind(plainObjects('dev', 'api'), 'PodDisruptionBudget')).toEqual([]);
   });
 
-  it('ingress hosts and TLS issuers follow the environment', () => {
-    const ingress = (env: string) => one(plainObjects(env, 'api'), 'Ingress', 'api');
-    const certificate = (env: string) => one(plainObjects(env, 'api'), 'Certificate', 'api-tls').spec;
-    expect(certificate('production')).toMatchObject({ secretName: 'api-tls', dnsNames: ['api.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-production' } });
-    expect(certificate('staging')).toMatchObject({ dnsNames: ['api.staging.example.com'], issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-staging' } });
-    // One Certificate per Secret: no ingress-shim annotation beside it.
-    expect(ingress('production').metadata.annotations!['cert-manager.io/cluster-issuer']).toBeUndefined();
-    expect(ingress('production').spec.tls).toEqual([{ hosts: ['api.example.com'], secretName: 'api-tls' }]);
-    expect(ingress('production').spec.rules[0].host).toBe('api.example.com');
-    expect(ingress('production').metadata.annotations).toMatchObject({
-      'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
-      'nginx.ingress.kubernetes.io/limit-rps': '50',
-      'nginx.ingress.kubernetes.io/custom-headers': 'api-production/api-security-headers',
+  it('hosts and TLS issuers follow the environment, on its traffic provider', () => {
+    // values/: staging enters through Ingress, production through the Gateway API.
+    const ingress = one(plainObjects('staging', 'api'), 'Ingress', 'api');
+    // One Certificate per Secret, from the environment's issuer: no ingress-shim annotation beside it.
+    expect(ingress.metadata.annotations!['cert-manager.io/cluster-issuer']).toBeUndefined();
+    expect(one(plainObjects('staging', 'api'), 'Certificate', 'api-tls').spec).toMatchObject({
+      secretName: 'api-tls',
+      dnsNames: ['api.staging.example.com'],
+      issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-staging' },
     });
-    const admin = one(plainObjects('production', 'api'), 'Ingress', 'api-admin');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['api.staging.example.com'], secretName: 'api-tls' }]);
+    expect(ingress.spec.rules[0].host).toBe('api.staging.example.com');
+    expect(ingress.metadata.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
+      'nginx.ingress.kubernetes.io/limit-rps': '20',
+      'nginx.ingress.kubernetes.io/custom-headers': 'api-staging/api-security-headers',
+    });
+    const admin = one(plainObjects('staging', 'api'), 'Ingress', 'api-admin');
     expect(admin.metadata.annotations!['nginx.ingress.kubernetes.io/whitelist-source-range']).toBe('10.0.0.0/8');
     expect(admin.spec.rules[0].http.paths[0].path).toBe('/admin');
+    const route = one(plainObjects('production', 'api'), 'HTTPRoute', 'api') as unknown as { spec: { hostnames: string[] } };
+    expect(route.spec.hostnames).toEqual(['api.example.com']);
+    const limit = one(plainObjects('production', 'api'), 'BackendTrafficPolicy', 'api') as unknown as { spec: { rateLimit: { local: { rules: Array<{ limit: unknown }> } } } };
+    expect(limit.spec.rateLimit.local.rules[0].limit).toEqual({ requests: 50, unit: 'Second' });
+    expect(byKind(plainObjects('production', 'api'), 'Ingress')).toEqual([]);
+    // On the Gateway API, TLS ends at the platform Gateway's listener: no Certificate of the application's.
+    expect(byKind(plainObjects('production', 'api'), 'Certificate')).toEqual([]);
   });
 
   it('the worker has no Ingress and may reach only PostgreSQL and Redis', () => {

@@ -3,7 +3,7 @@
  * another Deployment selector or StatefulSet volumeClaimTemplates fails, naming file, object and field.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +82,7 @@ describe('check-upgrade', () => {
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^dist\/manifests\/production\/api\/deployment\.yaml: Deployment api-production\/api: spec\.selector is immutable: \{.*"app\.kubernetes\.io\/component":"api".*\} -> \{.*\}$/);
-    expect(lines[1]).toMatch(/^check-upgrade: 1 immutable field change\(s\) in [1-9]\d* objects compared with (.*); Kubernetes would refuse the upgrade$/);
+    expect(lines[1]).toMatch(/^check-upgrade: 1 change\(s\) that cannot be applied in place, in [1-9]\d* objects compared with (.*); Kubernetes would refuse the upgrade or traffic would be cut$/);
     expect(lines[1]).toContain(`compared with ${previous};`);
     expect(result.stdout).toBe('');
     expect(result.status).toBe(1);
@@ -95,8 +95,42 @@ describe('check-upgrade', () => {
     const result = checkUpgrade([previous, '--current', current]);
     expect(result.stderr).toContain(`${join(current, 'manifests', 'dev', 'api', 'statefulset.yaml')}: StatefulSet api-dev/db: spec.volumeClaimTemplates is immutable:`);
     expect(result.stderr).toContain('"storage":"10Gi"');
-    expect(result.stderr).toMatch(/check-upgrade: 1 immutable field change\(s\)/);
+    expect(result.stderr).toMatch(/check-upgrade: 1 change\(s\) that cannot be applied in place/);
     expect(result.status).toBe(1);
+  });
+
+  /** A copy of dist/ in which one environment's application entered through the other provider. */
+  function withEntryOf(dir: string, from: string, to: string, app: string): void {
+    const target = join(dir, 'manifests', to, app);
+    for (const file of readdirSync(target).filter((f) => /^(ingress|httproute|backendtrafficpolicy|securitypolicy)/.test(f))) rmSync(join(target, file));
+    const source = join(distDir, 'manifests', from, app);
+    for (const file of readdirSync(source).filter((f) => /^(ingress|httproute|backendtrafficpolicy|securitypolicy)/.test(f))) {
+      writeFileSync(join(target, file), readFileSync(join(source, file), 'utf8').replaceAll(`${app}-${from}`, `${app}-${to}`));
+    }
+  }
+
+  it('refuses to move an application from Ingress to HTTPRoute in place, and back', { timeout: 60_000 }, () => {
+    // dev uses the Gateway API, staging Ingress (values/): give dev's previous output staging's Ingresses.
+    const previous = copyOfDist();
+    withEntryOf(previous, 'staging', 'dev', 'web');
+    const toRoutes = checkUpgrade([previous]);
+    expect(toRoutes.stderr).toContain(
+      'dist/manifests/dev/web/httproute-https-redirect.yaml: HTTPRoute web-dev/web-https-redirect: kind is a move between traffic providers, not an in-place change (new address, TLS on the Gateway listener): follow the README\'s "Moving between traffic providers": "Ingress web" -> "HTTPRoute web-https-redirect, HTTPRoute web"',
+    );
+    expect(toRoutes.stderr).toMatch(/check-upgrade: 1 change\(s\) that cannot be applied in place/);
+    expect(toRoutes.status).toBe(1);
+
+    const [before, after] = [copyOfDist(), copyOfDist()];
+    withEntryOf(before, 'dev', 'staging', 'api');
+    const toIngress = checkUpgrade([before, '--current', after]);
+    expect(toIngress.stderr).toContain('HTTPRoute api-admin, HTTPRoute api-https-redirect, HTTPRoute api" -> "Ingress api-admin, Ingress api"');
+    expect(toIngress.status).toBe(1);
+  });
+
+  it('accepts an application whose entry stays on its provider, the monitoring chart included', { timeout: 30_000 }, () => {
+    const result = checkUpgrade([copyOfDist(), '--current', copyOfDist()]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 
   it.each([

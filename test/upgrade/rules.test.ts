@@ -155,6 +155,17 @@ describe('checkUpgrade', () => {
     expect(checkUpgrade([doc('dev', deployment(selector))], [doc('production', deployment(otherSelector))])).toEqual({ violations: [], compared: 0 });
   });
 
+  it('lets hooks that Helm and Argo CD recreate on each release change their immutable fields (the migration Job), and no other Job', () => {
+    const hook = (image: string, argo = 'BeforeHookCreation') => ({
+      ...job({ template: podTemplate(image) }),
+      metadata: { name: 'app-migration', namespace: 'shop', annotations: { 'helm.sh/hook-delete-policy': 'before-hook-creation', 'argocd.argoproj.io/hook-delete-policy': argo } },
+    });
+    expect(checkUpgrade([doc('dev', hook('app:1'))], [doc('dev', hook('app:2'))]).violations).toEqual([]);
+    // Recreated by Helm only: kubectl or Argo CD would update it in place, and be refused.
+    expect(checkUpgrade([doc('dev', hook('app:1', 'HookSucceeded'))], [doc('dev', hook('app:2', 'HookSucceeded'))]).violations.map((v) => v.field)).toEqual(['spec.template']);
+    expect(checkUpgrade([doc('dev', job({ template: podTemplate('app:1') }))], [doc('dev', job({ template: podTemplate('app:2') }))]).violations.map((v) => v.field)).toEqual(['spec.template']);
+  });
+
   it('names cluster-scoped objects without a namespace and unset values as such', () => {
     const binding = roleBinding('ClusterRoleBinding', 'view', null);
     const previous = [doc('dev', binding, 'crb.yaml')];

@@ -11,7 +11,7 @@ import { schemaLocations } from '../support/schemas';
 import { projectRoot } from '../support/helm';
 
 describe('dist/manifests', () => {
-  it('has no schema error and no policy finding', async () => {
+  it('has no schema error and no policy finding', { timeout: 30_000 }, async () => {
     const { documents, problems } = await loadManifests([join(projectRoot, 'dist', 'manifests')]);
     expect(problems).toEqual([]);
     const result = await validateManifests(documents, { schemaLocations });
@@ -20,7 +20,7 @@ describe('dist/manifests', () => {
     expect(result.documents).toBeGreaterThan(100);
   });
 
-  it('`npm run validate` (the CLI) agrees and exits 0', () => {
+  it('`npm run validate` (the CLI) agrees and exits 0', { timeout: 30_000 }, () => {
     const cli = join(projectRoot, 'build', 'validate.js');
     expect(existsSync(cli), 'build/validate.js: run `node scripts/build.mjs`').toBe(true);
     const result = spawnSync(process.execPath, [cli, ...schemaLocations.flatMap((l) => ['--schema-location', l])], {

@@ -4,32 +4,19 @@
  * a production environment refuses hosts under another environment's domain and another environment's
  * issuer, with their location; a placeholder without its setting is refused.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { synthesize } from '../../charts/platform';
-import { projectRoot } from '../support/helm';
-import { synthProblems } from '../support/synth-cli';
+import { synthProblems, valuesCopyWith } from '../support/synth-cli';
 
 const roots: string[] = [];
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-/** A copy of values/ with `edit` applied to one file. */
-function valuesWith(file: string, edit: (text: string) => string): string {
-  const root = mkdtempSync(join(tmpdir(), 'environment-settings-'));
-  roots.push(root);
-  const dir = join(root, 'values');
-  cpSync(join(projectRoot, 'values'), dir, { recursive: true });
-  const text = readFileSync(join(dir, file), 'utf8');
-  const edited = edit(text);
-  if (edited === text) throw new Error('the edit changed nothing');
-  writeFileSync(join(dir, file), edited);
-  return dir;
-}
+const valuesWith = (file: string, edit: (text: string) => string) => valuesCopyWith(roots, file, edit);
 
 /** A third application written in base.yaml only, as a newcomer would add it. */
 const shopApp = (ingress: string) => (base: string) =>
@@ -43,18 +30,22 @@ describe('environment settings', () => {
         shopApp('      hosts: [{ host: "{app}.{domain}", paths: [{ path: /, pathType: Prefix }] }]\n      tls: { enabled: true, secretName: shop-tls, hosts: ["{app}.{domain}"] }\n'),
       ),
     });
-    const ingress = (env: string) =>
-      parseAllDocuments(files.get(`manifests/${env}/shop/ingress.yaml`)!)[0].toJS() as {
-        metadata: { annotations: Record<string, string> };
-        spec: { rules: Array<{ host: string }>; tls: Array<{ hosts: string[] }> };
-      };
-    expect(ingress('dev').spec.rules[0].host).toBe('shop.dev.example.com');
-    expect(ingress('staging').spec.rules[0].host).toBe('shop.staging.example.com');
-    expect(ingress('production').spec.rules[0].host).toBe('shop.example.com');
-    expect(ingress('production').spec.tls[0].hosts).toEqual(['shop.example.com']);
-    const issuer = (env: string) => (parseAllDocuments(files.get(`manifests/${env}/shop/certificate.yaml`)!)[0].toJS() as { spec: { issuerRef: { name: string } } }).spec.issuerRef.name;
-    expect(issuer('production')).toBe('letsencrypt-production');
-    expect(issuer('staging')).toBe('letsencrypt-staging');
+    const object = <T>(env: string, file: string) => parseAllDocuments(files.get(`manifests/${env}/shop/${file}`)!)[0].toJS() as T;
+    type Ingress = { metadata: { annotations: Record<string, string> }; spec: { rules: Array<{ host: string }>; tls: Array<{ hosts: string[] }> } };
+    type Route = { spec: { hostnames: string[] } };
+    // values/: dev and production enter through the Gateway API (HTTPRoutes), staging through Ingress.
+    expect(object<Route>('dev', 'httproute.yaml').spec.hostnames).toEqual(['shop.dev.example.com']);
+    expect(object<Ingress>('staging', 'ingress.yaml').spec.rules[0].host).toBe('shop.staging.example.com');
+    expect(object<Route>('production', 'httproute.yaml').spec.hostnames).toEqual(['shop.example.com']);
+    expect(object<Ingress>('staging', 'ingress.yaml').spec.tls[0].hosts).toEqual(['shop.staging.example.com']);
+    // The issuer: a Certificate on Ingress (no ingress-shim annotation); on the Gateway API the listener's certificate is the platform's.
+    expect(object<Ingress>('staging', 'ingress.yaml').metadata.annotations['cert-manager.io/cluster-issuer']).toBeUndefined();
+    expect(object<{ spec: { issuerRef: { name: string }; dnsNames: string[] } }>('staging', 'certificate.yaml').spec).toMatchObject({
+      issuerRef: { name: 'letsencrypt-staging' },
+      dnsNames: ['shop.staging.example.com'],
+    });
+    expect(files.has('manifests/production/shop/certificate.yaml')).toBe(false);
+    expect(files.get('helm/shop/values-production.yaml')).toContain('clusterIssuer: letsencrypt-production');
     // The chart's values files hold the filled values: Helm renders the same.
     expect(files.get('helm/shop/values-production.yaml')).toContain('shop.example.com');
   });

@@ -54,10 +54,12 @@ const cases: Case[] = [
   },
   {
     name: 'a network that is not one, and a selector that would select every namespace',
-    breakValues: underDefaults('dev.yaml', '  networkPolicy: { dependencies: [{ name: a, port: 1, cidr: 999.999.0.0/99 }, { name: b, port: 2, namespaceLabels: {} }] }'),
+    // Every shipped application has dependencies of its own (lists replace the defaults'): one of them gets these.
+    breakValues: (v) =>
+      edit(join(v, 'dev.yaml'), (t) => `${t}applications:\n  api:\n    networkPolicy: { dependencies: [{ name: a, port: 1, cidr: 999.999.0.0/99 }, { name: b, port: 2, namespaceLabels: {} }] }\n`),
     expected: [
-      /^values\/dev\.yaml:\d+:\d+: defaults\.networkPolicy\.dependencies\[0\]\.cidr: expected a network in CIDR notation such as 10\.0\.0\.0\/8, got "999\.999\.0\.0\/99"$/,
-      /^values\/dev\.yaml:\d+:\d+: defaults\.networkPolicy\.dependencies\[1\]\.namespaceLabels: expected at least 1 entry \(an empty selector matches everything\)$/,
+      /^values\/dev\.yaml:\d+:\d+: applications\.api\.networkPolicy\.dependencies\[0\]\.cidr: expected a network in CIDR notation such as 10\.0\.0\.0\/8, got "999\.999\.0\.0\/99"$/,
+      /^values\/dev\.yaml:\d+:\d+: applications\.api\.networkPolicy\.dependencies\[1\]\.namespaceLabels: expected at least 1 entry \(an empty selector matches everything\)$/,
     ],
   },
   {

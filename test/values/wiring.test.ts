@@ -5,7 +5,7 @@
  * Helm 3 and Helm 4; unknown applications, ports the callee does not expose, a dependency on itself and
  * hand-written derived fields are refused with their location.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,13 +13,11 @@ import { synthesize } from '../../charts/platform';
 import { withoutHelmOnly, withoutPlainOnly } from '../helm/helm-only';
 import { type K8sObject, sortObjects } from '../support/dist';
 import { helm, helmTemplate, helmVersions, parseDocuments, projectRoot } from '../support/helm';
-import { synthProblems } from '../support/synth-cli';
+import { synthInto, synthProblems } from '../support/synth-cli';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
-const API_DEPENDENCIES = `    networkPolicy:
-      dependencies:
-        - { name: postgresql, port: 5432, cidr: 10.20.0.0/16 }
-        - { name: redis, port: 6379, namespaceLabels: { kubernetes.io/metadata.name: data }, podLabels: { app.kubernetes.io/name: redis } }
+const API_POSTGRESQL = '        - { name: postgresql, port: 5432, cidr: 10.20.0.0/16, host: postgresql.shop.internal }\n';
+const API_DEPENDENCIES = `${API_POSTGRESQL}        - { name: redis, port: 6379, namespaceLabels: { kubernetes.io/metadata.name: data }, podLabels: { app.kubernetes.io/name: redis }, host: redis.data.svc }
 `;
 
 const roots: string[] = [];
@@ -41,18 +39,14 @@ function valuesWith(edit: (base: string) => string): string {
 }
 
 /** api gets its own dependencies: PostgreSQL by CIDR, Redis by namespace and labels. */
-const withApiDependencies = (base: string) =>
-  base.replace('      adminPaths:\n        paths: [/admin]\n        allowedCidrs: [10.0.0.0/8]\n', `      adminPaths:\n        paths: [/admin]\n        allowedCidrs: [10.0.0.0/8]\n${API_DEPENDENCIES}`);
+const withApiDependencies = (base: string) => base.replace(API_POSTGRESQL, API_DEPENDENCIES);
 
 describe('web → api → (postgresql, redis)', () => {
   let dist: string;
   beforeAll(() => {
     const valuesDir = valuesWith(withApiDependencies);
     dist = join(dirname(valuesDir), 'dist');
-    for (const [path, content] of synthesize({ valuesDir })) {
-      mkdirSync(dirname(join(dist, path)), { recursive: true });
-      writeFileSync(join(dist, path), content);
-    }
+    synthInto(valuesDir, dist);
   });
 
   const plain = (environment: string, chart: string): K8sObject[] => {
@@ -138,6 +132,26 @@ describe('wiring refusals', () => {
       lines.some((line) => expected.test(line)),
       lines.join('\n'),
     ).toBe(true);
+  });
+
+  it('applications that wait for each other at start (waitForDependencies on both sides of a cycle)', () => {
+    const lines = synthProblems(
+      valuesWith((base) =>
+        base
+          .replace(API_POSTGRESQL, `${API_POSTGRESQL}        - { app: web }\n`)
+          .replace('        - app: api\n          port: http\n', '        - app: api\n          port: http\n    waitForDependencies: { enabled: true }\n'),
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /values\/base\.yaml:\d+:\d+: applications\.api\.networkPolicy\.dependencies\[1\]\.app: api, web wait for each other at start \(waitForDependencies\.enabled on each\): none would start; disable waitForDependencies on one of them$/,
+      ),
+    );
+  });
+
+  it('accepts a cycle of NetworkPolicies alone (only one side waits)', () => {
+    const valuesDir = valuesWith((base) => base.replace(API_POSTGRESQL, `${API_POSTGRESQL}        - { app: web }\n`));
+    expect(() => synthesize({ valuesDir })).not.toThrow();
   });
 
   it('dependents written by hand', () => {

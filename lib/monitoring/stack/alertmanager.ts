@@ -12,9 +12,9 @@ import { list } from '../../template/functions';
 import { each } from '../../template/manifest';
 import type { Checked, ObjectFields } from '../../template/typed';
 import type { GeneratedText } from '../../template/text';
-import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
+import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, publicUrl, selectorLabels, standalone } from './common';
 import { greaterThan, ordinals } from './expressions';
-import { PORTS } from './ports';
+import { PORTS, SUB_PATHS } from './ports';
 
 /** The headless Service through which the peers (and Prometheus) reach each Alertmanager pod. */
 export const ALERTMANAGER_PEERS = 'alertmanager-peers';
@@ -63,6 +63,8 @@ export class Alertmanager extends Construct {
                     '--config.file=/etc/alertmanager/alertmanager.yml',
                     '--storage.path=/alertmanager',
                     `--web.listen-address=:${PORTS.alertmanager}`,
+                    // Served under /alertmanager (the route prefix follows the external URL's path).
+                    fmt`--web.external-url=${publicUrl(v, SUB_PATHS.alertmanager)}`,
                     `--cluster.listen-address=0.0.0.0:${PORTS.alertmanagerCluster}`,
                     `--cluster.advertise-address=$(POD_IP):${PORTS.alertmanagerCluster}`,
                     each(ordinals(am.replicas), 'ordinal', (ordinal) => fmt`--cluster.peer=${name}-${ordinal}.${ALERTMANAGER_PEERS}.${release.namespace}.svc:${PORTS.alertmanagerCluster}`),
@@ -73,8 +75,8 @@ export class Alertmanager extends Construct {
                     { name: 'cluster-tcp', containerPort: PORTS.alertmanagerCluster, protocol: 'TCP' },
                     { name: 'cluster-udp', containerPort: PORTS.alertmanagerCluster, protocol: 'UDP' },
                   ],
-                  livenessProbe: httpProbe('/-/healthy', 'http'),
-                  readinessProbe: httpProbe('/-/ready', 'http', 5),
+                  livenessProbe: httpProbe(`${SUB_PATHS.alertmanager}/-/healthy`, 'http'),
+                  readinessProbe: httpProbe(`${SUB_PATHS.alertmanager}/-/ready`, 'http', 5),
                   resources: am.resources,
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [

@@ -5,11 +5,15 @@ export function monitoringNotes(): string {
 The monitoring stack of {{ .Values.environment }} runs in namespace {{ .Release.Namespace }} (node agents in {{ .Values.nodeNamespace }}).
 {{- if .Values.ingress.enabled }}
 
-Grafana: http{{ if .Values.ingress.tls.enabled }}s{{ end }}://{{ .Values.ingress.host }}{{ .Values.ingress.path }}/
+Routes ({{ if eq .Values.traffic.provider "gatewayAPI" }}HTTPRoutes on Gateway {{ .Values.traffic.gateway.namespace }}/{{ .Values.traffic.gateway.name }}{{ else }}Ingresses of class {{ .Values.ingress.className }}{{ end }}):
+Grafana:      http{{ if .Values.ingress.tls.enabled }}s{{ end }}://{{ .Values.ingress.host }}{{ .Values.ingress.path }}/
+Health:       http{{ if .Values.ingress.tls.enabled }}s{{ end }}://{{ .Values.ingress.host }}{{ .Values.ingress.healthPath }}
+Prometheus:   http{{ if .Values.ingress.tls.enabled }}s{{ end }}://{{ .Values.ingress.host }}/prometheus/ (admin networks only)
+Alertmanager: http{{ if .Values.ingress.tls.enabled }}s{{ end }}://{{ .Values.ingress.host }}/alertmanager/ (admin networks only)
 {{- end }}
 
-Prometheus:   kubectl --namespace {{ .Release.Namespace }} port-forward svc/prometheus 9090
-Alertmanager: kubectl --namespace {{ .Release.Namespace }} port-forward svc/alertmanager 9093
+Prometheus:   kubectl --namespace {{ .Release.Namespace }} port-forward svc/prometheus 9090, then http://localhost:9090/prometheus/
+Alertmanager: kubectl --namespace {{ .Release.Namespace }} port-forward svc/alertmanager 9093, then http://localhost:9093/alertmanager/
 {{- else }}
 ServiceMonitors, the PrometheusRule platform-rules and the dashboard ConfigMaps are installed for the
 Prometheus Operator; they carry {{ toJson .Values.operator.selectorLabels }}.
@@ -37,7 +41,8 @@ manifests of that environment.
 ## Modes
 
 - \`standalone\` (default): Prometheus (StatefulSet, persistent TSDB), Alertmanager (clustered
-  StatefulSet), Grafana (behind the Ingress, under a sub path), Loki (single binary), Grafana Alloy
+  StatefulSet), Grafana (under a sub path; its routes, /prometheus and /alertmanager for admins and a
+  health endpoint as HTTPRoutes or Ingresses by \`traffic.provider\`), Loki (single binary), Grafana Alloy
   (pod logs to Loki), node-exporter, kube-state-metrics and blackbox-exporter, with their RBAC and
   NetworkPolicies.
 - \`operator\`: for clusters running the Prometheus Operator: a ServiceMonitor per application, a

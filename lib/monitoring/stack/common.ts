@@ -6,7 +6,7 @@ import type { k8s } from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { chartLabel } from '../../chart/chart-label';
 import { TemplatedObject, helmOnly } from '../../chart/templated-object';
-import { type Expr, type Scope, eq, fmt, release } from '../../template/expr';
+import { type Expr, type Operand, type Scope, eq, fmt, ifElse, release } from '../../template/expr';
 import { type Refs, when } from '../../template/manifest';
 import type { ApiObjectClass, Checked, Manifest, ManifestOf } from '../../template/typed';
 import type { MonitoringValues } from '../values-schema';
@@ -60,6 +60,15 @@ export function tokenLabels(component: Component, version?: Expr<string>): Recor
     'app.kubernetes.io/part-of': PART_OF,
     'app.kubernetes.io/managed-by': String(release.service),
   };
+}
+
+/**
+ * The public URL of a sub path of the stack's host, with a trailing slash (e.g.
+ * https://ops.example.com/prometheus/): what Grafana's root_url and Prometheus' and Alertmanager's
+ * --web.external-url are set to, so that the links they write lead back through the routes.
+ */
+export function publicUrl(v: Refs<MonitoringValues>, path: Operand<string>): Expr<string> {
+  return fmt`${ifElse(v.ingress.tls.enabled, 'https', 'http')}://${v.ingress.host}${path}/`;
 }
 
 /** Cluster-scoped objects are named after the release namespace, so that two stacks never collide. */

@@ -21,7 +21,7 @@ import { buildPrometheusConfig } from '../prometheus-config';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { cachedText } from './cached-text';
 import type { MonitoringProps } from './common';
-import { PORTS } from './ports';
+import { PORTS, SUB_PATHS } from './ports';
 import { RULES_DIR } from './prometheus';
 
 export function alertRulesText(props: MonitoringProps): GeneratedText {
@@ -91,6 +91,7 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
         externalLabels: { environment },
         certManagerNamespace,
         veleroNamespace,
+        subPaths: SUB_PATHS,
       }),
     // The applications, their URLs and hosts may differ between environments: one variant per shape.
     shape: props.releases,

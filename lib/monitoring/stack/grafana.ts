@@ -1,20 +1,19 @@
 /**
  * Grafana (standalone mode): Prometheus and Loki data sources and the dashboards provisioned from
  * ConfigMaps, admin credentials from an existing Secret, no sign-up, no org creation, no anonymous
- * access, served under the ingress path (e.g. https://ops.example.com/monitoring/).
+ * access, served under the ingress path (e.g. https://ops.example.com/monitoring/; its routes:
+ * routes.ts).
  */
-import { routeCertificate } from '../../certificates/route-certificate';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { type Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
+import { type Expr, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
-import { when } from '../../template/manifest';
 import { interpolatedText } from '../../template/text';
 import { cachedText } from './cached-text';
 import { writeYaml } from '../../template/yaml-writer';
-import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
+import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, publicUrl, selectorLabels, standalone } from './common';
 import type { DashboardConfigMap } from './dashboards';
-import { PORTS } from './ports';
+import { PORTS, SUB_PATHS } from './ports';
 
 const DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
 
@@ -56,7 +55,15 @@ export class Grafana extends Construct {
         build: ({ namespace }) => ({
           apiVersion: 1,
           datasources: [
-            { name: 'Prometheus', type: 'prometheus', uid: 'prometheus', access: 'proxy', url: `http://prometheus.${namespace}.svc:${PORTS.prometheus}`, isDefault: true, editable: false },
+            {
+              name: 'Prometheus',
+              type: 'prometheus',
+              uid: 'prometheus',
+              access: 'proxy',
+              url: `http://prometheus.${namespace}.svc:${PORTS.prometheus}${SUB_PATHS.prometheus}`,
+              isDefault: true,
+              editable: false,
+            },
             { name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: `http://loki.${namespace}.svc:${PORTS.loki}`, editable: false },
           ],
         }),
@@ -75,7 +82,7 @@ export class Grafana extends Construct {
       { condition },
     );
 
-    const rootUrl = fmt`${ifElse(ing.tls.enabled, 'https', 'http')}://${ing.host}${ing.path}/`;
+    const rootUrl = publicUrl(v, ing.path);
     const env = (name: string, value: string | Expr) => ({ name, value });
     const secretEnv = (name: string, key: Expr) => ({ name, valueFrom: { secretKeyRef: { name: g.adminSecret.name, key } } });
 
@@ -162,39 +169,5 @@ export class Grafana extends Construct {
       },
       { condition },
     );
-
-    k8sObject(
-      this,
-      'Ingress',
-      'grafana-ingress.yaml',
-      k8s.KubeIngress,
-      {
-        metadata: {
-          ...metadata('grafana', 'grafana', version),
-          annotations: {
-            'nginx.ingress.kubernetes.io/force-ssl-redirect': ifElse(ing.tls.enabled, 'true', 'false'),
-          },
-        },
-        spec: {
-          ingressClassName: ing.className,
-          tls: when(ing.tls.enabled, [{ hosts: [ing.host], secretName: ing.tls.secretName }]),
-          rules: [
-            {
-              host: ing.host,
-              http: { paths: [{ path: ing.path, pathType: 'Prefix', backend: { service: { name: 'grafana', port: { name: 'http' } } } }] },
-            },
-          ],
-        },
-      },
-      { condition: and(condition, ing.enabled) },
-    );
-    routeCertificate(this, 'Certificate', {
-      template: 'grafana-certificate.yaml',
-      condition: and(condition, ing.enabled, ing.tls.enabled),
-      metadata: metadata(ing.tls.secretName, 'grafana', version),
-      secretName: ing.tls.secretName,
-      dnsNames: [ing.host],
-      issuer: ing.tls.clusterIssuer,
-    });
   }
 }

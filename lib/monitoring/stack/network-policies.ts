@@ -5,7 +5,9 @@
  *   Alertmanager, the kubelets and node-exporters (node network) and the API server;
  * - Alertmanager: reached by Prometheus, its peers gossip on 9094 (TCP and UDP), it reaches the
  *   receivers outside the cluster;
- * - Grafana: reached from the ingress controller, reaches Prometheus and Loki;
+ * - Grafana, and Prometheus and Alertmanager on their admin routes: reached from the entry of the
+ *   environment's traffic provider when the routes are enabled (the ingress controller's namespace, or
+ *   the Gateway's proxy pods: traffic.gateway.proxies); Grafana reaches Prometheus and Loki;
  * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts);
  * - kube-state-metrics and blackbox-exporter: reached only by Prometheus; kube-state-metrics reaches
  *   the API server, blackbox-exporter the applications and the public URLs.
@@ -15,6 +17,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, and, release } from '../../template/expr';
+import { usesIngress } from '../../traffic/gateway-api';
 import { each, when } from '../../template/manifest';
 import type { Checked, Manifest } from '../../template/typed';
 import { type Component, type MonitoringProps, k8sObject, labels, selectorLabels, standalone } from './common';
@@ -54,6 +57,14 @@ export class MonitoringNetworkPolicies extends Construct {
         { protocol: 'TCP', port: 53 },
       ],
     };
+    // Where the routes' traffic comes from (routes.ts), on the environment's provider.
+    const proxies = v.traffic.gateway.proxies;
+    const entry = when(
+      usesIngress(v.traffic),
+      { namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.ingressControllerNamespace } } },
+      { namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: proxies.namespace } }, podSelector: { matchLabels: proxies.podLabels } },
+    );
+    const routed = v.ingress.enabled;
     const apiServer = { to: [{ ipBlock: { cidr: np.apiServer.cidr } }], ports: [tcp(np.apiServer.port)] };
     const external = { to: [each(np.externalCidrs, 'cidr', (cidr) => ({ ipBlock: { cidr } }))], ports: [tcp(80), tcp(443)] };
 
@@ -79,7 +90,7 @@ export class MonitoringNetworkPolicies extends Construct {
     policy('prometheus', {
       ...pods('prometheus'),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [pods('grafana')], ports: [tcp(PORTS.prometheus)] }],
+      ingress: [{ from: [pods('grafana')], ports: [tcp(PORTS.prometheus)] }, when(routed, { from: [entry], ports: [tcp(PORTS.prometheus)] })],
       egress: [
         { to: [applicationNamespaces] },
         { to: [pods('alertmanager')], ports: [tcp(PORTS.alertmanager)] },
@@ -98,18 +109,19 @@ export class MonitoringNetworkPolicies extends Construct {
     policy('alertmanager', {
       ...pods('alertmanager'),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [
-        { from: [pods('prometheus')], ports: [tcp(PORTS.alertmanager)] },
-        { from: [pods('alertmanager')], ports: gossip },
-      ],
+      ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.alertmanager)] }, { from: [pods('alertmanager')], ports: gossip }, when(routed, { from: [entry], ports: [tcp(PORTS.alertmanager)] })],
       egress: [{ to: [pods('alertmanager')], ports: gossip }, external],
     });
 
     policy('grafana', {
       ...pods('grafana'),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.ingressControllerNamespace } } }], ports: [tcp(PORTS.grafana)] }],
-      egress: [{ to: [pods('loki')], ports: [tcp(PORTS.loki)] }],
+      ingress: [when(routed, { from: [entry], ports: [tcp(PORTS.grafana)] })],
+      // Its data sources (Prometheus admits Grafana in its own policy above).
+      egress: [
+        { to: [pods('prometheus')], ports: [tcp(PORTS.prometheus)] },
+        { to: [pods('loki')], ports: [tcp(PORTS.loki)] },
+      ],
     });
 
     policy('loki', {

@@ -15,3 +15,12 @@ export const PORTS = {
   certManager: 9402,
   velero: 8085,
 } as const;
+
+/**
+ * The sub paths Prometheus and Alertmanager serve under, inside the cluster as behind the routes
+ * (`--web.external-url` ends with them, and `--web.route-prefix` follows it): their probes, the
+ * Grafana data source, Prometheus' own scrape and its Alertmanager client use them too. Grafana's is
+ * a value (`ingress.path`, GF_SERVER_SERVE_FROM_SUB_PATH). No route rewrites a path, so both traffic
+ * providers pass requests through unchanged.
+ */
+export const SUB_PATHS = { prometheus: '/prometheus', alertmanager: '/alertmanager' } as const;

@@ -13,8 +13,8 @@ import { type Expr, and, fmt, release, sha256OfJson } from '../../template/expr'
 import { list } from '../../template/functions';
 import { when } from '../../template/manifest';
 import type { GeneratedText } from '../../template/text';
-import { type MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
-import { PORTS } from './ports';
+import { type MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, publicUrl, selectorLabels, standalone } from './common';
+import { PORTS, SUB_PATHS } from './ports';
 
 export const RULES_DIR = '/etc/prometheus/rules';
 
@@ -126,14 +126,16 @@ export class Prometheus extends Construct {
                     fmtFlag('--storage.tsdb.retention.time', p.retention.time),
                     fmtFlag('--storage.tsdb.retention.size', p.retention.size),
                     `--web.listen-address=:${PORTS.prometheus}`,
+                    // Served under /prometheus (the route prefix follows the external URL's path).
+                    fmtFlag('--web.external-url', publicUrl(v, SUB_PATHS.prometheus)),
                     // TSDB snapshots before each Velero backup (lib/backup/velero-schedules.ts).
                     when(v.velero.enabled, '--web.enable-admin-api'),
                   ],
                   ports: [{ name: 'http', containerPort: PORTS.prometheus, protocol: 'TCP' }],
                   // Replaying the write-ahead log after a restart can take minutes.
-                  startupProbe: httpProbe('/-/ready', 'http', 10, 60),
-                  livenessProbe: httpProbe('/-/healthy', 'http', 10, 6),
-                  readinessProbe: httpProbe('/-/ready', 'http', 5),
+                  startupProbe: httpProbe(`${SUB_PATHS.prometheus}/-/ready`, 'http', 10, 60),
+                  livenessProbe: httpProbe(`${SUB_PATHS.prometheus}/-/healthy`, 'http', 10, 6),
+                  readinessProbe: httpProbe(`${SUB_PATHS.prometheus}/-/ready`, 'http', 5),
                   resources: p.resources,
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [

@@ -11,6 +11,7 @@ import { deepMerge } from '../../values/merge';
 import { type Problem, ValuesError } from '../../values/problems';
 import type { AppValues } from '../../values/schema';
 import { type SchemaProblem, checkAgainstSchema } from '../../values/schema-check';
+import { TRAFFIC_IS_ENVIRONMENT_SETTING } from '../../values/traffic';
 import { type AlertThresholds, defaultAlertThresholds, thresholdOrderProblems } from '../alert-rules';
 import { defaultAlertmanagerValues } from '../alertmanager-config';
 import { type MonitoringApplication, type MonitoringValues, MonitoringValuesSchema } from '../values-schema';
@@ -29,8 +30,13 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
     ...(deepMerge({ alerts: defaultAlertThresholds, alertmanager: defaultAlertmanagerValues }, env.monitoring) as Record<string, unknown>),
     environment: env.environment,
     applications,
+    traffic: structuredClone(env.traffic),
   };
-  const schemaProblems = checkAgainstSchema(MonitoringValuesSchema, values);
+  // The environment's traffic setting is checked where it is written (environment.traffic).
+  const schemaProblems = checkAgainstSchema(MonitoringValuesSchema, values).filter((p) => p.path[0] !== 'traffic');
+  if (env.monitoring.traffic !== undefined) {
+    schemaProblems.push({ path: ['traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING });
+  }
   // What the schema cannot say (warning below critical): checked here, not by the rule builder, which
   // passes the thresholds through (the chart's template checks it too: lib/monitoring/stack/configs.ts).
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')

@@ -65,7 +65,7 @@ export function loadMonitoringReleases(
 }
 
 /** The monitoring chart's Helm texts and values model, for the release pipeline. */
-export function monitoringHelm(m: MonitoringReleases): ChartRelease['helm'] {
+export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm'], 'links'> {
   return {
     description: 'Monitoring of the platform: Prometheus, Alertmanager, Grafana, Loki and Alloy, or the Prometheus Operator resources.',
     schema: MonitoringValuesSchema,

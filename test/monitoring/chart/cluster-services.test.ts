@@ -21,20 +21,28 @@ const prometheusArgs = (env: string) =>
   (find(env, 'StatefulSet').find((o) => o.metadata.name === 'prometheus') as unknown as { spec: { template: { spec: { containers: Array<{ args: string[] }> } } } }).spec.template.spec.containers[0].args;
 
 describe('the cluster’s ACME issuer', () => {
+  const gatewayHttpListener = { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'platform', namespace: 'gateway-system', sectionName: 'http' };
   it.each([
-    ['dev', 'letsencrypt-staging', 'https://acme-staging-v02.api.letsencrypt.org/directory'],
-    ['staging', 'letsencrypt-staging', 'https://acme-staging-v02.api.letsencrypt.org/directory'],
-    ['production', 'letsencrypt-production', 'https://acme-v02.api.letsencrypt.org/directory'],
-  ])('%s: %s, HTTP-01 on the ingress class, named like the issuer the Certificates use', (env, name, server) => {
+    // values/: dev and production enter through the Gateway API, staging through Ingress.
+    ['dev', 'letsencrypt-staging', 'https://acme-staging-v02.api.letsencrypt.org/directory', { gatewayHTTPRoute: { parentRefs: [gatewayHttpListener] } }],
+    ['staging', 'letsencrypt-staging', 'https://acme-staging-v02.api.letsencrypt.org/directory', { ingress: { ingressClassName: 'nginx' } }],
+    ['production', 'letsencrypt-production', 'https://acme-v02.api.letsencrypt.org/directory', { gatewayHTTPRoute: { parentRefs: [gatewayHttpListener] } }],
+  ])('%s: %s, HTTP-01 on the traffic provider, named like the issuer the Certificates use', (env, name, server, http01) => {
     const [issuer] = find(env, 'ClusterIssuer');
     expect(issuer.metadata).toMatchObject({ name });
     expect(issuer.metadata.namespace).toBeUndefined();
     expect(issuer.spec).toEqual({
-      acme: { server, email: 'platform-team@example.com', privateKeySecretRef: { name: `${name}-account-key` }, solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }] },
+      acme: { server, email: 'platform-team@example.com', privateKeySecretRef: { name: `${name}-account-key` }, solvers: [{ http01 }] },
     });
     for (const app of ['api', 'web']) {
-      const certificate = plainObjects(env, app).find((o) => o.kind === 'Certificate') as Spec;
-      expect(certificate.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name });
+      const certificates = plainObjects(env, app).filter((o) => o.kind === 'Certificate') as Spec[];
+      if ('ingress' in http01) {
+        expect(certificates).toHaveLength(1);
+        expect(certificates[0].spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name });
+      } else {
+        // TLS ends at the platform Gateway's listener: its certificate is the platform team's.
+        expect(certificates).toEqual([]);
+      }
     }
   });
 });
@@ -50,7 +58,7 @@ describe('Velero backups of the monitoring volumes', () => {
       template: { ttl: '672h', storageLocation: 'production-backups', includedNamespaces: ['monitoring'], defaultVolumesToFsBackup: true, snapshotVolumes: false },
     });
     const hooks = (prometheus.spec.template as { hooks: { resources: Array<{ pre: Array<{ exec: { command: string[] } }> }> } }).hooks.resources[0];
-    expect(hooks.pre[0].exec.command.join(' ')).toContain('http://127.0.0.1:9090/api/v1/admin/tsdb/snapshot');
+    expect(hooks.pre[0].exec.command.join(' ')).toContain('http://127.0.0.1:9090/prometheus/api/v1/admin/tsdb/snapshot');
     expect(schedules['monitoring-grafana'].spec).toMatchObject({ schedule: '0 2 * * *', template: { ttl: '720h', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'grafana' } } } });
     expect(prometheusArgs('production')).toContain('--web.enable-admin-api');
   });

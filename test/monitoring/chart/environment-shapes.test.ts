@@ -46,6 +46,17 @@ const variants: readonly Variant[] = [
     },
   },
   {
+    name: 'the monitoring routes off in dev (Gateway API) and staging (Ingress)',
+    edits: [
+      { file: 'dev.yaml', find: 'monitoring:\n  alertmanager:', replace: 'monitoring:\n  ingress: { enabled: false }\n  alertmanager:' },
+      { file: 'staging.yaml', find: '  ingress:\n    host: ops.staging.example.com', replace: '  ingress:\n    enabled: false\n    host: ops.staging.example.com' },
+    ],
+    check: (config) => {
+      // No route, no entry in the NetworkPolicies (the Helm comparison below); the sub paths stay.
+      for (const env of ENVIRONMENTS) expect(config[env]).toContain('path_prefix: /alertmanager');
+    },
+  },
+  {
     name: 'worker not monitored in dev (issue input)',
     edits: [{ file: 'dev.yaml', replace: '\napplications:\n  worker:\n    metrics: { enabled: false }\n' }],
     check: (config) => {

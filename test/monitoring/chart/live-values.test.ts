@@ -85,7 +85,8 @@ describe.each(helmVersions)('$label: live values of the monitoring chart', ({ bi
     const before = prometheusYmlOf(render(binary, []));
     const after = prometheusYmlOf(render(binary, ['--set', 'alertmanager.replicas=3', '--set', 'prometheus.scrapeInterval=15s']));
     const discovery = { dns_sd_configs: [{ names: ['alertmanager-peers.monitoring.svc'], type: 'A', port: 9093 }] };
-    expect(after.alerting).toEqual({ alertmanagers: [{ api_version: 'v2', ...discovery }] });
+    // Alertmanager serves under its sub path (lib/monitoring/stack/ports.ts SUB_PATHS).
+    expect(after.alerting).toEqual({ alertmanagers: [{ api_version: 'v2', path_prefix: '/alertmanager', ...discovery }] });
     expect(after.alerting).toEqual(before.alerting);
     expect(after.global).toEqual({ ...(before.global as object), scrape_interval: '15s' });
   });

@@ -110,13 +110,25 @@ describe.each(environments())('standalone stack in %s', (env) => {
       GF_SERVER_ROOT_URL: `https://${host}/monitoring/`,
       GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
     });
-    const ingress = find(env, 'Ingress', 'grafana') as K8sObject & { spec: { tls: unknown; rules: Array<{ host: string; http: { paths: Array<{ path: string }> } }> } };
-    // The certificate is a Certificate object, not ingress-shim's annotation (lib/certificates/route-certificate.ts).
-    expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
-    const certificate = find(env, 'Certificate', 'monitoring-tls') as K8sObject & { spec: unknown };
-    expect(certificate.spec).toMatchObject({ secretName: 'monitoring-tls', dnsNames: [host], issuerRef: { kind: 'ClusterIssuer', name: monitoringValuesOf(env).ingress.tls.clusterIssuer } });
-    expect(ingress.spec.rules).toMatchObject([{ host, http: { paths: [{ path: '/monitoring' }] } }]);
-    expect(ingress.spec.tls).toEqual([{ hosts: [host], secretName: 'monitoring-tls' }]);
+    // The route to it: an HTTPRoute or an Ingress, by the environment's traffic provider (test/traffic/ covers both).
+    const provider = monitoringValuesOf(env).traffic.provider;
+    const entry = find(env, provider === 'ingress' ? 'Ingress' : 'HTTPRoute', 'grafana') as K8sObject & { spec: object };
+    expect(JSON.stringify(entry.spec)).toContain('"/monitoring"');
+    const certificates = objects(env).filter((o) => o.kind === 'Certificate');
+    if (provider === 'ingress') {
+      // The certificate is a Certificate object, not ingress-shim's annotation (lib/certificates/route-certificate.ts).
+      expect((entry as K8sObject).metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
+      expect(certificates).toHaveLength(1);
+      expect((certificates[0] as K8sObject & { spec: unknown }).spec).toMatchObject({
+        secretName: 'monitoring-tls',
+        dnsNames: [host],
+        issuerRef: { kind: 'ClusterIssuer', name: monitoringValuesOf(env).ingress.tls.clusterIssuer },
+      });
+      expect((entry as K8sObject & { spec: { tls: unknown } }).spec.tls).toEqual([{ hosts: [host], secretName: 'monitoring-tls' }]);
+    } else {
+      // TLS ends at the platform Gateway's listener, whose certificate is the platform's.
+      expect(certificates).toEqual([]);
+    }
   });
 
   it('loads the alert rules buildAlertRules makes of the environment thresholds', () => {
@@ -175,12 +187,15 @@ describe.each(environments())('standalone stack in %s', (env) => {
     expect(policy('default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     expect(sources('kube-state-metrics')).toEqual(['prometheus']);
     expect(sources('blackbox-exporter')).toEqual(['prometheus']);
-    expect(sources('alertmanager')).toEqual(['prometheus', 'alertmanager']);
+    // The entry of the environment's traffic provider (test/traffic/ checks its selectors).
+    const entry = monitoringValuesOf(env).traffic.provider === 'ingress' ? monitoringValuesOf(env).networkPolicy.ingressControllerNamespace : monitoringValuesOf(env).traffic.gateway.proxies.namespace;
+    expect(sources('alertmanager')).toEqual(['prometheus', 'alertmanager', entry]);
     expect(policy('alertmanager').spec.ingress![1].ports).toEqual([
       { protocol: 'TCP', port: 9094 },
       { protocol: 'UDP', port: 9094 },
     ]);
-    expect(sources('grafana')).toEqual(['ingress-nginx']);
+    expect(sources('grafana')).toEqual([entry]);
+    expect(sources('prometheus')).toEqual(['grafana', entry]);
     expect(sources('loki')).toEqual(['grafana', 'alloy', 'prometheus']);
     const kubelet = policy('prometheus').spec.egress!.find((r) => r.to?.[0].ipBlock?.cidr === monitoringValuesOf(env).networkPolicy.nodeCidr);
     expect(kubelet?.ports).toContainEqual({ protocol: 'TCP', port: 10250 });

@@ -82,6 +82,20 @@ helm.sh/chart: {{ include "web.chart" . }}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
 
+{{/* A map as a list of {"name", "value"} in key order, as JSON (lib/template/functions.ts nameValueList). */}}
+{{- define "web.nameValueList" -}}
+{{- $out := list -}}
+{{- range $name, $value := . }}{{ $out = append $out (dict "name" $name "value" $value) }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}
+
+{{/* The items of a list of objects whose given field is set, as JSON (lib/template/functions.ts itemsWith). */}}
+{{- define "web.itemsWith" -}}
+{{- $out := list -}}
+{{- range index . 0 }}{{ if index . (index $ 1) }}{{ $out = append $out . }}{{ end }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* The entries of a map of objects whose given field is true, as JSON (lib/template/functions.ts entriesWhere). */}}
 {{- define "web.entriesWhere" -}}
 {{- $out := dict -}}

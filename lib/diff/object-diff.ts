@@ -1,0 +1,127 @@
+/**
+ * A semantic diff of two sets of Kubernetes objects: objects are matched by identity (environment or
+ * chart, API group, kind, namespace, name), then compared field by field with microdiff (a
+ * well-kept library: paths into nested maps and lists, values before and after). Changes to fields the
+ * API server refuses to update are flagged with the upgrade check's rules (lib/upgrade/rules.ts).
+ */
+import diff from 'microdiff';
+import { objectKey } from '../upgrade/check';
+import type { ManifestDocument } from '../upgrade/output';
+import { type FieldChange, immutableFieldChanges, type KubeObject } from '../upgrade/rules';
+
+/** One object of a side: its file (relative to the output folder) and the object. */
+export interface SideObject {
+  readonly file: string;
+  readonly object: KubeObject;
+}
+
+/** One field that differs: its path (`spec.template.spec.containers[0].image`), values before and after. */
+export interface FieldDifference {
+  readonly path: string;
+  readonly type: 'added' | 'removed' | 'changed';
+  readonly before?: unknown;
+  readonly after?: unknown;
+  /** The immutable-field rule this change breaks, if any. */
+  readonly immutable?: FieldChange;
+}
+
+interface ChangedObject {
+  readonly before: SideObject;
+  readonly after: SideObject;
+  readonly fields: readonly FieldDifference[];
+  /** Every refused change (also those of fields whose own path is deeper or shallower than a difference). */
+  readonly immutable: readonly FieldChange[];
+}
+
+export interface ObjectDiff {
+  readonly added: readonly SideObject[];
+  readonly removed: readonly SideObject[];
+  readonly changed: readonly ChangedObject[];
+  readonly unchanged: number;
+}
+
+/** `spec.containers[0].image`: the dotted form of a microdiff path. */
+function dotted(path: readonly (string | number)[]): string {
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
+}
+
+/**
+ * Compares `before` and `after`, matched by `keyOf` (default: the API server's identity of an object,
+ * prefixed by the environment of its file). Sorted by key.
+ */
+export function diffObjects(before: readonly SideObject[], after: readonly SideObject[], keyOf: (side: SideObject) => string = environmentKey): ObjectDiff {
+  const old = new Map(before.map((side) => [keyOf(side), side]));
+  const added: SideObject[] = [];
+  const changed: ChangedObject[] = [];
+  let unchanged = 0;
+  const sorted = [...after].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  for (const side of sorted) {
+    const key = keyOf(side);
+    const previous = old.get(key);
+    if (previous === undefined) {
+      added.push(side);
+      continue;
+    }
+    old.delete(key);
+    const differences = diff(previous.object as unknown as Record<string, unknown>, side.object as unknown as Record<string, unknown>);
+    if (differences.length === 0) {
+      unchanged += 1;
+      continue;
+    }
+    const immutable = immutableFieldChanges(previous.object, side.object);
+    const fields = differences.map((d): FieldDifference => {
+      const path = dotted(d.path);
+      const rule = immutable.find((change) => path === change.field || path.startsWith(`${change.field}.`) || path.startsWith(`${change.field}[`));
+      const base =
+        d.type === 'CREATE'
+          ? { path, type: 'added' as const, after: d.value }
+          : d.type === 'REMOVE'
+            ? { path, type: 'removed' as const, before: d.oldValue }
+            : { path, type: 'changed' as const, before: d.oldValue, after: d.value };
+      return rule ? { ...base, immutable: rule } : base;
+    });
+    changed.push({ before: previous, after: side, fields, immutable });
+  }
+  const removed = [...old.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, side]) => side);
+  return { added, removed, changed, unchanged };
+}
+
+/** `<environment>:<group>/<kind>/<namespace>/<name>`, from a file manifests/<env>/... */
+function environmentKey(side: SideObject): string {
+  return `${side.file.split('/')[1]}:${objectKey(side.object)}`;
+}
+
+/**
+ * Two environments' objects made comparable: each environment has its own namespaces (`api-dev`,
+ * `api-production`), so every string of `from` equal to one of its namespaces' names is replaced by the
+ * name of the namespace the same file creates in `to` (manifests/<env>/<chart>/namespace.yaml). Returns
+ * the renamed `from` objects and the namespaces renamed (from → to).
+ */
+export function alignNamespaces(from: readonly SideObject[], to: readonly SideObject[]): { objects: SideObject[]; renamed: Map<string, string> } {
+  const pathInEnvironment = (file: string) => file.split('/').slice(2).join('/');
+  const created = new Map(to.filter((side) => side.object.kind === 'Namespace').map((side) => [pathInEnvironment(side.file), side.object.metadata.name]));
+  const renamed = new Map<string, string>();
+  for (const side of from) {
+    const target = side.object.kind === 'Namespace' ? created.get(pathInEnvironment(side.file)) : undefined;
+    if (target !== undefined && target !== side.object.metadata.name) renamed.set(side.object.metadata.name, target);
+  }
+  const rename = (node: unknown): unknown =>
+    typeof node === 'string'
+      ? (renamed.get(node) ?? node)
+      : Array.isArray(node)
+        ? node.map(rename)
+        : node !== null && typeof node === 'object'
+          ? Object.fromEntries(Object.entries(node).map(([key, child]) => [renamed.get(key) ?? key, rename(child)]))
+          : node;
+  return { objects: from.map((side) => ({ file: side.file, object: rename(side.object) as KubeObject })), renamed };
+}
+
+/** The key of an object within its environment (for comparing two environments aligned by alignNamespaces). */
+export function objectKeyInEnvironment(side: SideObject): string {
+  return objectKey(side.object);
+}
+
+/** The documents of one environment (manifests/<env>/...). */
+export function environmentObjects(documents: readonly ManifestDocument[], environment: string): SideObject[] {
+  return documents.filter((doc) => doc.environment === environment).map(({ file, object }) => ({ file, object }));
+}

@@ -1,0 +1,132 @@
+/**
+ * Argo CD objects of one environment (gitops.engine: argocd), written to
+ * environments/<env>/gitops/ and applied once with `kubectl apply -f`, after which Argo CD manages them
+ * itself (the root Application syncs the folder it is in):
+ * - AppProject `platform-<env>`: the repository, exactly the namespaces and kinds the environment's
+ *   manifests hold (computed from the objects: inventory.ts), nothing else;
+ * - AppProject `platform-<env>-gitops`: the root Application's, which may only write Applications and
+ *   AppProjects into Argo CD's namespace;
+ * - one Application `<chart>-<env>` per chart over <path>/manifests/<env>/<chart>, automated sync with
+ *   prune and self-heal as the values say, a sync wave from ordering.ts, and
+ *   SkipDryRunOnMissingResource when the chart writes custom resources (their CRDs come from an
+ *   operator installed separately, so they may not be known at the dry run);
+ * - the root Application `gitops-<env>` over environments/<env>/gitops.
+ * Typed with the classes `npm run import:crds` generates from the Argo CD CRD schemas.
+ */
+import { Application, AppProject } from '../../imports/argoproj.io';
+import { type ChartInventory, compareGroupKind, type GroupKind, needsCustomResourceDefinition } from './inventory';
+import { orderCharts } from './ordering';
+import type { GitOpsSettings } from './settings';
+
+/** One file of environments/<env>/gitops/: its name and the object. */
+export interface GitOpsFile {
+  readonly file: string;
+  readonly object: Record<string, unknown>;
+}
+
+/** The labels every GitOps object carries. */
+export function gitopsLabels(name: string, environment: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/instance': environment,
+    'app.kubernetes.io/component': 'gitops',
+    'app.kubernetes.io/part-of': 'platform',
+    'app.kubernetes.io/managed-by': 'cdk8s',
+  };
+}
+
+/** Where the GitOps objects of an environment are, relative to the output folder. */
+export function gitopsFolder(environment: string): string {
+  return `environments/${environment}/gitops`;
+}
+
+/** The name of the object that syncs environments/<env>/gitops (Argo CD Application, Flux Kustomization). */
+export function rootName(environment: string): string {
+  return `gitops-${environment}`;
+}
+
+/** Name of a chart's Application or Kustomization, `<chart>-<env>`; throws for a chart named like the root (`gitops`). */
+export function chartObjectName(chart: string, environment: string): string {
+  const name = `${chart}-${environment}`;
+  if (name === rootName(environment)) throw new Error(`chart ${chart}: its GitOps object would be named ${name}, like the root of environment ${environment}; rename the chart`);
+  return name;
+}
+
+const uniqueKinds = (kinds: readonly GroupKind[]): GroupKind[] => [...new Map(kinds.map((k) => [`${k.group}/${k.kind}`, { group: k.group, kind: k.kind }])).values()].sort(compareGroupKind);
+
+/** The Argo CD objects of one environment, by file name. */
+export function argoCdFiles(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings): GitOpsFile[] {
+  const project = `platform-${environment}`;
+  const gitopsProject = `${project}-gitops`;
+  const server = settings.destinationServer;
+  const allKinds = charts.flatMap((chart) => chart.kinds);
+  const namespaces = [...new Set(charts.flatMap((chart) => chart.namespaces))].sort();
+  const automated = { prune: settings.prune, selfHeal: settings.selfHeal };
+  const retry = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } };
+  const files: GitOpsFile[] = [
+    {
+      file: 'appproject.yaml',
+      object: AppProject.manifest({
+        metadata: { name: project, namespace: settings.namespace, labels: gitopsLabels(project, environment) },
+        spec: {
+          description: `The ${environment} environment: what npm run synth writes to ${settings.path}/manifests/${environment}.`,
+          sourceRepos: [settings.repoURL],
+          destinations: namespaces.map((namespace) => ({ server, namespace })),
+          clusterResourceWhitelist: uniqueKinds(allKinds.filter((k) => k.clusterScoped)),
+          namespaceResourceWhitelist: uniqueKinds(allKinds.filter((k) => !k.clusterScoped)),
+        },
+      }),
+    },
+    {
+      file: 'appproject-gitops.yaml',
+      object: AppProject.manifest({
+        metadata: { name: gitopsProject, namespace: settings.namespace, labels: gitopsLabels(gitopsProject, environment) },
+        spec: {
+          description: `The Argo CD objects of the ${environment} environment (${gitopsFolder(environment)}).`,
+          sourceRepos: [settings.repoURL],
+          destinations: [{ server: 'https://kubernetes.default.svc', namespace: settings.namespace }],
+          clusterResourceWhitelist: [],
+          namespaceResourceWhitelist: [
+            { group: 'argoproj.io', kind: 'AppProject' },
+            { group: 'argoproj.io', kind: 'Application' },
+          ],
+        },
+      }),
+    },
+    {
+      file: 'application-root.yaml',
+      object: Application.manifest({
+        metadata: { name: rootName(environment), namespace: settings.namespace, labels: gitopsLabels(rootName(environment), environment) },
+        spec: {
+          project: gitopsProject,
+          source: { repoUrl: settings.repoURL, targetRevision: settings.targetRevision, path: `${settings.path}/${gitopsFolder(environment)}`, directory: { recurse: false } },
+          destination: { server: 'https://kubernetes.default.svc', namespace: settings.namespace },
+          syncPolicy: { automated, retry },
+        },
+      }),
+    },
+  ];
+  const order = orderCharts(charts);
+  for (const chart of charts) {
+    const name = chartObjectName(chart.chart, environment);
+    const customResources = chart.kinds.some((k) => needsCustomResourceDefinition(k.group));
+    files.push({
+      file: `application-${chart.chart}.yaml`,
+      object: Application.manifest({
+        metadata: {
+          name,
+          namespace: settings.namespace,
+          labels: gitopsLabels(name, environment),
+          annotations: { 'argocd.argoproj.io/sync-wave': String(order.wave.get(chart.chart) ?? 0) },
+        },
+        spec: {
+          project,
+          source: { repoUrl: settings.repoURL, targetRevision: settings.targetRevision, path: `${settings.path}/manifests/${environment}/${chart.chart}`, directory: { recurse: false } },
+          destination: { server, namespace: chart.namespace },
+          syncPolicy: { automated, retry, syncOptions: customResources ? ['SkipDryRunOnMissingResource=true'] : undefined },
+        },
+      }),
+    });
+  }
+  return files;
+}

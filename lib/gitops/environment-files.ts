@@ -1,0 +1,107 @@
+/**
+ * The per-environment output beside the manifests, in environments/<env>/ (relative to dist/):
+ * - gitops/*.yaml: the Argo CD or Flux objects (argocd.ts, flux.ts), when gitops.engine is not none;
+ * - README.md: the charts and the order they are applied in, how to hand the environment to the GitOps
+ *   engine, and the network picture as Mermaid (shown by GitHub and GitLab in a pull request);
+ * - network.svg: the same picture drawn by Graphviz (lib/network-graph/render.ts; made by the caller,
+ *   asynchronously, from `dot`).
+ */
+import { networkGraph } from '../network-graph/graph';
+import { toDot, toMermaid } from '../network-graph/render';
+import { writeYaml } from '../template/yaml-writer';
+import { argoCdFiles, chartObjectName, gitopsFolder, rootName } from './argocd';
+import { fluxFiles } from './flux';
+import type { ChartInventory } from './inventory';
+import { orderCharts } from './ordering';
+import type { GitOpsSettings } from './settings';
+
+export interface EnvironmentOutput {
+  /** Files to write now: path relative to the output folder → content. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Where the network picture goes, and its Graphviz source. */
+  readonly svgPath: string;
+  readonly dot: string;
+}
+
+/** The folder of an environment's README, picture and GitOps objects, relative to the output folder. */
+function environmentFolder(environment: string): string {
+  return `environments/${environment}`;
+}
+
+/** Everything written for `environment` beside its manifests. */
+export function environmentOutput(environment: string, charts: readonly ChartInventory[], networkObjects: readonly Record<string, unknown>[], settings: GitOpsSettings): EnvironmentOutput {
+  const files = new Map<string, string>();
+  const gitops = settings.engine === 'argocd' ? argoCdFiles(environment, charts, settings) : settings.engine === 'flux' ? fluxFiles(environment, charts, settings) : [];
+  for (const { file, object } of gitops) files.set(`${gitopsFolder(environment)}/${file}`, writeYaml(object));
+  const graph = networkGraph(environment, networkObjects);
+  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph)));
+  return { files, svgPath: `${environmentFolder(environment)}/network.svg`, dot: toDot(graph) };
+}
+
+function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string): string {
+  const order = orderCharts(charts);
+  const manifests = (chart: string) => `${settings.path}/manifests/${environment}/${chart}`;
+  const rows = charts.map((c) => `| ${c.chart} | ${c.namespaces.join(', ')} | \`${manifests(c.chart)}/\` | ${order.wave.get(c.chart)} | ${(order.after.get(c.chart) ?? []).join(', ') || '–'} |`);
+  const folder = `${settings.path}/${gitopsFolder(environment)}`;
+  const delivery =
+    settings.engine === 'argocd'
+      ? [
+          `Argo CD follows \`${settings.repoURL}\` at \`${settings.targetRevision}\`. Once, with Argo CD installed in \`${settings.namespace}\`:`,
+          '',
+          '```sh',
+          `kubectl apply -f ${folder}/`,
+          '```',
+          '',
+          `The root Application \`${rootName(environment)}\` then keeps \`${folder}/\` applied, and each chart's Application`,
+          `(\`${charts.map((c) => chartObjectName(c.chart, environment)).join('`, `')}\`) syncs its manifests: automated, prune ${settings.prune ? 'on' : 'off (prune by hand: `argocd app sync --prune`)'}, self-heal ${settings.selfHeal ? 'on' : 'off'}.`,
+          `The AppProject \`platform-${environment}\` allows only the namespaces and kinds of these manifests. Waves order the Applications;`,
+          'for the root to wait for each wave to be healthy, Argo CD needs the Application health check (`resource.customizations.health.argoproj.io_Application` in `argocd-cm`).',
+        ]
+      : settings.engine === 'flux'
+        ? [
+            `Flux follows \`${settings.repoURL}\` at branch \`${settings.targetRevision}\`. Once, with Flux installed in \`${settings.namespace}\`:`,
+            '',
+            '```sh',
+            `kubectl apply -f ${folder}/`,
+            '```',
+            '',
+            `The root Kustomization \`${rootName(environment)}\` then keeps \`${folder}/\` applied, and each chart's Kustomization reconciles`,
+            `its manifests every ${settings.interval}: prune ${settings.prune ? 'on' : 'off'}, \`wait\` for every object to be ready, \`dependsOn\` as in the table.`,
+          ]
+        : [
+            'No GitOps engine (`gitops.engine: none`): apply the charts in the order of the table, e.g.',
+            '',
+            '```sh',
+            ...[...charts].sort((a, b) => (order.wave.get(a.chart) ?? 0) - (order.wave.get(b.chart) ?? 0)).map((c) => `kubectl apply -f ${manifests(c.chart)}/`),
+            '```',
+          ];
+  return [
+    `# Environment ${environment}`,
+    '',
+    'Written by `npm run synth` from `values/`; do not edit.',
+    '',
+    '## Charts',
+    '',
+    '| chart | namespaces | manifests | wave | after |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    'A chart comes after the charts whose namespaces it writes into.',
+    '',
+    '## Delivery',
+    '',
+    ...delivery,
+    '',
+    '## Network',
+    '',
+    'Who may open connections to whom, read from the NetworkPolicies of the manifests (not from the values):',
+    'boxes are workloads, rounded nodes pods outside the output or whole namespaces; red marks what is',
+    'wider than named pods (every pod of a namespace, any namespace, any address), dashed edges a connection',
+    'only one side allows. Anything without an edge is denied. The same picture: [network.svg](network.svg).',
+    '',
+    '```mermaid',
+    mermaid,
+    '```',
+    '',
+  ].join('\n');
+}

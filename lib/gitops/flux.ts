@@ -1,0 +1,72 @@
+/**
+ * Flux objects of one environment (gitops.engine: flux), written to environments/<env>/gitops/ and
+ * applied once with `kubectl apply -f`, after which Flux manages them itself (the root Kustomization
+ * reconciles the folder it is in):
+ * - GitRepository `platform-<env>`: the repository and branch, fetching only this environment's folders;
+ * - one Kustomization `<chart>-<env>` per chart over ./<path>/manifests/<env>/<chart>: prune as the values
+ *   say, `wait: true` (every object applied must become ready; Flux then ignores `healthChecks`, which
+ *   would only list a subset), `dependsOn` the charts whose namespaces it writes into (ordering.ts);
+ * - the root Kustomization `gitops-<env>` over environments/<env>/gitops.
+ * Flux has no self-heal switch: it corrects drift at every interval. Typed with the classes
+ * `npm run import:crds` generates from the Flux CRD schemas.
+ */
+import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
+import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
+import { chartObjectName, type GitOpsFile, gitopsFolder, gitopsLabels, rootName } from './argocd';
+import type { ChartInventory } from './inventory';
+import { orderCharts } from './ordering';
+import type { GitOpsSettings } from './settings';
+
+/** The Flux objects of one environment, by file name. */
+export function fluxFiles(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings): GitOpsFile[] {
+  const source = `platform-${environment}`;
+  const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: source };
+  const common = { interval: settings.interval, retryInterval: '1m', timeout: '5m', sourceRef };
+  const kustomization = (name: string, path: string, spec: { prune: boolean; wait: boolean; dependsOn?: { name: string }[] }): Record<string, unknown> =>
+    Kustomization.manifest({
+      metadata: { name, namespace: settings.namespace, labels: gitopsLabels(name, environment) },
+      spec: { ...common, path: `./${path}`, ...spec },
+    });
+  const kept = [`${settings.path}/manifests/${environment}`, `${settings.path}/${gitopsFolder(environment)}`];
+  const files: GitOpsFile[] = [
+    {
+      file: 'gitrepository.yaml',
+      object: GitRepository.manifest({
+        metadata: { name: source, namespace: settings.namespace, labels: gitopsLabels(source, environment) },
+        spec: { interval: settings.interval, url: settings.repoURL, ref: { branch: settings.targetRevision }, ignore: onlyFolders(kept) },
+      }),
+    },
+    { file: 'kustomization-root.yaml', object: kustomization(rootName(environment), `${settings.path}/${gitopsFolder(environment)}`, { prune: settings.prune, wait: false }) },
+  ];
+  const order = orderCharts(charts);
+  for (const chart of charts) {
+    const dependsOn = (order.after.get(chart.chart) ?? []).map((other) => ({ name: chartObjectName(other, environment) }));
+    files.push({
+      file: `kustomization-${chart.chart}.yaml`,
+      object: kustomization(chartObjectName(chart.chart, environment), `${settings.path}/manifests/${environment}/${chart.chart}`, {
+        prune: settings.prune,
+        wait: true,
+        dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
+      }),
+    });
+  }
+  return files;
+}
+
+/**
+ * Rules in .gitignore syntax (Flux's `spec.ignore`) that leave only `folders` (paths from the repository
+ * root) and what is in them. Git cannot re-include a file whose parent folder is excluded, so each
+ * folder on the way is re-included and its other entries excluded, level by level:
+ * `/*`, `!/dist/`, `/dist/*`, `!/dist/manifests/`, ...
+ */
+function onlyFolders(folders: readonly string[]): string {
+  const rules = ['/*'];
+  for (const folder of folders) {
+    const parts = folder.split('/');
+    for (let depth = 1; depth <= parts.length; depth += 1) {
+      const prefix = parts.slice(0, depth).join('/');
+      for (const rule of depth < parts.length ? [`!/${prefix}/`, `/${prefix}/*`] : [`!/${prefix}/`]) if (!rules.includes(rule)) rules.push(rule);
+    }
+  }
+  return rules.join('\n');
+}

@@ -1,0 +1,119 @@
+/**
+ * The network picture (lib/network-graph/) from known policies: peers resolved to workloads, namespaces,
+ * CIDRs and DNS; a policy allowing all namespaces shows as such (one wide node, in red); a connection
+ * only one side allows is dashed; the output is deterministic; and the committed README of each
+ * environment carries the Mermaid picture of its own policies beside an SVG drawn by Graphviz.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { networkGraph } from '../../lib/network-graph/graph';
+import { renderSvgs, toDot, toMermaid } from '../../lib/network-graph/render';
+import { distDir, environments } from '../support/dist';
+
+const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { team: 'shop' } } });
+const deployment = (name: string, ns: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: ns },
+  spec: { template: { metadata: { labels: { 'app.kubernetes.io/name': name } } } },
+});
+const policy = (name: string, ns: string, spec: Record<string, unknown>) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec });
+const app = { matchLabels: { 'app.kubernetes.io/name': 'api' } };
+
+const objects = [
+  namespace('api-dev'),
+  namespace('web-dev'),
+  deployment('api', 'api-dev'),
+  deployment('web', 'web-dev'),
+  policy('deny', 'api-dev', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+  policy('from-web', 'api-dev', {
+    podSelector: app,
+    ingress: [
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web-dev' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+    ],
+  }),
+  policy('to-api', 'web-dev', {
+    podSelector: {},
+    egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'api-dev' } }, podSelector: app }], ports: [{ protocol: 'TCP', port: 8080 }] }],
+  }),
+  policy('dns', 'api-dev', {
+    podSelector: {},
+    egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }] }],
+  }),
+  // The mistake the picture must show: every namespace may reach the api.
+  policy('too-wide', 'api-dev', { podSelector: app, ingress: [{ from: [{ namespaceSelector: {} }] }] }),
+  policy('database', 'api-dev', { podSelector: app, egress: [{ to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ port: 5432 }] }] }),
+  // A policy for pods that are not in the output (e.g. a Helm test pod): drawn with its selector.
+  policy('test-pod', 'api-dev', { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'test' } }, egress: [{ to: [{ podSelector: app }] }] }),
+  // Ingress on web from api, but api's egress does not allow it: one side only.
+  policy('web-from-api', 'web-dev', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'shop' } }, podSelector: app }] }] }),
+];
+
+describe('network graph', () => {
+  const graph = networkGraph('dev', objects);
+  const label = (id: string) => graph.nodes.find((n) => n.id === id)?.label;
+  const edges = graph.edges.map((e) => `${label(e.from)} -> ${label(e.to)} [${e.ports}]${e.oneSided ? ' one-sided' : ''}`);
+
+  it('resolves peers to workloads, pods outside the output, networks and namespaces', () => {
+    expect(edges).toEqual([
+      'all pods in all namespaces -> api [any port]',
+      'app.kubernetes.io/component=test -> api [any port]',
+      // team=shop selects both namespaces of the output: in web-dev no workload has api's labels.
+      'app.kubernetes.io/name=api -> web [any port]',
+      'api -> 10.20.0.0/16 [TCP 5432]',
+      'api -> k8s-app=kube-dns [UDP 53]',
+      'api -> web [any port] one-sided',
+      'web -> api [TCP 8080]',
+    ]);
+    expect(graph.nodes.find((n) => n.label === 'app.kubernetes.io/name=api')?.namespace).toBe('web-dev');
+  });
+
+  it('shows a policy allowing all namespaces as one wide node', () => {
+    const wide = graph.nodes.filter((n) => n.wide);
+    expect(wide).toEqual([{ id: 'pods:*/', kind: 'pods', label: 'all pods in all namespaces', wide: true }]);
+    const mermaid = toMermaid(graph);
+    const id = /(n\d+)\(\["all pods in all namespaces"\]\)/.exec(mermaid)?.[1];
+    expect(id).toBeDefined();
+    expect(mermaid).toContain(`class ${id} wide`);
+    expect(mermaid).toContain(`${id} -->|"any port"|`);
+    expect(toDot(graph)).toMatch(/\[label="all pods in all namespaces", shape=ellipse, color="#c0392b"/);
+  });
+
+  it('draws one-sided connections dashed, and groups nodes by namespace', () => {
+    expect(toMermaid(graph)).toMatch(/-\.->\|"any port \(ingress only\)"\|/);
+    expect(toMermaid(graph)).toContain('subgraph ns0["namespace api-dev"]');
+    expect(toDot(graph)).toContain('style=dashed');
+  });
+
+  it('is deterministic, whatever the order of the objects', async () => {
+    const reversed = networkGraph('dev', [...objects].reverse());
+    expect(toDot(reversed)).toBe(toDot(graph));
+    expect(toMermaid(reversed)).toBe(toMermaid(graph));
+    const [first] = await renderSvgs([toDot(graph)], () => undefined);
+    const [second] = await renderSvgs([toDot(reversed)], () => undefined);
+    expect(second).toBe(first);
+    expect(first).toMatch(/^<\?xml[^\n]*\n<!-- network-graph [0-9a-f]{64} -->/);
+    expect(first).toContain('all pods in all namespaces');
+    // An SVG already holding the same source's marker is reused, not redrawn.
+    const [reused] = await renderSvgs([toDot(graph)], () => `${first.split('\n').slice(0, 2).join('\n')}\n<svg/>`);
+    expect(reused).toMatch(/<svg\/>$/);
+  });
+});
+
+describe('committed environment READMEs', () => {
+  it.each(environments())('%s: the Mermaid picture is computed from the policies of the manifests, and the SVG is there', (env) => {
+    const readme = readFileSync(join(distDir, 'environments', env, 'README.md'), 'utf8');
+    expect(readme).toContain('```mermaid\nflowchart LR');
+    expect(readme).toContain(`subgraph ns`);
+    expect(readme).toContain(`["namespace api-${env}"]`);
+    // web calls api (a declared dependency): both sides allow it.
+    expect(readme).toMatch(/n\d+ -->\|"TCP 8080"\| n\d+/);
+    const svg = readFileSync(join(distDir, 'environments', env, 'network.svg'), 'utf8');
+    expect(svg).toContain('<svg');
+    expect(svg).toContain(`namespace api&#45;${env}`);
+  });
+});
