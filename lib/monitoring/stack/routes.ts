@@ -13,6 +13,10 @@
  * the health URL) and `monitoring-admin`, the headers ConfigMap `monitoring-security-headers`, and
  * the Certificate of the host (named like its Secret, `ingress.tls.secretName`).
  * No route rewrites Prometheus' or Alertmanager's paths: they serve under their sub paths (ports.ts).
+ * Prometheus' admin API (/prometheus/api/v1/admin/, on while Velero backs Prometheus up, for the
+ * snapshot hook on loopback) is never served through a route: a rule of `monitoring-admin` without
+ * backends (the Gateway answers, forwards nothing), or the Ingress `monitoring-admin-api` that denies
+ * every source (403); the longer prefix wins on both.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -22,12 +26,13 @@ import { HttpRoute } from '../../../imports/gateway.networking.k8s.io';
 import { type Expr, and, fmt, release } from '../../template/expr';
 import { when } from '../../template/manifest';
 import { clientRateLimit, gatewayParent, httpsRedirectSpec, responseHeadersFilter, routeTarget, sourceAllowList, timeoutOf, usesGatewayApi, usesIngress } from '../../traffic/gateway-api';
-import { NGINX, customHeaders, proxyTimeouts, requestRate, sourceRanges, sslRedirect } from '../../traffic/ingress-nginx';
+import { NGINX, customHeaders, denyAllSources, proxyTimeouts, requestRate, sourceRanges, sslRedirect } from '../../traffic/ingress-nginx';
 import { UI_CONTENT_SECURITY_POLICY, securityHeaders, securityHeadersData } from '../../traffic/security-headers';
 import { type Component, type MonitoringProps, k8sObject, labels, standalone } from './common';
 import { PORTS, SUB_PATHS } from './ports';
 
 const ADMIN = 'monitoring-admin';
+const ADMIN_API = `${SUB_PATHS.prometheus}/api/v1/admin`;
 const HEADERS = 'monitoring-security-headers';
 
 export class MonitoringRoutes extends Construct {
@@ -82,6 +87,8 @@ export class MonitoringRoutes extends Construct {
           parentRefs,
           hostnames,
           rules: [
+            // No backendRefs: requests to the admin API are answered by the Gateway, never forwarded.
+            { name: 'prometheus-admin-api', matches: prefix(ADMIN_API), filters: [headers] },
             { name: 'prometheus', matches: prefix(SUB_PATHS.prometheus), filters: [headers], backendRefs: backend('prometheus', PORTS.prometheus) },
             { name: 'alertmanager', matches: prefix(SUB_PATHS.alertmanager), filters: [headers], backendRefs: backend('alertmanager', PORTS.alertmanager) },
           ],
@@ -182,6 +189,17 @@ export class MonitoringRoutes extends Construct {
           tls,
           rules: [{ host: ing.host, http: { paths: [path(SUB_PATHS.prometheus, 'Prefix', 'prometheus'), path(SUB_PATHS.alertmanager, 'Prefix', 'alertmanager')] } }],
         },
+      },
+      { condition: onIngress },
+    );
+    k8sObject(
+      this,
+      'AdminApiIngress',
+      'monitoring-admin-api-ingress.yaml',
+      k8s.KubeIngress,
+      {
+        metadata: { ...metadata(`${ADMIN}-api`, 'monitoring'), annotations: { ...common, ...denyAllSources() } },
+        spec: { ingressClassName: ing.className, tls, rules: [{ host: ing.host, http: { paths: [path(ADMIN_API, 'Prefix', 'prometheus')] } }] },
       },
       { condition: onIngress },
     );
