@@ -40,6 +40,11 @@ export class MonitoringNetworkPolicies extends Construct {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: namespace } },
       ...pods(component),
     });
+    /** Pods of another chart (cert-manager, Velero), by the name label their charts give them. */
+    const foreignPods = (namespace: Expr<string>, name: string) => ({
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: namespace } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': name } },
+    });
     const applicationNamespaces = {
       namespaceSelector: {
         matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: props.applications.map((name) => when(v.applications[name].monitored, v.applications[name].namespace)) }],
@@ -102,6 +107,9 @@ export class MonitoringNetworkPolicies extends Construct {
         { to: [pods('blackbox-exporter')], ports: [tcp(PORTS.blackboxExporter)] },
         { to: [{ ipBlock: { cidr: np.nodeCidr } }], ports: [tcp(PORTS.kubelet), tcp(PORTS.nodeExporter)] },
         apiServer,
+        // Certificate and backup metrics (lib/monitoring/rules/certificates.ts, backups.ts).
+        { to: [foreignPods(v.certManager.namespace, 'cert-manager')], ports: [tcp(PORTS.certManager)] },
+        { to: [foreignPods(v.velero.namespace, 'velero')], ports: [tcp(PORTS.velero)] },
       ],
     });
 
