@@ -98,7 +98,10 @@ describe('no secret in the outputs', () => {
       base.setIn(['applications', 'api', 'podAnnotations', 'example.com/config'], 'url=https://hooks.example.com token=9f8e7d6c5b4a39281706');
     });
     expect(planted.map((f) => f.rule)).toContain('secretlint:@secretlint/secretlint-rule-privatekey');
-    expect(planted).toContainEqual(expect.objectContaining({ where: 'manifests/production/api/deployment.yaml Deployment/api', rule: 'platform:credential-assignment' }));
+    // In the pod template of api's workload: a Deployment, or the Argo Rollout of a canary or blue-green release.
+    expect(planted).toContainEqual(
+      expect.objectContaining({ where: expect.stringMatching(/^manifests\/production\/api\/(deployment\.yaml Deployment|rollout\.yaml Rollout)\/api$/), rule: 'platform:credential-assignment' }),
+    );
   });
 
   it('accepts references: secretKeyRef, *_file settings, secret names and keys', () => {
