@@ -1,16 +1,17 @@
 /**
  * NetworkPolicies (standalone mode, when enabled). In the release namespace: deny everything, then
  * - DNS for every pod;
- * - Prometheus: queried by Grafana; it reaches the applications' namespaces, the exporters, Loki,
+ * - Prometheus: queried by Grafana; it reaches each monitored application's pods on its metrics port, the exporters, Loki,
  *   Alertmanager, the kubelets and node-exporters (node network) and the API server;
  * - Alertmanager: reached by Prometheus, its peers gossip on 9094 (TCP and UDP), it reaches the
- *   receivers outside the cluster;
+ *   receivers' networks (networkPolicy.alertmanagerEgress: CIDRs and ports from values);
  * - Grafana, and Prometheus and Alertmanager on their admin routes: reached from the entry of the
  *   environment's traffic provider when the routes are enabled (the ingress controller's namespace, or
  *   the Gateway's proxy pods: traffic.gateway.proxies); Grafana reaches Prometheus and Loki;
  * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts);
  * - kube-state-metrics and blackbox-exporter: reached only by Prometheus; kube-state-metrics reaches
- *   the API server, blackbox-exporter the applications and the public URLs.
+ *   the API server, blackbox-exporter the applications' pods on their port and the networks of the
+ *   public URLs (networkPolicy.blackboxEgress).
  * In the node namespace: deny everything, then Alloy reaches DNS and Loki. node-exporter uses the host
  * network, which NetworkPolicies do not apply to; Prometheus reaches it through the node network.
  */
@@ -18,7 +19,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, and, release } from '../../template/expr';
 import { usesIngress } from '../../traffic/gateway-api';
-import { each, when } from '../../template/manifest';
+import { type Refs, each, when } from '../../template/manifest';
 import type { Checked, Manifest } from '../../template/typed';
 import { type Component, type MonitoringProps, k8sObject, labels, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
@@ -40,11 +41,13 @@ export class MonitoringNetworkPolicies extends Construct {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: namespace } },
       ...pods(component),
     });
-    const applicationNamespaces = {
-      namespaceSelector: {
-        matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: props.applications.map((name) => when(v.applications[name].monitored, v.applications[name].namespace)) }],
-      },
-    };
+    // Each monitored application's pods (its selector labels) on the port the values name: Prometheus
+    // scrapes its metrics there and blackbox-exporter probes its health endpoint through its Service,
+    // whose target is that container port (the other side: allow-monitoring, lib/app/network-policies.ts).
+    const applicationPods = props.applications.map((name) => {
+      const app = v.applications[name];
+      return when(app.monitored, { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: app.namespace } }, podSelector: { matchLabels: app.selector } }], ports: [tcp(app.port)] });
+    });
     const dns = {
       to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.dnsNamespace } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [
@@ -63,7 +66,12 @@ export class MonitoringNetworkPolicies extends Construct {
     const rollouts = v.argoRollouts;
     const rolloutsController = { namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: rollouts.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'argo-rollouts' } } };
     const apiServer = { to: [{ ipBlock: { cidr: np.apiServer.cidr } }], ports: [tcp(np.apiServer.port)] };
-    const external = { to: [each(np.externalCidrs, 'cidr', (cidr) => ({ ipBlock: { cidr } }))], ports: [tcp(80), tcp(443)] };
+    const networks = (cidrs: Refs<string[]>) => each(cidrs, 'cidr', (cidr) => ({ ipBlock: { cidr } }));
+    // Outside the cluster only the networks the values name, on the ports they name; no rule at all when
+    // either list is empty (an empty `to` or `ports` would allow every destination or port).
+    const receivers = np.alertmanagerEgress;
+    const probed = np.blackboxEgress;
+    const outside = (to: typeof receivers) => when(and(to.cidrs, to.ports), { to: [networks(to.cidrs)], ports: [each(to.ports, 'port', tcp)] });
 
     // The spec is checked where it is written, as a k8sObject's manifest is (see Checked).
     const policy = <const S extends NetworkPolicySpec>(name: string, spec: Checked<S, NetworkPolicySpec>, namespace: Expr<string> = release.namespace) => {
@@ -94,7 +102,6 @@ export class MonitoringNetworkPolicies extends Construct {
         when(rollouts.enabled, { from: [rolloutsController], ports: [tcp(PORTS.prometheus)] }),
       ],
       egress: [
-        { to: [applicationNamespaces] },
         { to: [pods('alertmanager')], ports: [tcp(PORTS.alertmanager)] },
         when(rollouts.enabled, { to: [rolloutsController], ports: [tcp(rollouts.metricsPort)] }),
         { to: [pods('kube-state-metrics')], ports: [tcp(PORTS.kubeStateMetrics)] },
@@ -102,6 +109,7 @@ export class MonitoringNetworkPolicies extends Construct {
         { to: [pods('blackbox-exporter')], ports: [tcp(PORTS.blackboxExporter)] },
         { to: [{ ipBlock: { cidr: np.nodeCidr } }], ports: [tcp(PORTS.kubelet), tcp(PORTS.nodeExporter)] },
         apiServer,
+        ...applicationPods,
       ],
     });
 
@@ -110,7 +118,7 @@ export class MonitoringNetworkPolicies extends Construct {
       ...pods('alertmanager'),
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.alertmanager)] }, { from: [pods('alertmanager')], ports: gossip }, when(routed, { from: [entry], ports: [tcp(PORTS.alertmanager)] })],
-      egress: [{ to: [pods('alertmanager')], ports: gossip }, external],
+      egress: [{ to: [pods('alertmanager')], ports: gossip }, outside(receivers)],
     });
 
     policy('grafana', {
@@ -141,7 +149,7 @@ export class MonitoringNetworkPolicies extends Construct {
       ...pods('blackbox-exporter'),
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.blackboxExporter)] }],
-      egress: [{ to: [applicationNamespaces] }, external],
+      egress: [outside(probed), ...applicationPods],
     });
 
     // In the node namespace, named `node-<name>`.
