@@ -45,13 +45,6 @@ const Storage = (what: string) =>
 /** A component: its image and resources, plus what else it needs. */
 const Component = <T extends Parameters<typeof Type.Object>[0]>(what: string, description: string, extra: T) => object(description, { image: Image(what), resources: Resources(what), ...extra });
 
-/** Destinations outside the cluster, from values: no rule when either list is empty (nothing is reached). */
-const Egress = (description: string) =>
-  object(description, {
-    cidrs: Type.Array(str('A network outside the cluster.', patterns.cidr), { description: 'Networks reached; empty: none.' }),
-    ports: Type.Array(int('A TCP port.', 1, 65535), { description: 'TCP ports reached on those networks.', uniqueItems: true }),
-  });
-
 const url = (description: string) => str(description, patterns.url);
 
 /** One application as scraped and probed: derived by synth from the application values. */
@@ -165,10 +158,13 @@ export const MonitoringValuesSchema = Type.Object(
         cidr: str('Network of the API server endpoints.', patterns.cidr),
         port: int('Port of the API server endpoints.', 1, 65535),
       }),
-      alertmanagerEgress: Egress(
-        "Alertmanager's destinations outside the cluster: the networks of its receivers' hosts (SMTP smarthost, Slack, PagerDuty, webhook and watchdog URLs; values name them, as a policy cannot name a host) and their ports (443 for HTTPS, the smarthost's port).",
-      ),
-      blackboxEgress: Egress("blackbox-exporter's destinations outside the cluster: the networks the applications' public URLs resolve to (the load balancer) and their ports (80, 443)."),
+      alertmanagerEgressCidrs: Type.Array(str('A network outside the cluster.', patterns.cidr), {
+        description:
+          "Networks of Alertmanager's receivers (the SMTP smarthost, Slack, PagerDuty, the webhook and watchdog URLs): a NetworkPolicy cannot name a host. Reached on the ports of the receivers enabled; empty: none.",
+      }),
+      blackboxEgressCidrs: Type.Array(str('A network outside the cluster.', patterns.cidr), {
+        description: "Networks the applications' public URLs resolve to (the load balancer), probed by blackbox-exporter on ports 80 and 443; empty: none.",
+      }),
     }),
     ...dependencyKeys(),
   },

@@ -4,20 +4,22 @@
  * - Prometheus: queried by Grafana; it reaches each monitored application's pods on its metrics port, the exporters, Loki,
  *   Alertmanager, the kubelets and node-exporters (node network) and the API server;
  * - Alertmanager: reached by Prometheus, its peers gossip on 9094 (TCP and UDP), it reaches the
- *   receivers' networks (networkPolicy.alertmanagerEgress: CIDRs and ports from values);
+ *   networks of its receivers (networkPolicy.alertmanagerEgressCidrs) on the ports of the receivers
+ *   enabled (443 for Slack and PagerDuty, the SMTP smarthost's, the webhook and watchdog URLs');
  * - Grafana, and Prometheus and Alertmanager on their admin routes: reached from the entry of the
  *   environment's traffic provider when the routes are enabled (the ingress controller's namespace, or
  *   the Gateway's proxy pods: traffic.gateway.proxies); Grafana reaches Prometheus and Loki;
  * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts);
  * - kube-state-metrics and blackbox-exporter: reached only by Prometheus; kube-state-metrics reaches
  *   the API server, blackbox-exporter the applications' pods on their port and the networks of the
- *   public URLs (networkPolicy.blackboxEgress).
+ *   public URLs (networkPolicy.blackboxEgressCidrs) on 80 and 443.
  * In the node namespace: deny everything, then Alloy reaches DNS and Loki. node-exporter uses the host
  * network, which NetworkPolicies do not apply to; Prometheus reaches it through the node network.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { type Expr, and, release } from '../../template/expr';
+import { type Expr, and, or, release } from '../../template/expr';
+import { addressPort, urlPort } from '../../template/functions';
 import { usesIngress } from '../../traffic/gateway-api';
 import { type Refs, each, when } from '../../template/manifest';
 import type { Checked, Manifest } from '../../template/typed';
@@ -67,11 +69,24 @@ export class MonitoringNetworkPolicies extends Construct {
     const rolloutsController = { namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: rollouts.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'argo-rollouts' } } };
     const apiServer = { to: [{ ipBlock: { cidr: np.apiServer.cidr } }], ports: [tcp(np.apiServer.port)] };
     const networks = (cidrs: Refs<string[]>) => each(cidrs, 'cidr', (cidr) => ({ ipBlock: { cidr } }));
-    // Outside the cluster only the networks the values name, on the ports they name; no rule at all when
-    // either list is empty (an empty `to` or `ports` would allow every destination or port).
-    const receivers = np.alertmanagerEgress;
-    const probed = np.blackboxEgress;
-    const outside = (to: typeof receivers) => when(and(to.cidrs, to.ports), { to: [networks(to.cidrs)], ports: [each(to.ports, 'port', tcp)] });
+    // Outside the cluster only the networks the values name (a NetworkPolicy cannot name a host), on
+    // the ports of what is reached there. No rule at all when the values name no network or nothing is
+    // reached: an empty `to` or `ports` would allow every destination or port.
+    const am = v.alertmanager;
+    const enabled = am.receivers;
+    const receivers = when(and(np.alertmanagerEgressCidrs, or(enabled.slack, enabled.pagerduty, enabled.email, enabled.webhook, am.watchdog.url)), {
+      to: [networks(np.alertmanagerEgressCidrs)],
+      ports: [
+        // Slack's webhook URL (a Secret file) and PagerDuty's events API are HTTPS.
+        when(or(enabled.slack, enabled.pagerduty), tcp(443)),
+        when(enabled.email, tcp(addressPort(am.email.smarthost))),
+        when(enabled.webhook, tcp(urlPort(am.webhook.url))),
+        when(am.watchdog.url, tcp(urlPort(am.watchdog.url))),
+      ],
+    });
+    // The public URLs blackbox-exporter probes through the load balancer, http or https.
+    const publicUrls = or(...props.applications.map((name) => and(v.applications[name].monitored, v.applications[name].publicUrls)));
+    const probed = when(and(np.blackboxEgressCidrs, publicUrls), { to: [networks(np.blackboxEgressCidrs)], ports: [tcp(80), tcp(443)] });
 
     // The spec is checked where it is written, as a k8sObject's manifest is (see Checked).
     const policy = <const S extends NetworkPolicySpec>(name: string, spec: Checked<S, NetworkPolicySpec>, namespace: Expr<string> = release.namespace) => {
@@ -118,7 +133,7 @@ export class MonitoringNetworkPolicies extends Construct {
       ...pods('alertmanager'),
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.alertmanager)] }, { from: [pods('alertmanager')], ports: gossip }, when(routed, { from: [entry], ports: [tcp(PORTS.alertmanager)] })],
-      egress: [{ to: [pods('alertmanager')], ports: gossip }, outside(receivers)],
+      egress: [{ to: [pods('alertmanager')], ports: gossip }, receivers],
     });
 
     policy('grafana', {
@@ -149,7 +164,7 @@ export class MonitoringNetworkPolicies extends Construct {
       ...pods('blackbox-exporter'),
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.blackboxExporter)] }],
-      egress: [outside(probed), ...applicationPods],
+      egress: [probed, ...applicationPods],
     });
 
     // In the node namespace, named `node-<name>`.
