@@ -4,17 +4,12 @@
  * give the same port for each URL and its neighbours (default and explicit ports, user info with a
  * colon, IPv6 hosts, colons in the path and query).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { type Scope, engineHelpers } from '../../lib/template/expr';
+import type { Scope } from '../../lib/template/expr';
 import { evaluateManifest } from '../../lib/template/evaluate';
 import { addressPort, urlPort } from '../../lib/template/functions';
 import { type Node, each, refs } from '../../lib/template/manifest';
-import { writeTemplate } from '../../lib/template/yaml-writer';
-import { helmTemplate, helmVersions } from '../support/helm';
+import { helmVersions, renderTree } from '../support/helm';
 
 interface Values {
   urls: string[];
@@ -57,12 +52,6 @@ describe('ports of URLs and addresses', () => {
   });
 
   it.each(helmVersions)('are the same with $label', ({ binary }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'ports-'));
-    mkdirSync(join(dir, 'templates'));
-    writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
-    writeFileSync(join(dir, 'values.yaml'), stringify(values));
-    writeFileSync(join(dir, 'templates', 'object.yaml'), writeTemplate(tree, { chartName: 'demo' }));
-    writeFileSync(join(dir, 'templates', '_helpers.tpl'), engineHelpers('demo'));
-    expect(helmTemplate(binary, ['rel', dir, '--namespace', 'ns'])).toEqual([evaluateManifest(tree, scope)]);
+    expect(renderTree(binary, tree, values)).toEqual([evaluateManifest(tree, scope)]);
   });
 });
