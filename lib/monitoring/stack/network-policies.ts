@@ -1,8 +1,9 @@
 /**
  * NetworkPolicies (standalone mode, when enabled). In the release namespace: deny everything, then
  * - DNS for every pod;
- * - Prometheus: queried by Grafana; it reaches each monitored application's pods on its metrics port, the exporters, Loki,
- *   Alertmanager, the kubelets and node-exporters (node network) and the API server;
+ * - Prometheus: queried by Grafana; it reaches each monitored application's pods (selector labels) on
+ *   its metrics port, the exporters, Loki, Alertmanager, the kubelets and node-exporters (node
+ *   network) and the API server;
  * - Alertmanager: reached by Prometheus, its peers gossip on 9094 (TCP and UDP), it reaches the
  *   networks of its receivers (networkPolicy.alertmanagerEgressCidrs) on the ports of the receivers
  *   enabled (443 for Slack and PagerDuty, the SMTP smarthost's, the webhook and watchdog URLs');
