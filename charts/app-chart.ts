@@ -17,6 +17,8 @@ import { AppDeployment, AppService } from '../lib/app/workload';
 import { AppAnalysisTemplates } from '../lib/delivery/analysis-template';
 import { AppDeliveryNetworkPolicies } from '../lib/delivery/network-policies';
 import { AppRollout } from '../lib/delivery/rollout';
+import { PostgresqlBackups } from '../lib/backup/postgresql-backup';
+import { SecretSources } from '../lib/secrets/secret-sources';
 import { renderRelease } from '../lib/chart/release';
 import type { ReleaseChart } from '../lib/chart/templated-object';
 import type { Scope } from '../lib/template/expr';
@@ -35,6 +37,10 @@ export interface AppChartProps {
   readonly version: string;
   /** The release `toJson()` renders: the base values, released under the application's name. */
   readonly defaultScope: Scope;
+  /** The databases of `backups.postgresql`, one backup CronJob each (default: none). */
+  readonly databases?: readonly string[];
+  /** The Secret names of `secrets`, an ExternalSecret or SealedSecret each (default: none). */
+  readonly secretNames?: readonly string[];
 }
 
 export class AppChart extends Chart implements ReleaseChart {
@@ -68,6 +74,8 @@ export class AppChart extends Chart implements ReleaseChart {
     new AppGatewayRoutes(this, 'GatewayRoutes', { values });
     new AppNetworkPolicies(this, 'NetworkPolicies', { values });
     new AppHelmTest(this, 'HelmTest', { values });
+    new SecretSources(this, 'Secrets', { values, secretNames: props.secretNames ?? [] });
+    new PostgresqlBackups(this, 'Backups', { values, databases: props.databases ?? [] });
   }
 
   /** What cdk8s synthesizes for this chart (`cdk8s synth`, `Testing.synth`): the objects of its default release. */

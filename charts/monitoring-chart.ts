@@ -5,6 +5,8 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { MonitoringVolumeBackups } from '../lib/backup/velero-schedules';
+import { AcmeClusterIssuer } from '../lib/certificates/cluster-issuer';
 import type { ReleaseChart } from '../lib/chart/templated-object';
 import type { Scope } from '../lib/template/expr';
 import { refs } from '../lib/template/manifest';
@@ -55,5 +57,7 @@ export class MonitoringChart extends Chart implements ReleaseChart {
     new MonitoringRoutes(this, 'Routes', stack);
     new MonitoringNetworkPolicies(this, 'NetworkPolicies', stack);
     new OperatorResources(this, 'Operator', { ...stack, rules });
+    new AcmeClusterIssuer(this, 'ClusterIssuer', stack);
+    new MonitoringVolumeBackups(this, 'VolumeBackups', stack);
   }
 }

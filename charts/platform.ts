@@ -21,7 +21,7 @@ import { emitChartRelease } from '../lib/synth/release-pipeline';
 import { CHART_VERSION, type SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
 import { appRulesTemplate, quantityHelper, valueRulesTemplate } from '../lib/values/app-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../lib/values/quantity-rules';
-import { located } from '../lib/values/load';
+import { type EnvironmentValues, located } from '../lib/values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
 import type { SchemaProblem } from '../lib/values/schema-check';
@@ -37,6 +37,42 @@ export interface PlatformOptions extends SynthOptions {
    * `addJsonPatch`, `metadata.addLabel`, `onlyWhen`. Everything added is in both outputs.
    */
   readonly extendApplication?: (chart: AppChart) => void;
+}
+
+/**
+ * Keys of a map of the application values (`backups.postgresql`, `secrets`) that an overlay adds but
+ * values/base.yaml does not declare: the chart has objects per key of the base values, so such a key
+ * would silently make nothing.
+ */
+function undeclaredKeys(app: string, path: readonly string[], what: string, declared: readonly string[], environments: readonly EnvironmentValues[]): Problem[] {
+  return environments.flatMap((env) => {
+    const map = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], env.applications.get(app));
+    return Object.keys((map as Record<string, unknown> | undefined) ?? {})
+      .filter((key) => !declared.includes(key))
+      .flatMap((key) =>
+        located([{ path: [...path, key], message: `${what} not declared in values/base.yaml (declared there: ${declared.join(', ') || 'none'}); the chart has its objects from the base values` }], env.files, [
+          ['applications', app],
+          ['defaults'],
+        ]),
+      );
+  });
+}
+
+/**
+ * The chart's values schema with the maps whose keys make objects (`backups.postgresql`, `secrets`)
+ * limited to the names the chart has objects for, so that Helm refuses a name that would make nothing,
+ * as synth does (`undeclaredKeys`). Paths are dotted property paths of the schema.
+ */
+function schemaWithDeclaredNames(schema: object, names: Readonly<Record<string, readonly string[]>>): object {
+  const copy = structuredClone(schema) as Record<string, unknown>;
+  for (const [path, declared] of Object.entries(names)) {
+    let node: Record<string, unknown> | undefined = copy;
+    for (const segment of path.split('.')) node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[segment];
+    if (!node) throw new Error(`the values schema has no map at ${path}`);
+    if (declared.length === 0) node.maxProperties = 0;
+    else node.propertyNames = { allOf: [node.propertyNames, { enum: [...declared] }] };
+  }
+  return copy;
 }
 
 /**
@@ -76,7 +112,13 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   for (const [name, baseValues] of base.applications) {
     // One cdk8s App per application: nothing links the charts, and each can be freed once written.
     const identity: ChartIdentity = { name, version: CHART_VERSION, appVersion: baseValues.image.tag };
+    const databases = Object.keys(baseValues.backups.postgresql).sort();
+    const secretNames = Object.keys(baseValues.secrets).sort();
+    problems.push(...undeclaredKeys(name, ['backups', 'postgresql'], 'database', databases, environments));
+    problems.push(...undeclaredKeys(name, ['secrets'], 'Secret', secretNames, environments));
     const chart = new AppChart(new App(), name, {
+      databases,
+      secretNames,
       labels: options.applicationLabels,
       version: CHART_VERSION,
       defaultScope: releaseScope(identity, baseValues, { name, namespace: namespaceOf(name, base.environment) }),
@@ -96,7 +138,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
         })),
         helm: {
           description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
-          schema: AppValuesSchema,
+          schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
           baseValues,
           helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}`,
           extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },

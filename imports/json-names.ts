@@ -5,10 +5,15 @@
  * Not mapped, being a JSON name of their own elsewhere too: clientId, ref, schema.
  */
 export interface JsonNames {
+  readonly accessKeyId: 'accessKeyID';
+  readonly accessKeyIdSecretRef: 'accessKeyIDSecretRef';
+  readonly acmeDns: 'acmeDNS';
+  readonly azureDns: 'azureDNS';
   readonly clientCidRs: 'clientCIDRs';
   readonly clientIdRef: 'clientIDRef';
   readonly clientIp: 'clientIP';
   readonly clientIpGeoLocations: 'clientIPGeoLocations';
+  readonly cloudDns: 'cloudDNS';
   readonly clusterIp: 'clusterIP';
   readonly convertClassicHistogramsToNhcb: 'convertClassicHistogramsToNHCB';
   readonly csrfTokenTtl: 'csrfTokenTTL';
@@ -20,12 +25,15 @@ export interface JsonNames {
   readonly externalId: 'externalID';
   readonly forwardClientIdHeader: 'forwardClientIDHeader';
   readonly forwardIdToken: 'forwardIDToken';
+  readonly gatewayHttpRoute: 'gatewayHTTPRoute';
   readonly hostIp: 'hostIP';
   readonly hostIpc: 'hostIPC';
   readonly hostPid: 'hostPID';
+  readonly hostedZoneId: 'hostedZoneID';
   readonly insecureSkipTlsVerify: 'insecureSkipTLSVerify';
   readonly isCa: 'isCA';
   readonly isVpn: 'isVPN';
+  readonly issuingCertificateUrLs: 'issuingCertificateURLs';
   readonly keepFiringFor: 'keep_firing_for';
   readonly keyId: 'keyID';
   readonly loadBalancerIp: 'loadBalancerIP';
@@ -42,12 +50,17 @@ export interface JsonNames {
   readonly redirectUrl: 'redirectURL';
   readonly remoteJwks: 'remoteJWKS';
   readonly repoUrl: 'repoURL';
+  readonly resourceId: 'resourceID';
   readonly scaleIo: 'scaleIO';
   readonly setHostnameAsFqdn: 'setHostnameAsFQDN';
+  readonly skipTlsVerify: 'skipTLSVerify';
   readonly sourceCidr: 'sourceCIDR';
   readonly storagePolicyId: 'storagePolicyID';
+  readonly subscriptionId: 'subscriptionID';
   readonly targetCpuUtilizationPercentage: 'targetCPUUtilizationPercentage';
   readonly targetWwNs: 'targetWWNs';
+  readonly tenantId: 'tenantID';
+  readonly tsgId: 'tsgID';
   readonly volumeId: 'volumeID';
   readonly xKubernetesEmbeddedResource: 'x-kubernetes-embedded-resource';
   readonly xKubernetesIntOrString: 'x-kubernetes-int-or-string';

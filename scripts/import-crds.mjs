@@ -31,6 +31,11 @@ const CRDS = [
   { group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', plural: 'servicemonitors' },
   { group: 'monitoring.coreos.com', version: 'v1', kind: 'PrometheusRule', plural: 'prometheusrules' },
   { group: 'cert-manager.io', version: 'v1', kind: 'Certificate', plural: 'certificates' },
+  // Issue 14: secrets from External Secrets and Sealed Secrets, ACME issuers, Velero backups.
+  { group: 'external-secrets.io', version: 'v1', kind: 'ExternalSecret', plural: 'externalsecrets' },
+  { group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets' },
+  { group: 'cert-manager.io', version: 'v1', kind: 'ClusterIssuer', plural: 'clusterissuers' },
+  { group: 'velero.io', version: 'v1', kind: 'Schedule', plural: 'schedules' },
   // GitOps delivery (lib/gitops/): Argo CD and Flux objects written beside the manifests.
   { group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', plural: 'applications' },
   { group: 'argoproj.io', version: 'v1alpha1', kind: 'AppProject', plural: 'appprojects' },

@@ -1,10 +1,12 @@
 /**
- * With `traffic.provider: ingress`: Ingress for the NGINX ingress controller with TLS from cert-manager, per-client rate limits, HTTPS
+ * With `traffic.provider: ingress`: Ingress for the NGINX ingress controller with TLS from cert-manager (a Certificate
+ * for the TLS hosts, lib/certificates/route-certificate.ts), per-client rate limits, HTTPS
  * redirect, HSTS and security headers, and websocket-friendly timeouts. Admin paths get an Ingress of
  * their own, restricted to the allowed source networks.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { routeCertificate } from '../certificates/route-certificate';
 import { TemplatedObject } from '../chart/templated-object';
 import { type Expr, and, fmt, release } from '../template/expr';
 import { each, spread, when } from '../template/manifest';
@@ -27,7 +29,6 @@ export class AppIngress extends Construct {
 
     const backend = { service: { name: names.fullname, port: { name: 'http' } } };
     const annotations = {
-      'cert-manager.io/cluster-issuer': when(ing.tls.enabled, ing.tls.clusterIssuer),
       ...sslRedirect(ing.tls.enabled),
       ...requestRate(ing.rateLimit.requestsPerSecond),
       [`${NGINX}/limit-burst-multiplier`]: fmt`${ing.rateLimit.burstMultiplier}`,
@@ -72,6 +73,15 @@ export class AppIngress extends Construct {
           http: { paths: each(ing.adminPaths.paths, 'adminPath', (path) => ({ path, pathType: 'Prefix', backend })) },
         })),
       ),
+    });
+
+    routeCertificate(this, 'Certificate', {
+      template: 'certificate.yaml',
+      condition: and(enabled, ing.tls.enabled),
+      metadata: { name: ing.tls.secretName, namespace: release.namespace, labels: commonLabels(v) },
+      secretName: ing.tls.secretName,
+      dnsNames: ing.tls.hosts,
+      issuer: ing.tls.clusterIssuer,
     });
 
     new TemplatedObject(this, 'SecurityHeaders', {

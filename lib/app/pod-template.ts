@@ -7,7 +7,7 @@
  */
 import type { k8s } from 'cdk8s-plus-27';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
-import { type Expr, eq, fmt, not, withDefault } from '../template/expr';
+import { type Expr, eq, fmt, not, sha256OfJson, withDefault } from '../template/expr';
 import { isText } from '../template/functions';
 import { type Refs, each, spread, when } from '../template/manifest';
 import type { Checked, Manifest } from '../template/typed';
@@ -68,7 +68,8 @@ export function appPodTemplate(props: AppPodTemplateProps): PodTemplate {
   return checkedPodTemplate({
     metadata: {
       labels: podLabels(v),
-      annotations: { 'checksum/config': props.configChecksum, ...spread(v.podAnnotations) },
+      // Pods roll when the configuration or a referenced secret's pinned version or ciphertext changes (lib/secrets/).
+      annotations: { 'checksum/config': props.configChecksum, 'checksum/secrets': sha256OfJson(v.secrets), ...spread(v.podAnnotations) },
     },
     spec: {
       serviceAccountName: names.serviceAccountName,

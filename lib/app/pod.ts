@@ -1,5 +1,5 @@
 /**
- * What every pod of an application has, whichever object runs it (the Deployment, the migration Job):
+ * What every pod of an application has, whichever object runs it (the Deployment, the migration Job, the backup CronJobs):
  * the pod security context, the image pull Secrets, the application's image and its secret variables.
  */
 import type { k8s } from 'cdk8s-plus-27';

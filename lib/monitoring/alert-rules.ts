@@ -11,6 +11,8 @@
  * schema validates them (AlertThresholdsSchema), and `thresholdProblems` what a schema cannot say.
  */
 import { applicationAlerts } from './rules/application';
+import { databaseBackupAlerts, volumeBackupAlerts } from './rules/backups';
+import { certificateAlerts } from './rules/certificates';
 import { databaseAlerts } from './rules/database';
 import { infrastructureAlerts } from './rules/infrastructure';
 import { type AlertDefinition, type AlertingRule, type Component, type Escalation, type RuleFile, severityOf } from './rules/model';
@@ -33,7 +35,19 @@ export interface AlertRuleOptions {
   environment: string;
 }
 
-const alertGroups = [applicationAlerts, sloAlerts, workloadAlerts, rolloutAlerts, infrastructureAlerts, databaseAlerts, securityAlerts, monitoringAlerts];
+const alertGroups = [
+  applicationAlerts,
+  sloAlerts,
+  workloadAlerts,
+  rolloutAlerts,
+  infrastructureAlerts,
+  databaseAlerts,
+  securityAlerts,
+  monitoringAlerts,
+  certificateAlerts,
+  databaseBackupAlerts,
+  volumeBackupAlerts,
+];
 
 /** Pairs of alerts on the same condition at two thresholds: while the source fires, the target is muted. */
 export const alertEscalations: readonly Escalation[] = [
@@ -41,6 +55,7 @@ export const alertEscalations: readonly Escalation[] = [
   { source: 'NodeDiskUsageCritical', target: 'NodeDiskUsageHigh', equal: ['instance', 'mountpoint'] },
   { source: 'PersistentVolumeUsageCritical', target: 'PersistentVolumeUsageHigh', equal: ['namespace', 'persistentvolumeclaim'] },
   { source: 'TLSCertificateExpiryImminent', target: 'TLSCertificateExpiringSoon', equal: ['instance'] },
+  { source: 'CertificateExpiryImminent', target: 'CertificateRenewalOverdue', equal: ['namespace', 'name'] },
 ];
 
 export function buildAlertRules(thresholds: AlertThresholds, options: AlertRuleOptions): RuleFile {

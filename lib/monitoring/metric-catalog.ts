@@ -28,7 +28,9 @@ export type Producer =
   | 'loki'
   | 'grafana'
   | 'alloy'
-  | 'argo-rollouts';
+  | 'argo-rollouts'
+  | 'cert-manager'
+  | 'velero';
 
 function families(type: MetricType, ...names: string[]): MetricFamily[] {
   return names.map((name) => ({ name, type }));
@@ -107,7 +109,7 @@ export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> 
     ...families('gauge', 'kube_namespace_labels', 'kube_namespace_created', 'kube_namespace_status_phase'),
     ...families('gauge', 'kube_job_owner', 'kube_job_spec_completions', 'kube_job_status_active', 'kube_job_status_succeeded', 'kube_job_status_failed', 'kube_job_complete', 'kube_job_failed'),
     ...families('gauge', 'kube_job_status_start_time', 'kube_job_status_completion_time'),
-    ...families('gauge', 'kube_cronjob_spec_suspend', 'kube_cronjob_status_active', 'kube_cronjob_status_last_schedule_time', 'kube_cronjob_next_schedule_time'),
+    ...families('gauge', 'kube_cronjob_spec_suspend', 'kube_cronjob_status_active', 'kube_cronjob_status_last_schedule_time', 'kube_cronjob_next_schedule_time', 'kube_cronjob_status_last_successful_time', 'kube_cronjob_created'),
     ...families('gauge', 'kube_service_info', 'kube_ingress_info', 'kube_ingress_path', 'kube_ingress_tls', 'kube_resourcequota'),
   ],
 
@@ -187,6 +189,19 @@ export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> 
     ...families('gauge', 'alloy_resources_process_resident_memory_bytes'),
     ...families('histogram', 'alloy_component_evaluation_seconds', 'loki_write_request_duration_seconds'),
     ...families('counter', 'loki_write_sent_entries_total', 'loki_write_sent_bytes_total', 'loki_write_dropped_entries_total', 'loki_write_dropped_bytes_total'),
+  ],
+
+  /** cert-manager's controller (cert-manager.io docs, "Prometheus metrics"): one series per Certificate, labels name, namespace (and condition). */
+  'cert-manager': [
+    ...goProcess,
+    ...families('gauge', 'certmanager_certificate_expiration_timestamp_seconds', 'certmanager_certificate_renewal_timestamp_seconds', 'certmanager_certificate_ready_status'),
+  ],
+
+  /** The Velero server (pkg/metrics of velero): per-schedule counters and the time of the last successful backup. */
+  velero: [
+    ...goProcess,
+    ...families('gauge', 'velero_backup_last_successful_timestamp', 'velero_backup_total'),
+    ...families('counter', 'velero_backup_attempt_total', 'velero_backup_success_total', 'velero_backup_failure_total', 'velero_backup_partial_failure_total'),
   ],
 };
 

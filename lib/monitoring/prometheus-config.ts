@@ -1,7 +1,8 @@
 /**
  * prometheus.yml as a plain object.
  *
- * Scrape jobs: Prometheus and Alertmanager themselves, kube-state-metrics and blackbox-exporter (Services
+ * Scrape jobs: cert-manager and Velero (their Services, for the certificate and backup alerts),
+ * Prometheus and Alertmanager themselves, kube-state-metrics and blackbox-exporter (Services
  * of the monitoring namespace), Loki, node-exporter, the kubelet and cAdvisor on every node (node
  * discovery, with the pod's service account token), and one job per application (pod discovery in its
  * namespace). Application series get `job` = the application name, `namespace`, `pod` and `app`; the
@@ -40,6 +41,13 @@ export interface PrometheusConfigOptions {
   blackboxTargets: string[];
   /** Added to every series and alert leaving this Prometheus, e.g. cluster and environment. */
   externalLabels: Record<string, string>;
+  /**
+   * Namespaces of cert-manager and Velero, which every cluster of the platform runs: their Services
+   * `cert-manager` and `velero` are scraped for the certificate and backup alerts (a missing one is a
+   * target down, and its alerts could not fire).
+   */
+  certManagerNamespace?: string;
+  veleroNamespace?: string;
   /**
    * The sub paths Prometheus and Alertmanager serve under (their `--web.route-prefix`), e.g.
    * /prometheus: Prometheus scrapes itself and reaches the Alertmanagers under them. Default: none.
@@ -146,6 +154,8 @@ export function buildPrometheusConfig(options: PrometheusConfigOptions): object 
       ...(options.blackboxTargets.length > 0 ? [blackboxJob(options.blackboxTargets, options.monitoringNamespace)] : []),
       ...(options.argoRolloutsTargets.length > 0 ? [{ job_name: 'argo-rollouts', static_configs: [{ targets: options.argoRolloutsTargets }] }] : []),
       ...options.applications.map(applicationJob),
+      ...(options.certManagerNamespace ? [{ job_name: 'cert-manager', static_configs: [{ targets: [`cert-manager.${options.certManagerNamespace}.svc:${PORTS.certManager}`] }] }] : []),
+      ...(options.veleroNamespace ? [{ job_name: 'velero', static_configs: [{ targets: [`velero.${options.veleroNamespace}.svc:${PORTS.velero}`] }] }] : []),
     ],
   };
 }

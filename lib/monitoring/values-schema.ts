@@ -13,6 +13,8 @@ import { patterns } from '../values/schema';
 import { TrafficSchema } from '../values/traffic';
 import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
+import { VeleroValuesSchema } from '../backup/velero-values-schema';
+import { CertManagerValuesSchema } from '../certificates/values-schema';
 
 const closed = { additionalProperties: false } as const;
 
@@ -166,6 +168,9 @@ export const MonitoringValuesSchema = Type.Object(
         description: "Networks the applications' public URLs resolve to (the load balancer), probed by blackbox-exporter on ports 80 and 443; empty: none.",
       }),
     }),
+    // Issue 14: the cluster's ACME issuer and the Velero backups of the stack's volumes.
+    certManager: CertManagerValuesSchema,
+    velero: VeleroValuesSchema,
     ...dependencyKeys(),
   },
   { ...closed, $id: 'https://platform.example/schemas/monitoring-values.json', title: 'Monitoring chart values' },

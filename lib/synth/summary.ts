@@ -73,14 +73,12 @@ export class OutputSummary {
     const objects = total.added + total.changed + total.removed + total.unchanged;
     const other = this.otherFiles;
     const otherChanged = other.added + other.changed + other.removed;
-    if (total.added + total.changed + total.removed === 0) {
-      lines.push(
-        otherChanged === 0
-          ? `synth: ${where}/ unchanged (${objects} objects in manifests/)`
-          : `synth: wrote ${where}/: objects unchanged (${objects} in manifests/); other files (helm/, environments/): ${describe(other)}`,
-      );
-    } else {
-      lines.push(`synth: wrote ${where}/ (manifests/, helm/, environments/): ${describe(total)}, ${total.unchanged} unchanged`);
+    const objectsChanged = total.added + total.changed + total.removed > 0;
+    if (!objectsChanged && otherChanged === 0) lines.push(`synth: ${where}/ unchanged (${objects} objects in manifests/)`);
+    else {
+      const objectsPart = objectsChanged ? `objects ${describe(total)}, ${total.unchanged} unchanged` : `objects unchanged (${objects} in manifests/)`;
+      const otherPart = otherChanged > 0 ? `; other files (helm/, environments/): ${describe(other)}` : '';
+      lines.push(`synth: wrote ${where}/: ${objectsPart}${otherPart}`);
     }
     return lines;
   }

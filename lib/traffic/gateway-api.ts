@@ -38,10 +38,15 @@ export function gatewayParent(traffic: Traffic, tls: Operand<boolean>) {
   return listenerRef(traffic, ifElse(tls, traffic.gateway.listeners.https, traffic.gateway.listeners.http));
 }
 
+/** A parentRef to the platform Gateway's plain HTTP listener (HTTPS redirects, ACME HTTP-01 challenges). */
+export function httpListenerRef(traffic: Traffic) {
+  return listenerRef(traffic, traffic.gateway.listeners.http);
+}
+
 /** The spec of the route that redirects plain HTTP on `hostnames` to HTTPS (301, same host and path). */
 export function httpsRedirectSpec<const H>(traffic: Traffic, hostnames: H) {
   return {
-    parentRefs: [listenerRef(traffic, traffic.gateway.listeners.http)],
+    parentRefs: [httpListenerRef(traffic)],
     hostnames,
     rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],
   } as const;

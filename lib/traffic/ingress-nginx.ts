@@ -30,3 +30,8 @@ export function customHeaders(configMap: Expr<string>) {
 export function sourceRanges(cidrs: Operand<readonly string[]>) {
   return { [`${NGINX}/whitelist-source-range`]: join(',', cidrs) };
 }
+
+/** No source network is served: every request to the Ingress's paths gets 403 (IPv4 and IPv6). */
+export function denyAllSources() {
+  return { [`${NGINX}/denylist-source-range`]: '0.0.0.0/0,::/0' };
+}

@@ -11,6 +11,8 @@
  * are compared as float64: `-f` values are float64 and `--set` values int64 in Helm, and Go
  * templates cannot compare the two directly.
  */
+import { BACKUP_RULES } from '../backup/rules';
+import { SECRET_RULES } from '../secrets/rules';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
@@ -373,6 +375,8 @@ const RULES: readonly AppRule[] = [
 {{- $previous = float64 $phase.weight }}
 {{- end }}`,
   },
+  ...BACKUP_RULES,
+  ...SECRET_RULES,
 ];
 
 /** Every violation of the cross-field rules in one application's values. */

@@ -6,6 +6,8 @@
  * Patterns are written in the common subset of ECMAScript and Go (RE2) regular expressions.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { backupsSchema } from '../backup/values-schema';
+import { secretsSchema } from '../secrets/values-schema';
 import { GitOpsSettingsSchema } from '../gitops/settings';
 import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
@@ -432,7 +434,7 @@ export const AppValuesSchema = Type.Object(
       Type.Object(
         {
           name: str('Environment variable name.', patterns.envName),
-          secretName: str('Existing Secret holding the value.', patterns.dnsSubdomain),
+          secretName: str('Secret holding the value: an existing one, or one that `secrets` declares (ExternalSecret, SealedSecret).', patterns.dnsSubdomain),
           key: str('Key within the Secret.', '^[-._a-zA-Z0-9]+$'),
         },
         closed,
@@ -624,6 +626,9 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: '`helm test` hook.' },
     ),
+    // Issue 14: backups (lib/backup/values-schema.ts) and secret sources (lib/secrets/values-schema.ts).
+    backups: backupsSchema(patterns),
+    secrets: secretsSchema(patterns),
     traffic: TrafficSchema,
     ...dependencyKeys({
       imagePullSecrets: Type.Optional(

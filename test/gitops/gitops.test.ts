@@ -174,16 +174,24 @@ describe('Flux GitRepository ignore rules', () => {
 
 describe('custom resources', () => {
   it('the Application of a chart writing custom resources skips the dry run of kinds not yet known; the others do not', () => {
-    const valuesDir = valuesWith('base.yaml', (text) => text.replace('  mode: standalone\n', '  mode: operator\n'));
-    const files = synthesize({ valuesDir });
-    const application = (chart: string) => parse(files.get(`environments/dev/gitops/application-${chart}.yaml`) ?? '')[0];
-    const kinds = [...files].filter(([path]) => path.startsWith('manifests/dev/monitoring/')).flatMap(([, text]) => parse(text).map((o) => o.kind));
-    expect(kinds).toContain('ServiceMonitor');
+    const operatorMode = (text: string) => text.replace('  mode: standalone\n', '  mode: operator\n');
+    const files = synthesize({ valuesDir: valuesWith('base.yaml', operatorMode) });
+    const application = (chart: string, from = files) => parse(from.get(`environments/dev/gitops/application-${chart}.yaml`) ?? '')[0];
+    const kinds = (chart: string, from = files) => [...from].filter(([path]) => path.startsWith(`manifests/dev/${chart}/`)).flatMap(([, text]) => parse(text).map((o: { kind: string }) => o.kind));
+    expect(kinds('monitoring')).toContain('ServiceMonitor');
     expect(application('monitoring').spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
-    expect(application('worker').spec.syncPolicy.syncOptions).toBeUndefined();
+    // The worker's Secrets come from External Secrets (values/base.yaml `secrets`): custom resources too.
+    expect(kinds('worker')).toContain('ExternalSecret');
+    expect(application('worker').spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
+    // With existing Secrets only, the worker writes no custom resource, and its Application keeps the dry run.
+    const existingSecretsOnly = (text: string) => operatorMode(text).replace(/^ {4}secrets:\n(?: {6}.*\n)+/m, '    secrets: {}\n');
+    const withoutExternalSecrets = synthesize({ valuesDir: valuesWith('base.yaml', existingSecretsOnly) });
+    expect(kinds('worker', withoutExternalSecrets)).not.toContain('ExternalSecret');
+    expect(kinds('worker', withoutExternalSecrets).length).toBeGreaterThan(0);
+    expect(application('worker', withoutExternalSecrets).spec.syncPolicy.syncOptions).toBeUndefined();
     const project = parse(files.get('environments/dev/gitops/appproject.yaml') ?? '')[0];
     expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'monitoring.coreos.com', kind: 'ServiceMonitor' });
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('gitops values', () => {

@@ -303,7 +303,9 @@ const apiCases: OverrideCase[] = [
       const ingress = named<Ingress>(objects, 'Ingress', 'api');
       expect(ingressRules(ingress)).toEqual({ 'api.example.com': '/ -> api:http', 'shop.example.com': '/api -> api:http' });
       expect(ingress.spec.tls).toEqual([{ hosts: ['api.example.com', 'shop.example.com'], secretName: 'api-tls' }]);
-      expect(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe('letsencrypt-production');
+      const certificate = named<K8sObject & { spec: { dnsNames: string[]; issuerRef: { name: string } } }>(objects, 'Certificate', 'api-tls');
+      expect(certificate.spec.dnsNames).toEqual(['api.example.com', 'shop.example.com']);
+      expect(certificate.spec.issuerRef.name).toBe('letsencrypt-production');
     },
   },
   {

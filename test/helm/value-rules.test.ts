@@ -378,6 +378,18 @@ const cases: readonly RuleCase[] = [
     },
     message: 'secretEnv[1].name: "TOKEN" is already an earlier secretEnv name',
   },
+  {
+    name: 'backups to a volume without its claim (issue 14)',
+    chart: 'worker',
+    values: { backups: { destination: { type: 'pvc' } } },
+    message: 'backups.destination.pvc: required value is missing (destination type pvc)',
+  },
+  {
+    name: 'a Secret from both an ExternalSecret and a SealedSecret (issue 14)',
+    chart: 'worker',
+    values: { secrets: { 'worker-database': { sealedSecret: { encryptedData: { password: 'AgBZ3kq0c2VhbGVkIGJ5IGt1YmVzZWFsIGZvciB0ZXN0cw==' } } } } },
+    message: 'secrets.worker-database: expected exactly one of externalSecret or sealedSecret',
+  },
 ];
 
 const environments = {

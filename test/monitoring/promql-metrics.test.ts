@@ -99,6 +99,8 @@ describe('metric catalog', () => {
     grafana: /^grafana_/,
     alloy: /^(alloy|loki_write)_/,
     'argo-rollouts': /^(rollout|analysis_run)_/,
+    'cert-manager': /^certmanager_/,
+    velero: /^velero_/,
   };
   /** Counters exposed without the _total suffix, as their exporters name them. */
   const counterExceptions = new Set(['kubelet_evictions', 'container_memory_failcnt']);

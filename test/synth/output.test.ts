@@ -152,7 +152,13 @@ describe('environment differences', () => {
   it('hosts and TLS issuers follow the environment, on its traffic provider', () => {
     // values/: staging enters through Ingress, production through the Gateway API.
     const ingress = one(plainObjects('staging', 'api'), 'Ingress', 'api');
-    expect(ingress.metadata.annotations!['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
+    // One Certificate per Secret, from the environment's issuer: no ingress-shim annotation beside it.
+    expect(ingress.metadata.annotations!['cert-manager.io/cluster-issuer']).toBeUndefined();
+    expect(one(plainObjects('staging', 'api'), 'Certificate', 'api-tls').spec).toMatchObject({
+      secretName: 'api-tls',
+      dnsNames: ['api.staging.example.com'],
+      issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-staging' },
+    });
     expect(ingress.spec.tls).toEqual([{ hosts: ['api.staging.example.com'], secretName: 'api-tls' }]);
     expect(ingress.spec.rules[0].host).toBe('api.staging.example.com');
     expect(ingress.metadata.annotations).toMatchObject({
@@ -168,6 +174,8 @@ describe('environment differences', () => {
     const limit = one(plainObjects('production', 'api'), 'BackendTrafficPolicy', 'api') as unknown as { spec: { rateLimit: { local: { rules: Array<{ limit: unknown }> } } } };
     expect(limit.spec.rateLimit.local.rules[0].limit).toEqual({ requests: 50, unit: 'Second' });
     expect(byKind(plainObjects('production', 'api'), 'Ingress')).toEqual([]);
+    // On the Gateway API, TLS ends at the platform Gateway's listener: no Certificate of the application's.
+    expect(byKind(plainObjects('production', 'api'), 'Certificate')).toEqual([]);
   });
 
   it('the worker has no Ingress and may reach only PostgreSQL and Redis', () => {

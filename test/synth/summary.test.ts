@@ -4,7 +4,7 @@
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { projectRoot } from '../support/helm';
@@ -15,6 +15,12 @@ const committedObjects = (folder = ''): number =>
   readdirSync(join(projectRoot, 'dist', 'manifests', folder), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.yaml'))
     .reduce((sum, entry) => sum + parseAllDocuments(readFileSync(join(entry.parentPath, entry.name), 'utf8')).length, 0);
+
+/** Files of the committed dist/ outside manifests/ (helm/ without its packages, environments/). */
+const committedOtherFiles = (): number =>
+  ['helm', 'environments']
+    .flatMap((folder) => readdirSync(join(projectRoot, 'dist', folder), { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile() && !entry.parentPath.split(sep).includes('packages')).length;
 
 describe('synth summary', () => {
   const root = mkdtempSync(join(tmpdir(), 'summary-'));
@@ -29,7 +35,9 @@ describe('synth summary', () => {
     expect(first.status).toBe(0);
     const all = committedObjects();
     expect(first.stdout).toContain(`  ${'dev/api'.padEnd(32)} ${committedObjects('dev/api')} added, 0 changed, 0 removed\n`);
-    expect(first.stdout).toMatch(new RegExp(`synth: wrote .*dist/ \\(manifests/, helm/, environments/\\): ${all} added, 0 changed, 0 removed, 0 unchanged\n$`));
+    expect(first.stdout).toMatch(
+      new RegExp(`synth: wrote .*dist/: objects ${all} added, 0 changed, 0 removed, 0 unchanged; other files \\(helm/, environments/\\): ${committedOtherFiles()} added, 0 changed, 0 removed\n$`),
+    );
     const again = runSynth(['--values', values, '--out', out]);
     expect(again.stdout).toMatch(new RegExp(`^synth: .*dist/ unchanged \\(${all} objects in manifests/\\)\n$`));
   }, 30_000);
@@ -49,7 +57,9 @@ describe('synth summary', () => {
     expect(lines.find((l) => l.startsWith('  production/web '))).toMatch(/0 added, \d+ changed, [1-9]\d* removed$/);
     // Applications of an environment whose values did not change are not listed.
     expect(lines.filter((l) => /^ {2}(staging\/(api|web|worker)|production\/(api|worker)|dev\/web) /.test(l))).toEqual([]);
-    expect(lines.at(-1)).toMatch(/^synth: wrote .*dist\/ \(manifests\/, helm\/, environments\/\): [1-9]\d* added, [1-9]\d* changed, [1-9]\d* removed, \d+ unchanged$/);
+    expect(lines.at(-1)).toMatch(
+      /^synth: wrote .*dist\/: objects [1-9]\d* added, [1-9]\d* changed, [1-9]\d* removed, \d+ unchanged; other files \(helm\/, environments\/\): \d+ added, [1-9]\d* changed, \d+ removed$/,
+    );
   }, 30_000);
 
   it('a change to files other than manifests (a chart README here) is counted as such, not called unchanged', () => {

@@ -44,15 +44,23 @@ function plain(environment: string, chart: string): K8sObject[] {
     .flatMap((file) => parseDocuments(readFileSync(join(dir, file), 'utf8')) as K8sObject[]);
 }
 
-const kinds = (objects: K8sObject[]) => [...new Set(objects.map((o) => o.kind))].filter((k) => ['Ingress', 'HTTPRoute', 'BackendTrafficPolicy', 'SecurityPolicy'].includes(k)).sort();
+const kinds = (objects: K8sObject[]) => [...new Set(objects.map((o) => o.kind))].filter((k) => ['Ingress', 'HTTPRoute', 'BackendTrafficPolicy', 'SecurityPolicy', 'Certificate'].includes(k)).sort();
+const solver = (environment: string) =>
+  (plain(environment, 'monitoring').find((o) => o.kind === 'ClusterIssuer') as unknown as { spec: { acme: { solvers: Array<{ http01: object }> } } }).spec.acme.solvers[0].http01;
 
 describe('the other provider in every environment', () => {
   it('writes the other provider’s objects', () => {
-    expect(kinds(plain('dev', 'api'))).toEqual(['Ingress']);
-    expect(kinds(plain('production', 'monitoring'))).toEqual(['Ingress']);
+    // On Ingress a Certificate per TLS host set (cert-manager); on the Gateway API the listener's certificate is the platform's.
+    expect(kinds(plain('dev', 'api'))).toEqual(['Certificate', 'Ingress']);
+    expect(kinds(plain('production', 'monitoring'))).toEqual(['Certificate', 'Ingress']);
     expect(kinds(plain('staging', 'api'))).toEqual(['BackendTrafficPolicy', 'HTTPRoute', 'SecurityPolicy']);
     expect(kinds(plain('staging', 'monitoring'))).toEqual(['BackendTrafficPolicy', 'HTTPRoute', 'SecurityPolicy']);
     expect(kinds(plain('staging', 'worker'))).toEqual([]);
+    // The ClusterIssuer stays, its HTTP-01 solver on the environment's entry.
+    expect(solver('production')).toEqual({ ingress: { ingressClassName: 'nginx' } });
+    expect(solver('staging')).toEqual({
+      gatewayHTTPRoute: { parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'platform', namespace: 'gateway-system', sectionName: 'http' }] },
+    });
   });
 
   it('passes strict schema validation and the policy checks', { timeout: 60_000 }, async () => {

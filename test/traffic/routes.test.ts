@@ -25,6 +25,10 @@ type Spec = {
   rateLimit: unknown;
   authorization: unknown;
   ingress: unknown;
+  tls: unknown;
+  secretName: string;
+  dnsNames: string[];
+  issuerRef: { name: string };
   template: { spec: { containers: Array<{ args: string[]; readinessProbe: { httpGet: { path: string } } }> } };
 };
 type Obj = K8sObject & { spec: Spec; data?: Record<string, string> };
@@ -140,17 +144,29 @@ describe.each(environments())('monitoring routes in %s', (env) => {
         ['/prometheus', 'Prefix', 'prometheus'],
         ['/alertmanager', 'Prefix', 'alertmanager'],
       ]);
+      // Prometheus' admin API (the Velero snapshot hook's, on loopback) is refused to every source (403): the longer prefix wins.
+      expect(paths('monitoring-admin-api')).toEqual([['/prometheus/api/v1/admin', 'Prefix', 'prometheus']]);
+      expect(annotations('monitoring-admin-api')).toMatchObject({ 'nginx.ingress.kubernetes.io/denylist-source-range': '0.0.0.0/0,::/0' });
+      expect(annotations('monitoring-admin-api')['nginx.ingress.kubernetes.io/whitelist-source-range']).toBeUndefined();
       expect(annotations('grafana')).toMatchObject({ 'nginx.ingress.kubernetes.io/limit-rps': '100', 'nginx.ingress.kubernetes.io/proxy-read-timeout': String(ing.websocketTimeoutSeconds) });
       expect(annotations('monitoring-health')).toMatchObject({ 'nginx.ingress.kubernetes.io/rewrite-target': `${ing.path}/api/health` });
       expect(annotations('monitoring-admin')).toMatchObject({ 'nginx.ingress.kubernetes.io/limit-rps': '10', 'nginx.ingress.kubernetes.io/whitelist-source-range': ing.admin.allowedCidrs.join(',') });
-      for (const name of ['grafana', 'monitoring-health', 'monitoring-admin']) expect(annotations(name)['nginx.ingress.kubernetes.io/custom-headers']).toBe('monitoring/monitoring-security-headers');
-      // One certificate request for the host, by the grafana Ingress.
-      expect(['grafana', 'monitoring-health', 'monitoring-admin'].filter((name) => annotations(name)['cert-manager.io/cluster-issuer'])).toEqual(['grafana']);
+      for (const name of ['grafana', 'monitoring-health', 'monitoring-admin', 'monitoring-admin-api'])
+        expect(annotations(name)['nginx.ingress.kubernetes.io/custom-headers']).toBe('monitoring/monitoring-security-headers');
+      // One Certificate for the host (cert-manager, the environment's issuer), whose Secret every Ingress serves; no ingress-shim annotation.
+      expect(['grafana', 'monitoring-health', 'monitoring-admin'].filter((name) => annotations(name)['cert-manager.io/cluster-issuer'])).toEqual([]);
+      expect((objects.filter((o) => o.kind === 'Certificate') as Obj[]).map((o) => [o.metadata.name, o.spec.secretName, o.spec.dnsNames, o.spec.issuerRef.name])).toEqual([
+        [ing.tls.secretName, ing.tls.secretName, [ing.host], ing.tls.clusterIssuer],
+      ]);
+      for (const name of ['grafana', 'monitoring-health', 'monitoring-admin', 'monitoring-admin-api'])
+        expect(find(objects, 'Ingress', name)!.spec.tls).toEqual([{ hosts: [ing.host], secretName: ing.tls.secretName }]);
       expect(Object.keys(find(objects, 'ConfigMap', 'monitoring-security-headers')!.data!)).toEqual(headerNames);
       expect(objects.filter((o) => ['HTTPRoute', 'BackendTrafficPolicy', 'SecurityPolicy'].includes(o.kind))).toEqual([]);
       return;
     }
     expect(objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
+    // TLS ends at the platform Gateway's listener, whose certificate is the platform's.
+    expect(objects.filter((o) => o.kind === 'Certificate')).toEqual([]);
     const grafana = find(objects, 'HTTPRoute', 'grafana')!;
     expect(grafana.spec.hostnames).toEqual([ing.host]);
     const [main, health] = grafana.spec.rules;
@@ -164,6 +180,8 @@ describe.each(environments())('monitoring routes in %s', (env) => {
     expect(health.filters[1]).toEqual({ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: `${ing.path}/api/health` } } });
     const admin = find(objects, 'HTTPRoute', 'monitoring-admin')!;
     expect(admin.spec.rules.map((r) => [r.name, r.matches, r.backendRefs])).toEqual([
+      // No backends: the Gateway answers requests to Prometheus' admin API itself (the longer prefix wins).
+      ['prometheus-admin-api', [{ path: { type: 'PathPrefix', value: '/prometheus/api/v1/admin' } }], undefined],
       ['prometheus', [{ path: { type: 'PathPrefix', value: '/prometheus' } }], [{ name: 'prometheus', port: 9090 }]],
       ['alertmanager', [{ path: { type: 'PathPrefix', value: '/alertmanager' } }], [{ name: 'alertmanager', port: 9093 }]],
     ]);

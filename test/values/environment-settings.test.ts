@@ -38,7 +38,13 @@ describe('environment settings', () => {
     expect(object<Ingress>('staging', 'ingress.yaml').spec.rules[0].host).toBe('shop.staging.example.com');
     expect(object<Route>('production', 'httproute.yaml').spec.hostnames).toEqual(['shop.example.com']);
     expect(object<Ingress>('staging', 'ingress.yaml').spec.tls[0].hosts).toEqual(['shop.staging.example.com']);
-    expect(object<Ingress>('staging', 'ingress.yaml').metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-staging');
+    // The issuer: a Certificate on Ingress (no ingress-shim annotation); on the Gateway API the listener's certificate is the platform's.
+    expect(object<Ingress>('staging', 'ingress.yaml').metadata.annotations['cert-manager.io/cluster-issuer']).toBeUndefined();
+    expect(object<{ spec: { issuerRef: { name: string }; dnsNames: string[] } }>('staging', 'certificate.yaml').spec).toMatchObject({
+      issuerRef: { name: 'letsencrypt-staging' },
+      dnsNames: ['shop.staging.example.com'],
+    });
+    expect(files.has('manifests/production/shop/certificate.yaml')).toBe(false);
     expect(files.get('helm/shop/values-production.yaml')).toContain('clusterIssuer: letsencrypt-production');
     // The chart's values files hold the filled values: Helm renders the same.
     expect(files.get('helm/shop/values-production.yaml')).toContain('shop.example.com');

@@ -82,7 +82,7 @@ const cases: Case[] = [
   {
     name: 'a pod annotation the chart sets itself',
     breakValues: underDefaults('dev.yaml', '  podAnnotations: {checksum/config: x}'),
-    expected: [/^values\/dev\.yaml:\d+:\d+: defaults\.podAnnotations\.checksum\/config: invalid key: the chart sets this key itself \(checksum\/config\); choose another key$/],
+    expected: [/^values\/dev\.yaml:\d+:\d+: defaults\.podAnnotations\.checksum\/config: invalid key: the chart sets this key itself \(checksum\/config, checksum\/secrets\); choose another key$/],
   },
   {
     name: 'an application called monitoring, and one called constructor',

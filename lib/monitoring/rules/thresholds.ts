@@ -47,6 +47,13 @@ export const AlertThresholdsSchema = Type.Object(
     pdbNoDisruptionsFor: duration('PDBNoDisruptionsAllowed: how long a PodDisruptionBudget may allow no eviction.', '15m'),
     certExpiryWarningDays: positive('TLSCertificateExpiringSoon: days before the certificate expiry that it warns.', 14),
     certExpiryCriticalDays: positive('TLSCertificateExpiryImminent: days before the certificate expiry that it pages.', 3),
+    certificateRenewalDays: positive(
+      'CertificateRenewalOverdue: days left on a cert-manager Certificate below which renewal counts as failing (cert-manager renews 30 days before the end of a 90-day certificate).',
+      21,
+    ),
+    certificateNotReadyFor: duration('CertificateNotReady: how long a cert-manager Certificate may be not Ready.', '15m'),
+    backupMaxAgeHours: positive('DatabaseBackupMissing and VolumeBackupMissing: hours since the last successful backup of a daily schedule above which it fires (a day and slack for a slow run).', 26),
+    weeklyBackupMaxAgeHours: positive('VolumeBackupMissing: hours since the last successful backup of the weekly Prometheus schedule above which it fires.', 170),
     probeFailingFor: duration('BlackboxProbeFailing: how long a blackbox probe must fail.', '2m'),
     alertmanagerFailureRatio: ratio('AlertmanagerNotificationsFailing: share of failed notifications of an integration above which it fires.', 0.01),
     lokiDiscardedRatio: ratio('LokiDiscardingLogs: share of received log lines discarded by Loki above which it fires.', 0.01),

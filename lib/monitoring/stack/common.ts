@@ -32,7 +32,7 @@ export function operatorMode(v: Refs<MonitoringValues>): Expr<boolean> {
 }
 
 /** The components; each name is its objects' name and its app.kubernetes.io/name label. */
-export type Component = 'prometheus' | 'alertmanager' | 'grafana' | 'loki' | 'alloy' | 'node-exporter' | 'kube-state-metrics' | 'blackbox-exporter' | 'monitoring';
+export type Component = 'prometheus' | 'alertmanager' | 'grafana' | 'loki' | 'alloy' | 'node-exporter' | 'kube-state-metrics' | 'blackbox-exporter' | 'monitoring' | 'acme-issuer' | 'backup-schedule';
 
 export function selectorLabels(component: Component) {
   return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': release.name };

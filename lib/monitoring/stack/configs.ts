@@ -76,8 +76,10 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
       environment: v.environment,
       // A list (one address, or none), like the blackbox targets: the job is there when it has targets.
       argoRolloutsTargets: ifElse(v.argoRollouts.enabled, list(fmt`argo-rollouts-metrics.${v.argoRollouts.namespace}.svc:${v.argoRollouts.metricsPort}`), list()) as Expr<string[]>,
+      certManagerNamespace: v.certManager.namespace,
+      veleroNamespace: v.velero.namespace,
     },
-    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment, argoRolloutsTargets }) =>
+    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment, argoRolloutsTargets, certManagerNamespace, veleroNamespace }) =>
       buildPrometheusConfig({
         scrapeInterval,
         evaluationInterval,
@@ -89,6 +91,8 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
         monitoringNamespace: namespace,
         blackboxTargets: Object.values(applications).flatMap((app) => [...app.publicUrls, ...app.healthUrls]),
         externalLabels: { environment },
+        certManagerNamespace,
+        veleroNamespace,
         subPaths: SUB_PATHS,
         argoRolloutsTargets,
       }),

@@ -44,6 +44,11 @@ export class MonitoringNetworkPolicies extends Construct {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: namespace } },
       ...pods(component),
     });
+    /** Pods of another chart (cert-manager, Velero), by the name label their charts give them. */
+    const foreignPods = (namespace: Expr<string>, name: string) => ({
+      namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: namespace } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': name } },
+    });
     // Each monitored application's pods (its selector labels) on the port the values name: Prometheus
     // scrapes its metrics there and blackbox-exporter probes its health endpoint through its Service,
     // whose target is that container port (the other side: allow-monitoring, lib/app/network-policies.ts).
@@ -125,6 +130,9 @@ export class MonitoringNetworkPolicies extends Construct {
         { to: [pods('blackbox-exporter')], ports: [tcp(PORTS.blackboxExporter)] },
         { to: [{ ipBlock: { cidr: np.nodeCidr } }], ports: [tcp(PORTS.kubelet), tcp(PORTS.nodeExporter)] },
         apiServer,
+        // Certificate and backup metrics (lib/monitoring/rules/certificates.ts, backups.ts).
+        { to: [foreignPods(v.certManager.namespace, 'cert-manager')], ports: [tcp(PORTS.certManager)] },
+        { to: [foreignPods(v.velero.namespace, 'velero')], ports: [tcp(PORTS.velero)] },
         ...applicationPods,
       ],
     });

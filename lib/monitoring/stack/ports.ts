@@ -11,6 +11,9 @@ export const PORTS = {
   kubeStateMetricsTelemetry: 8081,
   blackboxExporter: 9115,
   kubelet: 10250,
+  /** cert-manager's controller metrics, and Velero's server metrics (Services of their own charts). */
+  certManager: 9402,
+  velero: 8085,
 } as const;
 
 /**

@@ -11,6 +11,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, and, fmt, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
+import { when } from '../../template/manifest';
 import type { GeneratedText } from '../../template/text';
 import { type MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, publicUrl, selectorLabels, standalone } from './common';
 import { PORTS, SUB_PATHS } from './ports';
@@ -127,6 +128,8 @@ export class Prometheus extends Construct {
                     `--web.listen-address=:${PORTS.prometheus}`,
                     // Served under /prometheus (the route prefix follows the external URL's path).
                     fmtFlag('--web.external-url', publicUrl(v, SUB_PATHS.prometheus)),
+                    // TSDB snapshots before each Velero backup (lib/backup/velero-schedules.ts).
+                    when(v.velero.enabled, '--web.enable-admin-api'),
                   ],
                   ports: [{ name: 'http', containerPort: PORTS.prometheus, protocol: 'TCP' }],
                   // Replaying the write-ahead log after a restart can take minutes.

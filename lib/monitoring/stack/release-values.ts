@@ -10,7 +10,7 @@ import { type EnvironmentValues, located } from '../../values/load';
 import { deepMerge } from '../../values/merge';
 import { type Problem, ValuesError } from '../../values/problems';
 import type { AppValues } from '../../values/schema';
-import { checkAgainstSchema } from '../../values/schema-check';
+import { type SchemaProblem, checkAgainstSchema } from '../../values/schema-check';
 import { TRAFFIC_IS_ENVIRONMENT_SETTING } from '../../values/traffic';
 import { type AlertThresholds, defaultAlertThresholds, thresholdOrderProblems } from '../alert-rules';
 import { defaultAlertmanagerValues } from '../alertmanager-config';
@@ -42,7 +42,9 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
     ? []
     : thresholdOrderProblems((values as unknown as { alerts: AlertThresholds }).alerts).map((p) => ({ path: ['alerts', ...p.path], message: p.message }));
-  const problems: Problem[] = located([...schemaProblems, ...orderProblems, ...rolloutsControllerProblems(env, values)], env.files, [['monitoring']]);
+  const problems: Problem[] = located([...schemaProblems, ...orderProblems, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env)], env.files, [
+    ['monitoring'],
+  ]);
   const namespace = monitoringNamespace(env, problems);
   if (problems.length > 0) throw new ValuesError(problems);
   return { namespace, values: values as MonitoringValues };
@@ -54,6 +56,16 @@ function rolloutsControllerProblems(env: EnvironmentValues, values: Record<strin
   const controller = values.argoRollouts as { enabled?: unknown } | undefined;
   if (progressive.length === 0 || controller?.enabled !== false) return [];
   return [{ path: ['argoRollouts', 'enabled'], message: `expected true: ${progressive.join(', ')} release(s) with Argo Rollouts (rollout.strategy), whose analysis queries Prometheus` }];
+}
+
+/**
+ * The cluster's ClusterIssuer is the one the applications' Certificates name: the environment's
+ * `clusterIssuer` setting (lib/values/environment-settings.ts).
+ */
+function issuerProblems(values: MonitoringValues, env: EnvironmentValues): SchemaProblem[] {
+  const issuer = values.certManager?.clusterIssuer;
+  if (!issuer?.create || env.settings.clusterIssuer === undefined || issuer.name === env.settings.clusterIssuer) return [];
+  return [{ path: ['certManager', 'clusterIssuer', 'name'], message: `expected the environment's clusterIssuer (${env.settings.clusterIssuer}), which the applications' Certificates name, got ${issuer.name}` }];
 }
 
 /**

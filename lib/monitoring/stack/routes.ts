@@ -10,22 +10,29 @@
  * Gateway API: HTTPRoutes `grafana` (the Grafana and health rules) and `monitoring-admin` (one rule per
  * component), `monitoring-https-redirect`, BackendTrafficPolicies `grafana` and `monitoring-admin`,
  * SecurityPolicy `monitoring-admin`. Ingress: Ingresses `grafana`, `monitoring-health` (rewritten to
- * the health URL) and `monitoring-admin`, and the headers ConfigMap `monitoring-security-headers`.
+ * the health URL) and `monitoring-admin`, the headers ConfigMap `monitoring-security-headers`, and
+ * the Certificate of the host (named like its Secret, `ingress.tls.secretName`).
  * No route rewrites Prometheus' or Alertmanager's paths: they serve under their sub paths (ports.ts).
+ * Prometheus' admin API (/prometheus/api/v1/admin/, on while Velero backs Prometheus up, for the
+ * snapshot hook on loopback) is never served through a route: a rule of `monitoring-admin` without
+ * backends (the Gateway answers, forwards nothing), or the Ingress `monitoring-admin-api` that denies
+ * every source (403); the longer prefix wins on both.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { routeCertificate } from '../../certificates/route-certificate';
 import { BackendTrafficPolicy, SecurityPolicy } from '../../../imports/gateway.envoyproxy.io';
 import { HttpRoute } from '../../../imports/gateway.networking.k8s.io';
 import { type Expr, and, fmt, release } from '../../template/expr';
 import { when } from '../../template/manifest';
 import { clientRateLimit, gatewayParent, httpsRedirectSpec, responseHeadersFilter, routeTarget, sourceAllowList, timeoutOf, usesGatewayApi, usesIngress } from '../../traffic/gateway-api';
-import { NGINX, customHeaders, proxyTimeouts, requestRate, sourceRanges, sslRedirect } from '../../traffic/ingress-nginx';
+import { NGINX, customHeaders, denyAllSources, proxyTimeouts, requestRate, sourceRanges, sslRedirect } from '../../traffic/ingress-nginx';
 import { UI_CONTENT_SECURITY_POLICY, securityHeaders, securityHeadersData } from '../../traffic/security-headers';
 import { type Component, type MonitoringProps, k8sObject, labels, standalone } from './common';
 import { PORTS, SUB_PATHS } from './ports';
 
 const ADMIN = 'monitoring-admin';
+const ADMIN_API = `${SUB_PATHS.prometheus}/api/v1/admin`;
 const HEADERS = 'monitoring-security-headers';
 
 export class MonitoringRoutes extends Construct {
@@ -36,7 +43,7 @@ export class MonitoringRoutes extends Construct {
     const routed = and(standalone(v), ing.enabled);
     const onGateway = and(routed, usesGatewayApi(v.traffic));
     const onIngress = and(routed, usesIngress(v.traffic));
-    const metadata = (name: string, component: Component) => ({ name, namespace: release.namespace, labels: labels(component) });
+    const metadata = (name: Expr<string> | string, component: Component) => ({ name, namespace: release.namespace, labels: labels(component) });
     const healthUrl = fmt`${ing.path}/api/health`;
 
     // Gateway API.
@@ -80,6 +87,8 @@ export class MonitoringRoutes extends Construct {
           parentRefs,
           hostnames,
           rules: [
+            // No backendRefs: requests to the admin API are answered by the Gateway, never forwarded.
+            { name: 'prometheus-admin-api', matches: prefix(ADMIN_API), filters: [headers] },
             { name: 'prometheus', matches: prefix(SUB_PATHS.prometheus), filters: [headers], backendRefs: backend('prometheus', PORTS.prometheus) },
             { name: 'alertmanager', matches: prefix(SUB_PATHS.alertmanager), filters: [headers], backendRefs: backend('alertmanager', PORTS.alertmanager) },
           ],
@@ -124,8 +133,9 @@ export class MonitoringRoutes extends Construct {
       { condition: onGateway },
     );
 
-    // Ingress (NGINX ingress controller). The certificate is requested once, by the grafana Ingress;
-    // the others serve the same Secret.
+    // Ingress (NGINX ingress controller). One Certificate (cert-manager, issued by the environment's
+    // ClusterIssuer) for the host; every Ingress serves its Secret. On the Gateway API the listener's
+    // certificate is the platform's (the Gateway terminates TLS).
     const common = { ...sslRedirect(ing.tls.enabled), ...customHeaders(fmt`${release.namespace}/${HEADERS}`) };
     const tls = when(ing.tls.enabled, [{ hosts: [ing.host], secretName: ing.tls.secretName }]);
     const path = (value: Expr<string> | string, pathType: 'Prefix' | 'Exact', service: string) => ({ path: value, pathType, backend: { service: { name: service, port: { name: 'http' } } } });
@@ -139,7 +149,6 @@ export class MonitoringRoutes extends Construct {
         metadata: {
           ...metadata('grafana', 'grafana'),
           annotations: {
-            'cert-manager.io/cluster-issuer': when(ing.tls.enabled, ing.tls.clusterIssuer),
             ...common,
             ...requestRate(ing.grafana.requestsPerSecond),
             ...proxyTimeouts(ing.websocketTimeoutSeconds),
@@ -149,6 +158,14 @@ export class MonitoringRoutes extends Construct {
       },
       { condition: onIngress },
     );
+    routeCertificate(this, 'Certificate', {
+      template: 'grafana-certificate.yaml',
+      condition: and(onIngress, ing.tls.enabled),
+      metadata: metadata(ing.tls.secretName, 'grafana'),
+      secretName: ing.tls.secretName,
+      dnsNames: [ing.host],
+      issuer: ing.tls.clusterIssuer,
+    });
     k8sObject(
       this,
       'HealthIngress',
@@ -172,6 +189,17 @@ export class MonitoringRoutes extends Construct {
           tls,
           rules: [{ host: ing.host, http: { paths: [path(SUB_PATHS.prometheus, 'Prefix', 'prometheus'), path(SUB_PATHS.alertmanager, 'Prefix', 'alertmanager')] } }],
         },
+      },
+      { condition: onIngress },
+    );
+    k8sObject(
+      this,
+      'AdminApiIngress',
+      'monitoring-admin-api-ingress.yaml',
+      k8s.KubeIngress,
+      {
+        metadata: { ...metadata(`${ADMIN}-api`, 'monitoring'), annotations: { ...common, ...denyAllSources() } },
+        spec: { ingressClassName: ing.className, tls, rules: [{ host: ing.host, http: { paths: [path(ADMIN_API, 'Prefix', 'prometheus')] } }] },
       },
       { condition: onIngress },
     );

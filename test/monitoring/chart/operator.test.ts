@@ -22,6 +22,8 @@ describe.each(['dev', 'production'])('operator mode in %s', (env) => {
       .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)
       .sort();
     expect(kinds).toEqual([
+      // The cluster's ACME issuer is not part of the stack: the chart has it in both modes.
+      `ClusterIssuer//letsencrypt-${env === 'production' ? 'production' : 'staging'}`,
       'ConfigMap/monitoring/grafana-dashboard-errors',
       'ConfigMap/monitoring/grafana-dashboard-http',
       'ConfigMap/monitoring/grafana-dashboard-overview',

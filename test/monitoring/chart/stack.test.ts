@@ -114,6 +114,21 @@ describe.each(environments())('standalone stack in %s', (env) => {
     const provider = monitoringValuesOf(env).traffic.provider;
     const entry = find(env, provider === 'ingress' ? 'Ingress' : 'HTTPRoute', 'grafana') as K8sObject & { spec: object };
     expect(JSON.stringify(entry.spec)).toContain('"/monitoring"');
+    const certificates = objects(env).filter((o) => o.kind === 'Certificate');
+    if (provider === 'ingress') {
+      // The certificate is a Certificate object, not ingress-shim's annotation (lib/certificates/route-certificate.ts).
+      expect((entry as K8sObject).metadata.annotations?.['cert-manager.io/cluster-issuer']).toBeUndefined();
+      expect(certificates).toHaveLength(1);
+      expect((certificates[0] as K8sObject & { spec: unknown }).spec).toMatchObject({
+        secretName: 'monitoring-tls',
+        dnsNames: [host],
+        issuerRef: { kind: 'ClusterIssuer', name: monitoringValuesOf(env).ingress.tls.clusterIssuer },
+      });
+      expect((entry as K8sObject & { spec: { tls: unknown } }).spec.tls).toEqual([{ hosts: [host], secretName: 'monitoring-tls' }]);
+    } else {
+      // TLS ends at the platform Gateway's listener, whose certificate is the platform's.
+      expect(certificates).toEqual([]);
+    }
   });
 
   it('loads the alert rules buildAlertRules makes of the environment thresholds', () => {

@@ -1,6 +1,8 @@
 /** Every alert's promtool cases, and the recording rules' own cases. */
 import type { AlertSpec, RecordingCase } from '../promtool';
 import { applicationSpecs } from './application';
+import { backupSpecs } from './backups';
+import { certificateSpecs } from './certificates';
 import { databaseSpecs } from './database';
 import { api, latency, requests, traffic } from './fixtures';
 import { infrastructureSpecs } from './infrastructure';
@@ -10,7 +12,18 @@ import { sloSpecs } from './slo';
 import { rolloutSpecs } from './rollouts';
 import { workloadSpecs } from './workloads';
 
-export const alertSpecs: readonly AlertSpec[] = [...applicationSpecs, ...sloSpecs, ...workloadSpecs, ...rolloutSpecs, ...infrastructureSpecs, ...databaseSpecs, ...securitySpecs, ...monitoringSpecs];
+export const alertSpecs: readonly AlertSpec[] = [
+  ...applicationSpecs,
+  ...sloSpecs,
+  ...workloadSpecs,
+  ...rolloutSpecs,
+  ...infrastructureSpecs,
+  ...databaseSpecs,
+  ...securitySpecs,
+  ...monitoringSpecs,
+  ...certificateSpecs,
+  ...backupSpecs,
+];
 
 const apiLabels = `{job="${api.job}", namespace="${api.namespace}"}`;
 
