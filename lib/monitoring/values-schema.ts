@@ -160,8 +160,12 @@ export const MonitoringValuesSchema = Type.Object(
         cidr: str('Network of the API server endpoints.', patterns.cidr),
         port: int('Port of the API server endpoints.', 1, 65535),
       }),
-      externalCidrs: Type.Array(str('A network outside the cluster.', patterns.cidr), {
-        description: 'Destinations outside the cluster on ports 80 and 443: Alertmanager receivers and the public URLs probed.',
+      alertmanagerEgressCidrs: Type.Array(str('A network outside the cluster.', patterns.cidr), {
+        description:
+          "Networks of Alertmanager's receivers (the SMTP smarthost, Slack, PagerDuty, the webhook and watchdog URLs): a NetworkPolicy cannot name a host. Reached on the ports of the receivers enabled; empty: none.",
+      }),
+      blackboxEgressCidrs: Type.Array(str('A network outside the cluster.', patterns.cidr), {
+        description: "Networks the applications' public URLs resolve to (the load balancer), probed by blackbox-exporter on ports 80 and 443; empty: none.",
       }),
     }),
     // Issue 14: the cluster's ACME issuer and the Velero backups of the stack's volumes.

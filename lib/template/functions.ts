@@ -133,3 +133,34 @@ export function add1(value: Operand<number>): Expr<number> {
     }
   })();
 }
+
+/**
+ * The TCP port a URL is reached on: its explicit port, else 443 for https and 80 for http (the URL
+ * pattern of the values admits no other scheme). Go: Sprig `urlParse`, whose `host` keeps the port;
+ * a bracketed IPv6 host without a port ends in `]`, so only a trailing `:<digits>` counts.
+ */
+export function urlPort(url: Operand<string>): Expr<number> {
+  return new (class extends Expr<number> {
+    evaluate(scope: Scope): number {
+      const parsed = new URL(String(expr(url).evaluate(scope)));
+      // WHATWG URL drops a scheme's default port, which is then the answer anyway.
+      return parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;
+    }
+    go(ctx: GoContext): string {
+      const parsed = `(urlParse ${expr(url).go(ctx)})`;
+      return `(default (ternary 443 80 (eq (get ${parsed} "scheme") "https")) (atoi (trimPrefix ":" (regexFind ":[0-9]+$" (get ${parsed} "host")))))`;
+    }
+  })();
+}
+
+/** The port of a `host:port` address, e.g. an SMTP smarthost (whose pattern requires the port). */
+export function addressPort(address: Operand<string>): Expr<number> {
+  return new (class extends Expr<number> {
+    evaluate(scope: Scope): number {
+      return Number(/:([0-9]+)$/.exec(String(expr(address).evaluate(scope)))?.[1] ?? 0);
+    }
+    go(ctx: GoContext): string {
+      return `(atoi (trimPrefix ":" (regexFind ":[0-9]+$" ${expr(address).go(ctx)})))`;
+    }
+  })();
+}

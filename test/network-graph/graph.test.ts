@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { networkGraph } from '../../lib/network-graph/graph';
 import { renderSvgs, toDot, toMermaid } from '../../lib/network-graph/render';
-import { distDir, environments } from '../support/dist';
+import { monitoringValuesOf } from '../monitoring/chart/support';
+import { charts, distDir, environments, plainObjects, releaseNamespace } from '../support/dist';
 
 const namespace = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { team: 'shop' } } });
 const deployment = (name: string, ns: string) => ({
@@ -115,5 +116,46 @@ describe('committed environment READMEs', () => {
     const svg = readFileSync(join(distDir, 'environments', env, 'network.svg'), 'utf8');
     expect(svg).toContain('<svg');
     expect(svg).toContain(`namespace api&#45;${env}`);
+  });
+});
+
+describe.each(environments())('the monitoring edges of %s', (env) => {
+  const graph = networkGraph(
+    env,
+    charts().flatMap((chart) => plainObjects(env, chart)),
+  );
+  const values = monitoringValuesOf(env);
+  const from = (workload: string) => graph.edges.filter((e) => e.from === `workload:${releaseNamespace(env, 'monitoring')}/${workload}`);
+  const node = (id: string) => graph.nodes.find((n) => n.id === id)!;
+
+  it('has no wide node at the end of an edge from Prometheus, blackbox-exporter or Alertmanager', () => {
+    for (const workload of ['prometheus', 'blackbox-exporter', 'alertmanager']) {
+      const edges = from(workload);
+      expect(edges.length).toBeGreaterThan(0);
+      for (const edge of edges) expect(node(edge.to), `${workload} -> ${edge.to}`).toMatchObject({ wide: false });
+    }
+  });
+
+  it("reaches each monitored application's pods from Prometheus and blackbox-exporter, on its port", () => {
+    const monitored = Object.values(values.applications).filter((app) => app.monitored);
+    for (const workload of ['prometheus', 'blackbox-exporter']) {
+      // A Deployment shows as its workload; a Rollout (which the picture does not read) as its selector's pods.
+      const toApps = from(workload).filter((e) => monitored.some((app) => node(e.to).namespace === app.namespace));
+      expect(toApps).toHaveLength(monitored.length);
+      for (const edge of toApps) {
+        expect(node(edge.to).wide).toBe(false);
+        expect(edge.ports).toMatch(new RegExp(`TCP ${monitored[0].port}$`));
+        if (node(edge.to).kind === 'workload') expect(edge.sides).toEqual(['egress', 'ingress']);
+      }
+    }
+  });
+
+  it('reaches outside the cluster only the networks of the values', () => {
+    const networks = (workload: string) =>
+      from(workload)
+        .filter((e) => node(e.to).kind === 'cidr')
+        .map((e) => node(e.to).label);
+    expect(networks('alertmanager')).toEqual(values.networkPolicy.alertmanagerEgressCidrs);
+    expect(networks('blackbox-exporter')).toEqual(values.networkPolicy.blackboxEgressCidrs);
   });
 });

@@ -1,8 +1,12 @@
 /** Runs the real Helm binaries extracted by `npm run setup:tools` (scripts/setup-tools.mjs). */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
+import { engineHelpers } from '../../lib/template/expr';
+import type { Node } from '../../lib/template/manifest';
+import { writeTemplate } from '../../lib/template/yaml-writer';
 
 export const projectRoot = join(__dirname, '..', '..');
 
@@ -43,4 +47,18 @@ export function parseDocuments(text: string): unknown[] {
       return doc.toJS() as unknown;
     })
     .filter((doc) => doc !== null && doc !== undefined);
+}
+
+/**
+ * `helm template` of a one-template chart named demo (release rel, namespace ns) whose template is the
+ * Go rendering of `tree` and whose values.yaml is `values`: what the engine's trees give in Helm.
+ */
+export function renderTree(binary: string, tree: Node, values: unknown): unknown[] {
+  const dir = mkdtempSync(join(tmpdir(), 'engine-'));
+  mkdirSync(join(dir, 'templates'));
+  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
+  writeFileSync(join(dir, 'values.yaml'), stringify(values));
+  writeFileSync(join(dir, 'templates', 'object.yaml'), writeTemplate(tree, { chartName: 'demo' }));
+  writeFileSync(join(dir, 'templates', '_helpers.tpl'), engineHelpers('demo'));
+  return helmTemplate(binary, ['rel', dir, '--namespace', 'ns']);
 }

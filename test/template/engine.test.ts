@@ -2,16 +2,12 @@
  * The manifest engine's two renderings agree: a tree evaluated in JavaScript and the same tree written
  * as a Helm template and rendered by the real Helm 3 and Helm 4 give deep-equal objects.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { type Scope, and, engineHelpers, fmt, ifElse, not, release, sha256OfJson, withDefault } from '../../lib/template/expr';
+import { type Scope, and, fmt, ifElse, not, release, sha256OfJson, withDefault } from '../../lib/template/expr';
 import { evaluateManifest } from '../../lib/template/evaluate';
 import { type Node, type Refs, each, refs, spread, when } from '../../lib/template/manifest';
-import { writeTemplate, writeYaml } from '../../lib/template/yaml-writer';
-import { helmTemplate, helmVersions } from '../support/helm';
+import { writeYaml } from '../../lib/template/yaml-writer';
+import { helmVersions, renderTree } from '../support/helm';
 
 interface Values {
   enabled: boolean;
@@ -84,13 +80,7 @@ const cases: Array<{ name: string; values: Values }> = [
 ];
 
 function renderWithHelm(binary: string, values: Values): unknown {
-  const dir = mkdtempSync(join(tmpdir(), 'engine-'));
-  mkdirSync(join(dir, 'templates'));
-  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
-  writeFileSync(join(dir, 'values.yaml'), stringify(values));
-  writeFileSync(join(dir, 'templates', 'object.yaml'), writeTemplate(tree, { chartName: 'demo' }));
-  writeFileSync(join(dir, 'templates', '_helpers.tpl'), engineHelpers('demo'));
-  const docs = helmTemplate(binary, ['rel', dir, '--namespace', 'ns']);
+  const docs = renderTree(binary, tree, values);
   expect(docs).toHaveLength(1);
   return docs[0];
 }

@@ -44,7 +44,11 @@ manifests of that environment.
   StatefulSet), Grafana (under a sub path; its routes, /prometheus and /alertmanager for admins and a
   health endpoint as HTTPRoutes or Ingresses by \`traffic.provider\`), Loki (single binary), Grafana Alloy
   (pod logs to Loki), node-exporter, kube-state-metrics and blackbox-exporter, with their RBAC and
-  NetworkPolicies.
+  NetworkPolicies: Prometheus and blackbox-exporter reach each monitored application's pods on its
+  metrics port only; outside the cluster only the networks of \`networkPolicy.alertmanagerEgressCidrs\`
+  (on the ports of the receivers enabled) and \`networkPolicy.blackboxEgressCidrs\` (80 and 443): a
+  NetworkPolicy cannot name a host, so write the networks of the receivers' hosts and of the public
+  URLs' load balancer.
 - \`operator\`: for clusters running the Prometheus Operator: a ServiceMonitor per application, a
   PrometheusRule with the same rule groups, and the dashboards as ConfigMaps for the Grafana sidecar.
 

@@ -1,24 +1,28 @@
 /**
  * NetworkPolicies (standalone mode, when enabled). In the release namespace: deny everything, then
  * - DNS for every pod;
- * - Prometheus: queried by Grafana; it reaches the applications' namespaces, the exporters, Loki,
- *   Alertmanager, the kubelets and node-exporters (node network) and the API server;
+ * - Prometheus: queried by Grafana; it reaches each monitored application's pods (selector labels) on
+ *   its metrics port, the exporters, Loki, Alertmanager, the kubelets and node-exporters (node
+ *   network) and the API server;
  * - Alertmanager: reached by Prometheus, its peers gossip on 9094 (TCP and UDP), it reaches the
- *   receivers outside the cluster;
+ *   networks of its receivers (networkPolicy.alertmanagerEgressCidrs) on the ports of the receivers
+ *   enabled (443 for Slack and PagerDuty, the SMTP smarthost's, the webhook and watchdog URLs');
  * - Grafana, and Prometheus and Alertmanager on their admin routes: reached from the entry of the
  *   environment's traffic provider when the routes are enabled (the ingress controller's namespace, or
  *   the Gateway's proxy pods: traffic.gateway.proxies); Grafana reaches Prometheus and Loki;
  * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts);
  * - kube-state-metrics and blackbox-exporter: reached only by Prometheus; kube-state-metrics reaches
- *   the API server, blackbox-exporter the applications and the public URLs.
+ *   the API server, blackbox-exporter the applications' pods on their port and the networks of the
+ *   public URLs (networkPolicy.blackboxEgressCidrs) on 80 and 443.
  * In the node namespace: deny everything, then Alloy reaches DNS and Loki. node-exporter uses the host
  * network, which NetworkPolicies do not apply to; Prometheus reaches it through the node network.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { type Expr, and, release } from '../../template/expr';
+import { type Expr, and, or, release } from '../../template/expr';
+import { addressPort, urlPort } from '../../template/functions';
 import { usesIngress } from '../../traffic/gateway-api';
-import { each, when } from '../../template/manifest';
+import { type Refs, each, when } from '../../template/manifest';
 import type { Checked, Manifest } from '../../template/typed';
 import { type Component, type MonitoringProps, k8sObject, labels, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
@@ -45,11 +49,13 @@ export class MonitoringNetworkPolicies extends Construct {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: namespace } },
       podSelector: { matchLabels: { 'app.kubernetes.io/name': name } },
     });
-    const applicationNamespaces = {
-      namespaceSelector: {
-        matchExpressions: [{ key: NAMESPACE_NAME, operator: 'In', values: props.applications.map((name) => when(v.applications[name].monitored, v.applications[name].namespace)) }],
-      },
-    };
+    // Each monitored application's pods (its selector labels) on the port the values name: Prometheus
+    // scrapes its metrics there and blackbox-exporter probes its health endpoint through its Service,
+    // whose target is that container port (the other side: allow-monitoring, lib/app/network-policies.ts).
+    const applicationPods = props.applications.map((name) => {
+      const app = v.applications[name];
+      return when(app.monitored, { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: app.namespace } }, podSelector: { matchLabels: app.selector } }], ports: [tcp(app.port)] });
+    });
     const dns = {
       to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.dnsNamespace } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
       ports: [
@@ -68,7 +74,25 @@ export class MonitoringNetworkPolicies extends Construct {
     const rollouts = v.argoRollouts;
     const rolloutsController = { namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: rollouts.namespace } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'argo-rollouts' } } };
     const apiServer = { to: [{ ipBlock: { cidr: np.apiServer.cidr } }], ports: [tcp(np.apiServer.port)] };
-    const external = { to: [each(np.externalCidrs, 'cidr', (cidr) => ({ ipBlock: { cidr } }))], ports: [tcp(80), tcp(443)] };
+    const networks = (cidrs: Refs<string[]>) => each(cidrs, 'cidr', (cidr) => ({ ipBlock: { cidr } }));
+    // Outside the cluster only the networks the values name (a NetworkPolicy cannot name a host), on
+    // the ports of what is reached there. No rule at all when the values name no network or nothing is
+    // reached: an empty `to` or `ports` would allow every destination or port.
+    const am = v.alertmanager;
+    const enabled = am.receivers;
+    const receivers = when(and(np.alertmanagerEgressCidrs, or(enabled.slack, enabled.pagerduty, enabled.email, enabled.webhook, am.watchdog.url)), {
+      to: [networks(np.alertmanagerEgressCidrs)],
+      ports: [
+        // Slack's webhook URL (a Secret file) and PagerDuty's events API are HTTPS.
+        when(or(enabled.slack, enabled.pagerduty), tcp(443)),
+        when(enabled.email, tcp(addressPort(am.email.smarthost))),
+        when(enabled.webhook, tcp(urlPort(am.webhook.url))),
+        when(am.watchdog.url, tcp(urlPort(am.watchdog.url))),
+      ],
+    });
+    // The public URLs blackbox-exporter probes through the load balancer, http or https.
+    const publicUrls = or(...props.applications.map((name) => and(v.applications[name].monitored, v.applications[name].publicUrls)));
+    const probed = when(and(np.blackboxEgressCidrs, publicUrls), { to: [networks(np.blackboxEgressCidrs)], ports: [tcp(80), tcp(443)] });
 
     // The spec is checked where it is written, as a k8sObject's manifest is (see Checked).
     const policy = <const S extends NetworkPolicySpec>(name: string, spec: Checked<S, NetworkPolicySpec>, namespace: Expr<string> = release.namespace) => {
@@ -99,7 +123,6 @@ export class MonitoringNetworkPolicies extends Construct {
         when(rollouts.enabled, { from: [rolloutsController], ports: [tcp(PORTS.prometheus)] }),
       ],
       egress: [
-        { to: [applicationNamespaces] },
         { to: [pods('alertmanager')], ports: [tcp(PORTS.alertmanager)] },
         when(rollouts.enabled, { to: [rolloutsController], ports: [tcp(rollouts.metricsPort)] }),
         { to: [pods('kube-state-metrics')], ports: [tcp(PORTS.kubeStateMetrics)] },
@@ -110,6 +133,7 @@ export class MonitoringNetworkPolicies extends Construct {
         // Certificate and backup metrics (lib/monitoring/rules/certificates.ts, backups.ts).
         { to: [foreignPods(v.certManager.namespace, 'cert-manager')], ports: [tcp(PORTS.certManager)] },
         { to: [foreignPods(v.velero.namespace, 'velero')], ports: [tcp(PORTS.velero)] },
+        ...applicationPods,
       ],
     });
 
@@ -118,7 +142,7 @@ export class MonitoringNetworkPolicies extends Construct {
       ...pods('alertmanager'),
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.alertmanager)] }, { from: [pods('alertmanager')], ports: gossip }, when(routed, { from: [entry], ports: [tcp(PORTS.alertmanager)] })],
-      egress: [{ to: [pods('alertmanager')], ports: gossip }, external],
+      egress: [{ to: [pods('alertmanager')], ports: gossip }, receivers],
     });
 
     policy('grafana', {
@@ -149,7 +173,7 @@ export class MonitoringNetworkPolicies extends Construct {
       ...pods('blackbox-exporter'),
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.blackboxExporter)] }],
-      egress: [{ to: [applicationNamespaces] }, external],
+      egress: [probed, ...applicationPods],
     });
 
     // In the node namespace, named `node-<name>`.
