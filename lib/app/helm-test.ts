@@ -53,19 +53,17 @@ export class AppHelmTest extends Construct {
 
     // One policy per side: the app's pods may be called by the test pod, the test pod may call them.
     const specs = callerPolicySpecs(v, testPodLabels['app.kubernetes.io/name']);
-    new TemplatedObject(this, 'NetworkPolicy', {
-      type: k8s.KubeNetworkPolicy,
-      template: 'tests/networkpolicy-test-connection.yaml',
-      helmOnly: true,
-      condition: v.networkPolicy.enabled,
-      manifest: { metadata: { name: nameWith('test-connection'), namespace: release.namespace, labels: commonLabels(v), annotations: HOOK }, spec: specs.application },
-    });
-    new TemplatedObject(this, 'NetworkPolicyEgress', {
-      type: k8s.KubeNetworkPolicy,
-      template: 'tests/networkpolicy-test-connection-egress.yaml',
-      helmOnly: true,
-      condition: v.networkPolicy.enabled,
-      manifest: { metadata: { name: nameWith('test-connection-egress'), namespace: release.namespace, labels: commonLabels(v), annotations: HOOK }, spec: specs.caller },
-    });
+    for (const [id, suffix, spec] of [
+      ['NetworkPolicy', 'test-connection', specs.application],
+      ['NetworkPolicyEgress', 'test-connection-egress', specs.caller],
+    ] as const) {
+      new TemplatedObject(this, id, {
+        type: k8s.KubeNetworkPolicy,
+        template: `tests/networkpolicy-${suffix}.yaml`,
+        helmOnly: true,
+        condition: v.networkPolicy.enabled,
+        manifest: { metadata: { name: nameWith(suffix), namespace: release.namespace, labels: commonLabels(v), annotations: HOOK }, spec },
+      });
+    }
   }
 }
