@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { synthesize } from '../../charts/platform';
 import { loadPlatformValues } from '../../lib/synth/synthesize';
 import { formatFinding, loadManifests, validateManifests } from '../../lib/validation';
@@ -220,6 +221,17 @@ describe.each(helmVersions)('$label: the callers of the application (smoke test,
     expect(policy('api-test-connection')?.spec).toEqual({ podSelector: { matchLabels: appPods }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: caller } }], ports }] });
     expect(policy('api-test-connection-egress')?.spec).toEqual({ podSelector: { matchLabels: caller }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: appPods } }], ports }] });
   }, 60_000);
+});
+
+describe('README', () => {
+  it('the canary example shows the traffic routing and Services production api is generated with', () => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### A canary release'));
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const shown = parse(block).strategy.canary;
+    const generated = kindOf(plainObjects('production', 'api'), 'Rollout')[0].spec.strategy.canary;
+    for (const key of ['stableService', 'canaryService', 'maxSurge', 'maxUnavailable', 'trafficRouting']) expect(shown[key], key).toEqual(generated[key]);
+  });
 });
 
 describe('the Argo Rollouts controller declared where applications need it', () => {
