@@ -1,14 +1,16 @@
 /**
  * `npm run diff -- <envA> <envB>` and `npm run diff -- --since <git ref>`: what differs, object by object
  * and field by field (lib/diff/), between two environments of the output, or between the output
- * committed at a git revision and the output folder now (run `npm run synth` first). `--format markdown`
+ * committed at a git revision and the output folder now (run `npm run synth` first). Both cover the
+ * plain manifests and the GitOps objects (environments/<env>/gitops: AppProject permissions, Applications,
+ * Kustomizations); between environments, the GitOps objects are compared with the environment's name aligned. `--format markdown`
  * for a pull request; `--dir DIR` for another output folder (default dist). Changes to immutable fields
  * are marked. Exit code 0 (whatever differs), 1 for a usage error or an unreadable output.
  */
 import { parseArgs } from 'node:util';
-import { alignNamespaces, diffObjects, environmentObjects, type ObjectDiff, objectKeyInEnvironment } from '../lib/diff/object-diff';
+import { alignEnvironment, alignNamespaces, combineDiffs, diffObjects, environmentObjects, type ObjectDiff, objectKeyInEnvironment } from '../lib/diff/object-diff';
 import { formatMarkdown, formatText } from '../lib/diff/format';
-import { manifestDocuments, readOutputAtRevision, readOutputDirectory } from '../lib/upgrade/output';
+import { gitopsDocuments, manifestDocuments, readOutputAtRevision, readOutputDirectory } from '../lib/upgrade/output';
 
 const USAGE = 'usage: npm run diff -- (<envA> <envB> | --since <git ref>) [--format text|markdown] [--dir DIR]';
 
@@ -22,13 +24,16 @@ function run(argv: readonly string[]): { title: string; result: ObjectDiff; form
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'markdown') throw new Error(`--format ${format}: expected text or markdown`);
   const dir = values.dir ?? 'dist';
-  const current = manifestDocuments(readOutputDirectory(dir));
+  const currentFiles = readOutputDirectory(dir);
+  const current = manifestDocuments(currentFiles);
+  const currentGitOps = gitopsDocuments(currentFiles);
   if (values.since !== undefined) {
     if (positionals.length > 0) throw new Error('--since compares every environment: no environment names with it');
-    const previous = manifestDocuments(readOutputAtRevision(process.cwd(), values.since, dir));
+    const previousFiles = readOutputAtRevision(process.cwd(), values.since, dir);
+    const previous = [...manifestDocuments(previousFiles), ...gitopsDocuments(previousFiles)];
     const result = diffObjects(
       previous.map(({ file, object }) => ({ file, object })),
-      current.map(({ file, object }) => ({ file, object })),
+      [...current, ...currentGitOps].map(({ file, object }) => ({ file, object })),
     );
     return { title: `${dir}/ since ${values.since}`, result, format };
   }
@@ -38,7 +43,10 @@ function run(argv: readonly string[]): { title: string; result: ObjectDiff; form
   for (const env of [from, to]) if (!known.includes(env)) throw new Error(`no environment ${env} in ${dir}/manifests (there: ${known.join(', ')})`);
   const target = environmentObjects(current, to);
   const { objects, renamed } = alignNamespaces(environmentObjects(current, from), target);
-  const result = diffObjects(objects, target, objectKeyInEnvironment);
+  const manifests = diffObjects(objects, target, objectKeyInEnvironment);
+  // The GitOps objects (AppProject permissions, Applications or Kustomizations), the environment's name aligned.
+  const gitops = diffObjects(alignEnvironment(environmentObjects(currentGitOps, from), from, to), environmentObjects(currentGitOps, to), objectKeyInEnvironment);
+  const result = combineDiffs(manifests, gitops);
   const aligned = [...renamed].map(([a, b]) => `${a} as ${b}`).join(', ');
   return { title: `${from} -> ${to}${aligned ? ` (namespaces compared: ${aligned})` : ''}`, result, format };
 }

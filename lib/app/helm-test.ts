@@ -7,7 +7,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { fmt, release } from '../template/expr';
-import { callerPolicySpec } from './caller-policy';
+import { callerPolicySpecs } from './caller-policy';
 import { commonLabels, nameWith, names } from './names';
 import type { AppObjectProps } from './props';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
@@ -51,16 +51,19 @@ export class AppHelmTest extends Construct {
       },
     });
 
-    new TemplatedObject(this, 'NetworkPolicy', {
-      type: k8s.KubeNetworkPolicy,
-      template: 'tests/networkpolicy-test-connection.yaml',
-      helmOnly: true,
-      condition: v.networkPolicy.enabled,
-      manifest: {
-        metadata: { name: nameWith('test-connection'), namespace: release.namespace, labels: commonLabels(v), annotations: HOOK },
-        // Selects the app's pods and the test pod: the test pod may call the app, the app may be called by it.
-        spec: callerPolicySpec(v, testPodLabels['app.kubernetes.io/name']),
-      },
-    });
+    // One policy per side: the app's pods may be called by the test pod, the test pod may call them.
+    const specs = callerPolicySpecs(v, testPodLabels['app.kubernetes.io/name']);
+    for (const [id, suffix, spec] of [
+      ['NetworkPolicy', 'test-connection', specs.application],
+      ['NetworkPolicyEgress', 'test-connection-egress', specs.caller],
+    ] as const) {
+      new TemplatedObject(this, id, {
+        type: k8s.KubeNetworkPolicy,
+        template: `tests/networkpolicy-${suffix}.yaml`,
+        helmOnly: true,
+        condition: v.networkPolicy.enabled,
+        manifest: { metadata: { name: nameWith(suffix), namespace: release.namespace, labels: commonLabels(v), annotations: HOOK }, spec },
+      });
+    }
   }
 }

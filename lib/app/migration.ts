@@ -4,6 +4,9 @@
  *   created); Argo CD as a `PreSync` hook (sync wave -5, BeforeHookCreation) from the plain manifests;
  *   Flux recreates it when its template changes (`kustomize.toolkit.fluxcd.io/force`). Both outputs
  *   carry all of these annotations, so they hold the same objects: each tool reads its own.
+ * - It has no `ttlSecondsAfterFinished`: Flux applies it as a plain object and would recreate a Job the
+ *   TTL controller deleted, running the migration again at the next reconciliation; Helm and Argo CD
+ *   replace the finished Job at the next release anyway (before-hook-creation, BeforeHookCreation).
  * - Its pod has labels of its own (`<name>-migration`, component `migration`): the Service never selects
  *   it. It gets the application's image (or migration.image), env and secretEnv as variables (a
  *   pre-install hook runs before the chart's ConfigMap and ServiceAccount exist, so it uses neither),
@@ -64,7 +67,6 @@ export class AppMigration extends Construct {
         spec: {
           backoffLimit: m.backoffLimit,
           activeDeadlineSeconds: m.activeDeadlineSeconds,
-          ttlSecondsAfterFinished: m.ttlSecondsAfterFinished,
           template: {
             metadata: { labels },
             spec: {

@@ -116,12 +116,38 @@ export function alignNamespaces(from: readonly SideObject[], to: readonly SideOb
   return { objects: from.map((side) => ({ file: side.file, object: rename(side.object) as KubeObject })), renamed };
 }
 
+/**
+ * Another environment's GitOps objects made comparable with `to`'s: their names, paths and labels
+ * carry the environment's name as a word of their own (`api-dev`, `platform-dev`, `dist/manifests/dev/api`,
+ * `app.kubernetes.io/instance: dev`, `The dev environment`), so every `from` between start, end, `-`,
+ * `/` or white space (or followed by `.`) in a string
+ * becomes `to`. Files are renamed the same way (environments/<from>/gitops/... → environments/<to>/...).
+ */
+export function alignEnvironment(objects: readonly SideObject[], from: string, to: string): SideObject[] {
+  const word = new RegExp(`(^|[-/\\s])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[-/.\\s])`, 'g');
+  const rename = (text: string) => text.replace(word, `$1${to}`);
+  const walk = (node: unknown): unknown =>
+    typeof node === 'string'
+      ? rename(node)
+      : Array.isArray(node)
+        ? node.map(walk)
+        : node !== null && typeof node === 'object'
+          ? Object.fromEntries(Object.entries(node).map(([key, child]) => [key, walk(child)]))
+          : node;
+  return objects.map((side) => ({ file: rename(side.file), object: walk(side.object) as KubeObject }));
+}
+
+/** One diff of two: the objects added, removed and changed in either, the unchanged counted together. */
+export function combineDiffs(a: ObjectDiff, b: ObjectDiff): ObjectDiff {
+  return { added: [...a.added, ...b.added], removed: [...a.removed, ...b.removed], changed: [...a.changed, ...b.changed], unchanged: a.unchanged + b.unchanged };
+}
+
 /** The key of an object within its environment (for comparing two environments aligned by alignNamespaces). */
 export function objectKeyInEnvironment(side: SideObject): string {
   return objectKey(side.object);
 }
 
-/** The documents of one environment (manifests/<env>/...). */
+/** The documents of one environment (manifests/<env>/..., or environments/<env>/gitops/...). */
 export function environmentObjects(documents: readonly ManifestDocument[], environment: string): SideObject[] {
   return documents.filter((doc) => doc.environment === environment).map(({ file, object }) => ({ file, object }));
 }

@@ -7,12 +7,17 @@
  * - AppProject `platform-<env>-gitops`: the root Application's, which may only write Applications and
  *   AppProjects into Argo CD's namespace;
  * - one Application `<chart>-<env>` per chart over <path>/manifests/<env>/<chart>, automated sync with
- *   prune and self-heal as the values say, a sync wave from ordering.ts, and
+ *   prune and self-heal as the values say, a sync wave from ordering.ts, PruneLast (what leaves the
+ *   output is deleted after the rest of the sync is healthy: a Deployment after the Rollout replacing it), and
  *   SkipDryRunOnMissingResource when the chart writes custom resources (their CRDs come from an
  *   operator installed separately, so they may not be known at the dry run); when the chart writes an
  *   Argo Rollout beside HTTPRoutes, the backend weights of those routes are Argo Rollouts' (its
  *   Gateway API plugin sets them during a canary), so the Application ignores them
  *   (`ignoreDifferences` with RespectIgnoreDifferences) instead of undoing a release in progress;
+ * - Application `namespaces-<env>` over <path>/manifests/<env> (recursive, `directory.include` of exactly
+ *   the files holding Namespace objects), a sync wave before every chart; each chart's Application
+ *   excludes those files, so each Namespace has one owner and exists before the chart's PreSync hooks
+ *   (the migration Job and its NetworkPolicy) are created in it;
  * - the root Application `gitops-<env>` over environments/<env>/gitops.
  * Typed with the classes `npm run import:crds` generates from the Argo CD CRD schemas.
  */
@@ -48,11 +53,29 @@ export function rootName(environment: string): string {
   return `gitops-${environment}`;
 }
 
-/** Name of a chart's Application or Kustomization, `<chart>-<env>`; throws for a chart named like the root (`gitops`). */
+/** The name of the Argo CD Application that owns every Namespace of an environment. */
+export function namespacesName(environment: string): string {
+  return `namespaces-${environment}`;
+}
+
+/** Name of a chart's Application or Kustomization, `<chart>-<env>`; throws for a chart named like the root (`gitops`) or the Namespaces' Application (`namespaces`). */
 export function chartObjectName(chart: string, environment: string): string {
   const name = `${chart}-${environment}`;
-  if (name === rootName(environment)) throw new Error(`chart ${chart}: its GitOps object would be named ${name}, like the root of environment ${environment}; rename the chart`);
+  for (const taken of [rootName(environment), namespacesName(environment)]) {
+    if (name === taken) throw new Error(`chart ${chart}: its GitOps object would be named ${name}, like an object of environment ${environment} the charts do not own; rename the chart`);
+  }
   return name;
+}
+
+/**
+ * An Argo CD `directory.include`/`exclude` pattern matching exactly `paths`. Argo CD matches the pattern
+ * (github.com/gobwas/glob, no separators: `*` crosses `/`) against each manifest's path relative to the
+ * Application's `path`; `{a,b}` is either. Glob characters in a path are escaped with `\`, so each path
+ * matches itself only.
+ */
+function exactGlob(paths: readonly string[]): string {
+  const escaped = paths.map((path) => path.replace(/[\\*?[\]{},!]/g, (c) => `\\${c}`));
+  return escaped.length === 1 ? escaped[0] : `{${escaped.join(',')}}`;
 }
 
 const uniqueKinds = (kinds: readonly GroupKind[]): GroupKind[] => [...new Map(kinds.map((k) => [`${k.group}/${k.kind}`, { group: k.group, kind: k.kind }])).values()].sort(compareGroupKind);
@@ -110,12 +133,34 @@ export function argoCdFiles(environment: string, charts: readonly ChartInventory
     },
   ];
   const order = orderCharts(charts);
+  const namespaceFiles = charts.flatMap((chart) => chart.namespaceFiles.map((file) => `${chart.chart}/${file}`));
+  if (namespaceFiles.length > 0) {
+    // PreSync hooks run before every Sync-phase object of their Application, the chart's own Namespace
+    // included (argoproj/argo-cd#3762): the Namespaces are synced by an Application of their own, a
+    // wave before every chart. Its destination namespace is not used (Namespaces are cluster-scoped) but
+    // must be one the AppProject allows.
+    const name = namespacesName(environment);
+    files.push({
+      file: 'application-namespaces.yaml',
+      object: Application.manifest({
+        metadata: { name, namespace: settings.namespace, labels: gitopsLabels(name, environment), annotations: { 'argocd.argoproj.io/sync-wave': String(Math.min(...order.wave.values()) - 1) } },
+        spec: {
+          project,
+          source: { repoUrl: settings.repoURL, targetRevision: settings.targetRevision, path: `${settings.path}/manifests/${environment}`, directory: { recurse: true, include: exactGlob(namespaceFiles) } },
+          destination: { server, namespace: charts.flatMap((chart) => chart.created).sort()[0] },
+          syncPolicy: { automated, retry },
+        },
+      }),
+    });
+  }
   for (const chart of charts) {
     const name = chartObjectName(chart.chart, environment);
     const customResources = chart.kinds.some((k) => needsCustomResourceDefinition(k.group));
     const has = (group: string, kind: string) => chart.kinds.some((k) => k.group === group && k.kind === kind);
     const rolloutWeights = has('argoproj.io', 'Rollout') && has('gateway.networking.k8s.io', 'HTTPRoute');
-    const syncOptions = [...(customResources ? ['SkipDryRunOnMissingResource=true'] : []), ...(rolloutWeights ? ['RespectIgnoreDifferences=true'] : [])];
+    // PruneLast: objects leaving the output (a Deployment replaced by a Rollout) are deleted after every
+    // other object of the sync is applied and healthy, never in the same step as their successor.
+    const syncOptions = ['PruneLast=true', ...(customResources ? ['SkipDryRunOnMissingResource=true'] : []), ...(rolloutWeights ? ['RespectIgnoreDifferences=true'] : [])];
     files.push({
       file: `application-${chart.chart}.yaml`,
       object: Application.manifest({
@@ -127,9 +172,14 @@ export function argoCdFiles(environment: string, charts: readonly ChartInventory
         },
         spec: {
           project,
-          source: { repoUrl: settings.repoURL, targetRevision: settings.targetRevision, path: `${settings.path}/manifests/${environment}/${chart.chart}`, directory: { recurse: false } },
+          source: {
+            repoUrl: settings.repoURL,
+            targetRevision: settings.targetRevision,
+            path: `${settings.path}/manifests/${environment}/${chart.chart}`,
+            directory: { recurse: false, exclude: chart.namespaceFiles.length > 0 ? exactGlob(chart.namespaceFiles) : undefined },
+          },
           destination: { server, namespace: chart.namespace },
-          syncPolicy: { automated, retry, syncOptions: syncOptions.length > 0 ? syncOptions : undefined },
+          syncPolicy: { automated, retry, syncOptions },
           ignoreDifferences: rolloutWeights ? [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] }] : undefined,
         },
       }),

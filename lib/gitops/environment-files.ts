@@ -9,7 +9,7 @@
 import { networkGraph } from '../network-graph/graph';
 import { toDot, toMermaid } from '../network-graph/render';
 import { writeYaml } from '../template/yaml-writer';
-import { argoCdFiles, chartObjectName, gitopsFolder, rootName } from './argocd';
+import { argoCdFiles, chartObjectName, gitopsFolder, namespacesName, rootName } from './argocd';
 import { fluxFiles } from './flux';
 import type { ChartInventory } from './inventory';
 import { orderCharts } from './ordering';
@@ -54,6 +54,9 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
           '',
           `The root Application \`${rootName(environment)}\` then keeps \`${folder}/\` applied, and each chart's Application`,
           `(\`${charts.map((c) => chartObjectName(c.chart, environment)).join('`, `')}\`) syncs its manifests: automated, prune ${settings.prune ? 'on' : 'off (prune by hand: `argocd app sync --prune`)'}, self-heal ${settings.selfHeal ? 'on' : 'off'}.`,
+          `The Namespaces have an Application of their own, \`${namespacesName(environment)}\`, a wave before every chart (each chart's Application excludes its Namespace files):`,
+          "Argo CD runs a chart's PreSync hooks (the migration Job) before the chart's other objects, so the namespace must exist already.",
+          'Objects leaving the output are pruned last (`PruneLast`), after the rest of the sync is healthy.',
           `The AppProject \`platform-${environment}\` allows only the namespaces and kinds of these manifests. Waves order the Applications;`,
           'for the root to wait for each wave to be healthy, Argo CD needs the Application health check (`resource.customizations.health.argoproj.io_Application` in `argocd-cm`).',
         ]
@@ -66,7 +69,8 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
             '```',
             '',
             `The root Kustomization \`${rootName(environment)}\` then keeps \`${folder}/\` applied, and each chart's Kustomization reconciles`,
-            `its manifests every ${settings.interval}: prune ${settings.prune ? 'on' : 'off'}, \`wait\` for every object to be ready, \`dependsOn\` as in the table.`,
+            `its manifests every ${settings.interval}: prune ${settings.prune ? 'on' : 'off'}, \`wait\` for every object to be ready (the timeout allows for the longest Job deadline), \`dependsOn\` as in the table.`,
+            'Flux applies Namespaces before the other objects of a Kustomization and ignores hook annotations: the migration Job is applied with the rest.',
           ]
         : [
             'No GitOps engine (`gitops.engine: none`): apply the charts in the order of the table, e.g.',

@@ -7,6 +7,13 @@
  *   say, `wait: true` (every object applied must become ready; Flux then ignores `healthChecks`, which
  *   would only list a subset), `dependsOn` the charts whose namespaces it writes into (ordering.ts);
  * - the root Kustomization `gitops-<env>` over environments/<env>/gitops.
+ * `timeout` covers the chart's longest Job deadline (the migration) plus five minutes (fluxTimeout).
+ * Flux needs no Namespace ordering of its own: kustomize-controller applies Namespaces (with
+ * CustomResourceDefinitions and other cluster definitions) in a first stage, before every other object of
+ * the Kustomization, and it ignores Helm and Argo CD hook annotations, so the migration Job is applied as
+ * a plain object in its namespace (recreated on change through `kustomize.toolkit.fluxcd.io/force`).
+ * Pruning is done after the apply, so a Deployment replaced by a Rollout is deleted once the Rollout exists
+ * (with `wait`, the deletion still comes before the Rollout is ready: see the README).
  * Flux has no self-heal switch: it corrects drift at every interval. Typed with the classes
  * `npm run import:crds` generates from the Flux CRD schemas.
  */
@@ -21,8 +28,8 @@ import type { GitOpsSettings } from './settings';
 export function fluxFiles(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings): GitOpsFile[] {
   const source = `platform-${environment}`;
   const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: source };
-  const common = { interval: settings.interval, retryInterval: '1m', timeout: '5m', sourceRef };
-  const kustomization = (name: string, path: string, spec: { prune: boolean; wait: boolean; dependsOn?: { name: string }[] }): Record<string, unknown> =>
+  const common = { interval: settings.interval, retryInterval: '1m', sourceRef };
+  const kustomization = (name: string, path: string, spec: { prune: boolean; wait: boolean; timeout: string; dependsOn?: { name: string }[] }): Record<string, unknown> =>
     Kustomization.manifest({
       metadata: { name, namespace: settings.namespace, labels: gitopsLabels(name, environment) },
       spec: { ...common, path: `./${path}`, ...spec },
@@ -36,7 +43,7 @@ export function fluxFiles(environment: string, charts: readonly ChartInventory[]
         spec: { interval: settings.interval, url: settings.repoURL, ref: { branch: settings.targetRevision }, ignore: onlyFolders(kept) },
       }),
     },
-    { file: 'kustomization-root.yaml', object: kustomization(rootName(environment), `${settings.path}/${gitopsFolder(environment)}`, { prune: settings.prune, wait: false }) },
+    { file: 'kustomization-root.yaml', object: kustomization(rootName(environment), `${settings.path}/${gitopsFolder(environment)}`, { prune: settings.prune, wait: false, timeout: `${APPLY_SECONDS / 60}m` }) },
   ];
   const order = orderCharts(charts);
   for (const chart of charts) {
@@ -46,11 +53,24 @@ export function fluxFiles(environment: string, charts: readonly ChartInventory[]
       object: kustomization(chartObjectName(chart.chart, environment), `${settings.path}/manifests/${environment}/${chart.chart}`, {
         prune: settings.prune,
         wait: true,
+        timeout: fluxTimeout(chart.longestJobSeconds),
         dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
       }),
     });
   }
   return files;
+}
+
+/** Seconds a Kustomization may take to apply its objects and see them ready, besides its Jobs' run time. */
+const APPLY_SECONDS = 300;
+
+/**
+ * The `timeout` of a chart's Kustomization: with `wait: true` Flux waits for its Jobs to complete
+ * (the migration Job runs up to its activeDeadlineSeconds) and then for the workloads, so the timeout is
+ * five minutes more than the longest Job deadline, in whole minutes (a Go duration, e.g. `15m`).
+ */
+function fluxTimeout(longestJobSeconds: number): string {
+  return `${Math.ceil((APPLY_SECONDS + longestJobSeconds) / 60)}m`;
 }
 
 /**

@@ -53,8 +53,12 @@ export interface ChartInventory {
   readonly namespaces: readonly string[];
   /** The namespaces its Namespace objects create, in emission order. */
   readonly created: readonly string[];
+  /** The files of its folder (manifests/<env>/<chart>/) holding those Namespace objects, sorted. */
+  readonly namespaceFiles: readonly string[];
   /** The chart's own namespace: the one its Namespace object creates first, else the first written to. */
   readonly namespace: string;
+  /** The longest `activeDeadlineSeconds` of its Jobs (the migration Job), 0 without one: how long they may run. */
+  readonly longestJobSeconds: number;
   /** Kinds of its objects, sorted, with whether each is cluster-scoped. */
   readonly kinds: readonly (GroupKind & { readonly clusterScoped: boolean })[];
 }
@@ -70,21 +74,33 @@ const NETWORK_KINDS = new Set(['NetworkPolicy', 'Namespace', 'Deployment', 'Stat
 
 /** Collects the objects of every chart of every environment as the synth emits them. */
 export class PlatformInventory {
-  private readonly charts = new Map<string, Map<string, { namespaces: Set<string>; created: string[]; kinds: Map<string, GroupKind & { clusterScoped: boolean }> }>>();
+  private readonly charts = new Map<
+    string,
+    Map<string, { namespaces: Set<string>; created: string[]; namespaceFiles: Set<string>; longestJobSeconds: number; kinds: Map<string, GroupKind & { clusterScoped: boolean }> }>
+  >();
   private readonly networkObjects = new Map<string, Record<string, unknown>[]>();
 
-  /** Records one object of `chart`'s plain manifests in `environment`. */
-  readonly observe = (environment: string, chart: string, object: Record<string, unknown>): void => {
+  /** Records one object of `chart`'s plain manifests in `environment`, written to `file` of the chart's folder. */
+  readonly observe = (environment: string, chart: string, object: Record<string, unknown>, file: string): void => {
     const { apiVersion, kind, metadata } = object as ObjectLike;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string') return;
     const charts = entryOf(this.charts, environment, () => new Map());
-    const entry = entryOf(charts, chart, () => ({ namespaces: new Set<string>(), created: [] as string[], kinds: new Map<string, GroupKind & { clusterScoped: boolean }>() }));
+    const entry = entryOf(charts, chart, () => ({
+      namespaces: new Set<string>(),
+      created: [] as string[],
+      namespaceFiles: new Set<string>(),
+      longestJobSeconds: 0,
+      kinds: new Map<string, GroupKind & { clusterScoped: boolean }>(),
+    }));
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
     entry.kinds.set(`${group}/${kind}`, { group, kind, clusterScoped: isClusterScoped(kind) });
     if (kind === 'Namespace' && typeof metadata?.name === 'string') {
       entry.namespaces.add(metadata.name);
       entry.created.push(metadata.name);
+      entry.namespaceFiles.add(file);
     } else if (typeof metadata?.namespace === 'string') entry.namespaces.add(metadata.namespace);
+    const deadline = (object.spec as { activeDeadlineSeconds?: unknown } | undefined)?.activeDeadlineSeconds;
+    if (kind === 'Job' && typeof deadline === 'number') entry.longestJobSeconds = Math.max(entry.longestJobSeconds, deadline);
     if (NETWORK_KINDS.has(kind)) entryOf(this.networkObjects, environment, () => []).push(object);
   };
 
@@ -104,6 +120,8 @@ export class PlatformInventory {
           chart,
           namespaces,
           created: [...entry.created],
+          namespaceFiles: [...entry.namespaceFiles].sort(),
+          longestJobSeconds: entry.longestJobSeconds,
           namespace: entry.created[0] ?? namespaces[0] ?? 'default',
           kinds: [...entry.kinds.values()].sort((a, b) => compareGroupKind(a, b)),
         };

@@ -34,8 +34,8 @@ export interface ChartRelease {
   readonly helm: Omit<HelmChartSpec, 'objects' | 'identity' | 'environmentValues'>;
   /** Locates a problem with the base values (values.yaml). */
   readonly locateBase: (found: readonly SchemaProblem[]) => Problem[];
-  /** Sees each object of each environment's plain manifests as it is emitted (e.g. lib/gitops/inventory.ts). */
-  readonly observe?: (environment: string, chart: string, object: Record<string, unknown>) => void;
+  /** Sees each object of each environment's plain manifests as it is emitted, with its file in the chart's folder (e.g. lib/gitops/inventory.ts). */
+  readonly observe?: (environment: string, chart: string, object: Record<string, unknown>, file: string) => void;
   /** Whole objects that the values add to each release (extraObjects), beside the chart's own. */
   readonly valuesObjects?: ValuesObjects;
 }
@@ -69,7 +69,7 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
     const scope = releaseScope(identity, env.values, { name: identity.name, namespace: env.namespace });
     for (const { template, object } of [...renderRelease(objects, scope), ...(extra?.render(scope) ?? [])]) {
       emit(`manifests/${env.environment}/${identity.name}/${template}`, writeYaml(object));
-      release.observe?.(env.environment, identity.name, object);
+      release.observe?.(env.environment, identity.name, object, template);
     }
     if (extra) problems.push(...env.locate(extra.clashes(objects, scope)));
   }

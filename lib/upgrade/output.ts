@@ -1,6 +1,7 @@
 /**
- * The plain manifests of one synth output (`manifests/<env>/<app>/*.yaml`, relative to dist/), read
- * from a directory, from a git revision of the project, or taken from a fresh synth.
+ * The plain manifests of one synth output (`manifests/<env>/<app>/*.yaml`, relative to dist/) and its
+ * GitOps objects (`environments/<env>/gitops/*.yaml`), read from a directory, from a git revision of the
+ * project, or taken from a fresh synth.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,6 +10,9 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from './rules';
 
 const MANIFESTS = 'manifests';
+const ENVIRONMENTS = 'environments';
+/** environments/<env>/gitops/<file>.yaml: the Argo CD or Flux objects of an environment (lib/gitops/). */
+const GITOPS_FILE = /^environments\/([^/]+)\/gitops\/[^/]+\.yaml$/;
 
 /** An object, the file it comes from (relative to the output directory) and its environment. */
 export interface ManifestDocument {
@@ -21,10 +25,23 @@ export interface ManifestDocument {
 
 /** Parses the YAML files under manifests/ among `files` (path relative to dist/ → content). */
 export function manifestDocuments(files: ReadonlyMap<string, string>): ManifestDocument[] {
+  return parseDocuments(files, (file) => {
+    const [top, environment] = file.split('/');
+    return top === MANIFESTS && file.endsWith('.yaml') ? environment : undefined;
+  });
+}
+
+/** Parses the GitOps objects (environments/<env>/gitops/*.yaml) among `files`; `file` is their path, `environment` <env>. */
+export function gitopsDocuments(files: ReadonlyMap<string, string>): ManifestDocument[] {
+  return parseDocuments(files, (file) => GITOPS_FILE.exec(file)?.[1]);
+}
+
+/** The objects of the files whose environment `environmentOf` gives; throws for invalid YAML or a non-object. */
+function parseDocuments(files: ReadonlyMap<string, string>, environmentOf: (file: string) => string | undefined): ManifestDocument[] {
   const documents: ManifestDocument[] = [];
   for (const [file, text] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    const [top, environment] = file.split('/');
-    if (top !== MANIFESTS || environment === undefined || !file.endsWith('.yaml')) continue;
+    const environment = environmentOf(file);
+    if (environment === undefined) continue;
     for (const doc of parseAllDocuments(text)) {
       if (doc.errors.length > 0) throw new Error(`${file}: invalid YAML: ${doc.errors[0].message}`);
       const object = doc.toJS() as KubeObject | null;
@@ -38,7 +55,7 @@ export function manifestDocuments(files: ReadonlyMap<string, string>): ManifestD
   return documents;
 }
 
-/** The manifests of an output directory (one holding manifests/, such as dist/). */
+/** The manifests and GitOps objects of an output directory (one holding manifests/, such as dist/). */
 export function readOutputDirectory(dir: string): Map<string, string> {
   const root = join(dir, MANIFESTS);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`${dir} has no ${MANIFESTS}/ directory: expected the output of npm run synth`);
@@ -46,26 +63,29 @@ export function readOutputDirectory(dir: string): Map<string, string> {
   const visit = (current: string): void => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
+      const file = relative(dir, path).split(sep).join('/');
       if (entry.isDirectory()) visit(path);
-      else if (entry.isFile()) files.set(relative(dir, path).split(sep).join('/'), readFileSync(path, 'utf8'));
+      else if (entry.isFile() && (current.startsWith(root) || GITOPS_FILE.test(file))) files.set(file, readFileSync(path, 'utf8'));
     }
   };
   visit(root);
+  if (existsSync(join(dir, ENVIRONMENTS))) visit(join(dir, ENVIRONMENTS));
   return files;
 }
 
 /**
- * The manifests under `<outputDir>/manifests` at a git revision, read with git from `projectDir`
+ * The manifests under `<outputDir>/manifests` and the GitOps objects under `<outputDir>/environments/<env>/gitops` at a git revision, read with git from `projectDir`
  * (`outputDir` is relative to it, e.g. dist).
  */
 export function readOutputAtRevision(projectDir: string, revision: string, outputDir: string): Map<string, string> {
   const commit = git(projectDir, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
   if (commit.status !== 0) throw new Error(`${revision} is neither a directory nor a git revision of ${projectDir}`);
   const prefix = `${outputDir}/`;
-  const listing = git(projectDir, ['ls-tree', '-r', '-z', '--name-only', revision, '--', `${prefix}${MANIFESTS}`]);
+  const listing = git(projectDir, ['ls-tree', '-r', '-z', '--name-only', revision, '--', `${prefix}${MANIFESTS}`, `${prefix}${ENVIRONMENTS}`]);
   if (listing.status !== 0) throw new Error(`git ls-tree ${revision} failed: ${listing.stderr.trim()}`);
-  const paths = listing.stdout.split('\0').filter((path) => path.length > 0);
-  if (paths.length === 0) throw new Error(`${revision} has no ${prefix}${MANIFESTS}/ (nothing to compare with)`);
+  const listed = listing.stdout.split('\0').filter((path) => path.length > 0);
+  if (!listed.some((path) => path.startsWith(`${prefix}${MANIFESTS}/`))) throw new Error(`${revision} has no ${prefix}${MANIFESTS}/ (nothing to compare with)`);
+  const paths = listed.filter((path) => path.startsWith(`${prefix}${MANIFESTS}/`) || GITOPS_FILE.test(path.slice(prefix.length)));
   const files = new Map<string, string>();
   for (const path of paths) {
     const show = git(projectDir, ['show', `${revision}:./${path}`]);

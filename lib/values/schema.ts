@@ -476,7 +476,6 @@ export const AppValuesSchema = Type.Object(
         resources: ContainerResources,
         backoffLimit: int('Retries before the Job fails (and with it the install or upgrade).', 0, 10),
         activeDeadlineSeconds: int('Seconds the migration may run in all, retries included.', 1, 86400),
-        ttlSecondsAfterFinished: int('Seconds a finished Job is kept for inspection before Kubernetes deletes it.', 0, 604800),
       },
       {
         ...closed,

@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { synthesize } from '../../charts/platform';
 import { loadPlatformValues } from '../../lib/synth/synthesize';
 import { formatFinding, loadManifests, validateManifests } from '../../lib/validation';
@@ -112,7 +113,28 @@ describe('the workload of each application follows rollout.strategy', () => {
       const pod = smoke.spec.metrics[0].provider.job.spec.template.spec;
       expect(pod.containers[0].command.slice(4)).toEqual([v.probes.readiness.path, v.probes.liveness.path, ...bg.smokeTest.paths]);
       expect(pod.containers[0].env).toContainEqual({ name: 'BASE_URL', value: `http://${app}-preview:${v.service.port}` });
-      expect(kindOf(objects, 'NetworkPolicy').map((p) => p.metadata.name)).toContain(`${app}-allow-smoke-test`);
+      // One policy per side, neither wider than its side needs: the smoke-test pods may only call the
+      // application's pods on the http port; the application's pods only accept the smoke test on it.
+      const policies = kindOf(objects, 'NetworkPolicy');
+      const smokePods = { 'app.kubernetes.io/name': `${app}-smoke-test`, 'app.kubernetes.io/instance': app };
+      const appPods = kindOf(objects, 'Rollout')[0].spec.selector.matchLabels;
+      const ports = [{ protocol: 'TCP', port: v.containerPort }];
+      const selecting = (labels: Record<string, string>) =>
+        policies.filter((p) => {
+          const selector = p.spec.podSelector;
+          const expressionsHold = (selector.matchExpressions ?? []).every((e: Spec) => e.operator === 'In' && e.values.includes(labels[e.key]));
+          return Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value) && expressionsHold;
+        });
+      expect(smoke.spec.metrics[0].provider.job.spec.template.metadata.labels).toMatchObject(smokePods);
+      // The policies naming pods (not the namespace-wide default deny and DNS).
+      const forSmoke = selecting(smokePods).filter((p) => Object.keys(p.spec.podSelector.matchLabels ?? {}).length > 0);
+      expect(forSmoke.map((p) => p.metadata.name)).toEqual([`${app}-smoke-test-egress`]);
+      expect(forSmoke[0].spec).toEqual({ podSelector: { matchLabels: smokePods }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: appPods } }], ports }] });
+      const allow = policies.find((p) => p.metadata.name === `${app}-allow-smoke-test`);
+      expect(allow?.spec).toEqual({ podSelector: { matchLabels: appPods }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: smokePods } }], ports }] });
+      // No policy gives the application's pods egress to themselves on the port, nor the smoke test any ingress.
+      for (const p of selecting(appPods)) for (const rule of p.spec.egress ?? []) expect(rule.to ?? []).not.toContainEqual({ podSelector: { matchLabels: appPods } });
+      for (const p of selecting(smokePods)) expect(p.spec.ingress ?? []).toEqual([]);
     }
   });
 
@@ -182,6 +204,33 @@ describe('the strategy switched with --set, as a synth with the same values', ()
       expect(plain.some((o) => o.kind === (change.set[0].endsWith('rolling') ? 'Deployment' : 'Rollout'))).toBe(true);
       expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(withoutPlainOnly(plain)));
     });
+  });
+});
+
+describe.each(helmVersions)('$label: the callers of the application (smoke test, helm test) get one NetworkPolicy per side', ({ binary }) => {
+  it('staging api: egress for the caller, ingress for the application, as in the plain manifests', () => {
+    const chartDir = join(distDir, 'helm', 'api');
+    const rendered = helmTemplate(binary, ['api', chartDir, '-f', join(chartDir, 'values-staging.yaml'), '-n', 'api-staging']) as Array<K8sObject & { spec: Spec }>;
+    const policy = (name: string) => rendered.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === name);
+    for (const name of ['api-allow-smoke-test', 'api-smoke-test-egress']) expect(policy(name)?.spec).toEqual(plainObjects('staging', 'api').find((o) => o.metadata.name === name)?.spec);
+    const v = valuesOf.get('staging')!.get('api')! as AppValues;
+    const appPods = { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' };
+    const testPods = rendered.find((o) => o.kind === 'Pod' && o.metadata.name === 'api-test-connection')?.metadata.labels ?? {};
+    const caller = { 'app.kubernetes.io/name': testPods['app.kubernetes.io/name'], 'app.kubernetes.io/instance': 'api' };
+    const ports = [{ protocol: 'TCP', port: v.containerPort }];
+    expect(policy('api-test-connection')?.spec).toEqual({ podSelector: { matchLabels: appPods }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: caller } }], ports }] });
+    expect(policy('api-test-connection-egress')?.spec).toEqual({ podSelector: { matchLabels: caller }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: appPods } }], ports }] });
+  }, 60_000);
+});
+
+describe('README', () => {
+  it('the canary example shows the traffic routing and Services production api is generated with', () => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### A canary release'));
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const shown = parse(block).strategy.canary;
+    const generated = kindOf(plainObjects('production', 'api'), 'Rollout')[0].spec.strategy.canary;
+    for (const key of ['stableService', 'canaryService', 'maxSurge', 'maxUnavailable', 'trafficRouting']) expect(shown[key], key).toEqual(generated[key]);
   });
 });
 

@@ -96,6 +96,46 @@ describe('npm run diff', () => {
     expect(result.stdout).toMatch(/0 added, 1 changed, 1 removed, \d+ unchanged\n$/);
   }, 30_000);
 
+  it('--since <git ref> covers the GitOps objects: an added Application, a widened AppProject destination', () => {
+    const repo = join(root, 'repo-gitops');
+    for (const folder of ['manifests/dev', 'environments/dev']) cpSync(join(projectRoot, 'dist', folder), join(repo, 'dist', folder), { recursive: true });
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+    expect(git('init', '-q').status).toBe(0);
+    expect(git('add', '.').status).toBe(0);
+    expect(git('commit', '-qm', 'before').status).toBe(0);
+    const gitops = join(repo, 'dist', 'environments', 'dev', 'gitops');
+    const worker = readFileSync(join(gitops, 'application-worker.yaml'), 'utf8');
+    writeFileSync(join(gitops, 'application-extra.yaml'), worker.replaceAll('worker-dev', 'extra-dev').replace('dist/manifests/dev/worker', 'dist/manifests/dev/extra'));
+    const projectFile = join(gitops, 'appproject.yaml');
+    const project = readFileSync(projectFile, 'utf8');
+    const destinations = (project.match(/^ {4}- namespace: /gm) ?? []).length;
+    writeFileSync(projectFile, project.replace('  destinations:\n', '  destinations:\n    - namespace: kube-system\n      server: "https://kubernetes.default.svc"\n'));
+    const result = spawnSync(process.execPath, [cli, '--since', 'HEAD'], { cwd: repo, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('+ Application argocd/extra-dev  (environments/dev/gitops/application-extra.yaml)');
+    expect(result.stdout).toContain('~ AppProject argocd/platform-dev  (environments/dev/gitops/appproject.yaml)');
+    // The list gained one entry: the diff shows kube-system at the front and one entry more at the end.
+    expect(result.stdout).toContain('spec.destinations[0].namespace: "api-dev" -> "kube-system"');
+    expect(result.stdout).toContain(`spec.destinations[${destinations}]: + `);
+    expect(result.stdout).toMatch(/1 added, 1 changed, 0 removed, \d+ unchanged\n$/);
+  }, 30_000);
+
+  it('between environments, the GitOps objects are compared with the environment name aligned', () => {
+    const copy = join(root, 'envs');
+    for (const folder of ['manifests', 'environments']) cpSync(join(projectRoot, 'dist', folder), join(copy, 'dist', folder), { recursive: true });
+    const projectFile = join(copy, 'dist', 'environments', 'staging', 'gitops', 'appproject-gitops.yaml');
+    writeFileSync(projectFile, readFileSync(projectFile, 'utf8').replace('namespace: argocd\n      server', 'namespace: "*"\n      server'));
+    const result = spawnSync(process.execPath, [cli, 'dev', 'staging'], { cwd: copy, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    // Only the widened destination differs in this AppProject: names, paths and labels of dev are aligned to staging.
+    expect(result.stdout).toContain('~ AppProject argocd/platform-staging-gitops  (environments/staging/gitops/appproject-gitops.yaml)\n    spec.destinations[0].namespace: "argocd" -> "*"\n\n');
+    expect(result.stdout).not.toContain('Application argocd/gitops-staging');
+    // Without the change, the gitops AppProject is the same in both environments.
+    const unchanged = spawnSync(process.execPath, [cli, 'dev', 'production'], { cwd: copy, encoding: 'utf8' });
+    expect(unchanged.stdout).not.toContain('platform-production-gitops');
+  }, 30_000);
+
   it('refuses an unknown environment with one line and the usage, exit 1', () => {
     const result = spawnSync(process.execPath, [cli, 'dev', 'qa'], { cwd: root, encoding: 'utf8' });
     expect(result.stderr).toMatch(/^diff: no environment qa in dist\/manifests \(there: dev, production, staging\)\nusage: /);

@@ -61,7 +61,9 @@ const repositoryFolder = (path: string) => join(projectRoot, path.replace(/^\.\/
 describe('Argo CD objects in dist/environments/<env>/gitops', () => {
   it.each(environments())('%s: validate strictly against the Argo CD CRD schemas', async (env) => {
     const objects = committedGitOps(env);
-    expect(objects.map((o) => o.kind).sort()).toEqual(['AppProject', 'AppProject', 'Application', 'Application', 'Application', 'Application', 'Application']);
+    // One Application per chart, the Namespaces' and the root.
+    const chartCount = readdirSync(join(distDir, 'manifests', env)).length;
+    expect(objects.map((o) => o.kind).sort()).toEqual(['AppProject', 'AppProject', ...Array(chartCount + 2).fill('Application')]);
     expect(await schemaErrors(objects)).toEqual([]);
     // Strict: a misspelled field is an error (the schemas are not permissive).
     const misspelled = structuredClone(objects.find((o) => o.kind === 'Application'));
@@ -73,7 +75,7 @@ describe('Argo CD objects in dist/environments/<env>/gitops', () => {
     for (const app of committedGitOps(env).filter((o) => o.kind === 'Application')) {
       const folder = repositoryFolder(app.spec.source.path);
       expect(existsSync(folder) && statSync(folder).isDirectory(), `${app.metadata.name}: ${app.spec.source.path}`).toBe(true);
-      expect(readdirSync(folder).filter((f) => f.endsWith('.yaml')).length, app.spec.source.path).toBeGreaterThan(0);
+      expect(readdirSync(folder, { recursive: app.spec.source.directory?.recurse === true }).filter((f) => String(f).endsWith('.yaml')).length, app.spec.source.path).toBeGreaterThan(0);
       expect(app.spec.source.repoURL).toBe('https://github.com/example/platform-cdk8s.git');
       expect(app.spec.source.targetRevision).toBe('main');
     }
@@ -139,6 +141,21 @@ describe('Flux objects (gitops.engine: flux)', () => {
       expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: `platform-${env}` });
       expect(k.spec.prune).toBe(env !== 'production');
     }
+    // With wait, the timeout covers the chart's longest Job (the migration) and five minutes more.
+    for (const k of kustomizations.values()) {
+      if (k.metadata.name === `gitops-${env}`) continue;
+      const folder = `${k.spec.path.replace(/^\.\/dist\//, '')}/`;
+      const deadlines = [...files]
+        .filter(([path]) => path.startsWith(folder))
+        .flatMap(([, text]) =>
+          parse(text)
+            .filter((o) => o.kind === 'Job')
+            .map((o) => o.spec.activeDeadlineSeconds as number),
+        );
+      expect(k.spec.timeout, k.metadata.name).toBe(`${Math.ceil((300 + Math.max(0, ...deadlines)) / 60)}m`);
+    }
+    const apiJob = parse(files.get(`manifests/${env}/api/job-migration.yaml`) ?? '')[0];
+    expect(Number.parseInt(kustomizations.get(`api-${env}`).spec.timeout, 10) * 60).toBeGreaterThan(apiJob.spec.activeDeadlineSeconds);
     expect(kustomizations.get(`api-${env}`).spec.wait).toBe(true);
     expect(kustomizations.get(`api-${env}`).spec.dependsOn).toBeUndefined();
     expect(kustomizations.get(`monitoring-${env}`).spec.dependsOn).toEqual([{ name: `api-${env}` }, { name: `web-${env}` }, { name: `worker-${env}` }]);
@@ -172,6 +189,133 @@ describe('Flux GitRepository ignore rules', () => {
   }, 30_000);
 });
 
+/** Output files (paths relative to dist/) and their objects: the committed dist/ of one environment. */
+function committedFiles(env: string): Map<string, (K8sObject & Any)[]> {
+  const files = new Map<string, (K8sObject & Any)[]>();
+  for (const folder of [`manifests/${env}`, `environments/${env}/gitops`]) {
+    for (const file of readdirSync(join(distDir, folder), { recursive: true }).map(String)) {
+      if (file.endsWith('.yaml')) files.set(`${folder}/${file}`, parse(readFileSync(join(distDir, folder, file), 'utf8')));
+    }
+  }
+  return files;
+}
+
+/**
+ * An Argo CD directory glob as a RegExp. Argo CD compiles include/exclude with github.com/gobwas/glob and
+ * no separators (util/glob), so `*` also crosses `/`; `{a,b}` is either, `\x` is x. No npm library has
+ * these semantics (picomatch and minimatch stop `*` at `/`), hence this small translation.
+ */
+function argoGlob(pattern: string): RegExp {
+  let source = '';
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i += 1) {
+    const c = pattern[i];
+    if (c === '\\') source += pattern[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    else if (c === '*') source += '.*';
+    else if (c === '?') source += '.';
+    else if (c === '{') {
+      source += '(?:';
+      depth += 1;
+    } else if (c === '}' && depth > 0) {
+      source += ')';
+      depth -= 1;
+    } else if (c === ',' && depth > 0) source += '|';
+    else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** The manifest files (relative to dist/) an Argo CD Application syncs, as its repo server selects them. */
+function selectedFiles(app: Any, files: ReadonlyMap<string, unknown>): string[] {
+  const folder = `${app.spec.source.path.replace(/^dist\//, '')}/`;
+  const { recurse, include, exclude } = app.spec.source.directory ?? {};
+  return [...files.keys()].filter((path) => {
+    if (!path.startsWith(folder)) return false;
+    const relative = path.slice(folder.length);
+    if (!recurse && relative.includes('/')) return false;
+    if (exclude !== undefined && argoGlob(exclude).test(relative)) return false;
+    return include === undefined || argoGlob(include).test(relative);
+  });
+}
+
+/**
+ * Checks an environment's Argo CD Applications against its manifests: each manifest file has exactly one
+ * Application, each Namespace is synced by the Namespaces' Application, and every PreSync hook (Argo CD's
+ * own annotation or Helm's, which Argo CD maps to PreSync) is in an Application of a later wave than the
+ * one creating its namespace. Returns the Namespaces' Application.
+ */
+function expectNamespacesBeforeHooks(env: string, files: ReadonlyMap<string, (K8sObject & Any)[]>): Any {
+  const apps = [...files].filter(([path]) => path.startsWith(`environments/${env}/gitops/`)).flatMap(([, objects]) => objects.filter((o) => o.kind === 'Application' && o.metadata.name !== `gitops-${env}`));
+  const manifests = [...files.keys()].filter((path) => path.startsWith(`manifests/${env}/`));
+  const owners = new Map<string, Any[]>(manifests.map((path) => [path, []]));
+  for (const app of apps) {
+    const selected = selectedFiles(app, files);
+    expect(selected.length, `${app.metadata.name} selects no file`).toBeGreaterThan(0);
+    for (const path of selected) owners.get(path)?.push(app);
+  }
+  for (const [path, found] of owners)
+    expect(
+      found.map((a) => a.metadata.name),
+      path,
+    ).toHaveLength(1);
+  const wave = (app: Any) => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+  const namespaces = apps.find((a) => a.metadata.name === `namespaces-${env}`);
+  const creator = new Map<string, Any>();
+  for (const path of manifests) {
+    for (const object of files.get(path) ?? []) {
+      if (object.kind !== 'Namespace') continue;
+      expect(owners.get(path)?.[0], `${path}: Namespace ${object.metadata.name}`).toBe(namespaces);
+      creator.set(object.metadata.name, namespaces);
+    }
+  }
+  expect(creator.size).toBeGreaterThan(0);
+  let hooks = 0;
+  for (const path of manifests) {
+    for (const object of files.get(path) ?? []) {
+      const annotations = object.metadata.annotations ?? {};
+      if (annotations['argocd.argoproj.io/hook'] === undefined && annotations['helm.sh/hook'] === undefined) continue;
+      hooks += 1;
+      const owner = owners.get(path)?.[0];
+      expect(wave(owner), `${path}: hook in ${object.metadata.namespace}`).toBeGreaterThan(wave(creator.get(object.metadata.namespace)));
+    }
+  }
+  expect(hooks).toBeGreaterThan(0);
+  return namespaces;
+}
+
+describe('Namespaces before PreSync hooks (argoproj/argo-cd#3762)', () => {
+  it.each(environments())('%s: each manifest has one Application; the Namespaces come a wave before every chart and its hooks', (env) => {
+    const files = committedFiles(env);
+    const namespaces = expectNamespacesBeforeHooks(env, files);
+    // A wave before every chart's Application; allowed by the AppProject, with nothing added to it.
+    const charts = committedGitOps(env).filter((o) => o.kind === 'Application' && o.metadata.name !== namespaces.metadata.name && o.metadata.name !== `gitops-${env}`);
+    const wave = (app: Any) => Number(app.metadata.annotations['argocd.argoproj.io/sync-wave']);
+    for (const app of charts) expect(wave(namespaces)).toBeLessThan(wave(app));
+    const project = committedGitOps(env).find((o) => o.kind === 'AppProject' && o.metadata.name === namespaces.spec.project);
+    expect(project.spec.destinations).toContainEqual({ server: namespaces.spec.destination.server, namespace: namespaces.spec.destination.namespace });
+    // Every chart's Application syncs with PruneLast: a Deployment replaced by a Rollout goes after the Rollout is healthy.
+    for (const app of charts) expect(app.spec.syncPolicy.syncOptions, app.metadata.name).toContain('PruneLast=true');
+  });
+
+  it('a second chart with a migration Job (a neighbour of api): its hooks too come after the Namespaces; Flux waits for its deadline', () => {
+    const valuesDir = valuesWith('base.yaml', (text) =>
+      text.replace('  worker:\n    component: worker\n', '  worker:\n    component: worker\n    migration: { enabled: true, command: [/app/worker, migrate], activeDeadlineSeconds: 3600 }\n'),
+    );
+    const synthesized = synthesize({ valuesDir });
+    const files = new Map([...synthesized].filter(([path]) => path.endsWith('.yaml')).map(([path, text]) => [path, parse(text)]));
+    expect(files.has('manifests/dev/worker/job-migration.yaml')).toBe(true);
+    expectNamespacesBeforeHooks('dev', files);
+    const flux = synthesize({
+      valuesDir: valuesWith('base.yaml', (text) =>
+        text
+          .replace('  engine: argocd\n', '  engine: flux\n')
+          .replace('  worker:\n    component: worker\n', '  worker:\n    component: worker\n    migration: { enabled: true, command: [/app/worker, migrate], activeDeadlineSeconds: 3600 }\n'),
+      ),
+    });
+    expect(parse(flux.get('environments/dev/gitops/kustomization-worker.yaml') ?? '')[0].spec.timeout).toBe('65m');
+  }, 60_000);
+});
+
 describe('custom resources', () => {
   it('the Application of a chart writing custom resources skips the dry run of kinds not yet known; the others do not', () => {
     const operatorMode = (text: string) => text.replace('  mode: standalone\n', '  mode: operator\n');
@@ -179,16 +323,16 @@ describe('custom resources', () => {
     const application = (chart: string, from = files) => parse(from.get(`environments/dev/gitops/application-${chart}.yaml`) ?? '')[0];
     const kinds = (chart: string, from = files) => [...from].filter(([path]) => path.startsWith(`manifests/dev/${chart}/`)).flatMap(([, text]) => parse(text).map((o: { kind: string }) => o.kind));
     expect(kinds('monitoring')).toContain('ServiceMonitor');
-    expect(application('monitoring').spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
+    expect(application('monitoring').spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'SkipDryRunOnMissingResource=true']);
     // The worker's Secrets come from External Secrets (values/base.yaml `secrets`): custom resources too.
     expect(kinds('worker')).toContain('ExternalSecret');
-    expect(application('worker').spec.syncPolicy.syncOptions).toEqual(['SkipDryRunOnMissingResource=true']);
+    expect(application('worker').spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'SkipDryRunOnMissingResource=true']);
     // With existing Secrets only, the worker writes no custom resource, and its Application keeps the dry run.
     const existingSecretsOnly = (text: string) => operatorMode(text).replace(/^ {4}secrets:\n(?: {6}.*\n)+/m, '    secrets: {}\n');
     const withoutExternalSecrets = synthesize({ valuesDir: valuesWith('base.yaml', existingSecretsOnly) });
     expect(kinds('worker', withoutExternalSecrets)).not.toContain('ExternalSecret');
     expect(kinds('worker', withoutExternalSecrets).length).toBeGreaterThan(0);
-    expect(application('worker', withoutExternalSecrets).spec.syncPolicy.syncOptions).toBeUndefined();
+    expect(application('worker', withoutExternalSecrets).spec.syncPolicy.syncOptions).toEqual(['PruneLast=true']);
     const project = parse(files.get('environments/dev/gitops/appproject.yaml') ?? '')[0];
     expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group: 'monitoring.coreos.com', kind: 'ServiceMonitor' });
   }, 60_000);

@@ -201,7 +201,9 @@ describe('extension points in dev, not elsewhere', () => {
         'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
         'kustomize.toolkit.fluxcd.io/force': 'enabled',
       });
-      expect(job.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 86400 });
+      expect(job.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 600 });
+      // No TTL: under Flux a Job deleted by the TTL controller is recreated, and the migration runs again.
+      expect(job.spec).not.toHaveProperty('ttlSecondsAfterFinished');
       const pod = job.spec.template;
       expect(pod.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'api-migration', 'app.kubernetes.io/instance': 'api', 'app.kubernetes.io/component': 'migration' });
       // The Service's selector does not select the Job's pod: it never receives traffic.
