@@ -321,7 +321,10 @@ const RolloutSettings = Type.Object(
     strategy: oneOf(['rolling', 'blueGreen', 'canary'], 'How a new version is released: rolling (a Deployment), blueGreen or canary (an Argo Rollout with the same pods).'),
     analysis: Type.Object(
       {
-        prometheusAddress: str('Prometheus the analysis queries (in-cluster URL, from the Argo Rollouts controller).', patterns.urlWithoutTrailingSlash),
+        prometheusAddress: str(
+          'Prometheus the analysis queries (in-cluster URL, from the Argo Rollouts controller, with its route prefix: Argo Rollouts appends /api/v1/query). With the standalone monitoring stack, synth refuses any other than its Prometheus (http://prometheus.<monitoring namespace>.svc:9090/prometheus).',
+          patterns.urlWithoutTrailingSlash,
+        ),
         minRequests: int('Requests the new version must serve during a phase for its analysis to conclude; fewer leaves the analysis inconclusive and the rollout paused for a person.', 0, 1000000000),
       },
       { ...closed, description: 'Analysis of the new version against Prometheus.' },
