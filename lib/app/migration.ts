@@ -15,10 +15,10 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { TemplatedObject } from '../chart/templated-object';
-import { and, fmt, release, withDefault } from '../template/expr';
+import { and, release, withDefault } from '../template/expr';
 import { nameValueList } from '../template/functions';
 import { each, when } from '../template/manifest';
-import { commonLabels, nameWith, names } from './names';
+import { commonLabels, nameLabelWith, nameWith } from './names';
 import { dependencyEgress } from './network-policies';
 import { appImage, imagePullSecrets, podSecurityContext, secretEnvVars } from './pod';
 import type { AppObjectProps } from './props';
@@ -42,7 +42,7 @@ export class AppMigration extends Construct {
     const v = props.values;
     const m = v.migration;
     // Not the selector labels (name and instance) together: the Service and the app's policies never select the Job's pod.
-    const migrationPods = { 'app.kubernetes.io/name': fmt`${names.name}-migration`, 'app.kubernetes.io/instance': release.name };
+    const migrationPods = { 'app.kubernetes.io/name': nameLabelWith('migration'), 'app.kubernetes.io/instance': release.name };
     const labels = { ...commonLabels(v), ...migrationPods, 'app.kubernetes.io/component': 'migration' };
 
     new TemplatedObject(this, 'NetworkPolicy', {

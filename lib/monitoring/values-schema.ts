@@ -7,6 +7,7 @@
  * derives them from the application values and the environment settings
  * (lib/monitoring/stack/release-values.ts), so they are written once.
  */
+import { MAX_APPLICATION_NAME } from '../values/platform-names';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
 import { patterns } from '../values/schema';
@@ -81,7 +82,7 @@ export const MonitoringValuesSchema = Type.Object(
     environment: str('Environment of this release (set by synth from the values file name).', patterns.dnsLabel),
     mode: oneOf(['standalone', 'operator'], 'standalone: the whole stack in this namespace; operator: ServiceMonitors, a PrometheusRule and dashboard ConfigMaps for a Prometheus Operator.'),
     nodeNamespace: str('Namespace of the node agents (node-exporter, Alloy), labelled Pod Security "privileged" (standalone mode; created with the plain manifests).', patterns.dnsLabel),
-    applications: keyedMap(Type.String({ pattern: patterns.dnsLabel, maxLength: 40 }), Application, 'Applications scraped and probed, by name (derived by synth from the application values).'),
+    applications: keyedMap(Type.String({ pattern: patterns.dnsLabel, maxLength: MAX_APPLICATION_NAME }), Application, 'Applications scraped and probed, by name (derived by synth from the application values).'),
     argoRollouts: object(
       'The Argo Rollouts controller, when applications release with canary or blue-green (lib/delivery/): it queries Prometheus for their analysis, and Prometheus scrapes its metrics (rollout alerts).',
       {

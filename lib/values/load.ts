@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
-import { containerNameOf } from '../app/names';
+import { containerNameOf, fullnameOf } from '../app/names';
 import { checkAppRules } from './app-rules';
 import { type EnvironmentSettings, fillEnvironmentPlaceholders } from './environment-settings';
 import { deepMerge, isMap } from './merge';
@@ -111,7 +111,8 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
       (p) => !(settingsRefused && placeholders.filled.includes(p.path.join('.'))) && !(traffic.problems.length > 0 && p.path[0] === 'traffic'),
     );
     const found = [...placeholders.problems, ...schemaProblems];
-    if (found.every((problem) => problem.formOnly)) found.push(...checkAppRules(app as AppValues, { containerName: containerNameOf(name, app as AppValues) }));
+    if (found.every((problem) => problem.formOnly))
+      found.push(...checkAppRules(app as AppValues, { containerName: containerNameOf(name, app as AppValues), fullname: fullnameOf(name, name, app as AppValues) }));
     appProblems.push(...located(found, files, [['applications', name], ['defaults']]));
     applications.set(name, app as AppValues);
   }

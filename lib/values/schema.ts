@@ -5,6 +5,7 @@
  * value in the chart README and values.yaml, and types the TypeScript (`AppValues`).
  * Patterns are written in the common subset of ECMAScript and Go (RE2) regular expressions.
  */
+import { LONGEST_FULLNAME_SUFFIX, LONGEST_NAME_LABEL_SUFFIX, MAX_FULLNAME, MAX_NAME } from './name-budget';
 import { type Static, Type } from '@sinclair/typebox';
 import { GitOpsSettingsSchema } from '../gitops/settings';
 import { clusterScopedKinds } from '../validation/kubernetes-object';
@@ -370,12 +371,16 @@ const RolloutSettings = Type.Object(
 
 export const AppValuesSchema = Type.Object(
   {
-    nameOverride: str('Replaces the chart name in resource names and the app.kubernetes.io/name label.', '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', {
-      maxLength: 63,
-    }),
-    fullnameOverride: str('Replaces the full resource name (by default the release name).', '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', {
-      maxLength: 63,
-    }),
+    nameOverride: str(
+      `Replaces the chart name in resource names and the app.kubernetes.io/name label. At most ${MAX_NAME} characters: helper pods are labelled <name>-${LONGEST_NAME_LABEL_SUFFIX}, and a label value holds 63.`,
+      '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$',
+      { maxLength: MAX_NAME },
+    ),
+    fullnameOverride: str(
+      `Replaces the full resource name (by default the release name). At most ${MAX_FULLNAME} characters: objects are named up to <fullname>-${LONGEST_FULLNAME_SUFFIX}, and a name holds 63.`,
+      '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$',
+      { maxLength: MAX_FULLNAME },
+    ),
     environment: str('Environment this release runs in (dev, staging, production, ...).', patterns.dnsLabel),
     component: str('Role of the application in the platform (app.kubernetes.io/component).', patterns.dnsLabel),
     partOf: str('Platform the application belongs to (app.kubernetes.io/part-of).', patterns.dnsLabel),
