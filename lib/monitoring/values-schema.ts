@@ -10,14 +10,13 @@
 import { MAX_APPLICATION_NAME } from '../values/platform-names';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
-import { patterns } from '../values/schema';
+import { patterns, str } from '../values/schema';
 import { TrafficSchema } from '../values/traffic';
 import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
 
 const closed = { additionalProperties: false } as const;
 
-const str = (description: string, pattern?: string) => Type.String({ description, ...(pattern ? { pattern } : {}) });
 const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
 const bool = (description: string) => Type.Boolean({ description });
 const oneOf = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
@@ -56,6 +55,7 @@ const Application = object('An application to scrape and probe.', {
   port: Type.String({
     description: 'Name (not number) of the Service and container port serving the metrics: the Prometheus configuration selects the container port by name.',
     pattern: patterns.dnsLabel,
+    maxLength: 15,
     not: { pattern: '^[0-9]+$' },
   }),
   metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),

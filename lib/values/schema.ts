@@ -47,7 +47,15 @@ export const patterns = {
   safeText: safeTextPattern,
 } as const;
 
-const str = (description: string, pattern?: string, extra: object = {}) => Type.String({ description, ...(pattern ? { pattern } : {}), ...extra });
+/**
+ * The longest string a name pattern allows (Kubernetes: a DNS label 63 characters, a DNS subdomain
+ * 253), which no regular expression here states: `str` adds it, so no name in values is unbounded.
+ */
+const NAME_MAX_LENGTH: Readonly<Record<string, number>> = { [patterns.dnsLabel]: 63, [patterns.dnsSubdomain]: 253 };
+
+/** A string schema with `pattern`, bounded as NAME_MAX_LENGTH says for name patterns (`extra` may lower it). */
+export const str = (description: string, pattern?: string, extra: object = {}) =>
+  Type.String({ description, ...(pattern ? { pattern } : {}), ...(pattern && NAME_MAX_LENGTH[pattern] ? { maxLength: NAME_MAX_LENGTH[pattern] } : {}), ...extra });
 const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
 const bool = (description: string) => Type.Boolean({ description });
 const labels = labelMap;
