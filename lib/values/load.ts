@@ -94,6 +94,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
   if (defaults.traffic !== undefined) problems.push(...located([{ path: ['defaults', 'traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING }], files, []));
   const applications = new Map<string, AppValues>();
   const appProblems: Problem[] = [];
+  const globalRefused = problems.some((p) => /^global($|[.[])/.test(p.path));
   for (const name of names) {
     if (!isMap(sections[name])) continue; // reported by the file schema
     if (sections[name].traffic !== undefined) appProblems.push(...located([{ path: ['applications', name, 'traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING }], files, []));
@@ -102,7 +103,8 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
       app.environment = environment ?? 'default';
       app.traffic = structuredClone(traffic.traffic);
       // The top-level `global` is every application's `global`, as Helm gives a parent chart's to its dependencies.
-      if (merged.global !== undefined) app.global = deepMerge(merged.global, app.global ?? {});
+      // A `global` refused where it is written (the file schema) is not reported again in every application.
+      if (merged.global !== undefined && !globalRefused) app.global = deepMerge(merged.global, app.global ?? {});
     }
     const placeholders = isMap(app) ? fillEnvironmentPlaceholders(app, name, environment ?? 'default', settings) : { problems: [], filled: [] };
     // A refused environment setting is reported once, not again in every value filled from it.

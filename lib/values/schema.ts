@@ -377,6 +377,19 @@ const RolloutSettings = Type.Object(
   { ...closed, description: 'Progressive delivery with Argo Rollouts.' },
 );
 
+/**
+ * The `global` values the application charts read. In a chart, `global` stays open (a parent chart
+ * shares its own globals with all its dependencies); the platform files' top-level `global` holds
+ * only these (PlatformFileSchema), so a mistyped key is refused where it is written.
+ */
+const GLOBAL_VALUES = {
+  imagePullSecrets: Type.Optional(
+    Type.Array(str('Name of an existing image pull Secret.', patterns.dnsSubdomain), {
+      description: 'Image pull Secrets of every application (values/: the top-level `global`), before each one’s image.pullSecrets.',
+    }),
+  ),
+};
+
 export const AppValuesSchema = Type.Object(
   {
     nameOverride: str(
@@ -641,13 +654,7 @@ export const AppValuesSchema = Type.Object(
       { ...closed, description: '`helm test` hook.' },
     ),
     traffic: TrafficSchema,
-    ...dependencyKeys({
-      imagePullSecrets: Type.Optional(
-        Type.Array(str('Name of an existing image pull Secret.', patterns.dnsSubdomain), {
-          description: 'Image pull Secrets of every application (values/: the top-level `global`), before each one’s image.pullSecrets.',
-        }),
-      ),
-    }),
+    ...dependencyKeys(GLOBAL_VALUES),
   },
   { ...closed, $id: 'https://platform.example/schemas/app-values.json', title: 'Application chart values' },
 );
@@ -674,7 +681,7 @@ export const PlatformFileSchema = Type.Object(
     monitoring: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Monitoring stack values.' })),
     environment: Type.Optional(EnvironmentSettingsSchema),
     gitops: Type.Optional(GitOpsSettingsSchema),
-    global: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values given to every application chart as its `global` (Helm’s shared values), e.g. imagePullSecrets.' })),
+    global: Type.Optional(Type.Object(GLOBAL_VALUES, { ...closed, description: 'Values given to every application chart as its `global` (Helm’s shared values): imagePullSecrets.' })),
     charts: Type.Optional(ChartLinksSchema),
   },
   closed,

@@ -212,6 +212,16 @@ const cases: Case[] = [
       /^values\/dev\.yaml:\d+:5: applications\.worker\.migration\.command: required value is missing \(the migration runs a command\)$/,
     ],
   },
+  {
+    name: 'a mistyped key in the top-level global (imagePullSecret): refused where it is written, once',
+    breakValues: (v) => edit(base(v), (t) => `${t}\nglobal: { imagePullSecret: [regcred] }\n`),
+    expected: [/^values\/base\.yaml:\d+:11: global\.imagePullSecret: unknown key \(expected one of: imagePullSecrets\)$/],
+  },
+  {
+    name: 'a string for the top-level global.imagePullSecrets, in an overlay: once, at its line, not in every application',
+    breakValues: (v) => edit(dev(v), (t) => `${t}\nglobal: { imagePullSecrets: regcred }\n`),
+    expected: [/^values\/dev\.yaml:\d+:11: global\.imagePullSecrets: expected an array, got "regcred"$/],
+  },
 ];
 
 function expectCleanFailure(result: { status: number; stderr: string }, expected: RegExp[]) {
