@@ -18,6 +18,7 @@ import type { AppValues } from './schema';
 import type { SchemaProblem } from './schema-check';
 import { POD_RULES, PROBE_KINDS } from './pod-rules';
 import type { AppRule, RuleContext } from './rule';
+import { TRAFFIC_LISTENER_RULE, listenerProblems } from './traffic';
 import { LONGEST_FULLNAME_SUFFIX, MAX_FULLNAME } from './name-budget';
 import { SERVICE_RULES } from './service-rules';
 
@@ -45,6 +46,13 @@ function at(v: AppValues, path: readonly string[]): unknown {
 
 /** The rules; the order is the order of the messages. */
 const RULES: readonly AppRule[] = [
+  {
+    // The environment's setting: synth reports it at environment.traffic (lib/values/traffic.ts); here for the chart.
+    check: (v, report) => {
+      for (const p of listenerProblems(v.traffic)) report(['traffic', ...p.path], p.message);
+    },
+    go: TRAFFIC_LISTENER_RULE,
+  },
   {
     // The full name as the chart derives it (the schema bounds fullnameOverride alone): the release
     // name and nameOverride together may exceed what the longest suffix leaves.

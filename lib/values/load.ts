@@ -114,7 +114,10 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     );
     const found = [...placeholders.problems, ...schemaProblems];
     if (found.every((problem) => problem.formOnly))
-      found.push(...checkAppRules(app as AppValues, { containerName: containerNameOf(name, app as AppValues), fullname: fullnameOf(name, name, app as AppValues) }));
+      found.push(
+        // `traffic` is the environment's, checked once at environment.traffic (environmentTraffic).
+        ...checkAppRules(app as AppValues, { containerName: containerNameOf(name, app as AppValues), fullname: fullnameOf(name, name, app as AppValues) }).filter((p) => p.path[0] !== 'traffic'),
+      );
     appProblems.push(...located(found, files, [['applications', name], ['defaults']]));
     applications.set(name, app as AppValues);
   }

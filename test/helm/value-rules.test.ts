@@ -45,6 +45,13 @@ function sidecar(fields: Record<string, unknown>): Record<string, unknown> {
 
 const cases: readonly RuleCase[] = [
   {
+    name: 'one Gateway listener for HTTPS and HTTP (the redirect would compete with the route)',
+    chart: 'api',
+    values: { traffic: { gateway: { listeners: { https: 'https', http: 'https' } } } },
+    message:
+      'traffic.gateway.listeners: https and http are both "https": the HTTP to HTTPS redirect would attach beside the HTTPS route and answer its requests (a redirect loop); name the Gateway’s plain-HTTP listener as http',
+  },
+  {
     name: 'a canary split by NGINX without an Ingress',
     chart: 'worker',
     values: { rollout: { strategy: 'canary', canary: { trafficRouting: 'nginx' } } },

@@ -213,6 +213,17 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'one Gateway listener for HTTPS and HTTP, set in an overlay (either name): once, at environment.traffic',
+    breakValues: (v) =>
+      edit(dev(v), (t) =>
+        t.replace(
+          'environment: { domain: dev.example.com, clusterIssuer: letsencrypt-staging }',
+          'environment: { domain: dev.example.com, clusterIssuer: letsencrypt-staging, traffic: { gateway: { listeners: { https: http } } } }',
+        ),
+      ),
+    expected: [/^values\/dev\.yaml:\d+:\d+: environment\.traffic\.gateway\.listeners: https and http are both "http": .*redirect loop.*$/],
+  },
+  {
     name: 'a mistyped key in the top-level global (imagePullSecret): refused where it is written, once',
     breakValues: (v) => edit(base(v), (t) => `${t}\nglobal: { imagePullSecret: [regcred] }\n`),
     expected: [/^values\/base\.yaml:\d+:11: global\.imagePullSecret: unknown key \(expected one of: imagePullSecrets\)$/],
