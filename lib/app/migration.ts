@@ -5,8 +5,9 @@
  *   Flux recreates it when its template changes (`kustomize.toolkit.fluxcd.io/force`). Both outputs
  *   carry all of these annotations, so they hold the same objects: each tool reads its own.
  * - Its pod has labels of its own (`<name>-migration`, component `migration`): the Service never selects
- *   it. It gets the application's image (or migration.image), env and secretEnv as variables (a
- *   pre-install hook runs before the chart's ConfigMap and ServiceAccount exist, so it uses neither),
+ *   it. It gets the application's image (or migration.image), env and secretEnv as variables and its
+ *   envFrom sources (existing ConfigMaps and Secrets; a pre-install hook runs before the chart's
+ *   ConfigMap and ServiceAccount exist, so it uses neither),
  *   the restricted security context, the resources from values and a writable /tmp.
  * - Its egress is the application's dependencies, in a NetworkPolicy that is a hook of its own, one
  *   step earlier (weight -10): it exists before the Job on the first install and on every upgrade.
@@ -79,6 +80,8 @@ export class AppMigration extends Construct {
                   imagePullPolicy: v.image.pullPolicy,
                   command: m.command,
                   args: when(m.args, m.args),
+                  // The values' envFrom sources (existing ConfigMaps and Secrets, e.g. a database URL), not the chart's ConfigMap.
+                  envFrom: when(v.envFrom, v.envFrom),
                   env: [each(nameValueList(v.env), 'variable', (variable) => variable), secretEnvVars(v)],
                   resources: m.resources,
                   securityContext: RESTRICTED_CONTAINER,
