@@ -106,7 +106,10 @@ const SAME_LISTENER = 'the HTTP to HTTPS redirect would attach beside the HTTPS 
  * with the application's route. Paths under `traffic`; the same rule in Go is TRAFFIC_LISTENER_RULE.
  */
 export function listenerProblems(traffic: TrafficValues): SchemaProblem[] {
-  const { https, http } = traffic.gateway.listeners;
+  // Values the schema refused (no gateway) reach the application rules in synth, which report them at environment.traffic.
+  const listeners = (traffic.gateway as Partial<TrafficValues['gateway']> | undefined)?.listeners;
+  if (listeners === undefined) return [];
+  const { https, http } = listeners;
   return https === http ? [{ path: ['gateway', 'listeners'], message: `https and http are both "${http}": ${SAME_LISTENER}` }] : [];
 }
 
