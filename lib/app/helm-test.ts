@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
 import { fmt, release } from '../template/expr';
 import { callerPolicySpecs } from './caller-policy';
-import { commonLabels, nameWith, names } from './names';
+import { commonLabels, nameLabelWith, nameWith, names } from './names';
 import type { AppObjectProps } from './props';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 
@@ -21,7 +21,7 @@ export class AppHelmTest extends Construct {
   constructor(scope: Construct, id: string, props: AppObjectProps) {
     super(scope, id);
     const v = props.values;
-    const testPodLabels = { 'app.kubernetes.io/name': fmt`${names.name}-test`, 'app.kubernetes.io/instance': release.name };
+    const testPodLabels = { 'app.kubernetes.io/name': nameLabelWith('test'), 'app.kubernetes.io/instance': release.name };
 
     new TemplatedObject(this, 'Pod', {
       type: k8s.KubePod,

@@ -8,8 +8,9 @@
  *   TTL controller deleted, running the migration again at the next reconciliation; Helm and Argo CD
  *   replace the finished Job at the next release anyway (before-hook-creation, BeforeHookCreation).
  * - Its pod has labels of its own (`<name>-migration`, component `migration`): the Service never selects
- *   it. It gets the application's image (or migration.image), env and secretEnv as variables (a
- *   pre-install hook runs before the chart's ConfigMap and ServiceAccount exist, so it uses neither),
+ *   it. It gets the application's image (or migration.image), env and secretEnv as variables and its
+ *   envFrom sources (existing ConfigMaps and Secrets; a pre-install hook runs before the chart's
+ *   ConfigMap and ServiceAccount exist, so it uses neither),
  *   the restricted security context, the resources from values and a writable /tmp.
  * - Its egress is the application's dependencies, in a NetworkPolicy that is a hook of its own, one
  *   step earlier (weight -10): it exists before the Job on the first install and on every upgrade.
@@ -18,10 +19,10 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { TemplatedObject } from '../chart/templated-object';
-import { and, fmt, release, withDefault } from '../template/expr';
+import { and, release, withDefault } from '../template/expr';
 import { nameValueList } from '../template/functions';
 import { each, when } from '../template/manifest';
-import { commonLabels, nameWith, names } from './names';
+import { commonLabels, nameLabelWith, nameWith } from './names';
 import { dependencyEgress } from './network-policies';
 import { appImage, imagePullSecrets, podSecurityContext, secretEnvVars } from './pod';
 import type { AppObjectProps } from './props';
@@ -45,7 +46,7 @@ export class AppMigration extends Construct {
     const v = props.values;
     const m = v.migration;
     // Not the selector labels (name and instance) together: the Service and the app's policies never select the Job's pod.
-    const migrationPods = { 'app.kubernetes.io/name': fmt`${names.name}-migration`, 'app.kubernetes.io/instance': release.name };
+    const migrationPods = { 'app.kubernetes.io/name': nameLabelWith('migration'), 'app.kubernetes.io/instance': release.name };
     const labels = { ...commonLabels(v), ...migrationPods, 'app.kubernetes.io/component': 'migration' };
 
     new TemplatedObject(this, 'NetworkPolicy', {
@@ -81,6 +82,8 @@ export class AppMigration extends Construct {
                   imagePullPolicy: v.image.pullPolicy,
                   command: m.command,
                   args: when(m.args, m.args),
+                  // The values' envFrom sources (existing ConfigMaps and Secrets, e.g. a database URL), not the chart's ConfigMap.
+                  envFrom: when(v.envFrom, v.envFrom),
                   env: [each(nameValueList(v.env), 'variable', (variable) => variable), secretEnvVars(v)],
                   resources: m.resources,
                   securityContext: RESTRICTED_CONTAINER,

@@ -5,6 +5,7 @@
  */
 import { Include, type Scope, fmt, release } from '../template/expr';
 import { type Refs, spread } from '../template/manifest';
+import type { FullnameSuffix, NameLabelSuffix } from '../values/name-budget';
 import type { AppValues } from '../values/schema';
 import { chartLabel } from '../chart/chart-label';
 import { helmOnly } from '../chart/templated-object';
@@ -30,10 +31,18 @@ export function containerNameOf(chart: string, v: Pick<AppValues, 'nameOverride'
 }
 
 function fullname(scope: Scope): string {
-  const v = values(scope);
+  return fullnameOf(scope.release.name, scope.chart.name, values(scope));
+}
+
+/**
+ * The full name (`<chart>.fullname`) of chart `chart` released as `releaseName` with values `v`:
+ * fullnameOverride, else the release name when it contains the chart name (or nameOverride), else
+ * `<release>-<name>`; at most 63 characters.
+ */
+export function fullnameOf(releaseName: string, chart: string, v: Pick<AppValues, 'nameOverride' | 'fullnameOverride'>): string {
   if (v.fullnameOverride) return trunc63(v.fullnameOverride);
-  const name = v.nameOverride || scope.chart.name;
-  return scope.release.name.includes(name) ? trunc63(scope.release.name) : trunc63(`${scope.release.name}-${name}`);
+  const name = v.nameOverride || chart;
+  return releaseName.includes(name) ? trunc63(releaseName) : trunc63(`${releaseName}-${name}`);
 }
 
 export const names = {
@@ -46,9 +55,14 @@ export const names = {
   }),
 };
 
-/** `<fullname>-<suffix>`, for the objects that come in several per release. */
-export function nameWith(suffix: string) {
+/** `<fullname>-<suffix>`, for the objects that come in several per release (suffixes: name-budget.ts, which keeps them within 63 characters). */
+export function nameWith(suffix: FullnameSuffix) {
   return fmt`${names.fullname}-${suffix}`;
+}
+
+/** `<name>-<suffix>`, the `app.kubernetes.io/name` label of a helper pod (suffixes: name-budget.ts). */
+export function nameLabelWith(suffix: NameLabelSuffix) {
+  return fmt`${names.name}-${suffix}`;
 }
 
 /** Selector labels: only name and instance, so selectors never change between versions. */

@@ -13,6 +13,7 @@ import { itemsWith } from '../template/functions';
 import { type Refs, each, when } from '../template/manifest';
 import type { Checked, Manifest } from '../template/typed';
 import { usesGatewayApi, usesIngress } from '../traffic/gateway-api';
+import type { FullnameSuffix } from '../values/name-budget';
 import { commonLabels, nameWith, selectorLabels } from './names';
 import type { AppValues } from '../values/schema';
 import type { AppObjectProps } from './props';
@@ -27,7 +28,7 @@ export class AppNetworkPolicies extends Construct {
     const v = props.values;
     const np = v.networkPolicy;
     // The spec is checked where it is written, as a TemplatedObject's manifest is (see Checked).
-    const policy = <const S extends NetworkPolicySpec>(id: string, suffix: string, condition: Expr, spec: Checked<S, NetworkPolicySpec>) => {
+    const policy = <const S extends NetworkPolicySpec>(id: string, suffix: FullnameSuffix, condition: Expr, spec: Checked<S, NetworkPolicySpec>) => {
       const checkedSpec: NetworkPolicySpec = spec;
       return new TemplatedObject(this, id, {
         type: k8s.KubeNetworkPolicy,

@@ -12,13 +12,13 @@ import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { TemplatedObject } from '../chart/templated-object';
 import { eq, fmt, release } from '../template/expr';
 import { each, when } from '../template/manifest';
-import { commonLabels, names } from '../app/names';
+import { commonLabels, nameLabelWith } from '../app/names';
 import type { AppObjectProps } from '../app/props';
 import { ANALYSIS_ARGS, held, minuteErrorRatio, minuteP95, phaseRequests, thresholdConditions } from './analysis-queries';
 import { deliveryNames, isBlueGreen, isRollout } from './strategy';
 
 /** Labels of the smoke-test pods (the NetworkPolicies of lib/delivery/network-policies.ts select them). */
-export const smokeTestPodLabels = { 'app.kubernetes.io/name': fmt`${names.name}-smoke-test`, 'app.kubernetes.io/instance': release.name };
+export const smokeTestPodLabels = { 'app.kubernetes.io/name': nameLabelWith('smoke-test'), 'app.kubernetes.io/instance': release.name };
 
 /** The smoke test's script: GET every argument from $BASE_URL, stop at the first that is not 2xx. */
 const SMOKE_SCRIPT = 'for path in "$@"; do wget -q -O /dev/null -T "$TIMEOUT" "$BASE_URL$path" || { echo "smoke test: GET $BASE_URL$path failed"; exit 1; }; echo "smoke test: GET $BASE_URL$path ok"; done';

@@ -31,7 +31,7 @@ const components = ['application', 'infrastructure', 'database', 'security', 'mo
 
 const Team = Type.Object(
   {
-    name: Type.String({ description: 'Team name; its receiver is team-<name>.', pattern: patterns.dnsLabel }),
+    name: Type.String({ description: 'Team name; its receiver is team-<name>.', pattern: patterns.dnsLabel, maxLength: 63 - 'team-'.length }),
     component: Type.Union(
       components.map((component) => Type.Literal(component)),
       { description: 'Alerts whose `component` label has this value go to the team.' },

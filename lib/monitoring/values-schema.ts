@@ -7,9 +7,10 @@
  * derives them from the application values and the environment settings
  * (lib/monitoring/stack/release-values.ts), so they are written once.
  */
+import { MAX_APPLICATION_NAME } from '../values/platform-names';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
-import { patterns } from '../values/schema';
+import { patterns, str } from '../values/schema';
 import { TrafficSchema } from '../values/traffic';
 import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
@@ -18,7 +19,6 @@ import { CertManagerValuesSchema } from '../certificates/values-schema';
 
 const closed = { additionalProperties: false } as const;
 
-const str = (description: string, pattern?: string) => Type.String({ description, ...(pattern ? { pattern } : {}) });
 const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
 const bool = (description: string) => Type.Boolean({ description });
 const oneOf = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
@@ -57,6 +57,7 @@ const Application = object('An application to scrape and probe.', {
   port: Type.String({
     description: 'Name (not number) of the Service and container port serving the metrics: the Prometheus configuration selects the container port by name.',
     pattern: patterns.dnsLabel,
+    maxLength: 15,
     not: { pattern: '^[0-9]+$' },
   }),
   metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),
@@ -83,7 +84,7 @@ export const MonitoringValuesSchema = Type.Object(
     environment: str('Environment of this release (set by synth from the values file name).', patterns.dnsLabel),
     mode: oneOf(['standalone', 'operator'], 'standalone: the whole stack in this namespace; operator: ServiceMonitors, a PrometheusRule and dashboard ConfigMaps for a Prometheus Operator.'),
     nodeNamespace: str('Namespace of the node agents (node-exporter, Alloy), labelled Pod Security "privileged" (standalone mode; created with the plain manifests).', patterns.dnsLabel),
-    applications: keyedMap(Type.String({ pattern: patterns.dnsLabel, maxLength: 40 }), Application, 'Applications scraped and probed, by name (derived by synth from the application values).'),
+    applications: keyedMap(Type.String({ pattern: patterns.dnsLabel, maxLength: MAX_APPLICATION_NAME }), Application, 'Applications scraped and probed, by name (derived by synth from the application values).'),
     argoRollouts: object(
       'The Argo Rollouts controller, when applications release with canary or blue-green (lib/delivery/): it queries Prometheus for their analysis, and Prometheus scrapes its metrics (rollout alerts).',
       {

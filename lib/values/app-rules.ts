@@ -20,6 +20,8 @@ import type { AppValues } from './schema';
 import type { SchemaProblem } from './schema-check';
 import { POD_RULES, PROBE_KINDS } from './pod-rules';
 import type { AppRule, RuleContext } from './rule';
+import { TRAFFIC_LISTENER_RULE, listenerProblems } from './traffic';
+import { LONGEST_FULLNAME_SUFFIX, MAX_FULLNAME } from './name-budget';
 import { SERVICE_RULES } from './service-rules';
 
 /** An integer or percentage of `replicas`, rounded up (as the disruption controller does for minAvailable). */
@@ -46,6 +48,32 @@ function at(v: AppValues, path: readonly string[]): unknown {
 
 /** The rules; the order is the order of the messages. */
 const RULES: readonly AppRule[] = [
+  {
+    // The environment's setting: synth reports it at environment.traffic (lib/values/traffic.ts); here for the chart.
+    check: (v, report) => {
+      for (const p of listenerProblems(v.traffic)) report(['traffic', ...p.path], p.message);
+    },
+    go: TRAFFIC_LISTENER_RULE,
+  },
+  {
+    // The full name as the chart derives it (the schema bounds fullnameOverride alone): the release
+    // name and nameOverride together may exceed what the longest suffix leaves.
+    check: (v, report, context) => {
+      if (context.fullname.length <= MAX_FULLNAME) return;
+      const [key, from] = v.nameOverride ? ['nameOverride', 'the release name and nameOverride'] : ['fullnameOverride', 'the release name'];
+      report(
+        [key],
+        `the full name "${context.fullname}" (from ${from}) is ${context.fullname.length} characters; objects are named up to <full name>-${LONGEST_FULLNAME_SUFFIX}, so at most ${MAX_FULLNAME}: set a shorter fullnameOverride`,
+      );
+    },
+    go: `{{- $fullname := include "C.fullname" . }}
+{{- if gt (len $fullname) ${MAX_FULLNAME} }}
+{{- $key := "fullnameOverride" }}
+{{- $from := "the release name" }}
+{{- if .Values.nameOverride }}{{- $key = "nameOverride" }}{{- $from = "the release name and nameOverride" }}{{- end }}
+{{- fail (printf "%s: the full name %q (from %s) is %d characters; objects are named up to <full name>-${LONGEST_FULLNAME_SUFFIX}, so at most ${MAX_FULLNAME}: set a shorter fullnameOverride" $key $fullname $from (len $fullname)) }}
+{{- end }}`,
+  },
   {
     check: (v, report) => {
       if (v.autoscaling.minReplicas > v.autoscaling.maxReplicas) {

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
-import { containerNameOf } from '../app/names';
+import { containerNameOf, fullnameOf } from '../app/names';
 import { checkAppRules } from './app-rules';
 import { type EnvironmentSettings, fillEnvironmentPlaceholders } from './environment-settings';
 import { deepMerge, isMap } from './merge';
@@ -94,6 +94,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
   if (defaults.traffic !== undefined) problems.push(...located([{ path: ['defaults', 'traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING }], files, []));
   const applications = new Map<string, AppValues>();
   const appProblems: Problem[] = [];
+  const globalRefused = problems.some((p) => /^global($|[.[])/.test(p.path));
   for (const name of names) {
     if (!isMap(sections[name])) continue; // reported by the file schema
     if (sections[name].traffic !== undefined) appProblems.push(...located([{ path: ['applications', name, 'traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING }], files, []));
@@ -102,7 +103,8 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
       app.environment = environment ?? 'default';
       app.traffic = structuredClone(traffic.traffic);
       // The top-level `global` is every application's `global`, as Helm gives a parent chart's to its dependencies.
-      if (merged.global !== undefined) app.global = deepMerge(merged.global, app.global ?? {});
+      // A `global` refused where it is written (the file schema) is not reported again in every application.
+      if (merged.global !== undefined && !globalRefused) app.global = deepMerge(merged.global, app.global ?? {});
     }
     const placeholders = isMap(app) ? fillEnvironmentPlaceholders(app, name, environment ?? 'default', settings) : { problems: [], filled: [] };
     // A refused environment setting is reported once, not again in every value filled from it.
@@ -111,7 +113,11 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
       (p) => !(settingsRefused && placeholders.filled.includes(p.path.join('.'))) && !(traffic.problems.length > 0 && p.path[0] === 'traffic'),
     );
     const found = [...placeholders.problems, ...schemaProblems];
-    if (found.every((problem) => problem.formOnly)) found.push(...checkAppRules(app as AppValues, { containerName: containerNameOf(name, app as AppValues) }));
+    if (found.every((problem) => problem.formOnly))
+      found.push(
+        // `traffic` is the environment's, checked once at environment.traffic (environmentTraffic).
+        ...checkAppRules(app as AppValues, { containerName: containerNameOf(name, app as AppValues), fullname: fullnameOf(name, name, app as AppValues) }).filter((p) => p.path[0] !== 'traffic'),
+      );
     appProblems.push(...located(found, files, [['applications', name], ['defaults']]));
     applications.set(name, app as AppValues);
   }

@@ -4,6 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { dnsLabelPattern } from './kubernetes-names';
+import { MAX_FULLNAME } from './name-budget';
 import type { Problem } from './problems';
 
 /**
@@ -16,8 +17,12 @@ const RESERVED_APPLICATION_NAMES = ['monitoring', 'constructor', 'prototype'] as
 /** `default` names the base values' own release (values.yaml); `base` is the base file. */
 const RESERVED_ENVIRONMENT_NAMES = ['default', 'base'] as const;
 
-/** Longest application name: a Helm release name and chart name stay short enough for `<app>-<env>`. */
-const MAX_APPLICATION_NAME = 40;
+/**
+ * Longest application name: it is the release name, chart name and full name of its chart, so the
+ * longest object name the chart derives (`<app>-<longest suffix>`, name-budget.ts) stays within 63
+ * characters; `<app>-<env>` namespaces are checked below.
+ */
+export const MAX_APPLICATION_NAME = MAX_FULLNAME;
 
 /** A namespace is a DNS label: at most 63 characters (Kubernetes). */
 const MAX_NAMESPACE = 63;

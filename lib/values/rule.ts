@@ -10,6 +10,8 @@ type Report = (path: (string | number)[], message: string) => void;
 export interface RuleContext {
   /** The application container's name (the chart name, or nameOverride: `<chart>.name`). */
   readonly containerName: string;
+  /** The full name the objects are named from (`<chart>.fullname`, lib/app/names.ts). */
+  readonly fullname: string;
 }
 
 export interface AppRule {

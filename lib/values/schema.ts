@@ -5,6 +5,7 @@
  * value in the chart README and values.yaml, and types the TypeScript (`AppValues`).
  * Patterns are written in the common subset of ECMAScript and Go (RE2) regular expressions.
  */
+import { LONGEST_FULLNAME_SUFFIX, LONGEST_NAME_LABEL_SUFFIX, MAX_FULLNAME, MAX_NAME } from './name-budget';
 import { type Static, Type } from '@sinclair/typebox';
 import { backupsSchema } from '../backup/values-schema';
 import { secretsSchema } from '../secrets/values-schema';
@@ -48,7 +49,15 @@ export const patterns = {
   safeText: safeTextPattern,
 } as const;
 
-const str = (description: string, pattern?: string, extra: object = {}) => Type.String({ description, ...(pattern ? { pattern } : {}), ...extra });
+/**
+ * The longest string a name pattern allows (Kubernetes: a DNS label 63 characters, a DNS subdomain
+ * 253), which no regular expression here states: `str` adds it, so no name in values is unbounded.
+ */
+const NAME_MAX_LENGTH: Readonly<Record<string, number>> = { [patterns.dnsLabel]: 63, [patterns.dnsSubdomain]: 253 };
+
+/** A string schema with `pattern`, bounded as NAME_MAX_LENGTH says for name patterns (`extra` may lower it). */
+export const str = (description: string, pattern?: string, extra: object = {}) =>
+  Type.String({ description, ...(pattern ? { pattern } : {}), ...(pattern && NAME_MAX_LENGTH[pattern] ? { maxLength: NAME_MAX_LENGTH[pattern] } : {}), ...extra });
 const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
 const bool = (description: string) => Type.Boolean({ description });
 const labels = labelMap;
@@ -323,7 +332,10 @@ const RolloutSettings = Type.Object(
     strategy: oneOf(['rolling', 'blueGreen', 'canary'], 'How a new version is released: rolling (a Deployment), blueGreen or canary (an Argo Rollout with the same pods).'),
     analysis: Type.Object(
       {
-        prometheusAddress: str('Prometheus the analysis queries (in-cluster URL, from the Argo Rollouts controller).', patterns.urlWithoutTrailingSlash),
+        prometheusAddress: str(
+          'Prometheus the analysis queries (in-cluster URL, from the Argo Rollouts controller, with its route prefix: Argo Rollouts appends /api/v1/query). With the standalone monitoring stack, synth refuses any other than its Prometheus (http://prometheus.<monitoring namespace>.svc:9090/prometheus).',
+          patterns.urlWithoutTrailingSlash,
+        ),
         minRequests: int('Requests the new version must serve during a phase for its analysis to conclude; fewer leaves the analysis inconclusive and the rollout paused for a person.', 0, 1000000000),
       },
       { ...closed, description: 'Analysis of the new version against Prometheus.' },
@@ -367,14 +379,31 @@ const RolloutSettings = Type.Object(
   { ...closed, description: 'Progressive delivery with Argo Rollouts.' },
 );
 
+/**
+ * The `global` values the application charts read. In a chart, `global` stays open (a parent chart
+ * shares its own globals with all its dependencies); the platform files' top-level `global` holds
+ * only these (PlatformFileSchema), so a mistyped key is refused where it is written.
+ */
+const GLOBAL_VALUES = {
+  imagePullSecrets: Type.Optional(
+    Type.Array(str('Name of an existing image pull Secret.', patterns.dnsSubdomain), {
+      description: 'Image pull Secrets of every application (values/: the top-level `global`), before each one’s image.pullSecrets.',
+    }),
+  ),
+};
+
 export const AppValuesSchema = Type.Object(
   {
-    nameOverride: str('Replaces the chart name in resource names and the app.kubernetes.io/name label.', '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', {
-      maxLength: 63,
-    }),
-    fullnameOverride: str('Replaces the full resource name (by default the release name).', '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$', {
-      maxLength: 63,
-    }),
+    nameOverride: str(
+      `Replaces the chart name in resource names and the app.kubernetes.io/name label. At most ${MAX_NAME} characters: helper pods are labelled <name>-${LONGEST_NAME_LABEL_SUFFIX}, and a label value holds 63.`,
+      '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$',
+      { maxLength: MAX_NAME },
+    ),
+    fullnameOverride: str(
+      `Replaces the full resource name (by default the release name). At most ${MAX_FULLNAME} characters: objects are named up to <fullname>-${LONGEST_FULLNAME_SUFFIX}, and a name holds 63.`,
+      '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$',
+      { maxLength: MAX_FULLNAME },
+    ),
     environment: str('Environment this release runs in (dev, staging, production, ...).', patterns.dnsLabel),
     component: str('Role of the application in the platform (app.kubernetes.io/component).', patterns.dnsLabel),
     partOf: str('Platform the application belongs to (app.kubernetes.io/part-of).', patterns.dnsLabel),
@@ -629,13 +658,7 @@ export const AppValuesSchema = Type.Object(
     backups: backupsSchema(patterns),
     secrets: secretsSchema(patterns),
     traffic: TrafficSchema,
-    ...dependencyKeys({
-      imagePullSecrets: Type.Optional(
-        Type.Array(str('Name of an existing image pull Secret.', patterns.dnsSubdomain), {
-          description: 'Image pull Secrets of every application (values/: the top-level `global`), before each one’s image.pullSecrets.',
-        }),
-      ),
-    }),
+    ...dependencyKeys(GLOBAL_VALUES),
   },
   { ...closed, $id: 'https://platform.example/schemas/app-values.json', title: 'Application chart values' },
 );
@@ -662,7 +685,7 @@ export const PlatformFileSchema = Type.Object(
     monitoring: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Monitoring stack values.' })),
     environment: Type.Optional(EnvironmentSettingsSchema),
     gitops: Type.Optional(GitOpsSettingsSchema),
-    global: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Values given to every application chart as its `global` (Helm’s shared values), e.g. imagePullSecrets.' })),
+    global: Type.Optional(Type.Object(GLOBAL_VALUES, { ...closed, description: 'Values given to every application chart as its `global` (Helm’s shared values): imagePullSecrets.' })),
     charts: Type.Optional(ChartLinksSchema),
   },
   closed,

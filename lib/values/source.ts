@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { CORE_SCHEMA, type YAMLException, load } from 'js-yaml';
 import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Problem } from './problems';
+import { type Problem, dottedPath } from './problems';
 import { readRegularFile } from './regular-file';
 import { aliasProblems, mayHaveAliases } from './yaml-aliases';
 import { mayHaveVersionDependentScalars, versionDependentScalars } from './yaml-versions';
@@ -70,7 +70,13 @@ function parseValuesFile(path: string, text: string): ReadResult {
     return { problems: [{ file: path, line: 1, path: '', message: 'expected a mapping of values at the top level' }] };
   }
   const problems = mayHaveVersionDependentScalars(text) ? versionDependentScalars(path, withPositions().document, withPositions().lines) : [];
-  return { file: lazilyPositioned(path, data as Record<string, unknown>, text, known), problems };
+  const file = lazilyPositioned(path, data as Record<string, unknown>, text, known);
+  if (text.includes(MERGE_KEY)) {
+    const merges = mergeKeyProblems(path, data, (keyPath) => locate(file, keyPath));
+    // The merged section's other problems would only repeat this one: the file is not used further.
+    if (merges.length > 0) return { problems: [...problems, ...merges] };
+  }
+  return { file, problems };
 }
 
 type Positioned = { document: Document; lines: LineCounter };
@@ -104,11 +110,42 @@ function syntaxProblems(path: string, error: YAMLException, { document, lines }:
   return [{ file: path, line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1, path: '', message: `YAML syntax error: ${error.reason ?? firstLine(error.message)}` }];
 }
 
+/** Our words for the yaml library's errors that name its own API (by error code). */
+const OWN_WORDS: Readonly<Record<string, string>> = {
+  MULTIPLE_DOCS: 'a second YAML document starts here (---): a values file holds one document; merge it into the first, or move it to a file of its own',
+};
+
 function documentErrors(path: string, document: Document, lines: LineCounter): Problem[] {
   return document.errors.map((e) => {
     const pos = lines.linePos(e.pos[0]);
-    return { file: path, line: pos.line, column: pos.col, path: '', message: `YAML syntax error: ${firstLine(e.message)}` };
+    return { file: path, line: pos.line, column: pos.col, path: '', message: OWN_WORDS[e.code] ?? `YAML syntax error: ${firstLine(e.message)}` };
   });
+}
+
+const MERGE_KEY = '<<';
+
+/**
+ * YAML merge keys (`<<: *anchor`) anywhere in `data`, at their line. Refused, not merged: synth reads
+ * values with the YAML 1.2 core schema, which has no merge keys, while Helm's YAML 1.1 parser merges
+ * them, so the two would read different values.
+ */
+function mergeKeyProblems(path: string, data: unknown, at: (keyPath: (string | number)[]) => { line: number; column: number } | undefined): Problem[] {
+  const found: (string | number)[][] = [];
+  const walk = (node: unknown, keyPath: (string | number)[]) => {
+    if (typeof node !== 'object' || node === null) return;
+    for (const [key, value] of Object.entries(node)) {
+      const here = [...keyPath, Array.isArray(node) ? Number(key) : key];
+      if (key === MERGE_KEY && !Array.isArray(node)) found.push(here);
+      else walk(value, here);
+    }
+  };
+  walk(data, []);
+  return found.map((keyPath) => ({
+    file: path,
+    ...at(keyPath),
+    path: dottedPath(keyPath),
+    message: 'YAML merge keys (<<) are not supported: synth reads YAML 1.2, which has none, while Helm would merge them; write the keys out (or set shared values once in `defaults`)',
+  }));
 }
 
 function firstLine(message: string): string {

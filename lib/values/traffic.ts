@@ -94,6 +94,28 @@ export const TrafficSettingsSchema = Type.Object(
 export function environmentTraffic(merged: unknown, check: (schema: typeof TrafficSchema, value: unknown) => SchemaProblem[]): { traffic: TrafficValues; problems: SchemaProblem[] } {
   const given = merged !== null && typeof merged === 'object' && !Array.isArray(merged) ? (merged as Record<string, unknown>) : {};
   const traffic = { provider: DEFAULT_TRAFFIC_PROVIDER, ...structuredClone(given) } as TrafficValues;
-  const problems = check(TrafficSchema, traffic).map((p) => ({ ...p, path: ['environment', 'traffic', ...p.path] }));
+  const schemaProblems = check(TrafficSchema, traffic);
+  const problems = [...schemaProblems, ...(schemaProblems.length === 0 ? listenerProblems(traffic) : [])].map((p) => ({ ...p, path: ['environment', 'traffic', ...p.path] }));
   return { traffic, problems };
 }
+
+const SAME_LISTENER = 'the HTTP to HTTPS redirect would attach beside the HTTPS route and answer its requests (a redirect loop); name the Gateway’s plain-HTTP listener as http';
+
+/**
+ * One listener for both HTTPS and HTTP: the https-redirect HTTPRoute would share the HTTPS listener
+ * with the application's route. Paths under `traffic`; the same rule in Go is TRAFFIC_LISTENER_RULE.
+ */
+export function listenerProblems(traffic: TrafficValues): SchemaProblem[] {
+  // Values the schema refused (no gateway) reach the application rules in synth, which report them at environment.traffic.
+  const listeners = (traffic.gateway as Partial<TrafficValues['gateway']> | undefined)?.listeners;
+  if (listeners === undefined) return [];
+  const { https, http } = listeners;
+  return https === http ? [{ path: ['gateway', 'listeners'], message: `https and http are both "${http}": ${SAME_LISTENER}` }] : [];
+}
+
+/** listenerProblems as Go template text, for the charts' templates/validate-values.yaml. */
+export const TRAFFIC_LISTENER_RULE = `{{- with .Values.traffic.gateway.listeners }}
+{{- if eq .https .http }}
+{{- fail (printf "traffic.gateway.listeners: https and http are both %q: ${SAME_LISTENER}" .http) }}
+{{- end }}
+{{- end }}`;

@@ -15,7 +15,8 @@ import { synthesize } from '../../charts/platform';
 import { loadPlatformValues } from '../../lib/synth/synthesize';
 import { formatFinding, loadManifests, validateManifests } from '../../lib/validation';
 import type { AppValues } from '../../lib/values/schema';
-import { type K8sObject, distDir, environments, plainObjects, sortObjects } from '../support/dist';
+import { prometheusInClusterUrl } from '../../lib/monitoring/stack/ports';
+import { type K8sObject, distDir, environments, plainObjects, releaseNamespace, sortObjects } from '../support/dist';
 import { helmTemplate, helmVersions, parseDocuments, projectRoot } from '../support/helm';
 import { schemaLocations } from '../support/schemas';
 import { edit, scratchProject, synthProblems } from '../support/synth-cli';
@@ -244,6 +245,53 @@ describe('the Argo Rollouts controller declared where applications need it', () 
       expect(lines[0]).toMatch(
         /^.*values\/staging\.yaml:\d+:\d+: monitoring\.argoRollouts\.enabled: expected true: api release\(s\) with Argo Rollouts \(rollout\.strategy\), whose analysis queries Prometheus$/,
       );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the release analysis queries the platform’s Prometheus', () => {
+  /** Grafana's Prometheus data source URL, as the monitoring output of `environment` writes it. */
+  const grafanaPrometheusUrl = (environment: string) => {
+    const config = plainObjects(environment, 'monitoring').find((o) => o.kind === 'ConfigMap' && typeof (o as { data?: Record<string, string> }).data?.['datasources.yaml'] === 'string') as
+      | (K8sObject & { data: Record<string, string> })
+      | undefined;
+    const sources = (parseDocuments(config!.data['datasources.yaml'])[0] as { datasources: Array<{ type: string; url: string }> }).datasources;
+    return sources.find((s) => s.type === 'prometheus')!.url;
+  };
+
+  it.each(environments())('%s: every AnalysisTemplate’s Prometheus address is the in-cluster URL of the monitoring stack’s Prometheus (Grafana’s data source)', (environment) => {
+    const expected = grafanaPrometheusUrl(environment);
+    expect(expected).toBe(prometheusInClusterUrl(releaseNamespace(environment, 'monitoring')));
+    expect(expected).toMatch(/\/prometheus$/);
+    const addresses = [...(valuesOf.get(environment)?.keys() ?? [])].flatMap((app) =>
+      kindOf(plainObjects(environment, app), 'AnalysisTemplate').flatMap((t) => (t.spec.metrics as Spec[]).filter((m) => m.provider.prometheus).map((m) => m.provider.prometheus.address)),
+    );
+    if (environment !== 'dev') expect(addresses.length).toBeGreaterThan(0);
+    for (const address of addresses) expect(address).toBe(expected);
+  });
+
+  it('refuses an address without the route prefix once, where it is written, and one set for a single application there; accepts any address with monitoring.mode operator', () => {
+    const { root, values } = scratchProject();
+    try {
+      edit(join(values, 'base.yaml'), (text) => text.replace('prometheusAddress: http://prometheus.monitoring.svc:9090/prometheus', 'prometheusAddress: http://prometheus.monitoring.svc:9090'));
+      const lines = synthProblems(values);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^.*values\/base\.yaml:\d+:7: defaults\.rollout\.analysis\.prometheusAddress: expected http:\/\/prometheus\.monitoring\.svc:9090\/prometheus \(the Prometheus of the monitoring stack.*\), got http:\/\/prometheus\.monitoring\.svc:9090$/,
+      );
+      edit(join(values, 'base.yaml'), (text) => text.replace('prometheusAddress: http://prometheus.monitoring.svc:9090\n', 'prometheusAddress: http://prometheus.monitoring.svc:9090/prometheus\n'));
+      edit(join(values, 'production.yaml'), (text) =>
+        text.replace('    rollout:\n      strategy: canary\n', '    rollout:\n      strategy: canary\n      analysis: { prometheusAddress: "http://prometheus.other.svc:9090/prometheus" }\n'),
+      );
+      const single = synthProblems(values);
+      expect(single).toHaveLength(1);
+      expect(single[0]).toMatch(
+        /^.*values\/production\.yaml:\d+:\d+: applications\.api\.rollout\.analysis\.prometheusAddress: expected http:\/\/prometheus\.monitoring\.svc:9090\/prometheus .*got http:\/\/prometheus\.other\.svc:9090\/prometheus$/,
+      );
+      edit(join(values, 'base.yaml'), (text) => text.replace('  mode: standalone\n', '  mode: operator\n'));
+      expect(() => synthesize({ valuesDir: values })).not.toThrow();
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

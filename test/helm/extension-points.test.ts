@@ -220,6 +220,10 @@ describe('extension points in dev, not elsewhere', () => {
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
         }),
       ]);
+      // The values' envFrom sources (e.g. a database URL in a Secret), not the chart's ConfigMap, which a pre-install hook runs before.
+      const envFrom = (pod.spec.containers[0] as { envFrom?: unknown[] }).envFrom;
+      if (environment === 'dev') expect(envFrom).toEqual([{ secretRef: { name: 'api-extra-env' } }, { configMapRef: { name: 'api-flags' }, prefix: 'FLAG_' }]);
+      else expect(envFrom).toBeUndefined();
       // Its NetworkPolicy, a hook one step earlier, opens exactly the application's dependencies to it.
       const policy = (suffix: string) => objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === `api-${suffix}`) as K8sObject & { spec: Record<string, unknown> };
       expect(policy('migration').spec).toEqual({

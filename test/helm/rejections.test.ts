@@ -64,6 +64,21 @@ const appRejections: readonly Rejection[] = [
     set: ['image.tag=latest'],
     message: { 'Helm 3': 'image.tag: Must not validate the schema (not)', 'Helm 4': "at '/image/tag': 'not' failed" },
   },
+  {
+    name: 'an init container name of 64 characters (a container name is a DNS label)',
+    values: { initContainers: [{ name: 'c'.repeat(64), image: 'busybox:1.36.1', resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '10m', memory: '16Mi' } } }] },
+    message: { 'Helm 3': 'initContainers.0.name: String length must be less than or equal to 63', 'Helm 4': "at '/initContainers/0/name': maxLength: got 64, want 63" },
+  },
+  {
+    name: 'a fullnameOverride of 39 characters (no room for -allow-ingress-controller within 63)',
+    values: { fullnameOverride: 'f'.repeat(39) },
+    message: { 'Helm 3': 'fullnameOverride: String length must be less than or equal to 38', 'Helm 4': "at '/fullnameOverride': maxLength: got 39, want 38" },
+  },
+  {
+    name: 'a nameOverride of 53 characters (no room for the -smoke-test label within 63)',
+    values: { nameOverride: 'n'.repeat(53) },
+    message: { 'Helm 3': 'nameOverride: String length must be less than or equal to 52', 'Helm 4': "at '/nameOverride': maxLength: got 53, want 52" },
+  },
 ];
 
 const rejectionsByChart: Readonly<Record<string, readonly Rejection[]>> = {

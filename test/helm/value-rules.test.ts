@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { containerNameOf } from '../../lib/app/names';
+import { containerNameOf, fullnameOf } from '../../lib/app/names';
 import { checkAppRules } from '../../lib/values/app-rules';
 import { loadEnvironment } from '../../lib/values/load';
 import { deepMerge } from '../../lib/values/merge';
@@ -44,6 +44,13 @@ function sidecar(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 const cases: readonly RuleCase[] = [
+  {
+    name: 'one Gateway listener for HTTPS and HTTP (the redirect would compete with the route)',
+    chart: 'api',
+    values: { traffic: { gateway: { listeners: { https: 'https', http: 'https' } } } },
+    message:
+      'traffic.gateway.listeners: https and http are both "https": the HTTP to HTTPS redirect would attach beside the HTTPS route and answer its requests (a redirect loop); name the Gateway’s plain-HTTP listener as http',
+  },
   {
     name: 'a canary split by NGINX without an Ingress',
     chart: 'worker',
@@ -390,6 +397,12 @@ const cases: readonly RuleCase[] = [
     values: { secrets: { 'worker-database': { sealedSecret: { encryptedData: { password: 'AgBZ3kq0c2VhbGVkIGJ5IGt1YmVzZWFsIGZvciB0ZXN0cw==' } } } } },
     message: 'secrets.worker-database: expected exactly one of externalSecret or sealedSecret',
   },
+  {
+    name: 'a nameOverride whose full name (release name and nameOverride) leaves no room for the longest suffix',
+    chart: 'api',
+    values: { nameOverride: 'n'.repeat(35) },
+    message: `nameOverride: the full name "api-${'n'.repeat(35)}" (from the release name and nameOverride) is 39 characters; objects are named up to <full name>-allow-ingress-controller, so at most 38: set a shorter fullnameOverride`,
+  },
 ];
 
 const environments = {
@@ -401,13 +414,17 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function firstSynthProblem(chart: string, overlay: Record<string, unknown>, environment: keyof typeof environments = 'production'): string | undefined {
   const values = deepMerge(environments[environment].applications.get(chart), overlay) as AppValues;
-  const [first] = checkAppRules(values, { containerName: containerNameOf(chart, values) });
+  const [first] = checkAppRules(values, { containerName: containerNameOf(chart, values), fullname: fullnameOf(chart, chart, values) });
   return first && `${dottedPath(first.path)}: ${first.message}`;
 }
 
 describe('synth', () => {
   it.each(cases)('refuses $name', ({ chart, values, message, environment }) => {
     expect(firstSynthProblem(chart, values, environment)).toBe(message);
+  });
+
+  it('accepts a full name of exactly 38 characters (nameOverride of 34 after "api-")', () => {
+    expect(firstSynthProblem('api', { nameOverride: 'n'.repeat(34) })).toBeUndefined();
   });
 
   it('accepts the shipped values of every application', () => {

@@ -212,6 +212,48 @@ const cases: Case[] = [
       /^values\/dev\.yaml:\d+:5: applications\.worker\.migration\.command: required value is missing \(the migration runs a command\)$/,
     ],
   },
+  {
+    name: 'one Gateway listener for HTTPS and HTTP, set in an overlay (either name): once, at environment.traffic',
+    breakValues: (v) =>
+      edit(dev(v), (t) =>
+        t.replace(
+          'environment: { domain: dev.example.com, clusterIssuer: letsencrypt-staging }',
+          'environment: { domain: dev.example.com, clusterIssuer: letsencrypt-staging, traffic: { gateway: { listeners: { https: http } } } }',
+        ),
+      ),
+    expected: [/^values\/dev\.yaml:\d+:\d+: environment\.traffic\.gateway\.listeners: https and http are both "http": .*redirect loop.*$/],
+  },
+  {
+    name: 'a second YAML document in a values file: said in our words, at its line',
+    breakValues: (v) => edit(dev(v), (t) => `${t}---\nfoo: 1\n`),
+    expected: [/^values\/dev\.yaml:\d+:1: a second YAML document starts here \(---\): a values file holds one document; .*$/],
+  },
+  {
+    name: 'YAML merge keys, single and a list of anchors: refused at each <<, not reported as unknown keys',
+    breakValues: workerInDev(`    podLabels: &labels { team: jobs }
+    resources: &small { requests: { cpu: 10m, memory: 16Mi }, limits: { cpu: 50m, memory: 64Mi } }
+    migration:
+      resources:
+        <<: *small
+        limits: { cpu: 50m, memory: 64Mi }
+    podAnnotations:
+      <<: [*labels, *labels]
+`),
+    expected: [
+      /^values\/dev\.yaml:\d+:9: applications\.worker\.migration\.resources\.<<: YAML merge keys \(<<\) are not supported: synth reads YAML 1\.2, which has none, while Helm would merge them; .*$/,
+      /^values\/dev\.yaml:\d+:7: applications\.worker\.podAnnotations\.<<: YAML merge keys \(<<\) are not supported: .*$/,
+    ],
+  },
+  {
+    name: 'a mistyped key in the top-level global (imagePullSecret): refused where it is written, once',
+    breakValues: (v) => edit(base(v), (t) => `${t}\nglobal: { imagePullSecret: [regcred] }\n`),
+    expected: [/^values\/base\.yaml:\d+:11: global\.imagePullSecret: unknown key \(expected one of: imagePullSecrets\)$/],
+  },
+  {
+    name: 'a string for the top-level global.imagePullSecrets, in an overlay: once, at its line, not in every application',
+    breakValues: (v) => edit(dev(v), (t) => `${t}\nglobal: { imagePullSecrets: regcred }\n`),
+    expected: [/^values\/dev\.yaml:\d+:11: global\.imagePullSecrets: expected an array, got "regcred"$/],
+  },
 ];
 
 function expectCleanFailure(result: { status: number; stderr: string }, expected: RegExp[]) {

@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(schemaRoot))('validate CLI', () => {
   it('reads locations from KUBE_SCHEMA_LOCATION and skips policies with --no-policy', () => {
     const env = { KUBE_SCHEMA_LOCATION: `${schemaRoot}\n${join(schemaRoot, 'crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json')}` };
     const { status, stdout } = run(['--no-policy', 'policy'], env);
-    expect(stdout).toEqual(['validated 18 documents (2 Kubernetes versions): 0 schema errors, 0 policy findings']);
+    expect(stdout).toEqual(['validated 20 documents (2 Kubernetes versions): 0 schema errors, 0 policy findings']);
     expect(status).toBe(0);
   });
 

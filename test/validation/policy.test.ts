@@ -84,7 +84,8 @@ describe('policies', () => {
 });
 
 describe('object metadata', () => {
-  it('reports names, namespaces, label keys and values and annotation keys the API server refuses', async () => {
+  it('reports names, namespaces, label keys and values (pod templates’ too), annotation keys and names of DNS-label kinds the API server refuses', async () => {
+    const long = 'a'.repeat(60);
     expect(await findingsOf('policy/metadata.yaml')).toEqual([
       'policy/metadata.yaml: ConfigMap/shop/Bad_Name: metadata.name: "Bad_Name" is not a valid object name: lower-case letters, digits, "-" and ".", at most 253 characters',
       'policy/metadata.yaml: ConfigMap/shop/Bad_Name: metadata.labels["bad key!"]: "bad key!" is not a valid label key: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_", "."',
@@ -92,6 +93,9 @@ describe('object metadata', () => {
       'policy/metadata.yaml: ConfigMap/shop/Bad_Name: metadata.labels["app.kubernetes.io/name"]: "-x-" is not a valid label value: at most 63 letters, digits, "-", "_", ".", starting and ending with a letter or digit',
       'policy/metadata.yaml: ConfigMap/shop/Bad_Name: metadata.annotations["also bad/"]: "also bad/" is not a valid annotation key: an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_", "."',
       'policy/metadata.yaml: ConfigMap/Shop_NS/fine: metadata.namespace: "Shop_NS" is not a valid namespace: a DNS label of at most 63 characters',
+      `policy/metadata.yaml: Service/shop/${long}-canary: metadata.name: "${long}-canary" (67 characters) is not a valid Service name: a DNS-1035 label: lower-case letters, digits and "-", starting with a letter of at most 63 characters`,
+      `policy/metadata.yaml: Job/shop/${long}-migration: metadata.name: "${long}-migration" (70 characters) is not a valid Job name: a DNS label (its pods carry it as the job-name label) of at most 63 characters`,
+      `policy/metadata.yaml: Job/shop/${long}-migration: spec.template.metadata.labels["app.kubernetes.io/name"]: "${long}-migration" is not a valid label value: at most 63 letters, digits, "-", "_", ".", starting and ending with a letter or digit`,
     ]);
   });
 });

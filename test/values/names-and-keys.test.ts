@@ -7,6 +7,8 @@
 import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MonitoringValuesSchema } from '../../lib/monitoring/values-schema';
+import { AppValuesSchema, patterns } from '../../lib/values/schema';
 import { edit, runSynth, scratchProject } from '../support/synth-cli';
 
 interface Case {
@@ -106,6 +108,28 @@ const cases: Case[] = [
     expected: [/^values\/base\.yaml:\d+:\d+: applications\.worker: the namespace "worker-staging-x{50}" would be 65 characters; Kubernetes allows 63: shorten the application or environment name$/],
   },
   {
+    name: 'a sidecar name and an extra volume name of 64 characters (DNS labels), a Secret name of 254 (a DNS subdomain)',
+    breakValues: underDefaults(
+      'dev.yaml',
+      [
+        '  extraVolumes:',
+        `    - { name: ${'v'.repeat(64)}, emptyDir: {} }`,
+        '  sidecars:',
+        `    - name: ${'s'.repeat(64)}`,
+        '      image: "envoyproxy/envoy:v1.33.2"',
+        '      resources: { requests: { cpu: 10m, memory: 16Mi }, limits: { cpu: 50m, memory: 32Mi } }',
+        '      probes: { liveness: { type: tcp, port: 9901 }, readiness: { type: tcp, port: 9901 } }',
+        '  secretEnv:',
+        `    - { name: TOKEN, secretName: ${'a'.repeat(254)}, key: token }`,
+      ].join('\n'),
+    ),
+    expected: [
+      /^values\/dev\.yaml:\d+:\d+: defaults\.extraVolumes\[0\]\.name: expected at most 63 characters, got "v{64}"$/,
+      /^values\/dev\.yaml:\d+:\d+: defaults\.sidecars\[0\]\.name: expected at most 63 characters, got "s{64}"$/,
+      /^values\/dev\.yaml:\d+:\d+: defaults\.secretEnv\[0\]\.secretName: expected at most 253 characters, got "a{254}"$/,
+    ],
+  },
+  {
     name: 'an environment whose file name is not a DNS label',
     breakValues: (v) => renameSync(join(v, 'staging.yaml'), join(v, 'Staging_EU.yaml')),
     expected: [/^values\/Staging_EU\.yaml: the environment name "Staging_EU" \(from the file name\) must be a DNS label: .*$/],
@@ -119,6 +143,20 @@ function problemLines(stderr: string): string[] {
 }
 
 describe('names and keys in values', () => {
+  it('bounds every name in every values schema: a DNS label at most 63 characters, a DNS subdomain 253', () => {
+    const unbounded: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (typeof node !== 'object' || node === null) return;
+      const schema = node as Record<string, unknown>;
+      const limit = schema.pattern === patterns.dnsLabel ? 63 : schema.pattern === patterns.dnsSubdomain ? 253 : undefined;
+      if (limit !== undefined && !(typeof schema.maxLength === 'number' && schema.maxLength <= limit)) unbounded.push(path);
+      for (const [key, value] of Object.entries(schema)) walk(value, `${path}.${key}`);
+    };
+    walk(AppValuesSchema, 'app');
+    walk(MonitoringValuesSchema, 'monitoring');
+    expect(unbounded).toEqual([]);
+  });
+
   it.each(cases)('$name', ({ breakValues, expected }) => {
     const project = scratchProject();
     breakValues(project.values);

@@ -13,7 +13,7 @@ import { cachedText } from './cached-text';
 import { writeYaml } from '../../template/yaml-writer';
 import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, publicUrl, selectorLabels, standalone } from './common';
 import type { DashboardConfigMap } from './dashboards';
-import { PORTS, SUB_PATHS } from './ports';
+import { PORTS, prometheusInClusterUrl } from './ports';
 
 const DASHBOARDS_DIR = '/var/lib/grafana/dashboards';
 
@@ -60,7 +60,7 @@ export class Grafana extends Construct {
               type: 'prometheus',
               uid: 'prometheus',
               access: 'proxy',
-              url: `http://prometheus.${namespace}.svc:${PORTS.prometheus}${SUB_PATHS.prometheus}`,
+              url: prometheusInClusterUrl(namespace),
               isDefault: true,
               editable: false,
             },

@@ -24,3 +24,12 @@ export const PORTS = {
  * providers pass requests through unchanged.
  */
 export const SUB_PATHS = { prometheus: '/prometheus', alertmanager: '/alertmanager' } as const;
+
+/**
+ * Prometheus' URL inside the cluster (its Service in the monitoring namespace, under its sub path): the
+ * Grafana data source uses it, and synth refuses an application's `rollout.analysis.prometheusAddress`
+ * that differs from it while this stack is the one in use (Argo Rollouts appends /api/v1/query).
+ */
+export function prometheusInClusterUrl(namespace: string): string {
+  return `http://prometheus.${namespace}.svc:${PORTS.prometheus}${SUB_PATHS.prometheus}`;
+}

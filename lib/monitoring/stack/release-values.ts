@@ -8,12 +8,13 @@ import { names } from '../../app/names';
 import { releaseScope } from '../../chart/release';
 import { type EnvironmentValues, located } from '../../values/load';
 import { deepMerge } from '../../values/merge';
-import { type Problem, ValuesError } from '../../values/problems';
+import { type Problem, ValuesError, uniqueProblems } from '../../values/problems';
 import type { AppValues } from '../../values/schema';
 import { type SchemaProblem, checkAgainstSchema } from '../../values/schema-check';
 import { TRAFFIC_IS_ENVIRONMENT_SETTING } from '../../values/traffic';
 import { type AlertThresholds, defaultAlertThresholds, thresholdOrderProblems } from '../alert-rules';
 import { defaultAlertmanagerValues } from '../alertmanager-config';
+import { SUB_PATHS, prometheusInClusterUrl } from './ports';
 import { type MonitoringApplication, type MonitoringValues, MonitoringValuesSchema } from '../values-schema';
 
 export interface MonitoringRelease {
@@ -46,7 +47,8 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
     ['monitoring'],
   ]);
   const namespace = monitoringNamespace(env, problems);
-  if (problems.length > 0) throw new ValuesError(problems);
+  if ((values as { mode?: unknown }).mode === 'standalone') problems.push(...analysisAddressProblems(env, namespace));
+  if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
   return { namespace, values: values as MonitoringValues };
 }
 
@@ -66,6 +68,30 @@ function issuerProblems(values: MonitoringValues, env: EnvironmentValues): Schem
   const issuer = values.certManager?.clusterIssuer;
   if (!issuer?.create || env.settings.clusterIssuer === undefined || issuer.name === env.settings.clusterIssuer) return [];
   return [{ path: ['certManager', 'clusterIssuer', 'name'], message: `expected the environment's clusterIssuer (${env.settings.clusterIssuer}), which the applications' Certificates name, got ${issuer.name}` }];
+}
+
+/**
+ * With this stack's Prometheus (standalone mode), a progressive release's analysis queries it: an
+ * application's `rollout.analysis.prometheusAddress` must be its in-cluster URL (the Grafana data
+ * source's), or every query answers 404 and Argo Rollouts aborts the release. Reported once where the
+ * address is written (an address inherited from `defaults` by several applications is one problem).
+ */
+function analysisAddressProblems(env: EnvironmentValues, namespace: string): Problem[] {
+  const expected = prometheusInClusterUrl(namespace);
+  return [...env.applications]
+    .filter(([, app]) => app.rollout.strategy !== 'rolling' && app.rollout.analysis.prometheusAddress !== expected)
+    .flatMap(([name, app]) =>
+      located(
+        [
+          {
+            path: ['rollout', 'analysis', 'prometheusAddress'],
+            message: `expected ${expected} (the Prometheus of the monitoring stack, monitoring.mode standalone, under its route prefix ${SUB_PATHS.prometheus}), got ${app.rollout.analysis.prometheusAddress}`,
+          },
+        ],
+        env.files,
+        [['applications', name], ['defaults']],
+      ),
+    );
 }
 
 /**
