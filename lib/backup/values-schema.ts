@@ -10,7 +10,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { dnsLabelPattern, keyedMap } from '../values/kubernetes-names';
-import type { patterns as Patterns } from '../values/schema';
+import type { patterns as Patterns, str as Str } from '../values/schema';
 
 const closed = { additionalProperties: false } as const;
 
@@ -24,8 +24,7 @@ const cronSchedulePattern = '^(\\*|[0-9,/*-]+) (\\*|[0-9,/*-]+) (\\*|[0-9,/*-]+)
 const DATABASE_KEY = Type.String({ pattern: dnsLabelPattern, maxLength: 20 });
 
 /** The `backups` schema, built with the model's patterns (a function: lib/values/schema.ts imports this module). */
-export function backupsSchema(patterns: typeof Patterns) {
-  const str = (description: string, pattern: string, extra: object = {}) => Type.String({ description, pattern, ...extra });
+export function backupsSchema(patterns: typeof Patterns, str: typeof Str) {
   const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
   const image = (what: string) =>
     Type.Object(

@@ -3,7 +3,7 @@
  * volumes (lib/backup/velero-schedules.ts).
  */
 import { Type } from '@sinclair/typebox';
-import { patterns } from '../values/schema';
+import { patterns, str } from '../values/schema';
 
 const closed = { additionalProperties: false } as const;
 
@@ -19,8 +19,8 @@ const schedule = (what: string) =>
 export const VeleroValuesSchema = Type.Object(
   {
     enabled: Type.Boolean({ description: 'Create the Velero Schedules (standalone mode; needs Velero with file-system backup in the cluster). Velero’s metrics are scraped either way.' }),
-    namespace: Type.String({ description: 'Namespace Velero runs in; Schedules are created there, and Prometheus scrapes its Service `velero` there on port 8085.', pattern: patterns.dnsLabel }),
-    storageLocation: Type.String({ description: 'BackupStorageLocation the backups go to.', pattern: patterns.dnsSubdomain }),
+    namespace: str('Namespace Velero runs in; Schedules are created there, and Prometheus scrapes its Service `velero` there on port 8085.', patterns.dnsLabel),
+    storageLocation: str('BackupStorageLocation the backups go to.', patterns.dnsSubdomain),
     prometheus: schedule('Prometheus (its TSDB volume, after a TSDB snapshot through the admin API)'),
     grafana: schedule('Grafana (its data volume)'),
   },

@@ -5,26 +5,23 @@
  * setting, which every application's Certificate names (checked by synth).
  */
 import { Type } from '@sinclair/typebox';
-import { patterns } from '../values/schema';
+import { patterns, str } from '../values/schema';
 
 const closed = { additionalProperties: false } as const;
 
 export const CertManagerValuesSchema = Type.Object(
   {
-    namespace: Type.String({ description: 'Namespace cert-manager runs in; Prometheus scrapes its Service `cert-manager` there on port 9402.', pattern: patterns.dnsLabel }),
+    namespace: str('Namespace cert-manager runs in; Prometheus scrapes its Service `cert-manager` there on port 9402.', patterns.dnsLabel),
     clusterIssuer: Type.Object(
       {
         create: Type.Boolean({ description: 'Create the ClusterIssuer (off when cert-manager is managed elsewhere).' }),
-        name: Type.String({ description: 'Name of the ClusterIssuer: the environment’s clusterIssuer setting (letsencrypt-staging, letsencrypt-production).', pattern: patterns.dnsSubdomain }),
+        name: str('Name of the ClusterIssuer: the environment’s clusterIssuer setting (letsencrypt-staging, letsencrypt-production).', patterns.dnsSubdomain),
         server: Type.String({
           description: 'ACME directory URL: Let’s Encrypt staging (https://acme-staging-v02.api.letsencrypt.org/directory) or production (https://acme-v02.api.letsencrypt.org/directory).',
           pattern: patterns.url,
         }),
         email: Type.String({ description: 'Contact address of the ACME account (expiry notices).', pattern: patterns.email }),
-        ingressClassName: Type.String({
-          description: 'IngressClass that serves the HTTP-01 challenges (traffic.provider ingress; on the Gateway API, the platform Gateway’s HTTP listener serves them).',
-          pattern: patterns.dnsSubdomain,
-        }),
+        ingressClassName: str('IngressClass that serves the HTTP-01 challenges (traffic.provider ingress; on the Gateway API, the platform Gateway’s HTTP listener serves them).', patterns.dnsSubdomain),
       },
       { ...closed, description: 'ACME ClusterIssuer with the HTTP-01 solver.' },
     ),

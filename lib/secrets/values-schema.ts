@@ -13,15 +13,14 @@
  */
 import { Type } from '@sinclair/typebox';
 import { keyedMap } from '../values/kubernetes-names';
-import type { patterns as Patterns } from '../values/schema';
+import type { patterns as Patterns, str as Str } from '../values/schema';
 
 const closed = { additionalProperties: false } as const;
 /** A key of a Secret's data (Kubernetes: `[-._a-zA-Z0-9]+`). */
 const SECRET_KEY = '^[-._a-zA-Z0-9]+$';
 
 /** The `secrets` schema, built with the model's patterns (a function: lib/values/schema.ts imports this module). */
-export function secretsSchema(patterns: typeof Patterns) {
-  const str = (description: string, pattern: string, extra: object = {}) => Type.String({ description, pattern, ...extra });
+export function secretsSchema(patterns: typeof Patterns, str: typeof Str) {
   const externalSecret = Type.Object(
     {
       storeRef: Type.Object(

@@ -655,8 +655,8 @@ export const AppValuesSchema = Type.Object(
       { ...closed, description: '`helm test` hook.' },
     ),
     // Issue 14: backups (lib/backup/values-schema.ts) and secret sources (lib/secrets/values-schema.ts).
-    backups: backupsSchema(patterns),
-    secrets: secretsSchema(patterns),
+    backups: backupsSchema(patterns, str),
+    secrets: secretsSchema(patterns, str),
     traffic: TrafficSchema,
     ...dependencyKeys(GLOBAL_VALUES),
   },
