@@ -27,6 +27,7 @@ import { AppValuesSchema } from '../lib/values/schema';
 import type { SchemaProblem } from '../lib/values/schema-check';
 import { AppChart } from './app-chart';
 import { MonitoringChart } from './monitoring-chart';
+import { withSchemaChanges } from '../lib/values/schema-paths';
 
 export interface PlatformOptions extends SynthOptions {
   /** Labels on every object of every application chart (cdk8s chart-level `labels`), in both outputs. */
@@ -64,15 +65,16 @@ function undeclaredKeys(app: string, path: readonly string[], what: string, decl
  * as synth does (`undeclaredKeys`). Paths are dotted property paths of the schema.
  */
 function schemaWithDeclaredNames(schema: object, names: Readonly<Record<string, readonly string[]>>): object {
-  const copy = structuredClone(schema) as Record<string, unknown>;
-  for (const [path, declared] of Object.entries(names)) {
-    let node: Record<string, unknown> | undefined = copy;
-    for (const segment of path.split('.')) node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[segment];
-    if (!node) throw new Error(`the values schema has no map at ${path}`);
-    if (declared.length === 0) node.maxProperties = 0;
-    else node.propertyNames = { allOf: [node.propertyNames, { enum: [...declared] }] };
-  }
-  return copy;
+  return withSchemaChanges(
+    schema,
+    Object.entries(names).map(([path, declared]) => [
+      path,
+      (node) => {
+        if (declared.length === 0) node.maxProperties = 0;
+        else node.propertyNames = { allOf: [node.propertyNames, { enum: [...declared] }] };
+      },
+    ]),
+  );
 }
 
 /**

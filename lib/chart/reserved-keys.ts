@@ -11,6 +11,7 @@ import { Expr, ValueRef } from '../template/expr';
 import { Each, type Node, Spread, When } from '../template/manifest';
 import type { SchemaProblem } from '../values/schema-check';
 import type { ChartObject } from './release';
+import { withSchemaChanges } from '../values/schema-paths';
 
 /** Values path of a spread map (e.g. `podLabels`, `ingress.annotations`) → the keys set beside it. */
 export type ReservedKeys = ReadonlyMap<string, ReadonlySet<string>>;
@@ -92,13 +93,14 @@ export function schemaWithReservedKeys(schema: object, reserved: ReservedKeys): 
 const WITH_RESERVED = new WeakMap<object, Map<string, object>>();
 
 function withReservedKeys(schema: object, reserved: ReservedKeys): object {
-  const copy = structuredClone(schema) as Record<string, unknown>;
-  for (const [path, keys] of reserved) {
-    let node: Record<string, unknown> | undefined = copy;
-    for (const segment of path.split('.')) node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[segment];
-    if (!node) throw new Error(`the values schema has no map at ${path}, which a chart object spreads`);
-    const refuse = { not: { enum: [...keys].sort() } };
-    node.propertyNames = node.propertyNames ? { allOf: [node.propertyNames, refuse] } : refuse;
-  }
-  return copy;
+  return withSchemaChanges(
+    schema,
+    [...reserved].map(([path, keys]) => [
+      path,
+      (node) => {
+        const refuse = { not: { enum: [...keys].sort() } };
+        node.propertyNames = node.propertyNames ? { allOf: [node.propertyNames, refuse] } : refuse;
+      },
+    ]),
+  );
 }
