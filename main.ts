@@ -55,8 +55,8 @@ async function main(argv: readonly string[]): Promise<number> {
           { valuesDir, environments },
           record
             ? (path, content) => {
-                record(path, content);
-                write(path, content);
+                // The writer compares with the previous file first; the summary reads it only when the writer did not.
+                record(path, content, write(path, content));
               }
             : write,
         );
@@ -65,10 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
           pictures.map((p) => p.dot),
           (i) => readIfFile(join(target, pictures[i].path)),
         );
-        for (const [i, picture] of pictures.entries()) {
-          summary?.record(picture.path, svgs[i]);
-          write(picture.path, svgs[i]);
-        }
+        for (const [i, picture] of pictures.entries()) summary?.record(picture.path, svgs[i], write(picture.path, svgs[i]));
       },
       { keep },
     );

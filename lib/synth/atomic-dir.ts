@@ -29,8 +29,12 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { recoverInterruptedSwaps, swapFolder } from './interrupted-swaps';
 
-/** Writes one file (path relative to the directory); a path written twice keeps the last content. */
-export type WriteFile = (path: string, content: string) => void;
+/**
+ * Writes one file (path relative to the directory); a path written twice keeps the last content.
+ * Returns true when the file was found to hold `content` already (known only before the first
+ * difference, while files are compared on this thread); false when it differs or was not compared.
+ */
+export type WriteFile = (path: string, content: string) => boolean;
 
 export interface WriteDirectoryOptions {
   /** Paths (relative to the target) of other commands' outputs, kept as they are (e.g. packaged charts). */
@@ -228,14 +232,18 @@ export async function writeDirectoryInBackground(target: string, produce: (write
   try {
     await produce((path, content) => {
       const again = produced.has(path);
+      let unchanged = false;
       if (staging !== undefined) {
         staging.place(path, content, again);
-      } else if (!(targetExists && holds(join(target, path), content))) {
+      } else if (targetExists && holds(join(target, path), content)) {
+        unchanged = true;
+      } else {
         // The first difference: the unchanged files so far (this path too, if seen) are linked first.
         staging = startStaging();
         staging.place(path, content, again);
       }
       produced.add(path);
+      return unchanged;
     });
     if (staging === undefined) {
       if (targetExists && holdsOnly(target, produced, keep)) return 'unchanged';

@@ -30,14 +30,17 @@ export class OutputSummary {
     this.previous = new Set(listFiles(target).filter((path) => !keep.some((folder) => path.startsWith(`${folder}/`))));
   }
 
-  /** Sees one produced file (path relative to the output folder, `/`-separated). */
-  readonly record = (path: string, content: string): void => {
+  /**
+   * Sees one produced file (path relative to the output folder, `/`-separated). `knownUnchanged`: the
+   * writer already found the previous file equal (lib/synth/atomic-dir.ts), so it is not read again.
+   */
+  readonly record = (path: string, content: string, knownUnchanged = false): void => {
     const chart = chartOf(path);
     const counts = chart === undefined ? this.otherFiles : this.countsOf(chart);
     if (!this.previous.has(path)) counts.added += 1;
     else {
       this.previous.delete(path);
-      if (readText(join(this.target, path)) === content) counts.unchanged += 1;
+      if (knownUnchanged || readText(join(this.target, path)) === content) counts.unchanged += 1;
       else counts.changed += 1;
     }
   };
