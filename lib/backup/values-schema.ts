@@ -10,7 +10,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { dnsLabelPattern, keyedMap } from '../values/kubernetes-names';
-import type { patterns as Patterns, str as Str } from '../values/schema';
+import { int, patterns, str } from '../values/schema-primitives';
 
 const closed = { additionalProperties: false } as const;
 
@@ -23,75 +23,72 @@ const cronSchedulePattern = '^(\\*|[0-9,/*-]+) (\\*|[0-9,/*-]+) (\\*|[0-9,/*-]+)
 /** A name of a database entry: it becomes part of object names (`<fullname>-backup-<name>`) and of dump file names. */
 const DATABASE_KEY = Type.String({ pattern: dnsLabelPattern, maxLength: 20 });
 
-/** The `backups` schema, built with the model's patterns (a function: lib/values/schema.ts imports this module). */
-export function backupsSchema(patterns: typeof Patterns, str: typeof Str) {
-  const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
-  const image = (what: string) =>
-    Type.Object(
-      { repository: str('Image repository.', patterns.repository), tag: str(`Image tag of ${what} ("latest" is refused).`, patterns.tag, { not: { const: 'latest' } }) },
-      { ...closed, description: `Image with ${what}.` },
-    );
-  const resourceSet = (what: string) => Type.Object({ cpu: str(`CPU ${what}.`, patterns.quantity), memory: str(`Memory ${what}.`, patterns.quantity) }, closed);
-  const secretKey = (what: string) => str(`Key of the Secret holding ${what}.`, '^[-._a-zA-Z0-9]+$');
-
-  const database = Type.Object(
-    {
-      host: str('Host name or IP address of the PostgreSQL server (PGHOST).', patterns.dnsSubdomain),
-      port: int('TCP port of the server (PGPORT).', 1, 65535),
-      database: str('Database to dump (PGDATABASE).', '^[A-Za-z_][A-Za-z0-9_$-]{0,62}$'),
-      user: str('Role that dumps it: read access to every object is enough (PGUSER).', '^[A-Za-z_][A-Za-z0-9_$-]{0,62}$'),
-      passwordSecret: Type.Object(
-        { name: str('Existing Secret holding the password (PGPASSWORD); never a value in values.', patterns.dnsSubdomain), key: secretKey('the password') },
-        { ...closed, description: 'Where the password is read from.' },
-      ),
-      cidr: str('Network of the server, the only destination the backup pod may reach besides the bucket and DNS.', patterns.cidr),
-    },
-    { ...closed, description: 'A PostgreSQL database backed up by its own CronJob.' },
+/** The `backups` schema. */
+const image = (what: string) =>
+  Type.Object(
+    { repository: str('Image repository.', patterns.repository), tag: str(`Image tag of ${what} ("latest" is refused).`, patterns.tag, { not: { const: 'latest' } }) },
+    { ...closed, description: `Image with ${what}.` },
   );
+const resourceSet = (what: string) => Type.Object({ cpu: str(`CPU ${what}.`, patterns.quantity), memory: str(`Memory ${what}.`, patterns.quantity) }, closed);
+const secretKey = (what: string) => str(`Key of the Secret holding ${what}.`, '^[-._a-zA-Z0-9]+$');
 
-  return Type.Object(
-    {
-      enabled: Type.Boolean({ description: 'Back up the databases below (no backup object otherwise).' }),
-      schedule: str('When the backups run: a cron schedule of five fields, in timeZone.', cronSchedulePattern),
-      timeZone: str('IANA time zone of the schedule (CronJob spec.timeZone), e.g. Etc/UTC.', '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$'),
-      retentionDays: int('Days a dump is kept: after each verified backup, dumps of the database older than this are deleted.', 1, 3650),
-      startingDeadlineSeconds: int('A run missed by more than this (controller down, cluster busy) is skipped.', 10, 86400),
-      activeDeadlineSeconds: int('A backup Job running longer than this is stopped and fails.', 60, 86400),
-      backoffLimit: int('Retries of a failed backup pod before the Job fails.', 0, 10),
-      successfulJobsHistoryLimit: int('Finished Jobs kept for inspection.', 0, 100),
-      failedJobsHistoryLimit: int('Failed Jobs kept for inspection.', 1, 100),
-      workSizeLimit: str('Most the dump may take in the pod’s scratch volume (emptyDir) before it is stored.', patterns.quantity),
-      images: Type.Object(
-        { postgresql: image('pg_dump and pg_restore (not older than the server)'), rclone: image('rclone') },
-        { ...closed, description: 'Images of the two steps: dump and verify, then store and prune.' },
-      ),
-      resources: Type.Object({ requests: resourceSet('requested'), limits: resourceSet('limit') }, { ...closed, description: 'Resources of each backup container.' }),
-      destination: Type.Object(
-        {
-          type: Type.Unsafe<'pvc' | 's3'>({ type: 'string', enum: ['pvc', 's3'], description: 'Where dumps go: a PersistentVolumeClaim or an S3-compatible bucket.' }),
-          prefix: str('Folder of the dumps in the volume or the bucket.', '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$'),
-          pvc: Type.Optional(Type.Object({ claimName: str('Existing PersistentVolumeClaim (type pvc).', patterns.dnsSubdomain) }, { ...closed, description: 'Volume (type pvc).' })),
-          s3: Type.Optional(
-            Type.Object(
-              {
-                endpoint: str('Endpoint URL of the S3 API.', patterns.url),
-                region: str('Region of the bucket.', '^[a-z0-9-]{1,40}$'),
-                bucket: str('Existing bucket.', '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'),
-                cidr: str('Network of the endpoint, the only one the backup pod may reach besides the database and DNS.', patterns.cidr),
-                port: int('TCP port of the endpoint.', 1, 65535),
-                credentialsSecret: Type.Object(
-                  { name: str('Existing Secret with the access key.', patterns.dnsSubdomain), accessKeyIdKey: secretKey('the access key id'), secretAccessKeyKey: secretKey('the secret access key') },
-                  { ...closed, description: 'Credentials, from an existing Secret (or one an ExternalSecret writes).' },
-                ),
-              },
-              { ...closed, description: 'Bucket (type s3).' },
-            ),
+const database = Type.Object(
+  {
+    host: str('Host name or IP address of the PostgreSQL server (PGHOST).', patterns.dnsSubdomain),
+    port: int('TCP port of the server (PGPORT).', 1, 65535),
+    database: str('Database to dump (PGDATABASE).', '^[A-Za-z_][A-Za-z0-9_$-]{0,62}$'),
+    user: str('Role that dumps it: read access to every object is enough (PGUSER).', '^[A-Za-z_][A-Za-z0-9_$-]{0,62}$'),
+    passwordSecret: Type.Object(
+      { name: str('Existing Secret holding the password (PGPASSWORD); never a value in values.', patterns.dnsSubdomain), key: secretKey('the password') },
+      { ...closed, description: 'Where the password is read from.' },
+    ),
+    cidr: str('Network of the server, the only destination the backup pod may reach besides the bucket and DNS.', patterns.cidr),
+  },
+  { ...closed, description: 'A PostgreSQL database backed up by its own CronJob.' },
+);
+
+export const backupsSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ description: 'Back up the databases below (no backup object otherwise).' }),
+    schedule: str('When the backups run: a cron schedule of five fields, in timeZone.', cronSchedulePattern),
+    timeZone: str('IANA time zone of the schedule (CronJob spec.timeZone), e.g. Etc/UTC.', '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$'),
+    retentionDays: int('Days a dump is kept: after each verified backup, dumps of the database older than this are deleted.', 1, 3650),
+    startingDeadlineSeconds: int('A run missed by more than this (controller down, cluster busy) is skipped.', 10, 86400),
+    activeDeadlineSeconds: int('A backup Job running longer than this is stopped and fails.', 60, 86400),
+    backoffLimit: int('Retries of a failed backup pod before the Job fails.', 0, 10),
+    successfulJobsHistoryLimit: int('Finished Jobs kept for inspection.', 0, 100),
+    failedJobsHistoryLimit: int('Failed Jobs kept for inspection.', 1, 100),
+    workSizeLimit: str('Most the dump may take in the pod’s scratch volume (emptyDir) before it is stored.', patterns.quantity),
+    images: Type.Object(
+      { postgresql: image('pg_dump and pg_restore (not older than the server)'), rclone: image('rclone') },
+      { ...closed, description: 'Images of the two steps: dump and verify, then store and prune.' },
+    ),
+    resources: Type.Object({ requests: resourceSet('requested'), limits: resourceSet('limit') }, { ...closed, description: 'Resources of each backup container.' }),
+    destination: Type.Object(
+      {
+        type: Type.Unsafe<'pvc' | 's3'>({ type: 'string', enum: ['pvc', 's3'], description: 'Where dumps go: a PersistentVolumeClaim or an S3-compatible bucket.' }),
+        prefix: str('Folder of the dumps in the volume or the bucket.', '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$'),
+        pvc: Type.Optional(Type.Object({ claimName: str('Existing PersistentVolumeClaim (type pvc).', patterns.dnsSubdomain) }, { ...closed, description: 'Volume (type pvc).' })),
+        s3: Type.Optional(
+          Type.Object(
+            {
+              endpoint: str('Endpoint URL of the S3 API.', patterns.url),
+              region: str('Region of the bucket.', '^[a-z0-9-]{1,40}$'),
+              bucket: str('Existing bucket.', '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'),
+              cidr: str('Network of the endpoint, the only one the backup pod may reach besides the database and DNS.', patterns.cidr),
+              port: int('TCP port of the endpoint.', 1, 65535),
+              credentialsSecret: Type.Object(
+                { name: str('Existing Secret with the access key.', patterns.dnsSubdomain), accessKeyIdKey: secretKey('the access key id'), secretAccessKeyKey: secretKey('the secret access key') },
+                { ...closed, description: 'Credentials, from an existing Secret (or one an ExternalSecret writes).' },
+              ),
+            },
+            { ...closed, description: 'Bucket (type s3).' },
           ),
-        },
-        { ...closed, description: 'Where verified dumps are stored and pruned.' },
-      ),
-      postgresql: keyedMap(DATABASE_KEY, database, 'Databases by name (declared in values/base.yaml; overlays change their settings): each gets a CronJob `<fullname>-backup-<name>`.'),
-    },
-    { ...closed, description: 'Logical PostgreSQL backups: pg_dump in custom format, verified with pg_restore, stored with rclone, pruned by age.' },
-  );
-}
+        ),
+      },
+      { ...closed, description: 'Where verified dumps are stored and pruned.' },
+    ),
+    postgresql: keyedMap(DATABASE_KEY, database, 'Databases by name (declared in values/base.yaml; overlays change their settings): each gets a CronJob `<fullname>-backup-<name>`.'),
+  },
+  { ...closed, description: 'Logical PostgreSQL backups: pg_dump in custom format, verified with pg_restore, stored with rclone, pruned by age.' },
+);

@@ -3,7 +3,7 @@
  * volumes (lib/backup/velero-schedules.ts).
  */
 import { Type } from '@sinclair/typebox';
-import { patterns, str } from '../values/schema';
+import { patterns, str } from '../values/schema-primitives';
 
 const closed = { additionalProperties: false } as const;
 

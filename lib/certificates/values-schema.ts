@@ -5,7 +5,7 @@
  * setting, which every application's Certificate names (checked by synth).
  */
 import { Type } from '@sinclair/typebox';
-import { patterns, str } from '../values/schema';
+import { patterns, str } from '../values/schema-primitives';
 
 const closed = { additionalProperties: false } as const;
 

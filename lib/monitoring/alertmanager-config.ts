@@ -18,7 +18,7 @@ import { posix } from 'node:path';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { alertEscalations } from './alert-rules';
-import { patterns } from '../values/schema';
+import { patterns } from '../values/schema-primitives';
 
 const closed = { additionalProperties: false } as const;
 const bool = (description: string, defaultValue: boolean) => Type.Boolean({ description, default: defaultValue });

@@ -10,7 +10,7 @@
 import { MAX_APPLICATION_NAME } from '../values/platform-names';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
-import { patterns, str } from '../values/schema';
+import { patterns, str } from '../values/schema-primitives';
 import { TrafficSchema } from '../values/traffic';
 import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';

@@ -9,7 +9,7 @@
  * (1000 for decimal suffixes and none, 1024 for binary ones), unless the suffix is the largest (E, Ei).
  * test/values/quantity-rules.test.ts holds it equal to `canonicalQuantity(q) === q` with Helm 3 and 4.
  */
-import { patterns } from './schema';
+import { patterns } from './schema-primitives';
 
 /** Every path of the schema's properties (not inside lists or maps) whose value is a quantity. */
 function quantityPaths(schema: unknown, path: readonly string[] = []): string[][] {

@@ -2,7 +2,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { canonicalQuantity, isQuantity } from './quantity';
-import { patterns } from './schema';
+import { patterns } from './schema-primitives';
 
 /**
  * The ajv options of every validator; scripts/build.mjs generates the bundled validators with the same.

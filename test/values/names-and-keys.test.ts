@@ -8,7 +8,8 @@ import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MonitoringValuesSchema } from '../../lib/monitoring/values-schema';
-import { AppValuesSchema, patterns } from '../../lib/values/schema';
+import { AppValuesSchema } from '../../lib/values/schema';
+import { patterns } from '../../lib/values/schema-primitives';
 import { edit, runSynth, scratchProject } from '../support/synth-cli';
 
 interface Case {

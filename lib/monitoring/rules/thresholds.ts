@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { patterns } from '../../values/schema';
+import { patterns } from '../../values/schema-primitives';
 
 const ratio = (description: string, defaultValue: number) => Type.Number({ description, default: defaultValue, exclusiveMinimum: 0, exclusiveMaximum: 1 });
 const duration = (description: string, defaultValue: string) => Type.String({ description, default: defaultValue, pattern: patterns.duration });

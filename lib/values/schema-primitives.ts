@@ -1,0 +1,51 @@
+/**
+ * The small building blocks of every values schema (the application model in schema.ts and the domain
+ * schemas of lib/backup/, lib/secrets/, lib/certificates/, lib/gitops/, lib/monitoring/): patterns
+ * written in the common subset of ECMAScript and Go (RE2) regular expressions, and string and integer
+ * schemas. A module of its own so that the model and the domain schemas import it, not each other.
+ */
+import { Type } from '@sinclair/typebox';
+import { dnsLabelPattern, labelValuePattern, qualifiedNamePattern, safeTextPattern } from './kubernetes-names';
+
+export const patterns = {
+  dnsLabel: dnsLabelPattern,
+  dnsSubdomain: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+  /** A Kubernetes quantity such as 250m, 1, 0.5, 512Mi, 2Gi. */
+  quantity: '^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$',
+  /** An image repository without tag or digest (registry host and port allowed). */
+  repository: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?/)?[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$',
+  tag: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
+  digest: '^sha256:[a-f0-9]{64}$',
+  httpPath: "^/[A-Za-z0-9/._~%!$&'()*+,;=:@-]*$",
+  /** An IPv4 network: four octets 0-255 and a prefix length 0-32. */
+  cidr: '^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$',
+  envName: '^[A-Za-z_][A-Za-z0-9_]*$',
+  duration: '^[0-9]+(ms|s|m|h|d)$',
+  labelValue: labelValuePattern,
+  labelKey: qualifiedNamePattern,
+  /**
+   * An http(s) URL of RFC 3986 characters only: no spaces, quotes, braces, backslashes or control
+   * characters, so that it can go into Prometheus, Alertmanager and Grafana configuration unescaped.
+   */
+  url: "^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+$",
+  urlWithoutTrailingSlash: "^https?://[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*[A-Za-z0-9._~:?#\\[\\]@!$&'()*+,;=%-]$",
+  /**
+   * An email address of the common characters only (RFC 5321's dot-atoms): no braces, quotes or
+   * spaces, so it can go into Alertmanager's configuration, whose fields are Go templates.
+   */
+  email: '^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$',
+  /** Text without control characters (see kubernetes-names.ts). */
+  safeText: safeTextPattern,
+} as const;
+
+/**
+ * The longest string a name pattern allows (Kubernetes: a DNS label 63 characters, a DNS subdomain
+ * 253), which no regular expression here states: `str` adds it, so no name in values is unbounded.
+ */
+const NAME_MAX_LENGTH: Readonly<Record<string, number>> = { [patterns.dnsLabel]: 63, [patterns.dnsSubdomain]: 253 };
+
+/** A string schema with `pattern`, bounded as NAME_MAX_LENGTH says for name patterns (`extra` may lower it). */
+export const str = (description: string, pattern?: string, extra: object = {}) =>
+  Type.String({ description, ...(pattern ? { pattern } : {}), ...(pattern && NAME_MAX_LENGTH[pattern] ? { maxLength: NAME_MAX_LENGTH[pattern] } : {}), ...extra });
+/** An integer schema bounded by minimum and maximum (inclusive). */
+export const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });
