@@ -10,6 +10,7 @@
 import { App } from 'cdk8s';
 import { appNotes, appReadme } from '../lib/app/chart-docs';
 import { environmentOutput } from '../lib/gitops/environment-files';
+import { addressNames } from '../lib/network-graph/address-names';
 import { PlatformInventory } from '../lib/gitops/inventory';
 import { type GitOpsSettings, gitopsSettings } from '../lib/gitops/settings';
 import { clashTemplate, extraObjectClashes, extraObjectsTemplate, renderExtraObjects } from '../lib/app/extra-objects';
@@ -79,7 +80,7 @@ function schemaWithDeclaredNames(schema: object, names: Readonly<Record<string, 
 
 /**
  * The output files, in memory: path relative to dist/ → content. Without the network pictures
- * (environments/<env>/network.svg), which are drawn asynchronously from what synthesizeEach returns.
+ * (environments/<env>/network.svg and network/<chart>.svg), drawn asynchronously from what synthesizeEach returns.
  */
 export function synthesize(options: PlatformOptions): Map<string, string> {
   const files = new Map<string, string>();
@@ -188,9 +189,15 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   // Beside the manifests: GitOps objects, README and network picture of each environment.
   const pictures: PendingPicture[] = [];
   for (const env of environments) {
-    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!);
+    // Networks named as the environment's values name them (each application's, the monitoring stack's).
+    const monitoringValues = monitoring.releases.find((r) => r.environment === env.environment)?.values;
+    const addresses = addressNames([...env.applications.values(), monitoringValues]);
+    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!, {
+      monitoringChart: monitoring.identity.name,
+      addressNames: addresses,
+    });
     for (const [path, content] of output.files) emit(path, content);
-    pictures.push({ path: output.svgPath, dot: output.dot });
+    pictures.push(...output.pictures);
   }
   return pictures;
 }

@@ -3,11 +3,12 @@
  * - gitops/*.yaml: the Argo CD or Flux objects (argocd.ts, flux.ts), when gitops.engine is not none;
  * - README.md: the charts and the order they are applied in, how to hand the environment to the GitOps
  *   engine, and the network picture as Mermaid (shown by GitHub and GitLab in a pull request);
- * - network.svg: the same picture drawn by Graphviz (lib/network-graph/render.ts; made by the caller,
- *   asynchronously, from `dot`).
+ * - network.svg: the same overview drawn by Graphviz, and network/<chart>.svg: the picture of each chart's
+ *   neighbourhood (lib/network-graph/views.ts, render.ts; drawn by the caller, asynchronously, from `dot`).
  */
 import { networkGraph } from '../network-graph/graph';
 import { toDot, toMermaid } from '../network-graph/render';
+import { MAX_OVERVIEW_NODES, neighbourhood, overview, type ViewOptions } from '../network-graph/views';
 import { writeYaml } from '../template/yaml-writer';
 import { argoCdFiles, chartObjectName, gitopsFolder, namespacesName, rootName } from './argocd';
 import { fluxFiles } from './flux';
@@ -18,9 +19,14 @@ import type { GitOpsSettings } from './settings';
 export interface EnvironmentOutput {
   /** Files to write now: path relative to the output folder → content. */
   readonly files: ReadonlyMap<string, string>;
-  /** Where the network picture goes, and its Graphviz source. */
-  readonly svgPath: string;
-  readonly dot: string;
+  /** The network pictures: where each goes and its Graphviz source (the overview unless too large, then one per chart). */
+  readonly pictures: readonly { readonly path: string; readonly dot: string }[];
+}
+
+/** What the network pictures need beside the manifests: the monitoring chart's name, names of networks from the values. */
+export interface PictureContext {
+  readonly monitoringChart: string;
+  readonly addressNames: ViewOptions['addressNames'];
 }
 
 /** The folder of an environment's README, picture and GitOps objects, relative to the output folder. */
@@ -29,16 +35,39 @@ function environmentFolder(environment: string): string {
 }
 
 /** Everything written for `environment` beside its manifests. */
-export function environmentOutput(environment: string, charts: readonly ChartInventory[], networkObjects: readonly Record<string, unknown>[], settings: GitOpsSettings): EnvironmentOutput {
+export function environmentOutput(
+  environment: string,
+  charts: readonly ChartInventory[],
+  networkObjects: readonly Record<string, unknown>[],
+  settings: GitOpsSettings,
+  context: PictureContext,
+): EnvironmentOutput {
   const files = new Map<string, string>();
   const gitops = settings.engine === 'argocd' ? argoCdFiles(environment, charts, settings) : settings.engine === 'flux' ? fluxFiles(environment, charts, settings) : [];
   for (const { file, object } of gitops) files.set(`${gitopsFolder(environment)}/${file}`, writeYaml(object));
   const graph = networkGraph(environment, networkObjects);
-  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph)));
-  return { files, svgPath: `${environmentFolder(environment)}/network.svg`, dot: toDot(graph) };
+  // A chart's own namespaces (ownNamespaces): the monitoring chart also writes Roles into the applications' namespaces.
+  const monitoringChart = charts.find((c) => c.chart === context.monitoringChart);
+  const options: ViewOptions = { monitoringNamespaces: new Set(monitoringChart ? ownNamespaces(monitoringChart) : []), addressNames: context.addressNames };
+  const folder = environmentFolder(environment);
+  const pictures = charts.map((c) => ({ path: `${folder}/${pictureOf(c.chart)}`, dot: toDot(neighbourhood(graph, c.chart, ownNamespaces(c), options)) }));
+  const whole = overview(graph, options);
+  if (whole) pictures.unshift({ path: `${folder}/network.svg`, dot: toDot(whole) });
+  files.set(`${folder}/README.md`, readme(environment, charts, settings, whole ? toMermaid(whole) : undefined));
+  return { files, pictures };
 }
 
-function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string): string {
+/** Where a chart's network picture goes, relative to its environment's folder. */
+function pictureOf(chart: string): string {
+  return `network/${chart}.svg`;
+}
+
+/** A chart's own namespaces: those it creates, else those it writes into. */
+function ownNamespaces(chart: ChartInventory): readonly string[] {
+  return chart.created.length > 0 ? chart.created : chart.namespaces;
+}
+
+function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string | undefined): string {
   const order = orderCharts(charts);
   const manifests = (chart: string) => `${settings.path}/manifests/${environment}/${chart}`;
   const rows = charts.map((c) => `| ${c.chart} | ${c.namespaces.join(', ')} | \`${manifests(c.chart)}/\` | ${order.wave.get(c.chart)} | ${(order.after.get(c.chart) ?? []).join(', ') || '–'} |`);
@@ -98,14 +127,25 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
     '',
     '## Network',
     '',
-    'Who may open connections to whom, read from the NetworkPolicies of the manifests (not from the values):',
-    'boxes are workloads, rounded nodes pods outside the output or whole namespaces; red marks what is',
-    'wider than named pods (every pod of a namespace, any namespace, any address), dashed edges a connection',
-    'only one side allows. Anything without an edge is denied. The same picture: [network.svg](network.svg).',
+    'Who may open connections to whom, read from the NetworkPolicies of the manifests (not from the values).',
+    ...(mermaid === undefined
+      ? ['', `The environment has more than ${MAX_OVERVIEW_NODES} namespaces and peers to draw at once: no overview is laid out (a picture that large`, 'is not read); each chart has its picture below.']
+      : [
+          'The overview: one node per namespace (naming its workloads), networks named from the values; red marks what',
+          'is wider than named pods (every pod of a namespace, any namespace, any address), dashed edges a connection',
+          'only one side allows. Anything without an edge is denied. DNS queries and monitoring are counted in the note,',
+          "not drawn: each chart's picture shows them. The same overview: [network.svg](network.svg).",
+          '',
+          '```mermaid',
+          mermaid,
+          '```',
+        ]),
     '',
-    '```mermaid',
-    mermaid,
-    '```',
+    "Each chart's neighbourhood (its namespaces as clusters of workloads, every other namespace it talks with as one node):",
+    '',
+    '| chart | namespaces | picture |',
+    '| --- | --- | --- |',
+    ...charts.map((c) => `| ${c.chart} | ${ownNamespaces(c).join(', ')} | [${pictureOf(c.chart)}](${pictureOf(c.chart)}) |`),
     '',
   ].join('\n');
 }

@@ -70,7 +70,9 @@ interface ObjectLike {
 }
 
 /** Kinds whose objects the network picture reads (lib/network-graph/). */
-const NETWORK_KINDS = new Set(['NetworkPolicy', 'Namespace', 'Deployment', 'StatefulSet', 'DaemonSet']);
+/** The kinds whose pods the network picture draws as workloads (lib/network-graph/graph.ts): each has a pod template. */
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout']);
+const NETWORK_KINDS = new Set(['NetworkPolicy', 'Namespace', ...WORKLOAD_KINDS]);
 
 /** Collects the objects of every chart of every environment as the synth emits them. */
 export class PlatformInventory {

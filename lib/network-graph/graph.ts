@@ -2,7 +2,8 @@
  * Who may talk to whom in one environment, computed from its NetworkPolicies (not from the values):
  * each rule's peers are resolved the way the API server reads them, so a policy wider than meant
  * shows as wide. Nodes:
- * - `workload`: a Deployment, StatefulSet or DaemonSet of the output, matched by its pod labels;
+ * - `workload`: a Deployment, StatefulSet, DaemonSet or Argo Rollout of the output (WORKLOAD_KINDS),
+ *   matched by its pod labels;
  * - `pods`: pods a selector picks that are not in the output (e.g. kube-dns in kube-system), or every
  *   pod of a namespace (an empty pod selector), or pods of any namespace (an empty namespace selector);
  * - `cidr`: an ipBlock; `anywhere`: a rule without peers (every address, in or outside the cluster).
@@ -13,7 +14,7 @@
  * k8s.io/apimachinery's LabelSelectorAsSelector; hand-written because no npm library evaluates
  * Kubernetes label selectors over plain objects.
  */
-import { entryOf } from '../gitops/inventory';
+import { entryOf, WORKLOAD_KINDS } from '../gitops/inventory';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -100,7 +101,7 @@ export function networkGraph(environment: string, objects: readonly Record<strin
   const namespaceLabels = new Map<string, Labels>();
   for (const o of all) if (o.kind === 'Namespace' && o.metadata?.name) namespaceLabels.set(o.metadata.name, { ...o.metadata.labels, [METADATA_NAME]: o.metadata.name });
   const workloads = all
-    .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'DaemonSet')
+    .filter((o) => WORKLOAD_KINDS.has(o.kind ?? ''))
     .map((o) => {
       const template = (o.spec?.template ?? {}) as { metadata?: { labels?: Labels } };
       const labels = template.metadata?.labels ?? {};
@@ -110,6 +111,9 @@ export function networkGraph(environment: string, objects: readonly Record<strin
     });
   const nodes = new Map<string, GraphNode>();
   for (const w of workloads) nodes.set(w.node.id, w.node);
+  // Workloads by namespace: each selector is evaluated against one namespace's workloads (linear in the output).
+  const workloadsIn = new Map<string, typeof workloads>();
+  for (const w of workloads) entryOf(workloadsIn, w.namespace, () => []).push(w);
   const edges = new Map<string, { from: string; to: string; ports: Set<string>; sides: Set<'egress' | 'ingress'> }>();
   const add = (node: GraphNode) => {
     nodes.set(node.id, node);
@@ -142,7 +146,7 @@ export function networkGraph(environment: string, objects: readonly Record<strin
     }
     return namespaces.flatMap((namespace) => {
       if (isEmpty(peer.podSelector)) return [add({ id: `pods:${namespace}/*`, kind: 'pods', namespace, label: `all pods of ${namespace}`, wide: true })];
-      const matched = workloads.filter((w) => w.namespace === namespace && selects(peer.podSelector, w.labels)).map((w) => w.node.id);
+      const matched = (workloadsIn.get(namespace) ?? []).filter((w) => selects(peer.podSelector, w.labels)).map((w) => w.node.id);
       return matched.length > 0 ? matched : [add({ id: `pods:${namespace}/${pods}`, kind: 'pods', namespace, label: pods, wide: false })];
     });
   };
@@ -160,7 +164,7 @@ export function networkGraph(environment: string, objects: readonly Record<strin
   for (const policy of all.filter((o) => o.kind === 'NetworkPolicy')) {
     const namespace = policy.metadata?.namespace ?? 'default';
     const spec = (policy.spec ?? {}) as { podSelector?: LabelSelector; policyTypes?: string[]; ingress?: Rule[]; egress?: Rule[] };
-    const inNamespace = workloads.filter((w) => w.namespace === namespace);
+    const inNamespace = workloadsIn.get(namespace) ?? [];
     // The pods the policy is about: the workloads it selects, or its selector itself when it selects none of them.
     const selected = inNamespace.filter((w) => selects(spec.podSelector, w.labels)).map((w) => w.node.id);
     const targets =

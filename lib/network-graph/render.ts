@@ -1,16 +1,17 @@
 /**
- * The network graph (graph.ts) as text: Graphviz DOT (turned into SVG by @viz-js/viz, Graphviz compiled
+ * The network pictures (views.ts) as text: Graphviz DOT (turned into SVG by @viz-js/viz, Graphviz compiled
  * to WebAssembly: no system binary) and Mermaid (GitHub and GitLab draw it in a Markdown file, so the
- * picture shows in a pull request). Both group nodes by namespace, draw wide nodes (every pod of a
- * namespace, any namespace, any address) in red, and one-sided edges dashed. Deterministic: nodes and
- * edges come sorted, ids are their positions.
+ * picture shows in a pull request). Both draw namespaces as clusters of their nodes, wide nodes (every
+ * pod of a namespace, any namespace, any address) in red, one-sided edges dashed, an edge a whole cluster
+ * has alike from or to the cluster, and the picture's notes (what is counted rather than drawn) in a note.
+ * Deterministic: nodes and edges come sorted, ids are their positions.
  */
 import { createHash } from 'node:crypto';
-import type { GraphNode, NetworkGraph } from './graph';
+import type { Picture, PictureEdge, PictureNode } from './views';
 
-const byNamespace = (graph: NetworkGraph): [string | undefined, GraphNode[]][] => {
-  const groups = new Map<string | undefined, GraphNode[]>();
-  for (const node of graph.nodes) {
+const byNamespace = (picture: Picture): [string | undefined, PictureNode[]][] => {
+  const groups = new Map<string | undefined, PictureNode[]>();
+  for (const node of picture.nodes) {
     const list = groups.get(node.namespace) ?? [];
     list.push(node);
     groups.set(node.namespace, list);
@@ -18,18 +19,36 @@ const byNamespace = (graph: NetworkGraph): [string | undefined, GraphNode[]][] =
   return [...groups].sort(([a], [b]) => (a ?? '\uffff').localeCompare(b ?? '\uffff'));
 };
 
-const edgeLabel = (edge: NetworkGraph['edges'][number]): string => (edge.oneSided ? `${edge.ports} (${edge.sides[0]} only)` : edge.ports);
+const edgeLabel = (edge: PictureEdge): string => (edge.oneSided ? `${edge.ports} (${edge.sides[0]} only)` : edge.ports);
 
-const shapeOf: Record<GraphNode['kind'], string> = { workload: 'box', pods: 'ellipse', cidr: 'hexagon', anywhere: 'doubleoctagon' };
+const shapeOf: Record<PictureNode['kind'], string> = { workload: 'box', pods: 'ellipse', cidr: 'hexagon', anywhere: 'doubleoctagon', namespace: 'folder', namespaces: 'box3d' };
 
-/** Graphviz DOT source of the graph. */
-export function toDot(graph: NetworkGraph): string {
-  const ids = new Map(graph.nodes.map((node, i) => [node.id, `n${i}`]));
+/** Ids of nodes (`n<i>`) and of namespace clusters (index in byNamespace order). */
+function idsOf(picture: Picture) {
+  const nodes = new Map(picture.nodes.map((node, i) => [node.id, `n${i}`]));
+  const clusters = new Map<string, number>();
+  byNamespace(picture).forEach(([namespace], i) => {
+    if (namespace !== undefined) clusters.set(namespace, i);
+  });
+  const namespaceOf = new Map(picture.nodes.map((node) => [node.id, node.namespace]));
+  return { nodes, clusters, clusterOf: (id: string) => clusters.get(namespaceOf.get(id) ?? '') };
+}
+
+/** A node's text: its label, then its detail, one item a line when long (a line of selectors reads badly). */
+function nodeText(node: PictureNode, newline: string): string {
+  if (!node.detail) return node.label;
+  const detail = node.detail.length > 32 ? node.detail.split(', ').join(newline) : node.detail;
+  return `${node.label}${newline}${detail}`;
+}
+
+/** Graphviz DOT source of the picture. */
+export function toDot(picture: Picture): string {
+  const { nodes: ids, clusterOf } = idsOf(picture);
   const quote = (text: string) => JSON.stringify(text);
-  const lines = [`digraph ${quote(`network-${graph.environment}`)} {`, '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=9];'];
-  const nodeLine = (node: GraphNode, indent: string) =>
-    `${indent}${ids.get(node.id)} [label=${quote(node.label)}, shape=${shapeOf[node.kind]}${node.wide ? ', color="#c0392b", fontcolor="#c0392b", style=bold' : ''}];`;
-  byNamespace(graph).forEach(([namespace, nodes], i) => {
+  const lines = [`digraph ${quote(picture.name)} {`, '  rankdir=LR;', '  compound=true;', '  node [fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=9];'];
+  const nodeLine = (node: PictureNode, indent: string) =>
+    `${indent}${ids.get(node.id)} [label=${quote(nodeText(node, '\n'))}, shape=${shapeOf[node.kind]}${node.wide ? ', color="#c0392b", fontcolor="#c0392b", style=bold' : ''}];`;
+  byNamespace(picture).forEach(([namespace, nodes], i) => {
     if (namespace === undefined) {
       for (const node of nodes) lines.push(nodeLine(node, '  '));
       return;
@@ -38,36 +57,41 @@ export function toDot(graph: NetworkGraph): string {
     for (const node of nodes) lines.push(nodeLine(node, '    '));
     lines.push('  }');
   });
-  for (const edge of graph.edges) {
-    lines.push(`  ${ids.get(edge.from)} -> ${ids.get(edge.to)} [label=${quote(edgeLabel(edge))}${edge.oneSided ? ', style=dashed, color="#c0392b"' : ''}];`);
+  for (const edge of picture.edges) {
+    const cluster = [edge.fromCluster ? `ltail=cluster_${clusterOf(edge.from)}` : '', edge.toCluster ? `lhead=cluster_${clusterOf(edge.to)}` : ''].filter((part) => part !== '');
+    lines.push(`  ${ids.get(edge.from)} -> ${ids.get(edge.to)} [label=${quote(edgeLabel(edge))}${edge.oneSided ? ', style=dashed, color="#c0392b"' : ''}${cluster.map((c) => `, ${c}`).join('')}];`);
   }
+  if (picture.notes.length > 0) lines.push(`  notes [shape=note, fontsize=9, label=${quote(picture.notes.join('\n'))}];`);
   lines.push('}', '');
   return lines.join('\n');
 }
 
-/** Mermaid flowchart of the graph (the body of a ```mermaid block). */
-export function toMermaid(graph: NetworkGraph): string {
-  const ids = new Map(graph.nodes.map((node, i) => [node.id, `n${i}`]));
-  // Mermaid labels are quoted strings; a quote inside one is written as an entity.
-  const text = (label: string) => `"${label.replace(/"/g, '#quot;')}"`;
-  const open: Record<GraphNode['kind'], [string, string]> = { workload: ['[', ']'], pods: ['([', '])'], cidr: ['{{', '}}'], anywhere: ['(((', ')))'] };
+/** Mermaid flowchart of the picture (the body of a ```mermaid block). */
+export function toMermaid(picture: Picture): string {
+  const { nodes: ids, clusterOf } = idsOf(picture);
+  // Mermaid labels are quoted strings; a quote inside one is written as an entity, a second line after <br>.
+  const text = (node: PictureNode | { label: string }) => `"${('kind' in node ? nodeText(node, '<br>') : node.label).replace(/"/g, '#quot;')}"`;
+  const open: Record<PictureNode['kind'], [string, string]> = { workload: ['[', ']'], pods: ['([', '])'], cidr: ['{{', '}}'], anywhere: ['(((', ')))'], namespace: ['[/', '/]'], namespaces: ['[[', ']]'] };
   const lines = ['flowchart LR'];
-  const nodeLine = (node: GraphNode, indent: string) => `${indent}${ids.get(node.id)}${open[node.kind][0]}${text(node.label)}${open[node.kind][1]}`;
-  byNamespace(graph).forEach(([namespace, nodes], i) => {
+  const nodeLine = (node: PictureNode, indent: string) => `${indent}${ids.get(node.id)}${open[node.kind][0]}${text(node)}${open[node.kind][1]}`;
+  byNamespace(picture).forEach(([namespace, nodes], i) => {
     if (namespace === undefined) {
       for (const node of nodes) lines.push(nodeLine(node, '  '));
       return;
     }
-    lines.push(`  subgraph ns${i}[${text(`namespace ${namespace}`)}]`);
+    lines.push(`  subgraph ns${i}[${text({ label: `namespace ${namespace}` })}]`);
     for (const node of nodes) lines.push(nodeLine(node, '    '));
     lines.push('  end');
   });
-  for (const edge of graph.edges) lines.push(`  ${ids.get(edge.from)} ${edge.oneSided ? '-.->' : '-->'}|${text(edgeLabel(edge))}| ${ids.get(edge.to)}`);
-  const wide = graph.nodes.filter((node) => node.wide).map((node) => ids.get(node.id));
+  for (const edge of picture.edges) {
+    const from = edge.fromCluster ? `ns${clusterOf(edge.from)}` : ids.get(edge.from);
+    const to = edge.toCluster ? `ns${clusterOf(edge.to)}` : ids.get(edge.to);
+    lines.push(`  ${from} ${edge.oneSided ? '-.->' : '-->'}|${text({ label: edgeLabel(edge) })}| ${to}`);
+  }
+  const wide = picture.nodes.filter((node) => node.wide).map((node) => ids.get(node.id));
   if (wide.length > 0) lines.push('  classDef wide stroke:#c0392b,stroke-width:2px,color:#c0392b', `  class ${wide.join(',')} wide`);
   return lines.join('\n');
 }
-
 /** The marker an SVG carries: the digest of its DOT source. */
 function svgMarker(dot: string): string {
   return `<!-- network-graph ${createHash('sha256').update(dot).digest('hex')} -->`;

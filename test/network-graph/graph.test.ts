@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { networkGraph } from '../../lib/network-graph/graph';
 import { renderSvgs, toDot, toMermaid } from '../../lib/network-graph/render';
+import { wholeGraph } from '../../lib/network-graph/views';
 import { monitoringValuesOf } from '../monitoring/chart/support';
 import { charts, distDir, environments, plainObjects, releaseNamespace } from '../support/dist';
 
@@ -76,46 +77,49 @@ describe('network graph', () => {
   it('shows a policy allowing all namespaces as one wide node', () => {
     const wide = graph.nodes.filter((n) => n.wide);
     expect(wide).toEqual([{ id: 'pods:*/', kind: 'pods', label: 'all pods in all namespaces', wide: true }]);
-    const mermaid = toMermaid(graph);
+    const mermaid = toMermaid(wholeGraph(graph));
     const id = /(n\d+)\(\["all pods in all namespaces"\]\)/.exec(mermaid)?.[1];
     expect(id).toBeDefined();
     expect(mermaid).toContain(`class ${id} wide`);
     expect(mermaid).toContain(`${id} -->|"any port"|`);
-    expect(toDot(graph)).toMatch(/\[label="all pods in all namespaces", shape=ellipse, color="#c0392b"/);
+    expect(toDot(wholeGraph(graph))).toMatch(/\[label="all pods in all namespaces", shape=ellipse, color="#c0392b"/);
   });
 
   it('draws one-sided connections dashed, and groups nodes by namespace', () => {
-    expect(toMermaid(graph)).toMatch(/-\.->\|"any port \(ingress only\)"\|/);
-    expect(toMermaid(graph)).toContain('subgraph ns0["namespace api-dev"]');
-    expect(toDot(graph)).toContain('style=dashed');
+    expect(toMermaid(wholeGraph(graph))).toMatch(/-\.->\|"any port \(ingress only\)"\|/);
+    expect(toMermaid(wholeGraph(graph))).toContain('subgraph ns0["namespace api-dev"]');
+    expect(toDot(wholeGraph(graph))).toContain('style=dashed');
   });
 
   it('is deterministic, whatever the order of the objects', async () => {
     const reversed = networkGraph('dev', [...objects].reverse());
-    expect(toDot(reversed)).toBe(toDot(graph));
-    expect(toMermaid(reversed)).toBe(toMermaid(graph));
-    const [first] = await renderSvgs([toDot(graph)], () => undefined);
-    const [second] = await renderSvgs([toDot(reversed)], () => undefined);
+    expect(toDot(wholeGraph(reversed))).toBe(toDot(wholeGraph(graph)));
+    expect(toMermaid(wholeGraph(reversed))).toBe(toMermaid(wholeGraph(graph)));
+    const [first] = await renderSvgs([toDot(wholeGraph(graph))], () => undefined);
+    const [second] = await renderSvgs([toDot(wholeGraph(reversed))], () => undefined);
     expect(second).toBe(first);
     expect(first).toMatch(/^<\?xml[^\n]*\n<!-- network-graph [0-9a-f]{64} -->/);
     expect(first).toContain('all pods in all namespaces');
     // An SVG already holding the same source's marker is reused, not redrawn.
-    const [reused] = await renderSvgs([toDot(graph)], () => `${first.split('\n').slice(0, 2).join('\n')}\n<svg/>`);
+    const [reused] = await renderSvgs([toDot(wholeGraph(graph))], () => `${first.split('\n').slice(0, 2).join('\n')}\n<svg/>`);
     expect(reused).toMatch(/<svg\/>$/);
   });
 });
 
-describe('committed environment READMEs', () => {
-  it.each(environments())('%s: the Mermaid picture is computed from the policies of the manifests, and the SVG is there', (env) => {
+describe('committed environment READMEs and pictures', () => {
+  it.each(environments())('%s: the Mermaid overview is computed from the policies of the manifests, and the SVGs are there', (env) => {
     const readme = readFileSync(join(distDir, 'environments', env, 'README.md'), 'utf8');
     expect(readme).toContain('```mermaid\nflowchart LR');
-    expect(readme).toContain(`subgraph ns`);
-    expect(readme).toContain(`["namespace api-${env}"]`);
+    expect(readme).toContain(`"namespace api-${env}<br>api"`);
     // web calls api (a declared dependency): both sides allow it.
     expect(readme).toMatch(/n\d+ -->\|"TCP 8080"\| n\d+/);
+    expect(readme).toContain('| api | api-' + env + ' | [network/api.svg](network/api.svg) |');
     const svg = readFileSync(join(distDir, 'environments', env, 'network.svg'), 'utf8');
     expect(svg).toContain('<svg');
     expect(svg).toContain(`namespace api&#45;${env}`);
+    for (const chart of charts()) expect(readFileSync(join(distDir, 'environments', env, 'network', `${chart}.svg`), 'utf8')).toContain('<svg');
+    // The application's picture: its namespace as a cluster of its workloads (a Rollout in production too).
+    expect(readFileSync(join(distDir, 'environments', env, 'network', 'api.svg'), 'utf8')).toMatch(/<title>cluster_\d+<\/title>[\s\S]*namespace api&#45;/);
   });
 });
 
@@ -139,13 +143,14 @@ describe.each(environments())('the monitoring edges of %s', (env) => {
   it("reaches each monitored application's pods from Prometheus and blackbox-exporter, on its port", () => {
     const monitored = Object.values(values.applications).filter((app) => app.monitored);
     for (const workload of ['prometheus', 'blackbox-exporter']) {
-      // A Deployment shows as its workload; a Rollout (which the picture does not read) as its selector's pods.
+      // A Deployment or a Rollout shows as its workload.
       const toApps = from(workload).filter((e) => monitored.some((app) => node(e.to).namespace === app.namespace));
       expect(toApps).toHaveLength(monitored.length);
       for (const edge of toApps) {
         expect(node(edge.to).wide).toBe(false);
         expect(edge.ports).toMatch(new RegExp(`TCP ${monitored[0].port}$`));
-        if (node(edge.to).kind === 'workload') expect(edge.sides).toEqual(['egress', 'ingress']);
+        expect(node(edge.to).kind).toBe('workload');
+        expect(edge.sides).toEqual(['egress', 'ingress']);
       }
     }
   });
