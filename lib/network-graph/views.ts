@@ -156,12 +156,45 @@ export function overview(graph: NetworkGraph, options: ViewOptions): Picture | u
   return { name: `network-${graph.environment}`, nodes: [...drawn.values()].sort(byId), edges: edges.list(), notes };
 }
 
+/** A graph's nodes by id and its nodes and edges by namespace, computed once per graph (each chart's picture reads only its own). */
+interface GraphIndex {
+  readonly nodes: ReadonlyMap<string, GraphNode>;
+  readonly nodesIn: ReadonlyMap<string, readonly GraphNode[]>;
+  readonly edgesAt: ReadonlyMap<string, readonly Edge[]>;
+  /** Each edge's position in the graph (edges are sorted). */
+  readonly position: ReadonlyMap<Edge, number>;
+}
+const indexes = new WeakMap<NetworkGraph, GraphIndex>();
+
+function indexOf(graph: NetworkGraph): GraphIndex {
+  const known = indexes.get(graph);
+  if (known) return known;
+  const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
+  const nodesIn = new Map<string, GraphNode[]>();
+  const add = <T>(map: Map<string, T[]>, key: string, value: T) => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+  for (const node of graph.nodes) if (node.namespace !== undefined) add(nodesIn, node.namespace, node);
+  const edgesAt = new Map<string, Edge[]>();
+  for (const edge of graph.edges) {
+    const namespaces = new Set([nodes.get(edge.from)?.namespace, nodes.get(edge.to)?.namespace]);
+    for (const namespace of namespaces) if (namespace !== undefined) add(edgesAt, namespace, edge);
+  }
+  const index = { nodes, nodesIn, edgesAt, position: new Map(graph.edges.map((edge, i) => [edge, i])) };
+  indexes.set(graph, index);
+  return index;
+}
+
 /** The picture of one chart: its namespaces as clusters of workloads, and its neighbours, each namespace as one node. */
 export function neighbourhood(graph: NetworkGraph, chart: string, namespaces: readonly string[], options: ViewOptions): Picture {
   const own = new Set(namespaces);
-  const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
-  const node = (id: string) => nodes.get(id)!;
+  const index = indexOf(graph);
+  const node = (id: string) => index.nodes.get(id)!;
   const isOwn = (n: GraphNode) => n.namespace !== undefined && own.has(n.namespace);
+  const ownNodes = namespaces.flatMap((namespace) => index.nodesIn.get(namespace) ?? []);
+  const ownEdges = [...new Set(namespaces.flatMap((namespace) => index.edgesAt.get(namespace) ?? []))];
   const involved = new Map<string, Set<string>>(); // peer namespace → workloads or selectors concerned
   const peerOf = (n: GraphNode): PictureNode => {
     if (isOwn(n) || n.wide || n.namespace === undefined) return named(n, options);
@@ -169,10 +202,10 @@ export function neighbourhood(graph: NetworkGraph, chart: string, namespaces: re
     return { id: `ns:${n.namespace}`, kind: 'namespace', label: `namespace ${n.namespace}`, wide: false };
   };
   const drawn = new Map<string, PictureNode>();
-  for (const n of graph.nodes) if (isOwn(n)) drawn.set(n.id, n);
-  // Edges with an end in the chart, the other end as the picture draws it.
+  for (const n of ownNodes) drawn.set(n.id, n);
+  // Edges with an end in the chart, the other end as the picture draws it (in graph order: edges are sorted).
   const raw: { from: PictureNode; to: PictureNode; edge: Edge }[] = [];
-  for (const edge of graph.edges) {
+  for (const edge of ownEdges.sort((a, b) => index.position.get(a)! - index.position.get(b)!)) {
     const [from, to] = [node(edge.from), node(edge.to)];
     if (!isOwn(from) && !isOwn(to)) continue;
     raw.push({ from: peerOf(from), to: peerOf(to), edge });
