@@ -7,6 +7,7 @@ import type { Finding } from './finding';
 import type { ManifestDocument } from './kubernetes-object';
 import { checkPolicies } from './policy';
 import { checkSchemas } from './schema-check';
+import { checkServerSideRules } from './server-side';
 import { DEFAULT_SCHEMA_LOCATIONS, normalizeKubernetesVersion } from './schema-location';
 import { SchemaValidator } from './schema-validator';
 
@@ -25,7 +26,7 @@ export interface ValidationOptions {
 
 export interface ValidationResult {
   readonly schemaErrors: Finding[];
-  /** What the API server would refuse beyond the schemas: CRD CEL rules (reason cel-violation). */
+  /** What the API server would refuse beyond the schemas: CRD CEL rules (reason cel-violation), server-side rules (./server-side). */
   readonly apiServerFindings: Finding[];
   /** The CEL rules of the CRDs present: how many, and those not evaluated (listed by validate). */
   readonly celRules: Omit<CelCheckResult, 'findings'>;
@@ -59,7 +60,7 @@ export async function validateManifests(documents: readonly ManifestDocument[], 
   const { findings: celFindings, ...celRules } = await checkCelRules(present, validator, kubernetesVersions);
   return {
     schemaErrors,
-    apiServerFindings: celFindings,
+    apiServerFindings: [...celFindings, ...checkServerSideRules(present)],
     celRules,
     policyFindings: options.policy === false ? [] : checkPolicies(present),
     documents: present.length,
