@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { dnsLabelPattern } from './kubernetes-names';
 import { MAX_FULLNAME } from './name-budget';
+import { patterns } from './schema-primitives';
 import type { Problem } from './problems';
 
 /**
@@ -27,9 +28,12 @@ export const MAX_APPLICATION_NAME = MAX_FULLNAME;
 /** A namespace is a DNS label: at most 63 characters (Kubernetes). */
 const MAX_NAMESPACE = 63;
 
-/** The key schema of `applications`. */
+/**
+ * The key schema of `applications`: a DNS-1035 label, since the application name is the full name
+ * that names its Service (Service names start with a letter: ValidateServiceName).
+ */
 export function applicationNameSchema() {
-  return Type.String({ pattern: dnsLabelPattern, maxLength: MAX_APPLICATION_NAME, not: { enum: [...RESERVED_APPLICATION_NAMES] } } as object);
+  return Type.String({ pattern: patterns.dns1035Label, maxLength: MAX_APPLICATION_NAME, not: { enum: [...RESERVED_APPLICATION_NAMES] } } as object);
 }
 
 /** Problems with environment names (from the overlay file names), each naming its file. */

@@ -101,7 +101,7 @@ const cases: Case[] = [
   {
     name: 'an application called __proto__',
     breakValues: (v) => edit(join(v, 'base.yaml'), (t) => t.replace(/^applications:\n/m, 'applications:\n  __proto__: {component: x, image: {repository: a/b, tag: "1"}}\n')),
-    expected: [/^values\/base\.yaml:\d+:3: applications\.__proto__: invalid key: expected a DNS label: .*, got "__proto__"$/],
+    expected: [/^values\/base\.yaml:\d+:3: applications\.__proto__: invalid key: expected a DNS-1035 label \(it names a Service\): .*, got "__proto__"$/],
   },
   {
     name: 'a namespace <app>-<env> longer than 63 characters',
