@@ -9,10 +9,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { distDir } from '../support/dist';
 import { helm, helmVersions, projectRoot } from '../support/helm';
-import { synthProblems } from '../support/synth-cli';
+import { synthInto, synthProblems } from '../support/synth-cli';
 
 const scratch = mkdtempSync(join(tmpdir(), 'api-server-values-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -181,5 +181,34 @@ describe('synth refuses a fullnameOverride that is not a DNS-1035 label', () => 
     expect(line.replace(/^.*?qa\.yaml:\d+:\d+: /, '')).toBe(
       'applications.worker.fullnameOverride: the full name "1abc" names the Service, and a Service name must start with a letter (a DNS-1035 label): use another release name or set fullnameOverride',
     );
+  });
+});
+
+describe('an image tag that is no label value (64 characters, or ending in "-") gives a valid version label, the same in both outputs', () => {
+  const tag = `${'v1.2.3-'.repeat(9)}build_`;
+  const expected = tag.slice(0, 63).replace(/[^A-Za-z0-9]+$/, '');
+
+  it('in the plain manifests and in Helm 3 and 4', () => {
+    expect(tag.length).toBe(69);
+    const dir = join(scratch, `values-${copies++}`);
+    cpSync(join(projectRoot, 'values'), dir, { recursive: true });
+    writeFileSync(join(dir, 'qa.yaml'), stringify({ applications: { worker: { image: { tag } } } }));
+    const out = join(scratch, `out-${copies++}`);
+    synthInto(dir, out);
+    const deployment = parse(readFileSync(join(out, 'manifests', 'qa', 'worker', 'deployment.yaml'), 'utf8'));
+    expect(deployment.metadata.labels['app.kubernetes.io/version']).toBe(expected);
+    expect(deployment.spec.template.metadata.labels['app.kubernetes.io/version']).toBe(expected);
+    expect(deployment.spec.template.spec.containers[0].image).toMatch(new RegExp(`:${tag}$`));
+    for (const { binary } of helmVersions) {
+      const file = join(scratch, `helm-${copies++}.yaml`);
+      writeFileSync(file, stringify({ image: { tag } }));
+      const chartDir = join(distDir, 'helm', 'worker');
+      const result = helm(binary, ['template', 'worker', chartDir, '-n', 'worker-production', '-f', join(chartDir, 'values-production.yaml'), '-f', file]);
+      expect(result.status).toBe(0);
+      const versions = [...result.stdout.matchAll(/app\.kubernetes\.io\/version: "?([^"\n]*)"?/g)].map((m) => m[1]);
+      // The application's objects carry the derived value; a helper's own image (the backup's PostgreSQL) its own.
+      expect(versions.filter((version) => version === expected).length).toBeGreaterThan(5);
+      for (const version of versions) expect(version).toMatch(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/);
+    }
   });
 });
