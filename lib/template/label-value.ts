@@ -9,7 +9,7 @@
  */
 import { Expr, type GoContext, type Operand, type Scope, expr } from './expr';
 
-export function labelValueOf(text: string): string {
+function labelValueOf(text: string): string {
   return text
     .slice(0, 63)
     .replace(/^[^A-Za-z0-9]+/, '')
