@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { applicationFile, rootName } from '../../lib/gitops/layout';
+import { PACKAGES_DIR } from '../../lib/helm/package';
+import { MONITORING_CHART } from '../../lib/monitoring/stack/chart-name';
+import { layoutReservedNames } from '../../lib/values/layout-names';
 import { distDir } from '../support/dist';
 import { helm, helmVersions, projectRoot } from '../support/helm';
 import { synthInto, synthProblems } from '../support/synth-cli';
@@ -210,5 +214,23 @@ describe('an image tag that is no label value (64 characters, or ending in "-") 
       expect(versions.filter((version) => version === expected).length).toBeGreaterThan(5);
       for (const version of versions) expect(version).toMatch(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/);
     }
+  });
+});
+
+describe('application names that collide with the output layout (one list from the layout code)', () => {
+  it.each(['packages', 'root', 'namespaces', 'gitops', 'monitoring'])('%s is refused at its key, saying what it would replace', (name) => {
+    const dir = join(scratch, `values-${copies++}`);
+    cpSync(join(projectRoot, 'values'), dir, { recursive: true });
+    for (const file of ['base.yaml', 'dev.yaml', 'staging.yaml', 'production.yaml']) {
+      writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replace(/^ {2}worker:/m, `  ${name}:`));
+    }
+    const [first] = synthProblems(dir);
+    expect(first).toMatch(new RegExp(`base\\.yaml:\\d+:3: applications\\.${name}: invalid key: "${name}" is a name the platform uses itself \\(.*\\b${name}: [^;]+;`));
+  });
+
+  it('derives the names from the layout: the packages folder, the GitOps files and objects', () => {
+    expect(layoutReservedNames().map(({ name }) => name)).toEqual([MONITORING_CHART, PACKAGES_DIR, 'root', 'namespaces', 'gitops']);
+    expect(applicationFile('root')).toBe('application-root.yaml');
+    expect(rootName('dev')).toBe('gitops-dev');
   });
 });

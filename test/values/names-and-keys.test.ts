@@ -94,8 +94,8 @@ const cases: Case[] = [
         t.replace(/^applications:\n/m, 'applications:\n  monitoring: {component: x, image: {repository: a/b, tag: "1"}}\n  constructor: {component: x, image: {repository: a/b, tag: "1"}}\n'),
       ),
     expected: [
-      /^values\/base\.yaml:\d+:3: applications\.monitoring: invalid key: "monitoring" is a name the platform uses itself \(monitoring, constructor, prototype\); choose another$/,
-      /^values\/base\.yaml:\d+:3: applications\.constructor: invalid key: "constructor" is a name the platform uses itself \(monitoring, constructor, prototype\); choose another$/,
+      /^values\/base\.yaml:\d+:3: applications\.monitoring: invalid key: "monitoring" is a name the platform uses itself \(monitoring: the monitoring chart, dist\/helm\/monitoring; .*; constructor, prototype: JavaScript\); choose another$/,
+      /^values\/base\.yaml:\d+:3: applications\.constructor: invalid key: "constructor" is a name the platform uses itself \(monitoring: .*; constructor, prototype: JavaScript\); choose another$/,
     ],
   },
   {

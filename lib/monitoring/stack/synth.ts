@@ -20,8 +20,9 @@ import { helpersTemplate } from './common';
 import { configHelpers } from './configs';
 import { type MonitoringRelease, monitoringRelease } from './release-values';
 
-/** The monitoring chart's name, its release name and its folder in dist/. */
-export const MONITORING_CHART = 'monitoring';
+import { MONITORING_CHART } from './chart-name';
+
+export { MONITORING_CHART };
 
 /** Every monitoring release of a synth: the default (base values) and one per environment. */
 export interface MonitoringReleases {
