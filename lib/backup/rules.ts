@@ -2,6 +2,7 @@
  * Cross-field rules of the `backups` values (see lib/values/app-rules.ts for the form: TypeScript and
  * Go template side by side, the same message in synth and in Helm).
  */
+import { CRON_MESSAGE_TAIL, cronScheduleGo, cronScheduleProblem } from '../values/cron-schedule';
 import type { AppRule } from '../values/rule';
 
 /**
@@ -108,5 +109,14 @@ export const BACKUP_RULES: readonly AppRule[] = [
 {{- end }}
 {{- end }}
 {{- end }}`,
+  },
+  {
+    // The drill's CronJob schedule, read as the API server reads backups.schedule (lib/values/api-server-rules.ts).
+    check: (v, report) => {
+      const schedule = v.backups.drill.schedule;
+      const problem = cronScheduleProblem(schedule);
+      if (problem) report(['backups', 'drill', 'schedule'], `${JSON.stringify(schedule)}: ${problem} (${CRON_MESSAGE_TAIL})`);
+    },
+    go: cronScheduleGo('.Values.backups.drill.schedule', '"backups.drill.schedule"'),
   },
 ];
