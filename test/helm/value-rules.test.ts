@@ -413,8 +413,7 @@ const cases: readonly RuleCase[] = [
     name: 'a restore drill on day of week 7 (issue 23, the API server reads 0-6)',
     chart: 'worker',
     values: { backups: { drill: { schedule: '0 4 * * 7' } } },
-    message:
-      'backups.drill.schedule: "0 4 * * 7": day of week 7 is beyond 0-6 (Kubernetes and Velero read five cron fields: minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6)',
+    message: 'backups.drill.schedule: "0 4 * * 7": day of week 7 is beyond 0-6 (Kubernetes and Velero read five cron fields: minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6)',
   },
   {
     name: 'a restore drill without checks (issue 23)',
