@@ -41,6 +41,8 @@ export function environmentOutput(
   networkObjects: readonly Record<string, unknown>[],
   settings: GitOpsSettings,
   context: PictureContext,
+  /** The README's "Backups and recovery" section (lib/backup/recovery-notes.ts), as Markdown lines. */
+  recovery: readonly string[] = [],
 ): EnvironmentOutput {
   const files = new Map<string, string>();
   const gitops = settings.engine === 'argocd' ? argoCdFiles(environment, charts, settings) : settings.engine === 'flux' ? fluxFiles(environment, charts, settings) : [];
@@ -53,7 +55,7 @@ export function environmentOutput(
   const pictures = charts.map((c) => ({ path: `${folder}/${pictureOf(c.chart)}`, dot: toDot(neighbourhood(graph, c.chart, ownNamespaces(c), options)) }));
   const whole = overview(graph, options);
   if (whole) pictures.unshift({ path: `${folder}/network.svg`, dot: toDot(whole) });
-  files.set(`${folder}/README.md`, readme(environment, charts, settings, whole ? toMermaid(whole) : undefined));
+  files.set(`${folder}/README.md`, readme(environment, charts, settings, whole ? toMermaid(whole) : undefined, recovery));
   return { files, pictures };
 }
 
@@ -67,7 +69,7 @@ function ownNamespaces(chart: ChartInventory): readonly string[] {
   return chart.created.length > 0 ? chart.created : chart.namespaces;
 }
 
-function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string | undefined): string {
+function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string | undefined, recovery: readonly string[]): string {
   const order = orderCharts(charts);
   const manifests = (chart: string) => `${settings.path}/manifests/${environment}/${chart}`;
   const rows = charts.map((c) => `| ${c.chart} | ${c.namespaces.join(', ')} | \`${manifests(c.chart)}/\` | ${order.wave.get(c.chart)} | ${(order.after.get(c.chart) ?? []).join(', ') || '–'} |`);
@@ -125,6 +127,7 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
     '',
     ...delivery,
     '',
+    ...recovery,
     '## Network',
     '',
     'Who may open connections to whom, read from the NetworkPolicies of the manifests (not from the values).',
