@@ -17,6 +17,7 @@ import { databaseAlerts } from './rules/database';
 import { infrastructureAlerts } from './rules/infrastructure';
 import { type AlertDefinition, type AlertingRule, type Component, type Escalation, type RuleFile, severityOf } from './rules/model';
 import { monitoringAlerts } from './rules/monitoring';
+import { nodeAlerts } from './rules/nodes';
 import { recordingRuleGroups } from './rules/recording';
 import { securityAlerts } from './rules/security';
 import { sloAlerts } from './rules/slo';
@@ -41,6 +42,7 @@ const alertGroups = [
   workloadAlerts,
   rolloutAlerts,
   infrastructureAlerts,
+  nodeAlerts,
   databaseAlerts,
   securityAlerts,
   monitoringAlerts,
@@ -53,6 +55,7 @@ const alertGroups = [
 export const alertEscalations: readonly Escalation[] = [
   { source: 'ErrorBudgetBurnFast', target: 'ErrorBudgetBurnSlow', equal: ['namespace', 'job'] },
   { source: 'NodeDiskUsageCritical', target: 'NodeDiskUsageHigh', equal: ['instance', 'mountpoint'] },
+  { source: 'NodeCPUCriticalUsage', target: 'NodeCPUHighUsage', equal: ['instance'] },
   { source: 'PersistentVolumeUsageCritical', target: 'PersistentVolumeUsageHigh', equal: ['namespace', 'persistentvolumeclaim'] },
   { source: 'TLSCertificateExpiryImminent', target: 'TLSCertificateExpiringSoon', equal: ['instance'] },
   { source: 'CertificateExpiryImminent', target: 'CertificateRenewalOverdue', equal: ['namespace', 'name'] },

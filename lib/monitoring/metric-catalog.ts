@@ -145,6 +145,7 @@ export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> 
     ...families('counter', 'node_pressure_cpu_waiting_seconds_total', 'node_pressure_memory_waiting_seconds_total', 'node_pressure_memory_stalled_seconds_total', 'node_pressure_io_waiting_seconds_total', 'node_pressure_io_stalled_seconds_total'),
     ...families('gauge', 'node_filesystem_size_bytes', 'node_filesystem_avail_bytes', 'node_filesystem_free_bytes', 'node_filesystem_files', 'node_filesystem_files_free', 'node_filesystem_readonly', 'node_filesystem_device_error'),
     ...families('counter', 'node_disk_read_bytes_total', 'node_disk_written_bytes_total', 'node_disk_reads_completed_total', 'node_disk_writes_completed_total', 'node_disk_io_time_seconds_total', 'node_disk_io_time_weighted_seconds_total'),
+    ...families('counter', 'node_network_receive_packets_total', 'node_network_transmit_packets_total'),
     ...families('counter', 'node_network_receive_bytes_total', 'node_network_transmit_bytes_total', 'node_network_receive_errs_total', 'node_network_transmit_errs_total', 'node_network_receive_drop_total', 'node_network_transmit_drop_total'),
     ...families('gauge', 'node_network_up', 'node_nf_conntrack_entries', 'node_nf_conntrack_entries_limit', 'node_filefd_allocated', 'node_filefd_maximum'),
     ...families('gauge', 'node_timex_offset_seconds', 'node_timex_sync_status', 'node_textfile_scrape_error', 'node_scrape_collector_success', 'node_scrape_collector_duration_seconds'),
@@ -177,7 +178,7 @@ export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> 
 
   /** The Argo Rollouts controller (when argoRollouts.enabled): one rollout_info series per Rollout, with its phase. */
   'argo-rollouts': [
-    ...families('gauge', 'rollout_info'),
+    ...families('gauge', 'rollout_info', 'rollout_info_replicas_available', 'rollout_info_replicas_unavailable', 'rollout_info_replicas_desired', 'rollout_info_replicas_updated'),
     ...goProcess,
   ],
 

@@ -3,7 +3,7 @@
  *
  * Scrape jobs: cert-manager and Velero (their Services, for the certificate and backup alerts),
  * Prometheus and Alertmanager themselves, kube-state-metrics and blackbox-exporter (Services
- * of the monitoring namespace), Loki, node-exporter, the kubelet and cAdvisor on every node (node
+ * of the monitoring namespace), Loki, Grafana, node-exporter, the kubelet and cAdvisor on every node (node
  * discovery, with the pod's service account token), and one job per application (pod discovery in its
  * namespace). Application series get `job` = the application name, `namespace`, `pod` and `app`; the
  * alert rules tell application targets from the others by the `app` label.
@@ -18,6 +18,8 @@ interface ScrapedApplication {
   metricsPath: string;
   /** Container port serving the metrics: its name (e.g. http) or its number. */
   port: string;
+  /** How often it is scraped (its job's scrape_interval), e.g. 5s. */
+  scrapeInterval: string;
 }
 
 /**
@@ -55,6 +57,8 @@ export interface PrometheusConfigOptions {
   subPaths?: { prometheus: string; alertmanager: string };
   /** The Argo Rollouts controller's metrics address (host:port), when the cluster runs it: scraped for the rollout alerts. */
   argoRolloutsTargets: string[];
+  /** Grafana's metrics path (its sub path, then /metrics), when the stack runs Grafana: scraped as job grafana. */
+  grafanaMetricsPath?: string;
 }
 
 const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -63,6 +67,7 @@ function applicationJob(app: ScrapedApplication) {
   const portMeta = /^[0-9]+$/.test(app.port) ? '__meta_kubernetes_pod_container_port_number' : '__meta_kubernetes_pod_container_port_name';
   return {
     job_name: `application/${app.namespace}/${app.name}`,
+    scrape_interval: app.scrapeInterval,
     metrics_path: app.metricsPath,
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [app.namespace] } }],
     relabel_configs: [
@@ -141,6 +146,7 @@ export function buildPrometheusConfig(options: PrometheusConfigOptions): object 
       { job_name: 'alertmanager', ...(prefixes ? { metrics_path: `${prefixes.alertmanager}/metrics` } : {}), ...alertmanagerDiscovery(options.alertmanagers) },
       { job_name: 'kube-state-metrics', honor_labels: true, static_configs: [{ targets: [service('kube-state-metrics', PORTS.kubeStateMetrics)] }] },
       { job_name: 'loki', static_configs: [{ targets: [service('loki', PORTS.loki)] }] },
+      ...(options.grafanaMetricsPath ? [{ job_name: 'grafana', metrics_path: options.grafanaMetricsPath, static_configs: [{ targets: [service('grafana', PORTS.grafana)] }] }] : []),
       {
         job_name: 'node-exporter',
         kubernetes_sd_configs: [{ role: 'node' }],

@@ -61,6 +61,7 @@ const Application = object('An application to scrape and probe.', {
     not: { pattern: '^[0-9]+$' },
   }),
   metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),
+  scrapeInterval: str('How often it is scraped (its metrics.scrapeInterval).', patterns.duration),
   publicUrls: Type.Array(url('A public URL.'), { description: 'Public URLs probed through the Ingress.' }),
   healthUrls: Type.Array(url('A health URL.'), { description: 'Health endpoints probed inside the cluster.' }),
 });

@@ -403,6 +403,7 @@ export const AppValuesSchema = Type.Object(
       {
         enabled: bool('Whether the application exposes Prometheus metrics to scrape.'),
         path: str('HTTP path of the metrics endpoint (on the http port).', patterns.httpPath),
+        scrapeInterval: str('How often the monitoring stack scrapes the application (its own scrape_interval; the stack’s default is monitoring.prometheus.scrapeInterval), e.g. 5s.', patterns.duration),
         declared: Type.Array(str('A metric name.', '^[a-zA-Z_:][a-zA-Z0-9_:]*$'), {
           description: 'Metric names the application exposes, checked against alert rules and dashboards.',
         }),

@@ -41,10 +41,22 @@ export const AlertThresholdsSchema = Type.Object(
       default: 5,
       minimum: 1,
     }),
-    replicasMismatchFor: duration('DeploymentReplicasMismatch: how long available replicas may differ from the desired count.', '15m'),
+    replicasMismatchFor: duration('DeploymentReplicasMismatch and RolloutReplicasMismatch: how long available replicas may differ from (fall short of, for a Rollout) the desired count.', '15m'),
     hpaMaxedOutFor: duration('HPAMaxedOut: how long an autoscaler may run at its maximum replicas.', '15m'),
     hpaUnableToScaleFor: duration('HPAUnableToScale: how long an autoscaler may report AbleToScale or ScalingActive false.', '10m'),
     pdbNoDisruptionsFor: duration('PDBNoDisruptionsAllowed: how long a PodDisruptionBudget may allow no eviction.', '15m'),
+    // Nodes (lib/monitoring/rules/nodes.ts): the node-exporter and kubernetes mixins' alerts, at the documents' thresholds.
+    nodeNotReadyFor: duration('KubeNodeNotReady: how long a node may report Ready false or unknown (kubernetes-mixin: 15m).', '15m'),
+    nodePressureFor: duration('KubeNodePressure: how long a node may report MemoryPressure, DiskPressure or PIDPressure (kubernetes-mixin: 10m).', '10m'),
+    nodeCpuWarningRatio: ratio('NodeCPUHighUsage: busy share of a node’s CPUs above which it warns (the documents: 80%).', 0.8),
+    nodeCpuCriticalRatio: ratio('NodeCPUCriticalUsage: busy share of a node’s CPUs above which it pages (the documents: 95%).', 0.95),
+    nodeCpuFor: duration('NodeCPUHighUsage and NodeCPUCriticalUsage: how long the CPU usage must stay above the threshold.', '5m'),
+    nodeMemoryRatio: ratio('NodeMemoryHighUtilization: used share of a node’s memory (1 - MemAvailable / MemTotal) above which it fires (the documents: 85%).', 0.85),
+    nodeMemoryFor: duration('NodeMemoryHighUtilization: how long the memory usage must stay above nodeMemoryRatio.', '5m'),
+    nodeLoadPerCpu: positive('NodeSystemSaturation: 1-minute load average per CPU above which the node is saturated (node-exporter mixin: 2).', 2),
+    nodeLoadFor: duration('NodeSystemSaturation: how long the load must stay above nodeLoadPerCpu.', '15m'),
+    networkErrorRatio: ratio('NodeNetworkReceiveErrs and NodeNetworkTransmitErrs: share of packets in error on an interface above which it fires (node-exporter mixin: 1%).', 0.01),
+    networkErrorsFor: duration('NodeNetworkReceiveErrs and NodeNetworkTransmitErrs: how long the error share must stay above networkErrorRatio (node-exporter mixin: 1h).', '1h'),
     certExpiryWarningDays: positive('TLSCertificateExpiringSoon: days before the certificate expiry that it warns.', 14),
     certExpiryCriticalDays: positive('TLSCertificateExpiryImminent: days before the certificate expiry that it pages.', 3),
     certificateRenewalDays: positive(
@@ -75,6 +87,7 @@ export interface ThresholdOrder {
 export const thresholdOrders: readonly ThresholdOrder[] = [
   { below: 'targetErrorRatio', above: 'errorRatio' },
   { below: 'diskWarningRatio', above: 'diskCriticalRatio' },
+  { below: 'nodeCpuWarningRatio', above: 'nodeCpuCriticalRatio' },
   { below: 'certExpiryCriticalDays', above: 'certExpiryWarningDays' },
 ];
 

@@ -78,8 +78,10 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
       argoRolloutsTargets: ifElse(v.argoRollouts.enabled, list(fmt`argo-rollouts-metrics.${v.argoRollouts.namespace}.svc:${v.argoRollouts.metricsPort}`), list()) as Expr<string[]>,
       certManagerNamespace: v.certManager.namespace,
       veleroNamespace: v.velero.namespace,
+      // Grafana serves everything under its sub path, /metrics included.
+      grafanaMetricsPath: fmt`${v.ingress.path}/metrics`,
     },
-    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment, argoRolloutsTargets, certManagerNamespace, veleroNamespace }) =>
+    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment, argoRolloutsTargets, certManagerNamespace, veleroNamespace, grafanaMetricsPath }) =>
       buildPrometheusConfig({
         scrapeInterval,
         evaluationInterval,
@@ -87,7 +89,7 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
         // ready or not): Prometheus sends each alert to all, however many replicas there are.
         alertmanagers: { dns: { name: `${ALERTMANAGER_PEERS}.${namespace}.svc`, port: PORTS.alertmanager } },
         ruleFiles: [`${RULES_DIR}/*.yaml`],
-        applications: Object.entries(applications).map(([name, app]) => ({ name, namespace: app.namespace, metricsPath: app.metricsPath, port: app.port })),
+        applications: Object.entries(applications).map(([name, app]) => ({ name, namespace: app.namespace, metricsPath: app.metricsPath, port: app.port, scrapeInterval: app.scrapeInterval })),
         monitoringNamespace: namespace,
         blackboxTargets: Object.values(applications).flatMap((app) => [...app.publicUrls, ...app.healthUrls]),
         externalLabels: { environment },
@@ -95,6 +97,7 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
         veleroNamespace,
         subPaths: SUB_PATHS,
         argoRolloutsTargets,
+        grafanaMetricsPath,
       }),
     // The applications, their URLs and hosts may differ between environments: one variant per shape.
     shape: props.releases,

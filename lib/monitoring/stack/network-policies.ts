@@ -9,7 +9,8 @@
  *   enabled (443 for Slack and PagerDuty, the SMTP smarthost's, the webhook and watchdog URLs');
  * - Grafana, and Prometheus and Alertmanager on their admin routes: reached from the entry of the
  *   environment's traffic provider when the routes are enabled (the ingress controller's namespace, or
- *   the Gateway's proxy pods: traffic.gateway.proxies); Grafana reaches Prometheus and Loki;
+ *   the Gateway's proxy pods: traffic.gateway.proxies); Grafana reaches Prometheus and Loki, and is
+ *   scraped by Prometheus;
  * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts);
  * - kube-state-metrics and blackbox-exporter: reached only by Prometheus; kube-state-metrics reaches
  *   the API server, blackbox-exporter the applications' pods on their port and the networks of the
@@ -127,6 +128,7 @@ export class MonitoringNetworkPolicies extends Construct {
         when(rollouts.enabled, { to: [rolloutsController], ports: [tcp(rollouts.metricsPort)] }),
         { to: [pods('kube-state-metrics')], ports: [tcp(PORTS.kubeStateMetrics)] },
         { to: [pods('loki')], ports: [tcp(PORTS.loki)] },
+        { to: [pods('grafana')], ports: [tcp(PORTS.grafana)] },
         { to: [pods('blackbox-exporter')], ports: [tcp(PORTS.blackboxExporter)] },
         { to: [{ ipBlock: { cidr: np.nodeCidr } }], ports: [tcp(PORTS.kubelet), tcp(PORTS.nodeExporter)] },
         apiServer,
@@ -148,7 +150,8 @@ export class MonitoringNetworkPolicies extends Construct {
     policy('grafana', {
       ...pods('grafana'),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [when(routed, { from: [entry], ports: [tcp(PORTS.grafana)] })],
+      // Scraped by Prometheus (its own metrics, job grafana).
+      ingress: [when(routed, { from: [entry], ports: [tcp(PORTS.grafana)] }), { from: [pods('prometheus')], ports: [tcp(PORTS.grafana)] }],
       // Its data sources (Prometheus admits Grafana in its own policy above).
       egress: [
         { to: [pods('prometheus')], ports: [tcp(PORTS.prometheus)] },

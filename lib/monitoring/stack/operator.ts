@@ -42,7 +42,7 @@ export class OperatorResources extends Construct {
             selector: { matchLabels: app.selector, matchExpressions: [{ key: SERVICE_ROLE_LABEL, operator: 'DoesNotExist' }] },
             // Tells the new version's pods from the stable ones (release analysis, canary dashboard).
             podTargetLabels: ['rollouts-pod-template-hash'],
-            endpoints: [{ port: app.port, path: app.metricsPath, interval: v.prometheus.scrapeInterval, scheme: 'http' }],
+            endpoints: [{ port: app.port, path: app.metricsPath, interval: app.scrapeInterval, scheme: 'http' }],
           },
         },
         // Only in releases that monitor the application (environments may differ).

@@ -131,6 +131,7 @@ function monitoredApplication(name: string, app: AppValues, namespace: string): 
     selector: { 'app.kubernetes.io/name': names.name.evaluate(scope), 'app.kubernetes.io/instance': name },
     port: 'http',
     metricsPath: app.metrics.path,
+    scrapeInterval: app.metrics.scrapeInterval,
     publicUrls,
     // The readiness endpoint, when readiness is an HTTP GET (blackbox-exporter probes it over HTTP).
     healthUrls: app.probes.readiness.type === 'http' ? [`http://${service}.${namespace}.svc:${app.service.port}${app.probes.readiness.path}`] : [],

@@ -194,7 +194,7 @@ describe.each(environments())('standalone stack in %s', (env) => {
       { protocol: 'TCP', port: 9094 },
       { protocol: 'UDP', port: 9094 },
     ]);
-    expect(sources('grafana')).toEqual([entry]);
+    expect(sources('grafana')).toEqual([entry, 'prometheus']);
     // Argo Rollouts' controller runs the release analysis where the cluster has it (monitoring.argoRollouts).
     expect(sources('prometheus')).toEqual(['grafana', entry, ...(monitoringValuesOf(env).argoRollouts.enabled ? ['argo-rollouts'] : [])]);
     expect(sources('loki')).toEqual(['grafana', 'alloy', 'prometheus']);

@@ -18,13 +18,14 @@ const options: PrometheusConfigOptions = {
   alertmanagers: { static: ['alertmanager-0.alertmanager.monitoring.svc:9093', 'alertmanager-1.alertmanager.monitoring.svc:9093'] },
   ruleFiles: ['/etc/prometheus/rules/platform.yaml'],
   applications: [
-    { name: 'api', namespace: 'api-production', metricsPath: '/metrics', port: 'http' },
-    { name: 'worker', namespace: 'worker-production', metricsPath: '/internal/metrics', port: '9102' },
+    { name: 'api', namespace: 'api-production', metricsPath: '/metrics', port: 'http', scrapeInterval: '5s' },
+    { name: 'worker', namespace: 'worker-production', metricsPath: '/internal/metrics', port: '9102', scrapeInterval: '30s' },
   ],
   monitoringNamespace: 'monitoring',
   blackboxTargets: ['https://api.example.com/health/ready'],
   externalLabels: { environment: 'production', cluster: 'eu-1' },
   argoRolloutsTargets: ['argo-rollouts-metrics.argo-rollouts.svc:8090'],
+  grafanaMetricsPath: '/monitoring/metrics',
 };
 
 type Relabel = { source_labels?: string[]; target_label?: string; regex?: string; action?: string; replacement?: string };
@@ -42,6 +43,7 @@ describe('prometheus.yml', () => {
       'alertmanager',
       'kube-state-metrics',
       'loki',
+      'grafana',
       'node-exporter',
       'kubelet',
       'cadvisor',
@@ -55,6 +57,8 @@ describe('prometheus.yml', () => {
   it('gives application series job = application name, namespace, pod and app', () => {
     const api = job('application/api-production/api');
     expect(api.metrics_path).toBe('/metrics');
+    expect(api.scrape_interval).toBe('5s');
+    expect(job('application/worker-production/worker').scrape_interval).toBe('30s');
     expect(api.relabel_configs).toContainEqual({ target_label: 'job', replacement: 'api' });
     expect(api.relabel_configs.map((relabel) => relabel.target_label).filter(Boolean)).toEqual(['job', 'namespace', 'pod', 'app', 'rollouts_pod_template_hash']);
     expect(api.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'http', action: 'keep' });
@@ -76,6 +80,12 @@ describe('prometheus.yml', () => {
     const none = buildPrometheusConfig({ ...options, argoRolloutsTargets: [] }) as PrometheusYml;
     expect(none.scrape_configs.map((scrape) => scrape.job_name)).not.toContain('argo-rollouts');
     expect(job('application/api-production/api').relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], target_label: 'rollouts_pod_template_hash' });
+  });
+
+  it('scrapes Grafana under its sub path, only when the stack runs it', () => {
+    expect(job('grafana')).toEqual({ job_name: 'grafana', metrics_path: '/monitoring/metrics', static_configs: [{ targets: ['grafana.monitoring.svc:3000'] }] });
+    const none = buildPrometheusConfig({ ...options, grafanaMetricsPath: undefined }) as PrometheusYml;
+    expect(none.scrape_configs.map((scrape) => scrape.job_name)).not.toContain('grafana');
   });
 
   it('is the same object, in the same order, for the same input', () => {

@@ -7,6 +7,7 @@ import { databaseSpecs } from './database';
 import { api, latency, requests, traffic } from './fixtures';
 import { infrastructureSpecs } from './infrastructure';
 import { monitoringSpecs } from './monitoring';
+import { nodeSpecs } from './nodes';
 import { securitySpecs } from './security';
 import { sloSpecs } from './slo';
 import { rolloutSpecs } from './rollouts';
@@ -18,6 +19,7 @@ export const alertSpecs: readonly AlertSpec[] = [
   ...workloadSpecs,
   ...rolloutSpecs,
   ...infrastructureSpecs,
+  ...nodeSpecs,
   ...databaseSpecs,
   ...securitySpecs,
   ...monitoringSpecs,
