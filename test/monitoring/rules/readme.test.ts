@@ -4,10 +4,12 @@
  * says it.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type AlertingRule, buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
+import { projectRoot } from '../../support/helm';
 
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 
 function readmeAlerts(): string[] {
   const section = readme.slice(readme.indexOf('\n### Alerts\n'));
