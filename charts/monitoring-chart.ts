@@ -15,6 +15,7 @@ import { Alloy } from '../lib/monitoring/stack/alloy';
 import type { MonitoringProps } from '../lib/monitoring/stack/common';
 import { alertRulesText, alertmanagerConfigText, dashboardTexts, prometheusConfigText } from '../lib/monitoring/stack/configs';
 import { Dashboards } from '../lib/monitoring/stack/dashboards';
+import { DataStoreExporters } from '../lib/monitoring/stack/data-store-exporters';
 import { BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/stack/exporters';
 import { Grafana } from '../lib/monitoring/stack/grafana';
 import { Loki } from '../lib/monitoring/stack/loki';
@@ -33,6 +34,8 @@ export interface MonitoringChartProps {
   readonly releases: readonly Scope[];
   /** The applications scraped and probed, by name. */
   readonly applications: readonly string[];
+  /** The data stores watched, by kind and name. */
+  readonly dataStores: MonitoringProps['dataStores'];
 }
 
 export class MonitoringChart extends Chart implements ReleaseChart {
@@ -41,7 +44,7 @@ export class MonitoringChart extends Chart implements ReleaseChart {
   constructor(scope: Construct, props: MonitoringChartProps) {
     super(scope, MONITORING_CHART, { disableResourceNameHashes: true });
     this.defaultScope = props.defaultScope;
-    const stack: MonitoringProps = { values: refs<MonitoringValues>(), defaults: props.defaultScope, applications: props.applications, releases: props.releases };
+    const stack: MonitoringProps = { values: refs<MonitoringValues>(), defaults: props.defaultScope, applications: props.applications, releases: props.releases, dataStores: props.dataStores };
     const rules = alertRulesText(stack);
 
     new MonitoringNamespaces(this, 'Namespaces', stack);
@@ -54,6 +57,7 @@ export class MonitoringChart extends Chart implements ReleaseChart {
     new NodeExporter(this, 'NodeExporter', stack);
     new KubeStateMetrics(this, 'KubeStateMetrics', stack);
     new BlackboxExporter(this, 'BlackboxExporter', stack);
+    new DataStoreExporters(this, 'DataStoreExporters', stack);
     new MonitoringRoutes(this, 'Routes', stack);
     new MonitoringNetworkPolicies(this, 'NetworkPolicies', stack);
     new OperatorResources(this, 'Operator', { ...stack, rules });

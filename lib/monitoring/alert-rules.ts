@@ -14,6 +14,7 @@ import { applicationAlerts } from './rules/application';
 import { databaseBackupAlerts, volumeBackupAlerts } from './rules/backups';
 import { certificateAlerts } from './rules/certificates';
 import { databaseAlerts } from './rules/database';
+import { dataStoreAlerts } from './rules/data-stores';
 import { infrastructureAlerts } from './rules/infrastructure';
 import { type AlertDefinition, type AlertingRule, type Component, type Escalation, type RuleFile, severityOf } from './rules/model';
 import { monitoringAlerts } from './rules/monitoring';
@@ -44,6 +45,7 @@ const alertGroups = [
   infrastructureAlerts,
   nodeAlerts,
   databaseAlerts,
+  dataStoreAlerts,
   securityAlerts,
   monitoringAlerts,
   certificateAlerts,
@@ -56,6 +58,10 @@ export const alertEscalations: readonly Escalation[] = [
   { source: 'ErrorBudgetBurnFast', target: 'ErrorBudgetBurnSlow', equal: ['namespace', 'job'] },
   { source: 'NodeDiskUsageCritical', target: 'NodeDiskUsageHigh', equal: ['instance', 'mountpoint'] },
   { source: 'NodeCPUCriticalUsage', target: 'NodeCPUHighUsage', equal: ['instance'] },
+  { source: 'DatabaseConnectionPoolExhausted', target: 'PostgreSQLHighConnections', equal: ['data_store'] },
+  // A data store that accepts no connection: its exporter's "down" says the same.
+  { source: 'DataStoreUnreachable', target: 'PostgreSQLDown', equal: ['data_store'] },
+  { source: 'DataStoreUnreachable', target: 'RedisDown', equal: ['data_store'] },
   { source: 'PersistentVolumeUsageCritical', target: 'PersistentVolumeUsageHigh', equal: ['namespace', 'persistentvolumeclaim'] },
   { source: 'TLSCertificateExpiryImminent', target: 'TLSCertificateExpiringSoon', equal: ['instance'] },
   { source: 'CertificateExpiryImminent', target: 'CertificateRenewalOverdue', equal: ['namespace', 'name'] },

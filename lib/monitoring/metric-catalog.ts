@@ -30,7 +30,9 @@ export type Producer =
   | 'alloy'
   | 'argo-rollouts'
   | 'cert-manager'
-  | 'velero';
+  | 'velero'
+  | 'postgres-exporter'
+  | 'redis-exporter';
 
 function families(type: MetricType, ...names: string[]): MetricFamily[] {
   return names.map((name) => ({ name, type }));
@@ -203,6 +205,25 @@ export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> 
     ...goProcess,
     ...families('gauge', 'velero_backup_last_successful_timestamp', 'velero_backup_total'),
     ...families('counter', 'velero_backup_attempt_total', 'velero_backup_success_total', 'velero_backup_failure_total', 'velero_backup_partial_failure_total'),
+  ],
+
+  /**
+   * postgres_exporter (v0.17: its default collectors and the built-in pg_stat_activity and pg_settings
+   * metrics; checked against the /metrics of Debian's 0.11 on PostgreSQL 15, pg_replication_lag_seconds
+   * from the replication collector of 0.13 and later). Series carry data_store (the scrape job's label).
+   */
+  'postgres-exporter': [
+    ...goProcess,
+    ...families('gauge', 'pg_up', 'pg_stat_activity_count', 'pg_stat_activity_max_tx_duration', 'pg_settings_max_connections', 'pg_settings_superuser_reserved_connections'),
+    ...families('gauge', 'pg_replication_lag_seconds', 'pg_replication_is_replica', 'pg_database_size_bytes', 'pg_locks_count', 'pg_stat_database_numbackends'),
+    ...families('counter', 'pg_stat_database_xact_commit', 'pg_stat_database_xact_rollback', 'pg_stat_database_blks_hit', 'pg_stat_database_blks_read', 'pg_stat_database_deadlocks', 'pg_stat_database_temp_bytes'),
+  ],
+
+  /** redis_exporter (checked against the /metrics of Debian's 1.45 on Redis 7). Series carry data_store. */
+  'redis-exporter': [
+    ...goProcess,
+    ...families('gauge', 'redis_up', 'redis_memory_used_bytes', 'redis_memory_max_bytes', 'redis_connected_clients', 'redis_config_maxclients', 'redis_uptime_in_seconds', 'redis_db_keys'),
+    ...families('counter', 'redis_evicted_keys_total', 'redis_expired_keys_total', 'redis_keyspace_hits_total', 'redis_keyspace_misses_total', 'redis_commands_processed_total', 'redis_rejected_connections_total'),
   ],
 };
 

@@ -59,6 +59,15 @@ export interface PrometheusConfigOptions {
   argoRolloutsTargets: string[];
   /** Grafana's metrics path (its sub path, then /metrics), when the stack runs Grafana: scraped as job grafana. */
   grafanaMetricsPath?: string;
+  /**
+   * The data stores watched (lib/monitoring/data-stores/), by kind and name: their exporters'
+   * Services (`<kind>-exporter-<name>` in the monitoring namespace) are scraped as the jobs
+   * `postgresql` and `redis`, and blackbox-exporter probes each address with `tcp_connect` (job
+   * `blackbox-tcp`); every series carries `data_store` = the name.
+   */
+  dataStores?: Record<'postgresql' | 'redis', Record<string, { host: string; port: number }>>;
+  /** The exporters' Service addresses of a data store (defaults to the stack's Services). */
+  exporterAddress?: (kind: 'postgresql' | 'redis', name: string) => string;
 }
 
 const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -102,17 +111,37 @@ function kubeletJob(jobName: string, metricsPath: string) {
 }
 
 function blackboxJob(targets: string[], monitoringNamespace: string) {
+  return probeJob('blackbox-http', 'http_2xx', [{ targets }], monitoringNamespace);
+}
+
+/** A job whose targets blackbox-exporter probes with `module` (its address relabelled to the exporter's). */
+function probeJob(jobName: string, module: string, staticConfigs: Array<{ targets: string[]; labels?: Record<string, string> }>, monitoringNamespace: string) {
   return {
-    job_name: 'blackbox-http',
+    job_name: jobName,
     metrics_path: '/probe',
-    params: { module: ['http_2xx'] },
-    static_configs: [{ targets }],
+    params: { module: [module] },
+    static_configs: staticConfigs,
     relabel_configs: [
       { source_labels: ['__address__'], target_label: '__param_target' },
       { source_labels: ['__param_target'], target_label: 'instance' },
       { target_label: '__address__', replacement: `blackbox-exporter.${monitoringNamespace}.svc:${PORTS.blackboxExporter}` },
     ],
   };
+}
+
+const EXPORTER_PORTS = { postgresql: PORTS.postgresExporter, redis: PORTS.redisExporter } as const;
+const EXPORTER_PREFIXES = { postgresql: 'postgres-exporter-', redis: 'redis-exporter-' } as const;
+
+/** The exporters of the data stores (one job per kind) and the TCP probes of their addresses. */
+function dataStoreJobs(options: PrometheusConfigOptions) {
+  const stores = options.dataStores ?? { postgresql: {}, redis: {} };
+  const address = options.exporterAddress ?? ((kind, name) => `${EXPORTER_PREFIXES[kind]}${name}.${options.monitoringNamespace}.svc:${EXPORTER_PORTS[kind]}`);
+  const kinds = (['postgresql', 'redis'] as const).filter((kind) => Object.keys(stores[kind]).length > 0);
+  const probes = kinds.flatMap((kind) => Object.entries(stores[kind]).map(([name, store]) => ({ targets: [`${store.host}:${store.port}`], labels: { data_store: name, kind } })));
+  return [
+    ...kinds.map((kind) => ({ job_name: kind, static_configs: Object.keys(stores[kind]).map((name) => ({ targets: [address(kind, name)], labels: { data_store: name } })) })),
+    ...(probes.length > 0 ? [probeJob('blackbox-tcp', 'tcp_connect', probes, options.monitoringNamespace)] : []),
+  ];
 }
 
 /** The service discovery of a job or an alerting section that reaches the Alertmanagers. */
@@ -159,6 +188,7 @@ export function buildPrometheusConfig(options: PrometheusConfigOptions): object 
       kubeletJob('cadvisor', '/metrics/cadvisor'),
       ...(options.blackboxTargets.length > 0 ? [blackboxJob(options.blackboxTargets, options.monitoringNamespace)] : []),
       ...(options.argoRolloutsTargets.length > 0 ? [{ job_name: 'argo-rollouts', static_configs: [{ targets: options.argoRolloutsTargets }] }] : []),
+      ...dataStoreJobs(options),
       ...options.applications.map(applicationJob),
       ...(options.certManagerNamespace ? [{ job_name: 'cert-manager', static_configs: [{ targets: [`cert-manager.${options.certManagerNamespace}.svc:${PORTS.certManager}`] }] }] : []),
       ...(options.veleroNamespace ? [{ job_name: 'velero', static_configs: [{ targets: [`velero.${options.veleroNamespace}.svc:${PORTS.velero}`] }] }] : []),

@@ -3,8 +3,8 @@
  * time, is the chart's values.schema.json, documents values.yaml and the README, and types the
  * constructs in lib/monitoring/stack. Closed objects: an unknown key is an error.
  *
- * `applications`, `environment` and `traffic` are never written under `monitoring:` in values/: synth
- * derives them from the application values and the environment settings
+ * `applications`, `dataStores`, `environment` and `traffic` are never written under `monitoring:` in
+ * values/: synth derives them from the application values and the environment settings
  * (lib/monitoring/stack/release-values.ts), so they are written once.
  */
 import { MAX_APPLICATION_NAME } from '../values/platform-names';
@@ -16,6 +16,7 @@ import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
 import { VeleroValuesSchema } from '../backup/velero-values-schema';
 import { CertManagerValuesSchema } from '../certificates/values-schema';
+import { DataStoresSchema } from './data-stores/values-schema';
 
 const closed = { additionalProperties: false } as const;
 
@@ -148,7 +149,11 @@ export const MonitoringValuesSchema = Type.Object(
     alloy: Component('Grafana Alloy', 'Grafana Alloy on every node, shipping pod logs to Loki (standalone mode).', {}),
     nodeExporter: Component('node-exporter', 'node-exporter on every node (standalone mode).', {}),
     kubeStateMetrics: Component('kube-state-metrics', 'kube-state-metrics (standalone mode).', {}),
-    blackboxExporter: Component('blackbox-exporter', 'blackbox-exporter probing the applications (standalone mode).', {}),
+    blackboxExporter: Component('blackbox-exporter', 'blackbox-exporter probing the applications’ URLs and the data stores’ addresses (standalone mode).', {}),
+    // Issue 21: the data stores the applications depend on, and their exporters (lib/monitoring/data-stores/).
+    dataStores: DataStoresSchema,
+    postgresExporter: Component('postgres_exporter', 'postgres_exporter, one per PostgreSQL data store (dataStores.postgresql).', {}),
+    redisExporter: Component('redis_exporter', 'redis_exporter, one per Redis data store (dataStores.redis).', {}),
     operator: object('Prometheus Operator integration (operator mode).', {
       selectorLabels: labelMap('Labels the operator selects ServiceMonitors and PrometheusRules by, e.g. release: kube-prometheus-stack.'),
       dashboardLabels: labelMap('Labels of the dashboard ConfigMaps, which the Grafana sidecar selects them by, e.g. grafana_dashboard: "1".'),

@@ -12,6 +12,7 @@
  * templates cannot compare the two directly.
  */
 import { BACKUP_RULES } from '../backup/rules';
+import { DATA_STORE_RULES } from '../monitoring/data-stores/rules';
 import { SECRET_RULES } from '../secrets/rules';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
@@ -404,6 +405,7 @@ const RULES: readonly AppRule[] = [
 {{- end }}`,
   },
   ...BACKUP_RULES,
+  ...DATA_STORE_RULES,
   ...SECRET_RULES,
 ];
 

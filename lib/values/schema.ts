@@ -9,6 +9,7 @@ import { LONGEST_FULLNAME_SUFFIX, LONGEST_NAME_LABEL_SUFFIX, MAX_FULLNAME, MAX_N
 import { type Static, Type } from '@sinclair/typebox';
 import { backupsSchema } from '../backup/values-schema';
 import { secretsSchema } from '../secrets/values-schema';
+import { dataStoreDependencyFields } from '../monitoring/data-stores/values-schema';
 import { GitOpsSettingsSchema } from '../gitops/settings';
 import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
@@ -257,6 +258,8 @@ const Dependency = Type.Object(
     cidr: Type.Optional(str('Destination network in CIDR notation, for services outside the cluster.', patterns.cidr)),
     namespaceLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination namespace(s), for in-cluster services (at least one: no labels would select every namespace).')),
     podLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination pods within those namespaces (at least one: no labels would select every pod).')),
+    // Issue 21: a PostgreSQL or Redis the monitoring stack watches (lib/monitoring/data-stores/).
+    ...dataStoreDependencyFields,
   },
   { ...closed, description: 'One network destination the application may open connections to.' },
 );

@@ -20,6 +20,7 @@ import { type AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerCon
 import { buildPrometheusConfig } from '../prometheus-config';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { cachedText } from './cached-text';
+import { pickMonitored } from './expressions';
 import type { MonitoringProps } from './common';
 import { PORTS, SUB_PATHS } from './ports';
 import { RULES_DIR } from './prometheus';
@@ -80,8 +81,10 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
       veleroNamespace: v.velero.namespace,
       // Grafana serves everything under its sub path, /metrics included.
       grafanaMetricsPath: fmt`${v.ingress.path}/metrics`,
+      // Only what the configuration uses: their other fields (credentials, labels) are not its shape.
+      dataStores: { postgresql: pickMonitored(v.dataStores.postgresql, ['host', 'port']), redis: pickMonitored(v.dataStores.redis, ['host', 'port']) },
     },
-    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment, argoRolloutsTargets, certManagerNamespace, veleroNamespace, grafanaMetricsPath }) =>
+    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment, argoRolloutsTargets, certManagerNamespace, veleroNamespace, grafanaMetricsPath, dataStores }) =>
       buildPrometheusConfig({
         scrapeInterval,
         evaluationInterval,
@@ -98,6 +101,7 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
         subPaths: SUB_PATHS,
         argoRolloutsTargets,
         grafanaMetricsPath,
+        dataStores,
       }),
     // The applications, their URLs and hosts may differ between environments: one variant per shape.
     shape: props.releases,

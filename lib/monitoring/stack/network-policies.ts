@@ -13,8 +13,11 @@
  *   scraped by Prometheus;
  * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts);
  * - kube-state-metrics and blackbox-exporter: reached only by Prometheus; kube-state-metrics reaches
- *   the API server, blackbox-exporter the applications' pods on their port and the networks of the
- *   public URLs (networkPolicy.blackboxEgressCidrs) on 80 and 443.
+ *   the API server, blackbox-exporter the applications' pods on their port, the networks of the
+ *   public URLs (networkPolicy.blackboxEgressCidrs) on 80 and 443, and each data store on its port
+ *   where its dependency says it is (a network, or namespace and pod labels);
+ * - the data stores' exporters: their own policies (data-store-exporters.ts), and Prometheus reaches
+ *   each on its port.
  * In the node namespace: deny everything, then Alloy reaches DNS and Loki. node-exporter uses the host
  * network, which NetworkPolicies do not apply to; Prometheus reaches it through the node network.
  */
@@ -27,6 +30,7 @@ import { type Refs, each, when } from '../../template/manifest';
 import type { Checked, Manifest } from '../../template/typed';
 import { type Component, type MonitoringProps, k8sObject, labels, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
+import { EXPORTER_PORT, dataStorePeer, exporterName } from './data-store-exporters';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
 
@@ -94,6 +98,11 @@ export class MonitoringNetworkPolicies extends Construct {
     // The public URLs blackbox-exporter probes through the load balancer, http or https.
     const publicUrls = or(...props.applications.map((name) => and(v.applications[name].monitored, v.applications[name].publicUrls)));
     const probed = when(and(np.blackboxEgressCidrs, publicUrls), { to: [networks(np.blackboxEgressCidrs)], ports: [tcp(80), tcp(443)] });
+    // The data stores (data-store-exporters.ts): Prometheus scrapes each exporter, blackbox-exporter
+    // connects to each address (tcp_connect), where the dependency says the data store is.
+    const stores = (['postgresql', 'redis'] as const).flatMap((kind) => props.dataStores[kind].map((name) => ({ kind, name, store: v.dataStores[kind][name] })));
+    const exporters = stores.map(({ kind, name, store }) => when(store.monitored, { to: [pods(exporterName(kind, name))], ports: [tcp(EXPORTER_PORT[kind])] }));
+    const storeAddresses = stores.map(({ store }) => when(store.monitored, { to: [dataStorePeer(store)], ports: [tcp(store.port)] }));
 
     // The spec is checked where it is written, as a k8sObject's manifest is (see Checked).
     const policy = <const S extends NetworkPolicySpec>(name: string, spec: Checked<S, NetworkPolicySpec>, namespace: Expr<string> = release.namespace) => {
@@ -136,6 +145,7 @@ export class MonitoringNetworkPolicies extends Construct {
         { to: [foreignPods(v.certManager.namespace, 'cert-manager')], ports: [tcp(PORTS.certManager)] },
         { to: [foreignPods(v.velero.namespace, 'velero')], ports: [tcp(PORTS.velero)] },
         ...applicationPods,
+        ...exporters,
       ],
     });
 
@@ -176,7 +186,7 @@ export class MonitoringNetworkPolicies extends Construct {
       ...pods('blackbox-exporter'),
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.blackboxExporter)] }],
-      egress: [probed, ...applicationPods],
+      egress: [probed, ...applicationPods, ...storeAddresses],
     });
 
     // In the node namespace, named `node-<name>`.

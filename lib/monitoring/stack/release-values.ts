@@ -15,6 +15,7 @@ import { TRAFFIC_IS_ENVIRONMENT_SETTING } from '../../values/traffic';
 import { type AlertThresholds, defaultAlertThresholds, thresholdOrderProblems } from '../alert-rules';
 import { defaultAlertmanagerValues } from '../alertmanager-config';
 import { SUB_PATHS, prometheusInClusterUrl } from './ports';
+import { deriveDataStores } from '../data-stores/derive';
 import { type MonitoringApplication, type MonitoringValues, MonitoringValuesSchema } from '../values-schema';
 
 export interface MonitoringRelease {
@@ -27,10 +28,12 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   // Every application, with `monitored` saying whether this release scrapes it: keys of a Helm map
   // cannot be removed by an environment's values file, so environments differ by the flag only.
   const applications = Object.fromEntries([...env.applications].map(([name, app]) => [name, monitoredApplication(name, app, namespaceOf(name))]));
+  const { dataStores, problems: dataStoreProblems } = deriveDataStores(env.applications);
   const values = {
     ...(deepMerge({ alerts: defaultAlertThresholds, alertmanager: defaultAlertmanagerValues }, env.monitoring) as Record<string, unknown>),
     environment: env.environment,
     applications,
+    dataStores,
     traffic: structuredClone(env.traffic),
   };
   // The environment's traffic setting is checked where it is written (environment.traffic).
@@ -38,14 +41,22 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   if (env.monitoring.traffic !== undefined) {
     schemaProblems.push({ path: ['traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING });
   }
+  for (const derived of ['applications', 'dataStores'] as const) {
+    if (env.monitoring[derived] !== undefined)
+      schemaProblems.push({
+        path: [derived],
+        message: `derived by synth from the applications' values (${derived === 'applications' ? 'metrics, probes, ingress' : 'networkPolicy.dependencies with a kind'}): not written under monitoring`,
+      });
+  }
   // What the schema cannot say (warning below critical): checked here, not by the rule builder, which
   // passes the thresholds through (the chart's template checks it too: lib/monitoring/stack/configs.ts).
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
     ? []
     : thresholdOrderProblems((values as unknown as { alerts: AlertThresholds }).alerts).map((p) => ({ path: ['alerts', ...p.path], message: p.message }));
-  const problems: Problem[] = located([...schemaProblems, ...orderProblems, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env)], env.files, [
-    ['monitoring'],
-  ]);
+  const problems: Problem[] = [
+    ...located([...schemaProblems, ...orderProblems, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env)], env.files, [['monitoring']]),
+    ...dataStoreProblems.flatMap(({ application, ...problem }) => located([problem], env.files, [['applications', application], ['defaults']])),
+  ];
   const namespace = monitoringNamespace(env, problems);
   if ((values as { mode?: unknown }).mode === 'standalone') problems.push(...analysisAddressProblems(env, namespace));
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));

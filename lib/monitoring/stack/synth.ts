@@ -17,7 +17,10 @@ import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
 import { helpersTemplate } from './common';
 import { configHelpers } from './configs';
+import { monitoringExpressionHelpers } from './expressions';
 import { type MonitoringRelease, monitoringRelease } from './release-values';
+import { alignDataStores } from '../data-stores/derive';
+import type { DataStoreKind } from '../data-stores/values-schema';
 
 /** The monitoring chart's name, its release name and its folder in dist/. */
 export const MONITORING_CHART = 'monitoring';
@@ -28,6 +31,8 @@ export interface MonitoringReleases {
   /** The base values' release: what the chart's values.yaml and `toJson()` hold. */
   readonly defaults: MonitoringRelease;
   readonly releases: ReadonlyArray<MonitoringRelease & { readonly environment: string }>;
+  /** The data stores of every release, by kind (each release has them all, unmonitored where absent). */
+  readonly dataStores: Readonly<Record<DataStoreKind, readonly string[]>>;
   /** The release of `r` as an expression scope. */
   scopeOf(r: MonitoringRelease): Scope;
 }
@@ -56,11 +61,13 @@ export function loadMonitoringReleases(
     throw new ValuesError([...seen.values()]);
   }
   const [defaults, ...rest] = releases as MonitoringRelease[];
+  const dataStores = alignDataStores(releases as MonitoringRelease[]);
   const identity: ChartIdentity = { name: MONITORING_CHART, version: options.version, appVersion: defaults.values.prometheus.image.tag };
   return {
     identity,
     defaults,
     releases: rest.map((r, i) => ({ ...r, environment: environments[i].environment })),
+    dataStores,
     scopeOf: (r) => releaseScope(identity, r.values, { name: MONITORING_CHART, namespace: r.namespace }),
   };
 }
@@ -71,7 +78,7 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     description: 'Monitoring of the platform: Prometheus, Alertmanager, Grafana, Loki and Alloy, or the Prometheus Operator resources.',
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
-    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
+    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
     extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${TRAFFIC_LISTENER_RULE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`) },
     notes: monitoringNotes(),
     readme: monitoringReadme(

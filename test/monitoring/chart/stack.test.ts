@@ -42,6 +42,10 @@ describe.each(environments())('standalone stack in %s', (env) => {
       'Deployment/monitoring/blackbox-exporter',
       'Deployment/monitoring/grafana',
       'Deployment/monitoring/kube-state-metrics',
+      // One exporter per data store of the applications' dependencies (values/base.yaml).
+      'Deployment/monitoring/postgres-exporter-orders-db',
+      'Deployment/monitoring/postgres-exporter-postgresql',
+      'Deployment/monitoring/redis-exporter-redis',
       'StatefulSet/monitoring/alertmanager',
       'StatefulSet/monitoring/loki',
       'StatefulSet/monitoring/prometheus',
@@ -62,6 +66,16 @@ describe.each(environments())('standalone stack in %s', (env) => {
     ]);
     const alertmanager = find(env, 'StatefulSet', 'alertmanager') as Workload;
     expect(alertmanager.spec.template.spec.volumes).toContainEqual({ name: 'secrets', secret: { secretName: monitoringValuesOf(env).alertmanager.secretName } });
+    // The exporters log in with existing Secrets of the monitoring namespace, and connect where the dependency says.
+    expect(container(env, 'Deployment', 'postgres-exporter-postgresql').env).toEqual([
+      { name: 'DATA_SOURCE_URI', value: 'postgresql.shop.internal:5432/shop?sslmode=require' },
+      { name: 'DATA_SOURCE_USER', valueFrom: { secretKeyRef: { name: 'postgresql-exporter', key: 'username' } } },
+      { name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: 'postgresql-exporter', key: 'password' } } },
+    ]);
+    expect(container(env, 'Deployment', 'redis-exporter-redis').env).toEqual([
+      { name: 'REDIS_ADDR', value: 'redis://redis.data.svc:6379' },
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'redis-exporter', key: 'password' } } },
+    ]);
   });
 
   it('gives every container resources, probes and a restricted security context (node agents: the tightest they allow)', () => {
@@ -180,6 +194,9 @@ describe.each(environments())('standalone stack in %s', (env) => {
         'monitoring/loki',
         'monitoring/kube-state-metrics',
         'monitoring/blackbox-exporter',
+        'monitoring/postgres-exporter-orders-db',
+        'monitoring/postgres-exporter-postgresql',
+        'monitoring/redis-exporter-redis',
         'monitoring-node/node-default-deny',
         'monitoring-node/node-alloy',
       ].sort(),

@@ -59,6 +59,13 @@ names in JavaScript for the plain manifests.
 {{- end -}}
 {{- end }}
 
+{{/* The monitored entries of a map of objects, reduced to the given fields, as JSON (lib/monitoring/stack/expressions.ts pickMonitored). */}}
+{{- define "monitoring.pickMonitored" -}}
+{{- $out := dict -}}
+{{- range $key, $entry := index . 0 }}{{ if $entry.monitored }}{{ $picked := dict }}{{ range $field := index $ 1 }}{{ $_ := set $picked $field (index $entry $field) }}{{ end }}{{ $_ := set $out $key $picked }}{{ end }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
 {{- define "monitoring.isCanonicalQuantity" -}}
 {{- $q := toString . -}}

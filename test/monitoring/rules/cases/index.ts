@@ -4,6 +4,7 @@ import { applicationSpecs } from './application';
 import { backupSpecs } from './backups';
 import { certificateSpecs } from './certificates';
 import { databaseSpecs } from './database';
+import { dataStoreSpecs } from './data-stores';
 import { api, latency, requests, traffic } from './fixtures';
 import { infrastructureSpecs } from './infrastructure';
 import { monitoringSpecs } from './monitoring';
@@ -21,6 +22,7 @@ export const alertSpecs: readonly AlertSpec[] = [
   ...infrastructureSpecs,
   ...nodeSpecs,
   ...databaseSpecs,
+  ...dataStoreSpecs,
   ...securitySpecs,
   ...monitoringSpecs,
   ...certificateSpecs,
