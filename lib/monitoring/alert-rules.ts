@@ -15,6 +15,7 @@ import { databaseBackupAlerts, volumeBackupAlerts } from './rules/backups';
 import { certificateAlerts } from './rules/certificates';
 import { databaseAlerts } from './rules/database';
 import { dataStoreAlerts } from './rules/data-stores';
+import { edgeAlerts, edgeRecordingGroup, edgeSecurityAlerts } from './rules/edge';
 import { infrastructureAlerts } from './rules/infrastructure';
 import { type AlertDefinition, type AlertingRule, type Component, type Escalation, type RuleFile, severityOf } from './rules/model';
 import { monitoringAlerts } from './rules/monitoring';
@@ -46,6 +47,8 @@ const alertGroups = [
   nodeAlerts,
   databaseAlerts,
   dataStoreAlerts,
+  edgeAlerts,
+  edgeSecurityAlerts,
   securityAlerts,
   monitoringAlerts,
   certificateAlerts,
@@ -88,6 +91,7 @@ export function buildAlertRules(thresholds: AlertThresholds, options: AlertRuleO
   return {
     groups: [
       ...recordingRuleGroups(),
+      edgeRecordingGroup(),
       ...alertGroups.map((group) => ({
         name: group.name,
         rules: group.alerts(thresholds).map((definition) => alertingRule(definition, group.component)),

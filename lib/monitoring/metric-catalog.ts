@@ -32,7 +32,9 @@ export type Producer =
   | 'cert-manager'
   | 'velero'
   | 'postgres-exporter'
-  | 'redis-exporter';
+  | 'redis-exporter'
+  | 'envoy'
+  | 'ingress-nginx';
 
 function families(type: MetricType, ...names: string[]): MetricFamily[] {
   return names.map((name) => ({ name, type }));
@@ -217,6 +219,26 @@ export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> 
     ...families('gauge', 'pg_up', 'pg_stat_activity_count', 'pg_stat_activity_max_tx_duration', 'pg_settings_max_connections', 'pg_settings_superuser_reserved_connections'),
     ...families('gauge', 'pg_replication_lag_seconds', 'pg_replication_is_replica', 'pg_database_size_bytes', 'pg_locks_count', 'pg_stat_database_numbackends'),
     ...families('counter', 'pg_stat_database_xact_commit', 'pg_stat_database_xact_rollback', 'pg_stat_database_blks_hit', 'pg_stat_database_blks_read', 'pg_stat_database_deadlocks', 'pg_stat_database_temp_bytes'),
+  ],
+
+  /**
+   * Envoy Gateway's proxies (/stats/prometheus of Envoy: cluster stats labelled envoy_cluster_name and
+   * envoy_response_code_class, times in milliseconds; the local rate limit filter's counters under
+   * Envoy Gateway's stat prefix http_local_rate_limiter).
+   */
+  envoy: [
+    ...families('counter', 'envoy_cluster_upstream_rq_xx', 'envoy_cluster_upstream_rq_total', 'envoy_http_downstream_rq_xx', 'envoy_http_downstream_rq_total'),
+    ...families('histogram', 'envoy_cluster_upstream_rq_time', 'envoy_http_downstream_rq_time'),
+    ...families('counter', 'envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited', 'envoy_http_local_rate_limiter_http_local_rate_limit_ok'),
+    ...families('gauge', 'envoy_server_live', 'envoy_cluster_membership_healthy'),
+  ],
+
+  /** The ingress-nginx controller (its /metrics: per Ingress, labels namespace, ingress, service, status, method). */
+  'ingress-nginx': [
+    ...goProcess,
+    ...families('counter', 'nginx_ingress_controller_requests'),
+    ...families('histogram', 'nginx_ingress_controller_request_duration_seconds', 'nginx_ingress_controller_response_duration_seconds'),
+    ...families('gauge', 'nginx_ingress_controller_nginx_process_connections', 'nginx_ingress_controller_config_last_reload_successful'),
   ],
 
   /** redis_exporter (checked against the /metrics of Debian's 1.45 on Redis 7). Series carry data_store. */

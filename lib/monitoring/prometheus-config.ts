@@ -70,6 +70,13 @@ export interface PrometheusConfigOptions {
   exporterAddress?: (kind: 'postgresql' | 'redis', name: string) => string;
 }
 
+/** Pods of the traffic entry: their namespace, labels and metrics port. */
+export interface EdgePods {
+  namespace: string;
+  podLabels: Record<string, string>;
+  port: number;
+}
+
 const serviceAccount = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 function applicationJob(app: ScrapedApplication) {
@@ -142,6 +149,37 @@ function dataStoreJobs(options: PrometheusConfigOptions) {
     ...kinds.map((kind) => ({ job_name: kind, static_configs: Object.keys(stores[kind]).map((name) => ({ targets: [address(kind, name)], labels: { data_store: name } })) })),
     ...(probes.length > 0 ? [probeJob('blackbox-tcp', 'tcp_connect', probes, options.monitoringNamespace)] : []),
   ];
+}
+
+/** Prometheus' name of a pod label's meta label: every character outside [a-zA-Z0-9_] becomes _ (kubernetes_sd). */
+function podLabelMeta(key: string): string {
+  return `__meta_kubernetes_pod_label_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
+/**
+ * The scrape job of the environment's traffic entry, as `{ scrape_configs: [job] }` (appended to the
+ * configuration by lib/monitoring/stack/configs.ts, the provider's only): Envoy Gateway's proxies (job
+ * `edge-envoy`, /stats/prometheus) or the ingress-nginx controller (job `edge-ingress-nginx`, /metrics),
+ * found by pod discovery in their namespace, kept by each pod label and by the metrics port.
+ */
+export function edgeScrapeConfig(provider: 'gatewayAPI' | 'ingress', pods: EdgePods) {
+  return provider === 'ingress' ? { scrape_configs: [edgeJob('edge-ingress-nginx', '/metrics', pods)] } : { scrape_configs: [edgeJob('edge-envoy', '/stats/prometheus', pods)] };
+}
+
+function edgeJob(jobName: string, metricsPath: string, pods: EdgePods) {
+  return {
+    job_name: jobName,
+    metrics_path: metricsPath,
+    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: [pods.namespace] } }],
+    relabel_configs: [
+      ...Object.entries(pods.podLabels).map(([key, value]) => ({ source_labels: [podLabelMeta(key)], regex: value, action: 'keep' })),
+      // A regex is text: the port in a group keeps it text in the generated YAML (a lone value would be a number).
+      { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: `(${pods.port})`, action: 'keep' },
+      { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
+      // No `namespace` target label: ingress-nginx's series carry the namespace of their Ingress.
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+    ],
+  };
 }
 
 /** The service discovery of a job or an alerting section that reaches the Alertmanagers. */

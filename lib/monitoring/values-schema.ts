@@ -150,6 +150,16 @@ export const MonitoringValuesSchema = Type.Object(
     nodeExporter: Component('node-exporter', 'node-exporter on every node (standalone mode).', {}),
     kubeStateMetrics: Component('kube-state-metrics', 'kube-state-metrics (standalone mode).', {}),
     blackboxExporter: Component('blackbox-exporter', 'blackbox-exporter probing the applications’ URLs and the data stores’ addresses (standalone mode).', {}),
+    edge: object(
+      'The entry of the environment’s traffic provider, scraped for the edge alerts and dashboard (lib/monitoring/rules/edge.ts): Envoy Gateway’s proxy pods (traffic.gateway.proxies) or the ingress-nginx controller (in networkPolicy.ingressControllerNamespace).',
+      {
+        envoyMetricsPort: int('Port of the Envoy proxies’ Prometheus endpoint (/stats/prometheus; Envoy Gateway: 19001).', 1, 65535),
+        ingressNginx: object('The ingress-nginx controller (traffic.provider ingress).', {
+          podLabels: labelMap('Labels of the controller pods, e.g. app.kubernetes.io/name: ingress-nginx and app.kubernetes.io/component: controller.'),
+          metricsPort: int('Port of the controller’s metrics (/metrics; ingress-nginx: 10254).', 1, 65535),
+        }),
+      },
+    ),
     // Issue 21: the data stores the applications depend on, and their exporters (lib/monitoring/data-stores/).
     dataStores: DataStoresSchema,
     postgresExporter: Component('postgres_exporter', 'postgres_exporter, one per PostgreSQL data store (dataStores.postgresql).', {}),

@@ -103,12 +103,20 @@ describe('metric catalog', () => {
     velero: /^velero_/,
     'postgres-exporter': /^pg_/,
     'redis-exporter': /^redis_/,
+    envoy: /^envoy_/,
+    'ingress-nginx': /^nginx_ingress_controller_/,
   };
   /** Counters exposed without the _total suffix, as their exporters name them (postgres_exporter's from pg_stat_database). */
   const counterExceptions = new Set([
     'kubelet_evictions',
     'container_memory_failcnt',
     ...['xact_commit', 'xact_rollback', 'blks_hit', 'blks_read', 'deadlocks', 'temp_bytes'].map((column) => `pg_stat_database_${column}`),
+    // Envoy's counters (its stat names) and ingress-nginx's request counter.
+    'envoy_cluster_upstream_rq_xx',
+    'envoy_http_downstream_rq_xx',
+    'envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited',
+    'envoy_http_local_rate_limiter_http_local_rate_limit_ok',
+    'nginx_ingress_controller_requests',
   ]);
   const goProcess = /^(go|process)_/;
 

@@ -4,6 +4,7 @@
  */
 import { dashboard } from './dashboard';
 import { dataStoresDashboard } from './data-stores';
+import { edgeDashboard } from './edge';
 import { errorsDashboard } from './errors';
 import { httpDashboard } from './http';
 import type { GrafanaDashboard } from './model';
@@ -44,6 +45,7 @@ export function buildDashboards(options: DashboardOptions): DashboardFile[] {
     'slo.json': sloDashboard(sloTarget),
     'releases.json': releasesDashboard(),
     'data-stores.json': dataStoresDashboard(),
+    'edge.json': edgeDashboard(),
   };
   return Object.entries(definitions).map(([fileName, definition]) => ({ fileName, dashboard: dashboard(definition, shared) }));
 }

@@ -71,6 +71,13 @@ export const AlertThresholdsSchema = Type.Object(
     redisEvictionsFor: duration('RedisEvictingKeys: how long Redis must keep evicting keys.', '5m'),
     cacheHitRatio: ratio('RedisLowHitRate: share of key lookups that hit below which it fires (the documents: 50%).', 0.5),
     cacheHitRatioFor: duration('RedisLowHitRate: how long the hit rate must stay below cacheHitRatio (the documents: 10m).', '10m'),
+    // The traffic entry (lib/monitoring/rules/edge.ts).
+    edgeErrorRatio: ratio('EdgeHighErrorRate: share of a route’s requests answered 5xx at the traffic entry (over 5 minutes) above which it pages.', 0.05),
+    edgeErrorRatioFor: duration('EdgeHighErrorRate: how long the 5xx ratio must stay above edgeErrorRatio.', '5m'),
+    edgeLatencyP99Seconds: positive('EdgeHighLatency: 99th percentile duration (seconds) of a route’s requests at the traffic entry above which it fires.', 1),
+    edgeLatencyFor: duration('EdgeHighLatency: how long the p99 must stay above edgeLatencyP99Seconds.', '5m'),
+    rateLimitedPerSecond: positive('EdgeRateLimiting: requests per second the traffic entry rejects by its rate limits above which it fires (the documents: 10/s).', 10),
+    rateLimitedFor: duration('EdgeRateLimiting: how long the rejections must stay above rateLimitedPerSecond (the documents: 5m).', '5m'),
     networkErrorsFor: duration('NodeNetworkReceiveErrs and NodeNetworkTransmitErrs: how long the error share must stay above networkErrorRatio (node-exporter mixin: 1h).', '1h'),
     certExpiryWarningDays: positive('TLSCertificateExpiringSoon: days before the certificate expiry that it warns.', 14),
     certExpiryCriticalDays: positive('TLSCertificateExpiryImminent: days before the certificate expiry that it pages.', 3),

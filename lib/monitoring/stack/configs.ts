@@ -17,9 +17,11 @@ import { type GeneratedText, interpolatedText, precomputedText, resolveInput } f
 import { type AlertThresholds, buildAlertRules, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
 import { buildDashboards } from '../dashboards';
 import { type AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerConfig } from '../alertmanager-config';
-import { buildPrometheusConfig } from '../prometheus-config';
+import { buildPrometheusConfig, edgeScrapeConfig } from '../prometheus-config';
+import { chosenText, concatenatedText, listItems } from './composed-text';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { cachedText } from './cached-text';
+import { usesIngress } from '../../traffic/gateway-api';
 import { pickMonitored } from './expressions';
 import type { MonitoringProps } from './common';
 import { PORTS, SUB_PATHS } from './ports';
@@ -64,7 +66,25 @@ export function dashboardTexts(props: MonitoringProps): Array<{ fileName: string
   }));
 }
 
+/**
+ * prometheus.yml: the builder's configuration (lib/monitoring/prometheus-config.ts), then the scrape job
+ * of the environment's traffic entry appended to its scrape_configs (the last key), chosen by
+ * `traffic.provider` in both renderings (so that `--set traffic.provider` gives no shape of its own).
+ */
 export function prometheusConfigText(props: MonitoringProps): GeneratedText {
+  const v = props.values;
+  const edge = (provider: 'gatewayAPI' | 'ingress', input: { namespace: Expr<string>; podLabels: Expr<Record<string, string>>; port: Expr<number> }) =>
+    listItems('scrape_configs', interpolatedText({ name: `Prometheus scrape job of the ${provider} entry`, format: 'yaml', input, build: (pods) => edgeScrapeConfig(provider, pods), shape: props.releases }));
+  const proxies = v.traffic.gateway.proxies;
+  const entry = chosenText(
+    usesIngress(v.traffic),
+    edge('ingress', { namespace: v.networkPolicy.ingressControllerNamespace, podLabels: v.edge.ingressNginx.podLabels, port: v.edge.ingressNginx.metricsPort }),
+    edge('gatewayAPI', { namespace: proxies.namespace, podLabels: proxies.podLabels, port: v.edge.envoyMetricsPort }),
+  );
+  return concatenatedText(mainPrometheusConfigText(props), entry);
+}
+
+function mainPrometheusConfigText(props: MonitoringProps): GeneratedText {
   const v = props.values;
   return interpolatedText({
     name: 'Prometheus configuration',

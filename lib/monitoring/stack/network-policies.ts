@@ -3,7 +3,8 @@
  * - DNS for every pod;
  * - Prometheus: queried by Grafana; it reaches each monitored application's pods (selector labels) on
  *   its metrics port, the exporters, Loki, Alertmanager, the kubelets and node-exporters (node
- *   network) and the API server;
+ *   network), the API server, and the traffic entry's metrics (the Envoy proxies' pods or the
+ *   ingress-nginx controller's, by the provider);
  * - Alertmanager: reached by Prometheus, its peers gossip on 9094 (TCP and UDP), it reaches the
  *   networks of its receivers (networkPolicy.alertmanagerEgressCidrs) on the ports of the receivers
  *   enabled (443 for Slack and PagerDuty, the SMTP smarthost's, the webhook and watchdog URLs');
@@ -101,6 +102,15 @@ export class MonitoringNetworkPolicies extends Construct {
     // The data stores (data-store-exporters.ts): Prometheus scrapes each exporter, blackbox-exporter
     // connects to each address (tcp_connect), where the dependency says the data store is.
     const stores = (['postgresql', 'redis'] as const).flatMap((kind) => props.dataStores[kind].map((name) => ({ kind, name, store: v.dataStores[kind][name] })));
+    // The traffic entry's metrics: the Envoy proxies or the ingress-nginx controller, by the provider.
+    const edge = when(
+      usesIngress(v.traffic),
+      {
+        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.ingressControllerNamespace } }, podSelector: { matchLabels: v.edge.ingressNginx.podLabels } }],
+        ports: [tcp(v.edge.ingressNginx.metricsPort)],
+      },
+      { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: proxies.namespace } }, podSelector: { matchLabels: proxies.podLabels } }], ports: [tcp(v.edge.envoyMetricsPort)] },
+    );
     const exporters = stores.map(({ kind, name, store }) => when(store.monitored, { to: [pods(exporterName(kind, name))], ports: [tcp(EXPORTER_PORT[kind])] }));
     const storeAddresses = stores.map(({ store }) => when(store.monitored, { to: [dataStorePeer(store)], ports: [tcp(store.port)] }));
 
@@ -146,6 +156,7 @@ export class MonitoringNetworkPolicies extends Construct {
         { to: [foreignPods(v.velero.namespace, 'velero')], ports: [tcp(PORTS.velero)] },
         ...applicationPods,
         ...exporters,
+        edge,
       ],
     });
 

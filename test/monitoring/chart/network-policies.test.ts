@@ -134,6 +134,22 @@ describe.each(environments())('monitoring NetworkPolicies in %s', (env) => {
     }
   });
 
+  it("reaches the traffic entry's metrics, the provider's only, and may discover its pods there", () => {
+    const ingress = values.traffic.provider === 'ingress';
+    const [namespace, podLabels, port] = ingress
+      ? [values.networkPolicy.ingressControllerNamespace, values.edge.ingressNginx.podLabels, values.edge.ingressNginx.metricsPort]
+      : [values.traffic.gateway.proxies.namespace, values.traffic.gateway.proxies.podLabels, values.edge.envoyMetricsPort];
+    const egress = policy(objects, 'prometheus').spec.egress!;
+    expect(egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: namespace } }, podSelector: { matchLabels: podLabels } }], ports: [{ protocol: 'TCP', port }] });
+    const otherPort = ingress ? values.edge.envoyMetricsPort : values.edge.ingressNginx.metricsPort;
+    expect(egress.some((rule) => rule.ports?.some((p) => p.port === otherPort))).toBe(false);
+    const role = objects.find((o) => o.kind === 'Role' && o.metadata.namespace === namespace);
+    expect(role?.metadata.name).toBe('monitoring-prometheus');
+    const config = (objects.find((o) => o.metadata.name === 'prometheus-config') as K8sObject & { data: Record<string, string> }).data['prometheus.yml'];
+    const jobs = (parse(config) as { scrape_configs: Array<{ job_name: string }> }).scrape_configs.map((job) => job.job_name);
+    expect(jobs.filter((job) => job.startsWith('edge-'))).toEqual([ingress ? 'edge-ingress-nginx' : 'edge-envoy']);
+  });
+
   it("agrees with each application's allow-monitoring: the same port, Prometheus and blackbox-exporter admitted", () => {
     for (const [name, app] of Object.entries(values.applications).filter(([, a]) => a.monitored)) {
       const appObjects = plainObjects(env, name);

@@ -25,6 +25,7 @@ describe.each(['dev', 'production'])('operator mode in %s', (env) => {
       // The cluster's ACME issuer is not part of the stack: the chart has it in both modes.
       `ClusterIssuer//letsencrypt-${env === 'production' ? 'production' : 'staging'}`,
       'ConfigMap/monitoring/grafana-dashboard-data-stores',
+      'ConfigMap/monitoring/grafana-dashboard-edge',
       'ConfigMap/monitoring/grafana-dashboard-errors',
       'ConfigMap/monitoring/grafana-dashboard-http',
       'ConfigMap/monitoring/grafana-dashboard-overview',

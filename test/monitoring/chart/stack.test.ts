@@ -168,7 +168,10 @@ describe.each(environments())('standalone stack in %s', (env) => {
       expect(rule.resources).not.toContain('configmaps');
     }
     const roles = objects(env).filter((o) => o.kind === 'Role');
-    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual([`api-${env}`, 'monitoring', `web-${env}`, `worker-${env}`].sort());
+    // The traffic entry's namespace too: Prometheus discovers its pods there (the Envoy proxies or the ingress controller).
+    const values = monitoringValuesOf(env);
+    const entry = values.traffic.provider === 'ingress' ? values.networkPolicy.ingressControllerNamespace : values.traffic.gateway.proxies.namespace;
+    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual([`api-${env}`, 'monitoring', `web-${env}`, `worker-${env}`, entry].sort());
     for (const role of roles as Array<K8sObject & { rules: Rule[] }>) {
       expect(role.rules.flatMap((r) => r.verbs)).toEqual(['get', 'list', 'watch', 'get', 'list', 'watch']);
       expect(role.rules.flatMap((r) => r.resources)).toEqual(['pods', 'services', 'endpoints', 'endpointslices']);

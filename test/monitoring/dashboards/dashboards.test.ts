@@ -15,7 +15,7 @@ function overlaps(a: GridPos, b: GridPos): boolean {
 }
 
 describe('buildDashboards', () => {
-  it('builds the seven dashboards, each in its own file, with unique stable uids', () => {
+  it('builds the eight dashboards, each in its own file, with unique stable uids', () => {
     expect(files.map((f) => [f.fileName, f.dashboard.uid, f.dashboard.title])).toEqual([
       ['overview.json', 'platform-overview', 'Overview'],
       ['http.json', 'platform-http', 'HTTP'],
@@ -24,6 +24,7 @@ describe('buildDashboards', () => {
       ['slo.json', 'platform-slo', 'SLO: availability'],
       ['releases.json', 'platform-releases', 'Releases: canary and stable'],
       ['data-stores.json', 'platform-data-stores', 'Databases and caches'],
+      ['edge.json', 'platform-edge', 'Traffic entry'],
     ]);
     for (const { uid } of dashboards) expect(uid.length).toBeLessThanOrEqual(40);
   });
