@@ -23,7 +23,7 @@ import { nodeAlerts } from './rules/nodes';
 import { recordingRuleGroups } from './rules/recording';
 import { securityAlerts } from './rules/security';
 import { sloAlerts } from './rules/slo';
-import type { AlertThresholds } from './rules/thresholds';
+import { type AlertThresholds, defaultAlertThresholds } from './rules/thresholds';
 import { rolloutAlerts } from './rules/rollouts';
 import { workloadAlerts } from './rules/workloads';
 
@@ -69,6 +69,9 @@ export const alertEscalations: readonly Escalation[] = [
   { source: 'TLSCertificateExpiryImminent', target: 'TLSCertificateExpiringSoon', equal: ['instance'] },
   { source: 'CertificateExpiryImminent', target: 'CertificateRenewalOverdue', equal: ['namespace', 'name'] },
 ];
+
+/** The names of the built-in alerts, in the order of the rule file (their set does not depend on the thresholds). */
+export const builtInAlertNames: readonly string[] = alertGroups.flatMap((group) => group.alerts(defaultAlertThresholds).map((definition) => definition.alert));
 
 export function buildAlertRules(thresholds: AlertThresholds, options: AlertRuleOptions): RuleFile {
   const { runbookBaseUrl } = options;

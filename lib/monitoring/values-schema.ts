@@ -12,7 +12,7 @@ import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
 import { patterns, str } from '../values/schema-primitives';
 import { TrafficSchema } from '../values/traffic';
-import { AlertThresholdsSchema } from './alert-rules';
+import { AlertThresholdsSchema, builtInAlertNames } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
 import { VeleroValuesSchema } from '../backup/velero-values-schema';
 import { CertManagerValuesSchema } from '../certificates/values-schema';
@@ -97,6 +97,12 @@ export const MonitoringValuesSchema = Type.Object(
     ),
     runbookBaseUrl: str('Base URL of the runbooks, without trailing slash; each alert links to <base>/<alert name>.', patterns.urlWithoutTrailingSlash),
     alerts: AlertThresholdsSchema,
+    rules: object('The rules beside the built-in alert thresholds, as kube-prometheus-stack’s users know them (defaultRules.disabled).', {
+      disabled: Type.Object(Object.fromEntries(builtInAlertNames.map((name) => [name, Type.Optional(bool(`Switch ${name} off (README "Alerts").`))])), {
+        ...closed,
+        description: 'Built-in alerts switched off, by name (true: not evaluated); an unknown name is refused.',
+      }),
+    }),
     alertmanager: withAlertmanagerDeployment(AlertmanagerValuesSchema),
     prometheus: Component('Prometheus', 'Prometheus (standalone mode).', {
       scrapeInterval: str('How often targets are scraped.', patterns.duration),

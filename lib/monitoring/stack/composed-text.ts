@@ -8,7 +8,10 @@
  * the composition only joins texts:
  * - `listItems(key, text)`: the items of the list `key` of a text generated from `{ [key]: [...] }`
  *   (its first line `<key>:` cut off), to append to a text whose last key is that same list;
- * - `concatenatedText(parts)`: the parts one after the other.
+ *   `textAfter(prefix, text)` in general: a text without the lines it starts with;
+ * - `concatenatedText(parts)`: the parts one after the other;
+ * - `chosenText(condition, a, b)`, `optionalText(condition, text)`: a choice made by a value;
+ * - `fixedText(text)`: text no value changes.
  */
 import { Expr, type GoContext, type Scope, ifElse } from '../../template/expr';
 import type { GeneratedText } from '../../template/text';
@@ -16,39 +19,9 @@ import type { GeneratedText } from '../../template/text';
 /** A part of a composed text: a generated text, or any string expression (a choice between texts). */
 type Part = Expr<string> & Partial<Pick<GeneratedText, 'checksumInputs'>>;
 
-class ListItems extends Expr<string> implements GeneratedText {
-  private readonly prefix: string;
-
-  constructor(
-    key: string,
-    private readonly text: GeneratedText,
-  ) {
-    super();
-    this.prefix = `${key}:\n`;
-  }
-
-  evaluate(scope: Scope): string {
-    const text = this.text.evaluate(scope);
-    if (!text.startsWith(this.prefix)) throw new Error(`listItems: the text does not start with ${JSON.stringify(this.prefix)} (an empty list is written inline)`);
-    return text.slice(this.prefix.length);
-  }
-
-  go(ctx: GoContext): string {
-    return `(trimPrefix ${JSON.stringify(this.prefix)} ${this.text.goText(ctx)})`;
-  }
-
-  override goText(ctx: GoContext): string {
-    return this.go(ctx);
-  }
-
-  checksumInputs(): Expr[] {
-    return this.text.checksumInputs();
-  }
-}
-
 /** The items of the list `key` of a text generated from `{ [key]: [...] }` (a list of at least one item). */
 export function listItems(key: string, text: GeneratedText): GeneratedText {
-  return new ListItems(key, text);
+  return textAfter(`${key}:\n`, text);
 }
 
 class ConcatenatedText extends Expr<string> implements GeneratedText {
@@ -111,4 +84,68 @@ class ChosenText extends Expr<string> implements GeneratedText {
 /** One of two texts by a condition (both are evaluated, as Sprig's `ternary` does: both must render). */
 export function chosenText(condition: Expr<boolean>, whenTrue: GeneratedText, whenFalse: GeneratedText): GeneratedText {
   return new ChosenText(condition, whenTrue, whenFalse);
+}
+
+class TextAfter extends Expr<string> implements GeneratedText {
+  constructor(
+    private readonly prefix: string,
+    private readonly text: GeneratedText,
+  ) {
+    super();
+  }
+
+  evaluate(scope: Scope): string {
+    const text = this.text.evaluate(scope);
+    if (!text.startsWith(this.prefix)) throw new Error(`textAfter: the text does not start with ${JSON.stringify(this.prefix)}`);
+    return text.slice(this.prefix.length);
+  }
+
+  go(ctx: GoContext): string {
+    return `(trimPrefix ${JSON.stringify(this.prefix)} ${this.text.goText(ctx)})`;
+  }
+
+  override goText(ctx: GoContext): string {
+    return this.go(ctx);
+  }
+
+  checksumInputs(): Expr[] {
+    return this.text.checksumInputs();
+  }
+}
+
+/** A text without the lines it starts with (`prefix`, which it must start with): e.g. a rule nested in its group. */
+export function textAfter(prefix: string, text: GeneratedText): GeneratedText {
+  return new TextAfter(prefix, text);
+}
+
+/** A text, or nothing when the condition is false (both renderings evaluate the text: it must render either way). */
+export function optionalText(condition: Expr<boolean>, text: GeneratedText): GeneratedText {
+  return chosenText(condition, text, fixedText(''));
+}
+
+class FixedText extends Expr<string> implements GeneratedText {
+  constructor(private readonly text: string) {
+    super();
+  }
+
+  evaluate(): string {
+    return this.text;
+  }
+
+  go(): string {
+    return JSON.stringify(this.text);
+  }
+
+  override goText(): string {
+    return this.go();
+  }
+
+  checksumInputs(): Expr[] {
+    return [];
+  }
+}
+
+/** A text that no value changes (a header between generated parts). */
+export function fixedText(text: string): GeneratedText {
+  return new FixedText(text);
 }

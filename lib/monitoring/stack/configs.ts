@@ -11,14 +11,14 @@
  * - Alertmanager: precomputed per environment. Its builder validates the values, switches receivers
  *   on and off and joins addresses: a release with other Alertmanager routing values fails.
  */
-import { Expr, type GoContext, type Scope, fmt, ifElse, release } from '../../template/expr';
+import { Expr, type GoContext, type Scope, fmt, ifElse, not, or, release } from '../../template/expr';
 import { entriesWhere, list } from '../../template/functions';
 import { type GeneratedText, interpolatedText, precomputedText, resolveInput } from '../../template/text';
-import { type AlertThresholds, buildAlertRules, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
+import { type AlertThresholds, type AlertingRule, type RuleFile, buildAlertRules, defaultAlertThresholds, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
 import { buildDashboards } from '../dashboards';
 import { type AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerConfig } from '../alertmanager-config';
 import { buildPrometheusConfig, edgeScrapeConfig } from '../prometheus-config';
-import { chosenText, concatenatedText, listItems } from './composed-text';
+import { chosenText, concatenatedText, fixedText, listItems, optionalText, textAfter } from './composed-text';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { cachedText } from './cached-text';
 import { usesIngress } from '../../traffic/gateway-api';
@@ -27,16 +27,48 @@ import type { MonitoringProps } from './common';
 import { PORTS, SUB_PATHS } from './ports';
 import { RULES_DIR } from './prometheus';
 
+/**
+ * The built-in rule file, one part per rule group and per alert, each an interpolated text of its own
+ * (thresholds stay values), so that `rules.disabled.<alert>` drops that alert's part in both
+ * renderings (and a group whose alerts are all off drops its header); the recording rules stay.
+ */
 export function alertRulesText(props: MonitoringProps): GeneratedText {
   const v = props.values;
-  const text = interpolatedText({
-    name: 'alert rules',
-    format: 'yaml',
-    input: { thresholds: v.alerts, runbookBaseUrl: v.runbookBaseUrl, environment: v.environment },
-    build: ({ thresholds, runbookBaseUrl, environment }) => buildAlertRules(thresholds, { runbookBaseUrl, environment }),
-    shape: props.defaults,
+  // Each threshold as its own value: no map in the input, so no shape for a text to be made per.
+  const thresholds = Object.fromEntries(Object.keys(defaultAlertThresholds).map((key) => [key, v.alerts[key as keyof AlertThresholds]]));
+  const input = { thresholds, runbookBaseUrl: v.runbookBaseUrl, environment: v.environment };
+  type Input = { thresholds: AlertThresholds; runbookBaseUrl: string; environment: string };
+  // Every part builds the whole file from the same input: once per distinct input (the output is only read).
+  let last: { key: string; rules: RuleFile } | undefined;
+  const build = (i: Input) => {
+    const key = JSON.stringify(i);
+    if (last?.key !== key) last = { key, rules: buildAlertRules(i.thresholds, { runbookBaseUrl: i.runbookBaseUrl, environment: i.environment }) };
+    return last.rules;
+  };
+  const part = (name: string, select: (rules: RuleFile) => RuleFile['groups'][number]) =>
+    interpolatedText({ name, format: 'yaml', input, build: (i) => ({ groups: [select(build(i as unknown as Input))] }), shape: props.defaults });
+  const layout = buildAlertRules(defaultAlertThresholds, { runbookBaseUrl: 'https://runbooks.example.com', environment: 'layout' });
+  const parts = layout.groups.map((group, g) => {
+    const alerts = group.rules.filter((rule): rule is AlertingRule => 'alert' in rule);
+    if (alerts.length === 0)
+      return listItems(
+        'groups',
+        part(`rule group ${group.name}`, (rules) => rules.groups[g]),
+      );
+    const header = `groups:\n  - name: ${group.name}\n    rules:\n`;
+    const enabled = alerts.map((alert) => not(v.rules.disabled[alert.alert]));
+    const items = alerts.map((alert, r) =>
+      optionalText(
+        enabled[r],
+        textAfter(
+          header,
+          part(`alert ${alert.alert}`, (rules) => ({ name: group.name, rules: [rules.groups[g].rules[r]] })),
+        ),
+      ),
+    );
+    return optionalText(or(...enabled), concatenatedText(fixedText(header.slice('groups:\n'.length)), ...items));
   });
-  return new ThresholdOrderChecked(v.alerts, text);
+  return new ThresholdOrderChecked(v.alerts, concatenatedText(fixedText('groups:\n'), ...parts));
 }
 
 /** One text per dashboard file, in the builder's order. */
