@@ -25,6 +25,7 @@ import { OperatorResources } from '../lib/monitoring/stack/operator';
 import { Prometheus } from '../lib/monitoring/stack/prometheus';
 import { MonitoringRoutes } from '../lib/monitoring/stack/routes';
 import { MONITORING_CHART } from '../lib/monitoring/stack/synth';
+import { extraRulesText } from '../lib/monitoring/rules/extra-rules';
 import type { MonitoringValues } from '../lib/monitoring/values-schema';
 
 export interface MonitoringChartProps {
@@ -46,10 +47,11 @@ export class MonitoringChart extends Chart implements ReleaseChart {
     this.defaultScope = props.defaultScope;
     const stack: MonitoringProps = { values: refs<MonitoringValues>(), defaults: props.defaultScope, applications: props.applications, releases: props.releases, dataStores: props.dataStores };
     const rules = alertRulesText(stack);
+    const extraRules = extraRulesText(stack.values.rules.groups, stack.values.applications, stack.values.environment);
 
     new MonitoringNamespaces(this, 'Namespaces', stack);
     const dashboards = new Dashboards(this, 'Dashboards', { ...stack, files: dashboardTexts(stack) });
-    new Prometheus(this, 'Prometheus', { ...stack, config: prometheusConfigText(stack), rules });
+    new Prometheus(this, 'Prometheus', { ...stack, config: prometheusConfigText(stack), rules, extraRules });
     new Alertmanager(this, 'Alertmanager', { ...stack, config: alertmanagerConfigText(stack) });
     new Grafana(this, 'Grafana', { ...stack, dashboards: dashboards.configMaps });
     new Loki(this, 'Loki', stack);
@@ -60,7 +62,7 @@ export class MonitoringChart extends Chart implements ReleaseChart {
     new DataStoreExporters(this, 'DataStoreExporters', stack);
     new MonitoringRoutes(this, 'Routes', stack);
     new MonitoringNetworkPolicies(this, 'NetworkPolicies', stack);
-    new OperatorResources(this, 'Operator', { ...stack, rules });
+    new OperatorResources(this, 'Operator', { ...stack, rules, extraRules });
     new AcmeClusterIssuer(this, 'ClusterIssuer', stack);
     new MonitoringVolumeBackups(this, 'VolumeBackups', stack);
   }

@@ -17,6 +17,8 @@ import { AlertmanagerValuesSchema } from './alertmanager-config';
 import { VeleroValuesSchema } from '../backup/velero-values-schema';
 import { CertManagerValuesSchema } from '../certificates/values-schema';
 import { DataStoresSchema } from './data-stores/values-schema';
+import { ExtraScrapeConfigsSchema, PrometheusExtraEgressSchema } from './stack/extra-scrape-configs';
+import { ExtraRuleGroupSchema, ExtraRuleSchema } from './rules/extra-rules';
 
 const closed = { additionalProperties: false } as const;
 
@@ -63,6 +65,7 @@ const Application = object('An application to scrape and probe.', {
   }),
   metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),
   scrapeInterval: str('How often it is scraped (its metrics.scrapeInterval).', patterns.duration),
+  rules: Type.Array(ExtraRuleSchema, { description: 'Its own alerting and recording rules (its metrics.rules), evaluated as the group application.<name>.' }),
   publicUrls: Type.Array(url('A public URL.'), { description: 'Public URLs probed through the Ingress.' }),
   healthUrls: Type.Array(url('A health URL.'), { description: 'Health endpoints probed inside the cluster.' }),
 });
@@ -102,6 +105,9 @@ export const MonitoringValuesSchema = Type.Object(
         ...closed,
         description: 'Built-in alerts switched off, by name (true: not evaluated); an unknown name is refused.',
       }),
+      groups: Type.Array(ExtraRuleGroupSchema, {
+        description: 'Rule groups of the platform beside the built-in ones (additionalPrometheusRulesMap): Prometheus rules, alerts with a priority (P0, P1, P2); checked by promtool at synth time.',
+      }),
     }),
     alertmanager: withAlertmanagerDeployment(AlertmanagerValuesSchema),
     prometheus: Component('Prometheus', 'Prometheus (standalone mode).', {
@@ -112,6 +118,7 @@ export const MonitoringValuesSchema = Type.Object(
         size: str('--storage.tsdb.retention.size, e.g. 20GB (B, KB, MB, GB, TB).', '^[0-9]+(B|KB|MB|GB|TB|PB)$'),
       }),
       storage: Storage('Prometheus'),
+      extraScrapeConfigs: ExtraScrapeConfigsSchema,
     }),
     grafana: Component('Grafana', 'Grafana (standalone mode), served under the ingress path.', {
       adminSecret: object('Existing Secret holding the admin credentials (never created by the chart).', {
@@ -187,6 +194,7 @@ export const MonitoringValuesSchema = Type.Object(
         description:
           "Networks of Alertmanager's receivers (the SMTP smarthost, Slack, PagerDuty, the webhook and watchdog URLs): a NetworkPolicy cannot name a host. Reached on the ports of the receivers enabled; empty: none.",
       }),
+      prometheusExtraEgress: PrometheusExtraEgressSchema,
       blackboxEgressCidrs: Type.Array(str('A network outside the cluster.', patterns.cidr), {
         description: "Networks the applications' public URLs resolve to (the load balancer), probed by blackbox-exporter on ports 80 and 443; empty: none.",
       }),

@@ -13,6 +13,7 @@
  */
 import { BACKUP_RULES } from '../backup/rules';
 import { DATA_STORE_RULES } from '../monitoring/data-stores/rules';
+import { APPLICATION_RULE_RULES } from '../monitoring/rules/extra-rules-checks';
 import { SECRET_RULES } from '../secrets/rules';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
@@ -406,6 +407,7 @@ const RULES: readonly AppRule[] = [
   },
   ...BACKUP_RULES,
   ...DATA_STORE_RULES,
+  ...APPLICATION_RULE_RULES,
   ...SECRET_RULES,
 ];
 

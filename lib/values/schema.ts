@@ -10,6 +10,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { backupsSchema } from '../backup/values-schema';
 import { secretsSchema } from '../secrets/values-schema';
 import { dataStoreDependencyFields } from '../monitoring/data-stores/values-schema';
+import { ExtraRuleSchema } from '../monitoring/rules/extra-rules';
 import { GitOpsSettingsSchema } from '../gitops/settings';
 import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
@@ -407,6 +408,12 @@ export const AppValuesSchema = Type.Object(
         enabled: bool('Whether the application exposes Prometheus metrics to scrape.'),
         path: str('HTTP path of the metrics endpoint (on the http port).', patterns.httpPath),
         scrapeInterval: str('How often the monitoring stack scrapes the application (its own scrape_interval; the stack’s default is monitoring.prometheus.scrapeInterval), e.g. 5s.', patterns.duration),
+        // Issue 21: the application's own alert and recording rules (lib/monitoring/rules/extra-rules.ts).
+        rules: Type.Optional(
+          Type.Array(ExtraRuleSchema, {
+            description: 'The application’s own alerting and recording rules, evaluated by the monitoring stack as the group application.<name> (alerts: priority required; checked by promtool at synth time).',
+          }),
+        ),
         declared: Type.Array(str('A metric name.', '^[a-zA-Z_:][a-zA-Z0-9_:]*$'), {
           description: 'Metric names the application exposes, checked against alert rules and dashboards.',
         }),

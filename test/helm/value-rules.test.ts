@@ -87,6 +87,20 @@ function dataStoreCases(): RuleCase[] {
     { name: 'exporter settings without a kind', chart: 'worker', values: database({ kind: undefined }), message: `${at}.exporter: only applies with kind (postgresql or redis)` },
     { name: 'a database for a Redis', chart: 'worker', values: database({ kind: 'redis', exporter: { database: 'orders' } }), message: `${at}.exporter.database: only applies with kind postgresql` },
     { name: 'an sslMode for a Redis', chart: 'worker', values: database({ kind: 'redis', exporter: { sslMode: 'require' } }), message: `${at}.exporter.sslMode: only applies with kind postgresql` },
+    // The application's own rules (lib/monitoring/rules/extra-rules-checks.ts).
+    {
+      name: 'an application alert without a priority',
+      chart: 'worker',
+      values: { metrics: { rules: [{ alert: 'QueueStuck', expr: 'up == 0' }] } },
+      message: 'metrics.rules[0].priority: required for an alert (P0, P1 or P2: its severity and routing)',
+    },
+    { name: 'an application rule that is neither alert nor record', chart: 'worker', values: { metrics: { rules: [{ expr: 'up' }] } }, message: 'metrics.rules[0]: expected exactly one of alert or record' },
+    {
+      name: 'annotations on a recording rule',
+      chart: 'worker',
+      values: { metrics: { rules: [{ record: 'a:b:c', expr: 'up', annotations: { summary: 's' } }] } },
+      message: 'metrics.rules[0].annotations: only applies to an alert',
+    },
   ];
 }
 

@@ -19,6 +19,7 @@ import { buildDashboards } from '../dashboards';
 import { type AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerConfig } from '../alertmanager-config';
 import { buildPrometheusConfig, edgeScrapeConfig } from '../prometheus-config';
 import { chosenText, concatenatedText, fixedText, listItems, optionalText, textAfter } from './composed-text';
+import { extraScrapeConfigsText } from './extra-scrape-configs';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { cachedText } from './cached-text';
 import { usesIngress } from '../../traffic/gateway-api';
@@ -113,7 +114,8 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
     edge('ingress', { namespace: v.networkPolicy.ingressControllerNamespace, podLabels: v.edge.ingressNginx.podLabels, port: v.edge.ingressNginx.metricsPort }),
     edge('gatewayAPI', { namespace: proxies.namespace, podLabels: proxies.podLabels, port: v.edge.envoyMetricsPort }),
   );
-  return concatenatedText(mainPrometheusConfigText(props), entry);
+  // Then the jobs written in values (prometheus.extraScrapeConfigs), as written.
+  return concatenatedText(mainPrometheusConfigText(props), entry, extraScrapeConfigsText(v.prometheus.extraScrapeConfigs as Expr<Array<Record<string, unknown>>>));
 }
 
 function mainPrometheusConfigText(props: MonitoringProps): GeneratedText {

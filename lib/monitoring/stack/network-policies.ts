@@ -157,6 +157,11 @@ export class MonitoringNetworkPolicies extends Construct {
         ...applicationPods,
         ...exporters,
         edge,
+        // The extra scrape jobs' destinations (prometheus.extraScrapeConfigs), as the values name them.
+        each(np.prometheusExtraEgress, 'destination', (to) => ({
+          to: [when(to.cidr, { ipBlock: { cidr: to.cidr } }, { namespaceSelector: { matchLabels: to.namespaceLabels }, podSelector: when(to.podLabels, { matchLabels: to.podLabels }) })],
+          ports: [each(to.ports, 'port', (port) => tcp(port))],
+        })),
       ],
     });
 

@@ -23,6 +23,8 @@ export const RULES_DIR = '/etc/prometheus/rules';
 export interface PrometheusProps extends MonitoringProps {
   readonly config: GeneratedText;
   readonly rules: GeneratedText;
+  /** The rules written in values (lib/monitoring/rules/extra-rules.ts). */
+  readonly extraRules: Expr<string>;
 }
 
 export class Prometheus extends Construct {
@@ -97,7 +99,15 @@ export class Prometheus extends Construct {
     for (const app of props.applications) discovery(`App-${app}`, `app-${app}`, v.applications[app].namespace, and(condition, v.applications[app].monitored));
 
     k8sObject(this, 'Config', 'prometheus-config.yaml', k8s.KubeConfigMap, { metadata: metadata('prometheus-config', name, version), data: { 'prometheus.yml': props.config } }, { condition });
-    k8sObject(this, 'Rules', 'prometheus-rules.yaml', k8s.KubeConfigMap, { metadata: metadata('prometheus-rules', name, version), data: { 'alerts.yaml': props.rules } }, { condition });
+    // The built-in rules, and those written in values (the platform's groups and the applications' own).
+    k8sObject(
+      this,
+      'Rules',
+      'prometheus-rules.yaml',
+      k8s.KubeConfigMap,
+      { metadata: metadata('prometheus-rules', name, version), data: { 'alerts.yaml': props.rules, 'extra.yaml': props.extraRules } },
+      { condition },
+    );
 
     k8sObject(
       this,
@@ -113,7 +123,7 @@ export class Prometheus extends Construct {
           template: {
             metadata: {
               labels: labels(name, version),
-              annotations: { 'checksum/config': sha256OfJson(list(...props.config.checksumInputs(), ...props.rules.checksumInputs())) },
+              annotations: { 'checksum/config': sha256OfJson(list(...props.config.checksumInputs(), ...props.rules.checksumInputs(), v.rules.groups, v.applications, v.environment)) },
             },
             spec: {
               serviceAccountName: name,

@@ -16,6 +16,8 @@ import { type AlertThresholds, defaultAlertThresholds, thresholdOrderProblems } 
 import { defaultAlertmanagerValues } from '../alertmanager-config';
 import { SUB_PATHS, prometheusInClusterUrl } from './ports';
 import { deriveDataStores } from '../data-stores/derive';
+import { ruleGroupProblems } from '../rules/extra-rules-checks';
+import { extraEgressProblems, extraScrapeConfigProblems } from './extra-scrape-configs';
 import { type MonitoringApplication, type MonitoringValues, MonitoringValuesSchema } from '../values-schema';
 
 export interface MonitoringRelease {
@@ -53,8 +55,15 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
     ? []
     : thresholdOrderProblems((values as unknown as { alerts: AlertThresholds }).alerts).map((p) => ({ path: ['alerts', ...p.path], message: p.message }));
+  // What the schema cannot say of the platform's rule groups (lib/monitoring/rules/extra-rules-checks.ts).
+  const ruleProblems: SchemaProblem[] = [];
+  if (!schemaProblems.some((p) => p.path[0] === 'rules')) ruleGroupProblems((values as unknown as MonitoringValues).rules.groups, (path, message) => ruleProblems.push({ path, message }));
+  if (!schemaProblems.some((p) => p.path[0] === 'prometheus' || p.path[0] === 'networkPolicy')) {
+    const typed = values as unknown as MonitoringValues;
+    ruleProblems.push(...extraScrapeConfigProblems(typed.prometheus.extraScrapeConfigs), ...extraEgressProblems(typed.networkPolicy.prometheusExtraEgress));
+  }
   const problems: Problem[] = [
-    ...located([...schemaProblems, ...orderProblems, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env)], env.files, [['monitoring']]),
+    ...located([...schemaProblems, ...ruleProblems, ...orderProblems, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env)], env.files, [['monitoring']]),
     ...dataStoreProblems.flatMap(({ application, ...problem }) => located([problem], env.files, [['applications', application], ['defaults']])),
   ];
   const namespace = monitoringNamespace(env, problems);
@@ -143,6 +152,7 @@ function monitoredApplication(name: string, app: AppValues, namespace: string): 
     port: 'http',
     metricsPath: app.metrics.path,
     scrapeInterval: app.metrics.scrapeInterval,
+    rules: structuredClone(app.metrics.rules ?? []),
     publicUrls,
     // The readiness endpoint, when readiness is an HTTP GET (blackbox-exporter probes it over HTTP).
     healthUrls: app.probes.readiness.type === 'http' ? [`http://${service}.${namespace}.svc:${app.service.port}${app.probes.readiness.path}`] : [],

@@ -37,6 +37,7 @@ describe.each(['dev', 'production'])('operator mode in %s', (env) => {
       'Deployment/monitoring/postgres-exporter-postgresql',
       'Deployment/monitoring/redis-exporter-redis',
       'Namespace//monitoring',
+      'PrometheusRule/monitoring/extra-rules',
       'PrometheusRule/monitoring/platform-rules',
       'Service/monitoring/postgres-exporter-orders-db',
       'Service/monitoring/postgres-exporter-postgresql',
