@@ -13,6 +13,7 @@
  */
 import { BACKUP_RULES } from '../backup/rules';
 import { SECRET_RULES } from '../secrets/rules';
+import { MIGRATION_SECRET_RULES } from '../secrets/migration-copies';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
@@ -405,6 +406,7 @@ const RULES: readonly AppRule[] = [
   },
   ...BACKUP_RULES,
   ...SECRET_RULES,
+  ...MIGRATION_SECRET_RULES,
 ];
 
 /** Every violation of the cross-field rules in one application's values. */
