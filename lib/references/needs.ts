@@ -103,8 +103,8 @@ export interface Need {
 export interface Provided {
   readonly by: WrittenObject | 'cluster';
   readonly keys: ReadonlySet<string> | 'any';
-  /** A ConfigMap's text (its data values), which file references are read from. */
-  readonly text?: string;
+  /** The absolute file paths a ConfigMap's text names (its data values), e.g. /etc/alertmanager/secrets/slack-api-url. */
+  readonly paths?: readonly string[];
 }
 
 /** A custom kind written, with the controller features it uses. */
@@ -121,6 +121,16 @@ const isObject = (value: unknown): value is Json => value !== null && typeof val
 const items = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 const at = (value: unknown, ...path: string[]): unknown => path.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), value);
+
+/** A path of two or more segments after a space, quote, `=` or `:` (or at a line's start): the files configuration text names. */
+const FILE_PATH = /(?:^|[\s"'=:])(\/[-._a-zA-Z0-9]+(?:\/[-._a-zA-Z0-9]+)+)/gm;
+
+/** The absolute file paths in a ConfigMap's values, each once (kept instead of the text: dashboards are large). */
+function filePaths(values: readonly unknown[]): string[] {
+  const paths = new Set<string>();
+  for (const value of values) if (typeof value === 'string' && value.includes('/')) for (const match of value.matchAll(FILE_PATH)) paths.add(match[1]);
+  return [...paths];
+}
 
 /** The pod spec of a kind that runs pods, and the field path leading to it. */
 function podSpecOf(kind: string, spec: unknown): { spec: Json; path: string } | undefined {
@@ -196,9 +206,7 @@ export class EnvironmentReferences {
       case 'ConfigMap': {
         const data = isObject(object.data) ? object.data : {};
         provide('ConfigMap', name, namespace, new Set([...Object.keys(data), ...Object.keys(isObject(object.binaryData) ? object.binaryData : {})]), {
-          text: Object.values(data)
-            .filter((v) => typeof v === 'string')
-            .join('\n'),
+          paths: filePaths(Object.values(data)),
         });
         break;
       }

@@ -345,10 +345,11 @@ class Resolver {
 export function requiredKeys(references: EnvironmentReferences, need: Need): string[] {
   const keys = new Set(need.keys ?? []);
   for (const path of need.mounted?.paths ?? []) {
-    const pattern = new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\/$/, '')}/([-._a-zA-Z0-9]+)`, 'g');
+    const prefix = `${path.replace(/\/$/, '')}/`;
     for (const configMap of need.mounted?.configMaps ?? []) {
-      const text = references.provided.get(`ConfigMap/${need.namespace ?? ''}/${configMap}`)?.text ?? '';
-      for (const match of text.matchAll(pattern)) keys.add(match[1]);
+      for (const file of references.provided.get(`ConfigMap/${need.namespace ?? ''}/${configMap}`)?.paths ?? []) {
+        if (file.startsWith(prefix) && !file.slice(prefix.length).includes('/')) keys.add(file.slice(prefix.length));
+      }
     }
   }
   return [...keys].sort();
