@@ -35,24 +35,25 @@ export function gitopsFiles(environment: string, charts: readonly ChartInventory
 
 /**
  * Everything written for `environment` beside its manifests. `extra` gives the GitOps objects when the
- * caller computed them already (`gitopsFiles`) and the README's Prerequisites section (lib/references/readme.ts).
+ * caller computed them already (`gitopsFiles`), the README's Prerequisites section (lib/references/readme.ts)
+ * and its "Backups and recovery" section (lib/backup/recovery-notes.ts, as Markdown lines).
  */
 export function environmentOutput(
   environment: string,
   charts: readonly ChartInventory[],
   networkObjects: readonly Record<string, unknown>[],
   settings: GitOpsSettings,
-  extra: { readonly gitops?: readonly GitOpsFile[]; readonly prerequisites?: string } = {},
+  extra: { readonly gitops?: readonly GitOpsFile[]; readonly prerequisites?: string; readonly recovery?: readonly string[] } = {},
 ): EnvironmentOutput {
   const files = new Map<string, string>();
   const gitops = extra.gitops ?? gitopsFiles(environment, charts, settings);
   for (const { file, object } of gitops) files.set(`${gitopsFolder(environment)}/${file}`, writeYaml(object));
   const graph = networkGraph(environment, networkObjects);
-  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph), extra.prerequisites));
+  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph), extra.prerequisites, extra.recovery ?? []));
   return { files, svgPath: `${environmentFolder(environment)}/network.svg`, dot: toDot(graph) };
 }
 
-function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string, prerequisites?: string): string {
+function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string, prerequisites: string | undefined, recovery: readonly string[]): string {
   const order = orderCharts(charts);
   const manifests = (chart: string) => `${settings.path}/manifests/${environment}/${chart}`;
   const rows = charts.map((c) => `| ${c.chart} | ${c.namespaces.join(', ')} | \`${manifests(c.chart)}/\` | ${order.wave.get(c.chart)} | ${(order.after.get(c.chart) ?? []).join(', ') || '–'} |`);
@@ -111,6 +112,7 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
     ...delivery,
     '',
     ...(prerequisites ? [prerequisites] : []),
+    ...recovery,
     '## Network',
     '',
     'Who may open connections to whom, read from the NetworkPolicies of the manifests (not from the values):',
