@@ -333,7 +333,10 @@ describe('custom resources', () => {
     expect(application('worker').spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'SkipDryRunOnMissingResource=true']);
     // With existing Secrets only, the worker writes no custom resource, and its Application keeps the dry run.
     const declared = ['dev', 'staging', 'production']
-      .map((env) => `    worker-${env}: { worker-database: { keys: [password] }, worker-database-backup: { keys: [password] }, worker-backup-bucket: { keys: [access-key-id, secret-access-key] } }\n`)
+      .map(
+        (env) =>
+          `    worker-${env}: { worker-database: { keys: [password] }, worker-database-backup: { keys: [password] }, worker-backup-bucket: { keys: [access-key-id, secret-access-key] }, worker-backup-encryption: { keys: [password, salt] } }\n`,
+      )
       .join('');
     const existingSecretsOnly = (text: string) =>
       operatorMode(text)

@@ -117,7 +117,7 @@ describe('a reference that is neither written nor declared is refused at the val
     const store = problemsWith('base.yaml', (t) => t.replace(', clusterSecretStores: [platform-secrets]', ''));
     expect(store).toContainEqual(
       expect.stringMatching(
-        /^values\/base\.yaml:\d+:\d+: applications\.worker\.secrets\.worker-database\.externalSecret\.storeRef\.name: ClusterSecretStore platform-secrets is neither written in dev nor declared: declare it in prerequisites\.controllers\.externalSecrets\.clusterSecretStores \(ExternalSecret worker-dev\/worker-backup-bucket at spec\.secretStoreRef .*; and 1 more\)$/,
+        /^values\/base\.yaml:\d+:\d+: applications\.worker\.secrets\.worker-database\.externalSecret\.storeRef\.name: ClusterSecretStore platform-secrets is neither written in dev nor declared: declare it in prerequisites\.controllers\.externalSecrets\.clusterSecretStores \(ExternalSecret worker-dev\/worker-backup-bucket at spec\.secretStoreRef .*; and \d+ more\)$/,
       ),
     );
     const issuer = problemsWith('staging.yaml', (t) =>
