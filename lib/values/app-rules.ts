@@ -14,7 +14,9 @@
 import { BACKUP_RULES } from '../backup/rules';
 import { DATA_STORE_RULES } from '../monitoring/data-stores/rules';
 import { APPLICATION_RULE_RULES } from '../monitoring/rules/extra-rules-checks';
+import { APP_API_SERVER_RULES } from './api-server-rules';
 import { SECRET_RULES } from '../secrets/rules';
+import { MIGRATION_SECRET_RULES } from '../secrets/migration-copies';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
@@ -409,6 +411,8 @@ const RULES: readonly AppRule[] = [
   ...DATA_STORE_RULES,
   ...APPLICATION_RULE_RULES,
   ...SECRET_RULES,
+  ...MIGRATION_SECRET_RULES,
+  ...APP_API_SERVER_RULES,
 ];
 
 /** Every violation of the cross-field rules in one application's values. */

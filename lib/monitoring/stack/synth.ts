@@ -15,6 +15,7 @@ import { extraRuleGroups, extraRulesFile } from '../rules/extra-rules';
 import { type RuleFileToCheck, type RuleLocation, checkRuleFiles } from '../rules/promtool-check';
 import { valueRulesTemplate } from '../../values/app-rules';
 import { TRAFFIC_LISTENER_RULE } from '../../values/traffic';
+import { MONITORING_API_SERVER_RULES } from '../../values/api-server-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
 import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
@@ -28,8 +29,9 @@ import { type MonitoringRelease, monitoringRelease } from './release-values';
 import { alignDataStores } from '../data-stores/derive';
 import type { DataStoreKind } from '../data-stores/values-schema';
 
-/** The monitoring chart's name, its release name and its folder in dist/. */
-export const MONITORING_CHART = 'monitoring';
+import { MONITORING_CHART } from './chart-name';
+
+export { MONITORING_CHART };
 
 /** Every monitoring release of a synth: the default (base values) and one per environment. */
 export interface MonitoringReleases {
@@ -111,7 +113,7 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${extraRulesHelper(MONITORING_CHART)}\n${jsonListItemsHelper(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
     extraTemplates: {
       'validate-values.yaml': valueRulesTemplate(
-        `${TRAFFIC_LISTENER_RULE}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
+        `${TRAFFIC_LISTENER_RULE}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
       ),
     },
     notes: monitoringNotes(),

@@ -51,7 +51,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/* Common labels, as helm create names them: the same as every object of the chart carries (commonLabels). */}}
 {{- define "web.labels" -}}
 {{ include "web.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | quote }}
+app.kubernetes.io/version: {{ (regexReplaceAll "[^A-Za-z0-9]+$" (regexReplaceAll "^[^A-Za-z0-9]+" (trunc 63 .Values.image.tag) "") "") | quote }}
 app.kubernetes.io/component: {{ .Values.component }}
 app.kubernetes.io/part-of: {{ .Values.partOf }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
@@ -92,6 +92,15 @@ helm.sh/chart: {{ include "web.chart" . }}
 {{- $steps = append $steps (dict "analysis" (dict "templates" (list (dict "templateName" $templateName)) "args" $args)) }}
 {{- end }}
 {{- toJson $steps }}
+{{- end }}
+
+{{/* Whether the migration reads a Secret: (list secretEnv envFrom name) (lib/secrets/migration-copies.ts). */}}
+{{- define "web.migrationReads" -}}
+{{- $name := index . 2 -}}
+{{- $reads := false -}}
+{{- range index . 0 }}{{ if eq .secretName $name }}{{ $reads = true }}{{ end }}{{ end -}}
+{{- range index . 1 }}{{ if and .secretRef (eq .secretRef.name $name) }}{{ $reads = true }}{{ end }}{{ end -}}
+{{- $reads -}}
 {{- end }}
 
 {{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}
