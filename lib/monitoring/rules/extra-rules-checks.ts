@@ -36,7 +36,9 @@ export function ruleGroupProblems(groups: readonly ExtraRuleGroup[], report: Rep
     if (RESERVED.some((prefix) => group.name.startsWith(prefix))) report(['rules', 'groups', g, 'name'], `${RESERVED.map((p) => `${p}*`).join(' and ')} are the charts' group names`);
     else if (seen.has(group.name)) report(['rules', 'groups', g, 'name'], `group ${group.name} is defined twice`);
     seen.add(group.name);
-    group.rules.forEach((rule, r) => ruleProblems(rule, ['rules', 'groups', g, 'rules', r], report));
+    group.rules.forEach((rule, r) => {
+      ruleProblems(rule, ['rules', 'groups', g, 'rules', r], report);
+    });
   });
 }
 
@@ -73,7 +75,11 @@ ${ruleProblemsTemplate('$group.rules', 'rules.groups[%d].rules[%d]', ' $g')}
 /** An application's own rules (`metrics.rules`), in the application charts' value rules (lib/values/app-rules.ts). */
 export const APPLICATION_RULE_RULES: readonly AppRule[] = [
   {
-    check: (v, report) => (v.metrics.rules ?? []).forEach((rule, r) => ruleProblems(rule, ['metrics', 'rules', r], report)),
+    check: (v, report) => {
+      (v.metrics.rules ?? []).forEach((rule, r) => {
+        ruleProblems(rule, ['metrics', 'rules', r], report);
+      });
+    },
     go: ruleProblemsTemplate('(.Values.metrics.rules | default list)', 'metrics.rules[%d]'),
   },
 ];

@@ -64,7 +64,18 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
     ruleProblems.push(...extraScrapeConfigProblems(typed.prometheus.extraScrapeConfigs), ...extraEgressProblems(typed.networkPolicy.prometheusExtraEgress));
   }
   const problems: Problem[] = [
-    ...located([...schemaProblems, ...ruleProblems, ...orderProblems, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env), ...apiServerRuleProblems(schemaProblems, values)], env.files, [['monitoring']]),
+    ...located(
+      [
+        ...schemaProblems,
+        ...ruleProblems,
+        ...orderProblems,
+        ...rolloutsControllerProblems(env, values),
+        ...issuerProblems(values as unknown as MonitoringValues, env),
+        ...apiServerRuleProblems(schemaProblems, values),
+      ],
+      env.files,
+      [['monitoring']],
+    ),
     ...dataStoreProblems.flatMap(({ application, ...problem }) => located([problem], env.files, [['applications', application], ['defaults']])),
   ];
   const namespace = monitoringNamespace(env, problems);
