@@ -41,6 +41,9 @@ const VARIANTS: Record<string, { edits: readonly ValuesEdit[]; expect: Record<(t
       ['dev.yaml', [...worker, 'destination'], { type: 'pvc', pvc: { claimName: 'worker-backups' } }],
       ['dev.yaml', [...worker, 'encryption'], { type: 'none' }],
       ['staging.yaml', [...worker, 'destination'], { type: 'pvc', pvc: { claimName: 'worker-backups' }, prefix: 'dumps/postgresql' }],
+      // The claims exist in the clusters: declared prerequisites (lib/references/).
+      ['dev.yaml', ['prerequisites', 'persistentVolumeClaims', 'worker-dev'], ['worker-backups']],
+      ['staging.yaml', ['prerequisites', 'persistentVolumeClaims', 'worker-staging'], ['worker-backups']],
     ],
     expect: {
       dev: { encryption: 'none', target: /^\/var\/backup\/store\/postgresql\/dev\/worker-dev\/worker\/orders$/ },

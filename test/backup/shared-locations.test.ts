@@ -31,7 +31,7 @@ function withApiBackups(prefix: string, bucket = 'shop-production-backups', stag
     document.setIn(['applications', 'api', 'backups'], {
       destination: {
         s3: {
-          endpoint: 'https://objects.data.internal',
+          endpoint,
           region: 'us-east-1',
           bucket,
           cidr: '10.30.0.0/24',
