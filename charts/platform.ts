@@ -10,6 +10,7 @@
 import { App } from 'cdk8s';
 import { appNotes, appReadme } from '../lib/app/chart-docs';
 import { environmentOutput } from '../lib/gitops/environment-files';
+import { edgeEnvironmentOutput } from '../lib/traffic/controller-settings';
 import { PlatformInventory } from '../lib/gitops/inventory';
 import { type GitOpsSettings, gitopsSettings } from '../lib/gitops/settings';
 import { clashTemplate, extraObjectClashes, extraObjectsTemplate, renderExtraObjects } from '../lib/app/extra-objects';
@@ -187,8 +188,9 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
 
   // Beside the manifests: GitOps objects, README and network picture of each environment.
   const pictures: PendingPicture[] = [];
-  for (const env of environments) {
-    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!);
+  for (const [i, env] of environments.entries()) {
+    const edge = edgeEnvironmentOutput(env.environment, env.traffic, monitoring.releases[i].values.networkPolicy.ingressControllerNamespace);
+    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!, edge);
     for (const [path, content] of output.files) emit(path, content);
     pictures.push({ path: output.svgPath, dot: output.dot });
   }

@@ -8,7 +8,9 @@
  * - HTTPRoute `<fullname>-admin` for the admin paths, and a SecurityPolicy admitting only the allowed
  *   networks to it (the longest matching path wins over the main route's);
  * - HTTPRoute `<fullname>-https-redirect` on the HTTP listener when TLS is enabled;
- * - BackendTrafficPolicy `<fullname>`: the per-client rate limit on both routes.
+ * - BackendTrafficPolicy `<fullname>`: the per-client rate limit and compression of responses
+ *   (`traffic.compression`) on the main route; `<fullname>-admin` the same on the admin route, with the
+ *   admin paths' own limit (`ingress.adminPaths.requestsPerSecond`).
  * The Gateway terminates TLS with its own certificate (its listener), so `ingress.tls.secretName` and
  * the cert-manager annotation are the Ingress's only; burst and connection limits are too (Envoy
  * Gateway's local rate limit has neither).
@@ -20,6 +22,7 @@ import { TemplatedObject } from '../chart/templated-object';
 import { and, eq, ifElse, release } from '../template/expr';
 import { each, when } from '../template/manifest';
 import { clientRateLimit, gatewayParent, httpsRedirectSpec, responseHeadersFilter, routeTarget, sourceAllowList, timeoutOf, usesGatewayApi } from '../traffic/gateway-api';
+import { compressorList } from '../traffic/compression';
 import { API_CONTENT_SECURITY_POLICY, securityHeaders } from '../traffic/security-headers';
 import { commonLabels, nameWith, names } from './names';
 import { deliveryNames } from '../delivery/strategy';
@@ -37,7 +40,7 @@ export class AppGatewayRoutes extends Construct {
     const metadata = (name: typeof names.fullname | ReturnType<typeof nameWith>) => ({ name, namespace: release.namespace, labels: commonLabels(v) });
     const hostnames = each(ing.hosts, 'host', (host) => host.host);
     const parentRefs = [gatewayParent(traffic, ing.tls.enabled)];
-    const headers = responseHeadersFilter(securityHeaders(ing.hstsMaxAgeSeconds, API_CONTENT_SECURITY_POLICY));
+    const headers = responseHeadersFilter(securityHeaders(ing, API_CONTENT_SECURITY_POLICY));
     // A canary split by the Gateway API plugin: the canary Service beside the stable one, weights left to
     // Argo Rollouts (both Services select the stable pods outside a release, so the default weights are safe).
     const backendRefs = [{ name: names.fullname, port: v.service.port }, when(splitsHttpRoutes(v), { name: deliveryNames.canaryService, port: v.service.port })];
@@ -89,13 +92,26 @@ export class AppGatewayRoutes extends Construct {
       manifest: { metadata: metadata(nameWith('https-redirect')), spec: httpsRedirectSpec(traffic, hostnames) },
     });
 
+    const compressor = compressorList(traffic.compression);
     new TemplatedObject(this, 'RateLimit', {
       type: BackendTrafficPolicy,
       template: 'backendtrafficpolicy.yaml',
       condition: enabled,
       manifest: {
         metadata: metadata(names.fullname),
-        spec: { targetRefs: [routeTarget(names.fullname), when(ing.adminPaths.paths, routeTarget(nameWith('admin')))], rateLimit: clientRateLimit(ing.rateLimit.requestsPerSecond) },
+        spec: { targetRefs: [routeTarget(names.fullname)], rateLimit: clientRateLimit(ing.rateLimit.requestsPerSecond), compressor },
+      },
+    });
+
+    // The admin paths have a rate limit of their own (an admin route with the application's limit would
+    // let a client spend it on the admin paths).
+    new TemplatedObject(this, 'AdminRateLimit', {
+      type: BackendTrafficPolicy,
+      template: 'backendtrafficpolicy-admin.yaml',
+      condition: admin,
+      manifest: {
+        metadata: metadata(nameWith('admin')),
+        spec: { targetRefs: [routeTarget(nameWith('admin'))], rateLimit: clientRateLimit(ing.adminPaths.requestsPerSecond), compressor },
       },
     });
 

@@ -2,7 +2,9 @@
  * With `traffic.provider: ingress`: Ingress for the NGINX ingress controller with TLS from cert-manager (a Certificate
  * for the TLS hosts, lib/certificates/route-certificate.ts), per-client rate limits, HTTPS
  * redirect, HSTS and security headers, and websocket-friendly timeouts. Admin paths get an Ingress of
- * their own, restricted to the allowed source networks.
+ * their own, restricted to the allowed source networks, with their own rate limit
+ * (`ingress.adminPaths.requestsPerSecond`). Compression is the controller's, for every Ingress
+ * (lib/traffic/compression.ts).
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -67,7 +69,7 @@ export class AppIngress extends Construct {
       condition: and(enabled, ing.adminPaths.paths),
       manifest: ingress(
         nameWith('admin'),
-        sourceRanges(ing.adminPaths.allowedCidrs),
+        { ...sourceRanges(ing.adminPaths.allowedCidrs), ...requestRate(ing.adminPaths.requestsPerSecond) },
         each(ing.hosts, 'host', (host) => ({
           host: host.host,
           http: { paths: each(ing.adminPaths.paths, 'adminPath', (path) => ({ path, pathType: 'Prefix', backend })) },
@@ -90,7 +92,7 @@ export class AppIngress extends Construct {
       condition: enabled,
       manifest: {
         metadata: { name: headersName, namespace: release.namespace, labels: commonLabels(v) },
-        data: securityHeadersData(ing.hstsMaxAgeSeconds, API_CONTENT_SECURITY_POLICY),
+        data: securityHeadersData(ing, API_CONTENT_SECURITY_POLICY),
       },
     });
   }

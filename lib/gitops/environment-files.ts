@@ -2,7 +2,7 @@
  * The per-environment output beside the manifests, in environments/<env>/ (relative to dist/):
  * - gitops/*.yaml: the Argo CD or Flux objects (argocd.ts, flux.ts), when gitops.engine is not none;
  * - README.md: the charts and the order they are applied in, how to hand the environment to the GitOps
- *   engine, and the network picture as Mermaid (shown by GitHub and GitLab in a pull request);
+ *   engine, its traffic entry (lib/traffic/controller-settings.ts, with the files it adds), and the network picture as Mermaid (shown by GitHub and GitLab in a pull request);
  * - network.svg: the same picture drawn by Graphviz (lib/network-graph/render.ts; made by the caller,
  *   asynchronously, from `dot`).
  */
@@ -14,6 +14,7 @@ import { fluxFiles } from './flux';
 import type { ChartInventory } from './inventory';
 import { orderCharts } from './ordering';
 import type { GitOpsSettings } from './settings';
+import type { EdgeEnvironmentOutput } from '../traffic/controller-settings';
 
 export interface EnvironmentOutput {
   /** Files to write now: path relative to the output folder → content. */
@@ -29,16 +30,23 @@ function environmentFolder(environment: string): string {
 }
 
 /** Everything written for `environment` beside its manifests. */
-export function environmentOutput(environment: string, charts: readonly ChartInventory[], networkObjects: readonly Record<string, unknown>[], settings: GitOpsSettings): EnvironmentOutput {
+export function environmentOutput(
+  environment: string,
+  charts: readonly ChartInventory[],
+  networkObjects: readonly Record<string, unknown>[],
+  settings: GitOpsSettings,
+  edge: EdgeEnvironmentOutput = { files: new Map(), readme: [] },
+): EnvironmentOutput {
   const files = new Map<string, string>();
+  for (const [file, content] of edge.files) files.set(`${environmentFolder(environment)}/${file}`, content);
   const gitops = settings.engine === 'argocd' ? argoCdFiles(environment, charts, settings) : settings.engine === 'flux' ? fluxFiles(environment, charts, settings) : [];
   for (const { file, object } of gitops) files.set(`${gitopsFolder(environment)}/${file}`, writeYaml(object));
   const graph = networkGraph(environment, networkObjects);
-  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph)));
+  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph), edge.readme));
   return { files, svgPath: `${environmentFolder(environment)}/network.svg`, dot: toDot(graph) };
 }
 
-function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string): string {
+function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string, entry: readonly string[]): string {
   const order = orderCharts(charts);
   const manifests = (chart: string) => `${settings.path}/manifests/${environment}/${chart}`;
   const rows = charts.map((c) => `| ${c.chart} | ${c.namespaces.join(', ')} | \`${manifests(c.chart)}/\` | ${order.wave.get(c.chart)} | ${(order.after.get(c.chart) ?? []).join(', ') || '–'} |`);
@@ -96,6 +104,7 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
     '',
     ...delivery,
     '',
+    ...(entry.length > 0 ? ['## Traffic entry', '', ...entry, ''] : []),
     '## Network',
     '',
     'Who may open connections to whom, read from the NetworkPolicies of the manifests (not from the values):',

@@ -9,6 +9,7 @@ import { releaseScope } from '../../chart/release';
 import { type EnvironmentValues, located } from '../../values/load';
 import { deepMerge } from '../../values/merge';
 import { type Problem, ValuesError, uniqueProblems } from '../../values/problems';
+import { MONITORING_EDGE_RULES, edgeProblems } from '../../traffic/edge-rules';
 import type { AppValues } from '../../values/schema';
 import { type SchemaProblem, checkAgainstSchema } from '../../values/schema-check';
 import { TRAFFIC_IS_ENVIRONMENT_SETTING } from '../../values/traffic';
@@ -43,7 +44,9 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
     ? []
     : thresholdOrderProblems((values as unknown as { alerts: AlertThresholds }).alerts).map((p) => ({ path: ['alerts', ...p.path], message: p.message }));
-  const problems: Problem[] = located([...schemaProblems, ...orderProblems, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env)], env.files, [
+  // The edge rules (HSTS, admin authentication: lib/traffic/edge-rules.ts), on values the schema accepted.
+  const edge = schemaProblems.length === 0 ? edgeProblems(MONITORING_EDGE_RULES, values as unknown as MonitoringValues) : [];
+  const problems: Problem[] = located([...schemaProblems, ...orderProblems, ...edge, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env)], env.files, [
     ['monitoring'],
   ]);
   const namespace = monitoringNamespace(env, problems);

@@ -25,6 +25,7 @@ import { BackendTrafficPolicy, SecurityPolicy } from '../../../imports/gateway.e
 import { HttpRoute } from '../../../imports/gateway.networking.k8s.io';
 import { type Expr, and, fmt, release } from '../../template/expr';
 import { when } from '../../template/manifest';
+import { compressorList } from '../../traffic/compression';
 import { clientRateLimit, gatewayParent, httpsRedirectSpec, responseHeadersFilter, routeTarget, sourceAllowList, timeoutOf, usesGatewayApi, usesIngress } from '../../traffic/gateway-api';
 import { NGINX, customHeaders, denyAllSources, proxyTimeouts, requestRate, sourceRanges, sslRedirect } from '../../traffic/ingress-nginx';
 import { UI_CONTENT_SECURITY_POLICY, securityHeaders, securityHeadersData } from '../../traffic/security-headers';
@@ -49,7 +50,7 @@ export class MonitoringRoutes extends Construct {
     // Gateway API.
     const parentRefs = [gatewayParent(v.traffic, ing.tls.enabled)];
     const hostnames = [ing.host];
-    const headers = responseHeadersFilter(securityHeaders(ing.hstsMaxAgeSeconds, UI_CONTENT_SECURITY_POLICY));
+    const headers = responseHeadersFilter(securityHeaders(ing, UI_CONTENT_SECURITY_POLICY));
     const backend = (name: string, port: number) => [{ name, port }];
     const prefix = (value: Expr<string> | string) => [{ path: { type: 'PathPrefix', value } }] as const;
 
@@ -112,7 +113,7 @@ export class MonitoringRoutes extends Construct {
       {
         metadata: metadata('grafana', 'grafana'),
         // Grafana Live keeps a WebSocket open per browser tab.
-        spec: { targetRefs: [routeTarget('grafana')], rateLimit: clientRateLimit(ing.grafana.requestsPerSecond), httpUpgrade: [{ type: 'websocket' }] },
+        spec: { targetRefs: [routeTarget('grafana')], rateLimit: clientRateLimit(ing.grafana.requestsPerSecond), httpUpgrade: [{ type: 'websocket' }], compressor: compressorList(v.traffic.compression) },
       },
       { condition: onGateway },
     );
@@ -121,7 +122,7 @@ export class MonitoringRoutes extends Construct {
       'AdminTrafficPolicy',
       'monitoring-admin-backendtrafficpolicy.yaml',
       BackendTrafficPolicy,
-      { metadata: metadata(ADMIN, 'monitoring'), spec: { targetRefs: [routeTarget(ADMIN)], rateLimit: clientRateLimit(ing.admin.requestsPerSecond) } },
+      { metadata: metadata(ADMIN, 'monitoring'), spec: { targetRefs: [routeTarget(ADMIN)], rateLimit: clientRateLimit(ing.admin.requestsPerSecond), compressor: compressorList(v.traffic.compression) } },
       { condition: onGateway },
     );
     k8sObject(
@@ -208,7 +209,7 @@ export class MonitoringRoutes extends Construct {
       'SecurityHeaders',
       'monitoring-security-headers.yaml',
       k8s.KubeConfigMap,
-      { metadata: metadata(HEADERS, 'monitoring'), data: securityHeadersData(ing.hstsMaxAgeSeconds, UI_CONTENT_SECURITY_POLICY) },
+      { metadata: metadata(HEADERS, 'monitoring'), data: securityHeadersData(ing, UI_CONTENT_SECURITY_POLICY) },
       { condition: onIngress },
     );
   }

@@ -11,7 +11,8 @@ import { textHelpers } from '../../template/text';
 import type { EnvironmentValues } from '../../values/load';
 import { type Problem, ValuesError } from '../../values/problems';
 import { valueRulesTemplate } from '../../values/app-rules';
-import { TRAFFIC_LISTENER_RULE } from '../../values/traffic';
+import { TRAFFIC_RULES } from '../../values/traffic';
+import { MONITORING_EDGE_RULES, edgeRulesTemplate } from '../../traffic/edge-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
 import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
@@ -72,7 +73,9 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
-    extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${TRAFFIC_LISTENER_RULE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`) },
+    extraTemplates: {
+      'validate-values.yaml': valueRulesTemplate(`${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`),
+    },
     notes: monitoringNotes(),
     readme: monitoringReadme(
       MONITORING_CHART,
