@@ -10,6 +10,10 @@
 import { App } from 'cdk8s';
 import { appNotes, appReadme } from '../lib/app/chart-docs';
 import { environmentOutput } from '../lib/gitops/environment-files';
+import { annotationHelpers } from '../lib/traffic/annotations';
+import { type RouteClaim, applicationClaims, monitoringClaims, routeClaimConflicts } from '../lib/traffic/route-claims';
+import { SUB_PATHS } from '../lib/monitoring/stack/ports';
+import type { MonitoringValues } from '../lib/monitoring/values-schema';
 import { edgeEnvironmentOutput } from '../lib/traffic/controller-settings';
 import { PlatformInventory } from '../lib/gitops/inventory';
 import { type GitOpsSettings, gitopsSettings } from '../lib/gitops/settings';
@@ -58,6 +62,16 @@ function undeclaredKeys(app: string, path: readonly string[], what: string, decl
         ]),
       );
   });
+}
+
+/** The routes of an environment claiming a host and path another application (or the monitoring stack) claims first. */
+function environmentClaimProblems(env: EnvironmentValues, monitoringValues: MonitoringValues): Problem[] {
+  const claims = [...[...env.applications].flatMap(([name, values]) => applicationClaims(name, values)), ...monitoringClaims(monitoringValues, Object.values(SUB_PATHS))];
+  const locate = (claim: RouteClaim, message: string) => located([{ path: [...claim.at], message }], env.files, claim.owner[0] === 'monitoring' ? [['monitoring']] : [[...claim.owner], ['defaults']])[0];
+  return routeClaimConflicts(claims, (first) => {
+    const at = locate(first, '');
+    return at.line === undefined ? at.file : `${at.file}:${at.line}`;
+  }).map(({ claim, message }) => locate(claim, message));
 }
 
 /**
@@ -110,6 +124,9 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   const links = base.charts as NonNullable<typeof base.charts>;
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
   const problems: Problem[] = [];
+  // A host and path belong to one application per environment (lib/traffic/route-claims.ts).
+  const claimProblems = environments.flatMap((env, i) => environmentClaimProblems(env, monitoring.releases[i].values));
+  if (claimProblems.length > 0) throw new ValuesError(uniqueProblems(claimProblems));
   const application = (name: string) => (found: readonly SchemaProblem[]) => located(found, base.files, [['applications', name], ['defaults']]);
 
   for (const [name, baseValues] of base.applications) {
@@ -143,7 +160,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
           schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
           baseValues,
-          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}`,
+          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}\n${annotationHelpers(name)}`,
           extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
           notes: appNotes(name),
           readme: appReadme(name, envNames),

@@ -12,6 +12,7 @@ import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
 import { patterns, str } from '../values/schema-primitives';
 import { TrafficSchema } from '../values/traffic';
+import { BasicAuthSchema } from '../traffic/basic-auth';
 import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
 import { VeleroValuesSchema } from '../backup/velero-values-schema';
@@ -137,6 +138,7 @@ export const MonitoringValuesSchema = Type.Object(
             minItems: 1,
             description: 'The only source networks served (at least one: an empty list would let the ingress controller serve everyone).',
           }),
+          basicAuth: Type.Optional(BasicAuthSchema),
         }),
       },
     ),

@@ -6,15 +6,10 @@
  * monitoring chart's (its release values and its validate-values.yaml).
  */
 import type { SchemaProblem } from '../values/schema-check';
+import type { EdgeRule } from './edge-rule';
+import { ANNOTATION_RULES, type AnnotationRuleValues } from './annotations';
+import { CORS_RULES, type CorsRuleValues } from './cors';
 import { HSTS_PRELOAD_MIN_AGE } from './security-headers';
-
-type Report = (path: (string | number)[], message: string) => void;
-
-/** One rule over a chart's values (`V`): both renderings. */
-export interface EdgeRule<V> {
-  readonly check: (v: V, report: Report) => void;
-  readonly go: string;
-}
 
 interface HstsValues {
   readonly ingress: { readonly hstsMaxAgeSeconds: number; readonly hstsPreload: boolean };
@@ -33,7 +28,7 @@ const hstsPreloadRule: EdgeRule<HstsValues> = {
 };
 
 /** The application chart's edge rules, in the order of their messages. */
-export const APP_EDGE_RULES: readonly EdgeRule<HstsValues>[] = [hstsPreloadRule];
+export const APP_EDGE_RULES: readonly EdgeRule<HstsValues & CorsRuleValues & AnnotationRuleValues>[] = [hstsPreloadRule, ...CORS_RULES, ...ANNOTATION_RULES];
 
 /** The monitoring chart's edge rules. */
 export const MONITORING_EDGE_RULES: readonly EdgeRule<HstsValues>[] = [hstsPreloadRule];

@@ -14,6 +14,8 @@ import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
 import { TrafficSchema } from './traffic';
+import { BasicAuthSchema } from '../traffic/basic-auth';
+import { CorsSchema } from '../traffic/cors';
 import { annotationMap, dependencyKeys, keyedMap, labelMap } from './kubernetes-names';
 import { int, patterns, str } from './schema-primitives';
 
@@ -575,9 +577,11 @@ export const AppValuesSchema = Type.Object(
             }),
             allowedCidrs: Type.Array(str('Source network allowed on the admin paths.', patterns.cidr)),
             requestsPerSecond: int('Requests per second allowed per client IP on the admin paths (their own limit, not the application’s).', 1, 100000),
+            basicAuth: Type.Optional(BasicAuthSchema),
           },
           { ...closed, description: 'Paths for administrators: their own route or Ingress, allowed networks and rate limit.' },
         ),
+        cors: CorsSchema,
         annotations: annotations('Extra annotations on the Ingress (traffic.provider ingress).'),
       },
       { ...closed, description: 'The public entry, by traffic.provider: Ingresses (NGINX ingress controller, cert-manager) or HTTPRoutes on the platform Gateway (README: Traffic entry).' },

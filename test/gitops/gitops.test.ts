@@ -328,7 +328,7 @@ describe('custom resources', () => {
     expect(kinds('worker')).toContain('ExternalSecret');
     expect(application('worker').spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'SkipDryRunOnMissingResource=true']);
     // With existing Secrets only, the worker writes no custom resource, and its Application keeps the dry run.
-    const existingSecretsOnly = (text: string) => operatorMode(text).replace(/^ {4}secrets:\n(?: {6}.*\n)+/m, '    secrets: {}\n');
+    const existingSecretsOnly = (text: string) => operatorMode(text).replace(/^ {4}secrets:\n(?: {6}.*\n)+/gm, '    secrets: {}\n');
     const withoutExternalSecrets = synthesize({ valuesDir: valuesWith('base.yaml', existingSecretsOnly) });
     expect(kinds('worker', withoutExternalSecrets)).not.toContain('ExternalSecret');
     expect(kinds('worker', withoutExternalSecrets).length).toBeGreaterThan(0);
