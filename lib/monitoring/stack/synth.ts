@@ -13,6 +13,7 @@ import { type Problem, ValuesError } from '../../values/problems';
 import { valueRulesTemplate } from '../../values/app-rules';
 import { TRAFFIC_RULES } from '../../values/traffic';
 import { MONITORING_EDGE_RULES, edgeRulesTemplate } from '../../traffic/edge-rules';
+import { MONITORING_API_SERVER_RULES } from '../../values/api-server-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
 import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
@@ -20,8 +21,9 @@ import { helpersTemplate } from './common';
 import { configHelpers } from './configs';
 import { type MonitoringRelease, monitoringRelease } from './release-values';
 
-/** The monitoring chart's name, its release name and its folder in dist/. */
-export const MONITORING_CHART = 'monitoring';
+import { MONITORING_CHART } from './chart-name';
+
+export { MONITORING_CHART };
 
 /** Every monitoring release of a synth: the default (base values) and one per environment. */
 export interface MonitoringReleases {
@@ -74,7 +76,9 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
     extraTemplates: {
-      'validate-values.yaml': valueRulesTemplate(`${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`),
+      'validate-values.yaml': valueRulesTemplate(
+        `${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
+      ),
     },
     notes: monitoringNotes(),
     readme: monitoringReadme(
