@@ -8,6 +8,8 @@
  *   first is preferred when the client's Accept-Encoding weighs them equally). `compression`, the older
  *   field with the same items, is deprecated ("Deprecated: Use Compressor instead", envoyproxy/gateway
  *   api/v1alpha1/backendtrafficpolicy_types.go), and the CRD's CEL rule allows only one of the two.
+ *   `compressor` exists since Envoy Gateway v1.6.0, its `minContentLength` since v1.7.0 (the API's history):
+ *   older releases refuse the policy (README "Traffic entry": the minimum version).
  * - ingress-nginx: only the controller's ConfigMap compresses (`use-gzip`, `gzip-min-length`,
  *   `enable-brotli`, `brotli-min-length`; ConfigMap reference, https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/configmap/),
  *   for every Ingress of the controller: no annotation turns it on or off per Ingress. The controller

@@ -9,7 +9,8 @@
  * the whole Gateway, for that listener (ClientTrafficPolicy concepts, "more specific rules taking
  * precedence over general ones"). A platform team that keeps a Gateway-wide ClientTrafficPolicy (client
  * IP detection, timeouts) loses it on the HTTPS listener: README "Traffic entry" says so.
- * Requires an Envoy Gateway whose ClientTrafficPolicy has `tls.session.resumption` (v1.1 and later).
+ * Requires an Envoy Gateway whose ClientTrafficPolicy has `tls.session.resumption` (v1.2.0 and later,
+ * envoyproxy/gateway api/v1alpha1 history).
  */
 import { Construct } from 'constructs';
 import { ClientTrafficPolicy } from '../../imports/gateway.envoyproxy.io';
