@@ -30,6 +30,8 @@ import { type EnvironmentValues, located } from '../lib/values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
 import type { SchemaProblem } from '../lib/values/schema-check';
+import { recoverySection } from '../lib/backup/recovery-notes';
+import { sharedBackupFolderProblems } from '../lib/backup/shared-locations';
 import { AppChart } from './app-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { withSchemaChanges } from '../lib/values/schema-paths';
@@ -123,10 +125,10 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   // Required in base.yaml: loadPlatformValues has refused values without it.
   const links = base.charts as NonNullable<typeof base.charts>;
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
-  const problems: Problem[] = [];
+  // State shared across applications and environments: no two backup jobs in one folder (lib/backup/shared-locations.ts).
+  const problems: Problem[] = sharedBackupFolderProblems(environments, namespaceOf);
   // A host and path belong to one application per environment (lib/traffic/route-claims.ts).
-  const claimProblems = environments.flatMap((env, i) => environmentClaimProblems(env, monitoring.releases[i].values));
-  if (claimProblems.length > 0) throw new ValuesError(uniqueProblems(claimProblems));
+  problems.push(...environments.flatMap((env, i) => environmentClaimProblems(env, monitoring.releases[i].values)));
   const application = (name: string) => (found: readonly SchemaProblem[]) => located(found, base.files, [['applications', name], ['defaults']]);
 
   for (const [name, baseValues] of base.applications) {
@@ -207,7 +209,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   const pictures: PendingPicture[] = [];
   for (const [i, env] of environments.entries()) {
     const edge = edgeEnvironmentOutput(env.environment, env.traffic, monitoring.releases[i].values.networkPolicy.ingressControllerNamespace);
-    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!, edge);
+    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!, recoverySection(env, namespaceOf), edge);
     for (const [path, content] of output.files) emit(path, content);
     pictures.push({ path: output.svgPath, dot: output.dot });
   }

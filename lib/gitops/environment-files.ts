@@ -35,6 +35,9 @@ export function environmentOutput(
   charts: readonly ChartInventory[],
   networkObjects: readonly Record<string, unknown>[],
   settings: GitOpsSettings,
+  /** The README's "Backups and recovery" section (lib/backup/recovery-notes.ts), as Markdown lines. */
+  recovery: readonly string[] = [],
+  /** The traffic entry's files and README section (lib/traffic/controller-settings.ts). */
   edge: EdgeEnvironmentOutput = { files: new Map(), readme: [] },
 ): EnvironmentOutput {
   const files = new Map<string, string>();
@@ -42,11 +45,11 @@ export function environmentOutput(
   const gitops = settings.engine === 'argocd' ? argoCdFiles(environment, charts, settings) : settings.engine === 'flux' ? fluxFiles(environment, charts, settings) : [];
   for (const { file, object } of gitops) files.set(`${gitopsFolder(environment)}/${file}`, writeYaml(object));
   const graph = networkGraph(environment, networkObjects);
-  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph), edge.readme));
+  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph), recovery, edge.readme));
   return { files, svgPath: `${environmentFolder(environment)}/network.svg`, dot: toDot(graph) };
 }
 
-function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string, entry: readonly string[]): string {
+function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string, recovery: readonly string[], entry: readonly string[]): string {
   const order = orderCharts(charts);
   const manifests = (chart: string) => `${settings.path}/manifests/${environment}/${chart}`;
   const rows = charts.map((c) => `| ${c.chart} | ${c.namespaces.join(', ')} | \`${manifests(c.chart)}/\` | ${order.wave.get(c.chart)} | ${(order.after.get(c.chart) ?? []).join(', ') || '–'} |`);
@@ -105,6 +108,7 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
     ...delivery,
     '',
     ...(entry.length > 0 ? ['## Traffic entry', '', ...entry, ''] : []),
+    ...recovery,
     '## Network',
     '',
     'Who may open connections to whom, read from the NetworkPolicies of the manifests (not from the values):',
