@@ -493,11 +493,27 @@ function refusal(annotation: string): string | undefined {
   return `no Gateway API or Envoy Gateway equivalent: ${found.fate.why}; ${GATEWAY}: ${found.fate.instead}`;
 }
 
-const REFUSED_MESSAGES: ReadonlyArray<readonly [string, string]> = INGRESS_NGINX_ANNOTATIONS.filter((r) => r.fate.kind === 'refused').map((r) => [key(r.name), refusal(key(r.name)) as string]);
 const CHART_KEYS = INGRESS_NGINX_ANNOTATIONS.filter((r) => r.fate.kind === 'chart').map((r) => key(r.name));
 const UNKNOWN = refusal(`${NGINX}/?`) as string;
 const INGRESS_CLASS = refusal(INGRESS_ONLY_KEYS.exact) as string;
 const CERT_MANAGER = refusal(`${INGRESS_ONLY_KEYS.prefix}x`) as string;
+
+/**
+ * The Go side's table, small enough for every chart's validate-values.yaml: each known annotation (its
+ * name after the prefix) to a code — `c` the chart's own, `t` translated without a check, `rN` refused
+ * with the Nth (why, instead), `vN` the Nth value check, `lN` the Nth list check.
+ */
+const REFUSALS = [...new Map(INGRESS_NGINX_ANNOTATIONS.flatMap((r) => (r.fate.kind === 'refused' ? [[`${r.fate.why}\u0000${r.fate.instead}`, [r.fate.why, r.fate.instead]] as const] : []))).values()];
+const GO_CODES: ReadonlyArray<readonly [string, string]> = INGRESS_NGINX_ANNOTATIONS.map((r) => {
+  const value = VALUE_CHECKS.findIndex(([name]) => name === r.name);
+  const items = LIST_CHECKS.findIndex(([name]) => name === r.name);
+  if (r.fate.kind === 'chart') return [r.name, 'c'];
+  if (r.fate.kind === 'refused') {
+    const fate = r.fate;
+    return [r.name, `r${REFUSALS.findIndex(([why, instead]) => why === fate.why && instead === fate.instead)}`];
+  }
+  return [r.name, value >= 0 ? `v${value}` : items >= 0 ? `l${items}` : 't'];
+});
 
 const BOTH_CORS = 'CORS is given both in ingress.cors and as ingress-nginx annotations: give it once (ingress.cors, which both providers take)';
 const BOTH_BASIC_AUTH = 'basic authentication of the admin paths is given both in ingress.adminPaths.basicAuth and as ingress-nginx annotations: give it once';
@@ -562,31 +578,35 @@ export const ANNOTATION_RULES: readonly EdgeRule<AnnotationRuleValues>[] = [
       }
     },
     go: `{{- if eq .Values.traffic.provider "gatewayAPI" }}
-{{- $refused := dict ${REFUSED_MESSAGES.map(([k, m]) => `${quote(k)} ${quote(m)}`).join(' ')} }}
-{{- $values := dict ${VALUE_CHECKS.map(([n, p, w]) => `${quote(key(n))} (list ${quote(p)} ${quote(w)})`).join(' ')} }}
-{{- $lists := dict ${LIST_CHECKS.map(([n, p, w]) => `${quote(key(n))} (list ${quote(p)} ${quote(w)})`).join(' ')} }}
+{{- $codes := dict ${GO_CODES.map(([n, c]) => `${quote(n)} ${quote(c)}`).join(' ')} }}
+{{- $refusals := list ${REFUSALS.map(([why, instead]) => `(list ${quote(why)} ${quote(instead)})`).join(' ')} }}
+{{- $values := list ${VALUE_CHECKS.map(([, p, w]) => `(list ${quote(p)} ${quote(w)})`).join(' ')} }}
+{{- $lists := list ${LIST_CHECKS.map(([, p, w]) => `(list ${quote(p)} ${quote(w)})`).join(' ')} }}
 {{- range $key, $value := (default (dict) .Values.ingress.annotations) }}
-{{- if has $key (list ${CHART_KEYS.map(quote).join(' ')}) }}
-{{- else if eq $key ${quote(INGRESS_ONLY_KEYS.exact)} }}
+{{- if eq $key ${quote(INGRESS_ONLY_KEYS.exact)} }}
 {{- fail (printf "ingress.annotations.%s: %s" $key ${quote(INGRESS_CLASS)}) }}
 {{- else if hasPrefix ${quote(INGRESS_ONLY_KEYS.prefix)} $key }}
 {{- fail (printf "ingress.annotations.%s: %s" $key ${quote(CERT_MANAGER)}) }}
-{{- else if hasKey $refused $key }}
-{{- fail (printf "ingress.annotations.%s: %s" $key (get $refused $key)) }}
-{{- else if hasKey $values $key }}
-{{- $check := get $values $key }}
+{{- else if hasPrefix ${quote(`${NGINX}/`)} $key }}
+{{- $code := get $codes (trimPrefix ${quote(`${NGINX}/`)} $key) }}
+{{- if not $code }}
+{{- fail (printf "ingress.annotations.%s: %s" $key ${quote(UNKNOWN)}) }}
+{{- else if hasPrefix "r" $code }}
+{{- $refusal := index $refusals (atoi (trimPrefix "r" $code)) }}
+{{- fail (printf "ingress.annotations.%s: no Gateway API or Envoy Gateway equivalent: %s; ${GATEWAY}: %s" $key (index $refusal 0) (index $refusal 1)) }}
+{{- else if hasPrefix "v" $code }}
+{{- $check := index $values (atoi (trimPrefix "v" $code)) }}
 {{- if not (regexMatch (index $check 0) (toString $value)) }}
 {{- fail (printf "ingress.annotations.%s: %s cannot be translated: %s" $key (toJson (toString $value)) (index $check 1)) }}
 {{- end }}
-{{- else if hasKey $lists $key }}
-{{- $check := get $lists $key }}
+{{- else if hasPrefix "l" $code }}
+{{- $check := index $lists (atoi (trimPrefix "l" $code)) }}
 {{- range $item := compact (splitList "," (regexReplaceAll "\\\\s+" (toString $value) "")) }}
 {{- if not (regexMatch (index $check 0) $item) }}
 {{- fail (printf "ingress.annotations.%s: %s cannot be translated: expected %s" $key (toJson $item) (index $check 1)) }}
 {{- end }}
 {{- end }}
-{{- else if and (hasPrefix ${quote(`${NGINX}/`)} $key) (not (has $key (list ${[...ROWS.keys()].map(quote).join(' ')}))) }}
-{{- fail (printf "ingress.annotations.%s: %s" $key ${quote(UNKNOWN)}) }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- end }}`,
