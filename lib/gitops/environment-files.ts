@@ -9,7 +9,7 @@
 import { networkGraph } from '../network-graph/graph';
 import { toDot, toMermaid } from '../network-graph/render';
 import { writeYaml } from '../template/yaml-writer';
-import { argoCdFiles, chartObjectName, gitopsFolder, namespacesName, rootName } from './argocd';
+import { type GitOpsFile, argoCdFiles, chartObjectName, gitopsFolder, namespacesName, rootName } from './argocd';
 import { fluxFiles } from './flux';
 import type { ChartInventory } from './inventory';
 import { orderCharts } from './ordering';
@@ -29,27 +29,47 @@ function environmentFolder(environment: string): string {
   return `environments/${environment}`;
 }
 
-/** Everything written for `environment` beside its manifests. */
+/** The GitOps objects of `environment` (none with engine `none`), by file name in its gitops/ folder. */
+export function gitopsFiles(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings): GitOpsFile[] {
+  return settings.engine === 'argocd' ? argoCdFiles(environment, charts, settings) : settings.engine === 'flux' ? fluxFiles(environment, charts, settings) : [];
+}
+
+/**
+ * Everything written for `environment` beside its manifests. `extra` gives the GitOps objects when the
+ * caller computed them already (`gitopsFiles`), the README's Prerequisites section (lib/references/readme.ts)
+ * and its "Backups and recovery" section (lib/backup/recovery-notes.ts, as Markdown lines).
+ */
 export function environmentOutput(
   environment: string,
   charts: readonly ChartInventory[],
   networkObjects: readonly Record<string, unknown>[],
   settings: GitOpsSettings,
-  /** The README's "Backups and recovery" section (lib/backup/recovery-notes.ts), as Markdown lines. */
-  recovery: readonly string[] = [],
-  /** The traffic entry's files and README section (lib/traffic/controller-settings.ts). */
-  edge: EdgeEnvironmentOutput = { files: new Map(), readme: [] },
+  extra: {
+    readonly gitops?: readonly GitOpsFile[];
+    readonly prerequisites?: string;
+    readonly recovery?: readonly string[];
+    /** The traffic entry's files and README section (lib/traffic/controller-settings.ts). */
+    readonly edge?: EdgeEnvironmentOutput;
+  } = {},
 ): EnvironmentOutput {
   const files = new Map<string, string>();
-  for (const [file, content] of edge.files) files.set(`${environmentFolder(environment)}/${file}`, content);
-  const gitops = settings.engine === 'argocd' ? argoCdFiles(environment, charts, settings) : settings.engine === 'flux' ? fluxFiles(environment, charts, settings) : [];
+  for (const [file, content] of extra.edge?.files ?? []) files.set(`${environmentFolder(environment)}/${file}`, content);
+  const gitops = extra.gitops ?? gitopsFiles(environment, charts, settings);
   for (const { file, object } of gitops) files.set(`${gitopsFolder(environment)}/${file}`, writeYaml(object));
   const graph = networkGraph(environment, networkObjects);
-  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph), recovery, edge.readme));
+  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph), extra.prerequisites, extra.recovery ?? [], extra.edge?.readme ?? []));
   return { files, svgPath: `${environmentFolder(environment)}/network.svg`, dot: toDot(graph) };
 }
 
-function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string, recovery: readonly string[], entry: readonly string[]): string {
+function readme(
+  environment: string,
+  charts: readonly ChartInventory[],
+  settings: GitOpsSettings,
+  mermaid: string,
+  prerequisites: string | undefined,
+  recovery: readonly string[],
+  entry: readonly string[],
+): string {
   const order = orderCharts(charts);
   const manifests = (chart: string) => `${settings.path}/manifests/${environment}/${chart}`;
   const rows = charts.map((c) => `| ${c.chart} | ${c.namespaces.join(', ')} | \`${manifests(c.chart)}/\` | ${order.wave.get(c.chart)} | ${(order.after.get(c.chart) ?? []).join(', ') || '–'} |`);
@@ -108,6 +128,7 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
     ...delivery,
     '',
     ...(entry.length > 0 ? ['## Traffic entry', '', ...entry, ''] : []),
+    ...(prerequisites ? [prerequisites] : []),
     ...recovery,
     '## Network',
     '',
