@@ -20,7 +20,7 @@ afterAll(() => {
 const WORKER_FOLDER = 'postgresql/production/worker-production/worker/orders';
 
 /** values/ with api backing up its payments database in production, into `bucket` under `prefix`. */
-function withApiBackups(prefix: string, bucket = 'shop-production-backups', stagingBucket?: string): string {
+function withApiBackups(prefix: string, bucket = 'shop-production-backups', stagingBucket?: string, endpoint = 'https://objects.data.internal'): string {
   const dir = valuesCopyWith(roots, 'base.yaml', (text) => `${text}\n`);
   const edit = (file: string, change: (document: ReturnType<typeof parseDocument>) => void) => {
     const document = parseDocument(readFileSync(join(dir, file), 'utf8'));
@@ -31,7 +31,7 @@ function withApiBackups(prefix: string, bucket = 'shop-production-backups', stag
     document.setIn(['applications', 'api', 'backups'], {
       destination: {
         s3: {
-          endpoint: 'https://objects.data.internal',
+          endpoint,
           region: 'us-east-1',
           bucket,
           cidr: '10.30.0.0/24',
@@ -77,6 +77,12 @@ it('refuses a folder inside another job’s folder of the same bucket, at both d
       ),
     ),
   ]);
+});
+
+it('compares buckets by name, whatever the endpoint (one bucket, several endpoints)', () => {
+  const problems = synthProblems(withApiBackups(WORKER_FOLDER, 'shop-production-backups', undefined, 'https://s3.us-east-1.amazonaws.com'));
+  expect(problems).toHaveLength(2);
+  expect(problems[0]).toContain('applications.api.backups.postgresql.payments: its dumps would go to bucket shop-production-backups');
 });
 
 it('accepts neighbours: a folder that only starts like another’s, another bucket, two environments and two applications in one bucket', () => {
