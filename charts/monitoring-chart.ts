@@ -6,13 +6,14 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { MonitoringVolumeBackups } from '../lib/backup/velero-schedules';
+import { GatewayTlsPolicy } from '../lib/traffic/gateway-tls-policy';
 import { AcmeClusterIssuer } from '../lib/certificates/cluster-issuer';
 import type { ReleaseChart } from '../lib/chart/templated-object';
 import type { Scope } from '../lib/template/expr';
 import { refs } from '../lib/template/manifest';
 import { Alertmanager } from '../lib/monitoring/stack/alertmanager';
 import { Alloy } from '../lib/monitoring/stack/alloy';
-import type { MonitoringProps } from '../lib/monitoring/stack/common';
+import { type MonitoringProps, labels } from '../lib/monitoring/stack/common';
 import { alertRulesText, alertmanagerConfigText, dashboardTexts, prometheusConfigText } from '../lib/monitoring/stack/configs';
 import { Dashboards } from '../lib/monitoring/stack/dashboards';
 import { DataStoreExporters } from '../lib/monitoring/stack/data-store-exporters';
@@ -65,5 +66,7 @@ export class MonitoringChart extends Chart implements ReleaseChart {
     new OperatorResources(this, 'Operator', { ...stack, rules, extraRules });
     new AcmeClusterIssuer(this, 'ClusterIssuer', stack);
     new MonitoringVolumeBackups(this, 'VolumeBackups', stack);
+    // The environment's TLS policy on its Gateway (lib/traffic/): one per environment, so here.
+    new GatewayTlsPolicy(this, 'GatewayTlsPolicy', { traffic: stack.values.traffic, labels: labels('monitoring'), template: 'gateway-clienttrafficpolicy.yaml' });
   }
 }

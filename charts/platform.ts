@@ -11,6 +11,11 @@ import { App } from 'cdk8s';
 import { appNotes, appReadme } from '../lib/app/chart-docs';
 import { environmentOutput, gitopsFiles } from '../lib/gitops/environment-files';
 import { addressNames } from '../lib/network-graph/address-names';
+import { annotationHelpers } from '../lib/traffic/annotations';
+import { type RouteClaim, applicationClaims, monitoringClaims, routeClaimConflicts } from '../lib/traffic/route-claims';
+import { SUB_PATHS } from '../lib/monitoring/stack/ports';
+import type { MonitoringValues } from '../lib/monitoring/values-schema';
+import { edgeEnvironmentOutput } from '../lib/traffic/controller-settings';
 import { PlatformInventory } from '../lib/gitops/inventory';
 import { type GitOpsSettings, gitopsSettings } from '../lib/gitops/settings';
 import { clashTemplate, extraObjectClashes, extraObjectsTemplate, renderExtraObjects } from '../lib/app/extra-objects';
@@ -64,6 +69,16 @@ function undeclaredKeys(app: string, path: readonly string[], what: string, decl
         ]),
       );
   });
+}
+
+/** The routes of an environment claiming a host and path another application (or the monitoring stack) claims first. */
+function environmentClaimProblems(env: EnvironmentValues, monitoringValues: MonitoringValues): Problem[] {
+  const claims = [...[...env.applications].flatMap(([name, values]) => applicationClaims(name, values)), ...monitoringClaims(monitoringValues, Object.values(SUB_PATHS))];
+  const locate = (claim: RouteClaim, message: string) => located([{ path: [...claim.at], message }], env.files, claim.owner[0] === 'monitoring' ? [['monitoring']] : [[...claim.owner], ['defaults']])[0];
+  return routeClaimConflicts(claims, (first) => {
+    const at = locate(first, '');
+    return at.line === undefined ? at.file : `${at.file}:${at.line}`;
+  }).map(({ claim, message }) => locate(claim, message));
 }
 
 /**
@@ -123,6 +138,8 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
   // State shared across applications and environments: no two backup jobs in one folder (lib/backup/shared-locations.ts).
   const problems: Problem[] = sharedBackupFolderProblems(environments, namespaceOf);
+  // A host and path belong to one application per environment (lib/traffic/route-claims.ts).
+  problems.push(...environments.flatMap((env, i) => environmentClaimProblems(env, monitoring.releases[i].values)));
   const application = (name: string) => (found: readonly SchemaProblem[]) => located(found, base.files, [['applications', name], ['defaults']]);
 
   for (const [name, baseValues] of base.applications) {
@@ -156,7 +173,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
           schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
           baseValues,
-          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}\n${migrationHelpers(name)}`,
+          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}\n${migrationHelpers(name)}\n${annotationHelpers(name)}`,
           extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
           notes: appNotes(name),
           readme: appReadme(name, envNames),
@@ -218,7 +235,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
 
   // Beside the manifests: GitOps objects, README and network picture of each environment.
   const pictures: PendingPicture[] = [];
-  for (const env of environments) {
+  for (const [i, env] of environments.entries()) {
     const prerequisites = prerequisitesSection(env.environment, references.of(env.environment), prerequisitesOf(env), declaredGateway(env), []);
     // Networks named as the environment's values name them (each application's, the monitoring stack's).
     const monitoringValues = monitoring.releases.find((r) => r.environment === env.environment)?.values;
@@ -227,6 +244,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
       gitops: gitopsObjects.get(env.environment)!,
       prerequisites,
       recovery: recoverySection(env, namespaceOf),
+      edge: edgeEnvironmentOutput(env.environment, env.traffic, monitoring.releases[i].values.networkPolicy.ingressControllerNamespace),
     });
     for (const [path, content] of output.files) emit(path, content);
     pictures.push(...output.pictures);

@@ -5029,6 +5029,2335 @@ export function toJson_BackendTrafficPolicySpecRateLimitLocalRulesCostResponseMe
 /**
  *
  *
+ * @schema ClientTrafficPolicy
+ */
+export class ClientTrafficPolicy extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "ClientTrafficPolicy"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'gateway.envoyproxy.io/v1alpha1',
+    kind: 'ClientTrafficPolicy',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "ClientTrafficPolicy".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: ClientTrafficPolicyProps): any {
+    return {
+      ...ClientTrafficPolicy.GVK,
+      ...toJson_ClientTrafficPolicyProps(props),
+    };
+  }
+
+  /**
+   * Defines a "ClientTrafficPolicy" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: ClientTrafficPolicyProps) {
+    super(scope, id, {
+      ...ClientTrafficPolicy.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...ClientTrafficPolicy.GVK,
+      ...toJson_ClientTrafficPolicyProps(resolved),
+    };
+  }
+}
+
+/**
+ * @schema ClientTrafficPolicy
+ */
+export interface ClientTrafficPolicyProps {
+  /**
+   * @schema ClientTrafficPolicy#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * @schema ClientTrafficPolicy#spec
+   */
+  readonly spec: ClientTrafficPolicySpec;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicyProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicyProps(obj: ClientTrafficPolicyProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_ClientTrafficPolicySpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpec
+ */
+export interface ClientTrafficPolicySpec {
+  /**
+   * @schema ClientTrafficPolicySpec#clientIPDetection
+   */
+  readonly clientIpDetection?: ClientTrafficPolicySpecClientIpDetection;
+
+  /**
+   * @schema ClientTrafficPolicySpec#connection
+   */
+  readonly connection?: ClientTrafficPolicySpecConnection;
+
+  /**
+   * @schema ClientTrafficPolicySpec#enableProxyProtocol
+   */
+  readonly enableProxyProtocol?: boolean;
+
+  /**
+   * @schema ClientTrafficPolicySpec#grpc
+   */
+  readonly grpc?: ClientTrafficPolicySpecGrpc;
+
+  /**
+   * @schema ClientTrafficPolicySpec#headers
+   */
+  readonly headers?: ClientTrafficPolicySpecHeaders;
+
+  /**
+   * @schema ClientTrafficPolicySpec#healthCheck
+   */
+  readonly healthCheck?: ClientTrafficPolicySpecHealthCheck;
+
+  /**
+   * @schema ClientTrafficPolicySpec#http1
+   */
+  readonly http1?: ClientTrafficPolicySpecHttp1;
+
+  /**
+   * @schema ClientTrafficPolicySpec#http2
+   */
+  readonly http2?: ClientTrafficPolicySpecHttp2;
+
+  /**
+   * @schema ClientTrafficPolicySpec#http3
+   */
+  readonly http3?: any;
+
+  /**
+   * @schema ClientTrafficPolicySpec#path
+   */
+  readonly path?: ClientTrafficPolicySpecPath;
+
+  /**
+   * @schema ClientTrafficPolicySpec#proxyProtocol
+   */
+  readonly proxyProtocol?: ClientTrafficPolicySpecProxyProtocol;
+
+  /**
+   * @schema ClientTrafficPolicySpec#scheme
+   */
+  readonly scheme?: ClientTrafficPolicySpecScheme;
+
+  /**
+   * @schema ClientTrafficPolicySpec#targetRef
+   */
+  readonly targetRef?: ClientTrafficPolicySpecTargetRef;
+
+  /**
+   * @schema ClientTrafficPolicySpec#targetRefs
+   */
+  readonly targetRefs?: ClientTrafficPolicySpecTargetRefs[];
+
+  /**
+   * @schema ClientTrafficPolicySpec#targetSelectors
+   */
+  readonly targetSelectors?: ClientTrafficPolicySpecTargetSelectors[];
+
+  /**
+   * @schema ClientTrafficPolicySpec#tcpKeepalive
+   */
+  readonly tcpKeepalive?: ClientTrafficPolicySpecTcpKeepalive;
+
+  /**
+   * @schema ClientTrafficPolicySpec#timeout
+   */
+  readonly timeout?: ClientTrafficPolicySpecTimeout;
+
+  /**
+   * @schema ClientTrafficPolicySpec#tls
+   */
+  readonly tls?: ClientTrafficPolicySpecTls;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpec(obj: ClientTrafficPolicySpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'clientIPDetection': toJson_ClientTrafficPolicySpecClientIpDetection(obj.clientIpDetection),
+    'connection': toJson_ClientTrafficPolicySpecConnection(obj.connection),
+    'enableProxyProtocol': obj.enableProxyProtocol,
+    'grpc': toJson_ClientTrafficPolicySpecGrpc(obj.grpc),
+    'headers': toJson_ClientTrafficPolicySpecHeaders(obj.headers),
+    'healthCheck': toJson_ClientTrafficPolicySpecHealthCheck(obj.healthCheck),
+    'http1': toJson_ClientTrafficPolicySpecHttp1(obj.http1),
+    'http2': toJson_ClientTrafficPolicySpecHttp2(obj.http2),
+    'http3': obj.http3,
+    'path': toJson_ClientTrafficPolicySpecPath(obj.path),
+    'proxyProtocol': toJson_ClientTrafficPolicySpecProxyProtocol(obj.proxyProtocol),
+    'scheme': obj.scheme,
+    'targetRef': toJson_ClientTrafficPolicySpecTargetRef(obj.targetRef),
+    'targetRefs': obj.targetRefs?.map(y => toJson_ClientTrafficPolicySpecTargetRefs(y)),
+    'targetSelectors': obj.targetSelectors?.map(y => toJson_ClientTrafficPolicySpecTargetSelectors(y)),
+    'tcpKeepalive': toJson_ClientTrafficPolicySpecTcpKeepalive(obj.tcpKeepalive),
+    'timeout': toJson_ClientTrafficPolicySpecTimeout(obj.timeout),
+    'tls': toJson_ClientTrafficPolicySpecTls(obj.tls),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecClientIpDetection
+ */
+export interface ClientTrafficPolicySpecClientIpDetection {
+  /**
+   * @schema ClientTrafficPolicySpecClientIpDetection#customHeader
+   */
+  readonly customHeader?: ClientTrafficPolicySpecClientIpDetectionCustomHeader;
+
+  /**
+   * @schema ClientTrafficPolicySpecClientIpDetection#xForwardedFor
+   */
+  readonly xForwardedFor?: ClientTrafficPolicySpecClientIpDetectionXForwardedFor;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecClientIpDetection' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecClientIpDetection(obj: ClientTrafficPolicySpecClientIpDetection | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'customHeader': toJson_ClientTrafficPolicySpecClientIpDetectionCustomHeader(obj.customHeader),
+    'xForwardedFor': toJson_ClientTrafficPolicySpecClientIpDetectionXForwardedFor(obj.xForwardedFor),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecConnection
+ */
+export interface ClientTrafficPolicySpecConnection {
+  /**
+   * @schema ClientTrafficPolicySpecConnection#bufferLimit
+   */
+  readonly bufferLimit?: ClientTrafficPolicySpecConnectionBufferLimit;
+
+  /**
+   * @schema ClientTrafficPolicySpecConnection#connectionLimit
+   */
+  readonly connectionLimit?: ClientTrafficPolicySpecConnectionConnectionLimit;
+
+  /**
+   * @schema ClientTrafficPolicySpecConnection#maxAcceptPerSocketEvent
+   */
+  readonly maxAcceptPerSocketEvent?: number;
+
+  /**
+   * @schema ClientTrafficPolicySpecConnection#socketBufferLimit
+   */
+  readonly socketBufferLimit?: ClientTrafficPolicySpecConnectionSocketBufferLimit;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecConnection' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecConnection(obj: ClientTrafficPolicySpecConnection | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'bufferLimit': obj.bufferLimit?.value,
+    'connectionLimit': toJson_ClientTrafficPolicySpecConnectionConnectionLimit(obj.connectionLimit),
+    'maxAcceptPerSocketEvent': obj.maxAcceptPerSocketEvent,
+    'socketBufferLimit': obj.socketBufferLimit?.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecGrpc
+ */
+export interface ClientTrafficPolicySpecGrpc {
+  /**
+   * @schema ClientTrafficPolicySpecGrpc#enableWeb
+   */
+  readonly enableWeb?: boolean;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecGrpc' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecGrpc(obj: ClientTrafficPolicySpecGrpc | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'enableWeb': obj.enableWeb,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeaders
+ */
+export interface ClientTrafficPolicySpecHeaders {
+  /**
+   * @schema ClientTrafficPolicySpecHeaders#disableRateLimitHeaders
+   */
+  readonly disableRateLimitHeaders?: boolean;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeaders#earlyRequestHeaders
+   */
+  readonly earlyRequestHeaders?: ClientTrafficPolicySpecHeadersEarlyRequestHeaders;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeaders#enableEnvoyHeaders
+   */
+  readonly enableEnvoyHeaders?: boolean;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeaders#lateResponseHeaders
+   */
+  readonly lateResponseHeaders?: ClientTrafficPolicySpecHeadersLateResponseHeaders;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeaders#preserveXRequestID
+   */
+  readonly preserveXRequestId?: boolean;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeaders#requestID
+   */
+  readonly requestId?: ClientTrafficPolicySpecHeadersRequestId;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeaders#withUnderscoresAction
+   */
+  readonly withUnderscoresAction?: ClientTrafficPolicySpecHeadersWithUnderscoresAction;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeaders#xForwardedClientCert
+   */
+  readonly xForwardedClientCert?: ClientTrafficPolicySpecHeadersXForwardedClientCert;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeaders(obj: ClientTrafficPolicySpecHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'disableRateLimitHeaders': obj.disableRateLimitHeaders,
+    'earlyRequestHeaders': toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeaders(obj.earlyRequestHeaders),
+    'enableEnvoyHeaders': obj.enableEnvoyHeaders,
+    'lateResponseHeaders': toJson_ClientTrafficPolicySpecHeadersLateResponseHeaders(obj.lateResponseHeaders),
+    'preserveXRequestID': obj.preserveXRequestId,
+    'requestID': obj.requestId,
+    'withUnderscoresAction': obj.withUnderscoresAction,
+    'xForwardedClientCert': toJson_ClientTrafficPolicySpecHeadersXForwardedClientCert(obj.xForwardedClientCert),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHealthCheck
+ */
+export interface ClientTrafficPolicySpecHealthCheck {
+  /**
+   * @schema ClientTrafficPolicySpecHealthCheck#path
+   */
+  readonly path: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHealthCheck' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHealthCheck(obj: ClientTrafficPolicySpecHealthCheck | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'path': obj.path,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHttp1
+ */
+export interface ClientTrafficPolicySpecHttp1 {
+  /**
+   * @schema ClientTrafficPolicySpecHttp1#disableSafeMaxConnectionDuration
+   */
+  readonly disableSafeMaxConnectionDuration?: boolean;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp1#enableTrailers
+   */
+  readonly enableTrailers?: boolean;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp1#http10
+   */
+  readonly http10?: ClientTrafficPolicySpecHttp1Http10;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp1#ignoredUpgradeTypes
+   */
+  readonly ignoredUpgradeTypes?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes[];
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp1#preserveHeaderCase
+   */
+  readonly preserveHeaderCase?: boolean;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHttp1' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHttp1(obj: ClientTrafficPolicySpecHttp1 | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'disableSafeMaxConnectionDuration': obj.disableSafeMaxConnectionDuration,
+    'enableTrailers': obj.enableTrailers,
+    'http10': toJson_ClientTrafficPolicySpecHttp1Http10(obj.http10),
+    'ignoredUpgradeTypes': obj.ignoredUpgradeTypes?.map(y => toJson_ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes(y)),
+    'preserveHeaderCase': obj.preserveHeaderCase,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHttp2
+ */
+export interface ClientTrafficPolicySpecHttp2 {
+  /**
+   * @schema ClientTrafficPolicySpecHttp2#connectionKeepalive
+   */
+  readonly connectionKeepalive?: ClientTrafficPolicySpecHttp2ConnectionKeepalive;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp2#initialConnectionWindowSize
+   */
+  readonly initialConnectionWindowSize?: ClientTrafficPolicySpecHttp2InitialConnectionWindowSize;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp2#initialStreamWindowSize
+   */
+  readonly initialStreamWindowSize?: ClientTrafficPolicySpecHttp2InitialStreamWindowSize;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp2#maxConcurrentStreams
+   */
+  readonly maxConcurrentStreams?: number;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp2#onInvalidMessage
+   */
+  readonly onInvalidMessage?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHttp2' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHttp2(obj: ClientTrafficPolicySpecHttp2 | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'connectionKeepalive': toJson_ClientTrafficPolicySpecHttp2ConnectionKeepalive(obj.connectionKeepalive),
+    'initialConnectionWindowSize': obj.initialConnectionWindowSize?.value,
+    'initialStreamWindowSize': obj.initialStreamWindowSize?.value,
+    'maxConcurrentStreams': obj.maxConcurrentStreams,
+    'onInvalidMessage': obj.onInvalidMessage,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecPath
+ */
+export interface ClientTrafficPolicySpecPath {
+  /**
+   * @schema ClientTrafficPolicySpecPath#disableMergeSlashes
+   */
+  readonly disableMergeSlashes?: boolean;
+
+  /**
+   * @schema ClientTrafficPolicySpecPath#escapedSlashesAction
+   */
+  readonly escapedSlashesAction?: ClientTrafficPolicySpecPathEscapedSlashesAction;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecPath' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecPath(obj: ClientTrafficPolicySpecPath | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'disableMergeSlashes': obj.disableMergeSlashes,
+    'escapedSlashesAction': obj.escapedSlashesAction,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecProxyProtocol
+ */
+export interface ClientTrafficPolicySpecProxyProtocol {
+  /**
+   * @schema ClientTrafficPolicySpecProxyProtocol#optional
+   */
+  readonly optional?: boolean;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecProxyProtocol' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecProxyProtocol(obj: ClientTrafficPolicySpecProxyProtocol | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'optional': obj.optional,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecScheme
+ */
+export enum ClientTrafficPolicySpecScheme {
+  /** Preserve */
+  PRESERVE = "Preserve",
+  /** MatchBackend */
+  MATCH_BACKEND = "MatchBackend",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTargetRef
+ */
+export interface ClientTrafficPolicySpecTargetRef {
+  /**
+   * @schema ClientTrafficPolicySpecTargetRef#group
+   */
+  readonly group: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetRef#kind
+   */
+  readonly kind: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetRef#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetRef#sectionName
+   */
+  readonly sectionName?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetRef(obj: ClientTrafficPolicySpecTargetRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'sectionName': obj.sectionName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTargetRefs
+ */
+export interface ClientTrafficPolicySpecTargetRefs {
+  /**
+   * @schema ClientTrafficPolicySpecTargetRefs#group
+   */
+  readonly group: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetRefs#kind
+   */
+  readonly kind: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetRefs#sectionName
+   */
+  readonly sectionName?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetRefs(obj: ClientTrafficPolicySpecTargetRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'sectionName': obj.sectionName,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTargetSelectors
+ */
+export interface ClientTrafficPolicySpecTargetSelectors {
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectors#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectors#kind
+   */
+  readonly kind: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectors#matchExpressions
+   */
+  readonly matchExpressions?: ClientTrafficPolicySpecTargetSelectorsMatchExpressions[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectors#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectors#namespaces
+   */
+  readonly namespaces?: ClientTrafficPolicySpecTargetSelectorsNamespaces;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetSelectors' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetSelectors(obj: ClientTrafficPolicySpecTargetSelectors | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ClientTrafficPolicySpecTargetSelectorsMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'namespaces': toJson_ClientTrafficPolicySpecTargetSelectorsNamespaces(obj.namespaces),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTcpKeepalive
+ */
+export interface ClientTrafficPolicySpecTcpKeepalive {
+  /**
+   * @schema ClientTrafficPolicySpecTcpKeepalive#idleTime
+   */
+  readonly idleTime?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTcpKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTcpKeepalive#probes
+   */
+  readonly probes?: number;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTcpKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTcpKeepalive(obj: ClientTrafficPolicySpecTcpKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'idleTime': obj.idleTime,
+    'interval': obj.interval,
+    'probes': obj.probes,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTimeout
+ */
+export interface ClientTrafficPolicySpecTimeout {
+  /**
+   * @schema ClientTrafficPolicySpecTimeout#http
+   */
+  readonly http?: ClientTrafficPolicySpecTimeoutHttp;
+
+  /**
+   * @schema ClientTrafficPolicySpecTimeout#tcp
+   */
+  readonly tcp?: ClientTrafficPolicySpecTimeoutTcp;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTimeout' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTimeout(obj: ClientTrafficPolicySpecTimeout | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'http': toJson_ClientTrafficPolicySpecTimeoutHttp(obj.http),
+    'tcp': toJson_ClientTrafficPolicySpecTimeoutTcp(obj.tcp),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTls
+ */
+export interface ClientTrafficPolicySpecTls {
+  /**
+   * @schema ClientTrafficPolicySpecTls#alpnProtocols
+   */
+  readonly alpnProtocols?: string[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTls#ciphers
+   */
+  readonly ciphers?: string[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTls#clientValidation
+   */
+  readonly clientValidation?: ClientTrafficPolicySpecTlsClientValidation;
+
+  /**
+   * @schema ClientTrafficPolicySpecTls#ecdhCurves
+   */
+  readonly ecdhCurves?: string[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTls#fingerprints
+   */
+  readonly fingerprints?: ClientTrafficPolicySpecTlsFingerprints[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTls#maxVersion
+   */
+  readonly maxVersion?: ClientTrafficPolicySpecTlsMaxVersion;
+
+  /**
+   * @schema ClientTrafficPolicySpecTls#minVersion
+   */
+  readonly minVersion?: ClientTrafficPolicySpecTlsMinVersion;
+
+  /**
+   * @schema ClientTrafficPolicySpecTls#session
+   */
+  readonly session?: ClientTrafficPolicySpecTlsSession;
+
+  /**
+   * @schema ClientTrafficPolicySpecTls#signatureAlgorithms
+   */
+  readonly signatureAlgorithms?: string[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTls' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTls(obj: ClientTrafficPolicySpecTls | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'alpnProtocols': obj.alpnProtocols?.map(y => y),
+    'ciphers': obj.ciphers?.map(y => y),
+    'clientValidation': toJson_ClientTrafficPolicySpecTlsClientValidation(obj.clientValidation),
+    'ecdhCurves': obj.ecdhCurves?.map(y => y),
+    'fingerprints': obj.fingerprints?.map(y => y),
+    'maxVersion': obj.maxVersion,
+    'minVersion': obj.minVersion,
+    'session': toJson_ClientTrafficPolicySpecTlsSession(obj.session),
+    'signatureAlgorithms': obj.signatureAlgorithms?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecClientIpDetectionCustomHeader
+ */
+export interface ClientTrafficPolicySpecClientIpDetectionCustomHeader {
+  /**
+   * @schema ClientTrafficPolicySpecClientIpDetectionCustomHeader#failClosed
+   */
+  readonly failClosed?: boolean;
+
+  /**
+   * @schema ClientTrafficPolicySpecClientIpDetectionCustomHeader#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecClientIpDetectionCustomHeader' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecClientIpDetectionCustomHeader(obj: ClientTrafficPolicySpecClientIpDetectionCustomHeader | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'failClosed': obj.failClosed,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecClientIpDetectionXForwardedFor
+ */
+export interface ClientTrafficPolicySpecClientIpDetectionXForwardedFor {
+  /**
+   * @schema ClientTrafficPolicySpecClientIpDetectionXForwardedFor#numTrustedHops
+   */
+  readonly numTrustedHops?: number;
+
+  /**
+   * @schema ClientTrafficPolicySpecClientIpDetectionXForwardedFor#trustedCIDRs
+   */
+  readonly trustedCidRs?: string[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecClientIpDetectionXForwardedFor' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecClientIpDetectionXForwardedFor(obj: ClientTrafficPolicySpecClientIpDetectionXForwardedFor | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'numTrustedHops': obj.numTrustedHops,
+    'trustedCIDRs': obj.trustedCidRs?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecConnectionBufferLimit
+ */
+export class ClientTrafficPolicySpecConnectionBufferLimit {
+  public static fromNumber(value: number): ClientTrafficPolicySpecConnectionBufferLimit {
+    return new ClientTrafficPolicySpecConnectionBufferLimit(value);
+  }
+  public static fromString(value: string): ClientTrafficPolicySpecConnectionBufferLimit {
+    return new ClientTrafficPolicySpecConnectionBufferLimit(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ClientTrafficPolicySpecConnectionConnectionLimit
+ */
+export interface ClientTrafficPolicySpecConnectionConnectionLimit {
+  /**
+   * @schema ClientTrafficPolicySpecConnectionConnectionLimit#closeDelay
+   */
+  readonly closeDelay?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecConnectionConnectionLimit#maxConnectionDuration
+   */
+  readonly maxConnectionDuration?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecConnectionConnectionLimit#maxRequestsPerConnection
+   */
+  readonly maxRequestsPerConnection?: number;
+
+  /**
+   * @schema ClientTrafficPolicySpecConnectionConnectionLimit#maxStreamDuration
+   */
+  readonly maxStreamDuration?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecConnectionConnectionLimit#value
+   */
+  readonly value?: number;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecConnectionConnectionLimit' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecConnectionConnectionLimit(obj: ClientTrafficPolicySpecConnectionConnectionLimit | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'closeDelay': obj.closeDelay,
+    'maxConnectionDuration': obj.maxConnectionDuration,
+    'maxRequestsPerConnection': obj.maxRequestsPerConnection,
+    'maxStreamDuration': obj.maxStreamDuration,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecConnectionSocketBufferLimit
+ */
+export class ClientTrafficPolicySpecConnectionSocketBufferLimit {
+  public static fromNumber(value: number): ClientTrafficPolicySpecConnectionSocketBufferLimit {
+    return new ClientTrafficPolicySpecConnectionSocketBufferLimit(value);
+  }
+  public static fromString(value: string): ClientTrafficPolicySpecConnectionSocketBufferLimit {
+    return new ClientTrafficPolicySpecConnectionSocketBufferLimit(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders
+ */
+export interface ClientTrafficPolicySpecHeadersEarlyRequestHeaders {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#add
+   */
+  readonly add?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd[];
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#addIfAbsent
+   */
+  readonly addIfAbsent?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent[];
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#removeOnMatch
+   */
+  readonly removeOnMatch?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch[];
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeaders#set
+   */
+  readonly set?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersEarlyRequestHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeaders(obj: ClientTrafficPolicySpecHeadersEarlyRequestHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd(y)),
+    'addIfAbsent': obj.addIfAbsent?.map(y => toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent(y)),
+    'remove': obj.remove?.map(y => y),
+    'removeOnMatch': obj.removeOnMatch?.map(y => toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch(y)),
+    'set': obj.set?.map(y => toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders
+ */
+export interface ClientTrafficPolicySpecHeadersLateResponseHeaders {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#add
+   */
+  readonly add?: ClientTrafficPolicySpecHeadersLateResponseHeadersAdd[];
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#addIfAbsent
+   */
+  readonly addIfAbsent?: ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent[];
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#remove
+   */
+  readonly remove?: string[];
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#removeOnMatch
+   */
+  readonly removeOnMatch?: ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch[];
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeaders#set
+   */
+  readonly set?: ClientTrafficPolicySpecHeadersLateResponseHeadersSet[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersLateResponseHeaders' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersLateResponseHeaders(obj: ClientTrafficPolicySpecHeadersLateResponseHeaders | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'add': obj.add?.map(y => toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersAdd(y)),
+    'addIfAbsent': obj.addIfAbsent?.map(y => toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent(y)),
+    'remove': obj.remove?.map(y => y),
+    'removeOnMatch': obj.removeOnMatch?.map(y => toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch(y)),
+    'set': obj.set?.map(y => toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersSet(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersRequestId
+ */
+export enum ClientTrafficPolicySpecHeadersRequestId {
+  /** PreserveOrGenerate */
+  PRESERVE_OR_GENERATE = "PreserveOrGenerate",
+  /** Preserve */
+  PRESERVE = "Preserve",
+  /** Generate */
+  GENERATE = "Generate",
+  /** Disable */
+  DISABLE = "Disable",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersWithUnderscoresAction
+ */
+export enum ClientTrafficPolicySpecHeadersWithUnderscoresAction {
+  /** Allow */
+  ALLOW = "Allow",
+  /** RejectRequest */
+  REJECT_REQUEST = "RejectRequest",
+  /** DropHeader */
+  DROP_HEADER = "DropHeader",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersXForwardedClientCert
+ */
+export interface ClientTrafficPolicySpecHeadersXForwardedClientCert {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersXForwardedClientCert#certDetailsToAdd
+   */
+  readonly certDetailsToAdd?: ClientTrafficPolicySpecHeadersXForwardedClientCertCertDetailsToAdd[];
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersXForwardedClientCert#mode
+   */
+  readonly mode?: ClientTrafficPolicySpecHeadersXForwardedClientCertMode;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersXForwardedClientCert' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersXForwardedClientCert(obj: ClientTrafficPolicySpecHeadersXForwardedClientCert | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'certDetailsToAdd': obj.certDetailsToAdd?.map(y => y),
+    'mode': obj.mode,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHttp1Http10
+ */
+export interface ClientTrafficPolicySpecHttp1Http10 {
+  /**
+   * @schema ClientTrafficPolicySpecHttp1Http10#useDefaultHost
+   */
+  readonly useDefaultHost?: boolean;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHttp1Http10' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHttp1Http10(obj: ClientTrafficPolicySpecHttp1Http10 | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'useDefaultHost': obj.useDefaultHost,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes
+ */
+export interface ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes {
+  /**
+   * @schema ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes#type
+   */
+  readonly type?: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypesType;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes(obj: ClientTrafficPolicySpecHttp1IgnoredUpgradeTypes | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHttp2ConnectionKeepalive
+ */
+export interface ClientTrafficPolicySpecHttp2ConnectionKeepalive {
+  /**
+   * @schema ClientTrafficPolicySpecHttp2ConnectionKeepalive#idleInterval
+   */
+  readonly idleInterval?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp2ConnectionKeepalive#interval
+   */
+  readonly interval?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp2ConnectionKeepalive#intervalJitter
+   */
+  readonly intervalJitter?: number;
+
+  /**
+   * @schema ClientTrafficPolicySpecHttp2ConnectionKeepalive#timeout
+   */
+  readonly timeout?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHttp2ConnectionKeepalive' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHttp2ConnectionKeepalive(obj: ClientTrafficPolicySpecHttp2ConnectionKeepalive | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'idleInterval': obj.idleInterval,
+    'interval': obj.interval,
+    'intervalJitter': obj.intervalJitter,
+    'timeout': obj.timeout,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHttp2InitialConnectionWindowSize
+ */
+export class ClientTrafficPolicySpecHttp2InitialConnectionWindowSize {
+  public static fromNumber(value: number): ClientTrafficPolicySpecHttp2InitialConnectionWindowSize {
+    return new ClientTrafficPolicySpecHttp2InitialConnectionWindowSize(value);
+  }
+  public static fromString(value: string): ClientTrafficPolicySpecHttp2InitialConnectionWindowSize {
+    return new ClientTrafficPolicySpecHttp2InitialConnectionWindowSize(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ClientTrafficPolicySpecHttp2InitialStreamWindowSize
+ */
+export class ClientTrafficPolicySpecHttp2InitialStreamWindowSize {
+  public static fromNumber(value: number): ClientTrafficPolicySpecHttp2InitialStreamWindowSize {
+    return new ClientTrafficPolicySpecHttp2InitialStreamWindowSize(value);
+  }
+  public static fromString(value: string): ClientTrafficPolicySpecHttp2InitialStreamWindowSize {
+    return new ClientTrafficPolicySpecHttp2InitialStreamWindowSize(value);
+  }
+  private constructor(public readonly value: number | string) {
+  }
+}
+
+/**
+ * @schema ClientTrafficPolicySpecPathEscapedSlashesAction
+ */
+export enum ClientTrafficPolicySpecPathEscapedSlashesAction {
+  /** KeepUnchanged */
+  KEEP_UNCHANGED = "KeepUnchanged",
+  /** RejectRequest */
+  REJECT_REQUEST = "RejectRequest",
+  /** UnescapeAndForward */
+  UNESCAPE_AND_FORWARD = "UnescapeAndForward",
+  /** UnescapeAndRedirect */
+  UNESCAPE_AND_REDIRECT = "UnescapeAndRedirect",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTargetSelectorsMatchExpressions
+ */
+export interface ClientTrafficPolicySpecTargetSelectorsMatchExpressions {
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectorsMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectorsMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectorsMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetSelectorsMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetSelectorsMatchExpressions(obj: ClientTrafficPolicySpecTargetSelectorsMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTargetSelectorsNamespaces
+ */
+export interface ClientTrafficPolicySpecTargetSelectorsNamespaces {
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespaces#from
+   */
+  readonly from: ClientTrafficPolicySpecTargetSelectorsNamespacesFrom;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespaces#selector
+   */
+  readonly selector?: ClientTrafficPolicySpecTargetSelectorsNamespacesSelector;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetSelectorsNamespaces' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetSelectorsNamespaces(obj: ClientTrafficPolicySpecTargetSelectorsNamespaces | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'from': obj.from,
+    'selector': toJson_ClientTrafficPolicySpecTargetSelectorsNamespacesSelector(obj.selector),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTimeoutHttp
+ */
+export interface ClientTrafficPolicySpecTimeoutHttp {
+  /**
+   * @schema ClientTrafficPolicySpecTimeoutHttp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTimeoutHttp#requestReceivedTimeout
+   */
+  readonly requestReceivedTimeout?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTimeoutHttp#streamIdleTimeout
+   */
+  readonly streamIdleTimeout?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTimeoutHttp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTimeoutHttp(obj: ClientTrafficPolicySpecTimeoutHttp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'idleTimeout': obj.idleTimeout,
+    'requestReceivedTimeout': obj.requestReceivedTimeout,
+    'streamIdleTimeout': obj.streamIdleTimeout,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTimeoutTcp
+ */
+export interface ClientTrafficPolicySpecTimeoutTcp {
+  /**
+   * @schema ClientTrafficPolicySpecTimeoutTcp#idleTimeout
+   */
+  readonly idleTimeout?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTimeoutTcp' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTimeoutTcp(obj: ClientTrafficPolicySpecTimeoutTcp | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'idleTimeout': obj.idleTimeout,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidation
+ */
+export interface ClientTrafficPolicySpecTlsClientValidation {
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidation#caCertificateRefs
+   */
+  readonly caCertificateRefs?: ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidation#certificateHashes
+   */
+  readonly certificateHashes?: string[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidation#crl
+   */
+  readonly crl?: ClientTrafficPolicySpecTlsClientValidationCrl;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidation#mode
+   */
+  readonly mode?: ClientTrafficPolicySpecTlsClientValidationMode;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidation#optional
+   */
+  readonly optional?: boolean;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidation#spkiHashes
+   */
+  readonly spkiHashes?: string[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidation#subjectAltNames
+   */
+  readonly subjectAltNames?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNames;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidation' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidation(obj: ClientTrafficPolicySpecTlsClientValidation | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'caCertificateRefs': obj.caCertificateRefs?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs(y)),
+    'certificateHashes': obj.certificateHashes?.map(y => y),
+    'crl': toJson_ClientTrafficPolicySpecTlsClientValidationCrl(obj.crl),
+    'mode': obj.mode,
+    'optional': obj.optional,
+    'spkiHashes': obj.spkiHashes?.map(y => y),
+    'subjectAltNames': toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNames(obj.subjectAltNames),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsFingerprints
+ */
+export enum ClientTrafficPolicySpecTlsFingerprints {
+  /** JA3 */
+  JA3 = "JA3",
+  /** JA4 */
+  JA4 = "JA4",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTlsMaxVersion
+ */
+export enum ClientTrafficPolicySpecTlsMaxVersion {
+  /** Auto */
+  AUTO = "Auto",
+  /** 1.0 */
+  VALUE_1_0 = "1.0",
+  /** 1.1 */
+  VALUE_1_1 = "1.1",
+  /** 1.2 */
+  VALUE_1_2 = "1.2",
+  /** 1.3 */
+  VALUE_1_3 = "1.3",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTlsMinVersion
+ */
+export enum ClientTrafficPolicySpecTlsMinVersion {
+  /** Auto */
+  AUTO = "Auto",
+  /** 1.0 */
+  VALUE_1_0 = "1.0",
+  /** 1.1 */
+  VALUE_1_1 = "1.1",
+  /** 1.2 */
+  VALUE_1_2 = "1.2",
+  /** 1.3 */
+  VALUE_1_3 = "1.3",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTlsSession
+ */
+export interface ClientTrafficPolicySpecTlsSession {
+  /**
+   * @schema ClientTrafficPolicySpecTlsSession#resumption
+   */
+  readonly resumption?: ClientTrafficPolicySpecTlsSessionResumption;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsSession' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsSession(obj: ClientTrafficPolicySpecTlsSession | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'resumption': toJson_ClientTrafficPolicySpecTlsSessionResumption(obj.resumption),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd
+ */
+export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd(obj: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAdd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent
+ */
+export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent(obj: ClientTrafficPolicySpecHeadersEarlyRequestHeadersAddIfAbsent | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch
+ */
+export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch#type
+   */
+  readonly type?: ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatchType;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch(obj: ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatch | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet
+ */
+export interface ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet(obj: ClientTrafficPolicySpecHeadersEarlyRequestHeadersSet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAdd
+ */
+export interface ClientTrafficPolicySpecHeadersLateResponseHeadersAdd {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAdd#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAdd#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersLateResponseHeadersAdd' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersAdd(obj: ClientTrafficPolicySpecHeadersLateResponseHeadersAdd | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent
+ */
+export interface ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent(obj: ClientTrafficPolicySpecHeadersLateResponseHeadersAddIfAbsent | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch
+ */
+export interface ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch#type
+   */
+  readonly type?: ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatchType;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch(obj: ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatch | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersSet
+ */
+export interface ClientTrafficPolicySpecHeadersLateResponseHeadersSet {
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersSet#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersSet#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecHeadersLateResponseHeadersSet' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecHeadersLateResponseHeadersSet(obj: ClientTrafficPolicySpecHeadersLateResponseHeadersSet | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersXForwardedClientCertCertDetailsToAdd
+ */
+export enum ClientTrafficPolicySpecHeadersXForwardedClientCertCertDetailsToAdd {
+  /** Subject */
+  SUBJECT = "Subject",
+  /** Cert */
+  CERT = "Cert",
+  /** Chain */
+  CHAIN = "Chain",
+  /** DNS */
+  DNS = "DNS",
+  /** URI */
+  URI = "URI",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersXForwardedClientCertMode
+ */
+export enum ClientTrafficPolicySpecHeadersXForwardedClientCertMode {
+  /** Sanitize */
+  SANITIZE = "Sanitize",
+  /** ForwardOnly */
+  FORWARD_ONLY = "ForwardOnly",
+  /** AppendForward */
+  APPEND_FORWARD = "AppendForward",
+  /** SanitizeSet */
+  SANITIZE_SET = "SanitizeSet",
+  /** AlwaysForwardOnly */
+  ALWAYS_FORWARD_ONLY = "AlwaysForwardOnly",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecHttp1IgnoredUpgradeTypesType
+ */
+export enum ClientTrafficPolicySpecHttp1IgnoredUpgradeTypesType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesFrom
+ */
+export enum ClientTrafficPolicySpecTargetSelectorsNamespacesFrom {
+  /** Same */
+  SAME = "Same",
+  /** All */
+  ALL = "All",
+  /** Selector */
+  SELECTOR = "Selector",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelector
+ */
+export interface ClientTrafficPolicySpecTargetSelectorsNamespacesSelector {
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelector#matchExpressions
+   */
+  readonly matchExpressions?: ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelector#matchLabels
+   */
+  readonly matchLabels?: { [key: string]: string };
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetSelectorsNamespacesSelector' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetSelectorsNamespacesSelector(obj: ClientTrafficPolicySpecTargetSelectorsNamespacesSelector | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matchExpressions': obj.matchExpressions?.map(y => toJson_ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions(y)),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs {
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs(obj: ClientTrafficPolicySpecTlsClientValidationCaCertificateRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationCrl
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationCrl {
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrl#onlyVerifyLeafCertificate
+   */
+  readonly onlyVerifyLeafCertificate?: boolean;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrl#refs
+   */
+  readonly refs: ClientTrafficPolicySpecTlsClientValidationCrlRefs[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationCrl' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationCrl(obj: ClientTrafficPolicySpecTlsClientValidationCrl | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'onlyVerifyLeafCertificate': obj.onlyVerifyLeafCertificate,
+    'refs': obj.refs?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationCrlRefs(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationMode
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationMode {
+  /** Request */
+  REQUEST = "Request",
+  /** RequireAny */
+  REQUIRE_ANY = "RequireAny",
+  /** VerifyIfGiven */
+  VERIFY_IF_GIVEN = "VerifyIfGiven",
+  /** RequireAndVerify */
+  REQUIRE_AND_VERIFY = "RequireAndVerify",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNames {
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#dnsNames
+   */
+  readonly dnsNames?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#emailAddresses
+   */
+  readonly emailAddresses?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#ipAddresses
+   */
+  readonly ipAddresses?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#otherNames
+   */
+  readonly otherNames?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames[];
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNames#uris
+   */
+  readonly uris?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNames' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNames(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNames | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'dnsNames': obj.dnsNames?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames(y)),
+    'emailAddresses': obj.emailAddresses?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses(y)),
+    'ipAddresses': obj.ipAddresses?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses(y)),
+    'otherNames': obj.otherNames?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames(y)),
+    'uris': obj.uris?.map(y => toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsSessionResumption
+ */
+export interface ClientTrafficPolicySpecTlsSessionResumption {
+  /**
+   * @schema ClientTrafficPolicySpecTlsSessionResumption#stateful
+   */
+  readonly stateful?: any;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsSessionResumption#stateless
+   */
+  readonly stateless?: any;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsSessionResumption' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsSessionResumption(obj: ClientTrafficPolicySpecTlsSessionResumption | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'stateful': obj.stateful,
+    'stateless': obj.stateless,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatchType
+ */
+export enum ClientTrafficPolicySpecHeadersEarlyRequestHeadersRemoveOnMatchType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatchType
+ */
+export enum ClientTrafficPolicySpecHeadersLateResponseHeadersRemoveOnMatchType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions
+ */
+export interface ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions {
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions#key
+   */
+  readonly key: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions#operator
+   */
+  readonly operator: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions#values
+   */
+  readonly values?: string[];
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions(obj: ClientTrafficPolicySpecTargetSelectorsNamespacesSelectorMatchExpressions | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'key': obj.key,
+    'operator': obj.operator,
+    'values': obj.values?.map(y => y),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationCrlRefs
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationCrlRefs {
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrlRefs#group
+   */
+  readonly group?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrlRefs#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrlRefs#name
+   */
+  readonly name: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationCrlRefs#namespace
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationCrlRefs' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationCrlRefs(obj: ClientTrafficPolicySpecTlsClientValidationCrlRefs | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+    'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames {
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames#type
+   */
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNamesType;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNames | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses {
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses#type
+   */
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddressesType;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddresses | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses {
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses#type
+   */
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddressesType;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddresses | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames {
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames#oid
+   */
+  readonly oid: string;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames#type
+   */
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNamesType;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNames | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'oid': obj.oid,
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris
+ */
+export interface ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris {
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris#type
+   */
+  readonly type?: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUrisType;
+
+  /**
+   * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris(obj: ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUris | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNamesType
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesDnsNamesType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddressesType
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesEmailAddressesType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddressesType
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesIpAddressesType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNamesType
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesOtherNamesType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+/**
+ * @schema ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUrisType
+ */
+export enum ClientTrafficPolicySpecTlsClientValidationSubjectAltNamesUrisType {
+  /** Exact */
+  EXACT = "Exact",
+  /** Prefix */
+  PREFIX = "Prefix",
+  /** Suffix */
+  SUFFIX = "Suffix",
+  /** RegularExpression */
+  REGULAR_EXPRESSION = "RegularExpression",
+}
+
+
+/**
+ *
+ *
  * @schema SecurityPolicy
  */
 export class SecurityPolicy extends ApiObject {

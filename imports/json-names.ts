@@ -12,6 +12,7 @@ export interface JsonNames {
   readonly clientCidRs: 'clientCIDRs';
   readonly clientIdRef: 'clientIDRef';
   readonly clientIp: 'clientIP';
+  readonly clientIpDetection: 'clientIPDetection';
   readonly clientIpGeoLocations: 'clientIPGeoLocations';
   readonly cloudDns: 'cloudDNS';
   readonly clusterIp: 'clusterIP';
@@ -45,11 +46,13 @@ export interface JsonNames {
   readonly pdId: 'pdID';
   readonly podCidRs: 'podCIDRs';
   readonly podCidr: 'podCIDR';
+  readonly preserveXRequestId: 'preserveXRequestID';
   readonly providerId: 'providerID';
   readonly queryOffset: 'query_offset';
   readonly redirectUrl: 'redirectURL';
   readonly remoteJwks: 'remoteJWKS';
   readonly repoUrl: 'repoURL';
+  readonly requestId: 'requestID';
   readonly resourceId: 'resourceID';
   readonly scaleIo: 'scaleIO';
   readonly setHostnameAsFqdn: 'setHostnameAsFQDN';
@@ -60,6 +63,7 @@ export interface JsonNames {
   readonly targetCpuUtilizationPercentage: 'targetCPUUtilizationPercentage';
   readonly targetWwNs: 'targetWWNs';
   readonly tenantId: 'tenantID';
+  readonly trustedCidRs: 'trustedCIDRs';
   readonly tsgId: 'tsgID';
   readonly volumeId: 'volumeID';
   readonly xKubernetesEmbeddedResource: 'x-kubernetes-embedded-resource';

@@ -2,7 +2,10 @@
  * With `traffic.provider: ingress`: Ingress for the NGINX ingress controller with TLS from cert-manager (a Certificate
  * for the TLS hosts, lib/certificates/route-certificate.ts), per-client rate limits, HTTPS
  * redirect, HSTS and security headers, and websocket-friendly timeouts. Admin paths get an Ingress of
- * their own, restricted to the allowed source networks.
+ * their own, restricted to the allowed source networks, with their own rate limit
+ * (`ingress.adminPaths.requestsPerSecond`) and basic authentication when `ingress.adminPaths.basicAuth`
+ * names an htpasswd Secret. CORS (`ingress.cors`) on both. Compression is the controller's, for every Ingress
+ * (lib/traffic/compression.ts).
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -12,6 +15,8 @@ import { type Expr, and, fmt, release } from '../template/expr';
 import { each, spread, when } from '../template/manifest';
 import type { Checked, Manifest } from '../template/typed';
 import { usesIngress } from '../traffic/gateway-api';
+import { basicAuthAnnotations } from '../traffic/basic-auth';
+import { corsAnnotations } from '../traffic/cors';
 import { NGINX, customHeaders, proxyTimeouts, requestRate, sourceRanges, sslRedirect } from '../traffic/ingress-nginx';
 import { API_CONTENT_SECURITY_POLICY, securityHeadersData } from '../traffic/security-headers';
 import { commonLabels, nameWith, names } from './names';
@@ -36,10 +41,13 @@ export class AppIngress extends Construct {
       ...proxyTimeouts(ing.websocketTimeoutSeconds),
       ...customHeaders(fmt`${release.namespace}/${headersName}`),
       ...spread(ing.annotations),
+      // Not keys of the chart's own beside ingress.annotations (a map, absent when CORS is off): a rule
+      // refuses CORS in both places (lib/traffic/annotations.ts).
+      ...corsAnnotations(ing.cors),
     };
     const tls = when(ing.tls.enabled, [{ hosts: ing.tls.hosts, secretName: ing.tls.secretName }]);
     // The rules are checked where they are written, as a TemplatedObject's manifest is (see Checked).
-    const ingress = <const R extends IngressRules>(name: Expr<string>, extraAnnotations: { readonly [key: string]: Expr<string> }, rules: Checked<R, IngressRules>) => {
+    const ingress = <const R extends IngressRules, const A extends object>(name: Expr<string>, extraAnnotations: A, rules: Checked<R, IngressRules>) => {
       const checkedRules: IngressRules = rules;
       return {
         metadata: { name, namespace: release.namespace, labels: commonLabels(v), annotations: { ...annotations, ...extraAnnotations } },
@@ -67,7 +75,7 @@ export class AppIngress extends Construct {
       condition: and(enabled, ing.adminPaths.paths),
       manifest: ingress(
         nameWith('admin'),
-        sourceRanges(ing.adminPaths.allowedCidrs),
+        { ...sourceRanges(ing.adminPaths.allowedCidrs), ...requestRate(ing.adminPaths.requestsPerSecond), ...spread(basicAuthAnnotations(ing.adminPaths, 'Administrators')) },
         each(ing.hosts, 'host', (host) => ({
           host: host.host,
           http: { paths: each(ing.adminPaths.paths, 'adminPath', (path) => ({ path, pathType: 'Prefix', backend })) },
@@ -90,7 +98,7 @@ export class AppIngress extends Construct {
       condition: enabled,
       manifest: {
         metadata: { name: headersName, namespace: release.namespace, labels: commonLabels(v) },
-        data: securityHeadersData(ing.hstsMaxAgeSeconds, API_CONTENT_SECURITY_POLICY),
+        data: securityHeadersData(ing, API_CONTENT_SECURITY_POLICY),
       },
     });
   }

@@ -2,7 +2,8 @@
  * The per-environment output beside the manifests, in environments/<env>/ (relative to dist/):
  * - gitops/*.yaml: the Argo CD or Flux objects (argocd.ts, flux.ts), when gitops.engine is not none;
  * - README.md: the charts and the order they are applied in, how to hand the environment to the GitOps
- *   engine, and the network picture as Mermaid (shown by GitHub and GitLab in a pull request);
+ *   engine, its traffic entry (lib/traffic/controller-settings.ts, with the files it adds), and the network
+ *   picture as Mermaid (shown by GitHub and GitLab in a pull request);
  * - network.svg: the same overview drawn by Graphviz, and network/<chart>.svg: the picture of each chart's
  *   neighbourhood (lib/network-graph/views.ts, render.ts; drawn by the caller, asynchronously, from `dot`).
  */
@@ -15,6 +16,7 @@ import { fluxFiles } from './flux';
 import type { ChartInventory } from './inventory';
 import { orderCharts } from './ordering';
 import type { GitOpsSettings } from './settings';
+import type { EdgeEnvironmentOutput } from '../traffic/controller-settings';
 
 export interface EnvironmentOutput {
   /** Files to write now: path relative to the output folder → content. */
@@ -50,9 +52,16 @@ export function environmentOutput(
   networkObjects: readonly Record<string, unknown>[],
   settings: GitOpsSettings,
   context: PictureContext,
-  extra: { readonly gitops?: readonly GitOpsFile[]; readonly prerequisites?: string; readonly recovery?: readonly string[] } = {},
+  extra: {
+    readonly gitops?: readonly GitOpsFile[];
+    readonly prerequisites?: string;
+    readonly recovery?: readonly string[];
+    /** The traffic entry's files and README section (lib/traffic/controller-settings.ts). */
+    readonly edge?: EdgeEnvironmentOutput;
+  } = {},
 ): EnvironmentOutput {
   const files = new Map<string, string>();
+  for (const [file, content] of extra.edge?.files ?? []) files.set(`${environmentFolder(environment)}/${file}`, content);
   const gitops = extra.gitops ?? gitopsFiles(environment, charts, settings);
   for (const { file, object } of gitops) files.set(`${gitopsFolder(environment)}/${file}`, writeYaml(object));
   const graph = networkGraph(environment, networkObjects);
@@ -63,7 +72,7 @@ export function environmentOutput(
   const pictures = charts.map((c) => ({ path: `${folder}/${pictureOf(c.chart)}`, dot: toDot(neighbourhood(graph, c.chart, ownNamespaces(c), options)) }));
   const whole = overview(graph, options);
   if (whole) pictures.unshift({ path: `${folder}/network.svg`, dot: toDot(whole) });
-  files.set(`${folder}/README.md`, readme(environment, charts, settings, whole ? toMermaid(whole) : undefined, extra.prerequisites, extra.recovery ?? []));
+  files.set(`${folder}/README.md`, readme(environment, charts, settings, whole ? toMermaid(whole) : undefined, extra.prerequisites, extra.recovery ?? [], extra.edge?.readme ?? []));
   return { files, pictures };
 }
 
@@ -77,7 +86,15 @@ function ownNamespaces(chart: ChartInventory): readonly string[] {
   return chart.created.length > 0 ? chart.created : chart.namespaces;
 }
 
-function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string | undefined, prerequisites: string | undefined, recovery: readonly string[]): string {
+function readme(
+  environment: string,
+  charts: readonly ChartInventory[],
+  settings: GitOpsSettings,
+  mermaid: string | undefined,
+  prerequisites: string | undefined,
+  recovery: readonly string[],
+  entry: readonly string[],
+): string {
   const order = orderCharts(charts);
   const manifests = (chart: string) => `${settings.path}/manifests/${environment}/${chart}`;
   const rows = charts.map((c) => `| ${c.chart} | ${c.namespaces.join(', ')} | \`${manifests(c.chart)}/\` | ${order.wave.get(c.chart)} | ${(order.after.get(c.chart) ?? []).join(', ') || '–'} |`);
@@ -135,6 +152,7 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
     '',
     ...delivery,
     '',
+    ...(entry.length > 0 ? ['## Traffic entry', '', ...entry, ''] : []),
     ...(prerequisites ? [prerequisites] : []),
     ...recovery,
     '## Network',

@@ -12,6 +12,7 @@ import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
 import { patterns, str } from '../values/schema-primitives';
 import { TrafficSchema } from '../values/traffic';
+import { BasicAuthSchema } from '../traffic/basic-auth';
 import { AlertThresholdsSchema, builtInAlertNames } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
 import { VeleroValuesSchema } from '../backup/velero-values-schema';
@@ -147,7 +148,8 @@ export const MonitoringValuesSchema = Type.Object(
           clusterIssuer: str('cert-manager ClusterIssuer.', patterns.dnsSubdomain),
           secretName: str('Secret cert-manager writes the certificate to.', patterns.dnsSubdomain),
         }),
-        hstsMaxAgeSeconds: int('Strict-Transport-Security max-age of every route.', 0, 63072000),
+        hstsMaxAgeSeconds: int('Strict-Transport-Security max-age of every route, in seconds (two years: 63072000), with includeSubDomains.', 0, 63072000),
+        hstsPreload: bool('Add preload to Strict-Transport-Security (for the browsers’ HSTS preload list: a max-age of at least one year).'),
         websocketTimeoutSeconds: int('Request timeout of the Grafana route, long enough for Grafana Live’s WebSockets (nginx: proxy read and send timeouts).', 1, 86400),
         grafana: object('The public Grafana route.', {
           requestsPerSecond: int('Requests per second allowed per client IP.', 1, 100000),
@@ -158,6 +160,7 @@ export const MonitoringValuesSchema = Type.Object(
             minItems: 1,
             description: 'The only source networks served (at least one: an empty list would let the ingress controller serve everyone).',
           }),
+          basicAuth: Type.Optional(BasicAuthSchema),
         }),
       },
     ),

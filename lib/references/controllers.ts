@@ -161,6 +161,42 @@ const FLOORS: readonly Floor[] = [
       get(o.spec, 'rateLimit', 'type') === 'Local' &&
       list(get(o.spec, 'rateLimit', 'local', 'rules')).some((rule) => list(get(rule, 'clientSelectors')).some((s) => get(s, 'sourceCIDR', 'type') === 'Distinct')),
   },
+  // The entry's policies (lib/traffic/): each field's first release, from the envoyproxy/gateway API history.
+  {
+    controller: 'envoyGateway',
+    version: '1.1.0',
+    feature: 'SecurityPolicy spec.extAuth.http.backendRefs (a translated auth-url)',
+    source: 'Envoy Gateway v1.1.0: ext_auth support backendRefs (envoyproxy/gateway#3469)',
+    applies: (o) => o.kind === 'SecurityPolicy' && get(o.spec, 'extAuth', 'http', 'backendRefs') !== undefined,
+  },
+  {
+    controller: 'envoyGateway',
+    version: '1.2.0',
+    feature: 'ClientTrafficPolicy spec.tls.session.resumption (TLS session resumption)',
+    source: 'Envoy Gateway v1.2.0: client TLS session resumption (envoyproxy/gateway#4293)',
+    applies: (o) => o.kind === 'ClientTrafficPolicy' && get(o.spec, 'tls', 'session', 'resumption') !== undefined,
+  },
+  {
+    controller: 'envoyGateway',
+    version: '1.4.0',
+    feature: 'BackendTrafficPolicy spec.requestBuffer (a translated proxy-body-size)',
+    source: 'Envoy Gateway v1.4.0: requestBuffer in BackendTrafficPolicy (envoyproxy/gateway#5537)',
+    applies: (o) => o.kind === 'BackendTrafficPolicy' && get(o.spec, 'requestBuffer') !== undefined,
+  },
+  {
+    controller: 'envoyGateway',
+    version: '1.6.0',
+    feature: 'BackendTrafficPolicy spec.compressor (compression of responses)',
+    source: 'Envoy Gateway v1.6.0: the compressor field of BackendTrafficPolicy (envoyproxy/gateway#6956)',
+    applies: (o) => o.kind === 'BackendTrafficPolicy' && get(o.spec, 'compressor') !== undefined,
+  },
+  {
+    controller: 'envoyGateway',
+    version: '1.7.0',
+    feature: 'BackendTrafficPolicy spec.compressor[].minContentLength',
+    source: 'Envoy Gateway v1.7.0: minContentLength of compression (envoyproxy/gateway#7799)',
+    applies: (o) => o.kind === 'BackendTrafficPolicy' && list(get(o.spec, 'compressor')).some((c) => get(c, 'minContentLength') !== undefined),
+  },
   {
     controller: 'velero',
     version: '1.10.0',

@@ -192,6 +192,8 @@ class Resolver {
       ...Object.keys(p.serviceAccounts ?? {}),
       ...Object.keys(p.controllers?.externalSecrets?.secretStores ?? {}),
       ...Object.values(p.traceCollectors ?? {}).flatMap((c) => (c.namespace ? [c.namespace] : [])),
+      // The declared platform Gateway's namespace exists (its TLS policy, a ClientTrafficPolicy, is written there).
+      ...(gateway ? [gateway.namespace] : []),
     ]);
   }
 

@@ -24,9 +24,10 @@ import type { AppValues } from './schema';
 import type { SchemaProblem } from './schema-check';
 import { POD_RULES, PROBE_KINDS } from './pod-rules';
 import type { AppRule, RuleContext } from './rule';
-import { TRAFFIC_LISTENER_RULE, listenerProblems } from './traffic';
+import { TRAFFIC_RULES, trafficProblems } from './traffic';
 import { LONGEST_FULLNAME_SUFFIX, MAX_FULLNAME } from './name-budget';
 import { SERVICE_RULES } from './service-rules';
+import { APP_EDGE_RULES } from '../traffic/edge-rules';
 
 /** An integer or percentage of `replicas`, rounded up (as the disruption controller does for minAvailable). */
 function scaled(value: number | string, replicas: number): number {
@@ -55,9 +56,9 @@ const RULES: readonly AppRule[] = [
   {
     // The environment's setting: synth reports it at environment.traffic (lib/values/traffic.ts); here for the chart.
     check: (v, report) => {
-      for (const p of listenerProblems(v.traffic)) report(['traffic', ...p.path], p.message);
+      for (const p of trafficProblems(v.traffic)) report(['traffic', ...p.path], p.message);
     },
-    go: TRAFFIC_LISTENER_RULE,
+    go: TRAFFIC_RULES,
   },
   {
     // The full name as the chart derives it (the schema bounds fullnameOverride alone): the release
@@ -187,6 +188,8 @@ const RULES: readonly AppRule[] = [
 {{- end }}
 {{- end }}`,
   },
+  // The edge: HSTS, CORS, admin authentication, ingress annotations (lib/traffic/edge-rules.ts).
+  ...APP_EDGE_RULES,
   {
     // A dependency is outside the cluster (a CIDR), or inside it (namespace labels, or an application
     // of the platform that synth resolves to namespace labels): with neither, the egress peer would

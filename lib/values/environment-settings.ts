@@ -3,7 +3,7 @@
  * gets the right hosts and TLS issuer everywhere (values files: `environment: {domain, clusterIssuer,
  * production}`, in base.yaml for every environment and in each overlay for its own):
  * - the placeholders `{app}`, `{env}`, `{domain}` and `{clusterIssuer}` in an application's ingress hosts,
- *   TLS hosts and TLS issuer are filled in per environment (the charts get the filled values);
+ *   TLS hosts, TLS issuer and CORS origins are filled in per environment (the charts get the filled values);
  * - an environment marked `production` refuses ingress hosts under another environment's domain and the
  *   TLS issuer of another environment, which are the values that leak when an application is defined in
  *   base.yaml only;
@@ -55,6 +55,14 @@ function ingressTexts(app: Record<string, unknown>): Array<{ path: (string | num
         if (typeof host === 'string') found.push({ path: ['ingress', 'tls', 'hosts', i], text: host, set: (t) => (list[i] = t) });
       });
     }
+  }
+  // CORS origins name the environment's hosts too (e.g. https://www.{domain}).
+  const cors = ingress.cors as Record<string, unknown> | undefined;
+  if (cors && typeof cors === 'object' && Array.isArray(cors.allowOrigins)) {
+    const list = cors.allowOrigins as unknown[];
+    list.forEach((origin, i) => {
+      if (typeof origin === 'string') found.push({ path: ['ingress', 'cors', 'allowOrigins', i], text: origin, set: (t) => (list[i] = t) });
+    });
   }
   return found;
 }

@@ -147,8 +147,11 @@ function describeErrors(errors: ErrorObject[], root: unknown): SchemaProblem[] {
   const problems = new Map<string, SchemaProblem>();
   // An anyOf error explains its alternatives' errors at the same place: keep only it.
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  // A value of the wrong type (1.2 where "1.2" is expected): the type error says it; its enum error would only repeat it.
+  const typePaths = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   for (const error of errors) {
     if (error.keyword !== 'anyOf' && anyOfPaths.has(error.instancePath)) continue;
+    if (error.keyword === 'enum' && typePaths.has(error.instancePath)) continue;
     // A key that breaks `propertyNames`: its own error (pattern, length) says why; this one only repeats it.
     if (error.keyword === 'propertyNames') continue;
     const path = pointerToPath(error.instancePath);
@@ -202,6 +205,9 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
       return { path, message: `${JSON.stringify(actual)} is not allowed here (pin an exact version, never "latest")` };
     case 'anyOf':
       return { path, message: `expected ${alternatives(error.parentSchema)}${got}` };
+    case 'uniqueItems':
+      // ajv: item j repeats item i (i < j).
+      return { path: [...path, Number(p.j)], message: `${JSON.stringify((actual as unknown[])[Number(p.j)])} is already item ${p.i}: expected each item once` };
     case 'minProperties':
       return { path, message: `expected at least ${p.limit} entr${p.limit === 1 ? 'y' : 'ies'} (an empty selector matches everything)` };
     case 'minItems':

@@ -17,6 +17,8 @@ import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
 import { TrafficSchema } from './traffic';
+import { BasicAuthSchema } from '../traffic/basic-auth';
+import { CorsSchema } from '../traffic/cors';
 import { annotationMap, dependencyKeys, keyedMap, labelMap } from './kubernetes-names';
 import { int, patterns, str } from './schema-primitives';
 
@@ -577,7 +579,8 @@ export const AppValuesSchema = Type.Object(
           },
           { ...closed, description: 'Rate limiting per client IP (Gateway API: requestsPerSecond only, as an Envoy Gateway BackendTrafficPolicy).' },
         ),
-        hstsMaxAgeSeconds: int('Strict-Transport-Security max-age.', 0, 63072000),
+        hstsMaxAgeSeconds: int('Strict-Transport-Security max-age, in seconds (two years: 63072000), with includeSubDomains.', 0, 63072000),
+        hstsPreload: bool('Add preload to Strict-Transport-Security (for the browsers’ HSTS preload list: a max-age of at least one year; leaving the list takes months).'),
         websocketTimeoutSeconds: int('Proxy read and send timeouts (Gateway API: the request timeout), long enough for websockets.', 1, 86400),
         adminPaths: Type.Object(
           {
@@ -585,9 +588,12 @@ export const AppValuesSchema = Type.Object(
               description: 'Paths served only to the allowed source ranges (a separate Ingress, or an HTTPRoute with an Envoy Gateway SecurityPolicy).',
             }),
             allowedCidrs: Type.Array(str('Source network allowed on the admin paths.', patterns.cidr)),
+            requestsPerSecond: int('Requests per second allowed per client IP on the admin paths (their own limit, not the application’s).', 1, 100000),
+            basicAuth: Type.Optional(BasicAuthSchema),
           },
-          closed,
+          { ...closed, description: 'Paths for administrators: their own route or Ingress, allowed networks and rate limit.' },
         ),
+        cors: CorsSchema,
         annotations: annotations('Extra annotations on the Ingress (traffic.provider ingress).'),
       },
       { ...closed, description: 'The public entry, by traffic.provider: Ingresses (NGINX ingress controller, cert-manager) or HTTPRoutes on the platform Gateway (README: Traffic entry).' },

@@ -8,9 +8,14 @@
  *   (BackendTrafficPolicy, SecurityPolicy); NetworkPolicies admit the Gateway's proxy pods;
  * - `ingress`: Ingresses for the NGINX ingress controller, as before; NetworkPolicies admit the ingress
  *   controller's namespace.
+ * Both take the environment's TLS policy (`tls`, lib/traffic/tls-policy.ts) and compression of responses
+ * (`compression`, lib/traffic/compression.ts), with the documents' defaults for what is not set.
  */
 import { Type } from '@sinclair/typebox';
+import { CompressionSchema, DEFAULT_COMPRESSION } from '../traffic/compression';
+import { DEFAULT_TLS_POLICY, TLS_POLICY_RULE, TlsPolicySchema, tlsPolicyProblems } from '../traffic/tls-policy';
 import { dnsLabelPattern, labelMap } from './kubernetes-names';
+import { deepMerge } from './merge';
 import type { SchemaProblem } from './schema-check';
 
 const closed = { additionalProperties: false } as const;
@@ -58,6 +63,8 @@ export const TrafficSchema = Type.Object(
       },
       { ...closed, description: 'The platform’s Gateway (Gateway API, gateway.networking.k8s.io/v1).' },
     ),
+    tls: TlsPolicySchema,
+    compression: CompressionSchema,
   },
   { ...closed, description: 'How traffic enters (an environment setting: written by synth from environment.traffic of the values files).' },
 );
@@ -83,6 +90,10 @@ export const TrafficSettingsSchema = Type.Object(
         ),
       ),
     ),
+    tls: Type.Optional(
+      Type.Partial(Type.Object({ ...TlsPolicySchema.properties, sessionResumption: Type.Partial(TlsPolicySchema.properties.sessionResumption) }, { ...closed, description: TlsPolicySchema.description })),
+    ),
+    compression: Type.Optional(Type.Partial(CompressionSchema)),
   },
   { ...closed, description: `How traffic enters the environment (every chart of it): provider (default ${DEFAULT_TRAFFIC_PROVIDER}) and the platform Gateway.` },
 );
@@ -93,9 +104,10 @@ export const TrafficSettingsSchema = Type.Object(
  */
 export function environmentTraffic(merged: unknown, check: (schema: typeof TrafficSchema, value: unknown) => SchemaProblem[]): { traffic: TrafficValues; problems: SchemaProblem[] } {
   const given = merged !== null && typeof merged === 'object' && !Array.isArray(merged) ? (merged as Record<string, unknown>) : {};
-  const traffic = { provider: DEFAULT_TRAFFIC_PROVIDER, ...structuredClone(given) } as TrafficValues;
+  // Lists given replace the default ones (ciphers, curves), as in every values merge.
+  const traffic = deepMerge({ provider: DEFAULT_TRAFFIC_PROVIDER, tls: DEFAULT_TLS_POLICY, compression: DEFAULT_COMPRESSION }, given) as TrafficValues;
   const schemaProblems = check(TrafficSchema, traffic);
-  const problems = [...schemaProblems, ...(schemaProblems.length === 0 ? listenerProblems(traffic) : [])].map((p) => ({ ...p, path: ['environment', 'traffic', ...p.path] }));
+  const problems = [...schemaProblems, ...(schemaProblems.length === 0 ? trafficProblems(traffic) : [])].map((p) => ({ ...p, path: ['environment', 'traffic', ...p.path] }));
   return { traffic, problems };
 }
 
@@ -105,7 +117,7 @@ const SAME_LISTENER = 'the HTTP to HTTPS redirect would attach beside the HTTPS 
  * One listener for both HTTPS and HTTP: the https-redirect HTTPRoute would share the HTTPS listener
  * with the application's route. Paths under `traffic`; the same rule in Go is TRAFFIC_LISTENER_RULE.
  */
-export function listenerProblems(traffic: TrafficValues): SchemaProblem[] {
+function listenerProblems(traffic: TrafficValues): SchemaProblem[] {
   // Values the schema refused (no gateway) reach the application rules in synth, which report them at environment.traffic.
   const listeners = (traffic.gateway as Partial<TrafficValues['gateway']> | undefined)?.listeners;
   if (listeners === undefined) return [];
@@ -113,9 +125,21 @@ export function listenerProblems(traffic: TrafficValues): SchemaProblem[] {
   return https === http ? [{ path: ['gateway', 'listeners'], message: `https and http are both "${http}": ${SAME_LISTENER}` }] : [];
 }
 
-/** listenerProblems as Go template text, for the charts' templates/validate-values.yaml. */
-export const TRAFFIC_LISTENER_RULE = `{{- with .Values.traffic.gateway.listeners }}
+/**
+ * Every rule of the traffic setting beyond its schema (listeners, TLS policy), paths under `traffic`;
+ * TRAFFIC_RULES says the same in Go.
+ */
+export function trafficProblems(traffic: TrafficValues): SchemaProblem[] {
+  const tls = (traffic as Partial<TrafficValues>).tls;
+  return [...listenerProblems(traffic), ...(tls ? tlsPolicyProblems(tls).map((p) => ({ ...p, path: ['tls', ...p.path] })) : [])];
+}
+
+/** listenerProblems as Go template text. */
+const TRAFFIC_LISTENER_RULE = `{{- with .Values.traffic.gateway.listeners }}
 {{- if eq .https .http }}
 {{- fail (printf "traffic.gateway.listeners: https and http are both %q: ${SAME_LISTENER}" .http) }}
 {{- end }}
 {{- end }}`;
+
+/** trafficProblems as Go template text, for every chart's templates/validate-values.yaml. */
+export const TRAFFIC_RULES = `${TRAFFIC_LISTENER_RULE}\n${TLS_POLICY_RULE}`;

@@ -335,12 +335,12 @@ describe('custom resources', () => {
     const declared = ['dev', 'staging', 'production']
       .map(
         (env) =>
-          `    worker-${env}: { worker-database: { keys: [password] }, worker-database-backup: { keys: [password] }, worker-backup-bucket: { keys: [access-key-id, secret-access-key] }, worker-backup-encryption: { keys: [password, salt] } }\n`,
+          `    api-${env}: { api-admin-htpasswd: { keys: [.htpasswd, auth] } }\n    worker-${env}: { worker-database: { keys: [password] }, worker-database-backup: { keys: [password] }, worker-backup-bucket: { keys: [access-key-id, secret-access-key] }, worker-backup-encryption: { keys: [password, salt] } }\n`,
       )
       .join('');
     const existingSecretsOnly = (text: string) =>
       operatorMode(text)
-        .replace(/^ {4}secrets:\n(?: {6}.*\n)+/m, '    secrets: {}\n')
+        .replace(/^ {4}secrets:\n(?: {6}.*\n)+/gm, '    secrets: {}\n')
         .replace('  secrets:\n    monitoring:\n', `  secrets:\n${declared}    monitoring:\n`);
     const withoutExternalSecrets = synthesize({ valuesDir: valuesWith('base.yaml', existingSecretsOnly) });
     expect(kinds('worker', withoutExternalSecrets)).not.toContain('ExternalSecret');

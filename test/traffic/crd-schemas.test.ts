@@ -44,6 +44,24 @@ const cases: Array<{ name: string; file: string; change: (o: Mutable) => void; e
     change: (o) => (o.spec.authorization.defaultAction = 'Reject'),
     expected: /SecurityPolicy\/api-dev\/api-admin .*defaultAction/,
   },
+  {
+    name: 'a TLS version the ClientTrafficPolicy does not know',
+    file: 'monitoring/gateway-clienttrafficpolicy.yaml',
+    change: (o) => (o.spec.tls.minVersion = 'TLSv1.2'),
+    expected: /ClientTrafficPolicy\/gateway-system\/platform-https-tls .*minVersion/,
+  },
+  {
+    name: 'a session resumption setting the ClientTrafficPolicy does not have',
+    file: 'monitoring/gateway-clienttrafficpolicy.yaml',
+    change: (o) => (o.spec.tls.session.resumption.tickets = {}),
+    expected: /ClientTrafficPolicy\/gateway-system\/platform-https-tls .*tickets/,
+  },
+  {
+    name: 'a compression algorithm Envoy Gateway does not have',
+    file: 'api/backendtrafficpolicy.yaml',
+    change: (o) => (o.spec.compressor[0].type = 'Deflate'),
+    expected: /BackendTrafficPolicy\/api-dev\/api .*type/,
+  },
 ];
 
 async function schemaErrors(files: Record<string, string>): Promise<string[]> {

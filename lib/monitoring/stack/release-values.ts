@@ -10,6 +10,7 @@ import { type EnvironmentValues, located } from '../../values/load';
 import { deepMerge } from '../../values/merge';
 import { monitoringRuleProblems } from '../../values/api-server-rules';
 import { type Problem, ValuesError, uniqueProblems } from '../../values/problems';
+import { MONITORING_EDGE_RULES, edgeProblems } from '../../traffic/edge-rules';
 import type { AppValues } from '../../values/schema';
 import { type SchemaProblem, checkAgainstSchema } from '../../values/schema-check';
 import { TRAFFIC_IS_ENVIRONMENT_SETTING } from '../../values/traffic';
@@ -56,6 +57,8 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
     ? []
     : thresholdOrderProblems((values as unknown as { alerts: AlertThresholds }).alerts).map((p) => ({ path: ['alerts', ...p.path], message: p.message }));
+  // The edge rules (HSTS, admin authentication: lib/traffic/edge-rules.ts), on values the schema accepted.
+  const edge = schemaProblems.length === 0 ? edgeProblems(MONITORING_EDGE_RULES, values as unknown as MonitoringValues) : [];
   // What the schema cannot say of the platform's rule groups (lib/monitoring/rules/extra-rules-checks.ts).
   const ruleProblems: SchemaProblem[] = [];
   if (!schemaProblems.some((p) => p.path[0] === 'rules')) ruleGroupProblems((values as unknown as MonitoringValues).rules.groups, (path, message) => ruleProblems.push({ path, message }));
@@ -69,6 +72,7 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
         ...schemaProblems,
         ...ruleProblems,
         ...orderProblems,
+        ...edge,
         ...rolloutsControllerProblems(env, values),
         ...issuerProblems(values as unknown as MonitoringValues, env),
         ...apiServerRuleProblems(schemaProblems, values),

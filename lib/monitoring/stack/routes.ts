@@ -4,7 +4,8 @@
  * - Grafana under `ingress.path` (e.g. /monitoring), public, `ingress.grafana.requestsPerSecond` per
  *   client IP (100), WebSockets for Grafana Live (long timeouts; Envoy Gateway: httpUpgrade websocket);
  * - the health endpoint `ingress.healthPath` (e.g. /healthz), answered by Grafana's /api/health;
- * - /prometheus and /alertmanager, admins only: `ingress.admin.allowedCidrs`, and
+ * - /prometheus and /alertmanager, admins only: `ingress.admin.allowedCidrs`, HTTP basic authentication
+ *   when `ingress.admin.basicAuth` names an htpasswd Secret (lib/traffic/basic-auth.ts), and
  *   `ingress.admin.requestsPerSecond` per client IP (10);
  * - security headers on every response, HTTP redirected to HTTPS when TLS is enabled.
  * Gateway API: HTTPRoutes `grafana` (the Grafana and health rules) and `monitoring-admin` (one rule per
@@ -24,7 +25,9 @@ import { routeCertificate } from '../../certificates/route-certificate';
 import { BackendTrafficPolicy, SecurityPolicy } from '../../../imports/gateway.envoyproxy.io';
 import { HttpRoute } from '../../../imports/gateway.networking.k8s.io';
 import { type Expr, and, fmt, release } from '../../template/expr';
-import { when } from '../../template/manifest';
+import { spread, when } from '../../template/manifest';
+import { basicAuthAnnotations, basicAuthPolicy } from '../../traffic/basic-auth';
+import { compressorList } from '../../traffic/compression';
 import { clientRateLimit, gatewayParent, httpsRedirectSpec, responseHeadersFilter, routeTarget, sourceAllowList, timeoutOf, usesGatewayApi, usesIngress } from '../../traffic/gateway-api';
 import { NGINX, customHeaders, denyAllSources, proxyTimeouts, requestRate, sourceRanges, sslRedirect } from '../../traffic/ingress-nginx';
 import { UI_CONTENT_SECURITY_POLICY, securityHeaders, securityHeadersData } from '../../traffic/security-headers';
@@ -49,7 +52,7 @@ export class MonitoringRoutes extends Construct {
     // Gateway API.
     const parentRefs = [gatewayParent(v.traffic, ing.tls.enabled)];
     const hostnames = [ing.host];
-    const headers = responseHeadersFilter(securityHeaders(ing.hstsMaxAgeSeconds, UI_CONTENT_SECURITY_POLICY));
+    const headers = responseHeadersFilter(securityHeaders(ing, UI_CONTENT_SECURITY_POLICY));
     const backend = (name: string, port: number) => [{ name, port }];
     const prefix = (value: Expr<string> | string) => [{ path: { type: 'PathPrefix', value } }] as const;
 
@@ -112,7 +115,7 @@ export class MonitoringRoutes extends Construct {
       {
         metadata: metadata('grafana', 'grafana'),
         // Grafana Live keeps a WebSocket open per browser tab.
-        spec: { targetRefs: [routeTarget('grafana')], rateLimit: clientRateLimit(ing.grafana.requestsPerSecond), httpUpgrade: [{ type: 'websocket' }] },
+        spec: { targetRefs: [routeTarget('grafana')], rateLimit: clientRateLimit(ing.grafana.requestsPerSecond), httpUpgrade: [{ type: 'websocket' }], compressor: compressorList(v.traffic.compression) },
       },
       { condition: onGateway },
     );
@@ -121,7 +124,7 @@ export class MonitoringRoutes extends Construct {
       'AdminTrafficPolicy',
       'monitoring-admin-backendtrafficpolicy.yaml',
       BackendTrafficPolicy,
-      { metadata: metadata(ADMIN, 'monitoring'), spec: { targetRefs: [routeTarget(ADMIN)], rateLimit: clientRateLimit(ing.admin.requestsPerSecond) } },
+      { metadata: metadata(ADMIN, 'monitoring'), spec: { targetRefs: [routeTarget(ADMIN)], rateLimit: clientRateLimit(ing.admin.requestsPerSecond), compressor: compressorList(v.traffic.compression) } },
       { condition: onGateway },
     );
     k8sObject(
@@ -129,7 +132,7 @@ export class MonitoringRoutes extends Construct {
       'AdminAllowList',
       'monitoring-admin-securitypolicy.yaml',
       SecurityPolicy,
-      { metadata: metadata(ADMIN, 'monitoring'), spec: { targetRefs: [routeTarget(ADMIN)], authorization: sourceAllowList(ing.admin.allowedCidrs) } },
+      { metadata: metadata(ADMIN, 'monitoring'), spec: { targetRefs: [routeTarget(ADMIN)], basicAuth: basicAuthPolicy(ing.admin), authorization: sourceAllowList(ing.admin.allowedCidrs) } },
       { condition: onGateway },
     );
 
@@ -183,7 +186,10 @@ export class MonitoringRoutes extends Construct {
       'monitoring-admin-ingress.yaml',
       k8s.KubeIngress,
       {
-        metadata: { ...metadata(ADMIN, 'monitoring'), annotations: { ...common, ...requestRate(ing.admin.requestsPerSecond), ...sourceRanges(ing.admin.allowedCidrs) } },
+        metadata: {
+          ...metadata(ADMIN, 'monitoring'),
+          annotations: { ...common, ...requestRate(ing.admin.requestsPerSecond), ...sourceRanges(ing.admin.allowedCidrs), ...spread(basicAuthAnnotations(ing.admin, 'Prometheus and Alertmanager')) },
+        },
         spec: {
           ingressClassName: ing.className,
           tls,
@@ -208,7 +214,7 @@ export class MonitoringRoutes extends Construct {
       'SecurityHeaders',
       'monitoring-security-headers.yaml',
       k8s.KubeConfigMap,
-      { metadata: metadata(HEADERS, 'monitoring'), data: securityHeadersData(ing.hstsMaxAgeSeconds, UI_CONTENT_SECURITY_POLICY) },
+      { metadata: metadata(HEADERS, 'monitoring'), data: securityHeadersData(ing, UI_CONTENT_SECURITY_POLICY) },
       { condition: onIngress },
     );
   }

@@ -14,7 +14,8 @@ import { located } from '../../values/load';
 import { extraRuleGroups, extraRulesFile } from '../rules/extra-rules';
 import { type RuleFileToCheck, type RuleLocation, checkRuleFiles } from '../rules/promtool-check';
 import { valueRulesTemplate } from '../../values/app-rules';
-import { TRAFFIC_LISTENER_RULE } from '../../values/traffic';
+import { TRAFFIC_RULES } from '../../values/traffic';
+import { MONITORING_EDGE_RULES, edgeRulesTemplate } from '../../traffic/edge-rules';
 import { MONITORING_API_SERVER_RULES } from '../../values/api-server-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
 import { MonitoringValuesSchema } from '../values-schema';
@@ -113,7 +114,7 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${extraRulesHelper(MONITORING_CHART)}\n${jsonListItemsHelper(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
     extraTemplates: {
       'validate-values.yaml': valueRulesTemplate(
-        `${TRAFFIC_LISTENER_RULE}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
+        `${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
       ),
     },
     notes: monitoringNotes(),

@@ -9,6 +9,7 @@ import { podTemplatesOf } from './pod-templates';
 import { checkProbes } from './probes';
 import { checkResources } from './resources';
 import { checkSecrets } from './secrets';
+import { routeClaimFindings } from '../../traffic/route-claims';
 
 export function checkPolicies(documents: readonly ManifestDocument[]): Finding[] {
   const levels = enforcedLevels(documents);
@@ -18,5 +19,7 @@ export function checkPolicies(documents: readonly ManifestDocument[]): Finding[]
     findings.push(...checkPodSecurity(template, levels), ...checkResources(template), ...checkProbes(template), ...checkImages(template), ...checkNetworkPolicyCoverage(template, selectors));
   }
   findings.push(...checkSecrets(documents), ...checkMetadata(documents));
+  // A host and path claimed by two routes or Ingresses of one environment (lib/traffic/route-claims.ts).
+  findings.push(...routeClaimFindings(documents));
   return findings;
 }

@@ -24,7 +24,9 @@ describe.each(['dev', 'production'])('operator mode in %s', (env) => {
       .map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)
       .sort();
     expect(kinds).toEqual([
-      // The cluster's ACME issuer is not part of the stack: the chart has it in both modes.
+      // The cluster's ACME issuer is not part of the stack: the chart has it in both modes, and so the
+      // environment's TLS policy on its Gateway (lib/traffic/gateway-tls-policy.ts).
+      `ClientTrafficPolicy/gateway-system/platform-https-tls`,
       `ClusterIssuer//letsencrypt-${env === 'production' ? 'production' : 'staging'}`,
       'ConfigMap/monitoring/grafana-dashboard-data-stores',
       'ConfigMap/monitoring/grafana-dashboard-edge',

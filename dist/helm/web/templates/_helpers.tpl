@@ -103,6 +103,13 @@ helm.sh/chart: {{ include "web.chart" . }}
 {{- $reads -}}
 {{- end }}
 
+{{/* The annotations not under nginx.ingress.kubernetes.io/, as JSON (lib/traffic/annotations.ts routeAnnotations). */}}
+{{- define "web.routeAnnotations" -}}
+{{- $out := dict -}}
+{{- range $key, $value := . }}{{ if not (hasPrefix "nginx.ingress.kubernetes.io/" $key) }}{{ $_ := set $out $key $value }}{{ end }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}
 {{- define "web.str" -}}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
