@@ -99,6 +99,12 @@ describe('synth refuses, with file, line and values path', () => {
     );
   });
 
+  it.each(['/..', '/grafana/.', '/a/../b'])('a monitoring route path %s', (path) => {
+    expect(refused({ monitoring: { ingress: { path } } })).toEqual([
+      `monitoring.ingress.path: expected a sub path such as /grafana: "/" and segments of letters, digits and -._~, none of them "." or "..", no trailing slash, got "${path}"`,
+    ]);
+  });
+
   it.each(['101%', '150%', '1000%'])('pdb.minAvailable %s (every int-or-percent of the model: both PDB fields)', (maxUnavailable) => {
     expect(refused({ applications: { api: { pdb: { minAvailable: maxUnavailable } } } })[0]).toBe(`applications.api.pdb.minAvailable: expected an integer or a percentage such as 50%, got "${maxUnavailable}"`);
   });
@@ -148,6 +154,10 @@ describe.each(helmVersions)('$label refuses what synth refuses', ({ binary }) =>
 
   it.each(['/files/%2Fetc', '/legacy//v1', '/up/..', '/a/./b'])('an ingress path %s (values.schema.json pattern)', (path) => {
     expect(rejected('api', { ingress: { hosts: [{ host: 'api.example.com', paths: [{ path, pathType: 'Prefix' }] }] } })).toMatch(/values don't meet the specifications of the schema/);
+  });
+
+  it.each(['/..', '/grafana/.'])('a monitoring route path %s (values.schema.json pattern)', (path) => {
+    expect(rejected('monitoring', { ingress: { path } })).toMatch(/values don't meet the specifications of the schema/);
   });
 
   it.each(['101%', '150%'])('pdb.maxUnavailable and minAvailable %s', (percent) => {
