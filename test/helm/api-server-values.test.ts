@@ -118,6 +118,18 @@ describe('synth refuses, with file, line and values path', () => {
     expect(refused({ monitoring: { nodeNamespace: 'api-qa' } })).toEqual([
       'monitoring.nodeNamespace: "api-qa" is the namespace of application api: a namespace has one owning chart; give the node agents a namespace of their own',
     ]);
+    for (const [namespace, owner] of [
+      ['velero', 'Velero (velero.namespace)'],
+      ['cert-manager', 'cert-manager (certManager.namespace)'],
+      ['argo-rollouts', 'the Argo Rollouts controller (argoRollouts.namespace)'],
+      ['ingress-nginx', 'the ingress controller (networkPolicy.ingressControllerNamespace)'],
+      ['gateway-system', 'the Gateway (traffic.gateway.namespace)'],
+      ['envoy-gateway-system', 'the Gateway’s proxies (traffic.gateway.proxies.namespace)'],
+    ]) {
+      expect(refused({ monitoring: { nodeNamespace: namespace } })).toEqual([
+        `monitoring.nodeNamespace: "${namespace}" is the namespace of ${owner}: a namespace has one owning chart; give the node agents a namespace of their own`,
+      ]);
+    }
   });
 
   it('a ConfigMap over 1 MiB from env', () => {
@@ -185,6 +197,12 @@ describe.each(helmVersions)('$label refuses what synth refuses', ({ binary }) =>
     expect(rejected('monitoring', { nodeNamespace: 'kube-system' })).toMatch(/values don't meet the specifications of the schema/);
     expect(rejected('monitoring', { nodeNamespace: 'api-production' }).replace(/^Error: execution error at \([^)]*\): /, '')).toBe(
       'nodeNamespace: "api-production" is the namespace of application api: a namespace has one owning chart; give the node agents a namespace of their own',
+    );
+    expect(rejected('monitoring', { nodeNamespace: 'velero' }).replace(/^Error: execution error at \([^)]*\): /, '')).toBe(
+      'nodeNamespace: "velero" is the namespace of Velero (velero.namespace): a namespace has one owning chart; give the node agents a namespace of their own',
+    );
+    expect(rejected('monitoring', { nodeNamespace: 'envoy-gateway-system' }).replace(/^Error: execution error at \([^)]*\): /, '')).toBe(
+      'nodeNamespace: "envoy-gateway-system" is the namespace of the Gateway’s proxies (traffic.gateway.proxies.namespace): a namespace has one owning chart; give the node agents a namespace of their own',
     );
   });
 });
