@@ -9,7 +9,7 @@
  */
 import { App } from 'cdk8s';
 import { appNotes, appReadme } from '../lib/app/chart-docs';
-import { environmentOutput } from '../lib/gitops/environment-files';
+import { environmentOutput, gitopsFiles } from '../lib/gitops/environment-files';
 import { PlatformInventory } from '../lib/gitops/inventory';
 import { type GitOpsSettings, gitopsSettings } from '../lib/gitops/settings';
 import { clashTemplate, extraObjectClashes, extraObjectsTemplate, renderExtraObjects } from '../lib/app/extra-objects';
@@ -25,9 +25,15 @@ import { type EnvironmentValues, located } from '../lib/values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
 import type { SchemaProblem } from '../lib/values/schema-check';
+import { recoverySection } from '../lib/backup/recovery-notes';
+import { sharedBackupFolderProblems } from '../lib/backup/shared-locations';
 import { AppChart } from './app-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { withSchemaChanges } from '../lib/values/schema-paths';
+import { GITOPS, PlatformReferences, declaredGateway, prerequisitesOf } from '../lib/references/platform-references';
+import { migrationHelpers } from '../lib/secrets/migration-copies';
+import { prerequisitesSection } from '../lib/references/readme';
+import { gitopsFolder } from '../lib/gitops/argocd';
 
 export interface PlatformOptions extends SynthOptions {
   /** Labels on every object of every application chart (cdk8s chart-level `labels`), in both outputs. */
@@ -105,10 +111,17 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   }
   if (gitopsProblems.length > 0) throw new ValuesError(uniqueProblems(gitopsProblems));
   const inventory = new PlatformInventory();
+  // Every reference of every object, checked per environment once all of it is written (lib/references/).
+  const references = new PlatformReferences();
+  const observe = (environment: string, chart: string, object: Record<string, unknown>, file: string) => {
+    inventory.observe(environment, chart, object, file);
+    references.observe(environment, chart, object, file);
+  };
   // Required in base.yaml: loadPlatformValues has refused values without it.
   const links = base.charts as NonNullable<typeof base.charts>;
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
-  const problems: Problem[] = [];
+  // State shared across applications and environments: no two backup jobs in one folder (lib/backup/shared-locations.ts).
+  const problems: Problem[] = sharedBackupFolderProblems(environments, namespaceOf);
   const application = (name: string) => (found: readonly SchemaProblem[]) => located(found, base.files, [['applications', name], ['defaults']]);
 
   for (const [name, baseValues] of base.applications) {
@@ -142,7 +155,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
           schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
           baseValues,
-          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}`,
+          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}\n${migrationHelpers(name)}`,
           extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
           notes: appNotes(name),
           readme: appReadme(name, envNames),
@@ -153,7 +166,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           clashes: extraObjectClashes,
           templates: (objects, go) => ({ 'extra-objects.yaml': extraObjectsTemplate(name), 'validate-extra-objects.yaml': clashTemplate(objects, go) }),
         },
-        observe: inventory.observe,
+        observe,
       },
       emit,
     );
@@ -178,17 +191,38 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
         locate: (found) => located(found, environments[i].files, [['monitoring']]),
       })),
       helm: { ...monitoringHelm(monitoring), links },
-      observe: inventory.observe,
+      observe,
     },
     emit,
   );
   problems.push(...monitoringProblems);
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
 
+  // Every reference resolves or is declared as a prerequisite, the GitOps objects' too (lib/references/).
+  const gitopsObjects = new Map(environments.map((env) => [env.environment, gitopsFiles(env.environment, inventory.chartsOf(env.environment), gitops.get(env.environment)!)]));
+  for (const env of environments) {
+    for (const { file, object } of gitopsObjects.get(env.environment)!) references.observe(env.environment, GITOPS, object, `${gitopsFolder(env.environment)}/${file}`);
+    problems.push(
+      ...references.problems(env, (chart) =>
+        chart === GITOPS
+          ? { values: env.gitops, prefixes: [['gitops']] }
+          : env.applications.has(chart)
+            ? { values: env.applications.get(chart), prefixes: [['applications', chart], ['defaults'], []] }
+            : { values: env.monitoring, prefixes: [['monitoring']] },
+      ),
+    );
+  }
+  if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
+
   // Beside the manifests: GitOps objects, README and network picture of each environment.
   const pictures: PendingPicture[] = [];
   for (const env of environments) {
-    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!);
+    const prerequisites = prerequisitesSection(env.environment, references.of(env.environment), prerequisitesOf(env), declaredGateway(env), []);
+    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!, {
+      gitops: gitopsObjects.get(env.environment)!,
+      prerequisites,
+      recovery: recoverySection(env, namespaceOf),
+    });
     for (const [path, content] of output.files) emit(path, content);
     pictures.push({ path: output.svgPath, dot: output.dot });
   }
