@@ -141,8 +141,8 @@ export const MonitoringValuesSchema = Type.Object(
         enabled: bool('Expose Grafana, Prometheus and Alertmanager.'),
         className: str('IngressClass name (traffic.provider ingress).', patterns.dnsSubdomain),
         host: str('Host name.', patterns.dnsSubdomain),
-        path: str('Sub path Grafana is served under, without trailing slash (Prometheus and Alertmanager are under /prometheus and /alertmanager).', '^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$'),
-        healthPath: str('Public health endpoint of the stack: answered by Grafana’s /api/health (its database and version), e.g. for an external uptime check.', '^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$'),
+        path: str('Sub path Grafana is served under, without trailing slash (Prometheus and Alertmanager are under /prometheus and /alertmanager).', patterns.subPath),
+        healthPath: str('Public health endpoint of the stack: answered by Grafana’s /api/health (its database and version), e.g. for an external uptime check.', patterns.subPath),
         tls: object('TLS with a certificate issued by cert-manager (traffic.provider ingress; the Gateway’s listener holds its own).', {
           enabled: bool('Terminate TLS (and redirect HTTP to HTTPS).'),
           clusterIssuer: str('cert-manager ClusterIssuer.', patterns.dnsSubdomain),

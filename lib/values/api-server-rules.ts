@@ -10,8 +10,9 @@
  *   (k8s.io/kubernetes/pkg/apis/core/validation ValidateServiceName: apimachinery IsDNS1035Label);
  * - `env`, the values of the application's ConfigMap: at most 1 MiB with the chart's own entries
  *   (core validation ValidateConfigMap, api.MaxSecretSize);
- * - `nodeNamespace` of the monitoring chart: not the namespace of an application (each namespace has
- *   one owning chart; the node agents' namespace is labelled Pod Security "privileged").
+ * - `nodeNamespace` of the monitoring chart: not the namespace of an application, nor of a controller or
+ *   the Gateway the values name (each namespace has one owner; the node agents' namespace is labelled
+ *   Pod Security "privileged" and gets the chart's deny-all NetworkPolicy).
  */
 import { CRON_MESSAGE_TAIL, cronScheduleGo, cronScheduleProblem } from './cron-schedule';
 import type { AppRule } from './rule';
@@ -72,6 +73,27 @@ export const APP_API_SERVER_RULES: readonly AppRule[] = [
   },
 ];
 
+/**
+ * Namespaces the monitoring values name as another's, after the applications': the controllers and
+ * the Gateway the platform relies on (their installs own them).
+ */
+const OTHER_OWNERS: readonly { readonly owner: string; readonly path: readonly string[] }[] = [
+  { owner: 'Velero (velero.namespace)', path: ['velero', 'namespace'] },
+  { owner: 'cert-manager (certManager.namespace)', path: ['certManager', 'namespace'] },
+  { owner: 'the Argo Rollouts controller (argoRollouts.namespace)', path: ['argoRollouts', 'namespace'] },
+  { owner: 'the ingress controller (networkPolicy.ingressControllerNamespace)', path: ['networkPolicy', 'ingressControllerNamespace'] },
+  { owner: 'the Gateway (traffic.gateway.namespace)', path: ['traffic', 'gateway', 'namespace'] },
+  { owner: 'the Gateway’s proxies (traffic.gateway.proxies.namespace)', path: ['traffic', 'gateway', 'proxies', 'namespace'] },
+];
+
+function otherOwners(values: MonitoringRuleValues): { owner: string; namespace: unknown }[] {
+  const at = (path: readonly string[]) => path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
+  return [
+    ...Object.entries(values.applications).map(([name, application]) => ({ owner: `application ${name}`, namespace: application.namespace })),
+    ...OTHER_OWNERS.map(({ owner, path }) => ({ owner, namespace: at(path) })),
+  ];
+}
+
 /** A rule of the monitoring chart's values (the same two sides as an AppRule). */
 export interface MonitoringRule {
   readonly check: (values: MonitoringRuleValues, report: Report) => void;
@@ -106,15 +128,19 @@ export const MONITORING_API_SERVER_RULES: readonly MonitoringRule[] = [
   ),
   {
     check: (values, report) => {
-      for (const [name, application] of Object.entries(values.applications)) {
-        if (application.namespace === values.nodeNamespace) {
-          report(['nodeNamespace'], `"${values.nodeNamespace}" is the namespace of application ${name}: a namespace has one owning chart; give the node agents a namespace of their own`);
+      for (const { owner, namespace } of otherOwners(values)) {
+        if (namespace === values.nodeNamespace) {
+          report(['nodeNamespace'], `"${values.nodeNamespace}" is the namespace of ${owner}: a namespace has one owning chart; give the node agents a namespace of their own`);
+          return;
         }
       }
     },
-    go: `{{- range $name, $application := .Values.applications }}
-{{- if eq $application.namespace $.Values.nodeNamespace }}
-{{- fail (printf "nodeNamespace: %q is the namespace of application %s: a namespace has one owning chart; give the node agents a namespace of their own" $.Values.nodeNamespace $name) }}
+    go: `{{- $owners := list }}
+{{- range $name, $application := .Values.applications }}{{- $owners = append $owners (list (printf "application %s" $name) $application.namespace) }}{{- end }}
+${OTHER_OWNERS.map(({ owner, path }) => `{{- $owners = append $owners (list ${JSON.stringify(owner)} .Values.${path.join('.')}) }}`).join('\n')}
+{{- range $owner := $owners }}
+{{- if eq (index $owner 1) $.Values.nodeNamespace }}
+{{- fail (printf "nodeNamespace: %q is the namespace of %s: a namespace has one owning chart; give the node agents a namespace of their own" $.Values.nodeNamespace (index $owner 0)) }}
 {{- end }}
 {{- end }}`,
   },

@@ -68,6 +68,7 @@ const PATTERN_MEANINGS: Record<string, string> = {
   [patterns.tag]: 'an image tag such as 1.4.2',
   [patterns.httpPath]: 'an HTTP path starting with /',
   [patterns.routePath]: "a path an HTTPRoute and an Ingress accept: starting with /, of letters, digits, -._~!$&'()*+,;=:@ and %XX escapes, without //, /./, /../, %2F (an encoded /), # or a trailing /. or /..",
+  [patterns.subPath]: 'a sub path such as /grafana: "/" and segments of letters, digits and -._~, none of them "." or "..", no trailing slash',
   [patterns.dns1035Label]: 'a DNS-1035 label (it names a Service): lower-case letters, digits and "-", starting with a letter and ending with a letter or digit',
   [patterns.percent]: 'a percentage of at most 100%',
   [patterns.cidr]: 'a network in CIDR notation such as 10.0.0.0/8',

@@ -29,6 +29,12 @@ export const patterns = {
    */
   routePath:
     "^/((\\.*([-A-Za-z0-9_~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))([-A-Za-z0-9._~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))*|\\.\\.\\.+)(/(\\.*([-A-Za-z0-9_~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))([-A-Za-z0-9._~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))*|\\.\\.\\.+))*/?)?$",
+  /**
+   * A sub path of the monitoring stack's routes, without trailing slash: segments of unreserved
+   * characters, none of them "." or ".." (the HTTPRoute CRD's CEL rules and the Ingress API refuse
+   * /./, /../ and a trailing /. or /..; see routePath).
+   */
+  subPath: '^(/(\\.*[A-Za-z0-9_~-][A-Za-z0-9._~-]*|\\.\\.\\.+))+$',
   /** A Service name, and so an application name: a DNS-1035 label (starting with a letter). */
   dns1035Label: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
   /** An integer percentage of 0% to 100% (IsNotMoreThan100Percent, for PDBs and rolling updates). */

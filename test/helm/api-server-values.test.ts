@@ -102,6 +102,12 @@ describe('synth refuses, with file, line and values path', () => {
     );
   });
 
+  it.each(['/..', '/grafana/.', '/a/../b'])('a monitoring route path %s', (path) => {
+    expect(refused({ monitoring: { ingress: { path } } })).toEqual([
+      `monitoring.ingress.path: expected a sub path such as /grafana: "/" and segments of letters, digits and -._~, none of them "." or "..", no trailing slash, got "${path}"`,
+    ]);
+  });
+
   it.each(['101%', '150%', '1000%'])('pdb.minAvailable %s (every int-or-percent of the model: both PDB fields)', (maxUnavailable) => {
     expect(refused({ applications: { api: { pdb: { minAvailable: maxUnavailable } } } })[0]).toBe(`applications.api.pdb.minAvailable: expected an integer or a percentage such as 50%, got "${maxUnavailable}"`);
   });
@@ -115,6 +121,18 @@ describe('synth refuses, with file, line and values path', () => {
     expect(refused({ monitoring: { nodeNamespace: 'api-qa' } })).toEqual([
       'monitoring.nodeNamespace: "api-qa" is the namespace of application api: a namespace has one owning chart; give the node agents a namespace of their own',
     ]);
+    for (const [namespace, owner] of [
+      ['velero', 'Velero (velero.namespace)'],
+      ['cert-manager', 'cert-manager (certManager.namespace)'],
+      ['argo-rollouts', 'the Argo Rollouts controller (argoRollouts.namespace)'],
+      ['ingress-nginx', 'the ingress controller (networkPolicy.ingressControllerNamespace)'],
+      ['gateway-system', 'the Gateway (traffic.gateway.namespace)'],
+      ['envoy-gateway-system', 'the Gateway’s proxies (traffic.gateway.proxies.namespace)'],
+    ]) {
+      expect(refused({ monitoring: { nodeNamespace: namespace } })).toEqual([
+        `monitoring.nodeNamespace: "${namespace}" is the namespace of ${owner}: a namespace has one owning chart; give the node agents a namespace of their own`,
+      ]);
+    }
   });
 
   it('a ConfigMap over 1 MiB from env', () => {
@@ -153,6 +171,10 @@ describe.each(helmVersions)('$label refuses what synth refuses', ({ binary }) =>
     expect(rejected('api', { ingress: { hosts: [{ host: 'api.example.com', paths: [{ path, pathType: 'Prefix' }] }] } })).toMatch(/values don't meet the specifications of the schema/);
   });
 
+  it.each(['/..', '/grafana/.'])('a monitoring route path %s (values.schema.json pattern)', (path) => {
+    expect(rejected('monitoring', { ingress: { path } })).toMatch(/values don't meet the specifications of the schema/);
+  });
+
   it.each(['101%', '150%'])('pdb.maxUnavailable and minAvailable %s', (percent) => {
     expect(rejected('api', { pdb: { maxUnavailable: percent, minAvailable: null } })).toMatch(/values don't meet the specifications of the schema/);
     expect(rejected('api', { pdb: { minAvailable: percent } })).toMatch(/values don't meet the specifications of the schema/);
@@ -178,6 +200,12 @@ describe.each(helmVersions)('$label refuses what synth refuses', ({ binary }) =>
     expect(rejected('monitoring', { nodeNamespace: 'kube-system' })).toMatch(/values don't meet the specifications of the schema/);
     expect(rejected('monitoring', { nodeNamespace: 'api-production' }).replace(/^Error: execution error at \([^)]*\): /, '')).toBe(
       'nodeNamespace: "api-production" is the namespace of application api: a namespace has one owning chart; give the node agents a namespace of their own',
+    );
+    expect(rejected('monitoring', { nodeNamespace: 'velero' }).replace(/^Error: execution error at \([^)]*\): /, '')).toBe(
+      'nodeNamespace: "velero" is the namespace of Velero (velero.namespace): a namespace has one owning chart; give the node agents a namespace of their own',
+    );
+    expect(rejected('monitoring', { nodeNamespace: 'envoy-gateway-system' }).replace(/^Error: execution error at \([^)]*\): /, '')).toBe(
+      'nodeNamespace: "envoy-gateway-system" is the namespace of the Gateway’s proxies (traffic.gateway.proxies.namespace): a namespace has one owning chart; give the node agents a namespace of their own',
     );
   });
 });
