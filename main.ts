@@ -9,7 +9,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { displayFolder } from './lib/cli/paths';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
+import { OutputAccessError, checkOutputAccess } from './lib/synth/output-access';
+import { type OutputLock, OutputLockError, lockOutput } from './lib/synth/output-lock';
 import { synthesizeEach } from './charts/platform';
 import { USAGE, UsageError, parseSynthCommandLine } from './lib/synth/command-line';
 import { ValuesError } from './lib/values/problems';
@@ -27,6 +30,7 @@ function readIfFile(path: string): string | undefined {
 
 async function main(argv: readonly string[]): Promise<number> {
   let outDir: string | undefined;
+  let lock: OutputLock | undefined;
   try {
     const command = parseSynthCommandLine(argv, process.cwd(), process.env);
     if (command.help) {
@@ -35,6 +39,16 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const { valuesDir, environments, quiet } = command;
     outDir = command.outDir;
+    // Before anything is read or written: this process can replace the output, and no other run writes it meanwhile.
+    checkOutputAccess(outDir);
+    let waited = false;
+    lock = lockOutput(outDir, {
+      onWait: (message) => {
+        waited = true;
+        console.error(`synth: ${message}`);
+      },
+    });
+    if (waited) checkOutputAccess(outDir);
     const keep = [join('helm', 'packages')];
     const summary = quiet
       ? undefined
@@ -65,9 +79,13 @@ async function main(argv: readonly string[]): Promise<number> {
           pictures.map((p) => p.dot),
           (i) => readIfFile(join(target, pictures[i].path)),
         );
-        for (const [i, picture] of pictures.entries()) summary?.record(picture.path, svgs[i], write(picture.path, svgs[i]));
+        // Written whatever is printed (--quiet): the summary only sees what the writer did.
+        for (const [i, picture] of pictures.entries()) {
+          const unchanged = write(picture.path, svgs[i]);
+          summary?.record(picture.path, svgs[i], unchanged);
+        }
       },
-      { keep },
+      { keep, beforeSwap: () => lock?.assertHeld(), onLeftover: (message) => console.error(`synth: ${message}`) },
     );
     if (summary) for (const line of summary.lines(process.cwd())) console.log(line);
     return 0;
@@ -79,11 +97,17 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     if (error instanceof ValuesError) {
       for (const line of error.message.split('\n')) console.error(line);
-      console.error(`synth: ${error.problems.length} problem(s) in the values; ${outDir} was not changed`);
+      console.error(`synth: ${error.problems.length} problem(s) in the values; ${displayFolder(outDir ?? 'dist')} was not changed`);
+      return 1;
+    }
+    if (error instanceof OutputAccessError || error instanceof OutputLockError) {
+      console.error(`synth: ${error.message}`);
       return 1;
     }
     console.error(`synth: ${(error as Error).message}`);
     return 1;
+  } finally {
+    lock?.release();
   }
 }
 

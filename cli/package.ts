@@ -5,8 +5,12 @@
  * Helm: $HELM, else .tools/helm3/helm (npm run setup:tools), else helm on the PATH.
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { pathKind } from '../lib/cli/file-kinds';
+import { displayFolder } from '../lib/cli/paths';
 import { Progress } from '../lib/cli/progress';
 import { PACKAGES_DIR, findHelm, packageCharts } from '../lib/helm/package';
+import { checkOutputAccess } from '../lib/synth/output-access';
+import { type OutputLock, lockOutput } from '../lib/synth/output-lock';
 
 const USAGE = 'usage: package [--dist DIR] [--out DIR]';
 
@@ -30,10 +34,20 @@ function display(root: string, path: string): string {
 
 function main(argv: readonly string[]): number {
   const root = process.cwd();
+  const locks: OutputLock[] = [];
   try {
     const options = parseArgs(argv);
     const distDir = resolve(root, options.dist);
     const outDir = resolve(root, options.out ?? join(options.dist, 'helm', PACKAGES_DIR));
+    const dist = pathKind(distDir);
+    if (dist.kind !== 'directory')
+      throw new Error(`--dist ${displayFolder(distDir)}: ${dist.kind === 'refused' ? dist.reason : dist.kind === 'missing' ? 'no such folder: run `npm run synth` first' : 'not a folder'}`);
+    // The synth output is read and its helm/packages written: no synth may swap it meanwhile (lib/synth/output-lock.ts).
+    // Packages written elsewhere are locked there too, against a second package run.
+    checkOutputAccess(outDir);
+    for (const folder of isInside(outDir, distDir) ? [distDir] : [distDir, outDir]) {
+      locks.push(lockOutput(folder, { onWait: (message) => console.error(`package: ${message}`) }));
+    }
     const progress = new Progress('package', 0);
     const written = packageCharts({ distDir, outDir, helm: findHelm(root, process.env), onPackaged: (done, total, what) => progress.update(done, what, total) });
     progress.end();
@@ -43,7 +57,14 @@ function main(argv: readonly string[]): number {
   } catch (error) {
     console.error(`package: ${(error as Error).message}`);
     return 1;
+  } finally {
+    for (const lock of locks) lock.release();
   }
+}
+
+function isInside(path: string, folder: string): boolean {
+  const inside = relative(folder, path);
+  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -1,8 +1,9 @@
 /** Loads manifests from YAML files and directories: one entry per non-empty document, syntax errors as findings. */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { pathKind, readRegularFile } from '../cli/file-kinds';
 import type { Finding } from './finding';
 import type { ManifestDocument } from './kubernetes-object';
 
@@ -24,15 +25,27 @@ export async function loadManifests(paths: readonly string[], cwd = process.cwd(
   const problems: Finding[] = [];
   for (const path of paths) {
     const absolute = resolve(cwd, path);
+    // A FIFO, a device or a file under /proc is refused by its type, never opened (lib/cli/file-kinds.ts).
+    const kind = pathKind(absolute);
+    if (kind.kind === 'missing' || kind.kind === 'refused') {
+      problems.push({ file: path, message: kind.kind === 'missing' ? 'file not found' : kind.reason });
+      continue;
+    }
     let files: string[];
     try {
-      files = statSync(absolute).isDirectory() ? yamlFilesUnder(absolute) : [absolute];
+      files = kind.kind === 'directory' ? yamlFilesUnder(absolute) : [absolute];
     } catch (error) {
       problems.push({ file: path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
       continue;
     }
     for (const file of files) {
-      const parsed = parseManifests(readFileSync(file, 'utf8'), relative(cwd, file) || file);
+      const shown = relative(cwd, file) || file;
+      const read = readRegularFile(file);
+      if ('refused' in read) {
+        problems.push({ file: shown, message: read.refused });
+        continue;
+      }
+      const parsed = parseManifests(read.text, shown);
       documents.push(...parsed.documents);
       problems.push(...parsed.problems);
     }
@@ -74,10 +87,11 @@ function parseLocatingErrors(text: string, file: string): LoadedManifests {
   return { documents, problems };
 }
 
+/** The .yaml/.yml entries under `dir` that are not folders: a FIFO or a link among them is read (or refused) like a file given by name. */
 function yamlFilesUnder(dir: string): string[] {
   const entries = readdirSync(dir, { withFileTypes: true, recursive: true });
   return entries
-    .filter((entry) => entry.isFile() && YAML_FILE.test(entry.name))
+    .filter((entry) => !entry.isDirectory() && YAML_FILE.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
 }

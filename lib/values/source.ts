@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { CORE_SCHEMA, type YAMLException, load } from 'js-yaml';
 import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { type Problem, dottedPath } from './problems';
-import { readRegularFile } from './regular-file';
+import { readRegularFile } from '../cli/file-kinds';
 import { aliasProblems, mayHaveAliases } from './yaml-aliases';
 import { mayHaveVersionDependentScalars, versionDependentScalars } from './yaml-versions';
 
@@ -27,7 +27,7 @@ const parsed = new Map<string, { readonly text: string; readonly path: string; r
 
 /**
  * Reads and parses one values file; YAML errors become problems with their line and column. A path
- * that is not a regular file (a FIFO, a device, a directory) is refused without blocking.
+ * that is not a regular file (a FIFO, a device, a directory, a file under /proc) is refused without blocking (lib/cli/file-kinds.ts).
  */
 export function readValuesFile(file: string): ReadResult {
   const path = relative(process.cwd(), file) || file;

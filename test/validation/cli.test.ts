@@ -78,7 +78,7 @@ describe.skipIf(!existsSync(schemaRoot))('validate CLI', () => {
 
   it('reports a missing path as a finding', () => {
     const { status, stdout } = run([...locationFlags, 'does-not-exist']);
-    expect(stdout).toEqual(['does-not-exist: cannot read: ENOENT', 'validated 0 documents (2 Kubernetes versions): 1 schema errors, 0 policy findings']);
+    expect(stdout).toEqual(['does-not-exist: file not found', 'validated 0 documents (2 Kubernetes versions): 1 schema errors, 0 policy findings']);
     expect(status).toBe(1);
   });
 });
