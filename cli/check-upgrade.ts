@@ -10,48 +10,30 @@
  * Prints one line per refused change and a summary; exit code 1 on any, 0 otherwise.
  */
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { type CommandSpec, type ParsedCommand, runCommand } from '../lib/cli/command-line.cjs';
+import { displayPath } from '../lib/cli/paths';
 import { synthesize } from '../charts/platform';
 import { checkUpgrade, formatViolation, formatWorkloadSwitch, workloadSwitches } from '../lib/upgrade/check';
 import { type ManifestDocument, manifestDocuments, readOutputAtRevision, readOutputDirectory } from '../lib/upgrade/output';
 import { ValuesError } from '../lib/values/problems';
 
-const USAGE = 'usage: check-upgrade [<previous output dir or git revision>] [--current DIR] [--values DIR]';
+const CHECK_UPGRADE_COMMAND: CommandSpec = {
+  name: 'check-upgrade',
+  invocation: 'npm run check-upgrade --',
+  summary: 'Fails when applying the current output over a previous one would change a field Kubernetes refuses to update.',
+  positionals: [{ name: 'PREVIOUS', description: 'a previous output folder (holding manifests/) or a git revision whose dist/ is read (default: HEAD)' }],
+  options: {
+    current: { type: 'string', value: 'DIR', description: 'the current output folder (default: a fresh synth of --values)' },
+    values: { type: 'string', value: 'DIR', description: 'the values of the fresh synth (default: values)' },
+  },
+};
 const DIST = 'dist';
 
 interface Options {
   readonly previous: string;
   readonly current?: string;
   readonly values: string;
-}
-
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): Options {
-  const positional: string[] = [];
-  const options: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--current' || arg === '--values') {
-      const value = argv[i + 1];
-      if (value === undefined) throw new UsageError(`${arg} needs a directory`);
-      options[arg.slice(2)] = value;
-      i += 1;
-    } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option ${arg}`);
-    } else {
-      positional.push(arg);
-    }
-  }
-  if (positional.length > 1) throw new UsageError(`one previous output expected, got ${positional.join(', ')}`);
-  return { previous: positional[0] ?? 'HEAD', current: options.current, values: options.values ?? 'values' };
-}
-
-/** A path relative to the project when inside it, else absolute. */
-function display(root: string, path: string): string {
-  const inside = relative(root, path);
-  if (inside === '') return '.';
-  return inside.startsWith('..') || isAbsolute(inside) ? path : inside;
 }
 
 function isDirectory(path: string): boolean {
@@ -61,7 +43,7 @@ function isDirectory(path: string): boolean {
 /** The previous output, and how to name it in messages. */
 function previousOutput(root: string, previous: string): { label: string; documents: ManifestDocument[] } {
   const dir = resolve(root, previous);
-  if (isDirectory(dir)) return { label: display(root, dir), documents: manifestDocuments(readOutputDirectory(dir)) };
+  if (isDirectory(dir)) return { label: displayPath(dir, root), documents: manifestDocuments(readOutputDirectory(dir)) };
   return { label: `${DIST}/ at ${previous}`, documents: manifestDocuments(readOutputAtRevision(root, previous, DIST)) };
 }
 
@@ -69,15 +51,16 @@ function previousOutput(root: string, previous: string): { label: string; docume
 function currentOutput(root: string, options: Options): { dir: string; documents: ManifestDocument[] } {
   if (options.current !== undefined) {
     const dir = resolve(root, options.current);
-    return { dir: display(root, dir), documents: manifestDocuments(readOutputDirectory(dir)) };
+    return { dir: displayPath(dir, root), documents: manifestDocuments(readOutputDirectory(dir)) };
   }
   return { dir: DIST, documents: manifestDocuments(synthesize({ valuesDir: resolve(root, options.values) })) };
 }
 
-function main(argv: readonly string[]): number {
+function main(parsed: ParsedCommand): number {
   const root = process.cwd();
   try {
-    const options = parseArgs(argv);
+    const values = parsed.values as { current?: string; values?: string };
+    const options: Options = { previous: parsed.positionals[0] ?? 'HEAD', current: values.current, values: values.values ?? 'values' };
     const previous = previousOutput(root, options.previous);
     const current = currentOutput(root, options);
     const { violations, compared } = checkUpgrade(previous.documents, current.documents);
@@ -93,9 +76,7 @@ function main(argv: readonly string[]): number {
     console.log(`check-upgrade: no immutable field changes in ${compared} objects compared with ${previous.label}`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`check-upgrade: ${error.message}\n${USAGE}`);
-    } else if (error instanceof ValuesError) {
+    if (error instanceof ValuesError) {
       for (const line of error.message.split('\n')) console.error(line);
       console.error(`check-upgrade: ${error.problems.length} problem(s) in the values`);
     } else {
@@ -105,4 +86,6 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void runCommand(CHECK_UPGRADE_COMMAND, process.argv.slice(2), main).then((code) => {
+  process.exitCode = code;
+});

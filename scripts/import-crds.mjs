@@ -26,6 +26,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commandLineOrExit } from '../lib/cli/command-line.cjs';
 
 const CRDS = [
   { group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', plural: 'servicemonitors' },
@@ -52,7 +53,16 @@ const CRDS = [
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemas = join(root, '..', 'shared', 'kubernetes-json-schema', 'crds');
 const out = join(root, 'imports');
-const check = process.argv.includes('--check');
+const { values: options } = commandLineOrExit(
+  {
+    name: 'import:crds',
+    invocation: 'npm run import:crds --',
+    summary: 'Regenerates imports/ (cdk8s classes of the custom resources) with cdk8s import, offline, from ../shared/kubernetes-json-schema/crds.',
+    options: { check: { type: 'boolean', description: 'write nothing: exit 1 when imports/ differs from what would be written' } },
+  },
+  process.argv.slice(2),
+);
+const check = options.check === true;
 const require = createRequire(import.meta.url);
 const cdk8sCli = join(dirname(require.resolve('cdk8s-cli/package.json')), 'bin', 'cdk8s');
 

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
+import { didYouMean } from '../cli/command-line.cjs';
 import { containerNameOf, fullnameOf } from '../app/names';
 import { checkAppRules } from './app-rules';
 import { type EnvironmentSettings, fillEnvironmentPlaceholders } from './environment-settings';
@@ -154,7 +155,7 @@ function unknownApplications(overlay: ValuesFile, base: ValuesFile, known: reado
       file: overlay.path,
       ...locate(overlay, ['applications', name]),
       path: dottedPath(['applications', name]),
-      message: `application not defined in ${base.path} (applications there: ${known.join(', ') || 'none'})`,
+      message: `application not defined in ${base.path}${didYouMean(name, known)} (applications there: ${known.join(', ') || 'none'})`,
     }));
 }
 

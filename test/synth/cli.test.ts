@@ -35,7 +35,7 @@ describe('synth command line', () => {
       const result = runSynth([flag], project.root);
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(USAGE_LINE);
-      expect(result.stdout).toMatch(/--env NAMES/);
+      expect(result.stdout).toMatch(/--env NAME\[,NAME\.\.\.\] +only these environments/);
       expect(result.stderr).toBe('');
     }
     expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
