@@ -27,8 +27,8 @@ class UsageError extends Error {
 /**
  * The closest of `candidates` to `word` (case ignored), when close enough to be a slip, else undefined:
  * an edit distance (Levenshtein) of at most a third of the word's length (at least 1), two swapped
- * letters, or a long common start (`replicas` for `replicaCount`, `image` for `imagePullSecrets`: at
- * least 4 letters and three quarters of the shorter word). The nearest by edit distance wins.
+ * letters, or a long common start (`replicas` for `replicaCount`, `imag` for `image`: at least 4
+ * letters, and all but the last two of the word; `namespace` is not `name`). The nearest by edit distance wins.
  * @param {string} word
  * @param {Iterable<string>} candidates
  * @returns {string | undefined}
@@ -45,7 +45,7 @@ function closest(word, candidates) {
     const swapped = lower.length === other.length && [...lower].sort().join('') === [...other].sort().join('') && d <= 2;
     let common = 0;
     while (common < lower.length && lower[common] === other[common]) common += 1;
-    const sameStart = common >= 4 && common >= 0.75 * Math.min(lower.length, other.length);
+    const sameStart = common >= 4 && common >= lower.length - 2;
     if ((d <= limit || swapped || sameStart) && d < bestDistance) {
       best = candidate;
       bestDistance = d;

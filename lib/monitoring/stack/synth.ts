@@ -8,11 +8,13 @@ import { type ChartIdentity, releaseScope } from '../../chart/release';
 import type { ChartRelease } from '../../synth/release-pipeline';
 import type { Scope } from '../../template/expr';
 import { textHelpers } from '../../template/text';
-import type { EnvironmentValues } from '../../values/load';
+import { type EnvironmentValues, environmentRuleTemplate } from '../../values/load';
 import { type Problem, ValuesError } from '../../values/problems';
 import { valueRulesTemplate } from '../../values/app-rules';
 import { TRAFFIC_LISTENER_RULE } from '../../values/traffic';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
+import { valuesShapeTemplate } from '../../values/values-shape';
+import { NODE_NAMESPACE_RULE } from './node-namespace';
 import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
 import { helpersTemplate } from './common';
@@ -72,7 +74,11 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
-    extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${TRAFFIC_LISTENER_RULE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`) },
+    extraTemplates: {
+      'validate-values.yaml': valueRulesTemplate(
+        `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${NODE_NAMESPACE_RULE}${TRAFFIC_LISTENER_RULE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
+      ),
+    },
     notes: monitoringNotes(),
     readme: monitoringReadme(
       MONITORING_CHART,

@@ -4,6 +4,7 @@ import type { ManifestDocument } from '../kubernetes-object';
 import { checkImages } from './images';
 import { checkMetadata } from './metadata';
 import { checkNetworkPolicyCoverage, podSelectorsByNamespace } from './network-policy';
+import { checkPlatformReferences } from './platform-references';
 import { checkPodSecurity, enforcedLevels } from './pod-security';
 import { podTemplatesOf } from './pod-templates';
 import { checkProbes } from './probes';
@@ -17,6 +18,6 @@ export function checkPolicies(documents: readonly ManifestDocument[]): Finding[]
   for (const template of podTemplatesOf(documents)) {
     findings.push(...checkPodSecurity(template, levels), ...checkResources(template), ...checkProbes(template), ...checkImages(template), ...checkNetworkPolicyCoverage(template, selectors));
   }
-  findings.push(...checkSecrets(documents), ...checkMetadata(documents));
+  findings.push(...checkSecrets(documents), ...checkMetadata(documents), ...checkPlatformReferences(documents));
   return findings;
 }
