@@ -10,6 +10,7 @@
 import { type CommandSpec, type ParsedCommand, UsageError, didYouMean, runCommand } from '../lib/cli/command-line.cjs';
 import { alignEnvironment, alignNamespaces, combineDiffs, diffObjects, environmentObjects, type ObjectDiff, objectKeyInEnvironment } from '../lib/diff/object-diff';
 import { formatMarkdown, formatText } from '../lib/diff/format';
+import { deliveries } from '../lib/upgrade/delivery';
 import { gitopsDocuments, manifestDocuments, readOutputAtRevision, readOutputDirectory } from '../lib/upgrade/output';
 
 const DIFF_COMMAND: CommandSpec = {
@@ -37,6 +38,8 @@ function run(parsed: ParsedCommand): { title: string; result: ObjectDiff; format
   const currentFiles = readOutputDirectory(dir);
   const current = manifestDocuments(currentFiles);
   const currentGitOps = gitopsDocuments(currentFiles);
+  // How each environment is applied now (Argo CD, Flux or kubectl): which hooks are recreated, as check-upgrade sees it.
+  const deliveryOf = deliveries(currentGitOps);
   if (values.since !== undefined) {
     if (positionals.length > 0) throw new UsageError('--since compares every environment: no environment names with it');
     const previousFiles = readOutputAtRevision(process.cwd(), values.since, dir);
@@ -44,6 +47,8 @@ function run(parsed: ParsedCommand): { title: string; result: ObjectDiff; format
     const result = diffObjects(
       previous.map(({ file, object }) => ({ file, object })),
       [...current, ...currentGitOps].map(({ file, object }) => ({ file, object })),
+      undefined,
+      deliveryOf,
     );
     return { title: `${dir}/ since ${values.since}`, result, format };
   }
@@ -53,9 +58,9 @@ function run(parsed: ParsedCommand): { title: string; result: ObjectDiff; format
   for (const env of [from, to]) if (!known.includes(env)) throw new UsageError(`no environment ${env} in ${dir}/manifests${didYouMean(env, known)} (there: ${known.join(', ')})`);
   const target = environmentObjects(current, to);
   const { objects, renamed } = alignNamespaces(environmentObjects(current, from), target);
-  const manifests = diffObjects(objects, target, objectKeyInEnvironment);
+  const manifests = diffObjects(objects, target, objectKeyInEnvironment, deliveryOf);
   // The GitOps objects (AppProject permissions, Applications or Kustomizations), the environment's name aligned.
-  const gitops = diffObjects(alignEnvironment(environmentObjects(currentGitOps, from), from, to), environmentObjects(currentGitOps, to), objectKeyInEnvironment);
+  const gitops = diffObjects(alignEnvironment(environmentObjects(currentGitOps, from), from, to), environmentObjects(currentGitOps, to), objectKeyInEnvironment, deliveryOf);
   const result = combineDiffs(manifests, gitops);
   const aligned = [...renamed].map(([a, b]) => `${a} as ${b}`).join(', ');
   return { title: `${from} -> ${to}${aligned ? ` (namespaces compared: ${aligned})` : ''}`, result, format };

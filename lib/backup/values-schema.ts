@@ -9,6 +9,7 @@
  * one CronJob per name declared in values/base.yaml (overlays change their settings, never add names).
  */
 import { Type } from '@sinclair/typebox';
+import { IANA_TIME_ZONES } from '../values/time-zones';
 import { dnsLabelPattern, keyedMap } from '../values/kubernetes-names';
 import { int, patterns, str } from '../values/schema-primitives';
 
@@ -51,7 +52,8 @@ export const backupsSchema = Type.Object(
   {
     enabled: Type.Boolean({ description: 'Back up the databases below (no backup object otherwise).' }),
     schedule: str('When the backups run: a cron schedule of five fields, in timeZone.', cronSchedulePattern),
-    timeZone: str('IANA time zone of the schedule (CronJob spec.timeZone), e.g. Etc/UTC.', '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$'),
+    // An enum (lib/values/time-zones.ts): the API server loads the zone (validateTimeZone), and a chart can only know the names from its schema.
+    timeZone: Type.String({ description: 'IANA time zone of the schedule (CronJob spec.timeZone), e.g. Etc/UTC; never Local.', enum: [...IANA_TIME_ZONES] }),
     retentionDays: int('Days a dump is kept: after each verified backup, dumps of the database older than this are deleted.', 1, 3650),
     startingDeadlineSeconds: int('A run missed by more than this (controller down, cluster busy) is skipped.', 10, 86400),
     activeDeadlineSeconds: int('A backup Job running longer than this is stopped and fails.', 60, 86400),

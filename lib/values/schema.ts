@@ -29,7 +29,7 @@ const kubernetesObject = (description: string) => Type.Record(Type.String(), Typ
 /** A closed set of strings, as a JSON Schema enum (one clear message instead of one per alternative). */
 const oneOf = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
 const quantity = (description: string) => str(description, patterns.quantity);
-const intOrPercent = (description: string) => Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,3}%$' })], { description });
+const intOrPercent = (description: string) => Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: patterns.percent })], { description });
 
 const ResourceSet = (what: string) => Type.Object({ cpu: quantity(`CPU ${what}, e.g. 250m.`), memory: quantity(`Memory ${what}, e.g. 256Mi.`) }, closed);
 
@@ -59,7 +59,7 @@ const ScalingRules = (direction: string) =>
 
 const IngressPath = Type.Object(
   {
-    path: str('URL path routed to the application.', patterns.httpPath),
+    path: str('URL path routed to the application (what an HTTPRoute and an Ingress accept: no //, /./, /../, %2F, # or trailing /. and /..).', patterns.routePath),
     pathType: oneOf(['Prefix', 'Exact', 'ImplementationSpecific'], 'How the path matches.'),
   },
   closed,
@@ -572,7 +572,7 @@ export const AppValuesSchema = Type.Object(
         websocketTimeoutSeconds: int('Proxy read and send timeouts (Gateway API: the request timeout), long enough for websockets.', 1, 86400),
         adminPaths: Type.Object(
           {
-            paths: Type.Array(str('Path reserved for administrators.', patterns.httpPath), {
+            paths: Type.Array(str('Path reserved for administrators (what an HTTPRoute and an Ingress accept).', patterns.routePath), {
               description: 'Paths served only to the allowed source ranges (a separate Ingress, or an HTTPRoute with an Envoy Gateway SecurityPolicy).',
             }),
             allowedCidrs: Type.Array(str('Source network allowed on the admin paths.', patterns.cidr)),

@@ -20,6 +20,7 @@ const ENTRIES = [
   { name: 'build', file: 'scripts/build.mjs', usageExit: 1 },
   { name: 'import:crds', file: 'scripts/import-crds.mjs', usageExit: 1 },
   { name: 'setup:tools', file: 'scripts/setup-tools.mjs', usageExit: 1 },
+  { name: 'schema-facts', file: 'scripts/schema-facts.mjs', usageExit: 1 },
   { name: 'bench', file: 'bench/run.mjs', usageExit: 1 },
 ] as const;
 
@@ -31,7 +32,7 @@ function run(file: string, args: readonly string[], env: Record<string, string> 
 /** What a side effect would change: every file's size and modification time under the folders the entries write. */
 function footprint(): Record<string, string> {
   const seen: Record<string, string> = {};
-  for (const folder of ['imports', 'build', 'bench', 'dist', '.tools']) {
+  for (const folder of ['imports', 'build', 'bench', 'dist', '.tools', 'lib/upgrade']) {
     const dir = join(projectRoot, folder);
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {

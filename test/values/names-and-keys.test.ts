@@ -94,7 +94,7 @@ const cases: Case[] = [
         t.replace(/^applications:\n/m, 'applications:\n  monitoring: {component: x, image: {repository: a/b, tag: "1"}}\n  constructor: {component: x, image: {repository: a/b, tag: "1"}}\n'),
       ),
     expected: [
-      /^values\/base\.yaml:\d+:3: applications\.monitoring: invalid key: "monitoring" is a name the platform uses itself \(monitoring, constructor, prototype\); choose another$/,
+      /^values\/base\.yaml:\d+:3: applications\.monitoring: invalid key: "monitoring" is a name the platform uses itself \(monitoring: the monitoring chart, dist\/helm\/monitoring; .*; constructor, prototype: JavaScript\); choose another$/,
       // A key JavaScript treats specially, refused as such in any values map (lib/values/values-shape.ts).
       /^values\/base\.yaml:\d+:3: applications\.constructor: the key "constructor" is one JavaScript objects treat specially \(a property of every object\), which synth could not keep as Helm does; rename it$/,
     ],

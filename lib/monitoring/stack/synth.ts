@@ -12,6 +12,7 @@ import { type EnvironmentValues, environmentRuleTemplate } from '../../values/lo
 import { type Problem, ValuesError } from '../../values/problems';
 import { valueRulesTemplate } from '../../values/app-rules';
 import { TRAFFIC_LISTENER_RULE } from '../../values/traffic';
+import { MONITORING_API_SERVER_RULES } from '../../values/api-server-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
 import { valuesShapeTemplate } from '../../values/values-shape';
 import { NODE_NAMESPACE_RULE } from './node-namespace';
@@ -21,8 +22,9 @@ import { helpersTemplate } from './common';
 import { configHelpers } from './configs';
 import { type MonitoringRelease, monitoringRelease } from './release-values';
 
-/** The monitoring chart's name, its release name and its folder in dist/. */
-export const MONITORING_CHART = 'monitoring';
+import { MONITORING_CHART } from './chart-name';
+
+export { MONITORING_CHART };
 
 /** Every monitoring release of a synth: the default (base values) and one per environment. */
 export interface MonitoringReleases {
@@ -76,7 +78,7 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
     extraTemplates: {
       'validate-values.yaml': valueRulesTemplate(
-        `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${NODE_NAMESPACE_RULE}${TRAFFIC_LISTENER_RULE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
+        `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${NODE_NAMESPACE_RULE}${TRAFFIC_LISTENER_RULE}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
       ),
     },
     notes: monitoringNotes(),
