@@ -10,7 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { displayFolder } from './lib/cli/paths';
+import { displayFolder, displayPath } from './lib/cli/paths';
+import { CDK8S_MANIFEST_FILE, Cdk8sManifests } from './lib/synth/cdk8s-output';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
 import { OutputAccessError, checkOutputAccess } from './lib/synth/output-access';
 import { type OutputLock, OutputLockError, lockOutput } from './lib/synth/output-lock';
@@ -46,6 +47,14 @@ async function synth(command: SynthCommand): Promise<number> {
       },
     });
     if (waited) checkOutputAccess(outDir);
+    if (command.cdk8s) {
+      // cdk8s synth: the plain manifests as one file in its output folder, nothing else (lib/synth/cdk8s-output.ts).
+      const manifests = new Cdk8sManifests();
+      synthesizeEach({ valuesDir, environments }, manifests.emit);
+      await writeDirectoryInBackground(outDir, (write) => void write(CDK8S_MANIFEST_FILE, manifests.text()), { beforeSwap: () => lock?.assertHeld() });
+      if (!quiet) console.error(`synth: wrote ${displayPath(join(outDir, CDK8S_MANIFEST_FILE))} for cdk8s (npm run synth writes dist/)`);
+      return 0;
+    }
     const keep = [join('helm', 'packages')];
     const summary = quiet
       ? undefined

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type CommandSpec, type ParsedCommand, UsageError, didYouMean } from '../cli/command-line.cjs';
 import { pathKind } from '../cli/file-kinds';
+import { CDK8S_MANIFEST_FILE } from './cdk8s-output';
 import { displayFolder, displayPath } from '../cli/paths';
 
 export const SYNTH_COMMAND: CommandSpec = {
@@ -15,7 +16,7 @@ export const SYNTH_COMMAND: CommandSpec = {
   summary: "Writes the plain manifests, the Helm charts and each environment's README, network picture and GitOps objects from the values.",
   options: {
     values: { type: 'string', value: 'DIR', description: 'the values: DIR/base.yaml and one DIR/<env>.yaml per environment (default: values)' },
-    out: { type: 'string', value: 'DIR', description: 'the output folder, replaced as a whole (default: dist, or $CDK8S_OUTDIR)' },
+    out: { type: 'string', value: 'DIR', description: 'the output folder, replaced as a whole (default: dist; under cdk8s synth, $CDK8S_OUTDIR gets\nthe plain manifests only, as platform.k8s.yaml)' },
     env: {
       type: 'string',
       value: 'NAME[,NAME...]',
@@ -34,6 +35,8 @@ export interface SynthCommand {
   readonly environments?: readonly string[];
   /** No summary at the end. */
   readonly quiet: boolean;
+  /** Run by `cdk8s synth` (CDK8S_OUTDIR set, no --out): only the plain manifests, as one file (lib/synth/cdk8s-output.ts). */
+  readonly cdk8s: boolean;
 }
 
 /**
@@ -44,6 +47,7 @@ export interface SynthCommand {
  */
 export function synthCommand(parsed: ParsedCommand, cwd: string, env: NodeJS.ProcessEnv): SynthCommand {
   const values = parsed.values as { values?: string; out?: string; env?: string[]; quiet?: boolean };
+  const cdk8s = values.out === undefined && Boolean(env.CDK8S_OUTDIR);
   const defaultOut = resolve(cwd, env.CDK8S_OUTDIR || 'dist');
   const valuesDir = resolve(cwd, values.values ?? 'values');
   const outDir = resolve(cwd, values.out ?? defaultOut);
@@ -56,7 +60,7 @@ export function synthCommand(parsed: ParsedCommand, cwd: string, env: NodeJS.Pro
   const outKind = pathKind(outDir);
   if (outKind.kind === 'file') throw new UsageError(`--out ${displayPath(outDir, cwd)}: not a folder (the output folder is replaced as a whole; choose another --out)`);
   if (outKind.kind === 'refused') throw new UsageError(`--out ${displayPath(outDir, cwd)}: ${outKind.reason}; choose another --out`);
-  refuseForeignOutput(cwd, outDir, valuesDir);
+  refuseForeignOutput(cwd, outDir, valuesDir, cdk8s);
   if (environments !== undefined) {
     const bad = environments.find((name) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name));
     if (bad !== undefined) throw new UsageError(`--env ${JSON.stringify(bad)}: expected an environment name (a DNS label such as dev), or several separated by commas`);
@@ -65,14 +69,14 @@ export function synthCommand(parsed: ParsedCommand, cwd: string, env: NodeJS.Pro
     if (unknown !== undefined) {
       throw new UsageError(`--env ${unknown}: no ${displayPath(resolve(valuesDir, `${unknown}.yaml`), cwd)}${didYouMean(unknown, known)} (environments: ${known.join(', ') || 'none'})`);
     }
-    if (outDir === defaultOut || outDir === resolve(cwd, 'dist')) {
+    if (!cdk8s && (outDir === defaultOut || outDir === resolve(cwd, 'dist'))) {
       throw new UsageError(
         `--env writes only the environments listed, and ${displayFolder(outDir, cwd)} is replaced as a whole: the other environments would be deleted. ` +
           'Preview into another folder (--out /tmp/preview), or run without --env',
       );
     }
   }
-  return { valuesDir, outDir, environments: environments && [...new Set(environments)], quiet: values.quiet === true };
+  return { valuesDir, outDir, environments: environments && [...new Set(environments)], quiet: values.quiet === true, cdk8s };
 }
 
 /** The environments with a values file in `valuesDir` (base.yaml aside). */
@@ -91,7 +95,7 @@ const OUTPUT_ENTRIES = new Set(['manifests', 'helm', 'environments']);
  * working folder or the values, and, when it exists, empty or an earlier output (manifests/, helm/, environments/).
  * Throws a UsageError otherwise; nothing is deleted that the synth did not write.
  */
-function refuseForeignOutput(cwd: string, outDir: string, valuesDir: string): void {
+function refuseForeignOutput(cwd: string, outDir: string, valuesDir: string, cdk8s: boolean): void {
   const holds = (parent: string, child: string) => {
     const inside = relative(parent, child);
     return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
@@ -100,7 +104,7 @@ function refuseForeignOutput(cwd: string, outDir: string, valuesDir: string): vo
   if (holds(outDir, cwd)) throw new UsageError(`--out ${displayPath(outDir, cwd)}: holds the working folder; ${replaced}`);
   if (holds(outDir, valuesDir)) throw new UsageError(`--out ${displayPath(outDir, cwd)}: holds the values (${displayPath(valuesDir, cwd)}); ${replaced}`);
   if (pathKind(outDir).kind !== 'directory') return;
-  const foreign = readdirSync(outDir).filter((entry) => !OUTPUT_ENTRIES.has(entry));
+  const foreign = readdirSync(outDir).filter((entry) => !(cdk8s ? entry === CDK8S_MANIFEST_FILE : OUTPUT_ENTRIES.has(entry)));
   if (foreign.length > 0) {
     const listed = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', ...' : '');
     throw new UsageError(`--out ${displayPath(outDir, cwd)}: holds ${listed}, which npm run synth did not write; ${replaced}, or empty this one`);
