@@ -17,7 +17,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, parseDocument, stringify } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { commandLineOrExit } from '../lib/cli/command-line.cjs';
 
 const { values: options } = commandLineOrExit(
@@ -53,8 +53,13 @@ function random() {
 }
 const pick = (items) => items[Math.floor(random() * items.length)];
 
-/** Nested maps, `levels` deep. */
-const nested = (levels) => Array.from({ length: levels }).reduce((inner, _, i) => ({ [`l${i}`]: inner }), 'x');
+/**
+ * Nested maps, `levels` deep: a marker replaced by a flow mapping once the file is written (yaml's own
+ * writer recurses, and so cannot write what the reader must refuse).
+ */
+const nested = (levels) => `__DEEP${levels}__`;
+/** A document's text with each nesting marker written out as `{l0: {l1: ... x}}`. */
+const withNesting = (text) => text.replace(/(["']?)__DEEP(\d+)__\1/g, (_, _quote, levels) => `${'{l: '.repeat(Number(levels))}x${'}'.repeat(Number(levels))}`);
 
 /** Values a person (or a fuzzer) might write where another was expected. */
 const WEIRD = [
@@ -136,7 +141,7 @@ for (let i = 0; i < RUNS; i += 1) {
     const path = pick(paths);
     if (kind < 0.2) document.deleteIn(path);
     else document.setIn(path, pick(WEIRD)());
-    writeFileSync(file, document.toString({ lineWidth: 0 }));
+    writeFileSync(file, withNesting(document.toString({ lineWidth: 0 })));
   }
   const result = run(process.execPath, [main, '--values', 'values', '--out', 'out', '--quiet'], { cwd: dir });
   figures.fuzzedRuns += 1;
@@ -213,7 +218,7 @@ const start = (args, cwd) =>
     const file = join(dir, 'values', 'production.yaml');
     const document = parseDocument(readFileSync(file, 'utf8'));
     document.setIn(['applications', 'api', ...path], value);
-    writeFileSync(file, document.toString({ lineWidth: 0 }));
+    writeFileSync(file, withNesting(document.toString({ lineWidth: 0 })));
     const synth = run(process.execPath, [main, '--values', 'values', '--out', 'out', '--quiet'], { cwd: dir });
     if (synth.signal) figures.hangs += 1;
     if (synth.status === 0) {
@@ -224,7 +229,7 @@ const start = (args, cwd) =>
     const overlay = parseDocument('{}');
     overlay.setIn(path, value);
     const overlayFile = join(dir, 'overlay.yaml');
-    writeFileSync(overlayFile, overlay.toString({ lineWidth: 0 }));
+    writeFileSync(overlayFile, withNesting(overlay.toString({ lineWidth: 0 })));
     for (const helm of helms) {
       const rendered = run(helm, ['template', 'api', chart, '-n', 'api-production', '-f', join(chart, 'values-production.yaml'), '-f', overlayFile], { env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
       if (rendered.signal) figures.hangs += 1;
