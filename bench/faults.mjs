@@ -109,7 +109,7 @@ const INTERNAL = [
   /^\s+at .*:\d+:\d+\)?$/m,
   /Maximum call stack/,
   /TypeError|ReferenceError|RangeError|SyntaxError: Unexpected/,
-  /\bmust NOT\b|\bmust be\b|\bmust have\b|must match/,
+  /\bmust (NOT|be equal|be >|be <|have|match)\b/,
   /\[object Object\]/,
   /\bundefined\b/,
   /\bNaN\b/,

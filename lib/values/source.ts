@@ -149,6 +149,7 @@ function syntaxProblems(path: string, error: YAMLException, { document, lines }:
 /** Our words for the yaml library's errors that name its own API (by error code). */
 const OWN_WORDS: Readonly<Record<string, string>> = {
   MULTIPLE_DOCS: 'a second YAML document starts here (---): a values file holds one document; merge it into the first, or move it to a file of its own',
+  DUPLICATE_KEY: 'this key is already set above in the same map: keep one (Helm would keep the last one without a word, so a -f file is never checked for this by the chart)',
 };
 
 function documentErrors(path: string, document: Document, lines: LineCounter): Problem[] {

@@ -156,6 +156,6 @@ describe.each(helmVersions)('$label', ({ binary }) => {
     const problems = synthProblems(valuesCopyWith(roots, 'production.yaml', (t) => t.replace('defaults:\n', 'defaults:\n  replicaCount: 2\n  replicaCount: 5\n'))).map((line) =>
       line.replace(/^\/tmp\/values-copy-[^/]+\//, ''),
     );
-    expect(problems[0]).toMatch(/^values\/production\.yaml:\d+:\d+: YAML syntax error: Map keys must be unique/);
+    expect(problems[0]).toMatch(/^values\/production\.yaml:\d+:\d+: this key is already set above in the same map: keep one/);
   });
 });
