@@ -1,9 +1,10 @@
 /** Loads manifests from YAML files and directories: one entry per non-empty document, syntax errors as findings. */
 import { readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { pathKind, readRegularFile } from '../cli/file-kinds';
+import { displayPath } from '../cli/paths';
 import type { Finding } from './finding';
 import type { ManifestDocument } from './kubernetes-object';
 
@@ -17,7 +18,7 @@ const YAML_FILE = /\.ya?ml$/;
 
 /**
  * The documents of the given files and of the .yaml/.yml files under the given directories (recursively,
- * sorted). Files are named relative to `cwd` in documents and findings. Files are read synchronously:
+ * sorted). Files are named relative to `cwd` in documents and findings (absolute outside it: lib/cli/paths.ts). Files are read synchronously:
  * thousands of small files, each awaited in turn, left the process mostly idle (about 1 s for 4,800 files).
  */
 export async function loadManifests(paths: readonly string[], cwd = process.cwd()): Promise<LoadedManifests> {
@@ -39,7 +40,7 @@ export async function loadManifests(paths: readonly string[], cwd = process.cwd(
       continue;
     }
     for (const file of files) {
-      const shown = relative(cwd, file) || file;
+      const shown = displayPath(file, cwd);
       const read = readRegularFile(file);
       if ('refused' in read) {
         problems.push({ file: shown, message: read.refused });
