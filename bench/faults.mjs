@@ -10,7 +10,8 @@
 //   the last one kept;
 // - Helm-only acceptances: a value refused by synth (in values/production.yaml under applications.api)
 //   that Helm 3 or Helm 4 renders (`helm template` of the api chart with the same value in a -f file)
-//   and that `npm run validate`'s rules across charts do not refuse either.
+//   and that `npm run validate` does not refuse either on the environment's rendered objects (helmRendered:
+//   the renders Helm accepted; refusedByValidate: those validate refused).
 // Fuzzing is seeded (--seed N) and bounded (--runs N): the same options give the same inputs.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -116,7 +117,7 @@ const INTERNAL = [
 ];
 const LOCATED = [/^.+\.yaml:\d+:\d+: /, /^synth: --[a-z-]+ /, /^synth: \d+ problem\(s\) in the values; .* was not changed$/, /^usage: /];
 
-const figures = { fuzzedRuns: 0, failingRuns: 0, hangs: 0, internalMessages: 0, unlocatedLines: 0, mixedOutputs: 0, pairs: 0, helmComparisons: 0, helmOnlyAcceptances: 0, specialFileHangs: 0 };
+const figures = { fuzzedRuns: 0, failingRuns: 0, hangs: 0, internalMessages: 0, unlocatedLines: 0, mixedOutputs: 0, pairs: 0, helmComparisons: 0, helmRendered: 0, refusedByValidate: 0, helmOnlyAcceptances: 0, specialFileHangs: 0 };
 const examples = { internal: [], unlocated: [], helmOnly: [], mixed: [] };
 
 // ---------------------------------------------------------------------------------------------
@@ -226,7 +227,8 @@ const start = (args, cwd) =>
       continue;
     }
     figures.helmComparisons += 1;
-    const overlay = parseDocument('{}');
+    // Written for Helm's YAML 1.1 reader ("on" quoted): Helm gets the value synth got.
+    const overlay = parseDocument('{}', { version: '1.1' });
     overlay.setIn(path, value);
     const overlayFile = join(dir, 'overlay.yaml');
     writeFileSync(overlayFile, withNesting(overlay.toString({ lineWidth: 0 })));
@@ -234,6 +236,7 @@ const start = (args, cwd) =>
       const rendered = run(helm, ['template', 'api', chart, '-n', 'api-production', '-f', join(chart, 'values-production.yaml'), '-f', overlayFile], { env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
       if (rendered.signal) figures.hangs += 1;
       if (rendered.status !== 0) continue;
+      figures.helmRendered += 1;
       // Rendered: refused by the rules across charts on the environment's objects?
       writeFileSync(join(dir, 'api.yaml'), rendered.stdout);
       const others = ['web', 'worker', 'monitoring'].map((name) => {
@@ -257,7 +260,9 @@ const start = (args, cwd) =>
         { cwd: root },
       );
       const refusedAcross = /: (NetworkPolicy|AnalysisTemplate)\/[^:]*: /.test(validated.stdout) || validated.stdout.split('\n').some((line) => line.includes('api.yaml'));
-      if (!refusedAcross) {
+      if (validated.status === 2 || validated.signal) throw new Error(`validate could not run: ${validated.stderr}`);
+      if (refusedAcross) figures.refusedByValidate += 1;
+      else {
         figures.helmOnlyAcceptances += 1;
         if (examples.helmOnly.length < 20)
           examples.helmOnly.push(`${helm.includes('helm3') ? 'Helm 3' : 'Helm 4'} ${path.join('.')}=${JSON.stringify(value)?.slice(0, 80)}: synth said ${synth.stderr.split('\n')[0].slice(0, 200)}`);
