@@ -18,7 +18,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, parseDocument } from 'yaml';
+import { parse, parseDocument, stringify } from 'yaml';
 import { commandLineOrExit } from '../lib/cli/command-line.cjs';
 
 const { values: options } = commandLineOrExit(
@@ -117,7 +117,20 @@ const INTERNAL = [
 ];
 const LOCATED = [/^.+\.yaml:\d+:\d+: /, /^synth: --[a-z-]+ /, /^synth: \d+ problem\(s\) in the values; .* was not changed$/, /^usage: /];
 
-const figures = { fuzzedRuns: 0, failingRuns: 0, hangs: 0, internalMessages: 0, unlocatedLines: 0, mixedOutputs: 0, pairs: 0, helmComparisons: 0, helmRendered: 0, refusedByValidate: 0, helmOnlyAcceptances: 0, specialFileHangs: 0 };
+const figures = {
+  fuzzedRuns: 0,
+  failingRuns: 0,
+  hangs: 0,
+  internalMessages: 0,
+  unlocatedLines: 0,
+  mixedOutputs: 0,
+  pairs: 0,
+  helmComparisons: 0,
+  helmRendered: 0,
+  refusedByValidate: 0,
+  helmOnlyAcceptances: 0,
+  specialFileHangs: 0,
+};
 const examples = { internal: [], unlocated: [], helmOnly: [], mixed: [] };
 
 // ---------------------------------------------------------------------------------------------
@@ -228,10 +241,14 @@ const start = (args, cwd) =>
     }
     figures.helmComparisons += 1;
     // Written for Helm's YAML 1.1 reader ("on" quoted): Helm gets the value synth got.
-    const overlay = parseDocument('{}', { version: '1.1' });
-    overlay.setIn(path, value);
+    const overlay = {};
+    path.reduce((node, key, i) => {
+      if (i === path.length - 1) node[key] = value;
+      else node[key] ??= typeof path[i + 1] === 'number' ? [] : {};
+      return node[key];
+    }, overlay);
     const overlayFile = join(dir, 'overlay.yaml');
-    writeFileSync(overlayFile, withNesting(overlay.toString({ lineWidth: 0 })));
+    writeFileSync(overlayFile, withNesting(stringify(overlay, { version: '1.1', lineWidth: 0 })));
     for (const helm of helms) {
       const rendered = run(helm, ['template', 'api', chart, '-n', 'api-production', '-f', join(chart, 'values-production.yaml'), '-f', overlayFile], { env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
       if (rendered.signal) figures.hangs += 1;
