@@ -18,7 +18,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, parseDocument, stringify } from 'yaml';
+import { isScalar, parse, parseDocument, stringify } from 'yaml';
 import { commandLineOrExit } from '../lib/cli/command-line.cjs';
 
 const { values: options } = commandLineOrExit(
@@ -231,7 +231,11 @@ const start = (args, cwd) =>
     cpSync(join(root, 'values'), join(dir, 'values'), { recursive: true });
     const file = join(dir, 'values', 'production.yaml');
     const document = parseDocument(readFileSync(file, 'utf8'));
-    document.setIn(['applications', 'api', ...path], value);
+    // A string quoted, as in the -f file below: both get the same value ("on" written plain would be a
+    // different value for Helm's YAML 1.1, which synth refuses as such, a rule on the file, not the value).
+    const node = document.createNode(value);
+    if (isScalar(node) && typeof value === 'string') node.type = 'QUOTE_DOUBLE';
+    document.setIn(['applications', 'api', ...path], node);
     writeFileSync(file, withNesting(document.toString({ lineWidth: 0 })));
     const synth = run(process.execPath, [main, '--values', 'values', '--out', 'out', '--quiet'], { cwd: dir });
     if (synth.signal) figures.hangs += 1;
