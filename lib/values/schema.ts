@@ -9,6 +9,7 @@ import { LONGEST_FULLNAME_SUFFIX, LONGEST_NAME_LABEL_SUFFIX, MAX_FULLNAME, MAX_N
 import { type Static, Type } from '@sinclair/typebox';
 import { backupsSchema } from '../backup/values-schema';
 import { secretsSchema } from '../secrets/values-schema';
+import { PrerequisitesSchema } from '../references/prerequisites';
 import { GitOpsSettingsSchema } from '../gitops/settings';
 import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
@@ -650,6 +651,7 @@ export const PlatformFileSchema = Type.Object(
     gitops: Type.Optional(GitOpsSettingsSchema),
     global: Type.Optional(Type.Object(GLOBAL_VALUES, { ...closed, description: 'Values given to every application chart as its `global` (Helm’s shared values): imagePullSecrets.' })),
     charts: Type.Optional(ChartLinksSchema),
+    prerequisites: Type.Optional(PrerequisitesSchema),
   },
   closed,
 );

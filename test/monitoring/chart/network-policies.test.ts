@@ -121,7 +121,9 @@ describe('a values change moves the monitoring NetworkPolicies', () => {
   const edited = synthesizeEdited((base) =>
     base
       .replace('    alertmanagerEgressCidrs: [192.0.2.0/24]', receivers[0])
-      .replace('  # Routing and receivers: lib/monitoring/alertmanager-config.ts (defaults for what is not set here).\n  alertmanager:', receivers[1]),
+      .replace('  # Routing and receivers: lib/monitoring/alertmanager-config.ts (defaults for what is not set here).\n  alertmanager:', receivers[1])
+      // The webhook and watchdog credentials Alertmanager then reads from its Secret (lib/references/).
+      .replace('keys: [slack-api-url, smtp-password, pagerduty-routing-key]', 'keys: [slack-api-url, smtp-password, pagerduty-routing-key, webhook-token, watchdog-token]'),
   );
 
   it("follows a new receiver network, a webhook's, watchdog's and smarthost's port into Alertmanager's policy only", () => {

@@ -13,7 +13,9 @@ import { type K8sObject, sortObjects } from '../../support/dist';
 import { helmTemplate, helmVersions } from '../../support/helm';
 import { monitoringValuesOf, synthesizeEdited } from './support';
 
-const files = synthesizeEdited((base) => base.replace('  mode: standalone\n', '  mode: operator\n'));
+const files = synthesizeEdited((base) =>
+  base.replace('  mode: standalone\n', '  mode: operator\n').replace('  controllers:\n', '  controllers:\n    prometheusOperator: { version: "0.85.0", namespace: monitoring }\n'),
+);
 const plain = (env: string) => [...files].filter(([path]) => path.startsWith(`manifests/${env}/monitoring/`)).map(([, text]) => parse(text) as K8sObject);
 
 describe.each(['dev', 'production'])('operator mode in %s', (env) => {
