@@ -4,14 +4,20 @@
  * changed and removed (lib/synth/summary.ts).
  * Options (lib/synth/command-line.ts, `--help`): --values DIR (default values), --out DIR (default
  * dist), --env a,b (only those environments, for a preview into another --out), --quiet (no summary).
+ * The output folder is locked while the run reads and writes it (lib/synth/output-lock.ts).
  * Bad values: one message per problem on stderr, exit code 1, dist/ untouched. Bad usage: one message
  * and the usage, exit code 1.
  */
 import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { displayFolder, displayPath } from './lib/cli/paths';
+import { CDK8S_MANIFEST_FILE, Cdk8sManifests } from './lib/synth/cdk8s-output';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
+import { OutputAccessError, checkOutputAccess } from './lib/synth/output-access';
+import { type OutputLock, OutputLockError, lockOutput } from './lib/synth/output-lock';
 import { synthesizeEach } from './charts/platform';
-import { USAGE, UsageError, parseSynthCommandLine } from './lib/synth/command-line';
+import { runCommand } from './lib/cli/command-line.cjs';
+import { SYNTH_COMMAND, type SynthCommand, synthCommand } from './lib/synth/command-line';
 import { ValuesError } from './lib/values/problems';
 import { renderSvgs } from './lib/network-graph/render';
 import { OutputSummary } from './lib/synth/summary';
@@ -25,16 +31,30 @@ function readIfFile(path: string): string | undefined {
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function synth(command: SynthCommand): Promise<number> {
   let outDir: string | undefined;
+  let lock: OutputLock | undefined;
   try {
-    const command = parseSynthCommandLine(argv, process.cwd(), process.env);
-    if (command.help) {
-      console.log(USAGE);
-      return 0;
-    }
     const { valuesDir, environments, quiet } = command;
     outDir = command.outDir;
+    // Before anything is read or written: this process can replace the output, and no other run writes it meanwhile.
+    checkOutputAccess(outDir);
+    let waited = false;
+    lock = lockOutput(outDir, {
+      onWait: (message) => {
+        waited = true;
+        console.error(`synth: ${message}`);
+      },
+    });
+    if (waited) checkOutputAccess(outDir);
+    if (command.cdk8s) {
+      // cdk8s synth: the plain manifests as one file in its output folder, nothing else (lib/synth/cdk8s-output.ts).
+      const manifests = new Cdk8sManifests();
+      synthesizeEach({ valuesDir, environments }, manifests.emit);
+      await writeDirectoryInBackground(outDir, (write) => void write(CDK8S_MANIFEST_FILE, manifests.text()), { beforeSwap: () => lock?.assertHeld() });
+      if (!quiet) console.error(`synth: wrote ${displayPath(join(outDir, CDK8S_MANIFEST_FILE))} for cdk8s (npm run synth writes dist/)`);
+      return 0;
+    }
     const keep = [join('helm', 'packages')];
     const summary = quiet
       ? undefined
@@ -65,29 +85,34 @@ async function main(argv: readonly string[]): Promise<number> {
           pictures.map((p) => p.dot),
           (i) => readIfFile(join(target, pictures[i].path)),
         );
-        for (const [i, picture] of pictures.entries()) summary?.record(picture.path, svgs[i], write(picture.path, svgs[i]));
+        // Written whatever is printed (--quiet): the summary only sees what the writer did.
+        for (const [i, picture] of pictures.entries()) {
+          const unchanged = write(picture.path, svgs[i]);
+          summary?.record(picture.path, svgs[i], unchanged);
+        }
       },
-      { keep },
+      { keep, beforeSwap: () => lock?.assertHeld(), onLeftover: (message) => console.error(`synth: ${message}`) },
     );
     if (summary) for (const line of summary.lines(process.cwd())) console.log(line);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`synth: ${error.message}`);
-      console.error(`${USAGE.split('\n')[0]}  (--help for details)`);
-      return 1;
-    }
     if (error instanceof ValuesError) {
       for (const line of error.message.split('\n')) console.error(line);
-      console.error(`synth: ${error.problems.length} problem(s) in the values; ${outDir} was not changed`);
+      console.error(`synth: ${error.problems.length} problem(s) in the values; ${displayFolder(outDir ?? 'dist')} was not changed`);
+      return 1;
+    }
+    if (error instanceof OutputAccessError || error instanceof OutputLockError) {
+      console.error(`synth: ${error.message}`);
       return 1;
     }
     console.error(`synth: ${(error as Error).message}`);
     return 1;
+  } finally {
+    lock?.release();
   }
 }
 
-void main(process.argv.slice(2)).then((code) => {
+void runCommand(SYNTH_COMMAND, process.argv.slice(2), (parsed) => synth(synthCommand(parsed, process.cwd(), process.env))).then((code) => {
   process.exitCode = code;
   // Done: exit now rather than when the event loop has drained, which waits for V8's background
   // work (about 10 ms). Only once stdout and stderr hold nothing unwritten.

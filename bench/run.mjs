@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UsageError, commandLineOrExit, didYouMean, reportUsageError } from '../lib/cli/command-line.cjs';
 import { generateValues } from './generate.mjs';
 import { hasGnuTime, measure, median, round, runOnce } from './measure.mjs';
 
@@ -21,10 +22,25 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const helm = join(root, '.tools', 'helm3', 'helm');
 const schemas = join(root, '..', 'shared', 'kubernetes-json-schema');
 
-const argv = process.argv.slice(2);
-const quick = argv.includes('--quick');
-const onlyIndex = argv.indexOf('--only');
-const only = onlyIndex >= 0 ? new Set(argv[onlyIndex + 1].split(',')) : undefined;
+const SECTIONS = ['synth', 'direct', 'floor', 'build', 'scale', 'helm', 'validate'];
+const BENCH_COMMAND = {
+  name: 'bench',
+  invocation: 'npm run bench --',
+  summary: 'Times whole processes of the synth, Helm and validation on this machine and writes bench/results.json (outputs in bench/work/).',
+  options: {
+    quick: { type: 'boolean', description: 'fewer runs, no 300-application project' },
+    only: { type: 'string', value: 'SECTIONS', description: `comma-separated sections to run: ${SECTIONS.join(', ')}` },
+  },
+};
+const { values: options } = commandLineOrExit(BENCH_COMMAND, process.argv.slice(2));
+const quick = options.quick === true;
+const only = options.only === undefined ? undefined : new Set(String(options.only).split(','));
+for (const name of only ?? []) {
+  if (!SECTIONS.includes(name)) {
+    reportUsageError(BENCH_COMMAND, new UsageError(`--only ${name}: no such section${didYouMean(name, SECTIONS)} (sections: ${SECTIONS.join(', ')})`));
+    process.exit(1);
+  }
+}
 const wanted = (section) => !only || only.has(section);
 const runs = (full, fewer = Math.max(3, Math.ceil(full / 2))) => (quick ? fewer : full);
 const SCALE = quick ? [10, 100] : [10, 100, 300];

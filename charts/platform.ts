@@ -26,8 +26,9 @@ import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/
 import { emitChartRelease } from '../lib/synth/release-pipeline';
 import { CHART_VERSION, type SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
 import { appRulesTemplate, quantityHelper, valueRulesTemplate } from '../lib/values/app-rules';
+import { valuesShapeTemplate } from '../lib/values/values-shape';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../lib/values/quantity-rules';
-import { type EnvironmentValues, located } from '../lib/values/load';
+import { type EnvironmentValues, environmentRuleTemplate, located } from '../lib/values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
 import type { SchemaProblem } from '../lib/values/schema-check';
@@ -174,7 +175,9 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
           baseValues,
           helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}\n${migrationHelpers(name)}\n${annotationHelpers(name)}`,
-          extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
+          extraTemplates: {
+            'validate-values.yaml': valueRulesTemplate(`${valuesShapeTemplate(name)}${environmentRuleTemplate(envNames)}${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`),
+          },
           notes: appNotes(name),
           readme: appReadme(name, envNames),
           links,

@@ -13,7 +13,9 @@
  * Prints one line per refused change and a summary; exit code 1 on any, 0 otherwise.
  */
 import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { type CommandSpec, type ParsedCommand, runCommand } from '../lib/cli/command-line.cjs';
+import { displayPath } from '../lib/cli/paths';
 import { synthesize } from '../charts/platform';
 import { checkUpgrade, formatViolation, formatWorkloadSwitch, workloadSwitches } from '../lib/upgrade/check';
 import { type Delivery, deliveries } from '../lib/upgrade/delivery';
@@ -21,7 +23,17 @@ import { gitopsDocuments, type ManifestDocument, manifestDocuments, readOutputAt
 import { removedNamespaces, renamedObjects } from '../lib/upgrade/removals';
 import { ValuesError } from '../lib/values/problems';
 
-const USAGE = 'usage: check-upgrade [<previous output dir or git revision>] [--current DIR] [--values DIR] [--allow-data-loss]';
+const CHECK_UPGRADE_COMMAND: CommandSpec = {
+  name: 'check-upgrade',
+  invocation: 'npm run check-upgrade --',
+  summary: 'Fails when applying the current output over a previous one would change a field Kubernetes refuses to update.',
+  positionals: [{ name: 'PREVIOUS', description: 'a previous output folder (holding manifests/) or a git revision whose dist/ is read (default: HEAD)' }],
+  options: {
+    current: { type: 'string', value: 'DIR', description: 'the current output folder (default: a fresh synth of --values)' },
+    values: { type: 'string', value: 'DIR', description: 'the values of the fresh synth (default: values)' },
+    'allow-data-loss': { type: 'boolean', description: 'report removed namespaces and renamed objects that take PersistentVolumeClaims with them, instead of refusing them' },
+  },
+};
 const DIST = 'dist';
 
 interface Options {
@@ -32,38 +44,6 @@ interface Options {
   readonly allowDataLoss: boolean;
 }
 
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): Options {
-  const positional: string[] = [];
-  const options: Record<string, string> = {};
-  let allowDataLoss = false;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--allow-data-loss') {
-      allowDataLoss = true;
-    } else if (arg === '--current' || arg === '--values') {
-      const value = argv[i + 1];
-      if (value === undefined) throw new UsageError(`${arg} needs a directory`);
-      options[arg.slice(2)] = value;
-      i += 1;
-    } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option ${arg}`);
-    } else {
-      positional.push(arg);
-    }
-  }
-  if (positional.length > 1) throw new UsageError(`one previous output expected, got ${positional.join(', ')}`);
-  return { previous: positional[0] ?? 'HEAD', current: options.current, values: options.values ?? 'values', allowDataLoss };
-}
-
-/** A path relative to the project when inside it, else absolute. */
-function display(root: string, path: string): string {
-  const inside = relative(root, path);
-  if (inside === '') return '.';
-  return inside.startsWith('..') || isAbsolute(inside) ? path : inside;
-}
-
 function isDirectory(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory();
 }
@@ -71,7 +51,7 @@ function isDirectory(path: string): boolean {
 /** The previous output, and how to name it in messages. */
 function previousOutput(root: string, previous: string): { label: string; documents: ManifestDocument[] } {
   const dir = resolve(root, previous);
-  if (isDirectory(dir)) return { label: display(root, dir), documents: manifestDocuments(readOutputDirectory(dir)) };
+  if (isDirectory(dir)) return { label: displayPath(dir, root), documents: manifestDocuments(readOutputDirectory(dir)) };
   return { label: `${DIST}/ at ${previous}`, documents: manifestDocuments(readOutputAtRevision(root, previous, DIST)) };
 }
 
@@ -79,13 +59,14 @@ function previousOutput(root: string, previous: string): { label: string; docume
 function currentOutput(root: string, options: Options): { dir: string; documents: ManifestDocument[]; deliveryOf: (environment: string) => Delivery } {
   const dir = options.current === undefined ? undefined : resolve(root, options.current);
   const files = dir === undefined ? synthesize({ valuesDir: resolve(root, options.values) }) : readOutputDirectory(dir);
-  return { dir: dir === undefined ? DIST : display(root, dir), documents: manifestDocuments(files), deliveryOf: deliveries(gitopsDocuments(files)) };
+  return { dir: dir === undefined ? DIST : displayPath(dir, root), documents: manifestDocuments(files), deliveryOf: deliveries(gitopsDocuments(files)) };
 }
 
-function main(argv: readonly string[]): number {
+function main(parsed: ParsedCommand): number {
   const root = process.cwd();
   try {
-    const options = parseArgs(argv);
+    const values = parsed.values as { current?: string; values?: string; 'allow-data-loss'?: boolean };
+    const options: Options = { previous: parsed.positionals[0] ?? 'HEAD', current: values.current, values: values.values ?? 'values', allowDataLoss: values['allow-data-loss'] === true };
     const previous = previousOutput(root, options.previous);
     const current = currentOutput(root, options);
     const { violations, compared } = checkUpgrade(previous.documents, current.documents, current.deliveryOf);
@@ -113,9 +94,7 @@ function main(argv: readonly string[]): number {
     console.log(`check-upgrade: no immutable field changes in ${compared} objects compared with ${previous.label}`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`check-upgrade: ${error.message}\n${USAGE}`);
-    } else if (error instanceof ValuesError) {
+    if (error instanceof ValuesError) {
       for (const line of error.message.split('\n')) console.error(line);
       console.error(`check-upgrade: ${error.problems.length} problem(s) in the values`);
     } else {
@@ -125,4 +104,6 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void runCommand(CHECK_UPGRADE_COMMAND, process.argv.slice(2), main).then((code) => {
+  process.exitCode = code;
+});

@@ -4,68 +4,51 @@
  * Exit code: 0 clean, 1 findings, 2 bad usage or schemas that cannot be fetched (one line saying so).
  */
 import { existsSync } from 'node:fs';
+import { type CommandSpec, type ParsedCommand, runCommand } from '../lib/cli/command-line.cjs';
 import { Progress } from '../lib/cli/progress';
-import { parseArgs } from 'node:util';
 import { DEFAULT_KUBERNETES_VERSIONS, DEFAULT_SCHEMA_LOCATIONS, formatFinding, formatUnevaluatedRule, loadManifests, validateManifests, ValidationConfigurationError } from '../lib/validation';
 
-const USAGE = `usage: node build/validate.js [--schema-location LOC]... [--kubernetes-version 1.27.0,1.33.0] [--no-policy] [PATH...]
+const VALIDATE_COMMAND: CommandSpec = {
+  name: 'validate',
+  invocation: 'npm run validate --',
+  summary: 'Validates Kubernetes manifests against strict JSON schemas (kubeconform locations) and the platform policy.',
+  positionals: [{ name: 'PATH', multiple: true, description: 'YAML files, or folders searched for .yaml/.yml (default: dist/manifests and dist/environments)' }],
+  options: {
+    'schema-location': {
+      type: 'string',
+      value: 'LOC',
+      multiple: true,
+      description: `kubeconform location template or folder, tried in order (repeatable);\nalso read from KUBE_SCHEMA_LOCATION (comma- or newline-separated);\ndefault: ${DEFAULT_SCHEMA_LOCATIONS.join('\nand ')}`,
+    },
+    'kubernetes-version': { type: 'string', value: 'VERSIONS', multiple: true, description: `comma-separated versions to validate against (default: ${DEFAULT_KUBERNETES_VERSIONS.join(',')})` },
+    'no-policy': { type: 'boolean', description: 'schema validation only' },
+  },
+  notes: 'Exit code: 0 clean, 1 findings, 2 bad usage or schemas that cannot be fetched.',
+  usageExitCode: 2,
+};
 
-  PATH                  YAML files, or directories searched recursively for .yaml/.yml (default: dist/manifests and dist/environments)
-  --schema-location     kubeconform location template or directory, tried in order (repeatable);
-                        also read from KUBE_SCHEMA_LOCATION (comma- or newline-separated);
-                        default: ${DEFAULT_SCHEMA_LOCATIONS.join('\n                        and ')}
-  --kubernetes-version  comma-separated versions to validate against (default: ${DEFAULT_KUBERNETES_VERSIONS.join(',')})
-  --no-policy           schema validation only`;
-
-class UsageError extends Error {}
-
-/** Runs `parse`, reporting what it throws as a UsageError. */
-function asUsageError<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function parseCommandLine(args: string[], env: NodeJS.ProcessEnv) {
-  const { values, positionals } = asUsageError(() =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        'schema-location': { type: 'string', multiple: true, default: [] },
-        'kubernetes-version': { type: 'string', multiple: true, default: [] },
-        'no-policy': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }),
-  );
+function validateOptions(parsed: ParsedCommand, env: NodeJS.ProcessEnv) {
+  const values = parsed.values as { 'schema-location'?: string[]; 'kubernetes-version'?: string[]; 'no-policy'?: boolean };
   const listed = (items: readonly string[], separator: RegExp) =>
     items
       .flatMap((item) => item.split(separator))
       .map((item) => item.trim())
       .filter(Boolean);
-  const schemaLocations = [...values['schema-location'], ...listed([env.KUBE_SCHEMA_LOCATION ?? ''], /[,\n]/)];
-  const kubernetesVersions = listed(values['kubernetes-version'], /,/);
+  const schemaLocations = [...(values['schema-location'] ?? []), ...listed([env.KUBE_SCHEMA_LOCATION ?? ''], /[,\n]/)];
+  const kubernetesVersions = listed(values['kubernetes-version'] ?? [], /,/);
   return {
-    help: values.help,
     // The GitOps objects beside the manifests (dist/environments/<env>/gitops) too, when synth wrote them.
-    paths: positionals.length > 0 ? positionals : ['dist/manifests', ...(existsSync('dist/environments') ? ['dist/environments'] : [])],
+    paths: parsed.positionals.length > 0 ? parsed.positionals : ['dist/manifests', ...(existsSync('dist/environments') ? ['dist/environments'] : [])],
     options: {
       schemaLocations: schemaLocations.length > 0 ? schemaLocations : undefined,
       kubernetesVersions: kubernetesVersions.length > 0 ? kubernetesVersions : undefined,
-      policy: !values['no-policy'],
+      policy: values['no-policy'] !== true,
     },
   };
 }
 
-async function main(): Promise<number> {
-  const { help, paths, options } = parseCommandLine(process.argv.slice(2), process.env);
-  if (help) {
-    console.log(USAGE);
-    return 0;
-  }
+async function main(parsed: ParsedCommand): Promise<number> {
+  const { paths, options } = validateOptions(parsed, process.env);
   const loaded = await loadManifests(paths);
   const progress = new Progress('validate', 0);
   const result = await validateManifests(loaded.documents, { ...options, onProgress: (done, total, what) => progress.update(done, what, total) });
@@ -86,14 +69,13 @@ async function main(): Promise<number> {
   return schemaErrors.length + result.apiServerFindings.length + result.policyFindings.length > 0 ? 1 : 0;
 }
 
-main().then(
+runCommand(VALIDATE_COMMAND, process.argv.slice(2), main).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (!(error instanceof UsageError || error instanceof ValidationConfigurationError)) throw error;
+    if (!(error instanceof ValidationConfigurationError)) throw error;
     console.error(`validate: ${error.message}`);
-    if (error instanceof UsageError) console.error(USAGE);
     process.exitCode = 2;
   },
 );

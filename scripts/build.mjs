@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { UsageError, commandLineOrExit, didYouMean, reportUsageError } from '../lib/cli/command-line.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = {
@@ -23,12 +24,19 @@ const entries = {
 };
 
 // `node scripts/build.mjs main validate` builds those entries; no argument builds them all.
-const args = process.argv.slice(2);
-const force = args.includes('--force');
-const wanted = args.filter((arg) => arg !== '--force');
+const BUILD_COMMAND = {
+  name: 'build',
+  invocation: 'npm run build --',
+  summary: 'Bundles the entry points into build/ with esbuild (no type checking: npm run typecheck does that); an entry whose bundle is up to date is not rebuilt.',
+  positionals: [{ name: 'ENTRY', multiple: true, description: `the entries to build (default: all): ${Object.keys(entries).join(', ')}` }],
+  options: { force: { type: 'boolean', description: 'rebuild even the entries that are up to date' } },
+};
+const commandLine = commandLineOrExit(BUILD_COMMAND, process.argv.slice(2));
+const force = commandLine.values.force === true;
+const wanted = commandLine.positionals;
 for (const name of wanted) {
   if (!(name in entries)) {
-    console.error(`build: unknown entry "${name}" (known: ${Object.keys(entries).join(', ')})`);
+    reportUsageError(BUILD_COMMAND, new UsageError(`unknown entry ${name}${didYouMean(name, Object.keys(entries))} (entries: ${Object.keys(entries).join(', ')})`));
     process.exit(1);
   }
 }

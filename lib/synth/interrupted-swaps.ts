@@ -7,7 +7,8 @@
  * no target at all: its previous folder then holds the complete old contents. `recoverInterruptedSwaps`,
  * called before the target is read, puts that folder back and removes the other leftovers. A folder is
  * only touched when its owner is gone: its pid names no running process, or names this process (which
- * has made no such folder yet: the pid is a reused one, common in containers).
+ * has made no such folder yet: the pid is a reused one, common in containers). A leftover that cannot be
+ * removed (e.g. owned by another user) is reported and left: it blocks nothing.
  */
 import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -35,7 +36,7 @@ function ownerIsGone(pid: number): boolean {
  * becomes the target again (the interrupted run is undone); every other leftover is removed. Returns
  * what was done, for messages and tests.
  */
-export function recoverInterruptedSwaps(target: string): { restored?: string; removed: string[] } {
+export function recoverInterruptedSwaps(target: string, onLeftover?: (message: string) => void): { restored?: string; removed: string[] } {
   const parent = dirname(target);
   const pattern = new RegExp(`^\\.${escapeRegExp(basename(target))}\\.(staging|previous)-([0-9]+)$`);
   let names: string[];
@@ -62,8 +63,13 @@ export function recoverInterruptedSwaps(target: string): { restored?: string; re
   const removed: string[] = [];
   for (const { path } of leftovers) {
     if (path === restored) continue;
-    rmSync(path, { recursive: true, force: true });
-    removed.push(path);
+    try {
+      rmSync(path, { recursive: true, force: true });
+      removed.push(path);
+    } catch (error) {
+      // Harmless where it is (the target is complete): said, and tried again by the next run.
+      onLeftover?.(`could not remove ${path}, left by an interrupted run (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): remove it by hand`);
+    }
   }
   return { restored, removed };
 }

@@ -4,7 +4,8 @@
  * charts/platform.ts. Pure: nothing is written here (see atomic-dir.ts), so a failure leaves dist/
  * as it was.
  */
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { displayPath } from '../cli/paths';
 import { BASE_FILE, type EnvironmentValues, listEnvironments, loadEnvironment, located } from '../values/load';
 import { environmentNameProblems, namespaceLengthProblems } from '../values/platform-names';
 import { resolveWiring } from '../values/wiring';
@@ -47,11 +48,10 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
   const names = options.environments ?? listEnvironments(valuesDir);
   if (names.length === 0) {
     // Without an environment there would be no manifests at all: a mistake, not an empty output.
-    const inside = relative(process.cwd(), valuesDir);
-    const folder = inside === '' ? '.' : inside.startsWith('..') ? valuesDir : inside;
+    const folder = displayPath(valuesDir);
     problems.push({ file: folder, path: '', message: `no environment file: add one <env>.yaml per environment beside ${BASE_FILE} (e.g. ${join(folder, 'dev.yaml')})` });
   }
-  const badNames = environmentNameProblems(names.map((name) => ({ name, file: join(relative(process.cwd(), valuesDir) || '.', `${name}.yaml`) })));
+  const badNames = environmentNameProblems(names.map((name) => ({ name, file: displayPath(join(valuesDir, `${name}.yaml`)) })));
   if (badNames.length > 0) throw new ValuesError(badNames);
   const base = attempt(null);
   const environments = names.map(attempt);

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { pathKind } from '../cli/file-kinds';
 import { join, relative, sep } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from './rules';
@@ -57,6 +58,9 @@ function parseDocuments(files: ReadonlyMap<string, string>, environmentOf: (file
 
 /** The manifests and GitOps objects of an output directory (one holding manifests/, such as dist/). */
 export function readOutputDirectory(dir: string): Map<string, string> {
+  // Special files (FIFOs, devices, /proc) are never opened: refused here, skipped below (only regular files are read).
+  const kind = pathKind(dir);
+  if (kind.kind === 'refused') throw new Error(`${dir}: ${kind.reason}`);
   const root = join(dir, MANIFESTS);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new Error(`${dir} has no ${MANIFESTS}/ directory: expected the output of npm run synth`);
   const files = new Map<string, string>();

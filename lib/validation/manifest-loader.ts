@@ -1,8 +1,10 @@
 /** Loads manifests from YAML files and directories: one entry per non-empty document, syntax errors as findings. */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { pathKind, readRegularFile } from '../cli/file-kinds';
+import { displayPath } from '../cli/paths';
 import type { Finding } from './finding';
 import type { ManifestDocument } from './kubernetes-object';
 
@@ -16,7 +18,7 @@ const YAML_FILE = /\.ya?ml$/;
 
 /**
  * The documents of the given files and of the .yaml/.yml files under the given directories (recursively,
- * sorted). Files are named relative to `cwd` in documents and findings. Files are read synchronously:
+ * sorted). Files are named relative to `cwd` in documents and findings (absolute outside it: lib/cli/paths.ts). Files are read synchronously:
  * thousands of small files, each awaited in turn, left the process mostly idle (about 1 s for 4,800 files).
  */
 export async function loadManifests(paths: readonly string[], cwd = process.cwd()): Promise<LoadedManifests> {
@@ -24,15 +26,27 @@ export async function loadManifests(paths: readonly string[], cwd = process.cwd(
   const problems: Finding[] = [];
   for (const path of paths) {
     const absolute = resolve(cwd, path);
+    // A FIFO, a device or a file under /proc is refused by its type, never opened (lib/cli/file-kinds.ts).
+    const kind = pathKind(absolute);
+    if (kind.kind === 'missing' || kind.kind === 'refused') {
+      problems.push({ file: path, message: kind.kind === 'missing' ? 'file not found' : kind.reason });
+      continue;
+    }
     let files: string[];
     try {
-      files = statSync(absolute).isDirectory() ? yamlFilesUnder(absolute) : [absolute];
+      files = kind.kind === 'directory' ? yamlFilesUnder(absolute) : [absolute];
     } catch (error) {
       problems.push({ file: path, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
       continue;
     }
     for (const file of files) {
-      const parsed = parseManifests(readFileSync(file, 'utf8'), relative(cwd, file) || file);
+      const shown = displayPath(file, cwd);
+      const read = readRegularFile(file);
+      if ('refused' in read) {
+        problems.push({ file: shown, message: read.refused });
+        continue;
+      }
+      const parsed = parseManifests(read.text, shown);
       documents.push(...parsed.documents);
       problems.push(...parsed.problems);
     }
@@ -79,10 +93,11 @@ function numbered(documents: ManifestDocument[]): ManifestDocument[] {
   return documents.length > 1 ? documents.map((document, index) => ({ ...document, document: index + 1 })) : documents;
 }
 
+/** The .yaml/.yml entries under `dir` that are not folders: a FIFO or a link among them is read (or refused) like a file given by name. */
 function yamlFilesUnder(dir: string): string[] {
   const entries = readdirSync(dir, { withFileTypes: true, recursive: true });
   return entries
-    .filter((entry) => entry.isFile() && YAML_FILE.test(entry.name))
+    .filter((entry) => !entry.isDirectory() && YAML_FILE.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
 }

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
+import { didYouMean } from '../cli/command-line.cjs';
 import { containerNameOf, fullnameOf } from '../app/names';
 import { checkAppRules } from './app-rules';
 import { type EnvironmentSettings, fillEnvironmentPlaceholders } from './environment-settings';
@@ -15,8 +16,12 @@ import { type AppValues, AppValuesSchema, type ChartLinks, PlatformFileSchema } 
 import { type SchemaProblem, checkAgainstSchema } from './schema-check';
 import { type ValuesFile, locate, readValuesFile } from './source';
 import { TRAFFIC_IS_ENVIRONMENT_SETTING, type TrafficValues, environmentTraffic } from './traffic';
+import { valuesShapeProblems } from './values-shape';
 
 export const BASE_FILE = 'base.yaml';
+
+/** The message for an application's `environment` written in values/ (synth sets it from the file name). */
+export const SET_BY_SYNTH_ENVIRONMENT = "is set by synth, to the environment's name (its values file's name): remove it";
 
 export interface EnvironmentValues {
   readonly environment: string;
@@ -94,6 +99,11 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
   const traffic = environmentTraffic(settings.traffic, checkAgainstSchema);
   problems.push(...located(traffic.problems, files, []));
   if (defaults.traffic !== undefined) problems.push(...located([{ path: ['defaults', 'traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING }], files, []));
+  // Set by synth in every application's values: written by hand, it would be replaced without a word.
+  for (const section of [['defaults'], ...names.map((name) => ['applications', name])]) {
+    const values = section.length === 1 ? defaults : sections[section[1]];
+    if (isMap(values) && values.environment !== undefined) problems.push(...located([{ path: [...section, 'environment'], message: SET_BY_SYNTH_ENVIRONMENT }], files, []));
+  }
   const applications = new Map<string, AppValues>();
   const appProblems: Problem[] = [];
   const globalRefused = problems.some((p) => /^global($|[.[])/.test(p.path));
@@ -111,6 +121,13 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     const placeholders = isMap(app) ? fillEnvironmentPlaceholders(app, name, environment ?? 'default', settings) : { problems: [], filled: [] };
     // A refused environment setting is reported once, not again in every value filled from it.
     const settingsRefused = problems.some((p) => p.path === 'environment' || p.path.startsWith('environment.'));
+    // Nesting deeper than the chart allows (values-shape.ts; the chart's validate-values.yaml has the same rule).
+    const shapeProblems = valuesShapeProblems(app);
+    if (shapeProblems.length > 0) {
+      appProblems.push(...located(shapeProblems, files, [['applications', name], ['defaults']]));
+      applications.set(name, app as AppValues);
+      continue;
+    }
     const schemaProblems = checkAgainstSchema(AppValuesSchema as TSchema, app).filter(
       (p) => !(settingsRefused && placeholders.filled.includes(p.path.join('.'))) && !(traffic.problems.length > 0 && p.path[0] === 'traffic'),
     );
@@ -157,7 +174,7 @@ function unknownApplications(overlay: ValuesFile, base: ValuesFile, known: reado
       file: overlay.path,
       ...locate(overlay, ['applications', name]),
       path: dottedPath(['applications', name]),
-      message: `application not defined in ${base.path} (applications there: ${known.join(', ') || 'none'})`,
+      message: `application not defined in ${base.path}${didYouMean(name, known)} (applications there: ${known.join(', ') || 'none'})`,
     }));
 }
 
@@ -192,4 +209,18 @@ export function located(found: readonly SchemaProblem[], files: readonly ValuesF
     }
     return { file: files[files.length - 1].path, path: dottedPath([...candidates[0], ...problem.path]), message: problem.message };
   });
+}
+
+/**
+ * The chart's side of the rule on `environment` (templates/validate-values.yaml): synth sets it from the
+ * environment's file name and writes it into values-<env>.yaml; a release given another (`--set
+ * environment=qa`) would call itself an environment the chart was never made for. Only the
+ * environments with a values file (and `default`, values.yaml alone) are accepted.
+ */
+export function environmentRuleTemplate(environments: readonly string[]): string {
+  const known = ['default', ...environments];
+  return `{{- if not (has (toString .Values.environment) (list ${known.map((e) => JSON.stringify(e)).join(' ')})) }}
+{{- fail (printf "environment: %q is not an environment of this chart (${environments.join(', ')}; default for values.yaml alone): it is set by synth in the environment's values file (values-<env>.yaml), not by --set or -f" (toString .Values.environment)) }}
+{{- end }}
+`;
 }

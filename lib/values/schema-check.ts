@@ -1,6 +1,7 @@
 /** Structural validation of values with ajv against a values schema, as readable problems. */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
+import { closest } from '../cli/command-line.cjs';
 import { canonicalQuantity, isQuantity } from './quantity';
 import { patterns } from './schema-primitives';
 import { IANA_TIME_ZONES } from './time-zones';
@@ -173,8 +174,10 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
   switch (error.keyword) {
     case 'additionalProperties': {
       const allowed = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {});
-      const message = allowed.length > 0 ? `unknown key (expected one of: ${allowed.join(', ')})` : 'unknown key';
-      return { path: [...path, String(p.additionalProperty)], message };
+      const key = String(p.additionalProperty);
+      const suggestion = closest(key, allowed);
+      const message = allowed.length === 0 ? 'unknown key' : `unknown key${suggestion ? `: did you mean ${suggestion}?` : ''} (expected one of: ${allowed.join(', ')})`;
+      return { path: [...path, key], message };
     }
     case 'required':
       return { path: [...path, String(p.missingProperty)], message: 'required value is missing' };

@@ -273,7 +273,10 @@ const Dependent = Type.Object(
   {
     app: str('The application that connects.', patterns.dnsLabel),
     namespace: str('Its namespace in this environment.', patterns.dnsLabel),
-    podLabels: labels('Its pod selector labels.'),
+    podLabels: Type.Object(
+      { 'app.kubernetes.io/name': str('Its name label.', patterns.labelValue), 'app.kubernetes.io/instance': str('Its instance label (its release).', patterns.labelValue) },
+      { ...closed, description: 'Its pod selector labels: those of an application of the platform (never empty: that would admit every pod of the namespace).' },
+    ),
     port: int('The port of this application’s pods it connects to (http or an extra port’s target).', 1, 65535),
     protocol: protocol('Protocol of that port.'),
   },

@@ -1,10 +1,11 @@
 /** Values files with their positions, so that every problem can name the file and line. */
-import { relative } from 'node:path';
 import { CORE_SCHEMA, type YAMLException, load } from 'js-yaml';
 import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { type Problem, dottedPath } from './problems';
-import { readRegularFile } from './regular-file';
+import { readRegularFile } from '../cli/file-kinds';
+import { displayPath } from '../cli/paths';
 import { aliasProblems, mayHaveAliases } from './yaml-aliases';
+import { TOO_DEEP_MESSAGE, tooDeepInText, valuesShapeProblems } from './values-shape';
 import { mayHaveVersionDependentScalars, versionDependentScalars } from './yaml-versions';
 
 export interface ValuesFile {
@@ -27,16 +28,16 @@ const parsed = new Map<string, { readonly text: string; readonly path: string; r
 
 /**
  * Reads and parses one values file; YAML errors become problems with their line and column. A path
- * that is not a regular file (a FIFO, a device, a directory) is refused without blocking.
+ * that is not a regular file (a FIFO, a device, a directory, a file under /proc) is refused without blocking (lib/cli/file-kinds.ts).
  */
 export function readValuesFile(file: string): ReadResult {
-  const path = relative(process.cwd(), file) || file;
+  const path = displayPath(file);
   const read = readRegularFile(file);
   if ('refused' in read) return { problems: [{ file: path, path: '', message: read.refused }] };
   const { text } = read;
   const cached = parsed.get(file);
   if (cached && cached.text === text && cached.path === path) return { file: cached.result.file, problems: [...cached.result.problems] };
-  const result = parseValuesFile(path, text);
+  const result = parseGuarded(path, text);
   parsed.set(file, { text, path, result });
   return { file: result.file, problems: [...result.problems] };
 }
@@ -71,6 +72,15 @@ function parseValuesFile(path: string, text: string): ReadResult {
   }
   const problems = mayHaveVersionDependentScalars(text) ? versionDependentScalars(path, withPositions().document, withPositions().lines) : [];
   const file = lazilyPositioned(path, data as Record<string, unknown>, text, known);
+  // Nesting deeper than any chart's values allow (under applications.<name>): the file is not used further.
+  // Keys JavaScript treats specially: reported, and taken out, so that nothing after this reads them.
+  const shape = valuesShapeProblems(data, 2).map((p) => ({ ...p, problem: { file: path, ...locate(file, p.path), path: dottedPath(p.path), message: p.message } }));
+  if (shape.some((p) => !isSpecialKeyPath(data, p.path))) return { problems: [...problems, ...shape.map((p) => p.problem)] };
+  for (const { path: keyPath } of shape) {
+    const parent = keyPath.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], data) as Record<string, unknown>;
+    delete parent[keyPath[keyPath.length - 1] as string];
+  }
+  problems.push(...shape.map((p) => p.problem));
   if (text.includes(MERGE_KEY)) {
     const merges = mergeKeyProblems(path, data, (keyPath) => locate(file, keyPath));
     // The merged section's other problems would only repeat this one: the file is not used further.
@@ -78,6 +88,32 @@ function parseValuesFile(path: string, text: string): ReadResult {
   }
   return { file, problems };
 }
+
+/**
+ * parseValuesFile, with the limits that keep the parsers safe: a file larger than MAX_FILE_BYTES is not
+ * parsed, and one nested so deeply that a parser's recursion overflows is refused at the first
+ * collection over the depth limit (values-shape.ts), never with the engine's "Maximum call stack size
+ * exceeded".
+ */
+function parseGuarded(path: string, text: string): ReadResult {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_FILE_BYTES)
+    return {
+      problems: [{ file: path, line: 1, path: '', message: `${bytes} bytes: a values file is at most ${MAX_FILE_BYTES} bytes (1 MiB, what Kubernetes lets a Secret hold, where Helm keeps a release's values)` }],
+    };
+  const tooDeep = (): ReadResult => ({ problems: [{ file: path, ...(tooDeepInText(text) ?? { line: 1 }), path: '', message: TOO_DEEP_MESSAGE }] });
+  try {
+    const result = parseValuesFile(path, text);
+    // The yaml library reports its own overflow as a syntax error.
+    return result.problems.some((p) => /call stack/i.test(p.message)) ? tooDeep() : result;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return tooDeep();
+  }
+}
+
+/** The largest values file read: 1 MiB (a Kubernetes Secret's limit; Helm stores a release's values in one). */
+const MAX_FILE_BYTES = 1024 * 1024;
 
 type Positioned = { document: Document; lines: LineCounter };
 
@@ -113,6 +149,7 @@ function syntaxProblems(path: string, error: YAMLException, { document, lines }:
 /** Our words for the yaml library's errors that name its own API (by error code). */
 const OWN_WORDS: Readonly<Record<string, string>> = {
   MULTIPLE_DOCS: 'a second YAML document starts here (---): a values file holds one document; merge it into the first, or move it to a file of its own',
+  DUPLICATE_KEY: 'this key is already set above in the same map: keep one (Helm would keep the last one without a word, so a -f file is never checked for this by the chart)',
 };
 
 function documentErrors(path: string, document: Document, lines: LineCounter): Problem[] {
@@ -150,6 +187,12 @@ function mergeKeyProblems(path: string, data: unknown, at: (keyPath: (string | n
 
 function firstLine(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** True when `path` ends at a key of a map (a special key), not at a collection (too deep). */
+function isSpecialKeyPath(data: unknown, path: readonly (string | number)[]): boolean {
+  const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], data);
+  return typeof path[path.length - 1] === 'string' && typeof parent === 'object' && parent !== null && !Array.isArray(parent) && Object.hasOwn(parent, path[path.length - 1]);
 }
 
 /** Line and column of the key (or item) at `path` in a file, or undefined when the file doesn't set it. */

@@ -44,7 +44,7 @@ function exposedPorts(app: AppValues): Record<string, ExposedPort> {
 }
 
 /** The selector labels of an application's pods and its Service's DNS name (lib/app/names.ts), as the callee's chart sets them. */
-function identityOf(name: string, app: AppValues, namespace: string): { podLabels: Record<string, string>; host: string } {
+function identityOf(name: string, app: AppValues, namespace: string): { podLabels: { 'app.kubernetes.io/name': string; 'app.kubernetes.io/instance': string }; host: string } {
   const scope = releaseScope({ name, version: '0.0.0', appVersion: app.image.tag }, app, { name, namespace });
   return {
     podLabels: { 'app.kubernetes.io/name': names.name.evaluate(scope) as string, 'app.kubernetes.io/instance': name },

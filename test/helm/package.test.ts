@@ -86,7 +86,7 @@ describe('package failures', () => {
   it('explains a missing synth output', () => {
     const missing = join(outDir, 'no-dist');
     const result = runPackage(['--dist', missing, '--out', join(outDir, 'unused')], helmVersions[0].binary);
-    expect(result.stderr).toBe(`package: ${join(missing, 'manifests')} does not exist: run \`npm run synth\` first\n`);
+    expect(result.stderr).toBe(`package: --dist ${missing}/: no such folder: run \`npm run synth\` first\n`);
     expect(result.status).toBe(1);
     expect(existsSync(join(outDir, 'unused'))).toBe(false);
   });

@@ -35,7 +35,7 @@ describe('synth command line', () => {
       const result = runSynth([flag], project.root);
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(USAGE_LINE);
-      expect(result.stdout).toMatch(/--env NAMES/);
+      expect(result.stdout).toMatch(/--env NAME\[,NAME\.\.\.\] +only these environments/);
       expect(result.stderr).toBe('');
     }
     expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
@@ -100,7 +100,7 @@ describe('synth command line', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
       'values: no environment file: add one <env>.yaml per environment beside base.yaml (e.g. values/dev.yaml)',
-      `synth: 1 problem(s) in the values; ${project.out} was not changed`,
+      'synth: 1 problem(s) in the values; dist/ was not changed',
     ]);
     expect(readdirSync(project.out, { recursive: true }).sort()).toEqual(['manifests', join('manifests', 'previous-output.yaml')]);
   });

@@ -163,7 +163,7 @@ describe('check-upgrade', () => {
     { args: ['no-such-revision'], message: `check-upgrade: no-such-revision is neither a directory nor a git revision of ${projectRoot}` },
     { args: [tmpdir()], message: `check-upgrade: ${tmpdir()} has no manifests/ directory: expected the output of npm run synth` },
     { args: ['--frobnicate'], message: 'check-upgrade: unknown option --frobnicate' },
-    { args: ['dist', '--current'], message: 'check-upgrade: --current needs a directory' },
+    { args: ['dist', '--current'], message: 'check-upgrade: --current needs a value' },
   ])('explains a bad argument: $args', ({ args, message }) => {
     const result = checkUpgrade(args);
     expect(result.stderr.split('\n')[0]).toBe(message);

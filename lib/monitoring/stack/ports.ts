@@ -36,3 +36,13 @@ export const SUB_PATHS = { prometheus: '/prometheus', alertmanager: '/alertmanag
 export function prometheusInClusterUrl(namespace: string): string {
   return `http://prometheus.${namespace}.svc:${PORTS.prometheus}${SUB_PATHS.prometheus}`;
 }
+
+/**
+ * Why `address` is not the monitoring stack's Prometheus in `namespace` (an application's
+ * `rollout.analysis.prometheusAddress`, an AnalysisTemplate's address), or undefined when it is. Synth
+ * (release-values.ts) and `npm run validate` (on the rendered objects) say it in these words.
+ */
+export function prometheusAddressProblem(namespace: string, address: string): string | undefined {
+  const expected = prometheusInClusterUrl(namespace);
+  return address === expected ? undefined : `expected ${expected} (the Prometheus of the monitoring stack, monitoring.mode standalone, under its route prefix ${SUB_PATHS.prometheus}), got ${address}`;
+}

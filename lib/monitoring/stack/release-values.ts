@@ -6,7 +6,8 @@
  */
 import { names } from '../../app/names';
 import { releaseScope } from '../../chart/release';
-import { type EnvironmentValues, located } from '../../values/load';
+import { type EnvironmentValues, SET_BY_SYNTH_ENVIRONMENT, located } from '../../values/load';
+import { nodeNamespaceProblems } from './node-namespace';
 import { deepMerge } from '../../values/merge';
 import { monitoringRuleProblems } from '../../values/api-server-rules';
 import { type Problem, ValuesError, uniqueProblems } from '../../values/problems';
@@ -16,7 +17,7 @@ import { type SchemaProblem, checkAgainstSchema } from '../../values/schema-chec
 import { TRAFFIC_IS_ENVIRONMENT_SETTING } from '../../values/traffic';
 import { type AlertThresholds, defaultAlertThresholds, thresholdOrderProblems } from '../alert-rules';
 import { defaultAlertmanagerValues } from '../alertmanager-config';
-import { SUB_PATHS, prometheusInClusterUrl } from './ports';
+import { prometheusAddressProblem } from './ports';
 import { deriveDataStores } from '../data-stores/derive';
 import { ruleGroupProblems } from '../rules/extra-rules-checks';
 import { extraEgressProblems, extraScrapeConfigProblems } from './extra-scrape-configs';
@@ -45,6 +46,8 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   if (env.monitoring.traffic !== undefined) {
     schemaProblems.push({ path: ['traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING });
   }
+  // Set by synth below: written by hand, they would be replaced without a word.
+  if (env.monitoring.environment !== undefined) schemaProblems.push({ path: ['environment'], message: SET_BY_SYNTH_ENVIRONMENT });
   for (const derived of ['applications', 'dataStores'] as const) {
     if (env.monitoring[derived] !== undefined)
       schemaProblems.push({
@@ -52,6 +55,7 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
         message: `derived by synth from the applications' values (${derived === 'applications' ? 'metrics, probes, ingress' : 'networkPolicy.dependencies with a kind'}): not written under monitoring`,
       });
   }
+  schemaProblems.push(...nodeNamespaceProblems(values as { nodeNamespace?: unknown }, [...env.applications][0]?.[1].networkPolicy.monitoringNamespace));
   // What the schema cannot say (warning below critical): checked here, not by the rule builder, which
   // passes the thresholds through (the chart's template checks it too: lib/monitoring/stack/configs.ts).
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
@@ -118,21 +122,10 @@ function issuerProblems(values: MonitoringValues, env: EnvironmentValues): Schem
  * address is written (an address inherited from `defaults` by several applications is one problem).
  */
 function analysisAddressProblems(env: EnvironmentValues, namespace: string): Problem[] {
-  const expected = prometheusInClusterUrl(namespace);
-  return [...env.applications]
-    .filter(([, app]) => app.rollout.strategy !== 'rolling' && app.rollout.analysis.prometheusAddress !== expected)
-    .flatMap(([name, app]) =>
-      located(
-        [
-          {
-            path: ['rollout', 'analysis', 'prometheusAddress'],
-            message: `expected ${expected} (the Prometheus of the monitoring stack, monitoring.mode standalone, under its route prefix ${SUB_PATHS.prometheus}), got ${app.rollout.analysis.prometheusAddress}`,
-          },
-        ],
-        env.files,
-        [['applications', name], ['defaults']],
-      ),
-    );
+  return [...env.applications].flatMap(([name, app]) => {
+    const problem = app.rollout.strategy === 'rolling' ? undefined : prometheusAddressProblem(namespace, app.rollout.analysis.prometheusAddress);
+    return problem === undefined ? [] : located([{ path: ['rollout', 'analysis', 'prometheusAddress'], message: problem }], env.files, [['applications', name], ['defaults']]);
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { type ChartIdentity, releaseScope } from '../../chart/release';
 import type { ChartRelease } from '../../synth/release-pipeline';
 import type { Scope } from '../../template/expr';
 import { textHelpers } from '../../template/text';
-import type { EnvironmentValues } from '../../values/load';
+import { type EnvironmentValues, environmentRuleTemplate } from '../../values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../../values/problems';
 import { located } from '../../values/load';
 import { extraRuleGroups, extraRulesFile } from '../rules/extra-rules';
@@ -18,6 +18,8 @@ import { TRAFFIC_RULES } from '../../values/traffic';
 import { MONITORING_EDGE_RULES, edgeRulesTemplate } from '../../traffic/edge-rules';
 import { MONITORING_API_SERVER_RULES } from '../../values/api-server-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
+import { valuesShapeTemplate } from '../../values/values-shape';
+import { NODE_NAMESPACE_RULE } from './node-namespace';
 import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
 import { helpersTemplate } from './common';
@@ -114,7 +116,7 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${extraRulesHelper(MONITORING_CHART)}\n${jsonListItemsHelper(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
     extraTemplates: {
       'validate-values.yaml': valueRulesTemplate(
-        `${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
+        `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${NODE_NAMESPACE_RULE}${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
       ),
     },
     notes: monitoringNotes(),

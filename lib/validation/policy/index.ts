@@ -4,6 +4,7 @@ import type { ManifestDocument } from '../kubernetes-object';
 import { checkImages } from './images';
 import { checkMetadata } from './metadata';
 import { checkNetworkPolicyCoverage, podSelectorsByNamespace } from './network-policy';
+import { checkPlatformReferences } from './platform-references';
 import { checkPodSecurity, enforcedLevels } from './pod-security';
 import { podTemplatesOf } from './pod-templates';
 import { checkProbes } from './probes';
@@ -18,7 +19,7 @@ export function checkPolicies(documents: readonly ManifestDocument[]): Finding[]
   for (const template of podTemplatesOf(documents)) {
     findings.push(...checkPodSecurity(template, levels), ...checkResources(template), ...checkProbes(template), ...checkImages(template), ...checkNetworkPolicyCoverage(template, selectors));
   }
-  findings.push(...checkSecrets(documents), ...checkMetadata(documents));
+  findings.push(...checkSecrets(documents), ...checkMetadata(documents), ...checkPlatformReferences(documents));
   // A host and path claimed by two routes or Ingresses of one environment (lib/traffic/route-claims.ts).
   findings.push(...routeClaimFindings(documents));
   return findings;

@@ -22,7 +22,7 @@ describe('monitoring values', () => {
 
   it('refuses an unknown key', () => {
     expect(problems((t) => t.replace('  nodeNamespace: monitoring-node\n', '  nodeNamespace: monitoring-node\n  nodeNamespaces: x\n'))).toEqual([
-      expect.stringMatching(/base\.yaml:\d+:3: monitoring\.nodeNamespaces: unknown key \(expected one of: .*nodeNamespace.*\)$/),
+      expect.stringMatching(/base\.yaml:\d+:3: monitoring\.nodeNamespaces: unknown key: did you mean nodeNamespace\? \(expected one of: .*nodeNamespace.*\)$/),
     ]);
   });
 
