@@ -15,6 +15,7 @@ import { BACKUP_RULES } from '../backup/rules';
 import { APP_API_SERVER_RULES } from './api-server-rules';
 import { SECRET_RULES } from '../secrets/rules';
 import { MIGRATION_SECRET_RULES } from '../secrets/migration-copies';
+import { TRACING_RULES } from '../references/tracing-rules';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
@@ -408,6 +409,7 @@ const RULES: readonly AppRule[] = [
   ...BACKUP_RULES,
   ...SECRET_RULES,
   ...MIGRATION_SECRET_RULES,
+  ...TRACING_RULES,
   ...APP_API_SERVER_RULES,
 ];
 
