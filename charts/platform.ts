@@ -33,7 +33,7 @@ import { withSchemaChanges } from '../lib/values/schema-paths';
 import { GITOPS, PlatformReferences, declaredGateway, prerequisitesOf } from '../lib/references/platform-references';
 import { migrationHelpers } from '../lib/secrets/migration-copies';
 import { prerequisitesSection } from '../lib/references/readme';
-import { collectorProblems, resolveTracing, tracingCollectors } from '../lib/references/tracing';
+import { tracingCollectors } from '../lib/references/tracing';
 import { gitopsFolder } from '../lib/gitops/argocd';
 
 export interface PlatformOptions extends SynthOptions {
@@ -104,18 +104,13 @@ export interface PendingPicture {
 export function synthesizeEach(options: PlatformOptions, emit: (path: string, content: string) => void): PendingPicture[] {
   const { base, environments } = loadPlatformValues(options);
   const gitops = new Map<string, GitOpsSettings>();
-  const settingsProblems: Problem[] = [];
+  const gitopsProblems: Problem[] = [];
   for (const env of environments) {
     const { settings, problems: found } = gitopsSettings(env.gitops);
     gitops.set(env.environment, settings);
-    settingsProblems.push(...located(found, env.files, [['gitops']]));
+    gitopsProblems.push(...located(found, env.files, [['gitops']]));
   }
-  // Each application's traces go to a collector its environment declares, or nowhere (lib/references/tracing.ts).
-  for (const env of [base, ...environments]) {
-    settingsProblems.push(...located(collectorProblems(prerequisitesOf(env)), env.files, []));
-    resolveTracing(env, (app, path, message) => settingsProblems.push(...located([{ path, message }], env.files, [['applications', app], ['defaults']])));
-  }
-  if (settingsProblems.length > 0) throw new ValuesError(uniqueProblems(settingsProblems));
+  if (gitopsProblems.length > 0) throw new ValuesError(uniqueProblems(gitopsProblems));
   const inventory = new PlatformInventory();
   // Every reference of every object, checked per environment once all of it is written (lib/references/).
   const references = new PlatformReferences();
