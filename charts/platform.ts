@@ -179,6 +179,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
     releases: [monitoring.defaults, ...monitoring.releases].map(monitoring.scopeOf),
     // Every application any release monitors: environments may differ (each object of one is conditional).
     applications: [...new Set([monitoring.defaults, ...monitoring.releases].flatMap((r) => Object.keys(r.values.applications)))].sort(),
+    dataStores: monitoring.dataStores,
   });
   const monitoringProblems = emitChartRelease(
     {

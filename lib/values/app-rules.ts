@@ -12,6 +12,8 @@
  * templates cannot compare the two directly.
  */
 import { BACKUP_RULES } from '../backup/rules';
+import { DATA_STORE_RULES } from '../monitoring/data-stores/rules';
+import { APPLICATION_RULE_RULES } from '../monitoring/rules/extra-rules-checks';
 import { APP_API_SERVER_RULES } from './api-server-rules';
 import { SECRET_RULES } from '../secrets/rules';
 import { MIGRATION_SECRET_RULES } from '../secrets/migration-copies';
@@ -407,6 +409,8 @@ const RULES: readonly AppRule[] = [
 {{- end }}`,
   },
   ...BACKUP_RULES,
+  ...DATA_STORE_RULES,
+  ...APPLICATION_RULE_RULES,
   ...SECRET_RULES,
   ...MIGRATION_SECRET_RULES,
   ...TRACING_RULES,
