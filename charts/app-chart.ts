@@ -12,6 +12,7 @@ import { AppIngress } from '../lib/app/ingress';
 import { AppNamespace } from '../lib/app/namespace';
 import { AppMigration } from '../lib/app/migration';
 import { AppNetworkPolicies } from '../lib/app/network-policies';
+import { AppTracingPolicy } from '../lib/app/tracing-policy';
 import { AppAutoscaler, AppDisruptionBudget } from '../lib/app/scaling';
 import { AppDeployment, AppService } from '../lib/app/workload';
 import { AppAnalysisTemplates } from '../lib/delivery/analysis-template';
@@ -74,6 +75,7 @@ export class AppChart extends Chart implements ReleaseChart {
     new AppIngress(this, 'Ingress', { values });
     new AppGatewayRoutes(this, 'GatewayRoutes', { values });
     new AppNetworkPolicies(this, 'NetworkPolicies', { values });
+    new AppTracingPolicy(this, 'TracingPolicy', { values });
     new AppHelmTest(this, 'HelmTest', { values });
     new SecretSources(this, 'Secrets', { values, secretNames: props.secretNames ?? [] });
     // The migration hook's own copies of the Secrets it reads, made before it runs (issue 19 §3).

@@ -40,6 +40,7 @@ import { withSchemaChanges } from '../lib/values/schema-paths';
 import { GITOPS, PlatformReferences, declaredGateway, prerequisitesOf } from '../lib/references/platform-references';
 import { migrationHelpers } from '../lib/secrets/migration-copies';
 import { prerequisitesSection } from '../lib/references/readme';
+import { tracingCollectors } from '../lib/references/tracing';
 import { gitopsFolder } from '../lib/gitops/argocd';
 
 export interface PlatformOptions extends SynthOptions {
@@ -239,7 +240,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   // Beside the manifests: GitOps objects, README and network picture of each environment.
   const pictures: PendingPicture[] = [];
   for (const [i, env] of environments.entries()) {
-    const prerequisites = prerequisitesSection(env.environment, references.of(env.environment), prerequisitesOf(env), declaredGateway(env), []);
+    const prerequisites = prerequisitesSection(env.environment, references.of(env.environment), prerequisitesOf(env), declaredGateway(env), tracingCollectors(env));
     // Networks named as the environment's values name them (each application's, the monitoring stack's).
     const monitoringValues = monitoring.releases.find((r) => r.environment === env.environment)?.values;
     const picture = { monitoringChart: monitoring.identity.name, addressNames: addressNames([...env.applications.values(), monitoringValues]) };

@@ -2,9 +2,9 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { fmt, release, sha256OfJson } from '../template/expr';
+import { fmt, ifElse, release, sha256OfJson } from '../template/expr';
 import { list } from '../template/functions';
-import { spread } from '../template/manifest';
+import { spread, when } from '../template/manifest';
 import { commonLabels, nameWith, names } from './names';
 import type { AppObjectProps } from './props';
 
@@ -26,7 +26,11 @@ export class AppConfiguration extends Construct {
           APP_ENVIRONMENT: v.environment,
           LOG_LEVEL: v.logLevel,
           OTEL_SERVICE_NAME: names.fullname,
-          OTEL_EXPORTER_OTLP_ENDPOINT: v.tracing.endpoint,
+          // Traces go to the environment's collector over OTLP/HTTP (lib/references/tracing.ts), or nowhere:
+          // OTEL_TRACES_EXPORTER=none configures no exporter (OpenTelemetry specification, SDK environment variables).
+          OTEL_TRACES_EXPORTER: ifElse(v.tracing.enabled, 'otlp', 'none'),
+          OTEL_EXPORTER_OTLP_ENDPOINT: when(v.tracing.enabled, v.tracing.endpoint),
+          OTEL_EXPORTER_OTLP_PROTOCOL: when(v.tracing.enabled, 'http/protobuf'),
           OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
           OTEL_TRACES_SAMPLER_ARG: fmt`${v.tracing.samplingRatio}`,
           ...spread(v.env),

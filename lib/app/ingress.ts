@@ -90,6 +90,12 @@ export class AppIngress extends Construct {
       secretName: ing.tls.secretName,
       dnsNames: ing.tls.hosts,
       issuer: ing.tls.clusterIssuer,
+      solverPolicy: {
+        template: 'networkpolicy-allow-acme-solver.yaml',
+        condition: v.networkPolicy.enabled,
+        metadata: { name: nameWith('allow-acme-solver'), namespace: release.namespace, labels: commonLabels(v) },
+        ingressControllerNamespace: v.networkPolicy.ingressControllerNamespace,
+      },
     });
 
     new TemplatedObject(this, 'SecurityHeaders', {

@@ -134,7 +134,7 @@ export function dependencyEgress(v: Refs<AppValues>): Manifest<k8s.NetworkPolicy
   ];
 }
 
-/** A source from values: a network (ipBlock), or namespaces and optionally pods. */
-function peer(source: Refs<Peer>) {
+/** A source from values: a network (ipBlock), or namespaces and optionally pods (also the tracing egress: lib/app/tracing-policy.ts). */
+export function peer(source: Refs<Peer>) {
   return when(source.cidr, { ipBlock: { cidr: source.cidr } }, { namespaceSelector: { matchLabels: source.namespaceLabels }, podSelector: when(source.podLabels, { matchLabels: source.podLabels }) });
 }

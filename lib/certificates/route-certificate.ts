@@ -15,12 +15,19 @@
  * Renewal: cert-manager renews at two thirds of the certificate's life (30 days before the end of
  * a 90-day Let's Encrypt certificate); the private key is rotated on each renewal (`rotationPolicy:
  * Always`). The certificate-expiry alerts (lib/monitoring/rules/certificates.ts) fire when that fails.
+ *
+ * The HTTP-01 challenge is traffic the Certificate implies (issue 19 §2): cert-manager answers it from a
+ * solver pod it starts in the Certificate's namespace (labelled `acme.cert-manager.io/http01-solver:
+ * "true"`, listening on 8089: cert-manager pkg/issuer/acme/http/pod.go and http.go), which the ACME
+ * server reaches through the ingress controller. The namespace denies all ingress by default, so
+ * `solverPolicy` admits exactly that: the ingress controller's namespace to the solver pods on 8089.
  */
 import type { ApiObjectMetadata } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { Certificate } from '../../imports/cert-manager.io';
 import { TemplatedObject } from '../chart/templated-object';
-import type { Expr } from '../template/expr';
+import { k8s } from 'cdk8s-plus-27';
+import { type Expr, and } from '../template/expr';
 import type { Checked, Manifest, ManifestOf } from '../template/typed';
 
 export interface RouteCertificateProps {
@@ -36,7 +43,19 @@ export interface RouteCertificateProps {
   readonly dnsNames: Manifest<string[]>;
   /** Name of the ClusterIssuer (the environment's `clusterIssuer`). */
   readonly issuer: Expr<string>;
+  /** The NetworkPolicy admitting the ingress controller to the HTTP-01 solver pods, where the namespace has NetworkPolicies. */
+  readonly solverPolicy?: {
+    readonly template: string;
+    readonly condition: Expr;
+    readonly metadata: Manifest<ApiObjectMetadata>;
+    /** Namespace of the ingress controller that forwards the ACME server's request. */
+    readonly ingressControllerNamespace: Expr<string>;
+  };
 }
+
+/** The label and port of cert-manager's HTTP-01 solver pods (pkg/apis/acme/v1 SolverIdentificationLabelKey; pkg/issuer/acme/http acmeSolverListenPort). */
+const SOLVER_LABEL = 'acme.cert-manager.io/http01-solver';
+const SOLVER_PORT = 8089;
 
 /** The Certificate of a route (see the module comment). */
 export function routeCertificate(scope: Construct, id: string, props: RouteCertificateProps): TemplatedObject {
@@ -49,6 +68,22 @@ export function routeCertificate(scope: Construct, id: string, props: RouteCerti
       privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
     },
   };
+  const solver = props.solverPolicy;
+  if (solver) {
+    new TemplatedObject(scope, `${id}SolverPolicy`, {
+      type: k8s.KubeNetworkPolicy,
+      template: solver.template,
+      condition: and(props.condition, solver.condition),
+      manifest: {
+        metadata: solver.metadata,
+        spec: {
+          podSelector: { matchLabels: { [SOLVER_LABEL]: 'true' } },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': solver.ingressControllerNamespace } } }], ports: [{ protocol: 'TCP', port: SOLVER_PORT }] }],
+        },
+      } as Checked<ManifestOf<typeof k8s.KubeNetworkPolicy>, ManifestOf<typeof k8s.KubeNetworkPolicy>>,
+    });
+  }
   // Typed above against the Certificate's props; `Checked` (no key beyond them) cannot be evaluated
   // again for props typed as a whole (`Manifest<ApiObjectMetadata>`), hence the cast to the same tree.
   return new TemplatedObject(scope, id, {

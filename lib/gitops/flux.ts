@@ -5,7 +5,9 @@
  * - GitRepository `platform-<env>`: the repository and branch, fetching only this environment's folders;
  * - one Kustomization `<chart>-<env>` per chart over ./<path>/manifests/<env>/<chart>: prune as the values
  *   say, `wait: true` (every object applied must become ready; Flux then ignores `healthChecks`, which
- *   would only list a subset), `dependsOn` the charts whose namespaces it writes into (ordering.ts);
+ *   would only list a subset), `healthCheckExprs` for the custom kinds it writes that kstatus cannot read
+ *   (Argo Rollouts, ExternalSecrets, ...: health-checks.ts; Flux 2.5), `dependsOn` the charts whose
+ *   namespaces it writes into (ordering.ts);
  * - the root Kustomization `gitops-<env>` over environments/<env>/gitops.
  * `timeout` covers the chart's longest Job deadline (the migration) plus five minutes (fluxTimeout).
  * Flux needs no Namespace ordering of its own: kustomize-controller applies Namespaces (with
@@ -17,7 +19,8 @@
  * Flux has no self-heal switch: it corrects drift at every interval. Typed with the classes
  * `npm run import:crds` generates from the Flux CRD schemas.
  */
-import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
+import { Kustomization, type KustomizationSpecHealthCheckExprs, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
+import { healthCheckExprs } from './health-checks';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { chartObjectName, type GitOpsFile, gitopsFolder, gitopsLabels, rootName } from './argocd';
 import type { ChartInventory } from './inventory';
@@ -30,7 +33,11 @@ export function fluxFiles(environment: string, charts: readonly ChartInventory[]
   const source = `platform-${environment}`;
   const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: source };
   const common = { interval: settings.interval, retryInterval: '1m', sourceRef };
-  const kustomization = (name: string, path: string, spec: { prune: boolean; wait: boolean; timeout: string; dependsOn?: { name: string }[] }): Record<string, unknown> =>
+  const kustomization = (
+    name: string,
+    path: string,
+    spec: { prune: boolean; wait: boolean; timeout: string; dependsOn?: { name: string }[]; healthCheckExprs?: KustomizationSpecHealthCheckExprs[] },
+  ): Record<string, unknown> =>
     Kustomization.manifest({
       metadata: { name, namespace: settings.namespace, labels: gitopsLabels(name, environment) },
       spec: { ...common, path: `./${path}`, ...spec },
@@ -52,6 +59,7 @@ export function fluxFiles(environment: string, charts: readonly ChartInventory[]
   const order = orderCharts(charts);
   for (const chart of charts) {
     const dependsOn = (order.after.get(chart.chart) ?? []).map((other) => ({ name: chartObjectName(other, environment) }));
+    const expressions = healthCheckExprs(chart.kinds);
     files.push({
       file: kustomizationFile(chart.chart),
       object: kustomization(chartObjectName(chart.chart, environment), `${settings.path}/manifests/${environment}/${chart.chart}`, {
@@ -59,6 +67,8 @@ export function fluxFiles(environment: string, charts: readonly ChartInventory[]
         wait: true,
         timeout: fluxTimeout(chart.longestJobSeconds),
         dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
+        // What `wait` waits on that kstatus cannot read (lib/gitops/health-checks.ts): Rollouts first of all.
+        healthCheckExprs: expressions.length > 0 ? expressions : undefined,
       }),
     });
   }

@@ -117,6 +117,36 @@ export function referenceFindings(environment: string, references: EnvironmentRe
     findings.push({ chart: finding.chart, value: finding.value, declare: finding.declare, message: `${message} (${readBy})` });
   }
   findings.push(...hookOrderFindings(references, resolver));
+  findings.push(...isolatedProviderFindings(environment, references, prerequisites));
+  return findings;
+}
+
+/**
+ * Pods the cluster provides must not run in a namespace the output writes: its default-deny
+ * NetworkPolicies (lib/app/network-policies.ts, lib/monitoring/stack/network-policies.ts) would cut a
+ * metrics adapter off from the API server that calls it (and from Prometheus), and a collector off from
+ * the traces, since the output admits only its own pods there. A policy is never wider than the values,
+ * so the output does not open its namespaces for them: they run in namespaces of their own.
+ */
+function isolatedProviderFindings(environment: string, references: EnvironmentReferences, prerequisites: Prerequisites): ReferenceFinding[] {
+  const written = (namespace: string) => references.provided.has(`Namespace//${namespace}`);
+  const findings: ReferenceFinding[] = [];
+  for (const [key, api] of Object.entries(prerequisites.metricsAPIs ?? {})) {
+    if (written(api.namespace)) {
+      findings.push({
+        declare: ['prerequisites', 'metricsAPIs', key, 'namespace'],
+        message: `${api.provider} runs in ${api.namespace}, a namespace ${environment}'s output writes with default-deny NetworkPolicies that admit only its own pods: the API server could not call it; run it in a namespace of its own`,
+      });
+    }
+  }
+  for (const [name, collector] of Object.entries(prerequisites.traceCollectors ?? {})) {
+    if (collector.namespace !== undefined && written(collector.namespace)) {
+      findings.push({
+        declare: ['prerequisites', 'traceCollectors', name, 'namespace'],
+        message: `the collector runs in ${collector.namespace}, a namespace ${environment}'s output writes with default-deny NetworkPolicies that admit only its own pods: no trace would reach it; run it in a namespace of its own`,
+      });
+    }
+  }
   return findings;
 }
 

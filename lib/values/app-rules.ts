@@ -17,6 +17,7 @@ import { APPLICATION_RULE_RULES } from '../monitoring/rules/extra-rules-checks';
 import { APP_API_SERVER_RULES } from './api-server-rules';
 import { SECRET_RULES } from '../secrets/rules';
 import { MIGRATION_SECRET_RULES } from '../secrets/migration-copies';
+import { TRACING_RULES } from '../references/tracing-rules';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
@@ -415,6 +416,7 @@ const RULES: readonly AppRule[] = [
   ...APPLICATION_RULE_RULES,
   ...SECRET_RULES,
   ...MIGRATION_SECRET_RULES,
+  ...TRACING_RULES,
   ...APP_API_SERVER_RULES,
 ];
 

@@ -17,6 +17,8 @@ import { type SchemaProblem, checkAgainstSchema } from './schema-check';
 import { type ValuesFile, locate, readValuesFile } from './source';
 import { TRAFFIC_IS_ENVIRONMENT_SETTING, type TrafficValues, environmentTraffic } from './traffic';
 import { valuesShapeProblems } from './values-shape';
+import type { Prerequisites } from '../references/prerequisites';
+import { collectorProblems, resolveTracing } from '../references/tracing';
 
 export const BASE_FILE = 'base.yaml';
 
@@ -145,7 +147,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
   problems.push(...appProblems.filter((p) => !refusedAsWritten.has(`${p.file}|${p.path}`)));
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
 
-  return {
+  const loaded: EnvironmentValues = {
     environment: environment ?? 'default',
     applications,
     monitoring: (merged.monitoring as Record<string, unknown> | undefined) ?? {},
@@ -156,6 +158,12 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     traffic: traffic.traffic,
     prerequisites: mapOrEmpty(merged.prerequisites),
   };
+  // Each application's traces go to a collector its environment declares, or nowhere (lib/references/tracing.ts):
+  // resolved here, so that every loaded application's values are what its chart renders.
+  const tracing = located(collectorProblems(loaded.prerequisites as Prerequisites), files, []);
+  resolveTracing(loaded, (app, path, message) => tracing.push(...located([{ path, message }], files, [['applications', app], ['defaults']])));
+  if (tracing.length > 0) throw new ValuesError(uniqueProblems(tracing));
+  return loaded;
 }
 
 function mapOrEmpty(value: unknown): Record<string, unknown> {

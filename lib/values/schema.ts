@@ -12,6 +12,7 @@ import { secretsSchema } from '../secrets/values-schema';
 import { dataStoreDependencyFields } from '../monitoring/data-stores/values-schema';
 import { ExtraRuleSchema } from '../monitoring/rules/extra-rules';
 import { PrerequisitesSchema } from '../references/prerequisites';
+import { TracingSchema } from '../references/tracing-values';
 import { GitOpsSettingsSchema } from '../gitops/settings';
 import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
@@ -428,13 +429,8 @@ export const AppValuesSchema = Type.Object(
     ),
     resources: Type.Object({ requests: ResourceSet('requested'), limits: ResourceSet('limit') }, { ...closed, description: 'Container resources; requests must not exceed limits.' }),
     logLevel: oneOf(['debug', 'info', 'warn', 'error'], 'Log level (LOG_LEVEL).'),
-    tracing: Type.Object(
-      {
-        samplingRatio: Type.Number({ description: 'Fraction of traces sampled, 0 to 1 (OTEL_TRACES_SAMPLER_ARG).', minimum: 0, maximum: 1 }),
-        endpoint: str('OTLP endpoint traces are sent to (OTEL_EXPORTER_OTLP_ENDPOINT).', patterns.url),
-      },
-      { ...closed, description: 'OpenTelemetry tracing.' },
-    ),
+    // Issue 19: tracing to a declared collector (lib/references/tracing-values.ts).
+    tracing: TracingSchema,
     env: keyedMap(Type.String({ pattern: patterns.envName }), Type.String({ pattern: patterns.safeText }), 'Plain environment variables, stored in the ConfigMap (never secrets).'),
     secretEnv: Type.Array(
       Type.Object(

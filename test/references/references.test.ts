@@ -136,7 +136,7 @@ describe('a reference that is neither written nor declared is refused at the val
   });
 
   it('the metrics APIs of the HPAs: the resource metrics of every HPA, the custom metric of production api', () => {
-    const problems = problemsWith('production.yaml', (t) => t.replace('  metricsAPIs:\n    custom: { provider: prometheus-adapter, namespace: monitoring }\n', ''));
+    const problems = problemsWith('production.yaml', (t) => t.replace('  metricsAPIs:\n    custom: { provider: prometheus-adapter, namespace: custom-metrics }\n', ''));
     expect(problems).toEqual([
       expect.stringMatching(
         /^values\/production\.yaml:\d+:\d+: prerequisites\.metricsAPIs\.custom: the custom\.metrics\.k8s\.io API is not declared, and HorizontalPodAutoscalers read it: declare what serves it \(e\.g\. prometheus-adapter\) in prerequisites\.metricsAPIs\.custom \(HorizontalPodAutoscaler api-production\/api at spec\.metrics\[2\] \(type Pods\) \(manifests\/production\/api\/hpa\.yaml\)\)$/,
@@ -150,6 +150,21 @@ describe('a reference that is neither written nor declared is refused at the val
         /^values\/staging\.yaml:\d+:\d+: prerequisites\.metricsAPIs\.resource: the metrics\.k8s\.io API is not declared, .*HorizontalPodAutoscaler api-staging\/api at spec\.metrics\[0\] \(type Resource\).*; and \d+ more\)$/,
       ),
     ]);
+  });
+});
+
+describe('what the cluster provides does not run where the output’s default-deny policies would cut it off', () => {
+  it('a metrics adapter or a trace collector declared in a namespace the output writes', () => {
+    const adapter = problemsWith('production.yaml', (t) => t.replace('custom: { provider: prometheus-adapter, namespace: custom-metrics }', 'custom: { provider: prometheus-adapter, namespace: monitoring }'));
+    expect(adapter).toEqual([
+      expect.stringMatching(
+        /^values\/production\.yaml:\d+:\d+: prerequisites\.metricsAPIs\.custom\.namespace: prometheus-adapter runs in monitoring, a namespace production's output writes with default-deny NetworkPolicies that admit only its own pods: the API server could not call it; run it in a namespace of its own$/,
+      ),
+    ]);
+    const collector = problemsWith('staging.yaml', (t) =>
+      t.replace('host: otel-collector.observability.svc', 'host: otel-collector.monitoring.svc').replace('namespace: observability', 'namespace: monitoring'),
+    );
+    expect(collector).toEqual([expect.stringMatching(/^values\/staging\.yaml:\d+:\d+: prerequisites\.traceCollectors\.otel-collector\.namespace: the collector runs in monitoring, .*no trace would reach it/)]);
   });
 });
 

@@ -84,7 +84,7 @@ describe('no secret in the outputs', () => {
   });
 
   it('finds credentials in a URL (secretlint basic auth)', async () => {
-    const planted = await plantedFindings((base) => base.setIn(['defaults', 'tracing', 'endpoint'], 'http://collector:s3cr3tpassw0rd@otel-collector.observability.svc:4318'));
+    const planted = await plantedFindings((base) => base.setIn(['defaults', 'env', 'UPSTREAM_URL'], 'http://collector:s3cr3tpassw0rd@upstream.shop.internal:8080'));
     expect(planted.map((f) => f.rule)).toContain('secretlint:@secretlint/secretlint-rule-basicauth');
     expect(planted.some((f) => f.where === 'manifests/production/api/configmap.yaml')).toBe(true);
   });

@@ -168,6 +168,13 @@ export class MonitoringRoutes extends Construct {
       secretName: ing.tls.secretName,
       dnsNames: [ing.host],
       issuer: ing.tls.clusterIssuer,
+      // The HTTP-01 solver pods of its challenges, reached through the ingress controller (lib/certificates/route-certificate.ts).
+      solverPolicy: {
+        template: 'networkpolicy-acme-solver.yaml',
+        condition: v.networkPolicy.enabled,
+        metadata: metadata('monitoring-allow-acme-solver', 'grafana'),
+        ingressControllerNamespace: v.networkPolicy.ingressControllerNamespace,
+      },
     });
     k8sObject(
       this,

@@ -202,6 +202,8 @@ describe.each(environments())('standalone stack in %s', (env) => {
         'monitoring/redis-exporter-redis',
         'monitoring-node/node-default-deny',
         'monitoring-node/node-alloy',
+        // The HTTP-01 solver pods of Grafana's Certificate, on the Ingress provider (lib/certificates/route-certificate.ts).
+        ...(monitoringValuesOf(env).traffic.provider === 'ingress' ? ['monitoring/monitoring-allow-acme-solver'] : []),
       ].sort(),
     );
     expect(policy('default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
