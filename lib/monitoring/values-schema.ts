@@ -48,6 +48,17 @@ const Storage = (what: string) =>
     storageClassName: str('StorageClass; empty means the cluster default.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$'),
   });
 
+/** A volume kept across pod restarts where the environment asks for one, an emptyDir otherwise. */
+const Persistence = (what: string, kept: string) =>
+  object(`Persistent volume of ${what} (${kept}); off: an emptyDir, lost with the pod.`, {
+    enabled: bool(`Keep ${what}'s data on a PersistentVolumeClaim.`),
+    size: str('Requested size, e.g. 1Gi.', patterns.quantity),
+    storageClassName: str('StorageClass; empty means the cluster default.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$'),
+  });
+
+/** A Grafana duration (number and unit: m, h, d, w). */
+const grafanaDuration = (description: string) => str(description, '^[1-9][0-9]{0,5}(m|h|d|w)$');
+
 /** A component: its image and resources, plus what else it needs. */
 const Component = <T extends Parameters<typeof Type.Object>[0]>(what: string, description: string, extra: T) => object(description, { image: Image(what), resources: Resources(what), ...extra });
 
@@ -80,6 +91,7 @@ const withAlertmanagerDeployment = <T extends TObject>(schema: T) =>
         secretName: str("Existing Secret with the receivers' credentials, mounted at secretsDir (never created by the chart).", patterns.dnsSubdomain),
         image: Image('Alertmanager'),
         resources: Resources('Alertmanager'),
+        persistence: Persistence('Alertmanager', 'silences and the notification log, each pod its own claim'),
       }),
     ],
     { ...closed, description: 'Alertmanager: routing and receivers (configuration), and its StatefulSet.' },
@@ -133,6 +145,12 @@ export const MonitoringValuesSchema = Type.Object(
         userKey: str('Key of the admin user name.', '^[-._a-zA-Z0-9]+$'),
         passwordKey: str('Key of the admin password.', '^[-._a-zA-Z0-9]+$'),
       }),
+      persistence: Persistence('Grafana', 'its database: users, preferences, annotations; dashboards and data sources are provisioned'),
+      session: object('How long a login lasts (Grafana [auth]).', {
+        inactiveLifetime: grafanaDuration('A session unused this long ends (login_maximum_inactive_lifetime_duration; the documents: 10m).'),
+        maximumLifetime: grafanaDuration('A session ends this long after login, used or not (login_maximum_lifetime_duration).'),
+      }),
+      auditLog: bool('Log every request with its user (router logging, to the pod log that Loki keeps): Grafana OSS has no audit log of its own (an Enterprise feature).'),
     }),
     ingress: object(
       'The routes into the stack (standalone mode), on the provider of traffic.provider (HTTPRoutes or Ingresses): the Grafana path (public), /prometheus and /alertmanager (admins only), the health endpoint.',

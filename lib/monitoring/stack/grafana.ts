@@ -6,12 +6,13 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { type Expr, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
+import { type Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
+import { when } from '../../template/manifest';
 import { list } from '../../template/functions';
 import { interpolatedText } from '../../template/text';
 import { cachedText } from './cached-text';
 import { writeYaml } from '../../template/yaml-writer';
-import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, publicUrl, selectorLabels, standalone } from './common';
+import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, claimSpec, podSecurity, publicUrl, selectorLabels, standalone } from './common';
 import type { DashboardConfigMap } from './dashboards';
 import { PORTS, prometheusInClusterUrl } from './ports';
 
@@ -128,6 +129,10 @@ export class Grafana extends Construct {
                     env('GF_LOG_MODE', 'console'),
                     env('GF_PATHS_DATA', '/var/lib/grafana'),
                     env('GF_PATHS_PROVISIONING', '/etc/grafana/provisioning'),
+                    // Sessions (the documents: 10 minutes unused), and every request logged with its user.
+                    env('GF_AUTH_LOGIN_MAXIMUM_INACTIVE_LIFETIME_DURATION', g.session.inactiveLifetime),
+                    env('GF_AUTH_LOGIN_MAXIMUM_LIFETIME_DURATION', g.session.maximumLifetime),
+                    env('GF_SERVER_ROUTER_LOGGING', ifElse(g.auditLog, 'true', 'false')),
                   ],
                   // Served from the sub path: every URL, the health endpoint included, starts with it.
                   startupProbe: httpProbe(fmt`${ing.path}/api/health`, 'http', 5, 30),
@@ -145,8 +150,9 @@ export class Grafana extends Construct {
                 },
               ],
               volumes: [
-                // Everything Grafana keeps is provisioned: its database can start empty.
-                { name: 'data', emptyDir: { sizeLimit: '1Gi' } },
+                // Dashboards and data sources are provisioned; users, preferences and annotations are
+                // kept on a claim where the environment asks (persistence), else start empty.
+                when(g.persistence.enabled, { name: 'data', persistentVolumeClaim: { claimName: 'grafana-data' } }, { name: 'data', emptyDir: { sizeLimit: '1Gi' } }),
                 { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
                 { name: 'provisioning', configMap: { name: 'grafana-provisioning' } },
                 { name: 'dashboards', projected: { sources: props.dashboards.map((d) => ({ configMap: { name: d.name } })) } },
@@ -156,6 +162,16 @@ export class Grafana extends Construct {
         },
       },
       { condition },
+    );
+
+    k8sObject(
+      this,
+      'PersistentVolumeClaim',
+      'grafana-pvc.yaml',
+      k8s.KubePersistentVolumeClaim,
+      // Kept by `helm uninstall` (its data outlives the release, as a StatefulSet's claims do).
+      { metadata: { ...metadata('grafana-data', 'grafana', version), annotations: { 'helm.sh/resource-policy': 'keep' } }, spec: claimSpec(g.persistence) },
+      { condition: and(condition, g.persistence.enabled) },
     );
 
     k8sObject(

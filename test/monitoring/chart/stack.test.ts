@@ -57,6 +57,27 @@ describe.each(environments())('standalone stack in %s', (env) => {
     ]);
   });
 
+  it("keeps Alertmanager's and Grafana's data on volumes where the environment asks, and ends idle Grafana sessions", () => {
+    const values = monitoringValuesOf(env);
+    const alertmanager = find(env, 'StatefulSet', 'alertmanager') as Workload & { spec: { volumeClaimTemplates?: Array<{ metadata: { name: string }; spec: unknown }> } };
+    const grafana = find(env, 'Deployment', 'grafana') as Workload;
+    const dataVolume = (w: Workload) => w.spec.template.spec.volumes?.find((v) => v.name === 'data');
+    if (values.alertmanager.persistence.enabled) {
+      expect(alertmanager.spec.volumeClaimTemplates?.map((c) => c.metadata.name)).toEqual(['data']);
+      expect(dataVolume(alertmanager)).toBeUndefined();
+    } else {
+      expect(alertmanager.spec.volumeClaimTemplates).toBeUndefined();
+      expect(dataVolume(alertmanager)).toEqual({ name: 'data', emptyDir: { sizeLimit: '256Mi' } });
+    }
+    const claim = objects(env).find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'grafana-data');
+    expect(dataVolume(grafana)).toEqual(values.grafana.persistence.enabled ? { name: 'data', persistentVolumeClaim: { claimName: 'grafana-data' } } : { name: 'data', emptyDir: { sizeLimit: '1Gi' } });
+    expect(claim?.metadata.annotations).toEqual(values.grafana.persistence.enabled ? { 'helm.sh/resource-policy': 'keep' } : undefined);
+    // The shipped values: production keeps both, the other environments neither.
+    expect([values.alertmanager.persistence.enabled, values.grafana.persistence.enabled]).toEqual(env === 'production' ? [true, true] : [false, false]);
+    const grafanaEnv = Object.fromEntries((container(env, 'Deployment', 'grafana').env ?? []).map((e) => [e.name, e.value]));
+    expect(grafanaEnv).toMatchObject({ GF_AUTH_LOGIN_MAXIMUM_INACTIVE_LIFETIME_DURATION: '10m', GF_AUTH_LOGIN_MAXIMUM_LIFETIME_DURATION: '1d', GF_SERVER_ROUTER_LOGGING: 'true' });
+  });
+
   it('creates no Secret, and reads credentials only from existing Secrets', () => {
     expect(objects(env).filter((o) => o.kind === 'Secret')).toEqual([]);
     const grafanaEnv = container(env, 'Deployment', 'grafana').env ?? [];
