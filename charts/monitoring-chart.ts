@@ -13,7 +13,7 @@ import { refs } from '../lib/template/manifest';
 import { Alertmanager } from '../lib/monitoring/stack/alertmanager';
 import { Alloy } from '../lib/monitoring/stack/alloy';
 import type { MonitoringProps } from '../lib/monitoring/stack/common';
-import { alertRulesText, alertmanagerConfigText, dashboardTexts, prometheusConfigText } from '../lib/monitoring/stack/configs';
+import { alertRulesText, alertmanagerConfigText, dashboardTexts, logRulesText, prometheusConfigText } from '../lib/monitoring/stack/configs';
 import { Dashboards } from '../lib/monitoring/stack/dashboards';
 import { DataStoreExporters } from '../lib/monitoring/stack/data-store-exporters';
 import { BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/stack/exporters';
@@ -54,7 +54,7 @@ export class MonitoringChart extends Chart implements ReleaseChart {
     new Prometheus(this, 'Prometheus', { ...stack, config: prometheusConfigText(stack), rules, extraRules });
     new Alertmanager(this, 'Alertmanager', { ...stack, config: alertmanagerConfigText(stack) });
     new Grafana(this, 'Grafana', { ...stack, dashboards: dashboards.configMaps });
-    new Loki(this, 'Loki', stack);
+    new Loki(this, 'Loki', { ...stack, rules: logRulesText(stack) });
     new Alloy(this, 'Alloy', stack);
     new NodeExporter(this, 'NodeExporter', stack);
     new KubeStateMetrics(this, 'KubeStateMetrics', stack);

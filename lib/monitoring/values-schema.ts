@@ -13,6 +13,7 @@ import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
 import { patterns, str } from '../values/schema-primitives';
 import { TrafficSchema } from '../values/traffic';
 import { AlertThresholdsSchema, builtInAlertNames } from './alert-rules';
+import { logAlertNames } from './rules/logs';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
 import { VeleroValuesSchema } from '../backup/velero-values-schema';
 import { SYSTEM_NAMESPACES } from '../values/system-namespaces';
@@ -120,7 +121,7 @@ export const MonitoringValuesSchema = Type.Object(
     runbookBaseUrl: str('Base URL of the runbooks, without trailing slash; each alert links to <base>/<alert name>.', patterns.urlWithoutTrailingSlash),
     alerts: AlertThresholdsSchema,
     rules: object('The rules beside the built-in alert thresholds, as kube-prometheus-stack’s users know them (defaultRules.disabled).', {
-      disabled: Type.Object(Object.fromEntries(builtInAlertNames.map((name) => [name, Type.Optional(bool(`Switch ${name} off (README "Alerts").`))])), {
+      disabled: Type.Object(Object.fromEntries([...builtInAlertNames, ...logAlertNames].map((name) => [name, Type.Optional(bool(`Switch ${name} off (README "Alerts").`))])), {
         ...closed,
         description: 'Built-in alerts switched off, by name (true: not evaluated); an unknown name is refused.',
       }),
@@ -182,6 +183,10 @@ export const MonitoringValuesSchema = Type.Object(
     traffic: TrafficSchema,
     loki: Component('Loki', 'Loki single binary with filesystem storage (standalone mode).', {
       retention: str('How long logs are kept, e.g. 168h (hours).', '^[0-9]+h$'),
+      limits: object('Ingestion limits (limits_config), per tenant: the stack has one.', {
+        ingestionRateMB: int('ingestion_rate_mb: megabytes per second Loki accepts (the documents: 100).', 1, 10000),
+        ingestionBurstSizeMB: int('ingestion_burst_size_mb: megabytes a burst may bring above the rate.', 1, 10000),
+      }),
       storage: Storage('Loki'),
     }),
     alloy: Component('Grafana Alloy', 'Grafana Alloy on every node, shipping pod logs to Loki (standalone mode).', {}),

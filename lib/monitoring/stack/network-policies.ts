@@ -12,7 +12,8 @@
  *   environment's traffic provider when the routes are enabled (the ingress controller's namespace, or
  *   the Gateway's proxy pods: traffic.gateway.proxies); Grafana reaches Prometheus and Loki, and is
  *   scraped by Prometheus;
- * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts);
+ * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts); its ruler
+ *   reaches Alertmanager (the log-based alerts);
  * - kube-state-metrics and blackbox-exporter: reached only by Prometheus; kube-state-metrics reaches
  *   the API server, blackbox-exporter the applications' pods on their port, the networks of the
  *   public URLs (networkPolicy.blackboxEgressCidrs) on 80 and 443, and each data store on its port
@@ -169,7 +170,12 @@ export class MonitoringNetworkPolicies extends Construct {
     policy('alertmanager', {
       ...pods('alertmanager'),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.alertmanager)] }, { from: [pods('alertmanager')], ports: gossip }, when(routed, { from: [entry], ports: [tcp(PORTS.alertmanager)] })],
+      ingress: [
+        // Alerts from Prometheus and from Loki's ruler (the log-based alerts).
+        { from: [pods('prometheus'), pods('loki')], ports: [tcp(PORTS.alertmanager)] },
+        { from: [pods('alertmanager')], ports: gossip },
+        when(routed, { from: [entry], ports: [tcp(PORTS.alertmanager)] }),
+      ],
       egress: [{ to: [pods('alertmanager')], ports: gossip }, receivers],
     });
 
@@ -187,8 +193,10 @@ export class MonitoringNetworkPolicies extends Construct {
 
     policy('loki', {
       ...pods('loki'),
-      policyTypes: ['Ingress'],
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [pods('grafana'), inNamespace(v.nodeNamespace, 'alloy'), pods('prometheus')], ports: [tcp(PORTS.loki)] }],
+      // Its ruler sends the log-based alerts to every Alertmanager.
+      egress: [{ to: [pods('alertmanager')], ports: [tcp(PORTS.alertmanager)] }],
     });
 
     policy('kube-state-metrics', {

@@ -230,7 +230,8 @@ describe.each(environments())('standalone stack in %s', (env) => {
     expect(sources('blackbox-exporter')).toEqual(['prometheus']);
     // The entry of the environment's traffic provider (test/traffic/ checks its selectors).
     const entry = monitoringValuesOf(env).traffic.provider === 'ingress' ? monitoringValuesOf(env).networkPolicy.ingressControllerNamespace : monitoringValuesOf(env).traffic.gateway.proxies.namespace;
-    expect(sources('alertmanager')).toEqual(['prometheus', 'alertmanager', entry]);
+    // Alerts come from Prometheus and from Loki's ruler (the log-based alerts).
+    expect(sources('alertmanager')).toEqual(['prometheus', 'loki', 'alertmanager', entry]);
     expect(policy('alertmanager').spec.ingress![1].ports).toEqual([
       { protocol: 'TCP', port: 9094 },
       { protocol: 'UDP', port: 9094 },

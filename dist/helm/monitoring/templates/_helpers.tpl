@@ -60,6 +60,13 @@ names in JavaScript for the plain manifests.
 {{- end }}
 
 {{/* The monitored entries of a map of objects, reduced to the given fields, as JSON (lib/monitoring/stack/expressions.ts pickMonitored). */}}
+{{- define "monitoring.alertmanagerPodUrls" -}}
+{{- $urls := list -}}
+{{- range $i := until (int (index . 0)) }}{{ $urls = append $urls (printf "http://alertmanager-%d.%s%s" $i (index $ 1) (index $ 2)) }}{{ end -}}
+{{- join "," $urls -}}
+{{- end }}
+
+{{/* The monitored entries of a map of objects, reduced to the given fields, as JSON (pickMonitored). */}}
 {{- define "monitoring.pickMonitored" -}}
 {{- $out := dict -}}
 {{- range $key, $entry := index . 0 }}{{ if $entry.monitored }}{{ $picked := dict }}{{ range $field := index $ 1 }}{{ $_ := set $picked $field (index $entry $field) }}{{ end }}{{ $_ := set $out $key $picked }}{{ end }}{{ end -}}
