@@ -19,6 +19,7 @@ import { DataStoreExporters } from '../lib/monitoring/stack/data-store-exporters
 import { BlackboxExporter, KubeStateMetrics, NodeExporter } from '../lib/monitoring/stack/exporters';
 import { Grafana } from '../lib/monitoring/stack/grafana';
 import { Loki } from '../lib/monitoring/stack/loki';
+import { Tracing } from '../lib/monitoring/stack/tracing';
 import { MonitoringNamespaces } from '../lib/monitoring/stack/namespaces';
 import { MonitoringNetworkPolicies } from '../lib/monitoring/stack/network-policies';
 import { OperatorResources } from '../lib/monitoring/stack/operator';
@@ -56,6 +57,7 @@ export class MonitoringChart extends Chart implements ReleaseChart {
     new Grafana(this, 'Grafana', { ...stack, dashboards: dashboards.configMaps });
     new Loki(this, 'Loki', { ...stack, rules: logRulesText(stack) });
     new Alloy(this, 'Alloy', stack);
+    new Tracing(this, 'Tracing', stack);
     new NodeExporter(this, 'NodeExporter', stack);
     new KubeStateMetrics(this, 'KubeStateMetrics', stack);
     new BlackboxExporter(this, 'BlackboxExporter', stack);

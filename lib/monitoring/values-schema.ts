@@ -79,6 +79,7 @@ const Application = object('An application to scrape and probe.', {
   metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),
   scrapeInterval: str('How often it is scraped (its metrics.scrapeInterval).', patterns.duration),
   rules: Type.Array(ExtraRuleSchema, { description: 'Its own alerting and recording rules (its metrics.rules), evaluated as the group application.<name>.' }),
+  tracesToStack: bool('Whether it sends its traces to the stack’s collector (its tracing.collector: monitoring): the collector’s NetworkPolicy admits its pods.'),
   publicUrls: Type.Array(url('A public URL.'), { description: 'Public URLs probed through the Ingress.' }),
   healthUrls: Type.Array(url('A health URL.'), { description: 'Health endpoints probed inside the cluster.' }),
 });
@@ -181,6 +182,17 @@ export const MonitoringValuesSchema = Type.Object(
       },
     ),
     traffic: TrafficSchema,
+    tracing: object(
+      'Traces (standalone mode): an OpenTelemetry Collector receiving OTLP from the applications (their tracing.collector: monitoring) and storing the traces in Tempo, which Grafana queries (lib/monitoring/stack/tracing.ts).',
+      {
+        enabled: bool('Run the collector and Tempo; false: no trace endpoint in the stack (applications then name another collector, or trace nothing).'),
+        collector: Component('the OpenTelemetry Collector', 'The OpenTelemetry Collector (core distribution): OTLP over gRPC (4317) and HTTP (4318) in, Tempo out.', {}),
+        tempo: Component('Tempo', 'Tempo single binary, traces on its volume.', {
+          retention: str('How long traces are kept (compactor block_retention), e.g. 72h.', '^[0-9]+h$'),
+          storage: Storage('Tempo'),
+        }),
+      },
+    ),
     loki: Component('Loki', 'Loki single binary with filesystem storage (standalone mode).', {
       retention: str('How long logs are kept, e.g. 168h (hours).', '^[0-9]+h$'),
       limits: object('Ingestion limits (limits_config), per tenant: the stack has one.', {

@@ -48,6 +48,8 @@ export type Component =
   | 'monitoring'
   | 'acme-issuer'
   | 'backup-schedule'
+  | 'otel-collector'
+  | 'tempo'
   // One exporter per data store (data-store-exporters.ts), named after it.
   | `postgres-exporter-${string}`
   | `redis-exporter-${string}`;

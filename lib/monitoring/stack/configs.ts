@@ -145,8 +145,26 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
     edge('ingress', { namespace: v.networkPolicy.ingressControllerNamespace, podLabels: v.edge.ingressNginx.podLabels, port: v.edge.ingressNginx.metricsPort }),
     edge('gatewayAPI', { namespace: proxies.namespace, podLabels: proxies.podLabels, port: v.edge.envoyMetricsPort }),
   );
+  // The trace collector and Tempo, where the stack runs them (tracing.ts).
+  const tracingJobs = interpolatedText({
+    name: 'Prometheus scrape jobs of the trace endpoint',
+    format: 'yaml',
+    input: { namespace: release.namespace },
+    build: ({ namespace }) => ({
+      scrape_configs: [
+        { job_name: 'otel-collector', static_configs: [{ targets: [`otel-collector.${namespace}.svc:${PORTS.collectorMetrics}`] }] },
+        { job_name: 'tempo', static_configs: [{ targets: [`tempo.${namespace}.svc:${PORTS.tempo}`] }] },
+      ],
+    }),
+    shape: props.defaults,
+  });
   // Then the jobs written in values (prometheus.extraScrapeConfigs), as written.
-  return concatenatedText(mainPrometheusConfigText(props), entry, extraScrapeConfigsText(v.prometheus.extraScrapeConfigs as Expr<Array<Record<string, unknown>>>));
+  return concatenatedText(
+    mainPrometheusConfigText(props),
+    entry,
+    optionalText(v.tracing.enabled, listItems('scrape_configs', tracingJobs)),
+    extraScrapeConfigsText(v.prometheus.extraScrapeConfigs as Expr<Array<Record<string, unknown>>>),
+  );
 }
 
 function mainPrometheusConfigText(props: MonitoringProps): GeneratedText {

@@ -11,6 +11,7 @@ import { when } from '../../template/manifest';
 import { list } from '../../template/functions';
 import { interpolatedText } from '../../template/text';
 import { cachedText } from './cached-text';
+import { concatenatedText, listItems, optionalText } from './composed-text';
 import { writeYaml } from '../../template/yaml-writer';
 import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, claimSpec, podSecurity, publicUrl, selectorLabels, standalone } from './common';
 import type { DashboardConfigMap } from './dashboards';
@@ -47,7 +48,7 @@ export class Grafana extends Construct {
     const version = g.image.tag;
 
     const datasourcesInput = { namespace: release.namespace };
-    const datasources = cachedText(
+    const mainDatasources = cachedText(
       datasourcesInput,
       interpolatedText({
         name: 'Grafana data sources',
@@ -71,6 +72,28 @@ export class Grafana extends Construct {
         shape: props.defaults,
       }),
     );
+    // Tempo, where the stack keeps traces (tracing.ts): appended to the list when it runs.
+    const tempo = interpolatedText({
+      name: 'Grafana data source Tempo',
+      format: 'yaml',
+      input: datasourcesInput,
+      build: ({ namespace }) => ({
+        datasources: [
+          {
+            name: 'Tempo',
+            type: 'tempo',
+            uid: 'tempo',
+            access: 'proxy',
+            url: `http://tempo.${namespace}.svc:${PORTS.tempo}`,
+            editable: false,
+            // From a span to the logs of its service's pods at that time.
+            jsonData: { tracesToLogsV2: { datasourceUid: 'loki', spanStartTimeShift: '-5m', spanEndTimeShift: '5m', filterByTraceID: true } },
+          },
+        ],
+      }),
+      shape: props.defaults,
+    });
+    const datasources = concatenatedText(mainDatasources, optionalText(v.tracing.enabled, listItems('datasources', tempo)));
     k8sObject(
       this,
       'Provisioning',

@@ -42,6 +42,7 @@ describe.each(environments())('standalone stack in %s', (env) => {
       'Deployment/monitoring/blackbox-exporter',
       'Deployment/monitoring/grafana',
       'Deployment/monitoring/kube-state-metrics',
+      'Deployment/monitoring/otel-collector',
       // One exporter per data store of the applications' dependencies (values/base.yaml).
       'Deployment/monitoring/postgres-exporter-orders-db',
       'Deployment/monitoring/postgres-exporter-postgresql',
@@ -49,6 +50,7 @@ describe.each(environments())('standalone stack in %s', (env) => {
       'StatefulSet/monitoring/alertmanager',
       'StatefulSet/monitoring/loki',
       'StatefulSet/monitoring/prometheus',
+      'StatefulSet/monitoring/tempo',
     ]);
     const namespaces = objects(env).filter((o) => o.kind === 'Namespace');
     expect(namespaces.map((n) => [n.metadata.name, n.metadata.labels?.['pod-security.kubernetes.io/enforce']])).toEqual([
@@ -221,6 +223,8 @@ describe.each(environments())('standalone stack in %s', (env) => {
         'monitoring/postgres-exporter-orders-db',
         'monitoring/postgres-exporter-postgresql',
         'monitoring/redis-exporter-redis',
+        'monitoring/otel-collector',
+        'monitoring/tempo',
         'monitoring-node/node-default-deny',
         'monitoring-node/node-alloy',
       ].sort(),
