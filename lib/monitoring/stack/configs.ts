@@ -19,7 +19,7 @@ import { type AlertThresholds, type AlertingRule, type RuleFile, buildAlertRules
 import { buildDashboards } from '../dashboards';
 import { type AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerConfig } from '../alertmanager-config';
 import { buildPrometheusConfig, edgeScrapeConfig } from '../prometheus-config';
-import { chosenText, concatenatedText, fixedText, listItems, optionalText, textAfter } from './composed-text';
+import { chosenText, concatenatedText, fixedText, listItems, optionalText, textAfter, withoutDisabledAlerts } from './composed-text';
 import { extraScrapeConfigsText } from './extra-scrape-configs';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { cachedText } from './cached-text';
@@ -78,14 +78,23 @@ function thresholdInputs(props: MonitoringProps) {
   return Object.fromEntries(Object.keys(defaultAlertThresholds).map((key) => [key, props.values.alerts[key as keyof AlertThresholds]]));
 }
 
-/** The built-in Prometheus rule file (lib/monitoring/alert-rules.ts), its alerts switchable one by one. */
+/**
+ * The built-in Prometheus rule file (lib/monitoring/alert-rules.ts), its alerts switchable one by one
+ * (`rules.disabled`): cut from the one text of the file (composed-text.ts withoutDisabledAlerts).
+ */
 export function alertRulesText(props: MonitoringProps): GeneratedText {
   const v = props.values;
   type Input = { thresholds: AlertThresholds; runbookBaseUrl: string; environment: string };
   const input = { thresholds: thresholdInputs(props), runbookBaseUrl: v.runbookBaseUrl, environment: v.environment };
-  const layout = buildAlertRules(defaultAlertThresholds, { runbookBaseUrl: 'https://runbooks.example.com', environment: 'layout' });
-  const text = composedRuleFile<Input>(props, 'alert rules', input, (i) => buildAlertRules(i.thresholds, { runbookBaseUrl: i.runbookBaseUrl, environment: i.environment }), layout);
-  return new ThresholdOrderChecked(v.alerts, text);
+  // One text for the whole file (verified once per release), the alerts switched off cut from it.
+  const text = interpolatedText({
+    name: 'alert rules',
+    format: 'yaml',
+    input,
+    build: (i) => buildAlertRules((i as unknown as Input).thresholds, { runbookBaseUrl: (i as unknown as Input).runbookBaseUrl, environment: (i as unknown as Input).environment }),
+    shape: props.defaults,
+  });
+  return new ThresholdOrderChecked(v.alerts, withoutDisabledAlerts(text, v.rules.disabled as Expr<Record<string, boolean | undefined>>));
 }
 
 /** Loki's rule file (lib/monitoring/rules/logs.ts): a group per application, where it is monitored. */

@@ -109,6 +109,36 @@ names in JavaScript for the plain manifests.
 {{ end -}}
 {{- end }}
 
+{{/* A rule file without the alerts switched off (lib/monitoring/stack/composed-text.ts withoutDisabledAlerts). */}}
+{{- define "monitoring.withoutDisabledAlerts" -}}
+{{- $text := index . 0 -}}
+{{- $disabled := default (dict) (index . 1) -}}
+{{- $any := false -}}
+{{- range $name, $off := $disabled }}{{ if eq $off true }}{{ $any = true }}{{ end }}{{ end -}}
+{{- if not $any -}}
+{{- $text -}}
+{{- else -}}
+{{- $parts := splitList "\n  - name: " $text -}}
+{{- $kept := list (first $parts) -}}
+{{- range $group := rest $parts -}}
+{{- $rules := splitList "\n      - " $group -}}
+{{- $enabled := list -}}
+{{- range $rule := rest $rules -}}
+{{- $name := regexFind "^alert: [A-Za-z0-9_]+" $rule | trimPrefix "alert: " -}}
+{{- if not (and $name (eq (dig $name false $disabled) true)) }}{{ $enabled = append $enabled $rule }}{{ end -}}
+{{- end -}}
+{{- if $enabled }}{{ $kept = append $kept (join "\n      - " (prepend $enabled (first $rules))) }}{{ end -}}
+{{- end -}}
+{{- if eq (len $kept) 1 -}}
+groups: []
+{{ else -}}
+{{- $joined := join "\n  - name: " $kept -}}
+{{- $joined -}}{{- if not (hasSuffix "\n" $joined) }}
+{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end }}
+
 {{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
 {{- define "monitoring.isCanonicalQuantity" -}}
 {{- $q := toString . -}}
