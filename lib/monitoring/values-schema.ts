@@ -14,6 +14,7 @@ import { patterns, str } from '../values/schema-primitives';
 import { TrafficSchema } from '../values/traffic';
 import { BasicAuthSchema } from '../traffic/basic-auth';
 import { AlertThresholdsSchema, builtInAlertNames } from './alert-rules';
+import { logAlertNames } from './rules/logs';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
 import { VeleroValuesSchema } from '../backup/velero-values-schema';
 import { SYSTEM_NAMESPACES } from '../values/system-namespaces';
@@ -49,6 +50,17 @@ const Storage = (what: string) =>
     storageClassName: str('StorageClass; empty means the cluster default.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$'),
   });
 
+/** A volume kept across pod restarts where the environment asks for one, an emptyDir otherwise. */
+const Persistence = (what: string, kept: string) =>
+  object(`Persistent volume of ${what} (${kept}); off: an emptyDir, lost with the pod.`, {
+    enabled: bool(`Keep ${what}'s data on a PersistentVolumeClaim.`),
+    size: str('Requested size, e.g. 1Gi.', patterns.quantity),
+    storageClassName: str('StorageClass; empty means the cluster default.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$'),
+  });
+
+/** A Grafana duration (number and unit: m, h, d, w). */
+const grafanaDuration = (description: string) => str(description, '^[1-9][0-9]{0,5}(m|h|d|w)$');
+
 /** A component: its image and resources, plus what else it needs. */
 const Component = <T extends Parameters<typeof Type.Object>[0]>(what: string, description: string, extra: T) => object(description, { image: Image(what), resources: Resources(what), ...extra });
 
@@ -68,6 +80,7 @@ const Application = object('An application to scrape and probe.', {
   metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),
   scrapeInterval: str('How often it is scraped (its metrics.scrapeInterval).', patterns.duration),
   rules: Type.Array(ExtraRuleSchema, { description: 'Its own alerting and recording rules (its metrics.rules), evaluated as the group application.<name>.' }),
+  tracesToStack: bool('Whether it sends its traces to the stack’s collector (its tracing.collector: monitoring): the collector’s NetworkPolicy admits its pods.'),
   publicUrls: Type.Array(url('A public URL.'), { description: 'Public URLs probed through the Ingress.' }),
   healthUrls: Type.Array(url('A health URL.'), { description: 'Health endpoints probed inside the cluster.' }),
 });
@@ -81,6 +94,7 @@ const withAlertmanagerDeployment = <T extends TObject>(schema: T) =>
         secretName: str("Existing Secret with the receivers' credentials, mounted at secretsDir (never created by the chart).", patterns.dnsSubdomain),
         image: Image('Alertmanager'),
         resources: Resources('Alertmanager'),
+        persistence: Persistence('Alertmanager', 'silences and the notification log, each pod its own claim'),
       }),
     ],
     { ...closed, description: 'Alertmanager: routing and receivers (configuration), and its StatefulSet.' },
@@ -109,7 +123,7 @@ export const MonitoringValuesSchema = Type.Object(
     runbookBaseUrl: str('Base URL of the runbooks, without trailing slash; each alert links to <base>/<alert name>.', patterns.urlWithoutTrailingSlash),
     alerts: AlertThresholdsSchema,
     rules: object('The rules beside the built-in alert thresholds, as kube-prometheus-stack’s users know them (defaultRules.disabled).', {
-      disabled: Type.Object(Object.fromEntries(builtInAlertNames.map((name) => [name, Type.Optional(bool(`Switch ${name} off (README "Alerts").`))])), {
+      disabled: Type.Object(Object.fromEntries([...builtInAlertNames, ...logAlertNames].map((name) => [name, Type.Optional(bool(`Switch ${name} off (README "Alerts").`))])), {
         ...closed,
         description: 'Built-in alerts switched off, by name (true: not evaluated); an unknown name is refused.',
       }),
@@ -134,6 +148,12 @@ export const MonitoringValuesSchema = Type.Object(
         userKey: str('Key of the admin user name.', '^[-._a-zA-Z0-9]+$'),
         passwordKey: str('Key of the admin password.', '^[-._a-zA-Z0-9]+$'),
       }),
+      persistence: Persistence('Grafana', 'its database: users, preferences, annotations; dashboards and data sources are provisioned'),
+      session: object('How long a login lasts (Grafana [auth]).', {
+        inactiveLifetime: grafanaDuration('A session unused this long ends (login_maximum_inactive_lifetime_duration; the documents: 10m).'),
+        maximumLifetime: grafanaDuration('A session ends this long after login, used or not (login_maximum_lifetime_duration).'),
+      }),
+      auditLog: bool('Log every request with its user (router logging, to the pod log that Loki keeps): Grafana OSS has no audit log of its own (an Enterprise feature).'),
     }),
     ingress: object(
       'The routes into the stack (standalone mode), on the provider of traffic.provider (HTTPRoutes or Ingresses): the Grafana path (public), /prometheus and /alertmanager (admins only), the health endpoint.',
@@ -165,8 +185,23 @@ export const MonitoringValuesSchema = Type.Object(
       },
     ),
     traffic: TrafficSchema,
+    tracing: object(
+      'Traces (standalone mode): an OpenTelemetry Collector receiving OTLP from the applications (their tracing.collector: monitoring) and storing the traces in Tempo, which Grafana queries (lib/monitoring/stack/tracing.ts).',
+      {
+        enabled: bool('Run the collector and Tempo; false: no trace endpoint in the stack (applications then name another collector, or trace nothing).'),
+        collector: Component('the OpenTelemetry Collector', 'The OpenTelemetry Collector (core distribution): OTLP over gRPC (4317) and HTTP (4318) in, Tempo out.', {}),
+        tempo: Component('Tempo', 'Tempo single binary, traces on its volume.', {
+          retention: str('How long traces are kept (compactor block_retention), e.g. 72h.', '^[0-9]+h$'),
+          storage: Storage('Tempo'),
+        }),
+      },
+    ),
     loki: Component('Loki', 'Loki single binary with filesystem storage (standalone mode).', {
       retention: str('How long logs are kept, e.g. 168h (hours).', '^[0-9]+h$'),
+      limits: object('Ingestion limits (limits_config), per tenant: the stack has one.', {
+        ingestionRateMB: int('ingestion_rate_mb: megabytes per second Loki accepts (the documents: 100).', 1, 10000),
+        ingestionBurstSizeMB: int('ingestion_burst_size_mb: megabytes a burst may bring above the rate.', 1, 10000),
+      }),
       storage: Storage('Loki'),
     }),
     alloy: Component('Grafana Alloy', 'Grafana Alloy on every node, shipping pod logs to Loki (standalone mode).', {}),

@@ -27,24 +27,6 @@ export function list(...items: Operand[]): Expr<unknown[]> {
   })();
 }
 
-/**
- * The entries of a map of objects whose `flag` field is true, e.g. the applications a release monitors.
- * Go: the chart's named template `<chart>.entriesWhere` (engineHelpers) builds the map and returns it
- * as JSON, read back with `fromJson`; the entries keep their values (numbers become float64, as they
- * are in Helm values anyway).
- */
-export function entriesWhere<T extends object>(map: Expr<Readonly<Record<string, T>>>, flag: keyof T & string): Expr<Record<string, T>> {
-  return new (class extends Expr<Record<string, T>> {
-    evaluate(scope: Scope): Record<string, T> {
-      const value = (map.evaluate(scope) ?? {}) as Record<string, T>;
-      return Object.fromEntries(Object.entries(value).filter(([, entry]) => (entry as Record<string, unknown>)[flag] === true));
-    }
-    go(ctx: GoContext): string {
-      return `(include ${JSON.stringify(`${ctx.chartName}.entriesWhere`)} (list ${map.go(ctx)} ${JSON.stringify(flag)}) | fromJson)`;
-    }
-  })();
-}
-
 /** Whether a value is a string (Go `kindIs "string"`), e.g. a port given by name rather than by number. */
 export function isText(value: Operand): Expr<boolean> {
   return new (class extends Expr<boolean> {

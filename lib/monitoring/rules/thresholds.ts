@@ -71,6 +71,9 @@ export const AlertThresholdsSchema = Type.Object(
     redisEvictionsFor: duration('RedisEvictingKeys: how long Redis must keep evicting keys.', '5m'),
     cacheHitRatio: ratio('RedisLowHitRate: share of key lookups that hit below which it fires (the documents: 50%).', 0.5),
     cacheHitRatioFor: duration('RedisLowHitRate: how long the hit rate must stay below cacheHitRatio (the documents: 10m).', '10m'),
+    // Logs (lib/monitoring/rules/logs.ts, evaluated by Loki's ruler).
+    logErrorLines: positive('ApplicationErrorLogBurst: lines with error, exception, fatal or panic an application may log in 5 minutes.', 50),
+    logErrorBurstFor: duration('ApplicationErrorLogBurst: how long the error lines must stay above logErrorLines.', '5m'),
     // The traffic entry (lib/monitoring/rules/edge.ts).
     edgeErrorRatio: ratio('EdgeHighErrorRate: share of a route’s requests answered 5xx at the traffic entry (over 5 minutes) above which it pages.', 0.05),
     edgeErrorRatioFor: duration('EdgeHighErrorRate: how long the 5xx ratio must stay above edgeErrorRatio.', '5m'),

@@ -7,12 +7,12 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { and, fmt, release, sha256OfJson } from '../../template/expr';
+import { and, fmt, not, release, sha256OfJson } from '../../template/expr';
 import { list } from '../../template/functions';
-import { each } from '../../template/manifest';
+import { each, when } from '../../template/manifest';
 import type { Checked, ObjectFields } from '../../template/typed';
 import type { GeneratedText } from '../../template/text';
-import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, publicUrl, selectorLabels, standalone } from './common';
+import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, publicUrl, selectorLabels, standalone } from './common';
 import { greaterThan, ordinals } from './expressions';
 import { PORTS, SUB_PATHS } from './ports';
 
@@ -82,7 +82,8 @@ export class Alertmanager extends Construct {
                   volumeMounts: [
                     { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
                     { name: 'secrets', mountPath: am.secretsDir, readOnly: true },
-                    // Silences and the notification log: replicated between peers, so an emptyDir is enough.
+                    // Silences and the notification log: replicated between peers, and on a claim per pod
+                    // where the environment asks (persistence), so that they outlive a restart of all.
                     { name: 'data', mountPath: '/alertmanager' },
                   ],
                 },
@@ -90,10 +91,11 @@ export class Alertmanager extends Construct {
               volumes: [
                 { name: 'config', configMap: { name: 'alertmanager-config' } },
                 { name: 'secrets', secret: { secretName: am.secretName } },
-                { name: 'data', emptyDir: { sizeLimit: '256Mi' } },
+                when(not(am.persistence.enabled), { name: 'data', emptyDir: { sizeLimit: '256Mi' } }),
               ],
             },
           },
+          volumeClaimTemplates: when(am.persistence.enabled, [persistentVolumeClaim(am.persistence)]),
         },
       },
       { condition },

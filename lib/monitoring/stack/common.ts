@@ -48,6 +48,8 @@ export type Component =
   | 'monitoring'
   | 'acme-issuer'
   | 'backup-schedule'
+  | 'otel-collector'
+  | 'tempo'
   // One exporter per data store (data-store-exporters.ts), named after it.
   | `postgres-exporter-${string}`
   | `redis-exporter-${string}`;
@@ -151,16 +153,18 @@ export function k8sObject<C extends ApiObjectClass, const M extends ManifestOf<C
   return new TemplatedObject<C, ManifestOf<C>>(scope, id, { type, template, manifest: checked, ...options });
 }
 
-type StorageRef = Refs<MonitoringValues['loki']['storage']>;
+type StorageRef = Refs<Pick<MonitoringValues['loki']['storage'], 'size' | 'storageClassName'>>;
 
 /** The volume claim of a StatefulSet's pods (`data`); an empty class name means the cluster default. */
 export function persistentVolumeClaim(storage: StorageRef): Manifest<k8s.KubePersistentVolumeClaimProps> {
+  return { metadata: { name: 'data' }, spec: claimSpec(storage) };
+}
+
+/** A ReadWriteOnce claim of the size and class the values give (empty class: the cluster default). */
+export function claimSpec(storage: StorageRef): Manifest<k8s.PersistentVolumeClaimSpec> {
   return {
-    metadata: { name: 'data' },
-    spec: {
-      accessModes: ['ReadWriteOnce'],
-      storageClassName: when(storage.storageClassName, storage.storageClassName),
-      resources: { requests: { storage: storage.size } },
-    },
+    accessModes: ['ReadWriteOnce'],
+    storageClassName: when(storage.storageClassName, storage.storageClassName),
+    resources: { requests: { storage: storage.size } },
   };
 }

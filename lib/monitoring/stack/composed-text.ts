@@ -149,3 +149,89 @@ class FixedText extends Expr<string> implements GeneratedText {
 export function fixedText(text: string): GeneratedText {
   return new FixedText(text);
 }
+
+/** The separators of a rule file as the YAML writer writes it: groups, and the rules of a group. */
+const GROUP = '\n  - name: ';
+const RULE = '\n      - ';
+const ALERT = /^alert: ([A-Za-z0-9_]+)/;
+
+/**
+ * A rule file written by the YAML writer (`groups:` / `  - name:` / `    rules:` / `      - alert: X`)
+ * without the alerts `disabled` names (true), and without the groups left with no rule: the same cut
+ * in both renderings (JavaScript here, the chart's named template `withoutDisabledAlerts` in Go).
+ * Cutting the verified text of the whole file is cheaper than a text per alert, and a rule's lines
+ * never hold the separators (deeper lines are indented further).
+ */
+export function withoutDisabledAlerts(text: GeneratedText, disabled: Expr<Readonly<Record<string, boolean | undefined>>>): GeneratedText {
+  return new WithoutDisabledAlerts(text, disabled);
+}
+
+class WithoutDisabledAlerts extends Expr<string> implements GeneratedText {
+  constructor(
+    private readonly text: GeneratedText,
+    private readonly disabled: Expr<Readonly<Record<string, boolean | undefined>>>,
+  ) {
+    super();
+  }
+
+  evaluate(scope: Scope): string {
+    const text = this.text.evaluate(scope);
+    const disabled = this.disabled.evaluate(scope) ?? {};
+    if (!Object.values(disabled).some((off) => off === true)) return text;
+    const [header, ...groups] = text.split(GROUP);
+    const kept = groups.flatMap((group) => {
+      const [head, ...rules] = group.split(RULE);
+      const enabled = rules.filter((rule) => disabled[ALERT.exec(rule)?.[1] ?? ''] !== true);
+      return enabled.length === 0 ? [] : [[head, ...enabled].join(RULE)];
+    });
+    if (kept.length === 0) return 'groups: []\n';
+    const joined = [header, ...kept].join(GROUP);
+    return joined.endsWith('\n') ? joined : `${joined}\n`;
+  }
+
+  go(ctx: GoContext): string {
+    return `(include ${JSON.stringify(`${ctx.chartName}.withoutDisabledAlerts`)} (list ${this.text.goText(ctx)} ${this.disabled.go(ctx)}))`;
+  }
+
+  override goText(ctx: GoContext): string {
+    return this.go(ctx);
+  }
+
+  checksumInputs(): Expr[] {
+    return [...this.text.checksumInputs(), this.disabled];
+  }
+}
+
+/** The named template withoutDisabledAlerts relies on; for the chart's _helpers.tpl. */
+export function withoutDisabledAlertsHelper(chartName: string): string {
+  return `{{/* A rule file without the alerts switched off (lib/monitoring/stack/composed-text.ts withoutDisabledAlerts). */}}
+{{- define "${chartName}.withoutDisabledAlerts" -}}
+{{- $text := index . 0 -}}
+{{- $disabled := default (dict) (index . 1) -}}
+{{- $any := false -}}
+{{- range $name, $off := $disabled }}{{ if eq $off true }}{{ $any = true }}{{ end }}{{ end -}}
+{{- if not $any -}}
+{{- $text -}}
+{{- else -}}
+{{- $parts := splitList ${JSON.stringify(GROUP)} $text -}}
+{{- $kept := list (first $parts) -}}
+{{- range $group := rest $parts -}}
+{{- $rules := splitList ${JSON.stringify(RULE)} $group -}}
+{{- $enabled := list -}}
+{{- range $rule := rest $rules -}}
+{{- $name := regexFind "^alert: [A-Za-z0-9_]+" $rule | trimPrefix "alert: " -}}
+{{- if not (and $name (eq (dig $name false $disabled) true)) }}{{ $enabled = append $enabled $rule }}{{ end -}}
+{{- end -}}
+{{- if $enabled }}{{ $kept = append $kept (join ${JSON.stringify(RULE)} (prepend $enabled (first $rules))) }}{{ end -}}
+{{- end -}}
+{{- if eq (len $kept) 1 -}}
+groups: []
+{{ else -}}
+{{- $joined := join ${JSON.stringify(GROUP)} $kept -}}
+{{- $joined -}}{{- if not (hasSuffix "\\n" $joined) }}
+{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end }}
+`;
+}

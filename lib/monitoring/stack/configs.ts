@@ -11,14 +11,15 @@
  * - Alertmanager: precomputed per environment. Its builder validates the values, switches receivers
  *   on and off and joins addresses: a release with other Alertmanager routing values fails.
  */
-import { Expr, type GoContext, type Scope, fmt, ifElse, not, or, release } from '../../template/expr';
-import { entriesWhere, list } from '../../template/functions';
-import { type GeneratedText, interpolatedText, precomputedText, resolveInput } from '../../template/text';
+import { Expr, type GoContext, type Scope, and, fmt, ifElse, not, or, release } from '../../template/expr';
+import { list } from '../../template/functions';
+import { type GeneratedText, type TextInput, interpolatedText, precomputedText, resolveInput } from '../../template/text';
+import { buildLogRules } from '../rules/logs';
 import { type AlertThresholds, type AlertingRule, type RuleFile, buildAlertRules, defaultAlertThresholds, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
 import { buildDashboards } from '../dashboards';
 import { type AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerConfig } from '../alertmanager-config';
 import { buildPrometheusConfig, edgeScrapeConfig } from '../prometheus-config';
-import { chosenText, concatenatedText, fixedText, listItems, optionalText, textAfter } from './composed-text';
+import { chosenText, concatenatedText, fixedText, listItems, optionalText, textAfter, withoutDisabledAlerts } from './composed-text';
 import { extraScrapeConfigsText } from './extra-scrape-configs';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { cachedText } from './cached-text';
@@ -29,26 +30,22 @@ import { PORTS, SUB_PATHS } from './ports';
 import { RULES_DIR } from './prometheus';
 
 /**
- * The built-in rule file, one part per rule group and per alert, each an interpolated text of its own
- * (thresholds stay values), so that `rules.disabled.<alert>` drops that alert's part in both
- * renderings (and a group whose alerts are all off drops its header); the recording rules stay.
+ * A rule file composed of one interpolated text per rule group and per alert (thresholds stay
+ * values), so that `rules.disabled.<alert>` drops that alert's part in both renderings (and a group
+ * whose alerts are all off, or whose `present` condition is false, drops with its header); groups
+ * without alerts (recording rules) are one part each. `build` makes the whole file from the input and
+ * is called once per distinct input; `layout` is its structure, which the values do not change.
  */
-export function alertRulesText(props: MonitoringProps): GeneratedText {
+function composedRuleFile<I>(props: MonitoringProps, name: string, input: TextInput, build: (input: I) => RuleFile, layout: RuleFile, present?: (group: number) => Expr<boolean>): GeneratedText {
   const v = props.values;
-  // Each threshold as its own value: no map in the input, so no shape for a text to be made per.
-  const thresholds = Object.fromEntries(Object.keys(defaultAlertThresholds).map((key) => [key, v.alerts[key as keyof AlertThresholds]]));
-  const input = { thresholds, runbookBaseUrl: v.runbookBaseUrl, environment: v.environment };
-  type Input = { thresholds: AlertThresholds; runbookBaseUrl: string; environment: string };
-  // Every part builds the whole file from the same input: once per distinct input (the output is only read).
   let last: { key: string; rules: RuleFile } | undefined;
-  const build = (i: Input) => {
+  const memo = (i: I) => {
     const key = JSON.stringify(i);
-    if (last?.key !== key) last = { key, rules: buildAlertRules(i.thresholds, { runbookBaseUrl: i.runbookBaseUrl, environment: i.environment }) };
+    if (last?.key !== key) last = { key, rules: build(i) };
     return last.rules;
   };
-  const part = (name: string, select: (rules: RuleFile) => RuleFile['groups'][number]) =>
-    interpolatedText({ name, format: 'yaml', input, build: (i) => ({ groups: [select(build(i as unknown as Input))] }), shape: props.defaults });
-  const layout = buildAlertRules(defaultAlertThresholds, { runbookBaseUrl: 'https://runbooks.example.com', environment: 'layout' });
+  const part = (what: string, select: (rules: RuleFile) => RuleFile['groups'][number]) =>
+    interpolatedText({ name: `${name}: ${what}`, format: 'yaml', input, build: (i) => ({ groups: [select(memo(i as unknown as I))] }), shape: props.defaults });
   const parts = layout.groups.map((group, g) => {
     const alerts = group.rules.filter((rule): rule is AlertingRule => 'alert' in rule);
     if (alerts.length === 0)
@@ -57,7 +54,7 @@ export function alertRulesText(props: MonitoringProps): GeneratedText {
         part(`rule group ${group.name}`, (rules) => rules.groups[g]),
       );
     const header = `groups:\n  - name: ${group.name}\n    rules:\n`;
-    const enabled = alerts.map((alert) => not(v.rules.disabled[alert.alert]));
+    const enabled = alerts.map((alert) => not(v.rules.disabled[alert.alert as keyof typeof v.rules.disabled]));
     const items = alerts.map((alert, r) =>
       optionalText(
         enabled[r],
@@ -67,9 +64,52 @@ export function alertRulesText(props: MonitoringProps): GeneratedText {
         ),
       ),
     );
-    return optionalText(or(...enabled), concatenatedText(fixedText(header.slice('groups:\n'.length)), ...items));
+    const condition = present ? and(present(g), or(...enabled)) : or(...enabled);
+    return optionalText(condition, concatenatedText(fixedText(header.slice('groups:\n'.length)), ...items));
   });
-  return new ThresholdOrderChecked(v.alerts, concatenatedText(fixedText('groups:\n'), ...parts));
+  const file = concatenatedText(fixedText('groups:\n'), ...parts);
+  if (!present) return file;
+  // Where every group may be absent, a file without any is `groups: []`.
+  return chosenText(and(...layout.groups.map((_, g) => not(present(g)))), fixedText('groups: []\n'), file);
+}
+
+/** Each threshold as its own value: no map in a text's input, so no shape for it to be made per. */
+function thresholdInputs(props: MonitoringProps) {
+  return Object.fromEntries(Object.keys(defaultAlertThresholds).map((key) => [key, props.values.alerts[key as keyof AlertThresholds]]));
+}
+
+/**
+ * The built-in Prometheus rule file (lib/monitoring/alert-rules.ts), its alerts switchable one by one
+ * (`rules.disabled`): cut from the one text of the file (composed-text.ts withoutDisabledAlerts).
+ */
+export function alertRulesText(props: MonitoringProps): GeneratedText {
+  const v = props.values;
+  type Input = { thresholds: AlertThresholds; runbookBaseUrl: string; environment: string };
+  const input = { thresholds: thresholdInputs(props), runbookBaseUrl: v.runbookBaseUrl, environment: v.environment };
+  // One text for the whole file (verified once per release), the alerts switched off cut from it.
+  const text = interpolatedText({
+    name: 'alert rules',
+    format: 'yaml',
+    input,
+    build: (i) => buildAlertRules((i as unknown as Input).thresholds, { runbookBaseUrl: (i as unknown as Input).runbookBaseUrl, environment: (i as unknown as Input).environment }),
+    shape: props.defaults,
+  });
+  return new ThresholdOrderChecked(v.alerts, withoutDisabledAlerts(text, v.rules.disabled as Expr<Record<string, boolean | undefined>>));
+}
+
+/** Loki's rule file (lib/monitoring/rules/logs.ts): a group per application, where it is monitored. */
+export function logRulesText(props: MonitoringProps): GeneratedText {
+  const v = props.values;
+  type Input = { thresholds: AlertThresholds; runbookBaseUrl: string; environment: string; namespaces: Record<string, string> };
+  const namespaces = Object.fromEntries(props.applications.map((app) => [app, v.applications[app].namespace]));
+  const input = { thresholds: thresholdInputs(props), runbookBaseUrl: v.runbookBaseUrl, environment: v.environment, namespaces };
+  const applications = (i: { namespaces: Record<string, string> }) => props.applications.map((name) => ({ name, namespace: i.namespaces[name] }));
+  const build = (i: Input) => buildLogRules(i.thresholds, applications(i), { runbookBaseUrl: i.runbookBaseUrl, environment: i.environment });
+  const layout = buildLogRules(defaultAlertThresholds, applications({ namespaces: Object.fromEntries(props.applications.map((app) => [app, app])) }), {
+    runbookBaseUrl: 'https://runbooks.example.com',
+    environment: 'layout',
+  });
+  return composedRuleFile<Input>(props, 'log rules', input, build, layout, (g) => v.applications[props.applications[g]].monitored);
 }
 
 /** One text per dashboard file, in the builder's order. */
@@ -114,8 +154,26 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
     edge('ingress', { namespace: v.networkPolicy.ingressControllerNamespace, podLabels: v.edge.ingressNginx.podLabels, port: v.edge.ingressNginx.metricsPort }),
     edge('gatewayAPI', { namespace: proxies.namespace, podLabels: proxies.podLabels, port: v.edge.envoyMetricsPort }),
   );
+  // The trace collector and Tempo, where the stack runs them (tracing.ts).
+  const tracingJobs = interpolatedText({
+    name: 'Prometheus scrape jobs of the trace endpoint',
+    format: 'yaml',
+    input: { namespace: release.namespace },
+    build: ({ namespace }) => ({
+      scrape_configs: [
+        { job_name: 'otel-collector', static_configs: [{ targets: [`otel-collector.${namespace}.svc:${PORTS.collectorMetrics}`] }] },
+        { job_name: 'tempo', static_configs: [{ targets: [`tempo.${namespace}.svc:${PORTS.tempo}`] }] },
+      ],
+    }),
+    shape: props.defaults,
+  });
   // Then the jobs written in values (prometheus.extraScrapeConfigs), as written.
-  return concatenatedText(mainPrometheusConfigText(props), entry, extraScrapeConfigsText(v.prometheus.extraScrapeConfigs as Expr<Array<Record<string, unknown>>>));
+  return concatenatedText(
+    mainPrometheusConfigText(props),
+    entry,
+    optionalText(v.tracing.enabled, listItems('scrape_configs', tracingJobs)),
+    extraScrapeConfigsText(v.prometheus.extraScrapeConfigs as Expr<Array<Record<string, unknown>>>),
+  );
 }
 
 function mainPrometheusConfigText(props: MonitoringProps): GeneratedText {
@@ -126,7 +184,8 @@ function mainPrometheusConfigText(props: MonitoringProps): GeneratedText {
     input: {
       scrapeInterval: v.prometheus.scrapeInterval,
       evaluationInterval: v.prometheus.evaluationInterval,
-      applications: entriesWhere(v.applications, 'monitored'),
+      // What the configuration uses of each monitored application only (not its rules or selector: their shape is not this text's).
+      applications: pickMonitored(v.applications, ['namespace', 'metricsPath', 'port', 'scrapeInterval', 'publicUrls', 'healthUrls']),
       namespace: release.namespace,
       environment: v.environment,
       // A list (one address, or none), like the blackbox targets: the job is there when it has targets.

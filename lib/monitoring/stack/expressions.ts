@@ -46,10 +46,37 @@ export function pickMonitored<T extends object, K extends keyof T & string>(map:
 /** The named templates of the expressions above; added to the monitoring chart's _helpers.tpl. */
 export function monitoringExpressionHelpers(chartName: string): string {
   return `{{/* The monitored entries of a map of objects, reduced to the given fields, as JSON (lib/monitoring/stack/expressions.ts pickMonitored). */}}
+{{- define "${chartName}.alertmanagerPodUrls" -}}
+{{- $urls := list -}}
+{{- range $i := until (int (index . 0)) }}{{ $urls = append $urls (printf "http://alertmanager-%d.%s%s" $i (index $ 1) (index $ 2)) }}{{ end -}}
+{{- join "," $urls -}}
+{{- end }}
+
+{{/* The monitored entries of a map of objects, reduced to the given fields, as JSON (pickMonitored). */}}
 {{- define "${chartName}.pickMonitored" -}}
 {{- $out := dict -}}
 {{- range $key, $entry := index . 0 }}{{ if $entry.monitored }}{{ $picked := dict }}{{ range $field := index $ 1 }}{{ $_ := set $picked $field (index $entry $field) }}{{ end }}{{ $_ := set $out $key $picked }}{{ end }}{{ end -}}
 {{- toJson $out -}}
 {{- end }}
 `;
+}
+
+/**
+ * `http://alertmanager-<i>.<peers>/<prefix>` for each Alertmanager pod (i < replicas), comma-separated:
+ * each pod of the StatefulSet by its name in the headless Service, as Loki's ruler takes them
+ * (alertmanager_url; alerts are not shared between Alertmanagers, so a ruler sends to every one).
+ */
+export function alertmanagerPodUrls(replicas: Operand<number>, peers: Expr<string>, prefix: string): Expr<string> {
+  return new (class extends Expr<string> {
+    evaluate(scope: Scope): string {
+      const host = peers.evaluate(scope);
+      return Array.from({ length: Number(expr(replicas).evaluate(scope)) }, (_, i) => `http://alertmanager-${i}.${host}${prefix}`).join(',');
+    }
+    go(ctx: GoContext): string {
+      return `(include ${JSON.stringify(`${ctx.chartName}.alertmanagerPodUrls`)} (list ${expr(replicas).go(ctx)} ${peers.goText(ctx)} ${JSON.stringify(prefix)}))`;
+    }
+    override goText(ctx: GoContext): string {
+      return this.go(ctx);
+    }
+  })();
 }

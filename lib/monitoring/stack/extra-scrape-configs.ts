@@ -49,6 +49,8 @@ const STACK_JOB_NAMES = [
   'redis',
   'edge-envoy',
   'edge-ingress-nginx',
+  'otel-collector',
+  'tempo',
   'cert-manager',
   'velero',
 ] as const;

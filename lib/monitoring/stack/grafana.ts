@@ -6,12 +6,14 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { type Expr, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
+import { type Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
+import { when } from '../../template/manifest';
 import { list } from '../../template/functions';
 import { interpolatedText } from '../../template/text';
 import { cachedText } from './cached-text';
+import { concatenatedText, listItems, optionalText } from './composed-text';
 import { writeYaml } from '../../template/yaml-writer';
-import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, podSecurity, publicUrl, selectorLabels, standalone } from './common';
+import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, claimSpec, podSecurity, publicUrl, selectorLabels, standalone } from './common';
 import type { DashboardConfigMap } from './dashboards';
 import { PORTS, prometheusInClusterUrl } from './ports';
 
@@ -46,7 +48,7 @@ export class Grafana extends Construct {
     const version = g.image.tag;
 
     const datasourcesInput = { namespace: release.namespace };
-    const datasources = cachedText(
+    const mainDatasources = cachedText(
       datasourcesInput,
       interpolatedText({
         name: 'Grafana data sources',
@@ -70,6 +72,28 @@ export class Grafana extends Construct {
         shape: props.defaults,
       }),
     );
+    // Tempo, where the stack keeps traces (tracing.ts): appended to the list when it runs.
+    const tempo = interpolatedText({
+      name: 'Grafana data source Tempo',
+      format: 'yaml',
+      input: datasourcesInput,
+      build: ({ namespace }) => ({
+        datasources: [
+          {
+            name: 'Tempo',
+            type: 'tempo',
+            uid: 'tempo',
+            access: 'proxy',
+            url: `http://tempo.${namespace}.svc:${PORTS.tempo}`,
+            editable: false,
+            // From a span to the logs of its service's pods at that time.
+            jsonData: { tracesToLogsV2: { datasourceUid: 'loki', spanStartTimeShift: '-5m', spanEndTimeShift: '5m', filterByTraceID: true } },
+          },
+        ],
+      }),
+      shape: props.defaults,
+    });
+    const datasources = concatenatedText(mainDatasources, optionalText(v.tracing.enabled, listItems('datasources', tempo)));
     k8sObject(
       this,
       'Provisioning',
@@ -128,6 +152,10 @@ export class Grafana extends Construct {
                     env('GF_LOG_MODE', 'console'),
                     env('GF_PATHS_DATA', '/var/lib/grafana'),
                     env('GF_PATHS_PROVISIONING', '/etc/grafana/provisioning'),
+                    // Sessions (the documents: 10 minutes unused), and every request logged with its user.
+                    env('GF_AUTH_LOGIN_MAXIMUM_INACTIVE_LIFETIME_DURATION', g.session.inactiveLifetime),
+                    env('GF_AUTH_LOGIN_MAXIMUM_LIFETIME_DURATION', g.session.maximumLifetime),
+                    env('GF_SERVER_ROUTER_LOGGING', ifElse(g.auditLog, 'true', 'false')),
                   ],
                   // Served from the sub path: every URL, the health endpoint included, starts with it.
                   startupProbe: httpProbe(fmt`${ing.path}/api/health`, 'http', 5, 30),
@@ -145,8 +173,9 @@ export class Grafana extends Construct {
                 },
               ],
               volumes: [
-                // Everything Grafana keeps is provisioned: its database can start empty.
-                { name: 'data', emptyDir: { sizeLimit: '1Gi' } },
+                // Dashboards and data sources are provisioned; users, preferences and annotations are
+                // kept on a claim where the environment asks (persistence), else start empty.
+                when(g.persistence.enabled, { name: 'data', persistentVolumeClaim: { claimName: 'grafana-data' } }, { name: 'data', emptyDir: { sizeLimit: '1Gi' } }),
                 { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
                 { name: 'provisioning', configMap: { name: 'grafana-provisioning' } },
                 { name: 'dashboards', projected: { sources: props.dashboards.map((d) => ({ configMap: { name: d.name } })) } },
@@ -156,6 +185,16 @@ export class Grafana extends Construct {
         },
       },
       { condition },
+    );
+
+    k8sObject(
+      this,
+      'PersistentVolumeClaim',
+      'grafana-pvc.yaml',
+      k8s.KubePersistentVolumeClaim,
+      // Kept by `helm uninstall` (its data outlives the release, as a StatefulSet's claims do).
+      { metadata: { ...metadata('grafana-data', 'grafana', version), annotations: { 'helm.sh/resource-policy': 'keep' } }, spec: claimSpec(g.persistence) },
+      { condition: and(condition, g.persistence.enabled) },
     );
 
     k8sObject(

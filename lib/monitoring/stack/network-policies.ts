@@ -12,7 +12,8 @@
  *   environment's traffic provider when the routes are enabled (the ingress controller's namespace, or
  *   the Gateway's proxy pods: traffic.gateway.proxies); Grafana reaches Prometheus and Loki, and is
  *   scraped by Prometheus;
- * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts);
+ * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts); its ruler
+ *   reaches Alertmanager (the log-based alerts);
  * - kube-state-metrics and blackbox-exporter: reached only by Prometheus; kube-state-metrics reaches
  *   the API server, blackbox-exporter the applications' pods on their port, the networks of the
  *   public URLs (networkPolicy.blackboxEgressCidrs) on 80 and 443, and each data store on its port
@@ -115,7 +116,7 @@ export class MonitoringNetworkPolicies extends Construct {
     const storeAddresses = stores.map(({ store }) => when(store.monitored, { to: [dataStorePeer(store)], ports: [tcp(store.port)] }));
 
     // The spec is checked where it is written, as a k8sObject's manifest is (see Checked).
-    const policy = <const S extends NetworkPolicySpec>(name: string, spec: Checked<S, NetworkPolicySpec>, namespace: Expr<string> = release.namespace) => {
+    const policy = <const S extends NetworkPolicySpec>(name: string, spec: Checked<S, NetworkPolicySpec>, namespace: Expr<string> = release.namespace, only?: Expr<boolean>) => {
       const checkedSpec: NetworkPolicySpec = spec;
       return k8sObject(
         this,
@@ -126,9 +127,17 @@ export class MonitoringNetworkPolicies extends Construct {
           metadata: { name, namespace, labels: labels('monitoring') },
           spec: checkedSpec,
         },
-        { condition },
+        { condition: only ? and(condition, only) : condition },
       );
     };
+    // The applications whose traces go to the stack's collector (tracing.collector: monitoring), on OTLP's ports.
+    const tracedApplications = props.applications.map((name) => {
+      const app = v.applications[name];
+      return when(app.tracesToStack, {
+        from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: app.namespace } }, podSelector: { matchLabels: app.selector } }],
+        ports: [tcp(PORTS.otlpHttp), tcp(PORTS.otlpGrpc)],
+      });
+    });
 
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     policy('allow-dns', { podSelector: {}, policyTypes: ['Egress'], egress: [dns] });
@@ -157,6 +166,9 @@ export class MonitoringNetworkPolicies extends Construct {
         ...applicationPods,
         ...exporters,
         edge,
+        // The trace endpoint's metrics (tracing.ts).
+        when(v.tracing.enabled, { to: [pods('otel-collector')], ports: [tcp(PORTS.collectorMetrics)] }),
+        when(v.tracing.enabled, { to: [pods('tempo')], ports: [tcp(PORTS.tempo)] }),
         // The extra scrape jobs' destinations (prometheus.extraScrapeConfigs), as the values name them.
         each(np.prometheusExtraEgress, 'destination', (to) => ({
           to: [when(to.cidr, { ipBlock: { cidr: to.cidr } }, { namespaceSelector: { matchLabels: to.namespaceLabels }, podSelector: when(to.podLabels, { matchLabels: to.podLabels }) })],
@@ -169,7 +181,12 @@ export class MonitoringNetworkPolicies extends Construct {
     policy('alertmanager', {
       ...pods('alertmanager'),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.alertmanager)] }, { from: [pods('alertmanager')], ports: gossip }, when(routed, { from: [entry], ports: [tcp(PORTS.alertmanager)] })],
+      ingress: [
+        // Alerts from Prometheus and from Loki's ruler (the log-based alerts).
+        { from: [pods('prometheus'), pods('loki')], ports: [tcp(PORTS.alertmanager)] },
+        { from: [pods('alertmanager')], ports: gossip },
+        when(routed, { from: [entry], ports: [tcp(PORTS.alertmanager)] }),
+      ],
       egress: [{ to: [pods('alertmanager')], ports: gossip }, receivers],
     });
 
@@ -179,16 +196,42 @@ export class MonitoringNetworkPolicies extends Construct {
       // Scraped by Prometheus (its own metrics, job grafana).
       ingress: [when(routed, { from: [entry], ports: [tcp(PORTS.grafana)] }), { from: [pods('prometheus')], ports: [tcp(PORTS.grafana)] }],
       // Its data sources (Prometheus admits Grafana in its own policy above).
-      egress: [
-        { to: [pods('prometheus')], ports: [tcp(PORTS.prometheus)] },
-        { to: [pods('loki')], ports: [tcp(PORTS.loki)] },
-      ],
+      egress: [{ to: [pods('prometheus')], ports: [tcp(PORTS.prometheus)] }, { to: [pods('loki')], ports: [tcp(PORTS.loki)] }, when(v.tracing.enabled, { to: [pods('tempo')], ports: [tcp(PORTS.tempo)] })],
     });
+
+    // The trace endpoint (tracing.ts): the applications that send to the collector (their
+    // tracing.collector: monitoring), Tempo fed by the collector and read by Grafana, both scraped.
+    policy(
+      'otel-collector',
+      {
+        ...pods('otel-collector'),
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.collectorMetrics)] }, ...tracedApplications],
+        egress: [{ to: [pods('tempo')], ports: [tcp(PORTS.otlpGrpc)] }],
+      },
+      release.namespace,
+      v.tracing.enabled,
+    );
+    policy(
+      'tempo',
+      {
+        ...pods('tempo'),
+        policyTypes: ['Ingress'],
+        ingress: [
+          { from: [pods('otel-collector')], ports: [tcp(PORTS.otlpGrpc)] },
+          { from: [pods('grafana'), pods('prometheus')], ports: [tcp(PORTS.tempo)] },
+        ],
+      },
+      release.namespace,
+      v.tracing.enabled,
+    );
 
     policy('loki', {
       ...pods('loki'),
-      policyTypes: ['Ingress'],
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [pods('grafana'), inNamespace(v.nodeNamespace, 'alloy'), pods('prometheus')], ports: [tcp(PORTS.loki)] }],
+      // Its ruler sends the log-based alerts to every Alertmanager.
+      egress: [{ to: [pods('alertmanager')], ports: [tcp(PORTS.alertmanager)] }],
     });
 
     policy('kube-state-metrics', {

@@ -10,6 +10,11 @@ export const PORTS = {
   kubeStateMetrics: 8080,
   kubeStateMetricsTelemetry: 8081,
   blackboxExporter: 9115,
+  /** Traces (lib/monitoring/stack/tracing.ts): OTLP in (gRPC, HTTP), the collector's metrics, Tempo's HTTP API. */
+  otlpGrpc: 4317,
+  otlpHttp: 4318,
+  collectorMetrics: 8888,
+  tempo: 3200,
   /** The data stores' exporters (lib/monitoring/stack/data-store-exporters.ts). */
   postgresExporter: 9187,
   redisExporter: 9121,

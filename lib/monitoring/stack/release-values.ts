@@ -149,6 +149,12 @@ function monitoringNamespace(env: EnvironmentValues, problems: Problem[]): strin
   return namespace;
 }
 
+/** Whether an application sends its traces to the stack's collector (lib/references/tracing.ts: tracing.collector monitoring). */
+function tracesToStack(app: AppValues): boolean {
+  const tracing = app.tracing as { enabled?: boolean; collector?: string };
+  return tracing.enabled !== false && tracing.collector === 'monitoring';
+}
+
 function monitoredApplication(name: string, app: AppValues, namespace: string): MonitoringApplication {
   const scope = releaseScope({ name, version: '0.0.0', appVersion: app.image.tag }, app, { name, namespace });
   const service = names.fullname.evaluate(scope);
@@ -167,6 +173,7 @@ function monitoredApplication(name: string, app: AppValues, namespace: string): 
     metricsPath: app.metrics.path,
     scrapeInterval: app.metrics.scrapeInterval,
     rules: structuredClone(app.metrics.rules ?? []),
+    tracesToStack: tracesToStack(app),
     publicUrls,
     // The readiness endpoint, when readiness is an HTTP GET (blackbox-exporter probes it over HTTP).
     healthUrls: app.probes.readiness.type === 'http' ? [`http://${service}.${namespace}.svc:${app.service.port}${app.probes.readiness.path}`] : [],

@@ -25,6 +25,7 @@ import { monitoringNotes, monitoringReadme } from './chart-docs';
 import { helpersTemplate } from './common';
 import { configHelpers } from './configs';
 import { monitoringExpressionHelpers } from './expressions';
+import { withoutDisabledAlertsHelper } from './composed-text';
 import { extraRulesHelper } from '../rules/extra-rules';
 import { RULE_GROUPS_TEMPLATE } from '../rules/extra-rules-checks';
 import { EXTRA_EGRESS_TEMPLATE, EXTRA_SCRAPE_CONFIGS_TEMPLATE, jsonListItemsHelper } from './extra-scrape-configs';
@@ -113,7 +114,7 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     description: 'Monitoring of the platform: Prometheus, Alertmanager, Grafana, Loki and Alloy, or the Prometheus Operator resources.',
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
-    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${extraRulesHelper(MONITORING_CHART)}\n${jsonListItemsHelper(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
+    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${extraRulesHelper(MONITORING_CHART)}\n${jsonListItemsHelper(MONITORING_CHART)}\n${withoutDisabledAlertsHelper(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
     extraTemplates: {
       'validate-values.yaml': valueRulesTemplate(
         `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${NODE_NAMESPACE_RULE}${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,

@@ -45,7 +45,7 @@ describe('extra scrape jobs', () => {
       static_configs: [{ targets: ['payments.partner.example:8443'], labels: { team: 'payments' } }],
       tls_config: { insecure_skip_verify: false },
     });
-    expect(jobs.at(-2)?.job_name).toBe('edge-envoy');
+    expect(jobs.at(-2)?.job_name).toBe('tempo');
   });
 
   it('are a configuration promtool accepts (its pod and node discovery given statically: Debian builds it without)', () => {

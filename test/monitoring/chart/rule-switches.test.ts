@@ -26,7 +26,8 @@ const alertNames = (text: string) => (parse(text) as RuleFile).groups.flatMap((g
 const groupNames = (text: string) => (parse(text) as RuleFile).groups.map((g) => g.name);
 
 // dev switches off one alert, and both alerts of the security group (the TLS probes).
-const switchedOff = ['NodeSystemSaturation', 'TLSCertificateExpiringSoon', 'TLSCertificateExpiryImminent'];
+const switchedOff = ['NodeSystemSaturation', 'TLSCertificateExpiringSoon', 'TLSCertificateExpiryImminent', 'ApplicationWarningLogs'];
+const logRulesOf = (objects: K8sObject[]) => (objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'loki-rules') as K8sObject & { data: Record<string, string> }).data['logs.yaml'];
 const values = valuesCopyWith(roots, 'dev.yaml', (text) => `${text}  rules:\n    disabled: { ${switchedOff.map((name) => `${name}: true`).join(', ')} }\n`);
 const files = synthesize({ valuesDir: values });
 const plain = (env: string) => [...files].filter(([path]) => path.startsWith(`manifests/${env}/monitoring/`)).map(([, text]) => parse(text) as K8sObject);
@@ -38,6 +39,14 @@ describe('built-in alerts switched off', () => {
     expect(alertNames(dev)).toEqual(alertNames(before).filter((name) => !switchedOff.includes(name)));
     expect(groupNames(dev)).toEqual(groupNames(before).filter((name) => name !== 'platform.security.alerts'));
     expect(rulesOf(plain('staging'))).toBe(rulesOf(plainObjects('staging', 'monitoring')));
+    // The log-based alerts Loki evaluates are switched off the same way.
+    expect(alertNames(logRulesOf(plain('dev')))).toEqual(alertNames(logRulesOf(plainObjects('dev', 'monitoring'))).filter((name) => name !== 'ApplicationWarningLogs'));
+  });
+
+  it("leave an application's log rules with it when it is not monitored, and no group at all without any", () => {
+    const worker = synthesize({ valuesDir: valuesCopyWith(roots, 'dev.yaml', (text) => `${text.replace('defaults:\n', 'defaults:\n  metrics: { enabled: false }\n')}`) });
+    const logs = (files: Map<string, string>) => logRulesOf([...files].filter(([path]) => path.startsWith('manifests/dev/monitoring/')).map(([, text]) => parse(text) as K8sObject));
+    expect(logs(worker)).toBe('groups: []\n');
   });
 
   it('leave a rule file promtool accepts', () => {
@@ -59,6 +68,29 @@ describe('built-in alerts switched off', () => {
       const set = switchedOff.flatMap((name) => ['--set', `rules.disabled.${name}=true`]);
       const rendered = helmTemplate(binary, ['monitoring', chart, '-f', join(chart, 'values-dev.yaml'), '-n', 'monitoring', ...set]) as K8sObject[];
       expect(rulesOf(rendered)).toBe(rulesOf(plain('dev')));
+      expect(logRulesOf(rendered)).toBe(logRulesOf(plain('dev')));
+    });
+
+    it("renders Loki's ruler for another number of Alertmanagers, and an application's own rules changed, like synth", () => {
+      const chart = join(distDir, 'helm', 'monitoring');
+      const rule = '{"record":"job:up:sum","expr":"sum by (job) (up)"}';
+      const rendered = helmTemplate(binary, [
+        'monitoring',
+        chart,
+        '-f',
+        join(chart, 'values-production.yaml'),
+        '-n',
+        'monitoring',
+        '--set',
+        'alertmanager.replicas=2',
+        '--set-json',
+        `applications.web.rules=[${rule}]`,
+      ]) as K8sObject[];
+      const loki = parse((rendered.find((o) => o.metadata.name === 'loki-config') as K8sObject & { data: Record<string, string> }).data['loki.yaml']) as { ruler: { alertmanager_url: string } };
+      expect(loki.ruler.alertmanager_url).toBe([0, 1].map((i) => `http://alertmanager-${i}.alertmanager-peers.monitoring.svc:9093/alertmanager`).join(','));
+      expect(groupNames(logRulesOf(rendered))).toEqual(['logs.api', 'logs.web', 'logs.worker']);
+      const extra = (rendered.find((o) => o.metadata.name === 'prometheus-rules') as K8sObject & { data: Record<string, string> }).data['extra.yaml'];
+      expect(groupNames(extra)).toEqual(['application.api', 'application.web']);
     });
 
     it('refuses an unknown alert name', () => {

@@ -42,6 +42,7 @@ describe.each(environments())('standalone stack in %s', (env) => {
       'Deployment/monitoring/blackbox-exporter',
       'Deployment/monitoring/grafana',
       'Deployment/monitoring/kube-state-metrics',
+      'Deployment/monitoring/otel-collector',
       // One exporter per data store of the applications' dependencies (values/base.yaml).
       'Deployment/monitoring/postgres-exporter-orders-db',
       'Deployment/monitoring/postgres-exporter-postgresql',
@@ -49,12 +50,34 @@ describe.each(environments())('standalone stack in %s', (env) => {
       'StatefulSet/monitoring/alertmanager',
       'StatefulSet/monitoring/loki',
       'StatefulSet/monitoring/prometheus',
+      'StatefulSet/monitoring/tempo',
     ]);
     const namespaces = objects(env).filter((o) => o.kind === 'Namespace');
     expect(namespaces.map((n) => [n.metadata.name, n.metadata.labels?.['pod-security.kubernetes.io/enforce']])).toEqual([
       ['monitoring', 'restricted'],
       ['monitoring-node', 'privileged'],
     ]);
+  });
+
+  it("keeps Alertmanager's and Grafana's data on volumes where the environment asks, and ends idle Grafana sessions", () => {
+    const values = monitoringValuesOf(env);
+    const alertmanager = find(env, 'StatefulSet', 'alertmanager') as Workload & { spec: { volumeClaimTemplates?: Array<{ metadata: { name: string }; spec: unknown }> } };
+    const grafana = find(env, 'Deployment', 'grafana') as Workload;
+    const dataVolume = (w: Workload) => w.spec.template.spec.volumes?.find((v) => v.name === 'data');
+    if (values.alertmanager.persistence.enabled) {
+      expect(alertmanager.spec.volumeClaimTemplates?.map((c) => c.metadata.name)).toEqual(['data']);
+      expect(dataVolume(alertmanager)).toBeUndefined();
+    } else {
+      expect(alertmanager.spec.volumeClaimTemplates).toBeUndefined();
+      expect(dataVolume(alertmanager)).toEqual({ name: 'data', emptyDir: { sizeLimit: '256Mi' } });
+    }
+    const claim = objects(env).find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'grafana-data');
+    expect(dataVolume(grafana)).toEqual(values.grafana.persistence.enabled ? { name: 'data', persistentVolumeClaim: { claimName: 'grafana-data' } } : { name: 'data', emptyDir: { sizeLimit: '1Gi' } });
+    expect(claim?.metadata.annotations).toEqual(values.grafana.persistence.enabled ? { 'helm.sh/resource-policy': 'keep' } : undefined);
+    // The shipped values: production keeps both, the other environments neither.
+    expect([values.alertmanager.persistence.enabled, values.grafana.persistence.enabled]).toEqual(env === 'production' ? [true, true] : [false, false]);
+    const grafanaEnv = Object.fromEntries((container(env, 'Deployment', 'grafana').env ?? []).map((e) => [e.name, e.value]));
+    expect(grafanaEnv).toMatchObject({ GF_AUTH_LOGIN_MAXIMUM_INACTIVE_LIFETIME_DURATION: '10m', GF_AUTH_LOGIN_MAXIMUM_LIFETIME_DURATION: '1d', GF_SERVER_ROUTER_LOGGING: 'true' });
   });
 
   it('creates no Secret, and reads credentials only from existing Secrets', () => {
@@ -200,6 +223,8 @@ describe.each(environments())('standalone stack in %s', (env) => {
         'monitoring/postgres-exporter-orders-db',
         'monitoring/postgres-exporter-postgresql',
         'monitoring/redis-exporter-redis',
+        'monitoring/otel-collector',
+        'monitoring/tempo',
         'monitoring-node/node-default-deny',
         'monitoring-node/node-alloy',
         // The HTTP-01 solver pods of Grafana's Certificate, on the Ingress provider (lib/certificates/route-certificate.ts).
@@ -211,7 +236,8 @@ describe.each(environments())('standalone stack in %s', (env) => {
     expect(sources('blackbox-exporter')).toEqual(['prometheus']);
     // The entry of the environment's traffic provider (test/traffic/ checks its selectors).
     const entry = monitoringValuesOf(env).traffic.provider === 'ingress' ? monitoringValuesOf(env).networkPolicy.ingressControllerNamespace : monitoringValuesOf(env).traffic.gateway.proxies.namespace;
-    expect(sources('alertmanager')).toEqual(['prometheus', 'alertmanager', entry]);
+    // Alerts come from Prometheus and from Loki's ruler (the log-based alerts).
+    expect(sources('alertmanager')).toEqual(['prometheus', 'loki', 'alertmanager', entry]);
     expect(policy('alertmanager').spec.ingress![1].ports).toEqual([
       { protocol: 'TCP', port: 9094 },
       { protocol: 'UDP', port: 9094 },

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type AlertingRule, buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
+import { buildLogRules } from '../../../lib/monitoring/rules/logs';
 import { projectRoot } from '../../support/helm';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
@@ -21,7 +22,9 @@ describe('the README', () => {
   it('lists every built-in alert with its priority and team, once', () => {
     const rules = buildAlertRules(defaultAlertThresholds, { runbookBaseUrl: 'https://runbooks.example.com', environment: 'production' });
     const alerts = rules.groups.flatMap((group) => group.rules).filter((rule): rule is AlertingRule => 'alert' in rule);
-    const expected = alerts.map((alert) => `${alert.alert} ${alert.labels.priority} ${alert.labels.component}`);
+    // And the log-based alerts Loki's ruler evaluates (one group per application, the same alerts in each).
+    const logs = buildLogRules(defaultAlertThresholds, [{ name: 'api', namespace: 'api' }], { runbookBaseUrl: 'https://runbooks.example.com', environment: 'production' }).groups[0].rules as AlertingRule[];
+    const expected = [...alerts, ...logs].map((alert) => `${alert.alert} ${alert.labels.priority} ${alert.labels.component}`);
     expect(readmeAlerts().sort(), 'README.md, "### Alerts": one row `| `<alert>` | <priority> | <team> | <fires when> |` per alert').toEqual(expected.sort());
   });
 });

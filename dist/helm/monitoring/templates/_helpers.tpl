@@ -60,6 +60,13 @@ names in JavaScript for the plain manifests.
 {{- end }}
 
 {{/* The monitored entries of a map of objects, reduced to the given fields, as JSON (lib/monitoring/stack/expressions.ts pickMonitored). */}}
+{{- define "monitoring.alertmanagerPodUrls" -}}
+{{- $urls := list -}}
+{{- range $i := until (int (index . 0)) }}{{ $urls = append $urls (printf "http://alertmanager-%d.%s%s" $i (index $ 1) (index $ 2)) }}{{ end -}}
+{{- join "," $urls -}}
+{{- end }}
+
+{{/* The monitored entries of a map of objects, reduced to the given fields, as JSON (pickMonitored). */}}
 {{- define "monitoring.pickMonitored" -}}
 {{- $out := dict -}}
 {{- range $key, $entry := index . 0 }}{{ if $entry.monitored }}{{ $picked := dict }}{{ range $field := index $ 1 }}{{ $_ := set $picked $field (index $entry $field) }}{{ end }}{{ $_ := set $out $key $picked }}{{ end }}{{ end -}}
@@ -102,6 +109,36 @@ names in JavaScript for the plain manifests.
 {{ end -}}
 {{- end }}
 
+{{/* A rule file without the alerts switched off (lib/monitoring/stack/composed-text.ts withoutDisabledAlerts). */}}
+{{- define "monitoring.withoutDisabledAlerts" -}}
+{{- $text := index . 0 -}}
+{{- $disabled := default (dict) (index . 1) -}}
+{{- $any := false -}}
+{{- range $name, $off := $disabled }}{{ if eq $off true }}{{ $any = true }}{{ end }}{{ end -}}
+{{- if not $any -}}
+{{- $text -}}
+{{- else -}}
+{{- $parts := splitList "\n  - name: " $text -}}
+{{- $kept := list (first $parts) -}}
+{{- range $group := rest $parts -}}
+{{- $rules := splitList "\n      - " $group -}}
+{{- $enabled := list -}}
+{{- range $rule := rest $rules -}}
+{{- $name := regexFind "^alert: [A-Za-z0-9_]+" $rule | trimPrefix "alert: " -}}
+{{- if not (and $name (eq (dig $name false $disabled) true)) }}{{ $enabled = append $enabled $rule }}{{ end -}}
+{{- end -}}
+{{- if $enabled }}{{ $kept = append $kept (join "\n      - " (prepend $enabled (first $rules))) }}{{ end -}}
+{{- end -}}
+{{- if eq (len $kept) 1 -}}
+groups: []
+{{ else -}}
+{{- $joined := join "\n  - name: " $kept -}}
+{{- $joined -}}{{- if not (hasSuffix "\n" $joined) }}
+{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end }}
+
 {{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
 {{- define "monitoring.isCanonicalQuantity" -}}
 {{- $q := toString . -}}
@@ -129,12 +166,5 @@ names in JavaScript for the plain manifests.
 {{- define "monitoring.itemsWith" -}}
 {{- $out := list -}}
 {{- range index . 0 }}{{ if index . (index $ 1) }}{{ $out = append $out . }}{{ end }}{{ end -}}
-{{- toJson $out -}}
-{{- end }}
-
-{{/* The entries of a map of objects whose given field is true, as JSON (lib/template/functions.ts entriesWhere). */}}
-{{- define "monitoring.entriesWhere" -}}
-{{- $out := dict -}}
-{{- range $key, $entry := index . 0 }}{{ if index $entry (index $ 1) }}{{ $_ := set $out $key $entry }}{{ end }}{{ end -}}
 {{- toJson $out -}}
 {{- end }}

@@ -128,10 +128,3 @@ helm.sh/chart: {{ include "worker.chart" . }}
 {{- range index . 0 }}{{ if index . (index $ 1) }}{{ $out = append $out . }}{{ end }}{{ end -}}
 {{- toJson $out -}}
 {{- end }}
-
-{{/* The entries of a map of objects whose given field is true, as JSON (lib/template/functions.ts entriesWhere). */}}
-{{- define "worker.entriesWhere" -}}
-{{- $out := dict -}}
-{{- range $key, $entry := index . 0 }}{{ if index $entry (index $ 1) }}{{ $_ := set $out $key $entry }}{{ end }}{{ end -}}
-{{- toJson $out -}}
-{{- end }}
