@@ -143,7 +143,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
           baseValues,
           helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}`,
-          extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`) },
+          extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${quantityRulesTemplate(name, AppValuesSchema)}\n${appRulesTemplate(name)}`) },
           notes: appNotes(name),
           readme: appReadme(name, envNames),
           links,

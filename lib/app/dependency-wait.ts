@@ -9,7 +9,7 @@
 import type { k8s } from 'cdk8s-plus-27';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { fmt, withDefault } from '../template/expr';
-import { itemsWith } from '../template/functions';
+import { itemsWith, quantities } from '../template/functions';
 import { type Refs, each } from '../template/manifest';
 import type { Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
@@ -42,7 +42,7 @@ export function dependencyWait(v: Refs<AppValues>): Manifest<k8s.Container> {
     command: ['sh', '-c', WAIT_SCRIPT, DEPENDENCY_WAIT_NAME],
     // One host:port per dependency (every one has a host when the wait is enabled: a value rule).
     args: [each(itemsWith(v.networkPolicy.dependencies, 'host'), 'target', (dep) => fmt`${dep.host}:${withDefault(dep.servicePort, dep.port)}`)],
-    resources: wait.resources,
+    resources: quantities(wait.resources),
     securityContext: RESTRICTED_CONTAINER,
   };
 }

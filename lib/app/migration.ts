@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { TemplatedObject } from '../chart/templated-object';
 import { and, release, withDefault } from '../template/expr';
-import { nameValueList } from '../template/functions';
+import { nameValueList, quantities } from '../template/functions';
 import { each, when } from '../template/manifest';
 import { commonLabels, nameLabelWith, nameWith } from './names';
 import { dependencyEgress } from './network-policies';
@@ -85,7 +85,7 @@ export class AppMigration extends Construct {
                   // The values' envFrom sources (existing ConfigMaps and Secrets, e.g. a database URL), not the chart's ConfigMap.
                   envFrom: when(v.envFrom, v.envFrom),
                   env: [each(nameValueList(v.env), 'variable', (variable) => variable), secretEnvVars(v)],
-                  resources: m.resources,
+                  resources: quantities(m.resources),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
                 },

@@ -6,7 +6,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { release } from '../template/expr';
+import { fmt, release } from '../template/expr';
+import { quantities } from '../template/functions';
 import { commonLabels, nameWith } from './names';
 import type { AppObjectProps } from './props';
 
@@ -38,10 +39,10 @@ export class AppNamespace extends Construct {
         metadata: { name: nameWith('quota'), namespace: release.namespace, labels: commonLabels(v) },
         spec: {
           hard: {
-            'requests.cpu': v.quota.requests.cpu,
-            'requests.memory': v.quota.requests.memory,
-            'limits.cpu': v.quota.limits.cpu,
-            'limits.memory': v.quota.limits.memory,
+            'requests.cpu': fmt`${v.quota.requests.cpu}`,
+            'requests.memory': fmt`${v.quota.requests.memory}`,
+            'limits.cpu': fmt`${v.quota.limits.cpu}`,
+            'limits.memory': fmt`${v.quota.limits.memory}`,
             pods: v.quota.pods,
           },
         },
@@ -53,7 +54,7 @@ export class AppNamespace extends Construct {
       template: 'limitrange.yaml',
       manifest: {
         metadata: { name: nameWith('limits'), namespace: release.namespace, labels: commonLabels(v) },
-        spec: { limits: [{ type: 'Container', default: v.limitRange.default, defaultRequest: v.limitRange.defaultRequest }] },
+        spec: { limits: [{ type: 'Container', default: quantities(v.limitRange.default), defaultRequest: quantities(v.limitRange.defaultRequest) }] },
       },
     });
   }

@@ -19,6 +19,7 @@ import { names, nameWith } from '../app/names';
 import type { AppObjectProps } from '../app/props';
 import { podSecurityContext } from '../app/pod';
 import { type Expr, and, eq, fmt, release } from '../template/expr';
+import { quantities } from '../template/functions';
 import type { Refs } from '../template/manifest';
 import { when } from '../template/manifest';
 import type { AppValues } from '../values/schema';
@@ -96,7 +97,7 @@ export class PostgresqlBackups extends Construct {
         image,
         imagePullPolicy: 'IfNotPresent',
         command: ['/bin/sh', `${SCRIPT_DIR}/backup.sh`, step],
-        resources: b.resources,
+        resources: quantities(b.resources),
         securityContext: RESTRICTED_CONTAINER,
       });
 
@@ -165,7 +166,7 @@ export class PostgresqlBackups extends Construct {
                     ],
                     volumes: [
                       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-                      { name: 'work', emptyDir: { sizeLimit: b.workSizeLimit } },
+                      { name: 'work', emptyDir: { sizeLimit: fmt`${b.workSizeLimit}` } },
                       { name: 'script', configMap: { name: scriptName, defaultMode: 0o555 } },
                       when(pvc, { name: 'store', persistentVolumeClaim: { claimName: b.destination.pvc.claimName } }),
                     ],

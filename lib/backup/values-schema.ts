@@ -10,7 +10,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { dnsLabelPattern, keyedMap } from '../values/kubernetes-names';
-import { int, patterns, str } from '../values/schema-primitives';
+import { int, patterns, quantity, str } from '../values/schema-primitives';
 
 const closed = { additionalProperties: false } as const;
 
@@ -29,7 +29,7 @@ const image = (what: string) =>
     { repository: str('Image repository.', patterns.repository), tag: str(`Image tag of ${what} ("latest" is refused).`, patterns.tag, { not: { const: 'latest' } }) },
     { ...closed, description: `Image with ${what}.` },
   );
-const resourceSet = (what: string) => Type.Object({ cpu: str(`CPU ${what}.`, patterns.quantity), memory: str(`Memory ${what}.`, patterns.quantity) }, closed);
+const resourceSet = (what: string) => Type.Object({ cpu: quantity(`CPU ${what}.`), memory: quantity(`Memory ${what}.`) }, closed);
 const secretKey = (what: string) => str(`Key of the Secret holding ${what}.`, '^[-._a-zA-Z0-9]+$');
 
 const database = Type.Object(
@@ -58,7 +58,7 @@ export const backupsSchema = Type.Object(
     backoffLimit: int('Retries of a failed backup pod before the Job fails.', 0, 10),
     successfulJobsHistoryLimit: int('Finished Jobs kept for inspection.', 0, 100),
     failedJobsHistoryLimit: int('Failed Jobs kept for inspection.', 1, 100),
-    workSizeLimit: str('Most the dump may take in the pod’s scratch volume (emptyDir) before it is stored.', patterns.quantity),
+    workSizeLimit: quantity('Most the dump may take in the pod’s scratch volume (emptyDir) before it is stored.'),
     images: Type.Object(
       { postgresql: image('pg_dump and pg_restore (not older than the server)'), rclone: image('rclone') },
       { ...closed, description: 'Images of the two steps: dump and verify, then store and prune.' },

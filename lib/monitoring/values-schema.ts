@@ -10,7 +10,7 @@
 import { MAX_APPLICATION_NAME } from '../values/platform-names';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
-import { patterns, str } from '../values/schema-primitives';
+import { patterns, quantity, str } from '../values/schema-primitives';
 import { TrafficSchema } from '../values/traffic';
 import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
@@ -32,15 +32,15 @@ const Image = (what: string) =>
 
 const ResourceSet = (what: string) =>
   object(`Resources ${what}.`, {
-    cpu: str('CPU, e.g. 250m.', patterns.quantity),
-    memory: str('Memory, e.g. 256Mi.', patterns.quantity),
+    cpu: quantity('CPU, e.g. 250m.'),
+    memory: quantity('Memory, e.g. 256Mi.'),
   });
 
 const Resources = (what: string) => object(`Container resources of ${what}.`, { requests: ResourceSet('requested'), limits: ResourceSet('limit') });
 
 const Storage = (what: string) =>
   object(`Persistent volume of ${what} (one PersistentVolumeClaim per pod).`, {
-    size: str('Requested size, e.g. 20Gi.', patterns.quantity),
+    size: quantity('Requested size, e.g. 20Gi.'),
     storageClassName: str('StorageClass; empty means the cluster default.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$'),
   });
 

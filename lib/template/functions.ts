@@ -164,3 +164,27 @@ export function addressPort(address: Operand<string>): Expr<number> {
     }
   })();
 }
+
+/** Numbers as the text the charts print them in (JSON's), strings as they are; maps entry by entry. */
+function quantitiesOf(value: unknown): unknown {
+  if (typeof value === 'number') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, quantitiesOf(item)]));
+}
+
+/**
+ * A map of Kubernetes quantities, or of maps of them (a container's `resources`: requests and limits),
+ * with every quantity as text: values may write `cpu: 2` (a whole number, as Kubernetes and Helm users
+ * do), and the objects get `"2"`, the form the API server stores. Go: the chart's named template
+ * `<chart>.quantities` (engineHelpers), read back with `fromJson`. A single quantity is `fmt`.
+ */
+export function quantities<T extends object>(map: Operand<T>): Expr<T> {
+  return new (class extends Expr<T> {
+    evaluate(scope: Scope): T {
+      return quantitiesOf(expr(map).evaluate(scope)) as T;
+    }
+    go(ctx: GoContext): string {
+      return `(include ${JSON.stringify(`${ctx.chartName}.quantities`)} ${expr(map).go(ctx)} | fromJson)`;
+    }
+  })();
+}

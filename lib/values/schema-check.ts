@@ -1,7 +1,7 @@
 /** Structural validation of values with ajv against a values schema, as readable problems. */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
-import { canonicalQuantity, isQuantity } from './quantity';
+import { canonicalQuantity, isQuantity, quantityText } from './quantity';
 import { patterns } from './schema-primitives';
 
 /**
@@ -121,9 +121,10 @@ function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string |
   const add = (problems: SchemaProblem[]) => {
     for (const problem of problems) found.set(problem.path.join('\0'), problem);
   };
-  if (typeof value === 'string' && s.pattern === patterns.quantity && isQuantity(value)) {
-    const canonical = canonicalQuantity(value);
-    if (canonical !== value) add([{ path, message: `"${value}" is stored by the API server as "${canonical}"; write "${canonical}"`, formOnly: true }]);
+  // A whole number (`cpu: 2`) is the quantity its text is: 2000 is stored as "2k".
+  if ((typeof value === 'string' || Number.isSafeInteger(value)) && s.pattern === patterns.quantity && isQuantity(quantityText(value as string | number))) {
+    const canonical = canonicalQuantity(value as string | number);
+    if (canonical !== quantityText(value as string | number)) add([{ path, message: `${JSON.stringify(value)} is stored by the API server as "${canonical}"; write "${canonical}"`, formOnly: true }]);
   }
   for (const alternative of [...(s.anyOf ?? []), ...(s.allOf ?? []), ...(s.oneOf ?? [])]) add(nonCanonicalQuantities(alternative, value, path));
   if (Array.isArray(value)) {
@@ -171,6 +172,7 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
     case 'required':
       return { path: [...path, String(p.missingProperty)], message: 'required value is missing' };
     case 'type':
+      if ((error.parentSchema as { pattern?: string } | undefined)?.pattern === patterns.quantity) return { path, message: quantityTypeMessage(actual) };
       return { path, message: `expected ${article(String(p.type))}${got}` };
     case 'pattern':
       return { path, message: `expected ${PATTERN_MEANINGS[String(p.pattern)] ?? `a value matching ${p.pattern}`}${got}` };
@@ -207,6 +209,18 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
     default:
       return { path, message: `${error.message ?? 'invalid'}${got}` };
   }
+}
+
+/**
+ * A quantity of the wrong type: a fraction (`cpu: 0.5`) names the text to write instead, as a
+ * non-canonical quantity does; anything else says what a quantity is.
+ */
+function quantityTypeMessage(actual: unknown): string {
+  if (typeof actual === 'number' && Number.isFinite(actual) && actual > 0 && isQuantity(String(actual))) {
+    const canonical = canonicalQuantity(String(actual));
+    return `${actual} is a fraction; a quantity is a string or a whole number: write "${canonical}"`;
+  }
+  return `expected ${PATTERN_MEANINGS[patterns.quantity]} (a string, or a whole number), got ${JSON.stringify(actual)}`;
 }
 
 function alternatives(schema: unknown): string {

@@ -47,5 +47,14 @@ const NAME_MAX_LENGTH: Readonly<Record<string, number>> = { [patterns.dnsLabel]:
 /** A string schema with `pattern`, bounded as NAME_MAX_LENGTH says for name patterns (`extra` may lower it). */
 export const str = (description: string, pattern?: string, extra: object = {}) =>
   Type.String({ description, ...(pattern ? { pattern } : {}), ...(pattern && NAME_MAX_LENGTH[pattern] ? { maxLength: NAME_MAX_LENGTH[pattern] } : {}), ...extra });
+/**
+ * A Kubernetes quantity as Kubernetes and Helm users write it: a string (`250m`, `512Mi`, `"2"`) or a
+ * whole number (`cpu: 2`, `--set resources.limits.cpu=1`), as the API server accepts both
+ * (resource.Quantity unmarshals JSON numbers). The objects get the text (`2` is written `"2"`), and both
+ * must be in the canonical form the API server stores (lib/values/quantity.ts; checked beside the schema).
+ * `pattern` applies to strings only and `minimum` to numbers only, so one schema without `anyOf` gives
+ * one readable message in ajv, Helm 3 and Helm 4.
+ */
+export const quantity = (description: string) => Type.Unsafe<string | number>({ type: ['string', 'integer'], description, pattern: patterns.quantity, minimum: 0 });
 /** An integer schema bounded by minimum and maximum (inclusive). */
 export const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });

@@ -15,7 +15,7 @@ import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
 import { TrafficSchema } from './traffic';
 import { annotationMap, dependencyKeys, keyedMap, labelMap } from './kubernetes-names';
-import { int, patterns, str } from './schema-primitives';
+import { int, patterns, quantity, str } from './schema-primitives';
 
 const closed = { additionalProperties: false } as const;
 
@@ -28,7 +28,6 @@ const annotations = annotationMap;
 const kubernetesObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
 /** A closed set of strings, as a JSON Schema enum (one clear message instead of one per alternative). */
 const oneOf = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
-const quantity = (description: string) => str(description, patterns.quantity);
 const intOrPercent = (description: string) => Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,3}%$' })], { description });
 
 const ResourceSet = (what: string) => Type.Object({ cpu: quantity(`CPU ${what}, e.g. 250m.`), memory: quantity(`Memory ${what}, e.g. 256Mi.`) }, closed);

@@ -142,7 +142,7 @@ export function persistentVolumeClaim(storage: StorageRef): Manifest<k8s.KubePer
     spec: {
       accessModes: ['ReadWriteOnce'],
       storageClassName: when(storage.storageClassName, storage.storageClassName),
-      resources: { requests: { storage: storage.size } },
+      resources: { requests: { storage: fmt`${storage.size}` } },
     },
   };
 }

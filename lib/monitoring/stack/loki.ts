@@ -5,7 +5,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { sha256OfJson } from '../../template/expr';
-import { list } from '../../template/functions';
+import { list, quantities } from '../../template/functions';
 import { interpolatedText } from '../../template/text';
 import { cachedText } from './cached-text';
 import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
@@ -71,7 +71,7 @@ export class Loki extends Construct {
                   startupProbe: httpProbe('/ready', 'http', 5, 60),
                   livenessProbe: httpProbe('/ready', 'http', 10, 6),
                   readinessProbe: httpProbe('/ready', 'http', 5),
-                  resources: l.resources,
+                  resources: quantities(l.resources),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [
                     { name: 'config', mountPath: '/etc/loki', readOnly: true },

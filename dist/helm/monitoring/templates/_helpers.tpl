@@ -61,7 +61,7 @@ names in JavaScript for the plain manifests.
 
 {{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
 {{- define "monitoring.isCanonicalQuantity" -}}
-{{- $q := toString . -}}
+{{- $q := include "monitoring.str" . -}}
 {{- if eq $q "0" -}}true
 {{- else if regexMatch "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|Ei)$" $q -}}
 {{- if or (hasSuffix "Ei" $q) (ne (mod (int64 (regexFind "^[0-9]+" $q)) 1024) 0) }}true{{ end -}}
@@ -73,6 +73,19 @@ names in JavaScript for the plain manifests.
 {{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}
 {{- define "monitoring.str" -}}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
+{{- end }}
+
+{{/*
+Quantities as text, in a map of quantities or of maps of them (resources: requests and limits), as JSON:
+`cpu: 2` becomes "2" (lib/template/functions.ts quantities).
+*/}}
+{{- define "monitoring.quantities" -}}
+{{- $out := dict -}}
+{{- range $key, $value := . }}
+{{- if kindIs "map" $value }}{{ $_ := set $out $key (include "monitoring.quantities" $value | fromJson) }}
+{{- else }}{{ $_ := set $out $key (include "monitoring.str" $value) }}{{ end }}
+{{- end -}}
+{{- toJson $out -}}
 {{- end }}
 
 {{/* A map as a list of {"name", "value"} in key order, as JSON (lib/template/functions.ts nameValueList). */}}
