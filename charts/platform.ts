@@ -19,7 +19,7 @@ import { type ChartIdentity, releaseScope } from '../lib/chart/release';
 import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
 import { emitChartRelease } from '../lib/synth/release-pipeline';
 import { CHART_VERSION, type SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
-import { appRulesTemplate, quantityHelper, valueRulesTemplate } from '../lib/values/app-rules';
+import { appRulesTemplate, quantityHelper } from '../lib/values/app-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../lib/values/quantity-rules';
 import { type EnvironmentValues, located } from '../lib/values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
@@ -143,7 +143,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
           baseValues,
           helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}`,
-          extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${quantityRulesTemplate(name, AppValuesSchema)}\n${appRulesTemplate(name)}`) },
+          valueRules: `${quantityRulesTemplate(name, AppValuesSchema)}\n${appRulesTemplate(name)}`,
           notes: appNotes(name),
           readme: appReadme(name, envNames),
           links,

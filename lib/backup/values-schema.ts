@@ -10,7 +10,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { dnsLabelPattern, keyedMap } from '../values/kubernetes-names';
-import { int, patterns, quantity, str } from '../values/schema-primitives';
+import { int, notLatestTag, patterns, quantity, str } from '../values/schema-primitives';
 
 const closed = { additionalProperties: false } as const;
 
@@ -26,7 +26,7 @@ const DATABASE_KEY = Type.String({ pattern: dnsLabelPattern, maxLength: 20 });
 /** The `backups` schema. */
 const image = (what: string) =>
   Type.Object(
-    { repository: str('Image repository.', patterns.repository), tag: str(`Image tag of ${what} ("latest" is refused).`, patterns.tag, { not: { const: 'latest' } }) },
+    { repository: str('Image repository.', patterns.repository), tag: str(`Image tag of ${what} ("latest" is refused).`, patterns.tag, { not: notLatestTag }) },
     { ...closed, description: `Image with ${what}.` },
   );
 const resourceSet = (what: string) => Type.Object({ cpu: quantity(`CPU ${what}.`), memory: quantity(`Memory ${what}.`) }, closed);

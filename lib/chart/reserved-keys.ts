@@ -60,19 +60,21 @@ export function reservedKeyProblems(values: unknown, reserved: ReservedKeys): Sc
     for (const segment of segments) map = (map as Record<string, unknown> | undefined)?.[segment];
     if (map === null || typeof map !== 'object') continue;
     for (const key of Object.keys(map)) {
-      if (keys.has(key)) problems.push({ path: [...segments, key], message: reservedMessage(keys) });
+      if (keys.has(key)) problems.push({ path: [...segments, key], message: `invalid key: ${JSON.stringify(key)} ${reservedReason(keys)}` });
     }
   }
   return problems;
 }
 
-function reservedMessage(keys: ReadonlySet<string>): string {
-  return `invalid key: the chart sets this key itself (${[...keys].sort().join(', ')}); choose another key`;
+/** Why a reserved key is refused: the description of its schema's `not` (the charts say the same, readable-schema.ts). */
+function reservedReason(keys: ReadonlySet<string>): string {
+  return `is set by the chart itself (${[...keys].sort().join(', ')}); choose another key`;
 }
 
 /**
  * A copy of a values JSON Schema in which each map of `reserved` refuses those keys
- * (`propertyNames: {not: {enum}}`, beside any key schema it has), so that Helm refuses them too.
+ * (`propertyNames: {not: {enum, description}}`, beside any key schema it has), so that Helm refuses
+ * them too (the chart's templates/validate-values.yaml, in the same words: readable-schema.ts).
  */
 export function schemaWithReservedKeys(schema: object, reserved: ReservedKeys): object {
   // Every application chart has the same reserved keys: one copy per distinct set.
@@ -98,7 +100,7 @@ function withReservedKeys(schema: object, reserved: ReservedKeys): object {
     [...reserved].map(([path, keys]) => [
       path,
       (node) => {
-        const refuse = { not: { enum: [...keys].sort() } };
+        const refuse = { not: { enum: [...keys].sort(), description: reservedReason(keys) } };
         node.propertyNames = node.propertyNames ? { allOf: [node.propertyNames, refuse] } : refuse;
       },
     ]),

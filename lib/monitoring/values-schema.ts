@@ -10,7 +10,7 @@
 import { MAX_APPLICATION_NAME } from '../values/platform-names';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
-import { patterns, quantity, str } from '../values/schema-primitives';
+import { notLatestTag, patterns, quantity, str } from '../values/schema-primitives';
 import { TrafficSchema } from '../values/traffic';
 import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
@@ -27,7 +27,7 @@ const object = <T extends Parameters<typeof Type.Object>[0]>(description: string
 const Image = (what: string) =>
   object(`Container image of ${what}.`, {
     repository: str('Image repository, without tag or digest.', patterns.repository),
-    tag: Type.String({ description: 'Image tag, pinned; "latest" is refused.', pattern: patterns.tag, not: { const: 'latest' } }),
+    tag: Type.String({ description: 'Image tag, pinned; "latest" is refused.', pattern: patterns.tag, not: notLatestTag }),
   });
 
 const ResourceSet = (what: string) =>
@@ -56,9 +56,8 @@ const Application = object('An application to scrape and probe.', {
   selector: labelMap('Selector labels of its Service and pods (app.kubernetes.io/name and instance).'),
   port: Type.String({
     description: 'Name (not number) of the Service and container port serving the metrics: the Prometheus configuration selects the container port by name.',
-    pattern: patterns.dnsLabel,
+    pattern: patterns.portName,
     maxLength: 15,
-    not: { pattern: '^[0-9]+$' },
   }),
   metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),
   publicUrls: Type.Array(url('A public URL.'), { description: 'Public URLs probed through the Ingress.' }),

@@ -426,8 +426,9 @@ export function appRulesTemplate(chart: string): string {
 /** templates/validate-values.yaml of a chart with these rules (Go template text). */
 export function valueRulesTemplate(rules: string): string {
   return `{{- /*
-Rules on values that values.schema.json cannot state, the same as synth applies (generated from
-lib/values/app-rules.ts and quantity-rules.ts). Renders nothing; fails with the first violation.
+Rules on values that values.schema.json cannot state or would not explain, the same as synth applies
+(generated from lib/values/readable-schema.ts, quantity-rules.ts and app-rules.ts). Renders nothing;
+fails with the first violation.
 */}}
 ${rules}
 `;

@@ -74,6 +74,9 @@ const PATTERN_MEANINGS: Record<string, string> = {
   [patterns.urlWithoutTrailingSlash]: 'an http(s) URL without a trailing slash (RFC 3986 characters only: no spaces, quotes, braces or backslashes)',
   [patterns.email]: 'an email address such as team@example.com (letters, digits and . _ % + - only)',
   [patterns.safeText]: 'text without control characters (U+0000 to U+001F but tab and line breaks, U+007F to U+009F, U+FEFF, U+FFFE, U+FFFF)',
+  [patterns.portName]: 'a port name: lower-case letters, digits and single "-" between them, at least one letter, at most 15 characters',
+  [patterns.percent]: 'a percentage such as 25%',
+  '^http$': 'http (the application’s port)',
 };
 
 /**
@@ -185,19 +188,15 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
       return { path, message: `expected a number ${p.comparison} ${p.limit}${got}` };
     case 'not':
       // A `not` that says why in its own description: "<value> <description>".
+      // Every `not` of the values schemas says why in its description (schema-primitives.ts NOT_LATEST):
+      // the charts' templates/validate-values.yaml says the same words (readable-schema.ts).
       if (typeof (error.schema as { description?: unknown } | undefined)?.description === 'string') {
         return { path, message: `${JSON.stringify(actual)} ${(error.schema as { description: string }).description}` };
       }
       if (Array.isArray((error.schema as { enum?: unknown[] } | undefined)?.enum)) {
         return { path, message: `${JSON.stringify(actual)} is a name the platform uses itself (${(error.schema as { enum: unknown[] }).enum.join(', ')}); choose another` };
       }
-      if ((error.schema as { pattern?: string } | undefined)?.pattern === ':latest$') {
-        return { path, message: `${JSON.stringify(actual)} is not allowed here (pin an exact version, never "latest")` };
-      }
-      if ((error.schema as { pattern?: string } | undefined)?.pattern?.endsWith('/')) {
-        return { path, message: `the prefix of a key (before "/") is at most 253 characters${got}` };
-      }
-      return { path, message: `${JSON.stringify(actual)} is not allowed here (pin an exact version, never "latest")` };
+      return { path, message: `${JSON.stringify(actual)} is not allowed here` };
     case 'anyOf':
       return { path, message: `expected ${alternatives(error.parentSchema)}${got}` };
     case 'minProperties':
@@ -224,11 +223,15 @@ function quantityTypeMessage(actual: unknown): string {
 }
 
 function alternatives(schema: unknown): string {
-  const anyOf = (schema as { anyOf?: Array<{ type?: string; pattern?: string }> })?.anyOf ?? [];
+  const anyOf = (schema as { anyOf?: Array<{ type?: string; pattern?: string; const?: unknown }> })?.anyOf ?? [];
+  // A union of literals (TypeBox's Type.Union of Type.Literal): the values, as an enum's.
+  if (anyOf.length > 0 && anyOf.every((s) => s.const !== undefined)) return `one of: ${anyOf.map((s) => String(s.const)).join(', ')}`;
   return anyOf.map((s) => (s.type === 'integer' ? 'an integer' : s.pattern?.includes('%') ? 'a percentage such as 50%' : article(s.type ?? 'value'))).join(' or ');
 }
 
 function article(type: string): string {
+  // A schema of several types (`type: [integer, string]`): ajv gives them joined by commas.
+  if (type.includes(',')) return type.split(',').map(article).join(' or ');
   return type === 'integer' || type === 'object' || type === 'array' ? `an ${type}` : `a ${type}`;
 }
 

@@ -36,7 +36,28 @@ export const patterns = {
   email: '^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$',
   /** Text without control characters (see kubernetes-names.ts). */
   safeText: safeTextPattern,
+  /**
+   * A port name as Kubernetes validates it (IsValidPortName, an IANA service name): lower-case letters,
+   * digits and single "-" between them, at least one letter; with maxLength 15.
+   */
+  portName: '^([a-z0-9]+-)*[0-9]*[a-z][a-z0-9]*(-[a-z0-9]+)*$',
+  /** A percentage of pods such as 25%. */
+  percent: '^[0-9]{1,3}%$',
 } as const;
+
+/**
+ * Why a value is refused, for a JSON Schema `not` (written `not: { ..., description }`): every `not` of a
+ * values schema says why, as "<value> <description>" in synth and in the charts, whose
+ * values.schema.json leaves it to templates/validate-values.yaml (Helm would say only "'not' failed":
+ * lib/values/readable-schema.ts).
+ */
+const NOT_LATEST = 'is not allowed here (pin an exact version, never "latest")';
+
+/** `not` of an image tag: never "latest". */
+export const notLatestTag = { const: 'latest', description: NOT_LATEST } as const;
+
+/** `not` of an image reference (repository:tag): never the "latest" tag. */
+export const notLatestImage = { pattern: ':latest$', description: NOT_LATEST } as const;
 
 /**
  * The longest string a name pattern allows (Kubernetes: a DNS label 63 characters, a DNS subdomain
@@ -56,5 +77,15 @@ export const str = (description: string, pattern?: string, extra: object = {}) =
  * one readable message in ajv, Helm 3 and Helm 4.
  */
 export const quantity = (description: string) => Type.Unsafe<string | number>({ type: ['string', 'integer'], description, pattern: patterns.quantity, minimum: 0 });
+/**
+ * A port number (1 to 65535) or a port name (`patterns.portName`, or `namePattern`): one schema of two
+ * types, without `anyOf`, so that ajv, Helm 3 and Helm 4 each give one readable message.
+ */
+export const portNumberOrName = (description: string, namePattern: string = patterns.portName) =>
+  Type.Unsafe<number | string>({ type: ['integer', 'string'], description, minimum: 1, maximum: 65535, pattern: namePattern, maxLength: 15 });
+
+/** A count of pods or a percentage of them (PodDisruptionBudget minAvailable, maxUnavailable), without `anyOf`. */
+export const intOrPercent = (description: string) => Type.Unsafe<number | string>({ type: ['integer', 'string'], description, minimum: 0, pattern: patterns.percent });
+
 /** An integer schema bounded by minimum and maximum (inclusive). */
 export const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });

@@ -15,7 +15,7 @@ import { EnvironmentSettingsSchema } from './environment-settings';
 import { applicationNameSchema } from './platform-names';
 import { TrafficSchema } from './traffic';
 import { annotationMap, dependencyKeys, keyedMap, labelMap } from './kubernetes-names';
-import { int, patterns, quantity, str } from './schema-primitives';
+import { int, intOrPercent, notLatestImage, notLatestTag, patterns, portNumberOrName, quantity, str } from './schema-primitives';
 
 const closed = { additionalProperties: false } as const;
 
@@ -28,7 +28,6 @@ const annotations = annotationMap;
 const kubernetesObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
 /** A closed set of strings, as a JSON Schema enum (one clear message instead of one per alternative). */
 const oneOf = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
-const intOrPercent = (description: string) => Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,3}%$' })], { description });
 
 const ResourceSet = (what: string) => Type.Object({ cpu: quantity(`CPU ${what}, e.g. 250m.`), memory: quantity(`Memory ${what}, e.g. 256Mi.`) }, closed);
 
@@ -100,10 +99,7 @@ const VolumeMount = Type.Object(
 );
 
 /** An image with a tag or digest, never "latest" (a mutable tag would make rollouts unrepeatable). */
-const pinnedImage = (description: string) =>
-  str(description, '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', {
-    not: { pattern: ':latest$' },
-  });
+const pinnedImage = (description: string) => str(description, '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', { not: notLatestImage });
 
 const ContainerResources = Type.Object({ requests: ResourceSet('requested'), limits: ResourceSet('limit') }, { ...closed, description: 'Requests and limits (required, as for every container).' });
 
@@ -125,7 +121,7 @@ const InitContainer = Type.Object(containerFields(), {
 });
 
 /** A port name as Kubernetes takes it (IANA service name): at most 15 characters, a letter among them. */
-const portName = (description: string) => str(description, patterns.dnsLabel, { maxLength: 15, not: { pattern: '^[0-9-]*$|--', description: 'is not a port name (at least one letter, no "--")' } });
+const portName = (description: string) => str(description, patterns.portName, { maxLength: 15 });
 
 const protocol = (description: string) => oneOf(['TCP', 'UDP', 'SCTP'], description);
 
@@ -176,7 +172,7 @@ const LifecycleHandler = (what: string) =>
         Type.Object(
           {
             path: str('HTTP path.', patterns.httpPath),
-            port: Type.Union([int('A port number of the container.', 1, 65535), Type.Literal('http')], { description: 'Port: a number, or http.' }),
+            port: portNumberOrName('Port: a number of the container, or http.', '^http$'),
             scheme: Type.Optional(oneOf(['HTTP', 'HTTPS'], 'Scheme (default HTTP).')),
           },
           closed,
@@ -223,9 +219,7 @@ const ServicePort = Type.Object(
   {
     name: portName('Port name (unique in the Service; not http).'),
     port: int('Port the Service exposes.', 1, 65535),
-    targetPort: Type.Union([int('A port of the application container (declared on it under this name).', 1, 65535), portName('The name of a port of a sidecar (sidecars[].ports[].name).')], {
-      description: 'Where the traffic goes: a port number of the application container, or the name of a sidecar port.',
-    }),
+    targetPort: portNumberOrName('Where the traffic goes: a port number of the application container (declared on it under this port’s name), or the name of a sidecar port (sidecars[].ports[].name).'),
     protocol: Type.Optional(protocol('Protocol (default TCP).')),
     allowFrom: Type.Optional(Type.Array(Peer, { description: 'Sources the NetworkPolicies admit on this port (besides the applications that name it as a dependency); none: only those.' })),
   },
@@ -241,11 +235,7 @@ const Dependency = Type.Object(
         patterns.dnsLabel,
       ),
     ),
-    port: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.String({ pattern: patterns.dnsLabel, maxLength: 15 })], {
-        description: 'TCP port the application connects to: a number, or for `app` the name of a port it exposes (default http).',
-      }),
-    ),
+    port: Type.Optional(portNumberOrName('TCP port the application connects to: a number, or for `app` the name of a port it exposes (default http).')),
     protocol: Type.Optional(protocol('Protocol of the port (default TCP; for `app`, written by synth from the port it names).')),
     host: Type.Optional(
       str('Name or address the application connects to, which waitForDependencies waits for (for `app`, written by synth: the callee’s Service, <name>.<namespace>.svc).', patterns.dnsSubdomain, {
@@ -315,7 +305,7 @@ const RolloutSettings = Type.Object(
         scaleDownDelaySeconds: int('Seconds the old version keeps running after the switch (a quick way back).', 0, 86400),
         smokeTest: Type.Object(
           {
-            image: str('Image of the smoke-test Job (tag or digest required; "latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', { not: { pattern: ':latest$' } }),
+            image: str('Image of the smoke-test Job (tag or digest required; "latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', { not: notLatestImage }),
             paths: Type.Array(str('Path requested from the preview Service.', patterns.httpPath), {
               description: 'Paths the smoke test GETs from the preview Service (each must answer 2xx), after the http health endpoints.',
             }),
@@ -372,7 +362,7 @@ export const AppValuesSchema = Type.Object(
         tag: Type.String({
           description: 'Image tag; "latest" is refused. Also the app.kubernetes.io/version label.',
           pattern: patterns.tag,
-          not: { const: 'latest' },
+          not: notLatestTag,
         }),
         digest: str('Image digest (sha256:...); when set, the image is pulled by digest.', `^(${patterns.digest.slice(1, -1)})?$`),
         pullPolicy: oneOf(['IfNotPresent', 'Always', 'Never'], 'When the kubelet pulls the image.'),

@@ -10,7 +10,6 @@ import type { Scope } from '../../template/expr';
 import { textHelpers } from '../../template/text';
 import type { EnvironmentValues } from '../../values/load';
 import { type Problem, ValuesError } from '../../values/problems';
-import { valueRulesTemplate } from '../../values/app-rules';
 import { TRAFFIC_LISTENER_RULE } from '../../values/traffic';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
 import { MonitoringValuesSchema } from '../values-schema';
@@ -72,7 +71,7 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
-    extraTemplates: { 'validate-values.yaml': valueRulesTemplate(`${TRAFFIC_LISTENER_RULE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`) },
+    valueRules: `${TRAFFIC_LISTENER_RULE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
     notes: monitoringNotes(),
     readme: monitoringReadme(
       MONITORING_CHART,
