@@ -12,7 +12,9 @@ import { writeTemplate } from '../template/yaml-writer';
 import { escapeJsonText } from '../template/yaml-scalars';
 import { diffValues } from '../values/merge';
 import type { ChartLinks } from '../values/schema';
+import { valueRulesTemplate } from '../values/app-rules';
 import { commentedValues, valuesTable } from './values-docs';
+import { requireValuesTemplate, schemaWithDefaults } from './schema-defaults';
 
 export interface HelmChartSpec {
   /** The chart's objects (`chartObjects`): values-driven templates and static ones. */
@@ -25,8 +27,10 @@ export interface HelmChartSpec {
   /** Each environment's full values; values-<env>.yaml holds what differs from the base. */
   readonly environmentValues: ReadonlyMap<string, Record<string, unknown>>;
   readonly helpers: string;
-  /** Templates written as they are, by file name under templates/ (e.g. the values rules). */
+  /** Templates written as they are, by file name under templates/. */
   readonly extraTemplates?: Readonly<Record<string, string>>;
+  /** Go template text of the rules on values (templates/validate-values.yaml, after the check that no default was removed). */
+  readonly valueRules: string;
   readonly notes: string;
   /** Markdown for the README between the title and the values table (install, upgrade, differences). */
   readonly readme: string;
@@ -51,8 +55,11 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
   const files = new Map<string, string>();
   const { identity } = spec;
   files.set('.helmignore', HELMIGNORE);
-  // Escaped: the schema's patterns hold control characters (lib/values/kubernetes-names.ts).
-  files.set('values.schema.json', `${escapeJsonText(JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...spec.schema }, null, 2))}\n`);
+  // The chart's defaults in its schema, `required` only without one (schema-defaults.ts); escaped: the
+  // schema's patterns hold control characters (lib/values/kubernetes-names.ts).
+  const editorSchema = schemaWithDefaults(spec.schema, spec.baseValues);
+  const requireValues = requireValuesTemplate(identity.name, editorSchema.required);
+  files.set('values.schema.json', `${escapeJsonText(JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...editorSchema.schema }, null, 2))}\n`);
   files.set('values.yaml', commentedValues(spec.schema, spec.baseValues, `# Default values of the ${identity.name} chart, generated from values/base.yaml; see README.md.`));
   for (const [environment, values] of spec.environmentValues) {
     const overlay = diffValues(spec.baseValues, values) ?? {};
@@ -61,8 +68,9 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
       `# The ${environment} environment: what it changes from values.yaml (generated from values/${environment}.yaml).\n${Object.keys(overlay).length > 0 ? stringify(overlay, YAML_FOR_HELM) : '{}\n'}`,
     );
   }
-  files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}`);
+  files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}\n${requireValues.helper}`);
   files.set('templates/NOTES.txt', spec.notes);
+  files.set('templates/validate-values.yaml', valueRulesTemplate(`${requireValues.check}\n${spec.valueRules}`));
   for (const [name, text] of Object.entries(spec.extraTemplates ?? {})) files.set(`templates/${name}`, text);
   const go = { chartName: identity.name };
   for (const object of spec.objects) {

@@ -14,7 +14,6 @@ import { writeYaml } from '../template/yaml-writer';
 import type { Problem } from '../values/problems';
 import type { SchemaProblem } from '../values/schema-check';
 import { readableSchema } from '../values/readable-schema';
-import { valueRulesTemplate } from '../values/app-rules';
 
 /** One environment's release of a chart. */
 interface EnvironmentRelease {
@@ -34,10 +33,10 @@ export interface ChartRelease {
   readonly environments: readonly EnvironmentRelease[];
   /**
    * The Helm chart's own texts and the values model (schema and base values), and the Go template
-   * text of the rules on values beyond the schema (`valueRules`: templates/validate-values.yaml, after
-   * the schema's own `not` checks, which values.schema.json leaves to it: readable-schema.ts).
+   * text of the rules on values beyond the schema (`valueRules`, after the schema's own `not` checks,
+   * which values.schema.json leaves to templates/validate-values.yaml: readable-schema.ts).
    */
-  readonly helm: Omit<HelmChartSpec, 'objects' | 'identity' | 'environmentValues'> & { readonly valueRules: string };
+  readonly helm: Omit<HelmChartSpec, 'objects' | 'identity' | 'environmentValues'>;
   /** Locates a problem with the base values (values.yaml). */
   readonly locateBase: (found: readonly SchemaProblem[]) => Problem[];
   /** Sees each object of each environment's plain manifests as it is emitted, with its file in the chart's folder (e.g. lib/gitops/inventory.ts). */
@@ -80,12 +79,8 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
     if (extra) problems.push(...env.locate(extra.clashes(objects, scope)));
   }
   const { schema, rules } = readableSchema(schemaWithReservedKeys(release.helm.schema, reserved));
-  const extraTemplates = {
-    ...release.helm.extraTemplates,
-    'validate-values.yaml': valueRulesTemplate(`${rules}\n${release.helm.valueRules}`),
-    ...extra?.templates(objects, { chartName: identity.name }),
-  };
-  const files = helmChartFiles({ ...release.helm, extraTemplates, schema, objects, identity, environmentValues });
+  const extraTemplates = { ...release.helm.extraTemplates, ...extra?.templates(objects, { chartName: identity.name }) };
+  const files = helmChartFiles({ ...release.helm, valueRules: `${rules}\n${release.helm.valueRules}`, extraTemplates, schema, objects, identity, environmentValues });
   for (const [path, content] of files) emit(`helm/${identity.name}/${path}`, content);
   return problems;
 }

@@ -3,6 +3,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { canonicalQuantity, isQuantity, quantityText } from './quantity';
 import { patterns } from './schema-primitives';
+import { REMOVED_BY_NULL } from '../helm/schema-defaults';
 
 /**
  * The ajv options of every validator; scripts/build.mjs generates the bundled validators with the same.
@@ -86,7 +87,7 @@ const PATTERN_MEANINGS: Record<string, string> = {
  */
 export function checkAgainstSchema(schema: TSchema, value: unknown): SchemaProblem[] {
   const validate = validatorOf(schema);
-  const problems = validate(value) ? [] : describeErrors(validate.errors ?? [], value);
+  const problems = validate(value) ? [] : describeErrors(validate.errors ?? [], value, schema);
   return [...problems, ...nonCanonicalQuantities(schema, value, [])];
 }
 
@@ -143,7 +144,21 @@ function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string |
   return [...found.values()];
 }
 
-function describeErrors(errors: ErrorObject[], root: unknown): SchemaProblem[] {
+/**
+ * Whether the value an error is about is a required property of its object: its schema path ends
+ * `/properties/<key>/<keyword>` and the object's schema lists `<key>` as required.
+ */
+function isRequiredProperty(error: ErrorObject, schema: TSchema): boolean {
+  const segments = error.schemaPath.replace(/^#\//, '').split('/').map(decodeURIComponent);
+  if (segments.length < 3 || segments[segments.length - 3] !== 'properties') return false;
+  const key = segments[segments.length - 2];
+  let node: unknown = schema;
+  for (const segment of segments.slice(0, -3)) node = (node as Record<string, unknown> | undefined)?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+  const required = (node as { required?: unknown } | undefined)?.required;
+  return Array.isArray(required) && required.includes(key);
+}
+
+function describeErrors(errors: ErrorObject[], root: unknown, schema: TSchema): SchemaProblem[] {
   const problems = new Map<string, SchemaProblem>();
   // An anyOf error explains its alternatives' errors at the same place: keep only it.
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
@@ -157,7 +172,9 @@ function describeErrors(errors: ErrorObject[], root: unknown): SchemaProblem[] {
       problems.set(`${keyProblem.path.join('.')}|${keyProblem.message}`, { path: keyProblem.path, message: `invalid key: ${keyProblem.message}` });
       continue;
     }
-    const problem = describe(error, path, valueAt(root, path));
+    const actual = valueAt(root, path);
+    // A null where a value is required: in Helm, null removes a key (and with it the chart's default), and the chart says this.
+    const problem = error.keyword === 'type' && actual === null && isRequiredProperty(error, schema) ? { path, message: REMOVED_BY_NULL } : describe(error, path, actual);
     problems.set(`${problem.path.join('.')}|${problem.message}`, problem);
   }
   return [...problems.values()];

@@ -132,3 +132,22 @@ Quantities as text, in a map of quantities or of maps of them (resources: reques
 {{- range $key, $entry := index . 0 }}{{ if index $entry (index $ 1) }}{{ $_ := set $out $key $entry }}{{ end }}{{ end -}}
 {{- toJson $out -}}
 {{- end }}
+
+{{/*
+The values the model requires and the chart gives defaults for, still there after Helm's merge (a
+null removes a default): generated from the values schema by lib/helm/schema-defaults.ts.
+*/}}
+{{- define "worker.requireValues" -}}
+{{- $values := index . 0 -}}
+{{- $required := index . 1 -}}
+{{- $path := index . 2 -}}
+{{- range $entry, $inner := $required }}
+{{- $key := trimPrefix "?" $entry }}
+{{- if hasKey $values $key }}
+{{- $value := index $values $key }}
+{{- if and $inner (kindIs "map" $value) }}{{ include "worker.requireValues" (list $value $inner (printf "%s%s." $path $key)) }}{{ end }}
+{{- else if not (hasPrefix "?" $entry) }}
+{{- fail (printf "%s%s: required value is missing (null removes the chart’s default)" $path $key) }}
+{{- end }}
+{{- end }}
+{{- end }}
