@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { alignEnvironment, alignNamespaces, combineDiffs, diffObjects, environmentObjects, type ObjectDiff, objectKeyInEnvironment } from '../lib/diff/object-diff';
 import { formatMarkdown, formatText } from '../lib/diff/format';
+import { deliveries } from '../lib/upgrade/delivery';
 import { gitopsDocuments, manifestDocuments, readOutputAtRevision, readOutputDirectory } from '../lib/upgrade/output';
 
 const USAGE = 'usage: npm run diff -- (<envA> <envB> | --since <git ref>) [--format text|markdown] [--dir DIR]';
@@ -27,6 +28,8 @@ function run(argv: readonly string[]): { title: string; result: ObjectDiff; form
   const currentFiles = readOutputDirectory(dir);
   const current = manifestDocuments(currentFiles);
   const currentGitOps = gitopsDocuments(currentFiles);
+  // How each environment is applied now (Argo CD, Flux or kubectl): which hooks are recreated, as check-upgrade sees it.
+  const deliveryOf = deliveries(currentGitOps);
   if (values.since !== undefined) {
     if (positionals.length > 0) throw new Error('--since compares every environment: no environment names with it');
     const previousFiles = readOutputAtRevision(process.cwd(), values.since, dir);
@@ -34,6 +37,8 @@ function run(argv: readonly string[]): { title: string; result: ObjectDiff; form
     const result = diffObjects(
       previous.map(({ file, object }) => ({ file, object })),
       [...current, ...currentGitOps].map(({ file, object }) => ({ file, object })),
+      undefined,
+      deliveryOf,
     );
     return { title: `${dir}/ since ${values.since}`, result, format };
   }
@@ -43,9 +48,9 @@ function run(argv: readonly string[]): { title: string; result: ObjectDiff; form
   for (const env of [from, to]) if (!known.includes(env)) throw new Error(`no environment ${env} in ${dir}/manifests (there: ${known.join(', ')})`);
   const target = environmentObjects(current, to);
   const { objects, renamed } = alignNamespaces(environmentObjects(current, from), target);
-  const manifests = diffObjects(objects, target, objectKeyInEnvironment);
+  const manifests = diffObjects(objects, target, objectKeyInEnvironment, deliveryOf);
   // The GitOps objects (AppProject permissions, Applications or Kustomizations), the environment's name aligned.
-  const gitops = diffObjects(alignEnvironment(environmentObjects(currentGitOps, from), from, to), environmentObjects(currentGitOps, to), objectKeyInEnvironment);
+  const gitops = diffObjects(alignEnvironment(environmentObjects(currentGitOps, from), from, to), environmentObjects(currentGitOps, to), objectKeyInEnvironment, deliveryOf);
   const result = combineDiffs(manifests, gitops);
   const aligned = [...renamed].map(([a, b]) => `${a} as ${b}`).join(', ');
   return { title: `${from} -> ${to}${aligned ? ` (namespaces compared: ${aligned})` : ''}`, result, format };

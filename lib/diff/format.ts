@@ -2,7 +2,8 @@
  * The object diff (object-diff.ts) as text for a terminal and as Markdown for a pull request. Both list
  * added, removed and changed objects (kind, namespace/name, file), then each changed field with its
  * values before and after; changes Kubernetes refuses on `kubectl apply` or `helm upgrade` are marked
- * IMMUTABLE with the rule's reason.
+ * IMMUTABLE with the rule's reason; an object its delivery deletes and creates again (a hook) is marked
+ * RECREATED, its immutable fields free to change.
  */
 import type { KubeObject } from '../upgrade/rules';
 import type { FieldDifference, ObjectDiff } from './object-diff';
@@ -37,7 +38,8 @@ export function formatText(title: string, result: ObjectDiff): string {
   for (const side of result.added) lines.push(`+ ${describe(side.object)}  (${side.file})`);
   for (const side of result.removed) lines.push(`- ${describe(side.object)}  (${side.file})`);
   for (const change of result.changed) {
-    lines.push(`~ ${describe(change.after.object)}  (${change.after.file})${change.immutable.length > 0 ? '  IMMUTABLE FIELDS CHANGED' : ''}`);
+    const note = change.immutable.length > 0 ? '  IMMUTABLE FIELDS CHANGED' : change.recreated ? `  RECREATED: ${change.recreated}` : '';
+    lines.push(`~ ${describe(change.after.object)}  (${change.after.file})${note}`);
     for (const difference of change.fields) lines.push(`    ${field(difference)}`);
   }
   lines.push('', totals(result));
@@ -56,7 +58,10 @@ export function formatMarkdown(title: string, result: ObjectDiff): string {
     lines.push('| | object | file |', '| --- | --- | --- |');
     for (const side of result.added) lines.push(`| added | ${code(describe(side.object))} | ${code(side.file)} |`);
     for (const side of result.removed) lines.push(`| removed | ${code(describe(side.object))} | ${code(side.file)} |`);
-    for (const change of result.changed) lines.push(`| changed${change.immutable.length > 0 ? ' (immutable!)' : ''} | ${code(describe(change.after.object))} | ${code(change.after.file)} |`);
+    for (const change of result.changed) {
+      const note = change.immutable.length > 0 ? ' (immutable!)' : change.recreated ? ' (recreated: hook)' : '';
+      lines.push(`| changed${note} | ${code(describe(change.after.object))} | ${code(change.after.file)} |`);
+    }
     lines.push('');
   }
   for (const change of result.changed) {

@@ -1,13 +1,17 @@
 /**
  * A semantic diff of two sets of Kubernetes objects: objects are matched by identity (environment or
- * chart, API group, kind, namespace, name), then compared field by field with microdiff (a
- * well-kept library: paths into nested maps and lists, values before and after). Changes to fields the
- * API server refuses to update are flagged with the upgrade check's rules (lib/upgrade/rules.ts).
+ * chart, API group, kind, namespace, name), the items of their lists by key or by content
+ * (list-items.ts: containers by name, ports by port and protocol, as the API merges them), then compared
+ * field by field with microdiff (a well-kept library: paths into nested maps, values before and after).
+ * Changes the API server refuses are flagged with the upgrade check's rules, as `npm run check-upgrade`
+ * applies them (lib/upgrade/delivery.ts refusedChanges: a hook its delivery recreates is not refused).
  */
 import diff from 'microdiff';
 import { objectKey } from '../upgrade/check';
+import { type Delivery, recreatedBy, refusedChanges } from '../upgrade/delivery';
 import type { ManifestDocument } from '../upgrade/output';
-import { type FieldChange, immutableFieldChanges, type KubeObject } from '../upgrade/rules';
+import type { FieldChange, KubeObject } from '../upgrade/rules';
+import { itemSegment, keyedListsOf, matchListItems } from './list-items';
 
 /** One object of a side: its file (relative to the output folder) and the object. */
 export interface SideObject {
@@ -31,6 +35,8 @@ interface ChangedObject {
   readonly fields: readonly FieldDifference[];
   /** Every refused change (also those of fields whose own path is deeper or shallower than a difference). */
   readonly immutable: readonly FieldChange[];
+  /** Why the object is deleted and created again rather than updated (a hook), if it is. */
+  readonly recreated?: string;
 }
 
 export interface ObjectDiff {
@@ -40,16 +46,27 @@ export interface ObjectDiff {
   readonly unchanged: number;
 }
 
-/** `spec.containers[0].image`: the dotted form of a microdiff path. */
+/** `spec.containers[name=api].image`: the dotted form of a microdiff path over matched list items. */
 function dotted(path: readonly (string | number)[]): string {
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('');
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : (itemSegment(key) ?? (i === 0 ? key : `.${key}`)))).join('');
+}
+
+/** The environment of an output file: manifests/<env>/... or environments/<env>/... */
+function environmentOfFile(file: string): string {
+  return file.split('/')[1];
 }
 
 /**
  * Compares `before` and `after`, matched by `keyOf` (default: the API server's identity of an object,
- * prefixed by the environment of its file). Sorted by key.
+ * prefixed by the environment of its file); the environment of an object's file is applied by
+ * `deliveryOf` (default kubectl apply). Sorted by key.
  */
-export function diffObjects(before: readonly SideObject[], after: readonly SideObject[], keyOf: (side: SideObject) => string = environmentKey): ObjectDiff {
+export function diffObjects(
+  before: readonly SideObject[],
+  after: readonly SideObject[],
+  keyOf: (side: SideObject) => string = environmentKey,
+  deliveryOf: (environment: string) => Delivery = () => 'kubectl',
+): ObjectDiff {
   const old = new Map(before.map((side) => [keyOf(side), side]));
   const added: SideObject[] = [];
   const changed: ChangedObject[] = [];
@@ -63,12 +80,15 @@ export function diffObjects(before: readonly SideObject[], after: readonly SideO
       continue;
     }
     old.delete(key);
-    const differences = diff(previous.object as unknown as Record<string, unknown>, side.object as unknown as Record<string, unknown>);
+    const [left, right] = matchListItems(previous.object, side.object, keyedListsOf(side.object.apiVersion, side.object.kind));
+    const differences = diff(left as Record<string, unknown>, right as Record<string, unknown>);
     if (differences.length === 0) {
       unchanged += 1;
       continue;
     }
-    const immutable = immutableFieldChanges(previous.object, side.object);
+    const delivery = deliveryOf(environmentOfFile(side.file));
+    const immutable = refusedChanges(previous.object, side.object, delivery);
+    const recreated = recreatedBy(previous.object, delivery) === undefined ? undefined : recreatedBy(side.object, delivery);
     const fields = differences.map((d): FieldDifference => {
       const path = dotted(d.path);
       const rule = immutable.find((change) => path === change.field || path.startsWith(`${change.field}.`) || path.startsWith(`${change.field}[`));
@@ -80,7 +100,7 @@ export function diffObjects(before: readonly SideObject[], after: readonly SideO
             : { path, type: 'changed' as const, before: d.oldValue, after: d.value };
       return rule ? { ...base, immutable: rule } : base;
     });
-    changed.push({ before: previous, after: side, fields, immutable });
+    changed.push(recreated === undefined ? { before: previous, after: side, fields, immutable } : { before: previous, after: side, fields, immutable, recreated });
   }
   const removed = [...old.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, side]) => side);
   return { added, removed, changed, unchanged };
@@ -88,7 +108,7 @@ export function diffObjects(before: readonly SideObject[], after: readonly SideO
 
 /** `<environment>:<group>/<kind>/<namespace>/<name>`, from a file manifests/<env>/... */
 function environmentKey(side: SideObject): string {
-  return `${side.file.split('/')[1]}:${objectKey(side.object)}`;
+  return `${environmentOfFile(side.file)}:${objectKey(side.object)}`;
 }
 
 /**

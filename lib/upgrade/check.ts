@@ -3,8 +3,9 @@
  * group, kind, namespace and name) must not change a field Kubernetes refuses to update (rules.ts), and
  * no namespace's entry may move between Ingress and HTTPRoute unannounced (traffic-entry.ts).
  */
+import { type Delivery, refusedChanges } from './delivery';
 import type { ManifestDocument } from './output';
-import { type FieldChange, type KubeObject, apiGroup, immutableFieldChanges } from './rules';
+import { type FieldChange, type KubeObject, apiGroup } from './rules';
 import { entryMoves } from './traffic-entry';
 
 export interface Violation extends FieldChange {
@@ -24,7 +25,11 @@ export function objectKey(object: KubeObject): string {
   return [apiGroup(object.apiVersion), object.kind, object.metadata.namespace ?? '', object.metadata.name].join('/');
 }
 
-export function checkUpgrade(previous: readonly ManifestDocument[], current: readonly ManifestDocument[]): UpgradeCheck {
+/**
+ * The refused changes between two outputs, each environment applied by `deliveryOf(environment)`
+ * (delivery.ts: which hooks are recreated rather than updated), and the traffic-entry moves.
+ */
+export function checkUpgrade(previous: readonly ManifestDocument[], current: readonly ManifestDocument[], deliveryOf: (environment: string) => Delivery): UpgradeCheck {
   const key = (doc: ManifestDocument) => `${doc.environment}:${objectKey(doc.object)}`;
   const before = new Map(previous.map((doc) => [key(doc), doc.object]));
   const violations: Violation[] = [];
@@ -32,23 +37,12 @@ export function checkUpgrade(previous: readonly ManifestDocument[], current: rea
   for (const doc of current) {
     const { file, object } = doc;
     const old = before.get(key(doc));
-    if (!old || recreatedEachRelease(old) || recreatedEachRelease(object)) continue;
+    if (!old) continue;
     compared += 1;
-    for (const change of immutableFieldChanges(old, object)) violations.push({ ...change, file, object });
+    for (const change of refusedChanges(old, object, deliveryOf(doc.environment))) violations.push({ ...change, file, object });
   }
   violations.push(...entryMoves(previous, current));
   return { violations, compared };
-}
-
-/**
- * Hooks that Helm (`before-hook-creation`) and Argo CD (`BeforeHookCreation`) delete and create again
- * on every upgrade or sync, never update (the migration Job, lib/app/migration.ts): their immutable
- * fields may change.
- */
-function recreatedEachRelease(object: KubeObject): boolean {
-  const annotations = (object.metadata as { annotations?: Record<string, string> }).annotations ?? {};
-  const policy = (key: string) => (annotations[key] ?? '').split(',');
-  return policy('helm.sh/hook-delete-policy').includes('before-hook-creation') && policy('argocd.argoproj.io/hook-delete-policy').includes('BeforeHookCreation');
 }
 
 /** `Deployment api-production/api`, or `ClusterRole reader` for cluster-scoped objects. */

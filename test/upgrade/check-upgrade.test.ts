@@ -171,3 +171,55 @@ describe('check-upgrade', () => {
     expect(result.status).toBe(1);
   });
 });
+
+describe('check-upgrade: what an upgrade deletes', () => {
+  it('names a removed application namespace and what goes with it, without refusing it (no claims)', () => {
+    const current = copyOfDist();
+    rmSync(join(current, 'manifests', 'dev', 'worker'), { recursive: true });
+    const result = checkUpgrade(['dist', '--current', current]);
+    expect(result.stdout).toMatch(
+      /^manifests\/dev\/worker\/namespace\.yaml \(in dist\): Namespace worker-dev is removed: deleting it deletes everything in it \(\d+ object\(s\) of the output, and whatever else was created there\)\n/,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('refuses removing a namespace that holds volume claims (the monitoring StatefulSets), unless --allow-data-loss', () => {
+    const current = copyOfDist();
+    rmSync(join(current, 'manifests', 'staging', 'monitoring'), { recursive: true });
+    const result = checkUpgrade(['dist', '--current', current]);
+    expect(result.stderr).toMatch(
+      /^manifests\/staging\/monitoring\/namespace\.yaml \(in dist\): Namespace monitoring is removed: deleting it deletes everything in it \(\d+ object\(s\) of the output, and whatever else was created there\); PersistentVolumeClaims (monitoring\/[a-z-]+-\*(, )?)+ go with it, and their data where the volume's reclaim policy is Delete/,
+    );
+    // Claims of the Prometheus and Loki StatefulSets (volumeClaimTemplates `data`): <template>-<statefulset>-<ordinal>.
+    expect(result.stderr).toContain('monitoring/data-prometheus-*');
+    // The node exporters' namespace holds no claim: named on stdout, not refused.
+    expect(result.stdout).toContain('Namespace monitoring-node is removed');
+    expect(result.stderr).toMatch(
+      /check-upgrade: 1 deletion\(s\) that take PersistentVolumeClaims and their data \(--allow-data-loss once the data is saved or not needed\), in \d+ objects compared with dist;/,
+    );
+    expect(result.status).toBe(1);
+    const allowed = checkUpgrade(['dist', '--current', current, '--allow-data-loss']);
+    expect(allowed.stdout).toContain('Namespace monitoring is removed');
+    expect(allowed.status).toBe(0);
+  });
+
+  it('names every object a fullnameOverride renames as deleted and created again (a real synth)', { timeout: 60_000 }, () => {
+    const values = mkdtempSync(join(tmpdir(), 'check-upgrade-values-'));
+    scratch.push(values);
+    cpSync(join(projectRoot, 'values'), values, { recursive: true });
+    const dev = parse(readFileSync(join(values, 'dev.yaml'), 'utf8'));
+    dev.applications = { ...dev.applications, worker: { ...dev.applications?.worker, fullnameOverride: 'jobs' } };
+    writeFileSync(join(values, 'dev.yaml'), stringify(dev));
+    const result = checkUpgrade(['dist', '--values', values]);
+    const renames = result.stdout.split('\n').filter((line) => line.includes(' is renamed to '));
+    expect(renames.length).toBeGreaterThan(5);
+    expect(renames).toContain(
+      'manifests/dev/worker/deployment.yaml (in dist): Deployment worker-dev/worker is renamed to Deployment worker-dev/jobs: a new object is created and the old one deleted (pruned), not updated',
+    );
+    expect(renames.every((line) => line.startsWith('manifests/dev/worker/'))).toBe(true);
+    // The namespace keeps its name (it comes from the application's key): nothing removed as a whole.
+    expect(result.stdout).not.toContain('is removed');
+    expect(result.status).toBe(0);
+  });
+});
