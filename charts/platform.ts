@@ -25,6 +25,8 @@ import { type EnvironmentValues, located } from '../lib/values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
 import type { SchemaProblem } from '../lib/values/schema-check';
+import { recoverySection } from '../lib/backup/recovery-notes';
+import { sharedBackupFolderProblems } from '../lib/backup/shared-locations';
 import { AppChart } from './app-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { withSchemaChanges } from '../lib/values/schema-paths';
@@ -108,7 +110,8 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   // Required in base.yaml: loadPlatformValues has refused values without it.
   const links = base.charts as NonNullable<typeof base.charts>;
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
-  const problems: Problem[] = [];
+  // State shared across applications and environments: no two backup jobs in one folder (lib/backup/shared-locations.ts).
+  const problems: Problem[] = sharedBackupFolderProblems(environments, namespaceOf);
   const application = (name: string) => (found: readonly SchemaProblem[]) => located(found, base.files, [['applications', name], ['defaults']]);
 
   for (const [name, baseValues] of base.applications) {
@@ -188,7 +191,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   // Beside the manifests: GitOps objects, README and network picture of each environment.
   const pictures: PendingPicture[] = [];
   for (const env of environments) {
-    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!);
+    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!, recoverySection(env, namespaceOf));
     for (const [path, content] of output.files) emit(path, content);
     pictures.push({ path: output.svgPath, dot: output.dot });
   }

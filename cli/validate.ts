@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { Progress } from '../lib/cli/progress';
 import { parseArgs } from 'node:util';
-import { DEFAULT_KUBERNETES_VERSIONS, DEFAULT_SCHEMA_LOCATIONS, formatFinding, loadManifests, validateManifests, ValidationConfigurationError } from '../lib/validation';
+import { DEFAULT_KUBERNETES_VERSIONS, DEFAULT_SCHEMA_LOCATIONS, formatFinding, formatUnevaluatedRule, loadManifests, validateManifests, ValidationConfigurationError } from '../lib/validation';
 
 const USAGE = `usage: node build/validate.js [--schema-location LOC]... [--kubernetes-version 1.27.0,1.33.0] [--no-policy] [PATH...]
 
@@ -71,10 +71,19 @@ async function main(): Promise<number> {
   const result = await validateManifests(loaded.documents, { ...options, onProgress: (done, total, what) => progress.update(done, what, total) });
   progress.end();
   const schemaErrors = [...loaded.problems, ...result.schemaErrors];
-  for (const finding of [...schemaErrors, ...result.policyFindings]) console.log(formatFinding(finding));
+  for (const finding of [...schemaErrors, ...result.apiServerFindings, ...result.policyFindings]) console.log(formatFinding(finding));
+  const { rules, reached, unevaluated, transition } = result.celRules;
+  for (const rule of unevaluated) console.log(`CEL rule not evaluated: ${formatUnevaluatedRule(rule)}`);
+  for (const rule of transition) console.log(`CEL transition rule, not applied to a create: ${formatUnevaluatedRule(rule)}`);
+  if (rules > 0) {
+    const evaluated = reached - unevaluated.length - transition.length;
+    console.log(`CEL rules of the CRDs present: ${rules}, ${reached} reached by the objects (${evaluated} evaluated, ${unevaluated.length} not evaluated, ${transition.length} for updates only)`);
+  }
   const versions = (options.kubernetesVersions ?? DEFAULT_KUBERNETES_VERSIONS).length;
-  console.log(`validated ${result.documents} documents (${versions} Kubernetes versions): ${schemaErrors.length} schema errors, ${result.policyFindings.length} policy findings`);
-  return schemaErrors.length + result.policyFindings.length > 0 ? 1 : 0;
+  console.log(
+    `validated ${result.documents} documents (${versions} Kubernetes versions): ${schemaErrors.length} schema errors, ${result.policyFindings.length} policy findings, ${result.apiServerFindings.length} API server findings`,
+  );
+  return schemaErrors.length + result.apiServerFindings.length + result.policyFindings.length > 0 ? 1 : 0;
 }
 
 main().then(

@@ -5,6 +5,7 @@
  */
 import { Include, type Scope, fmt, release } from '../template/expr';
 import { type Refs, spread } from '../template/manifest';
+import { labelValue, labelValueGo } from '../template/label-value';
 import type { FullnameSuffix, NameLabelSuffix } from '../values/name-budget';
 import type { AppValues } from '../values/schema';
 import { chartLabel } from '../chart/chart-label';
@@ -74,7 +75,8 @@ export const selectorLabels = {
 export function commonLabels(v: Refs<AppValues>) {
   return {
     ...selectorLabels,
-    'app.kubernetes.io/version': v.image.tag,
+    // A tag may be longer than a label value allows, or start or end with "_", "." or "-".
+    'app.kubernetes.io/version': labelValue(v.image.tag),
     'app.kubernetes.io/component': v.component,
     'app.kubernetes.io/part-of': v.partOf,
     'app.kubernetes.io/managed-by': release.service,
@@ -141,7 +143,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/* Common labels, as helm create names them: the same as every object of the chart carries (commonLabels). */}}
 {{- define "${chart}.labels" -}}
 {{ include "${chart}.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | quote }}
+app.kubernetes.io/version: {{ ${labelValueGo('.Values.image.tag')} | quote }}
 app.kubernetes.io/component: {{ .Values.component }}
 app.kubernetes.io/part-of: {{ .Values.partOf }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}

@@ -9,6 +9,7 @@
  * one CronJob per name declared in values/base.yaml (overlays change their settings, never add names).
  */
 import { Type } from '@sinclair/typebox';
+import { IANA_TIME_ZONES } from '../values/time-zones';
 import { dnsLabelPattern, keyedMap } from '../values/kubernetes-names';
 import { int, notLatestTag, patterns, quantity, str } from '../values/schema-primitives';
 
@@ -20,7 +21,7 @@ const closed = { additionalProperties: false } as const;
  */
 const cronSchedulePattern = '^(\\*|[0-9,/*-]+) (\\*|[0-9,/*-]+) (\\*|[0-9,/*-]+) (\\*|[0-9,/*-]+) (\\*|[0-9,/*-]+)$';
 
-/** A name of a database entry: it becomes part of object names (`<fullname>-backup-<name>`) and of dump file names. */
+/** A name of a database entry: it becomes part of object names (`<fullname>-backup-<name>`, `<fullname>-drill-<name>`), of the dump folder and of dump file names. */
 const DATABASE_KEY = Type.String({ pattern: dnsLabelPattern, maxLength: 20 });
 
 /** The `backups` schema. */
@@ -31,6 +32,24 @@ const image = (what: string) =>
   );
 const resourceSet = (what: string) => Type.Object({ cpu: quantity(`CPU ${what}.`), memory: quantity(`Memory ${what}.`) }, closed);
 const secretKey = (what: string) => str(`Key of the Secret holding ${what}.`, '^[-._a-zA-Z0-9]+$');
+
+/**
+ * A table the restore drill checks: lower-case identifiers, optionally schema-qualified (`public.orders`),
+ * as PostgreSQL folds unquoted names; resolved with `to_regclass` in the drill, never spliced into SQL.
+ */
+const drillCheck = Type.Object(
+  {
+    table: str('Table (or schema.table) that must exist in the restored database.', '^[a-z_][a-z0-9_$]{0,62}([.][a-z_][a-z0-9_$]{0,62})?$'),
+    minRows: int('Fewest rows the table may have (0: only that it exists).', 0, 1_000_000_000_000),
+  },
+  { ...closed, description: 'A check of the restore drill.' },
+);
+
+/**
+ * Folder of the dumps: segments of letters, digits, `.`, `_` and `-`, none starting with a dot (no `.` or
+ * `..` that would leave the volume's folder or alias another), no empty segment.
+ */
+const prefixPattern = '^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$';
 
 const database = Type.Object(
   {
@@ -43,6 +62,12 @@ const database = Type.Object(
       { ...closed, description: 'Where the password is read from.' },
     ),
     cidr: str('Network of the server, the only destination the backup pod may reach besides the bucket and DNS.', patterns.cidr),
+    drillChecks: Type.Optional(
+      Type.Array(drillCheck, {
+        maxItems: 100,
+        description: 'What the restore drill checks in the restored database (backups.drill): each table present with at least minRows rows. At least one while drills are on.',
+      }),
+    ),
   },
   { ...closed, description: 'A PostgreSQL database backed up by its own CronJob.' },
 );
@@ -51,7 +76,8 @@ export const backupsSchema = Type.Object(
   {
     enabled: Type.Boolean({ description: 'Back up the databases below (no backup object otherwise).' }),
     schedule: str('When the backups run: a cron schedule of five fields, in timeZone.', cronSchedulePattern),
-    timeZone: str('IANA time zone of the schedule (CronJob spec.timeZone), e.g. Etc/UTC.', '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$'),
+    // An enum (lib/values/time-zones.ts): the API server loads the zone (validateTimeZone), and a chart can only know the names from its schema.
+    timeZone: Type.String({ description: 'IANA time zone of the schedule (CronJob spec.timeZone), e.g. Etc/UTC; never Local.', enum: [...IANA_TIME_ZONES] }),
     retentionDays: int('Days a dump is kept: after each verified backup, dumps of the database older than this are deleted.', 1, 3650),
     startingDeadlineSeconds: int('A run missed by more than this (controller down, cluster busy) is skipped.', 10, 86400),
     activeDeadlineSeconds: int('A backup Job running longer than this is stopped and fails.', 60, 86400),
@@ -67,7 +93,11 @@ export const backupsSchema = Type.Object(
     destination: Type.Object(
       {
         type: Type.Unsafe<'pvc' | 's3'>({ type: 'string', enum: ['pvc', 's3'], description: 'Where dumps go: a PersistentVolumeClaim or an S3-compatible bucket.' }),
-        prefix: str('Folder of the dumps in the volume or the bucket.', '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$'),
+        prefix: str(
+          'Top folder of the dumps in the volume or the bucket; each database has its own folder under it, <prefix>/<environment>/<namespace>/<fullname>/<database>/ (lib/backup/location.ts).',
+          prefixPattern,
+          { maxLength: 200 },
+        ),
         pvc: Type.Optional(Type.Object({ claimName: str('Existing PersistentVolumeClaim (type pvc).', patterns.dnsSubdomain) }, { ...closed, description: 'Volume (type pvc).' })),
         s3: Type.Optional(
           Type.Object(
@@ -87,6 +117,52 @@ export const backupsSchema = Type.Object(
         ),
       },
       { ...closed, description: 'Where verified dumps are stored and pruned.' },
+    ),
+    encryption: Type.Object(
+      {
+        type: Type.Unsafe<'none' | 'crypt' | 'serverSide'>({
+          type: 'string',
+          enum: ['none', 'crypt', 'serverSide'],
+          description: 'none; crypt: encrypted in the pod before they leave it (rclone crypt, key from a Secret; the restore drill decrypts); serverSide: the bucket encrypts them (S3 SSE, type s3 only).',
+        }),
+        crypt: Type.Optional(
+          Type.Object(
+            {
+              secret: Type.Object(
+                {
+                  name: str('Existing Secret holding the passphrase (or one an ExternalSecret writes); never a value in values.', patterns.dnsSubdomain),
+                  passwordKey: secretKey('the passphrase (plain text: the script obscures it for rclone)'),
+                  saltKey: Type.Optional(secretKey('an optional second passphrase, rclone crypt’s salt (password2)')),
+                },
+                { ...closed, description: 'Where the keys are read from. Losing them loses every encrypted dump: keep them outside the cluster too.' },
+              ),
+            },
+            { ...closed, description: 'rclone crypt (type crypt): contents encrypted, file names kept.' },
+          ),
+        ),
+        serverSide: Type.Optional(
+          Type.Object(
+            {
+              algorithm: Type.Unsafe<'AES256' | 'aws:kms'>({ type: 'string', enum: ['AES256', 'aws:kms'], description: 'x-amz-server-side-encryption: AES256 (keys of the bucket’s service) or aws:kms.' }),
+              kmsKeyId: Type.Optional(str('KMS key (id, ARN or alias) for aws:kms; the bucket’s default key when absent.', '^[A-Za-z0-9:/_.-]+$', { maxLength: 2048 })),
+            },
+            { ...closed, description: 'S3 server-side encryption (type serverSide).' },
+          ),
+        ),
+      },
+      { ...closed, description: 'Encryption of the stored dumps.' },
+    ),
+    drill: Type.Object(
+      {
+        enabled: Type.Boolean({ description: 'Restore drills: per database a CronJob `<fullname>-drill-<name>` restores the newest dump into a throwaway PostgreSQL in its pod and runs drillChecks.' }),
+        schedule: str('When the drills run: a cron schedule of five fields, in backups.timeZone (after the backups).', cronSchedulePattern),
+        activeDeadlineSeconds: int('A drill running longer than this is stopped and fails.', 60, 86400),
+        backoffLimit: int('Retries of a failed drill pod before the Job fails.', 0, 10),
+        runAsUser: int('User (and group) of the drill pod: the PostgreSQL image’s postgres user, which initdb needs (999 in the Debian-based images, 70 in the Alpine ones).', 1, 2147483647),
+        dataSizeLimit: quantity('Most the restored database may take in the pod’s scratch volume (emptyDir).'),
+        resources: Type.Object({ requests: resourceSet('requested'), limits: resourceSet('limit') }, { ...closed, description: 'Resources of each drill container.' }),
+      },
+      { ...closed, description: 'Scheduled restore drills: each proves that the newest dump restores and holds the data drillChecks expect.' },
     ),
     postgresql: keyedMap(DATABASE_KEY, database, 'Databases by name (declared in values/base.yaml; overlays change their settings): each gets a CronJob `<fullname>-backup-<name>`.'),
   },

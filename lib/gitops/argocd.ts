@@ -23,6 +23,7 @@
  */
 import { Application, AppProject } from '../../imports/argoproj.io';
 import { type ChartInventory, compareGroupKind, type GroupKind, needsCustomResourceDefinition } from './inventory';
+import { applicationFile, NAMESPACES_FILE_KEY, namespacesName, ROOT_FILE_KEY, rootName } from './layout';
 import { orderCharts } from './ordering';
 import type { GitOpsSettings } from './settings';
 
@@ -48,15 +49,7 @@ export function gitopsFolder(environment: string): string {
   return `environments/${environment}/gitops`;
 }
 
-/** The name of the object that syncs environments/<env>/gitops (Argo CD Application, Flux Kustomization). */
-export function rootName(environment: string): string {
-  return `gitops-${environment}`;
-}
-
-/** The name of the Argo CD Application that owns every Namespace of an environment. */
-export function namespacesName(environment: string): string {
-  return `namespaces-${environment}`;
-}
+export { namespacesName, rootName } from './layout';
 
 /** Name of a chart's Application or Kustomization, `<chart>-<env>`; throws for a chart named like the root (`gitops`) or the Namespaces' Application (`namespaces`). */
 export function chartObjectName(chart: string, environment: string): string {
@@ -120,7 +113,7 @@ export function argoCdFiles(environment: string, charts: readonly ChartInventory
       }),
     },
     {
-      file: 'application-root.yaml',
+      file: applicationFile(ROOT_FILE_KEY),
       object: Application.manifest({
         metadata: { name: rootName(environment), namespace: settings.namespace, labels: gitopsLabels(rootName(environment), environment) },
         spec: {
@@ -141,7 +134,7 @@ export function argoCdFiles(environment: string, charts: readonly ChartInventory
     // must be one the AppProject allows.
     const name = namespacesName(environment);
     files.push({
-      file: 'application-namespaces.yaml',
+      file: applicationFile(NAMESPACES_FILE_KEY),
       object: Application.manifest({
         metadata: { name, namespace: settings.namespace, labels: gitopsLabels(name, environment), annotations: { 'argocd.argoproj.io/sync-wave': String(Math.min(...order.wave.values()) - 1) } },
         spec: {
@@ -162,7 +155,7 @@ export function argoCdFiles(environment: string, charts: readonly ChartInventory
     // other object of the sync is applied and healthy, never in the same step as their successor.
     const syncOptions = ['PruneLast=true', ...(customResources ? ['SkipDryRunOnMissingResource=true'] : []), ...(rolloutWeights ? ['RespectIgnoreDifferences=true'] : [])];
     files.push({
-      file: `application-${chart.chart}.yaml`,
+      file: applicationFile(chart.chart),
       object: Application.manifest({
         metadata: {
           name,

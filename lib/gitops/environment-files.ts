@@ -29,16 +29,23 @@ function environmentFolder(environment: string): string {
 }
 
 /** Everything written for `environment` beside its manifests. */
-export function environmentOutput(environment: string, charts: readonly ChartInventory[], networkObjects: readonly Record<string, unknown>[], settings: GitOpsSettings): EnvironmentOutput {
+export function environmentOutput(
+  environment: string,
+  charts: readonly ChartInventory[],
+  networkObjects: readonly Record<string, unknown>[],
+  settings: GitOpsSettings,
+  /** The README's "Backups and recovery" section (lib/backup/recovery-notes.ts), as Markdown lines. */
+  recovery: readonly string[] = [],
+): EnvironmentOutput {
   const files = new Map<string, string>();
   const gitops = settings.engine === 'argocd' ? argoCdFiles(environment, charts, settings) : settings.engine === 'flux' ? fluxFiles(environment, charts, settings) : [];
   for (const { file, object } of gitops) files.set(`${gitopsFolder(environment)}/${file}`, writeYaml(object));
   const graph = networkGraph(environment, networkObjects);
-  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph)));
+  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph), recovery));
   return { files, svgPath: `${environmentFolder(environment)}/network.svg`, dot: toDot(graph) };
 }
 
-function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string): string {
+function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string, recovery: readonly string[]): string {
   const order = orderCharts(charts);
   const manifests = (chart: string) => `${settings.path}/manifests/${environment}/${chart}`;
   const rows = charts.map((c) => `| ${c.chart} | ${c.namespaces.join(', ')} | \`${manifests(c.chart)}/\` | ${order.wave.get(c.chart)} | ${(order.after.get(c.chart) ?? []).join(', ') || '–'} |`);
@@ -96,6 +103,7 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
     '',
     ...delivery,
     '',
+    ...recovery,
     '## Network',
     '',
     'Who may open connections to whom, read from the NetworkPolicies of the manifests (not from the values):',

@@ -21,6 +21,7 @@ import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kus
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { chartObjectName, type GitOpsFile, gitopsFolder, gitopsLabels, rootName } from './argocd';
 import type { ChartInventory } from './inventory';
+import { kustomizationFile, ROOT_FILE_KEY } from './layout';
 import { orderCharts } from './ordering';
 import type { GitOpsSettings } from './settings';
 
@@ -43,13 +44,16 @@ export function fluxFiles(environment: string, charts: readonly ChartInventory[]
         spec: { interval: settings.interval, url: settings.repoURL, ref: { branch: settings.targetRevision }, ignore: onlyFolders(kept) },
       }),
     },
-    { file: 'kustomization-root.yaml', object: kustomization(rootName(environment), `${settings.path}/${gitopsFolder(environment)}`, { prune: settings.prune, wait: false, timeout: `${APPLY_SECONDS / 60}m` }) },
+    {
+      file: kustomizationFile(ROOT_FILE_KEY),
+      object: kustomization(rootName(environment), `${settings.path}/${gitopsFolder(environment)}`, { prune: settings.prune, wait: false, timeout: `${APPLY_SECONDS / 60}m` }),
+    },
   ];
   const order = orderCharts(charts);
   for (const chart of charts) {
     const dependsOn = (order.after.get(chart.chart) ?? []).map((other) => ({ name: chartObjectName(other, environment) }));
     files.push({
-      file: `kustomization-${chart.chart}.yaml`,
+      file: kustomizationFile(chart.chart),
       object: kustomization(chartObjectName(chart.chart, environment), `${settings.path}/manifests/${environment}/${chart.chart}`, {
         prune: settings.prune,
         wait: true,

@@ -78,6 +78,8 @@ export function valuesTable(schema: SchemaNode, values: Record<string, unknown>)
 }
 
 function typeName(node: SchemaNode): string {
+  // A long list (the IANA time zones) is named by its size; values.schema.json holds it.
+  if (node.enum && node.enum.length > 20) return `${node.type ?? 'string'} (one of ${node.enum.length} names in values.schema.json)`;
   if (node.enum) return node.enum.map((e) => `\`${String(e)}\``).join(' \\| ');
   if (node.anyOf) return node.anyOf.map(typeName).join(' or ');
   if (node.type === 'array') return `list of ${node.items ? typeName(node.items) : 'values'}`;

@@ -15,6 +15,7 @@ import { TrafficSchema } from '../values/traffic';
 import { AlertThresholdsSchema } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
 import { VeleroValuesSchema } from '../backup/velero-values-schema';
+import { SYSTEM_NAMESPACES } from '../values/system-namespaces';
 import { CertManagerValuesSchema } from '../certificates/values-schema';
 
 const closed = { additionalProperties: false } as const;
@@ -82,7 +83,13 @@ export const MonitoringValuesSchema = Type.Object(
   {
     environment: str('Environment of this release (set by synth from the values file name).', patterns.dnsLabel),
     mode: oneOf(['standalone', 'operator'], 'standalone: the whole stack in this namespace; operator: ServiceMonitors, a PrometheusRule and dashboard ConfigMaps for a Prometheus Operator.'),
-    nodeNamespace: str('Namespace of the node agents (node-exporter, Alloy), labelled Pod Security "privileged" (standalone mode; created with the plain manifests).', patterns.dnsLabel),
+    nodeNamespace: str(
+      'Namespace of the node agents (node-exporter, Alloy), labelled Pod Security "privileged" (standalone mode; created with the plain manifests); never a namespace of the cluster itself or of an application.',
+      patterns.dnsLabel,
+      {
+        not: { enum: [...SYSTEM_NAMESPACES], description: `is a namespace of the cluster itself (${SYSTEM_NAMESPACES.join(', ')}): the chart would own it, deny its traffic and label it privileged` },
+      },
+    ),
     applications: keyedMap(Type.String({ pattern: patterns.dnsLabel, maxLength: MAX_APPLICATION_NAME }), Application, 'Applications scraped and probed, by name (derived by synth from the application values).'),
     argoRollouts: object(
       'The Argo Rollouts controller, when applications release with canary or blue-green (lib/delivery/): it queries Prometheus for their analysis, and Prometheus scrapes its metrics (rollout alerts).',

@@ -323,11 +323,16 @@ export function fmt(strings: TemplateStringsArray, ...parts: Operand[]): Expr<st
   })();
 }
 
+/** A value as JSON text, as Go's encoding/json writes it (Sprig `toJson`: map keys sorted, HTML characters escaped). */
+export function toJson(value: Operand): Expr<string> {
+  return new Call('toJson', [expr(value)], (v) => goJson(v), true);
+}
+
 /** The sha256 of a value's JSON (Helm: `toJson | sha256sum`), used to roll pods on config changes. */
 export function sha256OfJson(value: Operand): Expr<string> {
   return new Call(
     'sha256sum',
-    [new Call('toJson', [expr(value)], (v) => goJson(v), true)],
+    [toJson(value)],
     (json) =>
       createHash('sha256')
         .update(json as string)

@@ -1,4 +1,5 @@
 /** Strict Kubernetes schema validation (the kubeconform way) and platform policy checks. */
+export { formatUnevaluatedRule } from './cel/check';
 export { ValidationConfigurationError } from './configuration-error';
 export { formatFinding } from './finding';
 export type { Finding } from './finding';

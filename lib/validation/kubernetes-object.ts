@@ -18,6 +18,8 @@ export interface KubernetesObject {
 export interface ManifestDocument {
   readonly file: string;
   readonly doc: unknown;
+  /** Its position among the file's documents (1 for the first), when the file holds more than one. */
+  readonly document?: number;
 }
 
 /** Built-in and platform kinds that are not namespaced; every other kind is namespaced. */

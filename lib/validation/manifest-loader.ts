@@ -53,7 +53,7 @@ function parseManifests(text: string, file: string): LoadedManifests {
   } catch {
     return parseLocatingErrors(text, file);
   }
-  return { documents: parsed.filter((doc) => doc !== null && doc !== undefined).map((doc) => ({ file, doc })), problems: [] };
+  return { documents: numbered(parsed.filter((doc) => doc !== null && doc !== undefined).map((doc) => ({ file, doc }))), problems: [] };
 }
 
 function parseLocatingErrors(text: string, file: string): LoadedManifests {
@@ -71,7 +71,12 @@ function parseLocatingErrors(text: string, file: string): LoadedManifests {
     const doc: unknown = document.toJS();
     if (doc !== null && doc !== undefined) documents.push({ file, doc });
   }
-  return { documents, problems };
+  return { documents: numbered(documents), problems };
+}
+
+/** The documents of one file, numbered from 1 when there are several (findings then name the document). */
+function numbered(documents: ManifestDocument[]): ManifestDocument[] {
+  return documents.length > 1 ? documents.map((document, index) => ({ ...document, document: index + 1 })) : documents;
 }
 
 function yamlFilesUnder(dir: string): string[] {

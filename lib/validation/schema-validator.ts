@@ -12,7 +12,8 @@ import { normalizeSchemaLocation, schemaPath, type SchemaTarget, schemaTargetKey
 
 /** The outcome of looking a kind up in the schema locations. */
 export type SchemaLookup =
-  | { readonly status: 'found'; readonly location: string; readonly validate: ValidateFunction }
+  /** `schema` is the file as read (the CEL rules of a CRD are taken from it). */
+  | { readonly status: 'found'; readonly location: string; readonly validate: ValidateFunction; readonly schema: Readonly<Record<string, unknown>> }
   | { readonly status: 'missing'; readonly tried: readonly string[] }
   | { readonly status: 'unusable'; readonly location: string; readonly reason: string }
   /** The location's server could not be reached: no document can be validated against it. */
@@ -87,7 +88,8 @@ export class SchemaValidator {
         (schema): SchemaLookup => {
           if (schema === NOT_FOUND) return { status: 'missing', tried: [location] };
           try {
-            return { status: 'found', location, validate: this.ajv.compile(shareRepeatedSubschemas(withoutMetaSchema(schema))) };
+            const read = withoutMetaSchema(schema);
+            return { status: 'found', location, validate: this.ajv.compile(shareRepeatedSubschemas(read)), schema: read };
           } catch (error) {
             return { status: 'unusable', location, reason: `cannot compile schema: ${(error as Error).message}` };
           }

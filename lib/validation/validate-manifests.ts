@@ -1,8 +1,13 @@
-/** The library entry: strict schema validation for each Kubernetes version, then the platform policies. */
+/**
+ * The library entry: strict schema validation for each Kubernetes version, what the API server checks
+ * beyond the schemas (the CRDs' CEL rules), then the platform policies.
+ */
+import { type CelCheckResult, checkCelRules } from './cel/check';
 import type { Finding } from './finding';
 import type { ManifestDocument } from './kubernetes-object';
 import { checkPolicies } from './policy';
 import { checkSchemas } from './schema-check';
+import { checkServerSideRules } from './server-side';
 import { DEFAULT_SCHEMA_LOCATIONS, normalizeKubernetesVersion } from './schema-location';
 import { SchemaValidator } from './schema-validator';
 
@@ -21,6 +26,10 @@ export interface ValidationOptions {
 
 export interface ValidationResult {
   readonly schemaErrors: Finding[];
+  /** What the API server would refuse beyond the schemas: CRD CEL rules (reason cel-violation), server-side rules (./server-side). */
+  readonly apiServerFindings: Finding[];
+  /** The CEL rules of the CRDs present: how many, and those not evaluated (listed by validate). */
+  readonly celRules: Omit<CelCheckResult, 'findings'>;
   readonly policyFindings: Finding[];
   /** Documents validated (empty documents are not counted). */
   readonly documents: number;
@@ -47,8 +56,12 @@ export async function validateManifests(documents: readonly ManifestDocument[], 
   const kubernetesVersions = (options.kubernetesVersions ?? DEFAULT_KUBERNETES_VERSIONS).map(normalizeKubernetesVersion);
   const validator = validatorFor(options.schemaLocations ?? DEFAULT_SCHEMA_LOCATIONS);
   const present = documents.filter(({ doc }) => doc !== null && doc !== undefined);
+  const schemaErrors = await checkSchemas(present, validator, kubernetesVersions, options.onProgress);
+  const { findings: celFindings, ...celRules } = await checkCelRules(present, validator, kubernetesVersions);
   return {
-    schemaErrors: await checkSchemas(present, validator, kubernetesVersions, options.onProgress),
+    schemaErrors,
+    apiServerFindings: [...celFindings, ...checkServerSideRules(present)],
+    celRules,
     policyFindings: options.policy === false ? [] : checkPolicies(present),
     documents: present.length,
   };

@@ -12,6 +12,7 @@
  * templates cannot compare the two directly.
  */
 import { BACKUP_RULES } from '../backup/rules';
+import { APP_API_SERVER_RULES } from './api-server-rules';
 import { SECRET_RULES } from '../secrets/rules';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
@@ -405,6 +406,7 @@ const RULES: readonly AppRule[] = [
   },
   ...BACKUP_RULES,
   ...SECRET_RULES,
+  ...APP_API_SERVER_RULES,
 ];
 
 /** Every violation of the cross-field rules in one application's values. */

@@ -38,13 +38,14 @@ const FULLNAME_SUFFIXES = [
   'allow-smoke-test',
 ] as const;
 /**
- * `backup-<database>`: the backup CronJobs, whose database keys the budget cannot know; each is checked
- * against the CronJob name limit by a rule of its own (lib/backup/rules.ts).
+ * `backup-<database>` and `drill-<database>`: the backup and restore-drill CronJobs, whose database keys
+ * the budget cannot know; each is checked against the CronJob name limit by a rule of its own
+ * (lib/backup/rules.ts).
  */
-export type FullnameSuffix = (typeof FULLNAME_SUFFIXES)[number] | `backup-${string}`;
+export type FullnameSuffix = (typeof FULLNAME_SUFFIXES)[number] | `backup-${string}` | `drill-${string}`;
 
 /** Suffixes of the `app.kubernetes.io/name` label of helper pods, `<name>-<suffix>`. */
-const NAME_LABEL_SUFFIXES = ['migration', 'smoke-test', 'test', 'backup'] as const;
+const NAME_LABEL_SUFFIXES = ['migration', 'smoke-test', 'test', 'backup', 'drill'] as const;
 export type NameLabelSuffix = (typeof NAME_LABEL_SUFFIXES)[number];
 
 const longest = (suffixes: readonly string[]) => suffixes.reduce((a, b) => (b.length > a.length ? b : a));

@@ -4,15 +4,21 @@
  */
 import { Type } from '@sinclair/typebox';
 import { dnsLabelPattern } from './kubernetes-names';
+import { layoutReservedNames } from './layout-names';
 import { MAX_FULLNAME } from './name-budget';
+import { patterns } from './schema-primitives';
 import type { Problem } from './problems';
 
 /**
- * Application names that collide with the platform: `monitoring` is the monitoring chart's name and
- * dist/ folder; `constructor` and `prototype` are properties of every JavaScript object, which a
- * lookup by name could find instead of an application (`__proto__` fails the DNS label pattern).
+ * Application names that collide with the platform: those of the output's layout (layout-names.ts:
+ * `monitoring`, `packages`, `root`, ...), and `constructor` and `prototype`, properties of every
+ * JavaScript object, which a lookup by name could find instead of an application (`__proto__` fails
+ * the DNS label pattern).
  */
-const RESERVED_APPLICATION_NAMES = ['monitoring', 'constructor', 'prototype'] as const;
+const RESERVED_APPLICATION_NAMES = [...layoutReservedNames().map(({ name }) => name), 'constructor', 'prototype'];
+
+/** Why each reserved name is reserved, for the message. */
+const RESERVED_WHY = `is a name the platform uses itself (${[...layoutReservedNames().map(({ name, takes }) => `${name}: ${takes}`), 'constructor, prototype: JavaScript'].join('; ')}); choose another`;
 
 /** `default` names the base values' own release (values.yaml); `base` is the base file. */
 const RESERVED_ENVIRONMENT_NAMES = ['default', 'base'] as const;
@@ -27,9 +33,12 @@ export const MAX_APPLICATION_NAME = MAX_FULLNAME;
 /** A namespace is a DNS label: at most 63 characters (Kubernetes). */
 const MAX_NAMESPACE = 63;
 
-/** The key schema of `applications`. */
+/**
+ * The key schema of `applications`: a DNS-1035 label, since the application name is the full name
+ * that names its Service (Service names start with a letter: ValidateServiceName).
+ */
 export function applicationNameSchema() {
-  return Type.String({ pattern: dnsLabelPattern, maxLength: MAX_APPLICATION_NAME, not: { enum: [...RESERVED_APPLICATION_NAMES] } } as object);
+  return Type.String({ pattern: patterns.dns1035Label, maxLength: MAX_APPLICATION_NAME, not: { enum: RESERVED_APPLICATION_NAMES, description: RESERVED_WHY } } as object);
 }
 
 /** Problems with environment names (from the overlay file names), each naming its file. */

@@ -4,6 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { canonicalQuantity, isQuantity, quantityText } from './quantity';
 import { patterns } from './schema-primitives';
 import { REMOVED_BY_NULL } from '../helm/schema-defaults';
+import { IANA_TIME_ZONES } from './time-zones';
 
 /**
  * The ajv options of every validator; scripts/build.mjs generates the bundled validators with the same.
@@ -67,6 +68,9 @@ const PATTERN_MEANINGS: Record<string, string> = {
   [patterns.repository]: 'an image repository without tag or digest, such as ghcr.io/example/api',
   [patterns.tag]: 'an image tag such as 1.4.2',
   [patterns.httpPath]: 'an HTTP path starting with /',
+  [patterns.routePath]: "a path an HTTPRoute and an Ingress accept: starting with /, of letters, digits, -._~!$&'()*+,;=:@ and %XX escapes, without //, /./, /../, %2F (an encoded /), # or a trailing /. or /..",
+  [patterns.dns1035Label]: 'a DNS-1035 label (it names a Service): lower-case letters, digits and "-", starting with a letter and ending with a letter or digit',
+  [patterns.percent]: 'a percentage of at most 100%',
   [patterns.cidr]: 'a network in CIDR notation such as 10.0.0.0/8',
   [patterns.envName]: 'an environment variable name',
   [patterns.labelValue]: 'a label value (letters, digits, "-", "_", ".", at most 63)',
@@ -76,7 +80,6 @@ const PATTERN_MEANINGS: Record<string, string> = {
   [patterns.email]: 'an email address such as team@example.com (letters, digits and . _ % + - only)',
   [patterns.safeText]: 'text without control characters (U+0000 to U+001F but tab and line breaks, U+007F to U+009F, U+FEFF, U+FFFE, U+FFFF)',
   [patterns.portName]: 'a port name: lower-case letters, digits and single "-" between them, at least one letter, at most 15 characters',
-  [patterns.percent]: 'a percentage such as 25%',
   '^http$': 'http (the application’s port)',
 };
 
@@ -197,7 +200,7 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
     case 'pattern':
       return { path, message: `expected ${PATTERN_MEANINGS[String(p.pattern)] ?? `a value matching ${p.pattern}`}${got}` };
     case 'enum':
-      return { path, message: `expected one of: ${(p.allowedValues as unknown[]).join(', ')}${got}` };
+      return { path, message: enumMessage(p.allowedValues as unknown[], actual) + got };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -237,6 +240,14 @@ function quantityTypeMessage(actual: unknown): string {
     return `${actual} is a fraction; a quantity is a string or a whole number: write "${canonical}"`;
   }
   return `expected ${PATTERN_MEANINGS[patterns.quantity]} (a string, or a whole number), got ${JSON.stringify(actual)}`;
+}
+
+/** The allowed values, or for the IANA time zones (hundreds) what they are. */
+function enumMessage(allowed: readonly unknown[], actual: unknown): string {
+  if (allowed.length === IANA_TIME_ZONES.length && allowed[0] === IANA_TIME_ZONES[0]) {
+    return `expected a time zone of the IANA database such as Etc/UTC or Europe/Berlin${typeof actual === 'string' && actual.toLowerCase() === 'local' ? ' (Kubernetes refuses Local: the schedule would follow the controller’s clock)' : ''}`;
+  }
+  return `expected one of: ${allowed.join(', ')}`;
 }
 
 function alternatives(schema: unknown): string {

@@ -17,6 +17,22 @@ export const patterns = {
   tag: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$',
   digest: '^sha256:[a-f0-9]{64}$',
   httpPath: "^/[A-Za-z0-9/._~%!$&'()*+,;=:@-]*$",
+  /**
+   * A path that routes traffic (Ingress and HTTPRoute): what the Gateway API's HTTPRoute CRD accepts for
+   * Exact and PathPrefix matches (its CEL rules on spec.rules[].matches[].path: the characters
+   * `^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{2})+$`, no `//`, `/./`, `/../`, `%2f`, `%2F`,
+   * `#`, no trailing `/.` or `/..`), which also covers the Ingress API's (networking validation
+   * invalidPathSequences and invalidPathSuffixes). Written as segments, since RE2 has no lookahead:
+   * "/", or "/" followed by segments that are not "." or ".." (a non-dot character, or three dots or
+   * more), each of unreserved and sub-delimiter characters or a %XX escape other than %2F, and an
+   * optional trailing "/".
+   */
+  routePath:
+    "^/((\\.*([-A-Za-z0-9_~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))([-A-Za-z0-9._~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))*|\\.\\.\\.+)(/(\\.*([-A-Za-z0-9_~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))([-A-Za-z0-9._~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))*|\\.\\.\\.+))*/?)?$",
+  /** A Service name, and so an application name: a DNS-1035 label (starting with a letter). */
+  dns1035Label: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
+  /** An integer percentage of 0% to 100% (IsNotMoreThan100Percent, for PDBs and rolling updates). */
+  percent: '^(0{0,2}[0-9]|0?[1-9][0-9]|100)%$',
   /** An IPv4 network: four octets 0-255 and a prefix length 0-32. */
   cidr: '^((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])$',
   envName: '^[A-Za-z_][A-Za-z0-9_]*$',
@@ -41,8 +57,6 @@ export const patterns = {
    * digits and single "-" between them, at least one letter; with maxLength 15.
    */
   portName: '^([a-z0-9]+-)*[0-9]*[a-z][a-z0-9]*(-[a-z0-9]+)*$',
-  /** A percentage of pods such as 25%. */
-  percent: '^[0-9]{1,3}%$',
 } as const;
 
 /**
@@ -63,7 +77,7 @@ export const notLatestImage = { pattern: ':latest$', description: NOT_LATEST } a
  * The longest string a name pattern allows (Kubernetes: a DNS label 63 characters, a DNS subdomain
  * 253), which no regular expression here states: `str` adds it, so no name in values is unbounded.
  */
-const NAME_MAX_LENGTH: Readonly<Record<string, number>> = { [patterns.dnsLabel]: 63, [patterns.dnsSubdomain]: 253 };
+const NAME_MAX_LENGTH: Readonly<Record<string, number>> = { [patterns.dnsLabel]: 63, [patterns.dns1035Label]: 63, [patterns.dnsSubdomain]: 253 };
 
 /** A string schema with `pattern`, bounded as NAME_MAX_LENGTH says for name patterns (`extra` may lower it). */
 export const str = (description: string, pattern?: string, extra: object = {}) =>

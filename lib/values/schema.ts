@@ -57,7 +57,7 @@ const ScalingRules = (direction: string) =>
 
 const IngressPath = Type.Object(
   {
-    path: str('URL path routed to the application.', patterns.httpPath),
+    path: str('URL path routed to the application (what an HTTPRoute and an Ingress accept: no //, /./, /../, %2F, # or trailing /. and /..).', patterns.routePath),
     pathType: oneOf(['Prefix', 'Exact', 'ImplementationSpecific'], 'How the path matches.'),
   },
   closed,
@@ -558,7 +558,7 @@ export const AppValuesSchema = Type.Object(
         websocketTimeoutSeconds: int('Proxy read and send timeouts (Gateway API: the request timeout), long enough for websockets.', 1, 86400),
         adminPaths: Type.Object(
           {
-            paths: Type.Array(str('Path reserved for administrators.', patterns.httpPath), {
+            paths: Type.Array(str('Path reserved for administrators (what an HTTPRoute and an Ingress accept).', patterns.routePath), {
               description: 'Paths served only to the allowed source ranges (a separate Ingress, or an HTTPRoute with an Envoy Gateway SecurityPolicy).',
             }),
             allowedCidrs: Type.Array(str('Source network allowed on the admin paths.', patterns.cidr)),

@@ -392,6 +392,36 @@ const cases: readonly RuleCase[] = [
     message: 'backups.destination.pvc: required value is missing (destination type pvc)',
   },
   {
+    name: 'server-side encryption of backups without its settings (issue 23)',
+    chart: 'worker',
+    values: { backups: { encryption: { type: 'serverSide' } } },
+    message: 'backups.encryption.serverSide: required value is missing (encryption type serverSide)',
+  },
+  {
+    name: 'server-side encryption of backups on a volume (issue 23)',
+    chart: 'worker',
+    values: { backups: { destination: { type: 'pvc', pvc: { claimName: 'worker-backups' } }, encryption: { type: 'serverSide', serverSide: { algorithm: 'AES256' } } } },
+    message: 'backups.encryption.type: serverSide is the bucket’s encryption, and destination type is pvc; use crypt to encrypt dumps on a volume',
+  },
+  {
+    name: 'a KMS key with AES256 server-side encryption (issue 23)',
+    chart: 'worker',
+    values: { backups: { encryption: { type: 'serverSide', serverSide: { algorithm: 'AES256', kmsKeyId: 'alias/backups' } } } },
+    message: 'backups.encryption.serverSide.kmsKeyId: a KMS key goes with algorithm aws:kms, and the algorithm is AES256',
+  },
+  {
+    name: 'a restore drill on day of week 7 (issue 23, the API server reads 0-6)',
+    chart: 'worker',
+    values: { backups: { drill: { schedule: '0 4 * * 7' } } },
+    message: 'backups.drill.schedule: "0 4 * * 7": day of week 7 is beyond 0-6 (Kubernetes and Velero read five cron fields: minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6)',
+  },
+  {
+    name: 'a restore drill without checks (issue 23)',
+    chart: 'worker',
+    values: { backups: { postgresql: { orders: { drillChecks: [] } } } },
+    message: 'backups.postgresql.orders.drillChecks: a restore drill needs at least one check (a table and its fewest rows): without one it proves only that the archive restores',
+  },
+  {
     name: 'a Secret from both an ExternalSecret and a SealedSecret (issue 14)',
     chart: 'worker',
     values: { secrets: { 'worker-database': { sealedSecret: { encryptedData: { password: 'AgBZ3kq0c2VhbGVkIGJ5IGt1YmVzZWFsIGZvciB0ZXN0cw==' } } } } },

@@ -31,7 +31,7 @@ const locationFlags = ['--schema-location', schemaRoot, '--schema-location', joi
 describe.skipIf(!existsSync(schemaRoot))('validate CLI', () => {
   it('exits 0 on a clean set and prints the summary', () => {
     const { status, stdout, stderr } = run([...locationFlags, 'valid']);
-    expect(stdout).toEqual(['validated 9 documents (2 Kubernetes versions): 0 schema errors, 0 policy findings']);
+    expect(stdout).toEqual(['validated 9 documents (2 Kubernetes versions): 0 schema errors, 0 policy findings, 0 API server findings']);
     expect(stderr).toBe('');
     expect(status).toBe(0);
   });
@@ -43,7 +43,7 @@ describe.skipIf(!existsSync(schemaRoot))('validate CLI', () => {
       'schema/unknown-field.yaml: Service/shop/web (Kubernetes 1.33.0): spec.ports[0].protocoll: unknown field "protocoll"',
       expect.stringMatching(/^policy\/secrets\.yaml: Secret\/shop\/db-password: data: Secret holds values/),
       expect.stringMatching(/^policy\/secrets\.yaml: Secret\/shop\/api-token: stringData: Secret holds values/),
-      'validated 4 documents (1 Kubernetes versions): 2 schema errors, 2 policy findings',
+      'validated 4 documents (1 Kubernetes versions): 2 schema errors, 2 policy findings, 0 API server findings',
     ]);
     expect(stderr).toBe('');
     expect(status).toBe(1);
@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(schemaRoot))('validate CLI', () => {
   it('reads locations from KUBE_SCHEMA_LOCATION and skips policies with --no-policy', () => {
     const env = { KUBE_SCHEMA_LOCATION: `${schemaRoot}\n${join(schemaRoot, 'crds/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json')}` };
     const { status, stdout } = run(['--no-policy', 'policy'], env);
-    expect(stdout).toEqual(['validated 20 documents (2 Kubernetes versions): 0 schema errors, 0 policy findings']);
+    expect(stdout).toEqual(['validated 20 documents (2 Kubernetes versions): 0 schema errors, 0 policy findings, 0 API server findings']);
     expect(status).toBe(0);
   });
 
@@ -61,7 +61,7 @@ describe.skipIf(!existsSync(schemaRoot))('validate CLI', () => {
     expect(stdout).toEqual([
       `valid/monitoring.yaml: ServiceMonitor/shop/web (Kubernetes 1.27.0): no schema for ServiceMonitor monitoring.coreos.com/v1 (looked in: ${schemaRoot}/v1.27.0-standalone-strict/servicemonitor-monitoring-v1.json)`,
       `valid/monitoring.yaml: PrometheusRule/shop/web (Kubernetes 1.27.0): no schema for PrometheusRule monitoring.coreos.com/v1 (looked in: ${schemaRoot}/v1.27.0-standalone-strict/prometheusrule-monitoring-v1.json)`,
-      'validated 2 documents (1 Kubernetes versions): 2 schema errors, 0 policy findings',
+      'validated 2 documents (1 Kubernetes versions): 2 schema errors, 0 policy findings, 0 API server findings',
     ]);
     expect(status).toBe(1);
   });
@@ -78,7 +78,7 @@ describe.skipIf(!existsSync(schemaRoot))('validate CLI', () => {
 
   it('reports a missing path as a finding', () => {
     const { status, stdout } = run([...locationFlags, 'does-not-exist']);
-    expect(stdout).toEqual(['does-not-exist: cannot read: ENOENT', 'validated 0 documents (2 Kubernetes versions): 1 schema errors, 0 policy findings']);
+    expect(stdout).toEqual(['does-not-exist: cannot read: ENOENT', 'validated 0 documents (2 Kubernetes versions): 1 schema errors, 0 policy findings, 0 API server findings']);
     expect(status).toBe(1);
   });
 });

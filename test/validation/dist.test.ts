@@ -17,6 +17,10 @@ describe('dist/manifests', () => {
     const result = await validateManifests(documents, { schemaLocations });
     expect(result.schemaErrors.map(formatFinding)).toEqual([]);
     expect(result.policyFindings.map(formatFinding)).toEqual([]);
+    // What the API server would refuse: the CRDs' CEL rules, every one of them evaluated.
+    expect(result.apiServerFindings.map(formatFinding)).toEqual([]);
+    expect(result.celRules.unevaluated).toEqual([]);
+    expect(result.celRules.reached).toBeGreaterThan(10);
     expect(result.documents).toBeGreaterThan(100);
   });
 
@@ -28,7 +32,8 @@ describe('dist/manifests', () => {
       encoding: 'utf8',
       env: { ...process.env, KUBE_SCHEMA_LOCATION: '' },
     });
-    expect(result.stdout).toMatch(/validated \d+ documents \(2 Kubernetes versions\): 0 schema errors, 0 policy findings/);
+    expect(result.stdout).toMatch(/validated \d+ documents \(2 Kubernetes versions\): 0 schema errors, 0 policy findings, 0 API server findings/);
+    expect(result.stdout).toMatch(/CEL rules of the CRDs present: \d+, \d+ reached by the objects \(\d+ evaluated, 0 not evaluated, 1 for updates only\)/);
     expect(result.status).toBe(0);
   });
 });

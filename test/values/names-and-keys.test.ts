@@ -94,14 +94,14 @@ const cases: Case[] = [
         t.replace(/^applications:\n/m, 'applications:\n  monitoring: {component: x, image: {repository: a/b, tag: "1"}}\n  constructor: {component: x, image: {repository: a/b, tag: "1"}}\n'),
       ),
     expected: [
-      /^values\/base\.yaml:\d+:3: applications\.monitoring: invalid key: "monitoring" is a name the platform uses itself \(monitoring, constructor, prototype\); choose another$/,
-      /^values\/base\.yaml:\d+:3: applications\.constructor: invalid key: "constructor" is a name the platform uses itself \(monitoring, constructor, prototype\); choose another$/,
+      /^values\/base\.yaml:\d+:3: applications\.monitoring: invalid key: "monitoring" is a name the platform uses itself \(monitoring: the monitoring chart, dist\/helm\/monitoring; .*; constructor, prototype: JavaScript\); choose another$/,
+      /^values\/base\.yaml:\d+:3: applications\.constructor: invalid key: "constructor" is a name the platform uses itself \(monitoring: .*; constructor, prototype: JavaScript\); choose another$/,
     ],
   },
   {
     name: 'an application called __proto__',
     breakValues: (v) => edit(join(v, 'base.yaml'), (t) => t.replace(/^applications:\n/m, 'applications:\n  __proto__: {component: x, image: {repository: a/b, tag: "1"}}\n')),
-    expected: [/^values\/base\.yaml:\d+:3: applications\.__proto__: invalid key: expected a DNS label: .*, got "__proto__"$/],
+    expected: [/^values\/base\.yaml:\d+:3: applications\.__proto__: invalid key: expected a DNS-1035 label \(it names a Service\): .*, got "__proto__"$/],
   },
   {
     name: 'a namespace <app>-<env> longer than 63 characters',

@@ -2,6 +2,11 @@
  * Backup alerts: a backup that has not succeeded within its period.
  * - PostgreSQL logical backups (lib/backup/postgresql-backup.ts): CronJobs named `<app>-backup-<db>`,
  *   from kube-state-metrics' CronJob and Job metrics; routed to the database team.
+ * - their restore drills (lib/backup/restore-drill.ts): CronJobs named `<app>-drill-<db>`, whose Job
+ *   succeeds only when the newest dump restored and passed its checks; from the same kube-state-metrics
+ *   metrics (`kube_cronjob_status_last_successful_time`, STABLE in kube-state-metrics v2.15's
+ *   docs/metrics/workload/cronjob-metrics.md: the CronJob's status.lastSuccessfulTime, which the CronJob
+ *   controller sets when one of its Jobs completes), routed to the database team;
  * - Velero Schedules of the monitoring stack (lib/backup/velero-schedules.ts): from Velero's metrics,
  *   the Prometheus schedule (`<namespace>-prometheus`) weekly, the others daily; routed to infrastructure.
  */
@@ -9,6 +14,11 @@ import type { AlertGroupDefinition } from './model';
 import type { AlertThresholds } from './thresholds';
 
 const BACKUP_CRONJOBS = 'cronjob=~".+-backup-.+"';
+const DRILL_CRONJOBS = 'cronjob=~".+-drill-.+"';
+
+/** The last success of the CronJobs `matcher` selects is older than `hours`, or none since their creation that long ago. */
+const staleCronJobs = (matcher: string, hours: number) =>
+  `(time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{${matcher}}) > ${hours} * 3600) or (time() - max by (namespace, cronjob) (kube_cronjob_created{${matcher}}) > ${hours} * 3600 unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${matcher}})`;
 
 export const databaseBackupAlerts: AlertGroupDefinition<AlertThresholds> = {
   name: 'platform.backups.database.alerts',
@@ -18,7 +28,7 @@ export const databaseBackupAlerts: AlertGroupDefinition<AlertThresholds> = {
       alert: 'DatabaseBackupMissing',
       priority: 'P1',
       // The last success is too old, or there has been none since the CronJob was created that long ago.
-      expr: `(time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{${BACKUP_CRONJOBS}}) > ${t.backupMaxAgeHours} * 3600) or (time() - max by (namespace, cronjob) (kube_cronjob_created{${BACKUP_CRONJOBS}}) > ${t.backupMaxAgeHours} * 3600 unless on (namespace, cronjob) kube_cronjob_status_last_successful_time{${BACKUP_CRONJOBS}})`,
+      expr: staleCronJobs(BACKUP_CRONJOBS, t.backupMaxAgeHours),
       summary: 'No successful backup by {{ $labels.namespace }}/{{ $labels.cronjob }} for {{ $value | humanizeDuration }}',
       description: `The backup CronJob {{ $labels.cronjob }} in {{ $labels.namespace }} has not succeeded for {{ $value | humanizeDuration }} (threshold ${t.backupMaxAgeHours} hours): check its last Jobs (kubectl get jobs) and their logs.`,
     },
@@ -29,6 +39,21 @@ export const databaseBackupAlerts: AlertGroupDefinition<AlertThresholds> = {
       summary: 'Backup Job {{ $labels.namespace }}/{{ $labels.job_name }} failed',
       description:
         'The backup Job {{ $labels.job_name }} in {{ $labels.namespace }} failed after its retries (a dump that does not read back, a refused connection, an upload error): see its pod logs; the next scheduled run may still succeed.',
+    },
+    {
+      alert: 'DatabaseRestoreDrillMissing',
+      priority: 'P1',
+      expr: staleCronJobs(DRILL_CRONJOBS, t.restoreDrillMaxAgeHours),
+      summary: 'No passing restore drill by {{ $labels.namespace }}/{{ $labels.cronjob }} for {{ $value | humanizeDuration }}',
+      description: `The restore drill {{ $labels.cronjob }} in {{ $labels.namespace }} has not passed for {{ $value | humanizeDuration }} (threshold ${t.restoreDrillMaxAgeHours} hours): nothing proves that the newest backup restores. Check its last Jobs (kubectl get jobs) and their logs: each check prints ok or FAIL.`,
+    },
+    {
+      alert: 'DatabaseRestoreDrillFailed',
+      priority: 'P2',
+      expr: 'max by (namespace, job_name) (kube_job_failed{job_name=~".+-drill-.+", condition="true"}) == 1',
+      summary: 'Restore drill {{ $labels.namespace }}/{{ $labels.job_name }} failed',
+      description:
+        'The restore drill Job {{ $labels.job_name }} in {{ $labels.namespace }} failed: the newest dump could not be fetched or decrypted, did not restore, or failed a check. Its pod logs say which; until a drill passes, treat the newest backup as unproven.',
     },
   ],
 };

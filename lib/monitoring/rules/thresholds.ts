@@ -53,6 +53,7 @@ export const AlertThresholdsSchema = Type.Object(
     ),
     certificateNotReadyFor: duration('CertificateNotReady: how long a cert-manager Certificate may be not Ready.', '15m'),
     backupMaxAgeHours: positive('DatabaseBackupMissing and VolumeBackupMissing: hours since the last successful backup of a daily schedule above which it fires (a day and slack for a slow run).', 26),
+    restoreDrillMaxAgeHours: positive('DatabaseRestoreDrillMissing: hours since the last restore drill that passed above which it fires (daily drills: a day and slack for a slow restore).', 26),
     weeklyBackupMaxAgeHours: positive('VolumeBackupMissing: hours since the last successful backup of the weekly Prometheus schedule above which it fires.', 170),
     probeFailingFor: duration('BlackboxProbeFailing: how long a blackbox probe must fail.', '2m'),
     alertmanagerFailureRatio: ratio('AlertmanagerNotificationsFailing: share of failed notifications of an integration above which it fires.', 0.01),

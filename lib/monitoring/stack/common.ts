@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { chartLabel } from '../../chart/chart-label';
 import { TemplatedObject, helmOnly } from '../../chart/templated-object';
 import { type Expr, type Operand, type Scope, eq, fmt, ifElse, release } from '../../template/expr';
+import { labelValue } from '../../template/label-value';
 import { type Refs, when } from '../../template/manifest';
 import type { ApiObjectClass, Checked, Manifest, ManifestOf } from '../../template/typed';
 import type { MonitoringValues } from '../values-schema';
@@ -41,7 +42,7 @@ export function selectorLabels(component: Component) {
 export function labels(component: Component, version?: Expr<string>) {
   return {
     ...selectorLabels(component),
-    ...(version ? { 'app.kubernetes.io/version': version } : {}),
+    ...(version ? { 'app.kubernetes.io/version': labelValue(version) } : {}),
     'app.kubernetes.io/part-of': PART_OF,
     'app.kubernetes.io/managed-by': release.service,
     'helm.sh/chart': helmOnly(chartLabel),
@@ -56,7 +57,7 @@ export function labels(component: Component, version?: Expr<string>) {
 export function tokenLabels(component: Component, version?: Expr<string>): Record<string, string> {
   return {
     ...Object.fromEntries(Object.entries(selectorLabels(component)).map(([key, value]) => [key, String(value)])),
-    ...(version ? { 'app.kubernetes.io/version': String(version) } : {}),
+    ...(version ? { 'app.kubernetes.io/version': String(labelValue(version)) } : {}),
     'app.kubernetes.io/part-of': PART_OF,
     'app.kubernetes.io/managed-by': String(release.service),
   };

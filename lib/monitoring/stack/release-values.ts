@@ -8,6 +8,7 @@ import { names } from '../../app/names';
 import { releaseScope } from '../../chart/release';
 import { type EnvironmentValues, located } from '../../values/load';
 import { deepMerge } from '../../values/merge';
+import { monitoringRuleProblems } from '../../values/api-server-rules';
 import { type Problem, ValuesError, uniqueProblems } from '../../values/problems';
 import type { AppValues } from '../../values/schema';
 import { type SchemaProblem, checkAgainstSchema } from '../../values/schema-check';
@@ -43,13 +44,20 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
     ? []
     : thresholdOrderProblems((values as unknown as { alerts: AlertThresholds }).alerts).map((p) => ({ path: ['alerts', ...p.path], message: p.message }));
-  const problems: Problem[] = located([...schemaProblems, ...orderProblems, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env)], env.files, [
-    ['monitoring'],
-  ]);
+  const problems: Problem[] = located(
+    [...schemaProblems, ...orderProblems, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env), ...apiServerRuleProblems(schemaProblems, values)],
+    env.files,
+    [['monitoring']],
+  );
   const namespace = monitoringNamespace(env, problems);
   if ((values as { mode?: unknown }).mode === 'standalone') problems.push(...analysisAddressProblems(env, namespace));
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
   return { namespace, values: values as MonitoringValues };
+}
+
+/** The API server's rules on these values (lib/values/api-server-rules.ts), once the schema holds. */
+function apiServerRuleProblems(schemaProblems: readonly SchemaProblem[], values: Record<string, unknown>): SchemaProblem[] {
+  return schemaProblems.some((p) => p.path[0] === 'velero' || p.path[0] === 'nodeNamespace' || p.path[0] === 'applications') ? [] : monitoringRuleProblems(values);
 }
 
 /** An application released by Argo Rollouts needs the controller declared, so that its analysis may query Prometheus. */

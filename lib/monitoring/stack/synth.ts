@@ -11,6 +11,7 @@ import { textHelpers } from '../../template/text';
 import type { EnvironmentValues } from '../../values/load';
 import { type Problem, ValuesError } from '../../values/problems';
 import { TRAFFIC_LISTENER_RULE } from '../../values/traffic';
+import { MONITORING_API_SERVER_RULES } from '../../values/api-server-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
 import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
@@ -18,8 +19,9 @@ import { helpersTemplate } from './common';
 import { configHelpers } from './configs';
 import { type MonitoringRelease, monitoringRelease } from './release-values';
 
-/** The monitoring chart's name, its release name and its folder in dist/. */
-export const MONITORING_CHART = 'monitoring';
+import { MONITORING_CHART } from './chart-name';
+
+export { MONITORING_CHART };
 
 /** Every monitoring release of a synth: the default (base values) and one per environment. */
 export interface MonitoringReleases {
@@ -71,7 +73,7 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
-    valueRules: `${TRAFFIC_LISTENER_RULE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
+    valueRules: `${TRAFFIC_LISTENER_RULE}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
     notes: monitoringNotes(),
     readme: monitoringReadme(
       MONITORING_CHART,

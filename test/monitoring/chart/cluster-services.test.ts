@@ -108,7 +108,15 @@ describe('values synth refuses', () => {
   });
 
   it('a database or a Secret that only an overlay declares (the chart has objects per name of the base values)', () => {
-    const database = { host: 'billing-db.data.internal', port: 5432, database: 'billing', user: 'backup', passwordSecret: { name: 'billing', key: 'password' }, cidr: '10.20.0.0/16' };
+    const database = {
+      host: 'billing-db.data.internal',
+      port: 5432,
+      database: 'billing',
+      user: 'backup',
+      passwordSecret: { name: 'billing', key: 'password' },
+      cidr: '10.20.0.0/16',
+      drillChecks: [{ table: 'invoices', minRows: 1 }],
+    };
     const lines = synthProblems(
       valuesWith('staging.yaml', [
         [['applications', 'worker', 'backups', 'postgresql', 'billing'], database],
@@ -125,7 +133,7 @@ describe('values synth refuses', () => {
     );
     expect(lines).toContainEqual(
       expect.stringMatching(
-        /\/values\/staging\.yaml:\d+:\d+: applications\.worker\.secrets\.worker-billing: Secret not declared in values\/base\.yaml \(declared there: worker-backup-bucket, worker-database, worker-database-backup\); the chart has its objects from the base values$/,
+        /\/values\/staging\.yaml:\d+:\d+: applications\.worker\.secrets\.worker-billing: Secret not declared in values\/base\.yaml \(declared there: worker-backup-bucket, worker-backup-encryption, worker-database, worker-database-backup\); the chart has its objects from the base values$/,
       ),
     );
   });

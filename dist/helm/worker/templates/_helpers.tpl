@@ -51,7 +51,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/* Common labels, as helm create names them: the same as every object of the chart carries (commonLabels). */}}
 {{- define "worker.labels" -}}
 {{ include "worker.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | quote }}
+app.kubernetes.io/version: {{ (regexReplaceAll "[^A-Za-z0-9]+$" (regexReplaceAll "^[^A-Za-z0-9]+" (trunc 63 .Values.image.tag) "") "") | quote }}
 app.kubernetes.io/component: {{ .Values.component }}
 app.kubernetes.io/part-of: {{ .Values.partOf }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}

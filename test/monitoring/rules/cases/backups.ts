@@ -10,6 +10,12 @@ const cronJobSeries = (createdHours: number, hours?: number) => ({
   [selector('kube_cronjob_created', { ...cronJob, ...ksm })]: `${now - createdHours * hour}x10`,
   ...(hours === undefined ? {} : { [selector('kube_cronjob_status_last_successful_time', { ...cronJob, ...ksm })]: `${now - hours * hour}x10` }),
 });
+const drill = { namespace: 'worker-production', cronjob: 'worker-drill-orders' };
+/** A drill CronJob created `createdHours` ago whose last success was `hours` ago (none when undefined). */
+const drillSeries = (createdHours: number, hours?: number) => ({
+  [selector('kube_cronjob_created', { ...drill, ...ksm })]: `${now - createdHours * hour}x10`,
+  ...(hours === undefined ? {} : { [selector('kube_cronjob_status_last_successful_time', { ...drill, ...ksm })]: `${now - hours * hour}x10` }),
+});
 const velero = (schedule: string, hours: number) => ({ [selector('velero_backup_last_successful_timestamp', { schedule, job: 'velero', instance: 'velero' })]: `${now - hours * hour}x10` });
 
 export const backupSpecs: AlertSpec[] = [
@@ -77,6 +83,58 @@ export const backupSpecs: AlertSpec[] = [
         fires: [],
       },
     ],
+  },
+  {
+    alertname: 'DatabaseRestoreDrillMissing',
+    priority: 'P1',
+    component: 'database',
+    cases: (t) => {
+      const description = (age: string) =>
+        `The restore drill worker-drill-orders in worker-production has not passed for ${age} (threshold ${t.restoreDrillMaxAgeHours} hours): nothing proves that the newest backup restores. Check its last Jobs (kubectl get jobs) and their logs: each check prints ok or FAIL.`;
+      return [
+        {
+          name: 'fires when the last passing drill is 30 hours old',
+          series: drillSeries(24 * 30, 30),
+          evalTime: '10m',
+          fires: [{ labels: drill, summary: 'No passing restore drill by worker-production/worker-drill-orders for 1d 6h 0m 0s', description: description('1d 6h 0m 0s') }],
+        },
+        {
+          name: 'fires when no drill passed since its creation 2 days ago',
+          series: drillSeries(48),
+          evalTime: '10m',
+          fires: [{ labels: drill, summary: 'No passing restore drill by worker-production/worker-drill-orders for 2d 0h 0m 0s', description: description('2d 0h 0m 0s') }],
+        },
+        { name: 'is silent after a drill passed 20 hours ago', series: drillSeries(24 * 30, 20), evalTime: '10m', fires: [] },
+        { name: 'is silent for a new drill that has not run yet', series: drillSeries(5), evalTime: '10m', fires: [] },
+        // The backup CronJob of the same database is DatabaseBackupMissing's: its age is not the drill's.
+        { name: 'ignores the backup CronJobs', series: cronJobSeries(24 * 30, 30), evalTime: '10m', fires: [] },
+      ];
+    },
+  },
+  {
+    alertname: 'DatabaseRestoreDrillFailed',
+    priority: 'P2',
+    component: 'database',
+    cases: () => {
+      const failed = (value: string, job = 'worker-drill-orders-29412480') => ({ [selector('kube_job_failed', { namespace: 'worker-production', job_name: job, condition: 'true', ...ksm })]: value });
+      return [
+        {
+          name: 'fires when a drill Job failed',
+          series: failed('1x10'),
+          evalTime: '5m',
+          fires: [
+            {
+              labels: { namespace: 'worker-production', job_name: 'worker-drill-orders-29412480' },
+              summary: 'Restore drill worker-production/worker-drill-orders-29412480 failed',
+              description:
+                'The restore drill Job worker-drill-orders-29412480 in worker-production failed: the newest dump could not be fetched or decrypted, did not restore, or failed a check. Its pod logs say which; until a drill passes, treat the newest backup as unproven.',
+            },
+          ],
+        },
+        { name: 'is silent when it did not fail', series: failed('0x10'), evalTime: '5m', fires: [] },
+        { name: 'ignores failed backup Jobs', series: failed('1x10', 'worker-backup-orders-29412360'), evalTime: '5m', fires: [] },
+      ];
+    },
   },
   {
     alertname: 'VolumeBackupMissing',
