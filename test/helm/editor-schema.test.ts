@@ -65,7 +65,36 @@ describe('a default removed with null', () => {
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`applications\\.api\\.image\\.tag: ${REMOVED.replace(/[()]/g, '\\$&')}$`)));
   });
 
+  /** The values the chart checks after the merge (requireValues' tree), as dotted paths of leaves. */
+  function requiredLeaves(chart: string): string[] {
+    const text = readFileSync(join(distDir, 'helm', chart, 'templates', 'validate-values.yaml'), 'utf8');
+    const tree = JSON.parse(JSON.parse(/requireValues" \(list \.Values \(fromJson ("(?:[^"\\]|\\.)*")\)/.exec(text)?.[1] ?? '""')) as Record<string, object>;
+    const leaves: string[] = [];
+    const walk = (node: Record<string, object>, path: string[]) => {
+      for (const [entry, inner] of Object.entries(node)) {
+        const at = [...path, entry.replace(/^\?/, '')];
+        if (Object.keys(inner).length > 0) walk(inner as Record<string, object>, at);
+        else if (!entry.startsWith('?')) leaves.push(at.join('.'));
+      }
+    };
+    walk(tree, []);
+    return leaves;
+  }
+
   describe.each(helmVersions)('$label', ({ binary }) => {
+    // Every 20th required value of each chart (all of them: 700 Helm runs), from the first.
+    it.each(
+      charts().flatMap((chart) =>
+        requiredLeaves(chart)
+          .filter((_, i) => i % 20 === 0)
+          .map((path) => ({ chart, path })),
+      ),
+    )('$chart refuses --set $path=null', ({ chart, path }) => {
+      const result = helm(binary, ['template', chart, join(distDir, 'helm', chart), '-n', `${chart}-dev`, '--set', `${path}=null`]);
+      expect(result.status).toBe(1);
+      expect(result.stderr.split('\n')[0].endsWith(`: ${path}: ${REMOVED}`), result.stderr).toBe(true);
+    });
+
     it.each([
       ['api', 'image.tag=null', 'image.tag'],
       ['worker', 'resources.limits=null', 'resources.limits'],

@@ -109,8 +109,8 @@ const refusals: readonly Refusal[] = [
     chart: 'api',
     section: 'applications.api',
     values: { pdb: { enabled: true, minAvailable: 'half' } },
-    synth: 'pdb.minAvailable: expected a percentage such as 25%, got "half"',
-    helm: [/pdb[./]minAvailable/, /\^\[0-9\]\{1,3\}%\$/],
+    synth: 'pdb.minAvailable: expected a percentage of at most 100%, got "half"',
+    helm: [/pdb[./]minAvailable/, /does not match pattern/i],
   },
   {
     name: 'an extra port named by digits only',
