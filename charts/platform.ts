@@ -30,8 +30,11 @@ import { sharedBackupFolderProblems } from '../lib/backup/shared-locations';
 import { AppChart } from './app-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { withSchemaChanges } from '../lib/values/schema-paths';
+import { VERSIONS_FILE, readChartVersions } from '../lib/helm/chart-versions';
 
 export interface PlatformOptions extends SynthOptions {
+  /** The recorded chart versions (lib/helm/chart-versions.ts); default: charts/versions.yaml of the working folder. */
+  readonly chartVersionsFile?: string;
   /** Labels on every object of every application chart (cdk8s chart-level `labels`), in both outputs. */
   readonly applicationLabels?: Readonly<Record<string, string>>;
   /**
@@ -109,6 +112,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   const inventory = new PlatformInventory();
   // Required in base.yaml: loadPlatformValues has refused values without it.
   const links = base.charts as NonNullable<typeof base.charts>;
+  const versions = readChartVersions(options.chartVersionsFile ?? VERSIONS_FILE);
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
   // State shared across applications and environments: no two backup jobs in one folder (lib/backup/shared-locations.ts).
   const problems: Problem[] = sharedBackupFolderProblems(environments, namespaceOf);
@@ -150,6 +154,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           notes: appNotes(name),
           readme: appReadme(name, envNames),
           links,
+          recorded: versions.get(name),
         },
         valuesObjects: {
           render: renderExtraObjects,
@@ -180,7 +185,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
         values: r.values as unknown as Record<string, unknown>,
         locate: (found) => located(found, environments[i].files, [['monitoring']]),
       })),
-      helm: { ...monitoringHelm(monitoring), links },
+      helm: { ...monitoringHelm(monitoring), links, recorded: versions.get(monitoring.identity.name) },
       observe: inventory.observe,
     },
     emit,

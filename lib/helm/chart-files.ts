@@ -3,7 +3,6 @@
  * (commented from the schema), values-<env>.yaml, values.schema.json, templates/, README.md and
  * .helmignore. Templates come from the same manifest trees as the plain manifests.
  */
-import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { YAML_FOR_HELM } from './yaml-options';
 import type { ChartIdentity, ChartObject } from '../chart/release';
@@ -15,6 +14,7 @@ import type { ChartLinks } from '../values/schema';
 import { valueRulesTemplate } from '../values/app-rules';
 import { commentedValues, valuesTable } from './values-docs';
 import { requireValuesTemplate, schemaWithDefaults } from './schema-defaults';
+import { type RecordedVersion, chartDigest, chartVersion } from './chart-versions';
 
 export interface HelmChartSpec {
   /** The chart's objects (`chartObjects`): values-driven templates and static ones. */
@@ -36,6 +36,8 @@ export interface HelmChartSpec {
   readonly readme: string;
   /** Chart.yaml home, sources and icon (values/base.yaml `charts:`). */
   readonly links: ChartLinks;
+  /** The chart's recorded version and the digest of its content (charts/versions.yaml); none for a new chart. */
+  readonly recorded?: RecordedVersion;
 }
 
 const HELMIGNORE = `# Patterns ignored when packaging the chart (helm package).
@@ -78,17 +80,8 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
     files.set(`templates/${object.template}`, writeTemplate(object.manifest, go, object.condition));
   }
   files.set('README.md', `# ${identity.name}\n\n${spec.description}\n\n${spec.readme}\n## Values\n\n${valuesTable(spec.schema, spec.baseValues)}\n`);
-  // The version moves with the content: the base version, and a digest of every other file of the chart
-  // as semver build metadata (<version>+<digest>), so two charts of different content never share a
-  // version; the same content always gives the same one.
-  const digest = createHash('sha256');
-  for (const path of [...files.keys()].sort())
-    digest
-      .update(path)
-      .update('\0')
-      .update(files.get(path) as string)
-      .update('\0');
-  const version = `${identity.version}+${digest.digest('hex').slice(0, 12)}`;
+  // The version recorded for this content (charts/versions.yaml), or an unreleased one above it (chart-versions.ts).
+  const version = chartVersion(spec.recorded, chartDigest(files));
   const chartYaml = new Map([
     [
       'Chart.yaml',

@@ -12,8 +12,8 @@ import { productionLeaks } from '../values/environment-settings';
 import { type Problem, ValuesError, uniqueProblems } from '../values/problems';
 
 /**
- * Base version of every chart this project emits (semver); each chart's version is this plus a digest of
- * its content as build metadata (lib/helm/chart-files.ts). Bump it with a release of the platform.
+ * The chart version the constructs see (`.Chart.Version` at synth time, for nothing but Helm-only
+ * labels); each chart's Chart.yaml version is recorded in charts/versions.yaml (lib/helm/chart-versions.ts).
  */
 export const CHART_VERSION = '0.1.0';
 

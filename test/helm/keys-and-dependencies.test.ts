@@ -84,7 +84,7 @@ describe.each(helmVersions)('$label', ({ label, binary }) => {
     const umbrella = join(scratch, `${label.replace(' ', '')}-${chart}`);
     mkdirSync(join(umbrella, 'charts'), { recursive: true });
     cpSync(join(distDir, 'helm', chart), join(umbrella, 'charts', chart), { recursive: true });
-    writeFileSync(join(umbrella, 'Chart.yaml'), `apiVersion: v2\nname: umbrella\nversion: 1.0.0\ndependencies:\n  - name: ${chart}\n    version: 0.1.0\n    condition: ${chart}.enabled\n`);
+    writeFileSync(join(umbrella, 'Chart.yaml'), `apiVersion: v2\nname: umbrella\nversion: 1.0.0\ndependencies:\n  - name: ${chart}\n    version: ">=0.0.0-0"\n    condition: ${chart}.enabled\n`);
     writeFileSync(join(umbrella, 'values.yaml'), `global:\n  region: eu-west-1\n  imagePullSecrets: [umbrella-registry]\n${chart}:\n  enabled: true\n`);
     const rendered = helmTemplate(binary, [chart, umbrella, '-n', `${chart}-dev`]) as K8sObject[];
     expect(rendered.length).toBeGreaterThan(5);
