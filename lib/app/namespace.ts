@@ -1,7 +1,9 @@
 /**
  * The release namespace's guardrails: Pod Security Admission labels (restricted), a ResourceQuota and
  * a LimitRange. Helm cannot own the namespace it installs into (it stores the release there before
- * creating anything), so the Namespace object is in the plain manifests only; see the README.
+ * creating anything), so the Namespace object is in the plain manifests only; see the README. Each can
+ * be switched off (`createNamespace`, `quota.enabled`, `limitRange.enabled`), so that charts sharing a
+ * namespace (an umbrella chart's dependencies) give it one of each.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -27,6 +29,7 @@ export class AppNamespace extends Construct {
       type: k8s.KubeNamespace,
       template: 'namespace.yaml',
       plainOnly: true,
+      condition: v.createNamespace,
       manifest: {
         metadata: { name: release.namespace, labels: { ...POD_SECURITY_LABELS, 'app.kubernetes.io/part-of': v.partOf } },
       },
@@ -35,6 +38,7 @@ export class AppNamespace extends Construct {
     new TemplatedObject(this, 'Quota', {
       type: k8s.KubeResourceQuota,
       template: 'resourcequota.yaml',
+      condition: v.quota.enabled,
       manifest: {
         metadata: { name: nameWith('quota'), namespace: release.namespace, labels: commonLabels(v) },
         spec: {
@@ -52,6 +56,7 @@ export class AppNamespace extends Construct {
     new TemplatedObject(this, 'Limits', {
       type: k8s.KubeLimitRange,
       template: 'limitrange.yaml',
+      condition: v.limitRange.enabled,
       manifest: {
         metadata: { name: nameWith('limits'), namespace: release.namespace, labels: commonLabels(v) },
         spec: { limits: [{ type: 'Container', default: quantities(v.limitRange.default), defaultRequest: quantities(v.limitRange.defaultRequest) }] },

@@ -15,6 +15,7 @@ import type { Checked, Manifest } from '../template/typed';
 import { usesGatewayApi, usesIngress } from '../traffic/gateway-api';
 import type { FullnameSuffix } from '../values/name-budget';
 import { commonLabels, nameWith, selectorLabels } from './names';
+import { calleeNamespace, calleePodLabels } from './callee';
 import type { AppValues } from '../values/schema';
 import type { AppObjectProps } from './props';
 
@@ -101,7 +102,13 @@ export class AppNetworkPolicies extends Construct {
       policyTypes: ['Ingress'],
       ingress: [
         each(np.dependents, 'dependent', (dependent) => ({
-          from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: dependent.namespace } }, podSelector: { matchLabels: dependent.podLabels } }],
+          // Where synth located it in the environment, else where the release layout puts it (lib/app/callee.ts).
+          from: [
+            {
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: calleeNamespace(dependent) } },
+              podSelector: { matchLabels: when(dependent.podLabels, dependent.podLabels, calleePodLabels(dependent)) },
+            },
+          ],
           ports: [{ protocol: dependent.protocol, port: dependent.port }],
         })),
       ],
@@ -124,11 +131,28 @@ export class AppNetworkPolicies extends Construct {
 
 type Peer = AppValues['service']['allowFrom'][number];
 
+type Dependency = AppValues['networkPolicy']['dependencies'][number];
+
+/**
+ * A dependency as a peer: a network, or namespaces and pods; an application by `app` where synth located
+ * it (namespaceLabels, podLabels), else where the release layout puts it (lib/app/callee.ts).
+ */
+function dependencyPeer(dep: Refs<Dependency>) {
+  return when(
+    dep.cidr,
+    { ipBlock: { cidr: dep.cidr } },
+    {
+      namespaceSelector: { matchLabels: when(dep.namespaceLabels, dep.namespaceLabels, { [NAMESPACE_NAME]: calleeNamespace(dep) }) },
+      podSelector: when(dep.podLabels, { matchLabels: dep.podLabels }, when(dep.app, { matchLabels: calleePodLabels(dep) })),
+    },
+  );
+}
+
 /** Egress to each declared dependency on its port, and nowhere else (also the migration Job's: lib/app/migration.ts). */
 export function dependencyEgress(v: Refs<AppValues>): Manifest<k8s.NetworkPolicyEgressRule[]> {
   return [
     each(v.networkPolicy.dependencies, 'dependency', (dep) => ({
-      to: [peer(dep)],
+      to: [dependencyPeer(dep)],
       ports: [{ protocol: withDefault(dep.protocol, 'TCP'), port: dep.port }],
     })),
   ];

@@ -69,12 +69,11 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
     }
   }
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
-  // Dependencies between applications, resolved in every release (the base's for values.yaml).
+  // Dependencies between applications, resolved in every release; in the base (values.yaml) only their
+  // ports: no environment's layout is the charts' default (lib/app/callee.ts).
   for (const env of [base, ...(environments as EnvironmentValues[])]) {
-    resolveWiring(
-      env.applications,
-      (app) => namespaceOf(app, env.environment),
-      (app, path, message) => problems.push(...located([{ path, message }], env.files, [['applications', app], ['defaults']])),
+    resolveWiring(env.applications, env === base ? null : (app) => namespaceOf(app, env.environment), (app, path, message) =>
+      problems.push(...located([{ path, message }], env.files, [['applications', app], ['defaults']])),
     );
   }
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));

@@ -128,10 +128,11 @@ Quantities as text, in a map of quantities or of maps of them (resources: reques
 {{- toJson $out -}}
 {{- end }}
 
-{{/* The items of a list of objects whose given field is set, as JSON (lib/template/functions.ts itemsWith). */}}
+{{/* The items of a list of objects with one of the given fields set, as JSON (lib/template/functions.ts itemsWith). */}}
 {{- define "${chartName}.itemsWith" -}}
 {{- $out := list -}}
-{{- range index . 0 }}{{ if index . (index $ 1) }}{{ $out = append $out . }}{{ end }}{{ end -}}
+{{- $fields := index . 1 -}}
+{{- range $item := index . 0 }}{{ $keep := false }}{{ range $field := $fields }}{{ if index $item $field }}{{ $keep = true }}{{ end }}{{ end }}{{ if $keep }}{{ $out = append $out $item }}{{ end }}{{ end -}}
 {{- toJson $out -}}
 {{- end }}
 

@@ -58,18 +58,19 @@ export function isText(value: Operand): Expr<boolean> {
 }
 
 /**
- * The items of a list of objects that have `field` set (Go truthiness), e.g. the extra ports that admit
- * sources of their own. Go: the chart's named template `<chart>.itemsWith` (engineHelpers) builds the
- * list and returns it as JSON, read back with `fromJsonArray` (numbers become float64, as in Helm values).
+ * The items of a list of objects that have one of `fields` set (Go truthiness), e.g. the extra ports
+ * that admit sources of their own. Go: the chart's named template `<chart>.itemsWith` (engineHelpers)
+ * builds the list and returns it as JSON, read back with `fromJsonArray` (numbers become float64, as in
+ * Helm values).
  */
-export function itemsWith<T extends object>(list: Operand<readonly T[]>, field: keyof T & string): Expr<T[]> {
+export function itemsWith<T extends object>(list: Operand<readonly T[]>, ...fields: (keyof T & string)[]): Expr<T[]> {
   return new (class extends Expr<T[]> {
     evaluate(scope: Scope): T[] {
       const items = (expr(list).evaluate(scope) ?? []) as T[];
-      return items.filter((item) => goTruthy((item as Record<string, unknown>)[field]));
+      return items.filter((item) => fields.some((field) => goTruthy((item as Record<string, unknown>)[field])));
     }
     go(ctx: GoContext): string {
-      return `(include ${JSON.stringify(`${ctx.chartName}.itemsWith`)} (list ${expr(list).go(ctx)} ${JSON.stringify(field)}) | fromJsonArray)`;
+      return `(include ${JSON.stringify(`${ctx.chartName}.itemsWith`)} (list ${expr(list).go(ctx)} (list ${fields.map((f) => JSON.stringify(f)).join(' ')})) | fromJsonArray)`;
     }
   })();
 }
@@ -185,6 +186,23 @@ export function quantities<T extends object>(map: Operand<T>): Expr<T> {
     }
     go(ctx: GoContext): string {
       return `(include ${JSON.stringify(`${ctx.chartName}.quantities`)} ${expr(map).go(ctx)} | fromJson)`;
+    }
+  })();
+}
+
+/**
+ * The first value, or else the second, evaluated only then (Go's `or`, which returns its first true
+ * argument and, since Go 1.18, evaluates no further): e.g. a host given in values, or else one derived
+ * from other values that may be absent when the host is given.
+ */
+export function firstOf<T>(value: Operand<T>, otherwise: Operand<T>): Expr<T> {
+  return new (class extends Expr<T> {
+    evaluate(scope: Scope): T {
+      const first = expr(value).evaluate(scope);
+      return goTruthy(first) ? first : expr(otherwise).evaluate(scope);
+    }
+    go(ctx: GoContext): string {
+      return `(or ${expr(value).go(ctx)} ${expr(otherwise).go(ctx)})`;
     }
   })();
 }

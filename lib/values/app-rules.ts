@@ -197,9 +197,12 @@ const RULES: readonly AppRule[] = [
         if (dep.cidr !== undefined && dep.podLabels !== undefined) {
           report(['networkPolicy', 'dependencies', i, 'podLabels'], 'podLabels only apply with namespaceLabels');
         }
+        for (const field of ['namespace', 'release'] as const) {
+          if (dep[field] !== undefined && dep.app === undefined) report(['networkPolicy', 'dependencies', i, field], 'only applies with app (where that application runs)');
+        }
       });
     },
-    // The chart renders resolved dependencies only: synth writes an app's namespace, labels and port.
+    // An app's namespace and labels: synth's, or the release layout's (lib/app/callee.ts); its port is a number of its pods.
     go: `{{- range $i, $dep := .Values.networkPolicy.dependencies }}
 {{- if eq (hasKey $dep "cidr") (or (hasKey $dep "namespaceLabels") (hasKey $dep "app")) }}
 {{- fail (printf "networkPolicy.dependencies[%d]: expected exactly one of cidr (outside the cluster), namespaceLabels (in the cluster) or app (an application of the platform)" $i) }}
@@ -207,10 +210,15 @@ const RULES: readonly AppRule[] = [
 {{- if and (hasKey $dep "cidr") (hasKey $dep "podLabels") }}
 {{- fail (printf "networkPolicy.dependencies[%d].podLabels: podLabels only apply with namespaceLabels" $i) }}
 {{- end }}
-{{- if and (hasKey $dep "app") (not (hasKey $dep "namespaceLabels")) }}
-{{- fail (printf "networkPolicy.dependencies[%d].app: applications are resolved by npm run synth (it writes their namespaceLabels, podLabels and port); with Helm alone, give those instead" $i) }}
+{{- range $field := list "namespace" "release" }}
+{{- if and (hasKey $dep $field) (not (hasKey $dep "app")) }}
+{{- fail (printf "networkPolicy.dependencies[%d].%s: only applies with app (where that application runs)" $i $field) }}
+{{- end }}
 {{- end }}
 {{- if not (or (kindIs "float64" $dep.port) (kindIs "int64" $dep.port)) }}
+{{- if hasKey $dep "app" }}
+{{- fail (printf "networkPolicy.dependencies[%d].port: expected the number of the port of %s's pods (npm run synth resolves a port name, http by default; with Helm alone, give the number)" $i $dep.app) }}
+{{- end }}
 {{- fail (printf "networkPolicy.dependencies[%d].port: expected a port number" $i) }}
 {{- end }}
 {{- end }}`,

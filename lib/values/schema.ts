@@ -231,7 +231,7 @@ const Dependency = Type.Object(
     name: Type.Optional(str('Name of the dependency (for readers; the application name when `app` is given).', patterns.dnsLabel)),
     app: Type.Optional(
       str(
-        'Another application of the platform, by name: synth resolves it in each environment to its namespace, pod labels and port (written here as namespaceLabels, podLabels and port), and opens its side (networkPolicy.dependents).',
+        'Another application of the platform, by name: synth resolves it in each environment to its namespace, pod labels and port (written here as namespaceLabels, podLabels and port), and opens its side (networkPolicy.dependents). Without them (Helm alone, this chart’s values.yaml), the chart finds it where `namespace` and `release` say, else in its own release (a dependency of the same umbrella chart), else in the release named after it in this namespace.',
         patterns.dnsLabel,
       ),
     ),
@@ -243,6 +243,12 @@ const Dependency = Type.Object(
       }),
     ),
     servicePort: Type.Optional(int('Port at host when it differs from port, e.g. a Service port in front of the pods’ port (for `app`, written by synth).', 1, 65535)),
+    namespace: Type.Optional(str('For `app` with Helm alone: the namespace of the release that runs it (default: this release’s namespace).', patterns.dnsLabel)),
+    release: Type.Optional(
+      str('For `app` with Helm alone: the Helm release that runs it, its app.kubernetes.io/instance (default: this release in an umbrella chart, else the application’s name).', patterns.dnsLabel, {
+        maxLength: 53,
+      }),
+    ),
     cidr: Type.Optional(str('Destination network in CIDR notation, for services outside the cluster.', patterns.cidr)),
     namespaceLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination namespace(s), for in-cluster services (at least one: no labels would select every namespace).')),
     podLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination pods within those namespaces (at least one: no labels would select every pod).')),
@@ -250,12 +256,17 @@ const Dependency = Type.Object(
   { ...closed, description: 'One network destination the application may open connections to.' },
 );
 
-/** An application of the platform that connects to this one: derived by synth from its `dependencies`. */
+/**
+ * An application of the platform that connects to this one: derived by synth from its `dependencies`,
+ * with where it runs in each environment (namespace, podLabels); without them (this chart's
+ * values.yaml, Helm alone) the chart finds it as a dependency's callee finds its callee.
+ */
 const Dependent = Type.Object(
   {
     app: str('The application that connects.', patterns.dnsLabel),
-    namespace: str('Its namespace in this environment.', patterns.dnsLabel),
-    podLabels: labels('Its pod selector labels.'),
+    namespace: Type.Optional(str('Its namespace (default: this release’s namespace).', patterns.dnsLabel)),
+    release: Type.Optional(str('The Helm release that runs it (default: this release in an umbrella chart, else the application’s name).', patterns.dnsLabel, { maxLength: 53 })),
+    podLabels: Type.Optional(labels('Its pod selector labels (default: app.kubernetes.io/name app and app.kubernetes.io/instance its release).')),
     port: int('The port of this application’s pods it connects to (http or an extra port’s target).', 1, 65535),
     protocol: protocol('Protocol of that port.'),
   },
@@ -584,8 +595,12 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: 'Network isolation.' },
     ),
+    createNamespace: bool(
+      'Write the Namespace object (with its Pod Security labels) into the plain manifests; Helm never creates the release namespace. Off where another chart or the platform creates the namespace.',
+    ),
     quota: Type.Object(
       {
+        enabled: bool('Create the ResourceQuota of the namespace (off for all charts of a namespace but one, e.g. in an umbrella chart).'),
         requests: ResourceSet('requested in total in the namespace'),
         limits: ResourceSet('limit in total in the namespace'),
         pods: int('Most pods in the namespace.', 1, 10000),
@@ -593,7 +608,11 @@ export const AppValuesSchema = Type.Object(
       { ...closed, description: 'ResourceQuota of the namespace.' },
     ),
     limitRange: Type.Object(
-      { defaultRequest: ResourceSet('request for containers that set none'), default: ResourceSet('limit for containers that set none') },
+      {
+        enabled: bool('Create the LimitRange of the namespace (off for all charts of a namespace but one, e.g. in an umbrella chart).'),
+        defaultRequest: ResourceSet('request for containers that set none'),
+        default: ResourceSet('limit for containers that set none'),
+      },
       { ...closed, description: 'LimitRange defaults of the namespace.' },
     ),
     rollout: RolloutSettings,
