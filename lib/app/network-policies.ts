@@ -3,7 +3,8 @@
  * environment's traffic provider (the ingress controller's namespace, or the Gateway's proxy pods in
  * their namespace: `traffic.gateway.proxies`) and Prometheus to the http port, the applications that
  * depend on this one (dependents) to the port each calls, the sources the values admit on the
- * Service's ports (`allowFrom`), and egress only to the declared dependencies.
+ * Service's ports (`allowFrom`), egress only to the declared dependencies, and the extra rules of the
+ * values (`networkPolicy.extraIngress`, `extraEgress`) exactly as written.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -112,6 +113,18 @@ export class AppNetworkPolicies extends Construct {
           ports: [{ protocol: dependent.protocol, port: dependent.port }],
         })),
       ],
+    });
+
+    // More rules from values, each exactly as written (peers and ports required: never wider than the values).
+    policy('AllowExtraIngress', 'extra-ingress', and(np.enabled, np.extraIngress), {
+      podSelector: appPods,
+      policyTypes: ['Ingress'],
+      ingress: [each(np.extraIngress, 'extraRule', (rule) => ({ from: [each(rule.from, 'ruleSource', peer)], ports: rule.ports }))],
+    });
+    policy('AllowExtraEgress', 'extra-egress', and(np.enabled, np.extraEgress), {
+      podSelector: appPods,
+      policyTypes: ['Egress'],
+      egress: [each(np.extraEgress, 'extraRule', (rule) => ({ to: [each(rule.to, 'ruleDestination', peer)], ports: rule.ports }))],
     });
 
     // Sources the values admit on the Service's ports: service.allowFrom on http, each extra port's allowFrom on its target.

@@ -15,7 +15,7 @@ import type { AppValues } from '../values/schema';
 import { names, podLabels, selectorLabels } from './names';
 import { initContainer, sidecarContainer } from './containers';
 import { dependencyWait } from './dependency-wait';
-import { appImage, imagePullSecrets, podSecurityContext, secretEnvVars } from './pod';
+import { appImage, downwardEnvVars, imagePullSecrets, podSecurityContext, secretEnvVars } from './pod';
 import type { AppObjectProps } from './props';
 
 export interface AppPodTemplateProps extends AppObjectProps {
@@ -102,6 +102,8 @@ export function appPodTemplate(props: AppPodTemplateProps): PodTemplate {
           name: names.name,
           image: appImage(v),
           imagePullPolicy: v.image.pullPolicy,
+          command: when(v.command, v.command),
+          args: when(v.args, v.args),
           ports: [
             { name: 'http', containerPort: v.containerPort, protocol: 'TCP' },
             // Extra Service ports that target the application container by number (a name targets a sidecar's port).
@@ -112,7 +114,7 @@ export function appPodTemplate(props: AppPodTemplateProps): PodTemplate {
             // The values hold Kubernetes EnvFromSource objects as they are (the schema shapes them).
             each(v.envFrom, 'source', (source) => source),
           ],
-          env: [secretEnvVars(v)],
+          env: [secretEnvVars(v), downwardEnvVars(v)],
           startupProbe: probeOf(v.probes.startup, v.containerPort),
           livenessProbe: probeOf(v.probes.liveness, v.containerPort),
           readinessProbe: probeOf(v.probes.readiness, v.containerPort),

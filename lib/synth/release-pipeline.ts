@@ -8,7 +8,7 @@
 import type { Chart } from 'cdk8s';
 import { type ChartIdentity, type ChartObject, chartObjects, releaseScope, renderRelease } from '../chart/release';
 import type { GoContext, Scope } from '../template/expr';
-import { reservedKeyProblems, reservedKeys, schemaWithReservedKeys } from '../chart/reserved-keys';
+import { reservedKeyProblems, reservedKeys, schemaWithReservedKeys, spreadOverlapProblems, spreadOverlapTemplate, spreadOverlaps } from '../chart/reserved-keys';
 import { type HelmChartSpec, helmChartFiles } from '../helm/chart-files';
 import { writeYaml } from '../template/yaml-writer';
 import type { Problem } from '../values/problems';
@@ -64,7 +64,9 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
   const { identity } = release;
   const objects = chartObjects(release.chart);
   const reserved = reservedKeys(objects);
-  const problems = [...release.locateBase(reservedKeyProblems(release.helm.baseValues, reserved)), ...release.environments.flatMap((env) => env.locate(reservedKeyProblems(env.values, reserved)))];
+  const overlaps = spreadOverlaps(objects);
+  const keyProblems = (values: unknown) => [...reservedKeyProblems(values, reserved), ...spreadOverlapProblems(values, overlaps)];
+  const problems = [...release.locateBase(keyProblems(release.helm.baseValues)), ...release.environments.flatMap((env) => env.locate(keyProblems(env.values)))];
   const extra = release.valuesObjects;
   // values.yaml too (names do not depend on the namespace).
   if (extra) problems.push(...release.locateBase(extra.clashes(objects, releaseScope(identity, release.helm.baseValues, { name: identity.name, namespace: identity.name }))));
@@ -80,7 +82,7 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
   }
   const { schema, rules } = readableSchema(schemaWithReservedKeys(release.helm.schema, reserved));
   const extraTemplates = { ...release.helm.extraTemplates, ...extra?.templates(objects, { chartName: identity.name }) };
-  const files = helmChartFiles({ ...release.helm, valueRules: `${rules}\n${release.helm.valueRules}`, extraTemplates, schema, objects, identity, environmentValues });
+  const files = helmChartFiles({ ...release.helm, valueRules: `${rules}\n${spreadOverlapTemplate(overlaps)}\n${release.helm.valueRules}`, extraTemplates, schema, objects, identity, environmentValues });
   for (const [path, content] of files) emit(`helm/${identity.name}/${path}`, content);
   return problems;
 }

@@ -108,10 +108,10 @@ export function dig<T>(map: Operand<object | undefined>, key: string): Expr<T | 
  * order), e.g. the `env` values as container variables. Go: the chart's named template
  * `<chart>.nameValueList` (engineHelpers), read back with `fromJsonArray`.
  */
-export function nameValueList(map: Operand<Readonly<Record<string, string>>>): Expr<{ name: string; value: string }[]> {
-  return new (class extends Expr<{ name: string; value: string }[]> {
-    evaluate(scope: Scope): { name: string; value: string }[] {
-      const value = (expr(map).evaluate(scope) ?? {}) as Record<string, string>;
+export function nameValueList<V = string>(map: Operand<Readonly<Record<string, V>>>): Expr<{ name: string; value: V }[]> {
+  return new (class extends Expr<{ name: string; value: V }[]> {
+    evaluate(scope: Scope): { name: string; value: V }[] {
+      const value = (expr(map).evaluate(scope) ?? {}) as Record<string, V>;
       // Byte order, as Go sorts map keys (the keys are environment variable names: ASCII).
       return Object.keys(value)
         .sort()

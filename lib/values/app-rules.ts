@@ -24,6 +24,7 @@ import type { AppRule, RuleContext } from './rule';
 import { TRAFFIC_LISTENER_RULE, listenerProblems } from './traffic';
 import { LONGEST_FULLNAME_SUFFIX, MAX_FULLNAME } from './name-budget';
 import { SERVICE_RULES } from './service-rules';
+import { EXTENSION_RULES } from './extension-rules';
 
 /** An integer or percentage of `replicas`, rounded up (as the disruption controller does for minAvailable). */
 function scaled(value: number | string, replicas: number): number {
@@ -325,6 +326,7 @@ const RULES: readonly AppRule[] = [
 {{- end }}`,
   },
   ...SERVICE_RULES,
+  ...EXTENSION_RULES,
   {
     // The pod is killed at the end of its grace period, preStop sleep included: the sleep must end first.
     check: (v, report) => {

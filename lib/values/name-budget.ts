@@ -36,6 +36,8 @@ const FULLNAME_SUFFIXES = [
   'allow-dependents',
   'allow-service-sources',
   'allow-smoke-test',
+  'extra-ingress',
+  'extra-egress',
 ] as const;
 /**
  * `backup-<database>` and `drill-<database>`: the backup and restore-drill CronJobs, whose database keys

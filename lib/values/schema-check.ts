@@ -81,6 +81,7 @@ const PATTERN_MEANINGS: Record<string, string> = {
   [patterns.safeText]: 'text without control characters (U+0000 to U+001F but tab and line breaks, U+007F to U+009F, U+FEFF, U+FFFE, U+FFFF)',
   [patterns.portName]: 'a port name: lower-case letters, digits and single "-" between them, at least one letter, at most 15 characters',
   '^http$': 'http (the application’s port)',
+  [patterns.registry]: 'an image registry such as registry.example.com or mirror.example.com:5000/hub',
 };
 
 /**

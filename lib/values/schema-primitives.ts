@@ -31,6 +31,8 @@ export const patterns = {
     "^/((\\.*([-A-Za-z0-9_~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))([-A-Za-z0-9._~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))*|\\.\\.\\.+)(/(\\.*([-A-Za-z0-9_~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))([-A-Za-z0-9._~!$&'()*+,;=:@]|%([013-9A-Fa-f][0-9A-Fa-f]|2[0-9A-Ea-e]))*|\\.\\.\\.+))*/?)?$",
   /** A Service name, and so an application name: a DNS-1035 label (starting with a letter). */
   dns1035Label: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
+  /** An image registry: a host, an optional port and path (a mirror's prefix), or nothing. */
+  registry: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*)?$',
   /** An integer percentage of 0% to 100% (IsNotMoreThan100Percent, for PDBs and rolling updates). */
   percent: '^(0{0,2}[0-9]|0?[1-9][0-9]|100)%$',
   /** An IPv4 network: four octets 0-255 and a prefix length 0-32. */

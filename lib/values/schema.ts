@@ -226,6 +226,49 @@ const ServicePort = Type.Object(
   { ...closed, description: 'An extra port of the Service.' },
 );
 
+/** A port of an extra NetworkPolicy rule: a number or a name of the pods' ports, and its protocol. */
+const RulePort = Type.Object(
+  { port: portNumberOrName('A port of the pods: a number, or one of their port names.'), protocol: Type.Optional(protocol('Protocol (default TCP).')) },
+  { ...closed, description: 'A port the rule admits.' },
+);
+
+/** An extra rule of the NetworkPolicies, written as Kubernetes writes one, peers and ports required (never wider than written). */
+const ExtraIngressRule = Type.Object(
+  {
+    from: Type.Array(Peer, { minItems: 1, description: 'The sources: networks (cidr) or namespaces and pods (at least one: none would admit every source).' }),
+    ports: Type.Array(RulePort, { minItems: 1, description: 'The ports of the application’s pods they may reach (at least one: none would admit every port).' }),
+  },
+  { ...closed, description: 'An ingress rule of the application’s pods.' },
+);
+
+const ExtraEgressRule = Type.Object(
+  {
+    to: Type.Array(Peer, { minItems: 1, description: 'The destinations: networks (cidr) or namespaces and pods (at least one: none would admit every destination).' }),
+    ports: Type.Array(RulePort, { minItems: 1, description: 'The ports they may be reached on (at least one: none would admit every port).' }),
+  },
+  { ...closed, description: 'An egress rule of the application’s pods.' },
+);
+
+/**
+ * An environment variable from the Downward API: a field of the pod (fieldPath, as Kubernetes'
+ * fieldRef takes it) or a resource of the container (resource, with a divisor); exactly one (a rule).
+ */
+const DownwardEnvVar = Type.Object(
+  {
+    fieldPath: Type.Optional(
+      oneOf(
+        ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'],
+        'A field of the pod (fieldRef).',
+      ),
+    ),
+    resource: Type.Optional(
+      oneOf(['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage'], 'A resource of the application container (resourceFieldRef).'),
+    ),
+    divisor: Type.Optional(quantity('Unit the resource is given in (resourceFieldRef divisor), e.g. 1m or 1Mi; default 1.')),
+  },
+  { ...closed, description: 'Exactly one of fieldPath or resource.' },
+);
+
 const Dependency = Type.Object(
   {
     name: Type.Optional(str('Name of the dependency (for readers; the application name when `app` is given).', patterns.dnsLabel)),
@@ -345,6 +388,9 @@ const RolloutSettings = Type.Object(
  * only these (PlatformFileSchema), so a mistyped key is refused where it is written.
  */
 const GLOBAL_VALUES = {
+  imageRegistry: Type.Optional(
+    str('Registry every application’s image is pulled from (in place of each image.registry), e.g. a mirror; values/: the top-level `global`.', patterns.registry, { maxLength: 253 }),
+  ),
   imagePullSecrets: Type.Optional(
     Type.Array(str('Name of an existing image pull Secret.', patterns.dnsSubdomain), {
       description: 'Image pull Secrets of every application (values/: the top-level `global`), before each one’s image.pullSecrets.',
@@ -369,6 +415,11 @@ export const AppValuesSchema = Type.Object(
     partOf: str('Platform the application belongs to (app.kubernetes.io/part-of).', patterns.dnsLabel),
     image: Type.Object(
       {
+        registry: str(
+          'Registry the repository is pulled from, before it (registry/repository), e.g. a mirror; empty: the repository as written. global.imageRegistry, when set, takes its place (Bitnami’s convention).',
+          patterns.registry,
+          { maxLength: 253 },
+        ),
         repository: str('Image repository, without tag or digest.', patterns.repository),
         tag: Type.String({
           description: 'Image tag; "latest" is refused. Also the app.kubernetes.io/version label.',
@@ -418,7 +469,14 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: 'OpenTelemetry tracing.' },
     ),
+    command: Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Entrypoint of the application container, in place of the image’s (empty: the image’s ENTRYPOINT).' }),
+    args: Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Arguments of the application container, in place of the image’s (empty: the image’s CMD).' }),
     env: keyedMap(Type.String({ pattern: patterns.envName }), Type.String({ pattern: patterns.safeText }), 'Plain environment variables, stored in the ConfigMap (never secrets).'),
+    downwardEnv: keyedMap(
+      Type.String({ pattern: patterns.envName }),
+      DownwardEnvVar,
+      'Environment variables from the pod and container (Kubernetes Downward API): a field of the pod (fieldRef: POD_NAME from metadata.name, POD_IP from status.podIP, NODE_NAME from spec.nodeName) or a resource of the container (resourceFieldRef: limits.cpu, requests.memory).',
+    ),
     secretEnv: Type.Array(
       Type.Object(
         {
@@ -476,6 +534,8 @@ export const AppValuesSchema = Type.Object(
       description: 'Any other namespaced objects, in both outputs (like Bitnami’s extraDeploy): in the release namespace, with the chart’s labels; none may share kind and name with the chart’s own.',
     }),
     podLabels: labels('Extra labels on the pods (never used in selectors).'),
+    commonLabels: labels('Labels on every object of the chart and on its pods, beside the chart’s own (which they may not set: selectors never change).'),
+    commonAnnotations: annotations('Annotations on every object of the chart (not its pods: podAnnotations).'),
     nodeSelector: labels('Node labels the pods must run on.'),
     tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),
     affinity: kubernetesObject('Kubernetes affinity of the pods.'),
@@ -587,6 +647,12 @@ export const AppValuesSchema = Type.Object(
         monitoringNamespace: str('Namespace whose Prometheus may scrape the metrics.', patterns.dnsLabel),
         dnsNamespace: str('Namespace of the cluster DNS (kube-dns).', patterns.dnsLabel),
         dependencies: Type.Array(Dependency, { description: 'The only destinations the application may connect to.' }),
+        extraIngress: Type.Array(ExtraIngressRule, {
+          description: 'More sources admitted to the application’s pods, exactly as written (NetworkPolicy <fullname>-extra-ingress): each rule its sources and ports.',
+        }),
+        extraEgress: Type.Array(ExtraEgressRule, {
+          description: 'More destinations the application’s pods may connect to, exactly as written (NetworkPolicy <fullname>-extra-egress): each rule its destinations and ports.',
+        }),
         dependents: Type.Optional(
           Type.Array(Dependent, {
             description: 'Applications of the platform that connect to this one, allowed in on the http port: derived by synth from their `dependencies` (not written in values/).',
