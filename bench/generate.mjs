@@ -11,14 +11,34 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const YAML = createRequire(join(root, 'package.json'))('yaml');
 const TEMPLATES = ['api', 'worker'];
 
-/** Deep copy of a YAML value with every string naming the template (api, api-tls, api.example.com) renamed. */
+/**
+ * Deep copy of a YAML value with every string naming the template (api, api-tls, api.example.com) renamed,
+ * map keys too (the Secret names of `secrets`, which secretEnv refers to).
+ */
 function rename(value, from, to) {
   if (typeof value === 'string') return value.replace(new RegExp(`(^|[.-])${from}(?=$|[.-])`, 'g'), `$1${to}`);
   if (Array.isArray(value)) return value.map((item) => rename(item, from, to));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rename(v, from, to)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [rename(k, from, to), rename(v, from, to)]));
   }
   return value;
+}
+
+/**
+ * The existing Secrets and ConfigMaps an overlay declares in the templates' namespaces (`<template>-<env>`,
+ * prerequisites.secrets and .configMaps), declared for each clone in its own namespace.
+ */
+function cloneDeclared(prerequisites, names) {
+  for (const section of ['secrets', 'configMaps']) {
+    const byNamespace = prerequisites?.[section];
+    if (!byNamespace) continue;
+    for (const [namespace, objects] of Object.entries(byNamespace)) {
+      const template = TEMPLATES.find((t) => namespace.startsWith(`${t}-`));
+      if (!template) continue;
+      delete byNamespace[namespace];
+      for (const name of names.filter((n) => n.slice(0, n.lastIndexOf('-')) === template)) byNamespace[rename(namespace, template, name)] = rename(objects, template, name);
+    }
+  }
 }
 
 export function appNames(count) {
@@ -48,6 +68,7 @@ export function generateValues(count, outDir, valuesDir = join(root, 'values')) 
         if (missing.length > 0) throw new Error(`values/base.yaml has no application ${missing.join(', ')} to clone`);
       }
     }
+    cloneDeclared(data.prerequisites, names);
     writeFileSync(join(outDir, file), YAML.stringify(data, { lineWidth: 0 }));
   }
   return names;

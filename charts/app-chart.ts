@@ -19,6 +19,7 @@ import { AppDeliveryNetworkPolicies } from '../lib/delivery/network-policies';
 import { AppRollout } from '../lib/delivery/rollout';
 import { PostgresqlBackups } from '../lib/backup/postgresql-backup';
 import { SecretSources } from '../lib/secrets/secret-sources';
+import { MigrationSecretCopies } from '../lib/secrets/migration-copies';
 import { renderRelease } from '../lib/chart/release';
 import type { ReleaseChart } from '../lib/chart/templated-object';
 import type { CommonMetadata, CommonMetadataChart } from '../lib/chart/common-metadata';
@@ -79,6 +80,8 @@ export class AppChart extends Chart implements ReleaseChart, CommonMetadataChart
     new AppNetworkPolicies(this, 'NetworkPolicies', { values });
     new AppHelmTest(this, 'HelmTest', { values });
     new SecretSources(this, 'Secrets', { values, secretNames: props.secretNames ?? [] });
+    // The migration hook's own copies of the Secrets it reads, made before it runs (issue 19 §3).
+    new MigrationSecretCopies(this, 'MigrationSecrets', { values, secretNames: props.secretNames ?? [] });
     new PostgresqlBackups(this, 'Backups', { values, databases: props.databases ?? [] });
   }
 

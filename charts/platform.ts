@@ -9,7 +9,7 @@
  */
 import { App } from 'cdk8s';
 import { appNotes, appReadme } from '../lib/app/chart-docs';
-import { environmentOutput } from '../lib/gitops/environment-files';
+import { environmentOutput, gitopsFiles } from '../lib/gitops/environment-files';
 import { PlatformInventory } from '../lib/gitops/inventory';
 import { type GitOpsSettings, gitopsSettings } from '../lib/gitops/settings';
 import { clashTemplate, extraObjectClashes, extraObjectsTemplate, renderExtraObjects } from '../lib/app/extra-objects';
@@ -31,6 +31,10 @@ import { AppChart } from './app-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { withSchemaChanges } from '../lib/values/schema-paths';
 import { VERSIONS_FILE, readChartVersions } from '../lib/helm/chart-versions';
+import { GITOPS, PlatformReferences, declaredGateway, prerequisitesOf } from '../lib/references/platform-references';
+import { migrationHelpers } from '../lib/secrets/migration-copies';
+import { prerequisitesSection } from '../lib/references/readme';
+import { gitopsFolder } from '../lib/gitops/argocd';
 
 export interface PlatformOptions extends SynthOptions {
   /** The recorded chart versions (lib/helm/chart-versions.ts); default: charts/versions.yaml of the working folder. */
@@ -110,6 +114,12 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   }
   if (gitopsProblems.length > 0) throw new ValuesError(uniqueProblems(gitopsProblems));
   const inventory = new PlatformInventory();
+  // Every reference of every object, checked per environment once all of it is written (lib/references/).
+  const references = new PlatformReferences();
+  const observe = (environment: string, chart: string, object: Record<string, unknown>, file: string) => {
+    inventory.observe(environment, chart, object, file);
+    references.observe(environment, chart, object, file);
+  };
   // Required in base.yaml: loadPlatformValues has refused values without it.
   const links = base.charts as NonNullable<typeof base.charts>;
   const versions = readChartVersions(options.chartVersionsFile ?? VERSIONS_FILE);
@@ -149,7 +159,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
           schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
           baseValues,
-          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}`,
+          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}\n${migrationHelpers(name)}`,
           valueRules: `${quantityRulesTemplate(name, AppValuesSchema)}\n${appRulesTemplate(name)}`,
           notes: appNotes(name),
           readme: appReadme(name, envNames),
@@ -161,7 +171,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           clashes: extraObjectClashes,
           templates: (objects, go) => ({ 'extra-objects.yaml': extraObjectsTemplate(name), 'validate-extra-objects.yaml': clashTemplate(objects, go) }),
         },
-        observe: inventory.observe,
+        observe,
       },
       emit,
     );
@@ -173,6 +183,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
     releases: [monitoring.defaults, ...monitoring.releases].map(monitoring.scopeOf),
     // Every application any release monitors: environments may differ (each object of one is conditional).
     applications: [...new Set([monitoring.defaults, ...monitoring.releases].flatMap((r) => Object.keys(r.values.applications)))].sort(),
+    dataStores: monitoring.dataStores,
   });
   const monitoringProblems = emitChartRelease(
     {
@@ -186,17 +197,38 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
         locate: (found) => located(found, environments[i].files, [['monitoring']]),
       })),
       helm: { ...monitoringHelm(monitoring), links, recorded: versions.get(monitoring.identity.name) },
-      observe: inventory.observe,
+      observe,
     },
     emit,
   );
   problems.push(...monitoringProblems);
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
 
+  // Every reference resolves or is declared as a prerequisite, the GitOps objects' too (lib/references/).
+  const gitopsObjects = new Map(environments.map((env) => [env.environment, gitopsFiles(env.environment, inventory.chartsOf(env.environment), gitops.get(env.environment)!)]));
+  for (const env of environments) {
+    for (const { file, object } of gitopsObjects.get(env.environment)!) references.observe(env.environment, GITOPS, object, `${gitopsFolder(env.environment)}/${file}`);
+    problems.push(
+      ...references.problems(env, (chart) =>
+        chart === GITOPS
+          ? { values: env.gitops, prefixes: [['gitops']] }
+          : env.applications.has(chart)
+            ? { values: env.applications.get(chart), prefixes: [['applications', chart], ['defaults'], []] }
+            : { values: env.monitoring, prefixes: [['monitoring']] },
+      ),
+    );
+  }
+  if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
+
   // Beside the manifests: GitOps objects, README and network picture of each environment.
   const pictures: PendingPicture[] = [];
   for (const env of environments) {
-    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!, recoverySection(env, namespaceOf));
+    const prerequisites = prerequisitesSection(env.environment, references.of(env.environment), prerequisitesOf(env), declaredGateway(env), []);
+    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!, {
+      gitops: gitopsObjects.get(env.environment)!,
+      prerequisites,
+      recovery: recoverySection(env, namespaceOf),
+    });
     for (const [path, content] of output.files) emit(path, content);
     pictures.push({ path: output.svgPath, dot: output.dot });
   }

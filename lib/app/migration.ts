@@ -14,6 +14,8 @@
  *   the restricted security context, the resources from values and a writable /tmp.
  * - Its egress is the application's dependencies, in a NetworkPolicy that is a hook of its own, one
  *   step earlier (weight -10): it exists before the Job on the first install and on every upgrade.
+ * - A Secret of `secrets` (made by the chart's ExternalSecret or SealedSecret, after every hook) is read
+ *   from the migration's own copy, made by a hook before the Job (lib/secrets/migration-copies.ts).
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -24,7 +26,8 @@ import { nameValueList, quantities } from '../template/functions';
 import { each, when } from '../template/manifest';
 import { commonLabels, nameLabelWith, nameWith } from './names';
 import { dependencyEgress } from './network-policies';
-import { appImage, imagePullSecrets, podSecurityContext, secretEnvVars } from './pod';
+import { migrationSecretName } from '../secrets/migration-copies';
+import { appImage, imagePullSecrets, podSecurityContext } from './pod';
 import type { AppObjectProps } from './props';
 
 /** Hook annotations for Helm, Argo CD and Flux: run before the release's other objects, in `weight` order, recreated each time. */
@@ -82,9 +85,17 @@ export class AppMigration extends Construct {
                   imagePullPolicy: v.image.pullPolicy,
                   command: m.command,
                   args: when(m.args, m.args),
-                  // The values' envFrom sources (existing ConfigMaps and Secrets, e.g. a database URL), not the chart's ConfigMap.
-                  envFrom: when(v.envFrom, v.envFrom),
-                  env: [each(nameValueList(v.env), 'variable', (variable) => variable), secretEnvVars(v)],
+                  // The values' envFrom sources (existing ConfigMaps and Secrets, e.g. a database URL), not the chart's ConfigMap;
+                  // a Secret the chart makes is read from the migration's own copy, made before the Job (lib/secrets/migration-copies.ts).
+                  envFrom: when(v.envFrom, [
+                    each(v.envFrom, 'source', (source) =>
+                      when(source.secretRef, { secretRef: { name: migrationSecretName(v.secrets, source.secretRef.name) }, prefix: when(source.prefix, source.prefix) }, source),
+                    ),
+                  ]),
+                  env: [
+                    each(nameValueList(v.env), 'variable', (variable) => variable),
+                    each(v.secretEnv, 'secretEnv', (ref) => ({ name: ref.name, valueFrom: { secretKeyRef: { name: migrationSecretName(v.secrets, ref.secretName), key: ref.key } } })),
+                  ],
                   resources: quantities(m.resources),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],

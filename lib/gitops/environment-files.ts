@@ -9,7 +9,7 @@
 import { networkGraph } from '../network-graph/graph';
 import { toDot, toMermaid } from '../network-graph/render';
 import { writeYaml } from '../template/yaml-writer';
-import { argoCdFiles, chartObjectName, gitopsFolder, namespacesName, rootName } from './argocd';
+import { type GitOpsFile, argoCdFiles, chartObjectName, gitopsFolder, namespacesName, rootName } from './argocd';
 import { fluxFiles } from './flux';
 import type { ChartInventory } from './inventory';
 import { orderCharts } from './ordering';
@@ -28,24 +28,32 @@ function environmentFolder(environment: string): string {
   return `environments/${environment}`;
 }
 
-/** Everything written for `environment` beside its manifests. */
+/** The GitOps objects of `environment` (none with engine `none`), by file name in its gitops/ folder. */
+export function gitopsFiles(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings): GitOpsFile[] {
+  return settings.engine === 'argocd' ? argoCdFiles(environment, charts, settings) : settings.engine === 'flux' ? fluxFiles(environment, charts, settings) : [];
+}
+
+/**
+ * Everything written for `environment` beside its manifests. `extra` gives the GitOps objects when the
+ * caller computed them already (`gitopsFiles`), the README's Prerequisites section (lib/references/readme.ts)
+ * and its "Backups and recovery" section (lib/backup/recovery-notes.ts, as Markdown lines).
+ */
 export function environmentOutput(
   environment: string,
   charts: readonly ChartInventory[],
   networkObjects: readonly Record<string, unknown>[],
   settings: GitOpsSettings,
-  /** The README's "Backups and recovery" section (lib/backup/recovery-notes.ts), as Markdown lines. */
-  recovery: readonly string[] = [],
+  extra: { readonly gitops?: readonly GitOpsFile[]; readonly prerequisites?: string; readonly recovery?: readonly string[] } = {},
 ): EnvironmentOutput {
   const files = new Map<string, string>();
-  const gitops = settings.engine === 'argocd' ? argoCdFiles(environment, charts, settings) : settings.engine === 'flux' ? fluxFiles(environment, charts, settings) : [];
+  const gitops = extra.gitops ?? gitopsFiles(environment, charts, settings);
   for (const { file, object } of gitops) files.set(`${gitopsFolder(environment)}/${file}`, writeYaml(object));
   const graph = networkGraph(environment, networkObjects);
-  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph), recovery));
+  files.set(`${environmentFolder(environment)}/README.md`, readme(environment, charts, settings, toMermaid(graph), extra.prerequisites, extra.recovery ?? []));
   return { files, svgPath: `${environmentFolder(environment)}/network.svg`, dot: toDot(graph) };
 }
 
-function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string, recovery: readonly string[]): string {
+function readme(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings, mermaid: string, prerequisites: string | undefined, recovery: readonly string[]): string {
   const order = orderCharts(charts);
   const manifests = (chart: string) => `${settings.path}/manifests/${environment}/${chart}`;
   const rows = charts.map((c) => `| ${c.chart} | ${c.namespaces.join(', ')} | \`${manifests(c.chart)}/\` | ${order.wave.get(c.chart)} | ${(order.after.get(c.chart) ?? []).join(', ') || '–'} |`);
@@ -103,6 +111,7 @@ function readme(environment: string, charts: readonly ChartInventory[], settings
     '',
     ...delivery,
     '',
+    ...(prerequisites ? [prerequisites] : []),
     ...recovery,
     '## Network',
     '',

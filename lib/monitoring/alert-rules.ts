@@ -14,13 +14,16 @@ import { applicationAlerts } from './rules/application';
 import { databaseBackupAlerts, volumeBackupAlerts } from './rules/backups';
 import { certificateAlerts } from './rules/certificates';
 import { databaseAlerts } from './rules/database';
+import { dataStoreAlerts } from './rules/data-stores';
+import { edgeAlerts, edgeRecordingGroup, edgeSecurityAlerts } from './rules/edge';
 import { infrastructureAlerts } from './rules/infrastructure';
 import { type AlertDefinition, type AlertingRule, type Component, type Escalation, type RuleFile, severityOf } from './rules/model';
 import { monitoringAlerts } from './rules/monitoring';
+import { nodeAlerts } from './rules/nodes';
 import { recordingRuleGroups } from './rules/recording';
 import { securityAlerts } from './rules/security';
 import { sloAlerts } from './rules/slo';
-import type { AlertThresholds } from './rules/thresholds';
+import { type AlertThresholds, defaultAlertThresholds } from './rules/thresholds';
 import { rolloutAlerts } from './rules/rollouts';
 import { workloadAlerts } from './rules/workloads';
 
@@ -41,7 +44,11 @@ const alertGroups = [
   workloadAlerts,
   rolloutAlerts,
   infrastructureAlerts,
+  nodeAlerts,
   databaseAlerts,
+  dataStoreAlerts,
+  edgeAlerts,
+  edgeSecurityAlerts,
   securityAlerts,
   monitoringAlerts,
   certificateAlerts,
@@ -53,10 +60,18 @@ const alertGroups = [
 export const alertEscalations: readonly Escalation[] = [
   { source: 'ErrorBudgetBurnFast', target: 'ErrorBudgetBurnSlow', equal: ['namespace', 'job'] },
   { source: 'NodeDiskUsageCritical', target: 'NodeDiskUsageHigh', equal: ['instance', 'mountpoint'] },
+  { source: 'NodeCPUCriticalUsage', target: 'NodeCPUHighUsage', equal: ['instance'] },
+  { source: 'DatabaseConnectionPoolExhausted', target: 'PostgreSQLHighConnections', equal: ['data_store'] },
+  // A data store that accepts no connection: its exporter's "down" says the same.
+  { source: 'DataStoreUnreachable', target: 'PostgreSQLDown', equal: ['data_store'] },
+  { source: 'DataStoreUnreachable', target: 'RedisDown', equal: ['data_store'] },
   { source: 'PersistentVolumeUsageCritical', target: 'PersistentVolumeUsageHigh', equal: ['namespace', 'persistentvolumeclaim'] },
   { source: 'TLSCertificateExpiryImminent', target: 'TLSCertificateExpiringSoon', equal: ['instance'] },
   { source: 'CertificateExpiryImminent', target: 'CertificateRenewalOverdue', equal: ['namespace', 'name'] },
 ];
+
+/** The names of the built-in alerts, in the order of the rule file (their set does not depend on the thresholds). */
+export const builtInAlertNames: readonly string[] = alertGroups.flatMap((group) => group.alerts(defaultAlertThresholds).map((definition) => definition.alert));
 
 export function buildAlertRules(thresholds: AlertThresholds, options: AlertRuleOptions): RuleFile {
   const { runbookBaseUrl } = options;
@@ -79,6 +94,7 @@ export function buildAlertRules(thresholds: AlertThresholds, options: AlertRuleO
   return {
     groups: [
       ...recordingRuleGroups(),
+      edgeRecordingGroup(),
       ...alertGroups.map((group) => ({
         name: group.name,
         rules: group.alerts(thresholds).map((definition) => alertingRule(definition, group.component)),

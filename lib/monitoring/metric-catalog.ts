@@ -30,7 +30,11 @@ export type Producer =
   | 'alloy'
   | 'argo-rollouts'
   | 'cert-manager'
-  | 'velero';
+  | 'velero'
+  | 'postgres-exporter'
+  | 'redis-exporter'
+  | 'envoy'
+  | 'ingress-nginx';
 
 function families(type: MetricType, ...names: string[]): MetricFamily[] {
   return names.map((name) => ({ name, type }));
@@ -145,6 +149,7 @@ export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> 
     ...families('counter', 'node_pressure_cpu_waiting_seconds_total', 'node_pressure_memory_waiting_seconds_total', 'node_pressure_memory_stalled_seconds_total', 'node_pressure_io_waiting_seconds_total', 'node_pressure_io_stalled_seconds_total'),
     ...families('gauge', 'node_filesystem_size_bytes', 'node_filesystem_avail_bytes', 'node_filesystem_free_bytes', 'node_filesystem_files', 'node_filesystem_files_free', 'node_filesystem_readonly', 'node_filesystem_device_error'),
     ...families('counter', 'node_disk_read_bytes_total', 'node_disk_written_bytes_total', 'node_disk_reads_completed_total', 'node_disk_writes_completed_total', 'node_disk_io_time_seconds_total', 'node_disk_io_time_weighted_seconds_total'),
+    ...families('counter', 'node_network_receive_packets_total', 'node_network_transmit_packets_total'),
     ...families('counter', 'node_network_receive_bytes_total', 'node_network_transmit_bytes_total', 'node_network_receive_errs_total', 'node_network_transmit_errs_total', 'node_network_receive_drop_total', 'node_network_transmit_drop_total'),
     ...families('gauge', 'node_network_up', 'node_nf_conntrack_entries', 'node_nf_conntrack_entries_limit', 'node_filefd_allocated', 'node_filefd_maximum'),
     ...families('gauge', 'node_timex_offset_seconds', 'node_timex_sync_status', 'node_textfile_scrape_error', 'node_scrape_collector_success', 'node_scrape_collector_duration_seconds'),
@@ -177,7 +182,7 @@ export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> 
 
   /** The Argo Rollouts controller (when argoRollouts.enabled): one rollout_info series per Rollout, with its phase. */
   'argo-rollouts': [
-    ...families('gauge', 'rollout_info'),
+    ...families('gauge', 'rollout_info', 'rollout_info_replicas_available', 'rollout_info_replicas_unavailable', 'rollout_info_replicas_desired', 'rollout_info_replicas_updated'),
     ...goProcess,
   ],
 
@@ -202,6 +207,45 @@ export const metricCatalog: Readonly<Record<Producer, readonly MetricFamily[]>> 
     ...goProcess,
     ...families('gauge', 'velero_backup_last_successful_timestamp', 'velero_backup_total'),
     ...families('counter', 'velero_backup_attempt_total', 'velero_backup_success_total', 'velero_backup_failure_total', 'velero_backup_partial_failure_total'),
+  ],
+
+  /**
+   * postgres_exporter (v0.17: its default collectors and the built-in pg_stat_activity and pg_settings
+   * metrics; checked against the /metrics of Debian's 0.11 on PostgreSQL 15, pg_replication_lag_seconds
+   * from the replication collector of 0.13 and later). Series carry data_store (the scrape job's label).
+   */
+  'postgres-exporter': [
+    ...goProcess,
+    ...families('gauge', 'pg_up', 'pg_stat_activity_count', 'pg_stat_activity_max_tx_duration', 'pg_settings_max_connections', 'pg_settings_superuser_reserved_connections'),
+    ...families('gauge', 'pg_replication_lag_seconds', 'pg_replication_is_replica', 'pg_database_size_bytes', 'pg_locks_count', 'pg_stat_database_numbackends'),
+    ...families('counter', 'pg_stat_database_xact_commit', 'pg_stat_database_xact_rollback', 'pg_stat_database_blks_hit', 'pg_stat_database_blks_read', 'pg_stat_database_deadlocks', 'pg_stat_database_temp_bytes'),
+  ],
+
+  /**
+   * Envoy Gateway's proxies (/stats/prometheus of Envoy: cluster stats labelled envoy_cluster_name and
+   * envoy_response_code_class, times in milliseconds; the local rate limit filter's counters under
+   * Envoy Gateway's stat prefix http_local_rate_limiter).
+   */
+  envoy: [
+    ...families('counter', 'envoy_cluster_upstream_rq_xx', 'envoy_cluster_upstream_rq_total', 'envoy_http_downstream_rq_xx', 'envoy_http_downstream_rq_total'),
+    ...families('histogram', 'envoy_cluster_upstream_rq_time', 'envoy_http_downstream_rq_time'),
+    ...families('counter', 'envoy_http_local_rate_limiter_http_local_rate_limit_rate_limited', 'envoy_http_local_rate_limiter_http_local_rate_limit_ok'),
+    ...families('gauge', 'envoy_server_live', 'envoy_cluster_membership_healthy'),
+  ],
+
+  /** The ingress-nginx controller (its /metrics: per Ingress, labels namespace, ingress, service, status, method). */
+  'ingress-nginx': [
+    ...goProcess,
+    ...families('counter', 'nginx_ingress_controller_requests'),
+    ...families('histogram', 'nginx_ingress_controller_request_duration_seconds', 'nginx_ingress_controller_response_duration_seconds'),
+    ...families('gauge', 'nginx_ingress_controller_nginx_process_connections', 'nginx_ingress_controller_config_last_reload_successful'),
+  ],
+
+  /** redis_exporter (checked against the /metrics of Debian's 1.45 on Redis 7). Series carry data_store. */
+  'redis-exporter': [
+    ...goProcess,
+    ...families('gauge', 'redis_up', 'redis_memory_used_bytes', 'redis_memory_max_bytes', 'redis_connected_clients', 'redis_config_maxclients', 'redis_uptime_in_seconds', 'redis_db_keys'),
+    ...families('counter', 'redis_evicted_keys_total', 'redis_expired_keys_total', 'redis_keyspace_hits_total', 'redis_keyspace_misses_total', 'redis_commands_processed_total', 'redis_rejected_connections_total'),
   ],
 };
 

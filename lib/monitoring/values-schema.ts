@@ -3,8 +3,8 @@
  * time, is the chart's values.schema.json, documents values.yaml and the README, and types the
  * constructs in lib/monitoring/stack. Closed objects: an unknown key is an error.
  *
- * `applications`, `environment` and `traffic` are never written under `monitoring:` in values/: synth
- * derives them from the application values and the environment settings
+ * `applications`, `dataStores`, `environment` and `traffic` are never written under `monitoring:` in
+ * values/: synth derives them from the application values and the environment settings
  * (lib/monitoring/stack/release-values.ts), so they are written once.
  */
 import { MAX_APPLICATION_NAME } from '../values/platform-names';
@@ -12,11 +12,14 @@ import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
 import { notLatestTag, patterns, quantity, str } from '../values/schema-primitives';
 import { TrafficSchema } from '../values/traffic';
-import { AlertThresholdsSchema } from './alert-rules';
+import { AlertThresholdsSchema, builtInAlertNames } from './alert-rules';
 import { AlertmanagerValuesSchema } from './alertmanager-config';
 import { VeleroValuesSchema } from '../backup/velero-values-schema';
 import { SYSTEM_NAMESPACES } from '../values/system-namespaces';
 import { CertManagerValuesSchema } from '../certificates/values-schema';
+import { DataStoresSchema } from './data-stores/values-schema';
+import { ExtraScrapeConfigsSchema, PrometheusExtraEgressSchema } from './stack/extra-scrape-configs';
+import { ExtraRuleGroupSchema, ExtraRuleSchema } from './rules/extra-rules';
 
 const closed = { additionalProperties: false } as const;
 
@@ -61,6 +64,8 @@ const Application = object('An application to scrape and probe.', {
     maxLength: 15,
   }),
   metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),
+  scrapeInterval: str('How often it is scraped (its metrics.scrapeInterval).', patterns.duration),
+  rules: Type.Array(ExtraRuleSchema, { description: 'Its own alerting and recording rules (its metrics.rules), evaluated as the group application.<name>.' }),
   publicUrls: Type.Array(url('A public URL.'), { description: 'Public URLs probed through the Ingress.' }),
   healthUrls: Type.Array(url('A health URL.'), { description: 'Health endpoints probed inside the cluster.' }),
 });
@@ -101,6 +106,15 @@ export const MonitoringValuesSchema = Type.Object(
     ),
     runbookBaseUrl: str('Base URL of the runbooks, without trailing slash; each alert links to <base>/<alert name>.', patterns.urlWithoutTrailingSlash),
     alerts: AlertThresholdsSchema,
+    rules: object('The rules beside the built-in alert thresholds, as kube-prometheus-stack’s users know them (defaultRules.disabled).', {
+      disabled: Type.Object(Object.fromEntries(builtInAlertNames.map((name) => [name, Type.Optional(bool(`Switch ${name} off (README "Alerts").`))])), {
+        ...closed,
+        description: 'Built-in alerts switched off, by name (true: not evaluated); an unknown name is refused.',
+      }),
+      groups: Type.Array(ExtraRuleGroupSchema, {
+        description: 'Rule groups of the platform beside the built-in ones (additionalPrometheusRulesMap): Prometheus rules, alerts with a priority (P0, P1, P2); checked by promtool at synth time.',
+      }),
+    }),
     alertmanager: withAlertmanagerDeployment(AlertmanagerValuesSchema),
     prometheus: Component('Prometheus', 'Prometheus (standalone mode).', {
       scrapeInterval: str('How often targets are scraped.', patterns.duration),
@@ -110,6 +124,7 @@ export const MonitoringValuesSchema = Type.Object(
         size: str('--storage.tsdb.retention.size, e.g. 20GB (B, KB, MB, GB, TB).', '^[0-9]+(B|KB|MB|GB|TB|PB)$'),
       }),
       storage: Storage('Prometheus'),
+      extraScrapeConfigs: ExtraScrapeConfigsSchema,
     }),
     grafana: Component('Grafana', 'Grafana (standalone mode), served under the ingress path.', {
       adminSecret: object('Existing Secret holding the admin credentials (never created by the chart).', {
@@ -153,7 +168,21 @@ export const MonitoringValuesSchema = Type.Object(
     alloy: Component('Grafana Alloy', 'Grafana Alloy on every node, shipping pod logs to Loki (standalone mode).', {}),
     nodeExporter: Component('node-exporter', 'node-exporter on every node (standalone mode).', {}),
     kubeStateMetrics: Component('kube-state-metrics', 'kube-state-metrics (standalone mode).', {}),
-    blackboxExporter: Component('blackbox-exporter', 'blackbox-exporter probing the applications (standalone mode).', {}),
+    blackboxExporter: Component('blackbox-exporter', 'blackbox-exporter probing the applications’ URLs and the data stores’ addresses (standalone mode).', {}),
+    edge: object(
+      'The entry of the environment’s traffic provider, scraped for the edge alerts and dashboard (lib/monitoring/rules/edge.ts): Envoy Gateway’s proxy pods (traffic.gateway.proxies) or the ingress-nginx controller (in networkPolicy.ingressControllerNamespace).',
+      {
+        envoyMetricsPort: int('Port of the Envoy proxies’ Prometheus endpoint (/stats/prometheus; Envoy Gateway: 19001).', 1, 65535),
+        ingressNginx: object('The ingress-nginx controller (traffic.provider ingress).', {
+          podLabels: labelMap('Labels of the controller pods, e.g. app.kubernetes.io/name: ingress-nginx and app.kubernetes.io/component: controller.'),
+          metricsPort: int('Port of the controller’s metrics (/metrics; ingress-nginx: 10254).', 1, 65535),
+        }),
+      },
+    ),
+    // Issue 21: the data stores the applications depend on, and their exporters (lib/monitoring/data-stores/).
+    dataStores: DataStoresSchema,
+    postgresExporter: Component('postgres_exporter', 'postgres_exporter, one per PostgreSQL data store (dataStores.postgresql).', {}),
+    redisExporter: Component('redis_exporter', 'redis_exporter, one per Redis data store (dataStores.redis).', {}),
     operator: object('Prometheus Operator integration (operator mode).', {
       selectorLabels: labelMap('Labels the operator selects ServiceMonitors and PrometheusRules by, e.g. release: kube-prometheus-stack.'),
       dashboardLabels: labelMap('Labels of the dashboard ConfigMaps, which the Grafana sidecar selects them by, e.g. grafana_dashboard: "1".'),
@@ -171,6 +200,7 @@ export const MonitoringValuesSchema = Type.Object(
         description:
           "Networks of Alertmanager's receivers (the SMTP smarthost, Slack, PagerDuty, the webhook and watchdog URLs): a NetworkPolicy cannot name a host. Reached on the ports of the receivers enabled; empty: none.",
       }),
+      prometheusExtraEgress: PrometheusExtraEgressSchema,
       blackboxEgressCidrs: Type.Array(str('A network outside the cluster.', patterns.cidr), {
         description: "Networks the applications' public URLs resolve to (the load balancer), probed by blackbox-exporter on ports 80 and 443; empty: none.",
       }),

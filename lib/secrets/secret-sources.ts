@@ -8,6 +8,9 @@
  * committed to values rolls the pods in both outputs. A secret rotated in the store without a pinned
  * version reaches the Secret within `refreshInterval` but not running pods (environment variables are
  * read at start); the README says how to roll then.
+ *
+ * A SealedSecret carries its sealing scope (`sealedSecret.scope`) as the annotation the controller reads
+ * (sealed-secrets README, Scopes: `sealedsecrets.bitnami.com/namespace-wide` or `/cluster-wide`).
  */
 import { Construct } from 'constructs';
 import { SealedSecret } from '../../imports/bitnami.com';
@@ -15,12 +18,62 @@ import { ExternalSecret } from '../../imports/external-secrets.io';
 import { commonLabels } from '../app/names';
 import type { AppObjectProps } from '../app/props';
 import { TemplatedObject } from '../chart/templated-object';
-import { release } from '../template/expr';
-import { each, when } from '../template/manifest';
+import { type Expr, eq, release, withDefault } from '../template/expr';
+import { type Refs, each, when } from '../template/manifest';
+import type { AppValues } from '../values/schema';
 
 export interface SecretSourcesProps extends AppObjectProps {
   /** The Secret names of `secrets` (from the base values: the chart has objects per name). */
   readonly secretNames: readonly string[];
+}
+
+type SecretSource = AppValues['secrets'][string];
+
+/** Metadata of a secret source or its copy: `name` (the Secret it writes), labels, and `annotations` beside the sealing scope's. */
+interface SourceMetadata {
+  readonly name: Expr<string> | string;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** The ExternalSecret manifest writing Secret `name` from `source.externalSecret`. */
+export function externalSecretManifest(v: Refs<AppValues>, source: Refs<SecretSource>, metadata: SourceMetadata) {
+  const external = source.externalSecret;
+  return {
+    metadata: { name: metadata.name, namespace: release.namespace, labels: commonLabels(v), ...(metadata.annotations ? { annotations: metadata.annotations } : {}) },
+    spec: {
+      secretStoreRef: { name: external.storeRef.name, kind: external.storeRef.kind },
+      refreshInterval: external.refreshInterval,
+      // The operator owns the Secret it writes; removing the ExternalSecret keeps the Secret (running pods still read it).
+      target: { name: metadata.name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+      data: [
+        each(external.data, 'entry', (entry) => ({
+          secretKey: entry.secretKey,
+          remoteRef: { key: entry.remoteKey, property: when(entry.property, entry.property), version: when(entry.version, entry.version) },
+        })),
+      ],
+    },
+  } as const;
+}
+
+/** The SealedSecret manifest writing Secret `name` from `source.sealedSecret`, with its scope's annotation. */
+export function sealedSecretManifest(v: Refs<AppValues>, source: Refs<SecretSource>, metadata: SourceMetadata) {
+  const scope = withDefault(source.sealedSecret.scope, 'strict');
+  return {
+    metadata: {
+      name: metadata.name,
+      namespace: release.namespace,
+      labels: commonLabels(v),
+      annotations: {
+        ...metadata.annotations,
+        'sealedsecrets.bitnami.com/namespace-wide': when(eq(scope, 'namespace-wide'), 'true'),
+        'sealedsecrets.bitnami.com/cluster-wide': when(eq(scope, 'cluster-wide'), 'true'),
+      },
+    },
+    spec: {
+      encryptedData: source.sealedSecret.encryptedData,
+      template: { metadata: { name: metadata.name, namespace: release.namespace, labels: commonLabels(v) } },
+    },
+  };
 }
 
 export class SecretSources extends Construct {
@@ -29,38 +82,17 @@ export class SecretSources extends Construct {
     const v = props.values;
     for (const name of props.secretNames) {
       const source = v.secrets[name];
-      const external = source.externalSecret;
       new TemplatedObject(this, `ExternalSecret-${name}`, {
         type: ExternalSecret,
         template: `externalsecret-${name}.yaml`,
-        condition: external,
-        manifest: {
-          metadata: { name, namespace: release.namespace, labels: commonLabels(v) },
-          spec: {
-            secretStoreRef: { name: external.storeRef.name, kind: external.storeRef.kind },
-            refreshInterval: external.refreshInterval,
-            // The operator owns the Secret it writes; removing the ExternalSecret keeps the Secret (running pods still read it).
-            target: { name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
-            data: [
-              each(external.data, 'entry', (entry) => ({
-                secretKey: entry.secretKey,
-                remoteRef: { key: entry.remoteKey, property: when(entry.property, entry.property), version: when(entry.version, entry.version) },
-              })),
-            ],
-          },
-        },
+        condition: source.externalSecret,
+        manifest: externalSecretManifest(v, source, { name }),
       });
       new TemplatedObject(this, `SealedSecret-${name}`, {
         type: SealedSecret,
         template: `sealedsecret-${name}.yaml`,
         condition: source.sealedSecret,
-        manifest: {
-          metadata: { name, namespace: release.namespace, labels: commonLabels(v) },
-          spec: {
-            encryptedData: source.sealedSecret.encryptedData,
-            template: { metadata: { name, namespace: release.namespace, labels: commonLabels(v) } },
-          },
-        },
+        manifest: sealedSecretManifest(v, source, { name }),
       });
     }
   }

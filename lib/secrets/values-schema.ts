@@ -52,11 +52,20 @@ const sealedSecret = Type.Object(
       Type.String({ pattern: '^[A-Za-z0-9+/]+=*$', minLength: 32 }),
       'Ciphertext per key, as `kubeseal` writes it (base64); only the cluster’s sealed-secrets controller can decrypt it.',
     ),
+    scope: Type.Optional(
+      Type.Unsafe<'strict' | 'namespace-wide' | 'cluster-wide'>({
+        type: 'string',
+        enum: ['strict', 'namespace-wide', 'cluster-wide'],
+        description:
+          'The scope the ciphertext was sealed with (`kubeseal --scope`; default strict: bound to this name and namespace). namespace-wide lets the controller unseal it under another name in the namespace: what a migration hook’s copy of the Secret needs (README: Secrets).',
+      }),
+    ),
   },
   { ...closed, description: 'A SealedSecret (bitnami.com/v1alpha1), sealed for this Secret’s name and the environment’s namespace.' },
 );
 export const secretsSchema = keyedMap(
-  Type.String({ pattern: patterns.dnsSubdomain, maxLength: 253 }),
+  // 253 less `-migration`: the migration hook's copy of a Secret it reads (lib/secrets/migration-copies.ts).
+  Type.String({ pattern: patterns.dnsSubdomain, maxLength: 253 - '-migration'.length }),
   Type.Object({ externalSecret: Type.Optional(externalSecret), sealedSecret: Type.Optional(sealedSecret) }, { ...closed, description: 'Exactly one of externalSecret or sealedSecret (a cross-field rule).' }),
   'Secrets the platform makes for the application, by Secret name, without values in git (Secrets not listed here must exist).',
 );

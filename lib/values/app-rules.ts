@@ -12,8 +12,11 @@
  * templates cannot compare the two directly.
  */
 import { BACKUP_RULES } from '../backup/rules';
+import { DATA_STORE_RULES } from '../monitoring/data-stores/rules';
+import { APPLICATION_RULE_RULES } from '../monitoring/rules/extra-rules-checks';
 import { APP_API_SERVER_RULES } from './api-server-rules';
 import { SECRET_RULES } from '../secrets/rules';
+import { MIGRATION_SECRET_RULES } from '../secrets/migration-copies';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
@@ -415,7 +418,10 @@ const RULES: readonly AppRule[] = [
 {{- end }}`,
   },
   ...BACKUP_RULES,
+  ...DATA_STORE_RULES,
+  ...APPLICATION_RULE_RULES,
   ...SECRET_RULES,
+  ...MIGRATION_SECRET_RULES,
   ...APP_API_SERVER_RULES,
 ];
 

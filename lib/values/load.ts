@@ -34,6 +34,8 @@ export interface EnvironmentValues {
   readonly charts?: ChartLinks;
   /** How traffic enters the environment (`environment.traffic`, completed): every chart's `traffic` value. */
   readonly traffic: TrafficValues;
+  /** What the environment's cluster provides (`prerequisites`, merged; checked with each file: lib/references/prerequisites.ts). */
+  readonly prerequisites: Record<string, unknown>;
 }
 
 /** The environments that have an overlay file, in name order. */
@@ -137,6 +139,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     gitops: mapOrEmpty(merged.gitops),
     charts: baseFile.data.charts as ChartLinks | undefined,
     traffic: traffic.traffic,
+    prerequisites: mapOrEmpty(merged.prerequisites),
   };
 }
 

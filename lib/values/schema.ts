@@ -9,6 +9,9 @@ import { LONGEST_FULLNAME_SUFFIX, LONGEST_NAME_LABEL_SUFFIX, MAX_FULLNAME, MAX_N
 import { type Static, Type } from '@sinclair/typebox';
 import { backupsSchema } from '../backup/values-schema';
 import { secretsSchema } from '../secrets/values-schema';
+import { dataStoreDependencyFields } from '../monitoring/data-stores/values-schema';
+import { ExtraRuleSchema } from '../monitoring/rules/extra-rules';
+import { PrerequisitesSchema } from '../references/prerequisites';
 import { GitOpsSettingsSchema } from '../gitops/settings';
 import { clusterScopedKinds } from '../validation/kubernetes-object';
 import { EnvironmentSettingsSchema } from './environment-settings';
@@ -295,6 +298,8 @@ const Dependency = Type.Object(
     cidr: Type.Optional(str('Destination network in CIDR notation, for services outside the cluster.', patterns.cidr)),
     namespaceLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination namespace(s), for in-cluster services (at least one: no labels would select every namespace).')),
     podLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination pods within those namespaces (at least one: no labels would select every pod).')),
+    // Issue 21: a PostgreSQL or Redis the monitoring stack watches (lib/monitoring/data-stores/).
+    ...dataStoreDependencyFields,
   },
   { ...closed, description: 'One network destination the application may open connections to.' },
 );
@@ -454,6 +459,13 @@ export const AppValuesSchema = Type.Object(
       {
         enabled: bool('Whether the application exposes Prometheus metrics to scrape.'),
         path: str('HTTP path of the metrics endpoint (on the http port).', patterns.httpPath),
+        scrapeInterval: str('How often the monitoring stack scrapes the application (its own scrape_interval; the stack’s default is monitoring.prometheus.scrapeInterval), e.g. 5s.', patterns.duration),
+        // Issue 21: the application's own alert and recording rules (lib/monitoring/rules/extra-rules.ts).
+        rules: Type.Optional(
+          Type.Array(ExtraRuleSchema, {
+            description: 'The application’s own alerting and recording rules, evaluated by the monitoring stack as the group application.<name> (alerts: priority required; checked by promtool at synth time).',
+          }),
+        ),
         declared: Type.Array(str('A metric name.', '^[a-zA-Z_:][a-zA-Z0-9_:]*$'), {
           description: 'Metric names the application exposes, checked against alert rules and dashboards.',
         }),
@@ -721,6 +733,7 @@ export const PlatformFileSchema = Type.Object(
     gitops: Type.Optional(GitOpsSettingsSchema),
     global: Type.Optional(Type.Object(GLOBAL_VALUES, { ...closed, description: 'Values given to every application chart as its `global` (Helm’s shared values): imagePullSecrets.' })),
     charts: Type.Optional(ChartLinksSchema),
+    prerequisites: Type.Optional(PrerequisitesSchema),
   },
   closed,
 );

@@ -26,6 +26,8 @@ export type ValuesEdit = readonly [file: string, path: readonly (string | number
 export const STAGING_ON_A_VOLUME: readonly ValuesEdit[] = [
   ['staging.yaml', ['applications', 'worker', 'backups', 'destination'], { type: 'pvc', pvc: { claimName: 'worker-backups' } }],
   ['staging.yaml', ['applications', 'worker', 'backups', 'encryption'], { type: 'none' }],
+  // The claim exists in the cluster: a declared prerequisite (lib/references/).
+  ['staging.yaml', ['prerequisites', 'persistentVolumeClaims', 'worker-staging'], ['worker-backups']],
 ];
 
 /** The synthesized files of a copy of values/ with `edits` applied, for `environments`. */

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type SecretValues, S3_KEY, agedName, containerOf, createShopDatabase, objectOf, podVolumes, rcloneEnvOf, startBucket, synthesizeWith, variable, writeAged } from './fixtures';
+import { type SecretValues, S3_KEY, type ValuesEdit, agedName, containerOf, createShopDatabase, objectOf, podVolumes, rcloneEnvOf, startBucket, synthesizeWith, variable, writeAged } from './fixtures';
 import { runBackupPod } from './job-runner';
 import { type PostgresServer, ownedTempDir, runOk, startPostgres } from './postgres-server';
 
@@ -57,11 +57,14 @@ beforeAll(async () => {
     cidr: '127.0.0.0/8',
     drillChecks: [{ table: 'public.orders', minRows: 1 }],
   });
+  const apiSecrets = { 'worker-backup-bucket': { keys: ['access-key-id', 'secret-access-key'] }, 'api-database-backup': { keys: ['password'] } };
   manifests = synthesizeWith(
     [
       ['base.yaml', ['applications', 'worker', 'backups', 'destination', 's3'], s3],
       ['base.yaml', ['applications', 'worker', 'backups', 'postgresql', 'orders'], database('orders', 'worker')],
       ['base.yaml', ['applications', 'api', 'backups'], { destination: { s3 }, postgresql: { payments: database('payments', 'api') } }],
+      // The api's backup Secrets exist in its namespaces (declared prerequisites, lib/references/).
+      ...['staging', 'production'].map((env): ValuesEdit => ['base.yaml', ['prerequisites', 'secrets', `api-${env}`], apiSecrets]),
       // Both environments in the one bucket (the shipped values give each its own).
       ['staging.yaml', ['applications', 'worker', 'backups', 'destination', 's3', 'bucket'], BUCKET],
       ['production.yaml', ['applications', 'worker', 'backups', 'destination', 's3', 'bucket'], BUCKET],

@@ -53,6 +53,10 @@ function withApiBackups(prefix: string, bucket = 'shop-production-backups', stag
     }),
   );
   edit('production.yaml', (document) => document.setIn(['applications', 'api', 'backups'], { destination: { prefix, s3: { bucket } } }));
+  // The api's backup Secrets exist in its namespaces (declared prerequisites, lib/references/).
+  for (const env of ['dev', 'staging', 'production']) {
+    edit('base.yaml', (document) => document.setIn(['prerequisites', 'secrets', `api-${env}`], { 'api-backup-bucket': { keys: ['id', 'secret'] }, 'api-database-backup': { keys: ['password'] } }));
+  }
   if (stagingBucket) edit('staging.yaml', (document) => document.setIn(['applications', 'worker', 'backups', 'destination', 's3', 'bucket'], stagingBucket));
   return dir;
 }

@@ -9,7 +9,7 @@
  */
 import { ApiObject, Include, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,8 +80,13 @@ let out: string;
 let files: Map<string, string>;
 
 beforeAll(() => {
-  files = synthesize({ valuesDir: join(projectRoot, 'values'), extendApplication: extendApi, applicationLabels: { 'example.com/cost-center': 'platform' } });
   out = mkdtempSync(join(tmpdir(), 'cdk8s-constructs-'));
+  // The Certificate's ClusterIssuer is the cluster's: declared, as every reference the output does not write (lib/references/).
+  const values = join(out, 'values');
+  cpSync(join(projectRoot, 'values'), values, { recursive: true });
+  const base = readFileSync(join(values, 'base.yaml'), 'utf8');
+  writeFileSync(join(values, 'base.yaml'), base.replace('gatewayAPI: true }', 'gatewayAPI: true, clusterIssuers: [internal-ca] }'));
+  files = synthesize({ valuesDir: values, extendApplication: extendApi, applicationLabels: { 'example.com/cost-center': 'platform' } });
   for (const [path, content] of files) {
     mkdirSync(dirname(join(out, path)), { recursive: true });
     writeFileSync(join(out, path), content);

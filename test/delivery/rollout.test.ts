@@ -290,7 +290,9 @@ describe('the release analysis queries the platform’s Prometheus', () => {
       expect(single[0]).toMatch(
         /^.*values\/production\.yaml:\d+:\d+: applications\.api\.rollout\.analysis\.prometheusAddress: expected http:\/\/prometheus\.monitoring\.svc:9090\/prometheus .*got http:\/\/prometheus\.other\.svc:9090\/prometheus$/,
       );
-      edit(join(values, 'base.yaml'), (text) => text.replace('  mode: standalone\n', '  mode: operator\n'));
+      edit(join(values, 'base.yaml'), (text) =>
+        text.replace('  mode: standalone\n', '  mode: operator\n').replace('  controllers:\n', '  controllers:\n    prometheusOperator: { version: "0.85.0", namespace: monitoring }\n'),
+      );
       expect(() => synthesize({ valuesDir: values })).not.toThrow();
     } finally {
       rmSync(root, { recursive: true, force: true });

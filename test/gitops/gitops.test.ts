@@ -112,7 +112,7 @@ describe('Argo CD objects in dist/environments/<env>/gitops', () => {
 });
 
 describe('Flux objects (gitops.engine: flux)', () => {
-  const valuesDir = valuesWith('base.yaml', (text) => text.replace('  engine: argocd\n', '  engine: flux\n'));
+  const valuesDir = valuesWith('base.yaml', (text) => text.replace('  engine: argocd\n', '  engine: flux\n').replace('    argoCD: {', '    flux: { version: "2.6.4", namespace: flux-system }\n    argoCD: {'));
   const files = synthesize({ valuesDir });
   const fluxObjects = (env: string) =>
     [...files]
@@ -164,7 +164,9 @@ describe('Flux objects (gitops.engine: flux)', () => {
 
 describe('Flux GitRepository ignore rules', () => {
   it('leave only the environment’s manifests and GitOps objects, as git itself reads them', () => {
-    const files = synthesize({ valuesDir: valuesWith('base.yaml', (text) => text.replace('  engine: argocd\n', '  engine: flux\n')) });
+    const files = synthesize({
+      valuesDir: valuesWith('base.yaml', (text) => text.replace('  engine: argocd\n', '  engine: flux\n').replace('    argoCD: {', '    flux: { version: "2.6.4", namespace: flux-system }\n    argoCD: {')),
+    });
     const repository = parse(files.get('environments/dev/gitops/gitrepository.yaml') ?? '')[0];
     const root = mkdtempSync(join(tmpdir(), 'flux-ignore-'));
     roots.push(root);
@@ -309,6 +311,7 @@ describe('Namespaces before PreSync hooks (argoproj/argo-cd#3762)', () => {
       valuesDir: valuesWith('base.yaml', (text) =>
         text
           .replace('  engine: argocd\n', '  engine: flux\n')
+          .replace('    argoCD: {', '    flux: { version: "2.6.4", namespace: flux-system }\n    argoCD: {')
           .replace('  worker:\n    component: worker\n', '  worker:\n    component: worker\n    migration: { enabled: true, command: [/app/worker, migrate], activeDeadlineSeconds: 3600 }\n'),
       ),
     });
@@ -318,7 +321,8 @@ describe('Namespaces before PreSync hooks (argoproj/argo-cd#3762)', () => {
 
 describe('custom resources', () => {
   it('the Application of a chart writing custom resources skips the dry run of kinds not yet known; the others do not', () => {
-    const operatorMode = (text: string) => text.replace('  mode: standalone\n', '  mode: operator\n');
+    const operatorMode = (text: string) =>
+      text.replace('  mode: standalone\n', '  mode: operator\n').replace('  controllers:\n', '  controllers:\n    prometheusOperator: { version: "0.85.0", namespace: monitoring }\n');
     const files = synthesize({ valuesDir: valuesWith('base.yaml', operatorMode) });
     const application = (chart: string, from = files) => parse(from.get(`environments/dev/gitops/application-${chart}.yaml`) ?? '')[0];
     const kinds = (chart: string, from = files) => [...from].filter(([path]) => path.startsWith(`manifests/dev/${chart}/`)).flatMap(([, text]) => parse(text).map((o: { kind: string }) => o.kind));
@@ -328,7 +332,16 @@ describe('custom resources', () => {
     expect(kinds('worker')).toContain('ExternalSecret');
     expect(application('worker').spec.syncPolicy.syncOptions).toEqual(['PruneLast=true', 'SkipDryRunOnMissingResource=true']);
     // With existing Secrets only, the worker writes no custom resource, and its Application keeps the dry run.
-    const existingSecretsOnly = (text: string) => operatorMode(text).replace(/^ {4}secrets:\n(?: {6}.*\n)+/m, '    secrets: {}\n');
+    const declared = ['dev', 'staging', 'production']
+      .map(
+        (env) =>
+          `    worker-${env}: { worker-database: { keys: [password] }, worker-database-backup: { keys: [password] }, worker-backup-bucket: { keys: [access-key-id, secret-access-key] }, worker-backup-encryption: { keys: [password, salt] } }\n`,
+      )
+      .join('');
+    const existingSecretsOnly = (text: string) =>
+      operatorMode(text)
+        .replace(/^ {4}secrets:\n(?: {6}.*\n)+/m, '    secrets: {}\n')
+        .replace('  secrets:\n    monitoring:\n', `  secrets:\n${declared}    monitoring:\n`);
     const withoutExternalSecrets = synthesize({ valuesDir: valuesWith('base.yaml', existingSecretsOnly) });
     expect(kinds('worker', withoutExternalSecrets)).not.toContain('ExternalSecret');
     expect(kinds('worker', withoutExternalSecrets).length).toBeGreaterThan(0);

@@ -21,12 +21,15 @@ import { synthInto, synthProblems } from '../support/synth-cli';
 const scratch = mkdtempSync(join(tmpdir(), 'api-server-values-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** What the qa environment's cluster has besides base.yaml's prerequisites: the worker's Redis password (lib/references/). */
+const QA_CLUSTER = { prerequisites: { secrets: { 'worker-qa': { 'worker-redis': { keys: ['password'] } } } } };
+
 let copies = 0;
 /** The problems synth reports for values/ with an extra environment `qa` holding `overlay`. */
 function synthWith(overlay: Record<string, unknown>): string[] {
   const dir = join(scratch, `values-${copies++}`);
   cpSync(join(projectRoot, 'values'), dir, { recursive: true });
-  writeFileSync(join(dir, 'qa.yaml'), stringify(overlay));
+  writeFileSync(join(dir, 'qa.yaml'), stringify({ ...overlay, ...QA_CLUSTER }));
   return synthProblems(dir);
 }
 
@@ -199,7 +202,7 @@ describe('an image tag that is no label value (64 characters, or ending in "-") 
     expect(tag.length).toBe(69);
     const dir = join(scratch, `values-${copies++}`);
     cpSync(join(projectRoot, 'values'), dir, { recursive: true });
-    writeFileSync(join(dir, 'qa.yaml'), stringify({ applications: { worker: { image: { tag } } } }));
+    writeFileSync(join(dir, 'qa.yaml'), stringify({ applications: { worker: { image: { tag } } }, ...QA_CLUSTER }));
     const out = join(scratch, `out-${copies++}`);
     synthInto(dir, out);
     const deployment = parse(readFileSync(join(out, 'manifests', 'qa', 'worker', 'deployment.yaml'), 'utf8'));

@@ -17,6 +17,15 @@ import { schemaLocations } from '../support/schemas';
 import { synthInto } from '../support/synth-cli';
 import { withoutHelmOnly, withoutPlainOnly } from './helm-only';
 
+/** What dev's cluster has that these values name: declared prerequisites (lib/references/), added to dev.yaml's. */
+const DEV_CLUSTER = (devYaml: string) =>
+  devYaml
+    .replace('prerequisites:\n  secrets:\n', 'prerequisites:\n  configMaps:\n    api-dev: { api-flags: { keys: [] } }\n  secrets:\n')
+    .replace(
+      '  secrets:\n    worker-dev:\n',
+      '  secrets:\n    api-dev: { registry-credentials: { keys: [] }, api-registry: { keys: [] }, api-extra-env: { keys: [] }, api-client-certs: { keys: [] } }\n    web-dev: { registry-credentials: { keys: [] } }\n    worker-dev:\n      registry-credentials: { keys: [] }\n',
+    );
+
 const API_IN_DEV = `
 global:
   imagePullSecrets: [registry-credentials]
@@ -76,7 +85,7 @@ let root: string;
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'extension-points-'));
   cpSync(join(projectRoot, 'values'), join(root, 'values'), { recursive: true });
-  writeFileSync(join(root, 'values', 'dev.yaml'), readFileSync(join(root, 'values', 'dev.yaml'), 'utf8') + API_IN_DEV);
+  writeFileSync(join(root, 'values', 'dev.yaml'), DEV_CLUSTER(readFileSync(join(root, 'values', 'dev.yaml'), 'utf8')) + API_IN_DEV);
   synthInto(join(root, 'values'), join(root, 'dist'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -43,6 +43,67 @@ function sidecar(fields: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+/** A PostgreSQL dependency of worker, valid, with `fields` replacing its own. */
+function database(fields: Record<string, unknown>): Record<string, unknown> {
+  const dependency = {
+    name: 'orders-db',
+    kind: 'postgresql',
+    port: 5432,
+    cidr: '10.20.0.0/16',
+    host: 'orders-db.data.internal',
+    exporter: { credentialsSecret: { name: 'orders-db-exporter', usernameKey: 'username', passwordKey: 'password' } },
+  };
+  return { networkPolicy: { dependencies: [Object.fromEntries(Object.entries({ ...dependency, ...fields }).filter(([, value]) => value !== undefined))] } };
+}
+
+function dataStoreCases(): RuleCase[] {
+  const at = 'networkPolicy.dependencies[0]';
+  return [
+    {
+      name: 'a data store without a name',
+      chart: 'worker',
+      values: database({ name: undefined }),
+      message: `${at}.name: required with kind postgresql (the data store's name, the same in every application that depends on it)`,
+    },
+    {
+      name: 'a data store whose name leaves no room for its exporter’s prefix',
+      chart: 'worker',
+      values: database({ name: 'd'.repeat(46) }),
+      message: `${at}.name: expected at most 45 characters with kind (its exporter is named <kind>-exporter-<name>), got 46`,
+    },
+    { name: 'a data store without a host', chart: 'worker', values: database({ host: undefined }), message: `${at}.host: required with kind postgresql (the address its exporter and the blackbox probe reach)` },
+    {
+      name: 'a PostgreSQL without exporter credentials',
+      chart: 'worker',
+      values: database({ exporter: undefined }),
+      message: `${at}.exporter.credentialsSecret: required with kind postgresql (postgres_exporter logs in as that user)`,
+    },
+    {
+      name: 'a PostgreSQL whose exporter credentials have no user',
+      chart: 'worker',
+      values: database({ exporter: { credentialsSecret: { name: 'orders-db-exporter', passwordKey: 'password' } } }),
+      message: `${at}.exporter.credentialsSecret.usernameKey: required with kind postgresql (postgres_exporter logs in as that user)`,
+    },
+    { name: 'exporter settings without a kind', chart: 'worker', values: database({ kind: undefined }), message: `${at}.exporter: only applies with kind (postgresql or redis)` },
+    { name: 'a database for a Redis', chart: 'worker', values: database({ kind: 'redis', exporter: { database: 'orders' } }), message: `${at}.exporter.database: only applies with kind postgresql` },
+    { name: 'an sslMode for a Redis', chart: 'worker', values: database({ kind: 'redis', exporter: { sslMode: 'require' } }), message: `${at}.exporter.sslMode: only applies with kind postgresql` },
+    // The application's own rules (lib/monitoring/rules/extra-rules-checks.ts).
+    {
+      name: 'an application alert without a priority',
+      chart: 'worker',
+      values: { metrics: { rules: [{ alert: 'QueueStuck', expr: 'up == 0' }] } },
+      message: 'metrics.rules[0].priority: required for an alert (P0, P1 or P2: its severity and routing)',
+    },
+    { name: 'an application rule that is neither alert nor record', chart: 'worker', values: { metrics: { rules: [{ expr: 'up' }] } }, message: 'metrics.rules[0]: expected exactly one of alert or record' },
+    {
+      name: 'annotations on a recording rule',
+      chart: 'worker',
+      values: { metrics: { rules: [{ record: 'a:b:c', expr: 'up', annotations: { summary: 's' } }] } },
+      message: 'metrics.rules[0].annotations: only applies to an alert',
+    },
+  ];
+}
+
 const cases: readonly RuleCase[] = [
   {
     name: 'one Gateway listener for HTTPS and HTTP (the redirect would compete with the route)',
@@ -335,7 +396,8 @@ const cases: readonly RuleCase[] = [
   {
     name: 'a dependency wait for a network without a host',
     chart: 'worker',
-    values: { waitForDependencies: { enabled: true } },
+    // (worker's shipped dependencies are data stores, which have a host.)
+    values: { waitForDependencies: { enabled: true }, networkPolicy: { dependencies: [{ name: 'queue', port: 5672, cidr: '10.30.0.0/16' }] } },
     message: 'networkPolicy.dependencies[0].host: required value is missing (waitForDependencies waits for host:port)',
   },
   {
@@ -427,6 +489,8 @@ const cases: readonly RuleCase[] = [
     values: { secrets: { 'worker-database': { sealedSecret: { encryptedData: { password: 'AgBZ3kq0c2VhbGVkIGJ5IGt1YmVzZWFsIGZvciB0ZXN0cw==' } } } } },
     message: 'secrets.worker-database: expected exactly one of externalSecret or sealedSecret',
   },
+  // Issue 21: dependencies that are data stores the monitoring stack watches (lib/monitoring/data-stores/rules.ts).
+  ...dataStoreCases(),
   {
     name: 'a nameOverride whose full name (release name and nameOverride) leaves no room for the longest suffix',
     chart: 'api',

@@ -156,6 +156,8 @@ describe.each(environments())('the monitoring edges of %s', (env) => {
         .filter((e) => node(e.to).kind === 'cidr')
         .map((e) => node(e.to).label);
     expect(networks('alertmanager')).toEqual(values.networkPolicy.alertmanagerEgressCidrs);
-    expect(networks('blackbox-exporter')).toEqual(values.networkPolicy.blackboxEgressCidrs);
+    // blackbox-exporter also probes the data stores outside the cluster (their dependencies' cidr, issue 21).
+    const dataStoreNetworks = (['postgresql', 'redis'] as const).flatMap((kind) => Object.values(values.dataStores[kind]).flatMap((store) => (store.monitored && store.cidr ? [store.cidr] : [])));
+    expect(networks('blackbox-exporter').sort()).toEqual([...new Set([...values.networkPolicy.blackboxEgressCidrs, ...dataStoreNetworks])].sort());
   });
 });

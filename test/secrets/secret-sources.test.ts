@@ -42,7 +42,11 @@ beforeAll(() => {
     [[...worker, 'secrets', 'worker-redis', 'sealedSecret', 'encryptedData', 'password'], CIPHERTEXT.production],
     [[...worker, 'secrets', 'worker-database', 'externalSecret', 'data'], [{ secretKey: 'password', remoteKey: 'shop/worker/database', property: 'password', version: '2' }]],
   ]);
-  setValues(values, 'staging.yaml', [[[...worker, 'backups', 'destination'], { type: 'pvc', pvc: { claimName: 'worker-backups' } }]]);
+  setValues(values, 'staging.yaml', [
+    [[...worker, 'backups', 'destination'], { type: 'pvc', pvc: { claimName: 'worker-backups' } }],
+    // The volume exists in the cluster: declared (lib/references/).
+    [['prerequisites', 'persistentVolumeClaims'], { 'worker-staging': ['worker-backups'] }],
+  ]);
   for (const [path, content] of synthesize({ valuesDir: values })) {
     mkdirSync(dirname(join(root, 'dist', path)), { recursive: true });
     writeFileSync(join(root, 'dist', path), content);

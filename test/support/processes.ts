@@ -86,8 +86,9 @@ interface Started {
 export class Processes {
   private readonly started: Started[] = [];
 
-  start(name: string, binary: string, args: readonly string[]): ChildProcess {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Starts a server; `env`, when given, is its whole environment (e.g. an exporter's variables from a manifest). */
+  start(name: string, binary: string, args: readonly string[], env?: Readonly<Record<string, string>>): ChildProcess {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     const entry: Started = { name, child, output: [] };
     const keep = (chunk: Buffer) => entry.output.push(chunk.toString('utf8'));
     child.stdout?.on('data', keep);
@@ -99,6 +100,12 @@ export class Processes {
   /** The output of a server so far, for failure messages. */
   output(name: string): string {
     return this.started.find((entry) => entry.name === name)?.output.join('') ?? '';
+  }
+
+  /** Stops one server (SIGTERM, then SIGKILL after `graceMs`), e.g. to take a target down during a test. */
+  async stop(name: string, graceMs = 5_000): Promise<void> {
+    const entry = this.started.find((started) => started.name === name);
+    if (entry) await stop(entry.child, graceMs);
   }
 
   /** SIGTERM to each server still running, SIGKILL to those still there after `graceMs`. */

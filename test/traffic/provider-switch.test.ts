@@ -29,6 +29,8 @@ beforeAll(() => {
   cpSync(join(projectRoot, 'values'), values, { recursive: true });
   edit(join(values, 'staging.yaml'), (t) => t.replace('traffic: { provider: ingress }', 'traffic: { provider: gatewayAPI }'));
   for (const env of ['dev', 'production']) edit(join(values, `${env}.yaml`), (t) => t.replace(/^environment: \{ (.*) \}$/m, 'environment: { $1, traffic: { provider: ingress } }'));
+  // Their clusters then run the NGINX ingress controller (a prerequisite, lib/references/).
+  edit(join(values, 'base.yaml'), (t) => t.replace('  controllers:\n', '  controllers:\n    ingressNginx: { version: "1.13.1", namespace: ingress-nginx, ingressClasses: [nginx] }\n'));
   edit(join(values, 'production.yaml'), (t) => t.replace('canary: { trafficRouting: gatewayAPI }', `canary: { trafficRouting: ${ROUTER_SWAPPED.production.api} }`));
   for (const [path, content] of synthesize({ valuesDir: values })) {
     mkdirSync(dirname(join(root, 'dist', path)), { recursive: true });

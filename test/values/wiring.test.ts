@@ -16,7 +16,9 @@ import { helmTemplate, helmVersions, parseDocuments, projectRoot } from '../supp
 import { synthInto, synthProblems } from '../support/synth-cli';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
-const API_POSTGRESQL = '        - { name: postgresql, port: 5432, cidr: 10.20.0.0/16, host: postgresql.shop.internal }\n';
+/** api's PostgreSQL in values/base.yaml, a data store the monitoring stack watches (its last line: the exporter's database). */
+const API_POSTGRESQL =
+  '          host: postgresql.shop.internal\n          exporter:\n            credentialsSecret: { name: postgresql-exporter, usernameKey: username, passwordKey: password }\n            database: shop\n';
 const API_DEPENDENCIES = `${API_POSTGRESQL}        - { name: redis, port: 6379, namespaceLabels: { kubernetes.io/metadata.name: data }, podLabels: { app.kubernetes.io/name: redis }, host: redis.data.svc }
 `;
 

@@ -14,6 +14,8 @@ export interface DashboardDefinition {
   sections: Section[];
   time: { from: string; to: string };
   refresh: string;
+  /** Its own variables, where the shared ones (the applications) do not apply. */
+  variables?: TemplateVariable[];
 }
 
 export interface SharedSettings {
@@ -48,7 +50,7 @@ export function dashboard(definition: DashboardDefinition, shared: SharedSetting
         },
       ],
     },
-    templating: { list: shared.variables },
+    templating: { list: definition.variables ?? shared.variables },
     panels: layout(definition.sections),
   };
 }

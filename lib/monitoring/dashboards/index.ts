@@ -3,6 +3,8 @@
  * Grafana provisions. Built with small typed builders (no SDK): the whole set builds in milliseconds.
  */
 import { dashboard } from './dashboard';
+import { dataStoresDashboard } from './data-stores';
+import { edgeDashboard } from './edge';
 import { errorsDashboard } from './errors';
 import { httpDashboard } from './http';
 import type { GrafanaDashboard } from './model';
@@ -42,6 +44,8 @@ export function buildDashboards(options: DashboardOptions): DashboardFile[] {
     'errors.json': errorsDashboard(),
     'slo.json': sloDashboard(sloTarget),
     'releases.json': releasesDashboard(),
+    'data-stores.json': dataStoresDashboard(),
+    'edge.json': edgeDashboard(),
   };
   return Object.entries(definitions).map(([fileName, definition]) => ({ fileName, dashboard: dashboard(definition, shared) }));
 }

@@ -79,11 +79,13 @@ export function overviewDashboard(sloTarget: number): DashboardDefinition {
         panels: [
           stat({
             title: 'Unavailable replicas',
-            description: 'Replicas of each Deployment that are not available (not ready for minReadySeconds).',
+            description: 'Replicas of each Deployment and Argo Rollout that are not available (not ready for minReadySeconds): kube-state-metrics for Deployments, the Argo Rollouts controller for Rollouts.',
             queries: [
               {
-                expr: 'sum by (namespace, deployment) (kube_deployment_status_replicas_unavailable{namespace=~"$namespace", deployment=~"$job"})',
-                legend: legend('namespace, deployment'),
+                expr:
+                  'label_replace(sum by (namespace, deployment) (kube_deployment_status_replicas_unavailable{namespace=~"$namespace", deployment=~"$job"}), "workload", "$1", "deployment", "(.+)")' +
+                  ' or label_replace(sum by (namespace, name) (rollout_info_replicas_unavailable{namespace=~"$namespace", name=~"$job"}), "workload", "$1", "name", "(.+)")',
+                legend: legend('namespace, workload'),
               },
             ],
             unit: 'none',

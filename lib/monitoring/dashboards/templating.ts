@@ -20,7 +20,7 @@ export function templateVariables(applications: string[]): TemplateVariable[] {
   ];
 }
 
-function datasourceVariable(): DataSourceVariable {
+export function datasourceVariable(): DataSourceVariable {
   return {
     name: 'datasource',
     label: 'Data source',
@@ -36,7 +36,7 @@ function datasourceVariable(): DataSourceVariable {
   };
 }
 
-function queryVariable(name: string, label: string, query: string): QueryVariable {
+export function queryVariable(name: string, label: string, query: string): QueryVariable {
   return {
     name,
     label,

@@ -56,7 +56,8 @@ export const applicationAlerts: AlertGroupDefinition<AlertThresholds> = {
     {
       alert: 'BlackboxProbeFailing',
       priority: 'P0',
-      expr: 'probe_success == 0',
+      // The HTTP probes; the data stores' TCP probes are DataStoreUnreachable's (data-stores.ts).
+      expr: 'probe_success{job!="blackbox-tcp"} == 0',
       for: t.probeFailingFor,
       summary: 'Probe of {{ $labels.instance }} is failing',
       description: `The blackbox probe of {{ $labels.instance }} (job {{ $labels.job }}) has failed for ${t.probeFailingFor}.`,

@@ -8,7 +8,7 @@ import type { AlertThresholds } from './thresholds';
 
 const usedShare = 'max by (namespace, persistentvolumeclaim) (1 - kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes)';
 
-function volumeUsage(alert: string, priority: 'P0' | 'P1', threshold: number, forDuration: string) {
+function volumeUsage(alert: string, priority: 'P1' | 'P2', threshold: number, forDuration: string) {
   return {
     alert,
     priority,
@@ -22,5 +22,6 @@ function volumeUsage(alert: string, priority: 'P0' | 'P1', threshold: number, fo
 export const databaseAlerts: AlertGroupDefinition<AlertThresholds> = {
   name: 'platform.database.alerts',
   component: 'database',
-  alerts: (t) => [volumeUsage('PersistentVolumeUsageHigh', 'P1', t.diskWarningRatio, t.diskFor), volumeUsage('PersistentVolumeUsageCritical', 'P0', t.diskCriticalRatio, t.diskFor)],
+  // The documents' disk priorities, as for the nodes' filesystems: 75% P2, 85% P1.
+  alerts: (t) => [volumeUsage('PersistentVolumeUsageHigh', 'P2', t.diskWarningRatio, t.diskFor), volumeUsage('PersistentVolumeUsageCritical', 'P1', t.diskCriticalRatio, t.diskFor)],
 };

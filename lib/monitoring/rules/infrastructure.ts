@@ -1,6 +1,6 @@
 /**
  * Infrastructure alerts: containers near their CPU or memory limits (cAdvisor over kube-state-metrics
- * limits), node filesystems filling up (node-exporter), autoscalers and disruption budgets that block.
+ * limits), node filesystems filling up (node-exporter; the other node alerts are in nodes.ts), autoscalers and disruption budgets that block.
  */
 import { type AlertGroupDefinition, percent } from './model';
 import type { AlertThresholds } from './thresholds';
@@ -14,7 +14,7 @@ const diskFilesystems = 'fstype!~"tmpfs|overlay|squashfs"';
 const usedShare = `(1 - node_filesystem_avail_bytes{${diskFilesystems}} / node_filesystem_size_bytes{${diskFilesystems}})`;
 const hpa = 'HorizontalPodAutoscaler {{ $labels.namespace }}/{{ $labels.horizontalpodautoscaler }}';
 
-function nodeDisk(alert: string, priority: 'P0' | 'P1', threshold: number, forDuration: string) {
+function nodeDisk(alert: string, priority: 'P1' | 'P2', threshold: number, forDuration: string) {
   return {
     alert,
     priority,
@@ -51,8 +51,9 @@ export const infrastructureAlerts: AlertGroupDefinition<AlertThresholds> = {
       summary: `${shortContainer} uses {{ $value | humanizePercentage }} of its memory limit`,
       description: `${shortContainer} has used more than ${percent(t.memoryLimitRatio)} of its memory limit for ${t.memoryFor} ({{ $value | humanizePercentage }}): it is OOM killed when it reaches the limit.`,
     },
-    nodeDisk('NodeDiskUsageHigh', 'P1', t.diskWarningRatio, t.diskFor),
-    nodeDisk('NodeDiskUsageCritical', 'P0', t.diskCriticalRatio, t.diskFor),
+    // The documents' priorities: DiskSpaceWarning (75%) P2, HighDiskUsage (85%) P1.
+    nodeDisk('NodeDiskUsageHigh', 'P2', t.diskWarningRatio, t.diskFor),
+    nodeDisk('NodeDiskUsageCritical', 'P1', t.diskCriticalRatio, t.diskFor),
     {
       alert: 'HPAMaxedOut',
       priority: 'P2',

@@ -2,6 +2,7 @@
  * Progressive delivery alerts, from the Argo Rollouts controller's metrics (`rollout_info`, one
  * series per Rollout with its `phase`: Healthy, Progressing, Paused or Degraded), scraped when
  * `argoRollouts.enabled` (lib/monitoring/prometheus-config.ts):
+ * - a Rollout with fewer available replicas than desired (the Rollouts' DeploymentReplicasMismatch);
  * - a Rollout Degraded: an analysis failed and the release was aborted, so the stable version serves
  *   all traffic again, or the new pods never became ready (progress deadline); someone must look;
  * - a Rollout Paused for long: an inconclusive analysis (too little traffic to judge) or a blue-green
@@ -32,6 +33,17 @@ export const rolloutAlerts: AlertGroupDefinition<AlertThresholds> = {
       for: '1m',
       summary: `${rollout} was aborted or is degraded`,
       description: `${rollout} has been Degraded for 1m: its analysis failed and the release was rolled back to the stable version, or the new pods never became ready. See ${get}; release again after a fix, or retry with kubectl argo rollouts retry rollout.`,
+    },
+    {
+      // DeploymentReplicasMismatch for Rollouts (the controller's rollout_info_replicas_* gauges): fewer
+      // available than desired, not "different", since a canary or a blue-green preview runs extra pods
+      // beside the stable ones for hours.
+      alert: 'RolloutReplicasMismatch',
+      priority: 'P1',
+      expr: 'max by (namespace, name) (rollout_info_replicas_available) < max by (namespace, name) (rollout_info_replicas_desired)',
+      for: t.replicasMismatchFor,
+      summary: `${rollout} lacks available replicas`,
+      description: `${rollout} has had {{ $value }} available replicas, fewer than desired, for ${t.replicasMismatchFor}: pods that do not start or do not become ready. See ${get}.`,
     },
     {
       alert: 'RolloutPausedTooLong',

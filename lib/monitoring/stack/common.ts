@@ -11,6 +11,7 @@ import { labelValue } from '../../template/label-value';
 import { type Refs, when } from '../../template/manifest';
 import type { ApiObjectClass, Checked, Manifest, ManifestOf } from '../../template/typed';
 import type { MonitoringValues } from '../values-schema';
+import type { DataStoreKind } from '../data-stores/values-schema';
 
 export interface MonitoringProps {
   readonly values: Refs<MonitoringValues>;
@@ -20,6 +21,8 @@ export interface MonitoringProps {
   readonly applications: readonly string[];
   /** Every release the chart is generated for (the environments), for precomputed configuration. */
   readonly releases: readonly Scope[];
+  /** The data stores watched, by kind (the keys of `values.dataStores.<kind>`, fixed per chart). */
+  readonly dataStores: Readonly<Record<DataStoreKind, readonly string[]>>;
 }
 
 export const PART_OF = 'monitoring';
@@ -33,7 +36,21 @@ export function operatorMode(v: Refs<MonitoringValues>): Expr<boolean> {
 }
 
 /** The components; each name is its objects' name and its app.kubernetes.io/name label. */
-export type Component = 'prometheus' | 'alertmanager' | 'grafana' | 'loki' | 'alloy' | 'node-exporter' | 'kube-state-metrics' | 'blackbox-exporter' | 'monitoring' | 'acme-issuer' | 'backup-schedule';
+export type Component =
+  | 'prometheus'
+  | 'alertmanager'
+  | 'grafana'
+  | 'loki'
+  | 'alloy'
+  | 'node-exporter'
+  | 'kube-state-metrics'
+  | 'blackbox-exporter'
+  | 'monitoring'
+  | 'acme-issuer'
+  | 'backup-schedule'
+  // One exporter per data store (data-store-exporters.ts), named after it.
+  | `postgres-exporter-${string}`
+  | `redis-exporter-${string}`;
 
 export function selectorLabels(component: Component) {
   return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/instance': release.name };

@@ -11,29 +11,65 @@
  * - Alertmanager: precomputed per environment. Its builder validates the values, switches receivers
  *   on and off and joins addresses: a release with other Alertmanager routing values fails.
  */
-import { Expr, type GoContext, type Scope, fmt, ifElse, release } from '../../template/expr';
+import { Expr, type GoContext, type Scope, fmt, ifElse, not, or, release } from '../../template/expr';
 import { entriesWhere, list } from '../../template/functions';
 import { type GeneratedText, interpolatedText, precomputedText, resolveInput } from '../../template/text';
-import { type AlertThresholds, buildAlertRules, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
+import { type AlertThresholds, type AlertingRule, type RuleFile, buildAlertRules, defaultAlertThresholds, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
 import { buildDashboards } from '../dashboards';
 import { type AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerConfig } from '../alertmanager-config';
-import { buildPrometheusConfig } from '../prometheus-config';
+import { buildPrometheusConfig, edgeScrapeConfig } from '../prometheus-config';
+import { chosenText, concatenatedText, fixedText, listItems, optionalText, textAfter } from './composed-text';
+import { extraScrapeConfigsText } from './extra-scrape-configs';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { cachedText } from './cached-text';
+import { usesIngress } from '../../traffic/gateway-api';
+import { pickMonitored } from './expressions';
 import type { MonitoringProps } from './common';
 import { PORTS, SUB_PATHS } from './ports';
 import { RULES_DIR } from './prometheus';
 
+/**
+ * The built-in rule file, one part per rule group and per alert, each an interpolated text of its own
+ * (thresholds stay values), so that `rules.disabled.<alert>` drops that alert's part in both
+ * renderings (and a group whose alerts are all off drops its header); the recording rules stay.
+ */
 export function alertRulesText(props: MonitoringProps): GeneratedText {
   const v = props.values;
-  const text = interpolatedText({
-    name: 'alert rules',
-    format: 'yaml',
-    input: { thresholds: v.alerts, runbookBaseUrl: v.runbookBaseUrl, environment: v.environment },
-    build: ({ thresholds, runbookBaseUrl, environment }) => buildAlertRules(thresholds, { runbookBaseUrl, environment }),
-    shape: props.defaults,
+  // Each threshold as its own value: no map in the input, so no shape for a text to be made per.
+  const thresholds = Object.fromEntries(Object.keys(defaultAlertThresholds).map((key) => [key, v.alerts[key as keyof AlertThresholds]]));
+  const input = { thresholds, runbookBaseUrl: v.runbookBaseUrl, environment: v.environment };
+  type Input = { thresholds: AlertThresholds; runbookBaseUrl: string; environment: string };
+  // Every part builds the whole file from the same input: once per distinct input (the output is only read).
+  let last: { key: string; rules: RuleFile } | undefined;
+  const build = (i: Input) => {
+    const key = JSON.stringify(i);
+    if (last?.key !== key) last = { key, rules: buildAlertRules(i.thresholds, { runbookBaseUrl: i.runbookBaseUrl, environment: i.environment }) };
+    return last.rules;
+  };
+  const part = (name: string, select: (rules: RuleFile) => RuleFile['groups'][number]) =>
+    interpolatedText({ name, format: 'yaml', input, build: (i) => ({ groups: [select(build(i as unknown as Input))] }), shape: props.defaults });
+  const layout = buildAlertRules(defaultAlertThresholds, { runbookBaseUrl: 'https://runbooks.example.com', environment: 'layout' });
+  const parts = layout.groups.map((group, g) => {
+    const alerts = group.rules.filter((rule): rule is AlertingRule => 'alert' in rule);
+    if (alerts.length === 0)
+      return listItems(
+        'groups',
+        part(`rule group ${group.name}`, (rules) => rules.groups[g]),
+      );
+    const header = `groups:\n  - name: ${group.name}\n    rules:\n`;
+    const enabled = alerts.map((alert) => not(v.rules.disabled[alert.alert]));
+    const items = alerts.map((alert, r) =>
+      optionalText(
+        enabled[r],
+        textAfter(
+          header,
+          part(`alert ${alert.alert}`, (rules) => ({ name: group.name, rules: [rules.groups[g].rules[r]] })),
+        ),
+      ),
+    );
+    return optionalText(or(...enabled), concatenatedText(fixedText(header.slice('groups:\n'.length)), ...items));
   });
-  return new ThresholdOrderChecked(v.alerts, text);
+  return new ThresholdOrderChecked(v.alerts, concatenatedText(fixedText('groups:\n'), ...parts));
 }
 
 /** One text per dashboard file, in the builder's order. */
@@ -63,7 +99,26 @@ export function dashboardTexts(props: MonitoringProps): Array<{ fileName: string
   }));
 }
 
+/**
+ * prometheus.yml: the builder's configuration (lib/monitoring/prometheus-config.ts), then the scrape job
+ * of the environment's traffic entry appended to its scrape_configs (the last key), chosen by
+ * `traffic.provider` in both renderings (so that `--set traffic.provider` gives no shape of its own).
+ */
 export function prometheusConfigText(props: MonitoringProps): GeneratedText {
+  const v = props.values;
+  const edge = (provider: 'gatewayAPI' | 'ingress', input: { namespace: Expr<string>; podLabels: Expr<Record<string, string>>; port: Expr<number> }) =>
+    listItems('scrape_configs', interpolatedText({ name: `Prometheus scrape job of the ${provider} entry`, format: 'yaml', input, build: (pods) => edgeScrapeConfig(provider, pods), shape: props.releases }));
+  const proxies = v.traffic.gateway.proxies;
+  const entry = chosenText(
+    usesIngress(v.traffic),
+    edge('ingress', { namespace: v.networkPolicy.ingressControllerNamespace, podLabels: v.edge.ingressNginx.podLabels, port: v.edge.ingressNginx.metricsPort }),
+    edge('gatewayAPI', { namespace: proxies.namespace, podLabels: proxies.podLabels, port: v.edge.envoyMetricsPort }),
+  );
+  // Then the jobs written in values (prometheus.extraScrapeConfigs), as written.
+  return concatenatedText(mainPrometheusConfigText(props), entry, extraScrapeConfigsText(v.prometheus.extraScrapeConfigs as Expr<Array<Record<string, unknown>>>));
+}
+
+function mainPrometheusConfigText(props: MonitoringProps): GeneratedText {
   const v = props.values;
   return interpolatedText({
     name: 'Prometheus configuration',
@@ -78,8 +133,12 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
       argoRolloutsTargets: ifElse(v.argoRollouts.enabled, list(fmt`argo-rollouts-metrics.${v.argoRollouts.namespace}.svc:${v.argoRollouts.metricsPort}`), list()) as Expr<string[]>,
       certManagerNamespace: v.certManager.namespace,
       veleroNamespace: v.velero.namespace,
+      // Grafana serves everything under its sub path, /metrics included.
+      grafanaMetricsPath: fmt`${v.ingress.path}/metrics`,
+      // Only what the configuration uses: their other fields (credentials, labels) are not its shape.
+      dataStores: { postgresql: pickMonitored(v.dataStores.postgresql, ['host', 'port']), redis: pickMonitored(v.dataStores.redis, ['host', 'port']) },
     },
-    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment, argoRolloutsTargets, certManagerNamespace, veleroNamespace }) =>
+    build: ({ scrapeInterval, evaluationInterval, applications, namespace, environment, argoRolloutsTargets, certManagerNamespace, veleroNamespace, grafanaMetricsPath, dataStores }) =>
       buildPrometheusConfig({
         scrapeInterval,
         evaluationInterval,
@@ -87,7 +146,7 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
         // ready or not): Prometheus sends each alert to all, however many replicas there are.
         alertmanagers: { dns: { name: `${ALERTMANAGER_PEERS}.${namespace}.svc`, port: PORTS.alertmanager } },
         ruleFiles: [`${RULES_DIR}/*.yaml`],
-        applications: Object.entries(applications).map(([name, app]) => ({ name, namespace: app.namespace, metricsPath: app.metricsPath, port: app.port })),
+        applications: Object.entries(applications).map(([name, app]) => ({ name, namespace: app.namespace, metricsPath: app.metricsPath, port: app.port, scrapeInterval: app.scrapeInterval })),
         monitoringNamespace: namespace,
         blackboxTargets: Object.values(applications).flatMap((app) => [...app.publicUrls, ...app.healthUrls]),
         externalLabels: { environment },
@@ -95,6 +154,8 @@ export function prometheusConfigText(props: MonitoringProps): GeneratedText {
         veleroNamespace,
         subPaths: SUB_PATHS,
         argoRolloutsTargets,
+        grafanaMetricsPath,
+        dataStores,
       }),
     // The applications, their URLs and hosts may differ between environments: one variant per shape.
     shape: props.releases,

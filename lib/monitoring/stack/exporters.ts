@@ -182,13 +182,17 @@ export class KubeStateMetrics extends Construct {
   }
 }
 
-/** blackbox-exporter modules: an HTTP GET answered with 2xx; over HTTPS the certificate must verify. */
+/**
+ * blackbox-exporter modules: an HTTP GET answered with 2xx (over HTTPS the certificate must verify);
+ * a TCP connection to a data store's address (tcp_connect: it accepts connections).
+ */
 const BLACKBOX_MODULES = {
   http_2xx: {
     prober: 'http',
     timeout: '5s',
     http: { method: 'GET', preferred_ip_protocol: 'ip4', follow_redirects: true, tls_config: { insecure_skip_verify: false } },
   },
+  tcp_connect: { prober: 'tcp', timeout: '5s', tcp: { preferred_ip_protocol: 'ip4' } },
 };
 
 const BLACKBOX_CONFIG = writeYaml({ modules: BLACKBOX_MODULES });

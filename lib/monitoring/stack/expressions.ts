@@ -24,3 +24,32 @@ export function greaterThan(value: Operand<number>, limit: number): Expr<boolean
     }
   })();
 }
+
+/**
+ * The monitored entries of a map of objects, each reduced to `fields` (e.g. a data store's host and
+ * port): a generated text given only what it uses does not hold the other fields' shapes (a pod label
+ * added to a data store changes no scrape configuration). Go: the chart's `<chart>.pickMonitored`
+ * (monitoringExpressionHelpers), read back with `fromJson`.
+ */
+export function pickMonitored<T extends object, K extends keyof T & string>(map: Expr<Readonly<Record<string, T>>>, fields: readonly K[]): Expr<Record<string, Pick<T, K>>> {
+  return new (class extends Expr<Record<string, Pick<T, K>>> {
+    evaluate(scope: Scope): Record<string, Pick<T, K>> {
+      const entries = Object.entries((map.evaluate(scope) ?? {}) as Record<string, T & { monitored?: boolean }>).filter(([, entry]) => entry.monitored === true);
+      return Object.fromEntries(entries.map(([key, entry]) => [key, Object.fromEntries(fields.map((field) => [field, entry[field]])) as Pick<T, K>]));
+    }
+    go(ctx: GoContext): string {
+      return `(include ${JSON.stringify(`${ctx.chartName}.pickMonitored`)} (list ${map.go(ctx)} (list ${fields.map((f) => JSON.stringify(f)).join(' ')})) | fromJson)`;
+    }
+  })();
+}
+
+/** The named templates of the expressions above; added to the monitoring chart's _helpers.tpl. */
+export function monitoringExpressionHelpers(chartName: string): string {
+  return `{{/* The monitored entries of a map of objects, reduced to the given fields, as JSON (lib/monitoring/stack/expressions.ts pickMonitored). */}}
+{{- define "${chartName}.pickMonitored" -}}
+{{- $out := dict -}}
+{{- range $key, $entry := index . 0 }}{{ if $entry.monitored }}{{ $picked := dict }}{{ range $field := index $ 1 }}{{ $_ := set $picked $field (index $entry $field) }}{{ end }}{{ $_ := set $out $key $picked }}{{ end }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}
+`;
+}

@@ -3,17 +3,22 @@
  * - DNS for every pod;
  * - Prometheus: queried by Grafana; it reaches each monitored application's pods (selector labels) on
  *   its metrics port, the exporters, Loki, Alertmanager, the kubelets and node-exporters (node
- *   network) and the API server;
+ *   network), the API server, and the traffic entry's metrics (the Envoy proxies' pods or the
+ *   ingress-nginx controller's, by the provider);
  * - Alertmanager: reached by Prometheus, its peers gossip on 9094 (TCP and UDP), it reaches the
  *   networks of its receivers (networkPolicy.alertmanagerEgressCidrs) on the ports of the receivers
  *   enabled (443 for Slack and PagerDuty, the SMTP smarthost's, the webhook and watchdog URLs');
  * - Grafana, and Prometheus and Alertmanager on their admin routes: reached from the entry of the
  *   environment's traffic provider when the routes are enabled (the ingress controller's namespace, or
- *   the Gateway's proxy pods: traffic.gateway.proxies); Grafana reaches Prometheus and Loki;
+ *   the Gateway's proxy pods: traffic.gateway.proxies); Grafana reaches Prometheus and Loki, and is
+ *   scraped by Prometheus;
  * - Loki: written by Alloy, read by Grafana, scraped by Prometheus (for the Loki alerts);
  * - kube-state-metrics and blackbox-exporter: reached only by Prometheus; kube-state-metrics reaches
- *   the API server, blackbox-exporter the applications' pods on their port and the networks of the
- *   public URLs (networkPolicy.blackboxEgressCidrs) on 80 and 443.
+ *   the API server, blackbox-exporter the applications' pods on their port, the networks of the
+ *   public URLs (networkPolicy.blackboxEgressCidrs) on 80 and 443, and each data store on its port
+ *   where its dependency says it is (a network, or namespace and pod labels);
+ * - the data stores' exporters: their own policies (data-store-exporters.ts), and Prometheus reaches
+ *   each on its port.
  * In the node namespace: deny everything, then Alloy reaches DNS and Loki. node-exporter uses the host
  * network, which NetworkPolicies do not apply to; Prometheus reaches it through the node network.
  */
@@ -26,6 +31,7 @@ import { type Refs, each, when } from '../../template/manifest';
 import type { Checked, Manifest } from '../../template/typed';
 import { type Component, type MonitoringProps, k8sObject, labels, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
+import { EXPORTER_PORT, dataStorePeer, exporterName } from './data-store-exporters';
 
 const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
 
@@ -93,6 +99,20 @@ export class MonitoringNetworkPolicies extends Construct {
     // The public URLs blackbox-exporter probes through the load balancer, http or https.
     const publicUrls = or(...props.applications.map((name) => and(v.applications[name].monitored, v.applications[name].publicUrls)));
     const probed = when(and(np.blackboxEgressCidrs, publicUrls), { to: [networks(np.blackboxEgressCidrs)], ports: [tcp(80), tcp(443)] });
+    // The data stores (data-store-exporters.ts): Prometheus scrapes each exporter, blackbox-exporter
+    // connects to each address (tcp_connect), where the dependency says the data store is.
+    const stores = (['postgresql', 'redis'] as const).flatMap((kind) => props.dataStores[kind].map((name) => ({ kind, name, store: v.dataStores[kind][name] })));
+    // The traffic entry's metrics: the Envoy proxies or the ingress-nginx controller, by the provider.
+    const edge = when(
+      usesIngress(v.traffic),
+      {
+        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: np.ingressControllerNamespace } }, podSelector: { matchLabels: v.edge.ingressNginx.podLabels } }],
+        ports: [tcp(v.edge.ingressNginx.metricsPort)],
+      },
+      { to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: proxies.namespace } }, podSelector: { matchLabels: proxies.podLabels } }], ports: [tcp(v.edge.envoyMetricsPort)] },
+    );
+    const exporters = stores.map(({ kind, name, store }) => when(store.monitored, { to: [pods(exporterName(kind, name))], ports: [tcp(EXPORTER_PORT[kind])] }));
+    const storeAddresses = stores.map(({ store }) => when(store.monitored, { to: [dataStorePeer(store)], ports: [tcp(store.port)] }));
 
     // The spec is checked where it is written, as a k8sObject's manifest is (see Checked).
     const policy = <const S extends NetworkPolicySpec>(name: string, spec: Checked<S, NetworkPolicySpec>, namespace: Expr<string> = release.namespace) => {
@@ -127,6 +147,7 @@ export class MonitoringNetworkPolicies extends Construct {
         when(rollouts.enabled, { to: [rolloutsController], ports: [tcp(rollouts.metricsPort)] }),
         { to: [pods('kube-state-metrics')], ports: [tcp(PORTS.kubeStateMetrics)] },
         { to: [pods('loki')], ports: [tcp(PORTS.loki)] },
+        { to: [pods('grafana')], ports: [tcp(PORTS.grafana)] },
         { to: [pods('blackbox-exporter')], ports: [tcp(PORTS.blackboxExporter)] },
         { to: [{ ipBlock: { cidr: np.nodeCidr } }], ports: [tcp(PORTS.kubelet), tcp(PORTS.nodeExporter)] },
         apiServer,
@@ -134,6 +155,13 @@ export class MonitoringNetworkPolicies extends Construct {
         { to: [foreignPods(v.certManager.namespace, 'cert-manager')], ports: [tcp(PORTS.certManager)] },
         { to: [foreignPods(v.velero.namespace, 'velero')], ports: [tcp(PORTS.velero)] },
         ...applicationPods,
+        ...exporters,
+        edge,
+        // The extra scrape jobs' destinations (prometheus.extraScrapeConfigs), as the values name them.
+        each(np.prometheusExtraEgress, 'destination', (to) => ({
+          to: [when(to.cidr, { ipBlock: { cidr: to.cidr } }, { namespaceSelector: { matchLabels: to.namespaceLabels }, podSelector: when(to.podLabels, { matchLabels: to.podLabels }) })],
+          ports: [each(to.ports, 'port', (port) => tcp(port))],
+        })),
       ],
     });
 
@@ -148,7 +176,8 @@ export class MonitoringNetworkPolicies extends Construct {
     policy('grafana', {
       ...pods('grafana'),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [when(routed, { from: [entry], ports: [tcp(PORTS.grafana)] })],
+      // Scraped by Prometheus (its own metrics, job grafana).
+      ingress: [when(routed, { from: [entry], ports: [tcp(PORTS.grafana)] }), { from: [pods('prometheus')], ports: [tcp(PORTS.grafana)] }],
       // Its data sources (Prometheus admits Grafana in its own policy above).
       egress: [
         { to: [pods('prometheus')], ports: [tcp(PORTS.prometheus)] },
@@ -173,7 +202,7 @@ export class MonitoringNetworkPolicies extends Construct {
       ...pods('blackbox-exporter'),
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [pods('prometheus')], ports: [tcp(PORTS.blackboxExporter)] }],
-      egress: [probed, ...applicationPods],
+      egress: [probed, ...applicationPods, ...storeAddresses],
     });
 
     // In the node namespace, named `node-<name>`.

@@ -16,6 +16,8 @@ import { SERVICE_ROLE_LABEL } from '../../delivery/service-role';
 export interface OperatorResourcesProps extends MonitoringProps {
   /** The rule file (YAML): its groups become the PrometheusRule's spec. */
   readonly rules: GeneratedText;
+  /** The rules written in values: a PrometheusRule of their own (group names are unique per object). */
+  readonly extraRules: Expr<string>;
 }
 
 export class OperatorResources extends Construct {
@@ -42,7 +44,7 @@ export class OperatorResources extends Construct {
             selector: { matchLabels: app.selector, matchExpressions: [{ key: SERVICE_ROLE_LABEL, operator: 'DoesNotExist' }] },
             // Tells the new version's pods from the stable ones (release analysis, canary dashboard).
             podTargetLabels: ['rollouts-pod-template-hash'],
-            endpoints: [{ port: app.port, path: app.metricsPath, interval: v.prometheus.scrapeInterval, scheme: 'http' }],
+            endpoints: [{ port: app.port, path: app.metricsPath, interval: app.scrapeInterval, scheme: 'http' }],
           },
         },
         // Only in releases that monitor the application (environments may differ).
@@ -58,6 +60,17 @@ export class OperatorResources extends Construct {
       {
         metadata: { ...metadata('platform-rules', 'prometheus'), labels: objectLabels },
         spec: fromYaml(props.rules),
+      },
+      { condition },
+    );
+    k8sObject(
+      this,
+      'ExtraPrometheusRule',
+      'prometheusrule-extra.yaml',
+      PrometheusRule,
+      {
+        metadata: { ...metadata('extra-rules', 'prometheus'), labels: objectLabels },
+        spec: fromYaml(props.extraRules),
       },
       { condition },
     );

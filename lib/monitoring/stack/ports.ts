@@ -10,6 +10,9 @@ export const PORTS = {
   kubeStateMetrics: 8080,
   kubeStateMetricsTelemetry: 8081,
   blackboxExporter: 9115,
+  /** The data stores' exporters (lib/monitoring/stack/data-store-exporters.ts). */
+  postgresExporter: 9187,
+  redisExporter: 9121,
   kubelet: 10250,
   /** cert-manager's controller metrics, and Velero's server metrics (Services of their own charts). */
   certManager: 9402,

@@ -2,14 +2,16 @@
  * Prometheus (standalone mode): one pod with its TSDB on a persistent volume, the scrape
  * configuration and the alert rules from ConfigMaps (interpolated text: thresholds and intervals stay
  * values), and the narrowest RBAC that lets it discover and scrape:
- * - a Role in its own namespace and in each application's namespace: pods, services, endpoints and
+ * - a Role in its own namespace, in each application's namespace and in the namespace of the traffic
+ *   entry (the Envoy proxies' or the ingress controller's): pods, services, endpoints and
  *   endpointslices, get/list/watch;
  * - a ClusterRole only for what no namespace holds: nodes and nodes/metrics (kubelet and cAdvisor)
  *   and the /metrics URL.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { type Expr, and, fmt, release, sha256OfJson } from '../../template/expr';
+import { type Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
+import { usesIngress } from '../../traffic/gateway-api';
 import { list, quantities } from '../../template/functions';
 import { when } from '../../template/manifest';
 import type { GeneratedText } from '../../template/text';
@@ -21,6 +23,8 @@ export const RULES_DIR = '/etc/prometheus/rules';
 export interface PrometheusProps extends MonitoringProps {
   readonly config: GeneratedText;
   readonly rules: GeneratedText;
+  /** The rules written in values (lib/monitoring/rules/extra-rules.ts). */
+  readonly extraRules: Expr<string>;
 }
 
 export class Prometheus extends Construct {
@@ -90,10 +94,20 @@ export class Prometheus extends Construct {
       );
     };
     discovery('', 'monitoring', release.namespace);
+    // The pods of the traffic entry (its metrics: lib/monitoring/rules/edge.ts), in the provider's namespace.
+    discovery('-edge', 'edge', ifElse(usesIngress(v.traffic), v.networkPolicy.ingressControllerNamespace, v.traffic.gateway.proxies.namespace));
     for (const app of props.applications) discovery(`App-${app}`, `app-${app}`, v.applications[app].namespace, and(condition, v.applications[app].monitored));
 
     k8sObject(this, 'Config', 'prometheus-config.yaml', k8s.KubeConfigMap, { metadata: metadata('prometheus-config', name, version), data: { 'prometheus.yml': props.config } }, { condition });
-    k8sObject(this, 'Rules', 'prometheus-rules.yaml', k8s.KubeConfigMap, { metadata: metadata('prometheus-rules', name, version), data: { 'alerts.yaml': props.rules } }, { condition });
+    // The built-in rules, and those written in values (the platform's groups and the applications' own).
+    k8sObject(
+      this,
+      'Rules',
+      'prometheus-rules.yaml',
+      k8s.KubeConfigMap,
+      { metadata: metadata('prometheus-rules', name, version), data: { 'alerts.yaml': props.rules, 'extra.yaml': props.extraRules } },
+      { condition },
+    );
 
     k8sObject(
       this,
@@ -109,7 +123,7 @@ export class Prometheus extends Construct {
           template: {
             metadata: {
               labels: labels(name, version),
-              annotations: { 'checksum/config': sha256OfJson(list(...props.config.checksumInputs(), ...props.rules.checksumInputs())) },
+              annotations: { 'checksum/config': sha256OfJson(list(...props.config.checksumInputs(), ...props.rules.checksumInputs(), v.rules.groups, v.applications, v.environment)) },
             },
             spec: {
               serviceAccountName: name,

@@ -16,6 +16,9 @@ import { TRAFFIC_IS_ENVIRONMENT_SETTING } from '../../values/traffic';
 import { type AlertThresholds, defaultAlertThresholds, thresholdOrderProblems } from '../alert-rules';
 import { defaultAlertmanagerValues } from '../alertmanager-config';
 import { SUB_PATHS, prometheusInClusterUrl } from './ports';
+import { deriveDataStores } from '../data-stores/derive';
+import { ruleGroupProblems } from '../rules/extra-rules-checks';
+import { extraEgressProblems, extraScrapeConfigProblems } from './extra-scrape-configs';
 import { type MonitoringApplication, type MonitoringValues, MonitoringValuesSchema } from '../values-schema';
 
 export interface MonitoringRelease {
@@ -28,10 +31,12 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   // Every application, with `monitored` saying whether this release scrapes it: keys of a Helm map
   // cannot be removed by an environment's values file, so environments differ by the flag only.
   const applications = Object.fromEntries([...env.applications].map(([name, app]) => [name, monitoredApplication(name, app, namespaceOf(name))]));
+  const { dataStores, problems: dataStoreProblems } = deriveDataStores(env.applications);
   const values = {
     ...(deepMerge({ alerts: defaultAlertThresholds, alertmanager: defaultAlertmanagerValues }, env.monitoring) as Record<string, unknown>),
     environment: env.environment,
     applications,
+    dataStores,
     traffic: structuredClone(env.traffic),
   };
   // The environment's traffic setting is checked where it is written (environment.traffic).
@@ -39,16 +44,40 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   if (env.monitoring.traffic !== undefined) {
     schemaProblems.push({ path: ['traffic'], message: TRAFFIC_IS_ENVIRONMENT_SETTING });
   }
+  for (const derived of ['applications', 'dataStores'] as const) {
+    if (env.monitoring[derived] !== undefined)
+      schemaProblems.push({
+        path: [derived],
+        message: `derived by synth from the applications' values (${derived === 'applications' ? 'metrics, probes, ingress' : 'networkPolicy.dependencies with a kind'}): not written under monitoring`,
+      });
+  }
   // What the schema cannot say (warning below critical): checked here, not by the rule builder, which
   // passes the thresholds through (the chart's template checks it too: lib/monitoring/stack/configs.ts).
   const orderProblems = schemaProblems.some((p) => p.path[0] === 'alerts')
     ? []
     : thresholdOrderProblems((values as unknown as { alerts: AlertThresholds }).alerts).map((p) => ({ path: ['alerts', ...p.path], message: p.message }));
-  const problems: Problem[] = located(
-    [...schemaProblems, ...orderProblems, ...rolloutsControllerProblems(env, values), ...issuerProblems(values as unknown as MonitoringValues, env), ...apiServerRuleProblems(schemaProblems, values)],
-    env.files,
-    [['monitoring']],
-  );
+  // What the schema cannot say of the platform's rule groups (lib/monitoring/rules/extra-rules-checks.ts).
+  const ruleProblems: SchemaProblem[] = [];
+  if (!schemaProblems.some((p) => p.path[0] === 'rules')) ruleGroupProblems((values as unknown as MonitoringValues).rules.groups, (path, message) => ruleProblems.push({ path, message }));
+  if (!schemaProblems.some((p) => p.path[0] === 'prometheus' || p.path[0] === 'networkPolicy')) {
+    const typed = values as unknown as MonitoringValues;
+    ruleProblems.push(...extraScrapeConfigProblems(typed.prometheus.extraScrapeConfigs), ...extraEgressProblems(typed.networkPolicy.prometheusExtraEgress));
+  }
+  const problems: Problem[] = [
+    ...located(
+      [
+        ...schemaProblems,
+        ...ruleProblems,
+        ...orderProblems,
+        ...rolloutsControllerProblems(env, values),
+        ...issuerProblems(values as unknown as MonitoringValues, env),
+        ...apiServerRuleProblems(schemaProblems, values),
+      ],
+      env.files,
+      [['monitoring']],
+    ),
+    ...dataStoreProblems.flatMap(({ application, ...problem }) => located([problem], env.files, [['applications', application], ['defaults']])),
+  ];
   const namespace = monitoringNamespace(env, problems);
   if ((values as { mode?: unknown }).mode === 'standalone') problems.push(...analysisAddressProblems(env, namespace));
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
@@ -139,6 +168,8 @@ function monitoredApplication(name: string, app: AppValues, namespace: string): 
     selector: { 'app.kubernetes.io/name': names.name.evaluate(scope), 'app.kubernetes.io/instance': name },
     port: 'http',
     metricsPath: app.metrics.path,
+    scrapeInterval: app.metrics.scrapeInterval,
+    rules: structuredClone(app.metrics.rules ?? []),
     publicUrls,
     // The readiness endpoint, when readiness is an HTTP GET (blackbox-exporter probes it over HTTP).
     healthUrls: app.probes.readiness.type === 'http' ? [`http://${service}.${namespace}.svc:${app.service.port}${app.probes.readiness.path}`] : [],

@@ -9,7 +9,10 @@ import type { ChartRelease } from '../../synth/release-pipeline';
 import type { Scope } from '../../template/expr';
 import { textHelpers } from '../../template/text';
 import type { EnvironmentValues } from '../../values/load';
-import { type Problem, ValuesError } from '../../values/problems';
+import { type Problem, ValuesError, uniqueProblems } from '../../values/problems';
+import { located } from '../../values/load';
+import { extraRuleGroups, extraRulesFile } from '../rules/extra-rules';
+import { type RuleFileToCheck, type RuleLocation, checkRuleFiles } from '../rules/promtool-check';
 import { TRAFFIC_LISTENER_RULE } from '../../values/traffic';
 import { MONITORING_API_SERVER_RULES } from '../../values/api-server-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
@@ -17,7 +20,13 @@ import { MonitoringValuesSchema } from '../values-schema';
 import { monitoringNotes, monitoringReadme } from './chart-docs';
 import { helpersTemplate } from './common';
 import { configHelpers } from './configs';
+import { monitoringExpressionHelpers } from './expressions';
+import { extraRulesHelper } from '../rules/extra-rules';
+import { RULE_GROUPS_TEMPLATE } from '../rules/extra-rules-checks';
+import { EXTRA_EGRESS_TEMPLATE, EXTRA_SCRAPE_CONFIGS_TEMPLATE, jsonListItemsHelper } from './extra-scrape-configs';
 import { type MonitoringRelease, monitoringRelease } from './release-values';
+import { alignDataStores } from '../data-stores/derive';
+import type { DataStoreKind } from '../data-stores/values-schema';
 
 import { MONITORING_CHART } from './chart-name';
 
@@ -29,6 +38,8 @@ export interface MonitoringReleases {
   /** The base values' release: what the chart's values.yaml and `toJson()` hold. */
   readonly defaults: MonitoringRelease;
   readonly releases: ReadonlyArray<MonitoringRelease & { readonly environment: string }>;
+  /** The data stores of every release, by kind (each release has them all, unmonitored where absent). */
+  readonly dataStores: Readonly<Record<DataStoreKind, readonly string[]>>;
   /** The release of `r` as an expression scope. */
   scopeOf(r: MonitoringRelease): Scope;
 }
@@ -57,12 +68,38 @@ export function loadMonitoringReleases(
     throw new ValuesError([...seen.values()]);
   }
   const [defaults, ...rest] = releases as MonitoringRelease[];
+  const dataStores = alignDataStores(releases as MonitoringRelease[]);
+  const ruleProblems = checkRuleFiles([base, ...environments].map((env, i) => ruleFileOf(env, (releases as MonitoringRelease[])[i])));
+  if (ruleProblems.length > 0) {
+    const files = (name: string) => [base, ...environments].find((env) => env.environment === name)!.files;
+    throw new ValuesError(uniqueProblems(ruleProblems.flatMap(({ environment, prefixes, ...problem }) => located([problem], files(environment), prefixes))));
+  }
   const identity: ChartIdentity = { name: MONITORING_CHART, version: options.version, appVersion: defaults.values.prometheus.image.tag };
   return {
     identity,
     defaults,
     releases: rest.map((r, i) => ({ ...r, environment: environments[i].environment })),
+    dataStores,
     scopeOf: (r) => releaseScope(identity, r.values, { name: MONITORING_CHART, namespace: r.namespace }),
+  };
+}
+
+/** A release's rules written in values, as the chart writes them, with the values path of each group and rule. */
+function ruleFileOf(env: EnvironmentValues, release: MonitoringRelease): RuleFileToCheck {
+  const values = release.values;
+  const groups = extraRuleGroups(values.rules.groups, values.applications, values.environment) as Array<{ name: string; rules: Array<{ expr: string }> }>;
+  const platform = values.rules.groups.length;
+  return {
+    name: env.environment,
+    text: extraRulesFile(groups),
+    groups: groups.map((group, g) => {
+      const application = g < platform ? undefined : group.name.slice('application.'.length);
+      const at = (rule?: number): RuleLocation =>
+        application === undefined
+          ? { environment: env.environment, path: ['rules', 'groups', g, ...(rule === undefined ? [] : ['rules', rule])], prefixes: [['monitoring']] }
+          : { environment: env.environment, path: ['metrics', 'rules', ...(rule === undefined ? [] : [rule])], prefixes: [['applications', application], ['defaults']] };
+      return { name: group.name, exprs: group.rules.map((rule) => rule.expr), at };
+    }),
   };
 }
 
@@ -72,8 +109,8 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     description: 'Monitoring of the platform: Prometheus, Alertmanager, Grafana, Loki and Alloy, or the Prometheus Operator resources.',
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
-    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
-    valueRules: `${TRAFFIC_LISTENER_RULE}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
+    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${extraRulesHelper(MONITORING_CHART)}\n${jsonListItemsHelper(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
+    valueRules: `${TRAFFIC_LISTENER_RULE}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
     notes: monitoringNotes(),
     readme: monitoringReadme(
       MONITORING_CHART,

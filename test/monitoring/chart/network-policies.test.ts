@@ -62,6 +62,18 @@ function probeRule(values: MonitoringValues): Rule[] {
   return cidrs.length > 0 && probed ? [{ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [80, 443].map((port) => ({ protocol: 'TCP', port })) }] : [];
 }
 
+/** Each monitored data store, where its dependency says it is, on its port (blackbox-exporter's TCP probe, its exporter). */
+function dataStoreRules(values: MonitoringValues): Rule[] {
+  return (['postgresql', 'redis'] as const).flatMap((kind) =>
+    Object.values(values.dataStores[kind])
+      .filter((store) => store.monitored)
+      .map((store) => ({
+        to: [store.cidr ? { ipBlock: { cidr: store.cidr } } : { namespaceSelector: { matchLabels: store.namespaceLabels }, ...(store.podLabels ? { podSelector: { matchLabels: store.podLabels } } : {}) }],
+        ports: [{ protocol: 'TCP', port: store.port }],
+      })),
+  );
+}
+
 /** Rules to pods of another namespace selected by instance: the applications' (the stack's own peers have no namespaceSelector). */
 const toApplications = (rules: Rule[]) => rules.filter((r) => r.to?.some((peer) => peer.namespaceSelector && peer.podSelector?.matchLabels?.['app.kubernetes.io/instance']));
 const toNetworks = (rules: Rule[]) => rules.filter((r) => r.to?.some((peer) => peer.ipBlock));
@@ -96,7 +108,46 @@ describe.each(environments())('monitoring NetworkPolicies in %s', (env) => {
     expect(receiverRule(values)[0]?.ports?.length).toBeGreaterThan(0);
     expect(toNetworks(policy(objects, 'alertmanager').spec.egress!)).toEqual(receiverRule(values));
     expect(probeRule(values)).toHaveLength(1);
-    expect(toNetworks(policy(objects, 'blackbox-exporter').spec.egress!)).toEqual(probeRule(values));
+    expect(toNetworks(policy(objects, 'blackbox-exporter').spec.egress!)).toEqual([...probeRule(values), ...toNetworks(dataStoreRules(values))]);
+  });
+
+  it('lets blackbox-exporter and each exporter reach only their data stores, on their ports; Prometheus scrapes each exporter', () => {
+    const stores = dataStoreRules(values);
+    expect(stores.length).toBeGreaterThan(0);
+    const blackbox = policy(objects, 'blackbox-exporter').spec.egress!;
+    expect(blackbox.slice(-stores.length)).toEqual(stores);
+    for (const kind of ['postgresql', 'redis'] as const) {
+      for (const [name, store] of Object.entries(values.dataStores[kind]).filter(([, s]) => s.monitored)) {
+        const exporter = `${kind === 'postgresql' ? 'postgres' : 'redis'}-exporter-${name}`;
+        const port = kind === 'postgresql' ? 9187 : 9121;
+        const own = policy(objects, exporter);
+        expect(own.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': exporter, 'app.kubernetes.io/instance': 'monitoring' });
+        expect(own.spec.ingress).toEqual([
+          { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'monitoring' } } }], ports: [{ protocol: 'TCP', port }] },
+        ]);
+        expect(own.spec.egress).toEqual(dataStoreRules({ ...values, dataStores: { postgresql: {}, redis: {}, [kind]: { [name]: store } } }));
+        expect(policy(objects, 'prometheus').spec.egress).toContainEqual({
+          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': exporter, 'app.kubernetes.io/instance': 'monitoring' } } }],
+          ports: [{ protocol: 'TCP', port }],
+        });
+      }
+    }
+  });
+
+  it("reaches the traffic entry's metrics, the provider's only, and may discover its pods there", () => {
+    const ingress = values.traffic.provider === 'ingress';
+    const [namespace, podLabels, port] = ingress
+      ? [values.networkPolicy.ingressControllerNamespace, values.edge.ingressNginx.podLabels, values.edge.ingressNginx.metricsPort]
+      : [values.traffic.gateway.proxies.namespace, values.traffic.gateway.proxies.podLabels, values.edge.envoyMetricsPort];
+    const egress = policy(objects, 'prometheus').spec.egress!;
+    expect(egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: namespace } }, podSelector: { matchLabels: podLabels } }], ports: [{ protocol: 'TCP', port }] });
+    const otherPort = ingress ? values.edge.envoyMetricsPort : values.edge.ingressNginx.metricsPort;
+    expect(egress.some((rule) => rule.ports?.some((p) => p.port === otherPort))).toBe(false);
+    const role = objects.find((o) => o.kind === 'Role' && o.metadata.namespace === namespace);
+    expect(role?.metadata.name).toBe('monitoring-prometheus');
+    const config = (objects.find((o) => o.metadata.name === 'prometheus-config') as K8sObject & { data: Record<string, string> }).data['prometheus.yml'];
+    const jobs = (parse(config) as { scrape_configs: Array<{ job_name: string }> }).scrape_configs.map((job) => job.job_name);
+    expect(jobs.filter((job) => job.startsWith('edge-'))).toEqual([ingress ? 'edge-ingress-nginx' : 'edge-envoy']);
   });
 
   it("agrees with each application's allow-monitoring: the same port, Prometheus and blackbox-exporter admitted", () => {
@@ -121,7 +172,9 @@ describe('a values change moves the monitoring NetworkPolicies', () => {
   const edited = synthesizeEdited((base) =>
     base
       .replace('    alertmanagerEgressCidrs: [192.0.2.0/24]', receivers[0])
-      .replace('  # Routing and receivers: lib/monitoring/alertmanager-config.ts (defaults for what is not set here).\n  alertmanager:', receivers[1]),
+      .replace('  # Routing and receivers: lib/monitoring/alertmanager-config.ts (defaults for what is not set here).\n  alertmanager:', receivers[1])
+      // The webhook and watchdog credentials Alertmanager then reads from its Secret (lib/references/).
+      .replace('keys: [slack-api-url, smtp-password, pagerduty-routing-key]', 'keys: [slack-api-url, smtp-password, pagerduty-routing-key, webhook-token, watchdog-token]'),
   );
 
   it("follows a new receiver network, a webhook's, watchdog's and smarthost's port into Alertmanager's policy only", () => {
@@ -132,7 +185,7 @@ describe('a values change moves the monitoring NetworkPolicies', () => {
       expect(rule[0].to).toEqual(['192.0.2.0/24', '203.0.113.8/32'].map((cidr) => ({ ipBlock: { cidr } })));
       // dev keeps PagerDuty off anyway; Slack stays on in every environment: 443.
       expect(rule[0].ports).toEqual([443, 465, 8080, 443].map((port) => ({ protocol: 'TCP', port })));
-      expect(toNetworks(policy(objects, 'blackbox-exporter').spec.egress!)).toEqual(probeRule(values));
+      expect(toNetworks(policy(objects, 'blackbox-exporter').spec.egress!)).toEqual([...probeRule(values), ...toNetworks(dataStoreRules(values))]);
       expect(toApplications(policy(objects, 'prometheus').spec.egress!)).toEqual(applicationRules(values));
     }
   });
@@ -157,7 +210,8 @@ describe('a values change moves the monitoring NetworkPolicies', () => {
 
   it('writes no rule outside the cluster when the values name no network', () => {
     const files = synthesizeEdited((base) => base.replace('    blackboxEgressCidrs: [198.51.100.0/24]', '    blackboxEgressCidrs: []'));
-    expect(toNetworks(policy(plain(files, 'dev'), 'blackbox-exporter').spec.egress!)).toEqual([]);
+    // Only the data stores' own networks are left (their dependencies' cidr).
+    expect(toNetworks(policy(plain(files, 'dev'), 'blackbox-exporter').spec.egress!)).toEqual(toNetworks(dataStoreRules(monitoringValuesOf('dev'))));
   });
 
   it('drops the edge to an application whose metrics are disabled', () => {

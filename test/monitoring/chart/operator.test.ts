@@ -13,7 +13,9 @@ import { type K8sObject, sortObjects } from '../../support/dist';
 import { helmTemplate, helmVersions } from '../../support/helm';
 import { monitoringValuesOf, synthesizeEdited } from './support';
 
-const files = synthesizeEdited((base) => base.replace('  mode: standalone\n', '  mode: operator\n'));
+const files = synthesizeEdited((base) =>
+  base.replace('  mode: standalone\n', '  mode: operator\n').replace('  controllers:\n', '  controllers:\n    prometheusOperator: { version: "0.85.0", namespace: monitoring }\n'),
+);
 const plain = (env: string) => [...files].filter(([path]) => path.startsWith(`manifests/${env}/monitoring/`)).map(([, text]) => parse(text) as K8sObject);
 
 describe.each(['dev', 'production'])('operator mode in %s', (env) => {
@@ -24,15 +26,28 @@ describe.each(['dev', 'production'])('operator mode in %s', (env) => {
     expect(kinds).toEqual([
       // The cluster's ACME issuer is not part of the stack: the chart has it in both modes.
       `ClusterIssuer//letsencrypt-${env === 'production' ? 'production' : 'staging'}`,
+      'ConfigMap/monitoring/grafana-dashboard-data-stores',
+      'ConfigMap/monitoring/grafana-dashboard-edge',
       'ConfigMap/monitoring/grafana-dashboard-errors',
       'ConfigMap/monitoring/grafana-dashboard-http',
       'ConfigMap/monitoring/grafana-dashboard-overview',
       'ConfigMap/monitoring/grafana-dashboard-releases',
       'ConfigMap/monitoring/grafana-dashboard-resources',
       'ConfigMap/monitoring/grafana-dashboard-slo',
+      // The data stores' exporters run in both modes; the operator's Prometheus finds them by ServiceMonitor.
+      'Deployment/monitoring/postgres-exporter-orders-db',
+      'Deployment/monitoring/postgres-exporter-postgresql',
+      'Deployment/monitoring/redis-exporter-redis',
       'Namespace//monitoring',
+      'PrometheusRule/monitoring/extra-rules',
       'PrometheusRule/monitoring/platform-rules',
+      'Service/monitoring/postgres-exporter-orders-db',
+      'Service/monitoring/postgres-exporter-postgresql',
+      'Service/monitoring/redis-exporter-redis',
       `ServiceMonitor/api-${env}/api`,
+      'ServiceMonitor/monitoring/postgres-exporter-orders-db',
+      'ServiceMonitor/monitoring/postgres-exporter-postgresql',
+      'ServiceMonitor/monitoring/redis-exporter-redis',
       `ServiceMonitor/web-${env}/web`,
       `ServiceMonitor/worker-${env}/worker`,
     ]);
@@ -46,6 +61,26 @@ describe.each(['dev', 'production'])('operator mode in %s', (env) => {
       namespaceSelector: { matchNames: [`api-${env}`] },
       selector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } },
       endpoints: [{ port: 'http', path: '/metrics' }],
+    });
+  });
+
+  it("scrapes each data store's exporter with the labels the rules read (job, data_store)", () => {
+    const monitor = plain(env).find((o) => o.kind === 'ServiceMonitor' && o.metadata.name === 'redis-exporter-redis') as K8sObject & { spec: Record<string, unknown> };
+    expect(monitor.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
+    expect(monitor.spec).toEqual({
+      namespaceSelector: { matchNames: ['monitoring'] },
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'redis-exporter-redis', 'app.kubernetes.io/instance': 'monitoring' } },
+      endpoints: [
+        {
+          port: 'metrics',
+          interval: monitoringValuesOf(env).prometheus.scrapeInterval,
+          scheme: 'http',
+          relabelings: [
+            { targetLabel: 'job', replacement: 'redis' },
+            { targetLabel: 'data_store', replacement: 'redis' },
+          ],
+        },
+      ],
     });
   });
 

@@ -42,6 +42,10 @@ describe.each(environments())('standalone stack in %s', (env) => {
       'Deployment/monitoring/blackbox-exporter',
       'Deployment/monitoring/grafana',
       'Deployment/monitoring/kube-state-metrics',
+      // One exporter per data store of the applications' dependencies (values/base.yaml).
+      'Deployment/monitoring/postgres-exporter-orders-db',
+      'Deployment/monitoring/postgres-exporter-postgresql',
+      'Deployment/monitoring/redis-exporter-redis',
       'StatefulSet/monitoring/alertmanager',
       'StatefulSet/monitoring/loki',
       'StatefulSet/monitoring/prometheus',
@@ -62,6 +66,16 @@ describe.each(environments())('standalone stack in %s', (env) => {
     ]);
     const alertmanager = find(env, 'StatefulSet', 'alertmanager') as Workload;
     expect(alertmanager.spec.template.spec.volumes).toContainEqual({ name: 'secrets', secret: { secretName: monitoringValuesOf(env).alertmanager.secretName } });
+    // The exporters log in with existing Secrets of the monitoring namespace, and connect where the dependency says.
+    expect(container(env, 'Deployment', 'postgres-exporter-postgresql').env).toEqual([
+      { name: 'DATA_SOURCE_URI', value: 'postgresql.shop.internal:5432/shop?sslmode=require' },
+      { name: 'DATA_SOURCE_USER', valueFrom: { secretKeyRef: { name: 'postgresql-exporter', key: 'username' } } },
+      { name: 'DATA_SOURCE_PASS', valueFrom: { secretKeyRef: { name: 'postgresql-exporter', key: 'password' } } },
+    ]);
+    expect(container(env, 'Deployment', 'redis-exporter-redis').env).toEqual([
+      { name: 'REDIS_ADDR', value: 'redis://redis.data.svc:6379' },
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'redis-exporter', key: 'password' } } },
+    ]);
   });
 
   it('gives every container resources, probes and a restricted security context (node agents: the tightest they allow)', () => {
@@ -154,7 +168,10 @@ describe.each(environments())('standalone stack in %s', (env) => {
       expect(rule.resources).not.toContain('configmaps');
     }
     const roles = objects(env).filter((o) => o.kind === 'Role');
-    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual([`api-${env}`, 'monitoring', `web-${env}`, `worker-${env}`].sort());
+    // The traffic entry's namespace too: Prometheus discovers its pods there (the Envoy proxies or the ingress controller).
+    const values = monitoringValuesOf(env);
+    const entry = values.traffic.provider === 'ingress' ? values.networkPolicy.ingressControllerNamespace : values.traffic.gateway.proxies.namespace;
+    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual([`api-${env}`, 'monitoring', `web-${env}`, `worker-${env}`, entry].sort());
     for (const role of roles as Array<K8sObject & { rules: Rule[] }>) {
       expect(role.rules.flatMap((r) => r.verbs)).toEqual(['get', 'list', 'watch', 'get', 'list', 'watch']);
       expect(role.rules.flatMap((r) => r.resources)).toEqual(['pods', 'services', 'endpoints', 'endpointslices']);
@@ -180,6 +197,9 @@ describe.each(environments())('standalone stack in %s', (env) => {
         'monitoring/loki',
         'monitoring/kube-state-metrics',
         'monitoring/blackbox-exporter',
+        'monitoring/postgres-exporter-orders-db',
+        'monitoring/postgres-exporter-postgresql',
+        'monitoring/redis-exporter-redis',
         'monitoring-node/node-default-deny',
         'monitoring-node/node-alloy',
       ].sort(),
@@ -194,7 +214,7 @@ describe.each(environments())('standalone stack in %s', (env) => {
       { protocol: 'TCP', port: 9094 },
       { protocol: 'UDP', port: 9094 },
     ]);
-    expect(sources('grafana')).toEqual([entry]);
+    expect(sources('grafana')).toEqual([entry, 'prometheus']);
     // Argo Rollouts' controller runs the release analysis where the cluster has it (monitoring.argoRollouts).
     expect(sources('prometheus')).toEqual(['grafana', entry, ...(monitoringValuesOf(env).argoRollouts.enabled ? ['argo-rollouts'] : [])]);
     expect(sources('loki')).toEqual(['grafana', 'alloy', 'prometheus']);

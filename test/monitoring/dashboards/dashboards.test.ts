@@ -15,7 +15,7 @@ function overlaps(a: GridPos, b: GridPos): boolean {
 }
 
 describe('buildDashboards', () => {
-  it('builds the six dashboards, each in its own file, with unique stable uids', () => {
+  it('builds the eight dashboards, each in its own file, with unique stable uids', () => {
     expect(files.map((f) => [f.fileName, f.dashboard.uid, f.dashboard.title])).toEqual([
       ['overview.json', 'platform-overview', 'Overview'],
       ['http.json', 'platform-http', 'HTTP'],
@@ -23,6 +23,8 @@ describe('buildDashboards', () => {
       ['errors.json', 'platform-errors', 'Errors'],
       ['slo.json', 'platform-slo', 'SLO: availability'],
       ['releases.json', 'platform-releases', 'Releases: canary and stable'],
+      ['data-stores.json', 'platform-data-stores', 'Databases and caches'],
+      ['edge.json', 'platform-edge', 'Traffic entry'],
     ]);
     for (const { uid } of dashboards) expect(uid.length).toBeLessThanOrEqual(40);
   });
@@ -33,11 +35,15 @@ describe('buildDashboards', () => {
       expect(dashboard.tags).toContain('platform');
       expect(dashboard.time.from).toMatch(/^now-\d+[hd]$/);
       expect(dashboard.refresh).toMatch(/^\d+[sm]$/);
-      expect(dashboard.templating.list.map((v) => [v.name, v.type])).toEqual([
-        ['datasource', 'datasource'],
-        ['namespace', 'query'],
-        ['job', 'query'],
-      ]);
+      // The data stores belong to no application: their dashboard chooses data stores instead.
+      const own =
+        dashboard.uid === 'platform-data-stores'
+          ? [['data_store', 'query']]
+          : [
+              ['namespace', 'query'],
+              ['job', 'query'],
+            ];
+      expect(dashboard.templating.list.map((v) => [v.name, v.type])).toEqual([['datasource', 'datasource'], ...own]);
       expect(dashboard.templating.list[0]).toMatchObject({ query: 'prometheus' });
       expect(dashboard).not.toHaveProperty('id');
       expect(dashboard).not.toHaveProperty('version');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildAlertRules, defaultAlertThresholds } from '../../../lib/monitoring/alert-rules';
-import { type PrometheusConfigOptions, buildPrometheusConfig } from '../../../lib/monitoring/prometheus-config';
+import { type PrometheusConfigOptions, buildPrometheusConfig, edgeScrapeConfig } from '../../../lib/monitoring/prometheus-config';
 import { findBinary, runTool, scratchDir } from '../../support/processes';
 import { type PrometheusYml, discoveredNode, discoveredPod, withTargets } from './loopback';
 
@@ -18,17 +18,22 @@ const options: PrometheusConfigOptions = {
   alertmanagers: { static: ['alertmanager-0.alertmanager.monitoring.svc:9093', 'alertmanager-1.alertmanager.monitoring.svc:9093'] },
   ruleFiles: ['/etc/prometheus/rules/platform.yaml'],
   applications: [
-    { name: 'api', namespace: 'api-production', metricsPath: '/metrics', port: 'http' },
-    { name: 'worker', namespace: 'worker-production', metricsPath: '/internal/metrics', port: '9102' },
+    { name: 'api', namespace: 'api-production', metricsPath: '/metrics', port: 'http', scrapeInterval: '5s' },
+    { name: 'worker', namespace: 'worker-production', metricsPath: '/internal/metrics', port: '9102', scrapeInterval: '30s' },
   ],
   monitoringNamespace: 'monitoring',
   blackboxTargets: ['https://api.example.com/health/ready'],
   externalLabels: { environment: 'production', cluster: 'eu-1' },
   argoRolloutsTargets: ['argo-rollouts-metrics.argo-rollouts.svc:8090'],
+  grafanaMetricsPath: '/monitoring/metrics',
+  dataStores: { postgresql: { 'orders-db': { host: 'orders-db.data.internal', port: 5432 } }, redis: { cache: { host: 'redis.data.svc', port: 6379 } } },
 };
+const envoyPods = { namespace: 'envoy-gateway-system', podLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'platform' }, port: 19001 };
 
 type Relabel = { source_labels?: string[]; target_label?: string; regex?: string; action?: string; replacement?: string };
-const config = buildPrometheusConfig(options) as PrometheusYml & { global: { external_labels: Record<string, string> }; rule_files: string[] };
+const built = buildPrometheusConfig(options) as PrometheusYml & { global: { external_labels: Record<string, string> }; rule_files: string[] };
+// As the chart writes it (lib/monitoring/stack/configs.ts): the traffic entry's job appended.
+const config = { ...built, scrape_configs: [...built.scrape_configs, ...(edgeScrapeConfig('gatewayAPI', envoyPods).scrape_configs as PrometheusYml['scrape_configs'])] };
 const job = (name: string) => {
   const found = config.scrape_configs.find((scrape) => scrape.job_name === name);
   if (!found) throw new Error(`no job ${name}`);
@@ -42,19 +47,26 @@ describe('prometheus.yml', () => {
       'alertmanager',
       'kube-state-metrics',
       'loki',
+      'grafana',
       'node-exporter',
       'kubelet',
       'cadvisor',
       'blackbox-http',
       'argo-rollouts',
+      'postgresql',
+      'redis',
+      'blackbox-tcp',
       'application/api-production/api',
       'application/worker-production/worker',
+      'edge-envoy',
     ]);
   });
 
   it('gives application series job = application name, namespace, pod and app', () => {
     const api = job('application/api-production/api');
     expect(api.metrics_path).toBe('/metrics');
+    expect(api.scrape_interval).toBe('5s');
+    expect(job('application/worker-production/worker').scrape_interval).toBe('30s');
     expect(api.relabel_configs).toContainEqual({ target_label: 'job', replacement: 'api' });
     expect(api.relabel_configs.map((relabel) => relabel.target_label).filter(Boolean)).toEqual(['job', 'namespace', 'pod', 'app', 'rollouts_pod_template_hash']);
     expect(api.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'http', action: 'keep' });
@@ -78,9 +90,40 @@ describe('prometheus.yml', () => {
     expect(job('application/api-production/api').relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_label_rollouts_pod_template_hash'], target_label: 'rollouts_pod_template_hash' });
   });
 
+  it('scrapes Grafana under its sub path, only when the stack runs it', () => {
+    expect(job('grafana')).toEqual({ job_name: 'grafana', metrics_path: '/monitoring/metrics', static_configs: [{ targets: ['grafana.monitoring.svc:3000'] }] });
+    const none = buildPrometheusConfig({ ...options, grafanaMetricsPath: undefined }) as PrometheusYml;
+    expect(none.scrape_configs.map((scrape) => scrape.job_name)).not.toContain('grafana');
+  });
+
+  it('scrapes each data store exporter and probes each address, labelled data_store', () => {
+    expect(job('postgresql')).toEqual({ job_name: 'postgresql', static_configs: [{ targets: ['postgres-exporter-orders-db.monitoring.svc:9187'], labels: { data_store: 'orders-db' } }] });
+    expect(job('redis')).toEqual({ job_name: 'redis', static_configs: [{ targets: ['redis-exporter-cache.monitoring.svc:9121'], labels: { data_store: 'cache' } }] });
+    expect(job('blackbox-tcp')).toMatchObject({
+      params: { module: ['tcp_connect'] },
+      static_configs: [
+        { targets: ['orders-db.data.internal:5432'], labels: { data_store: 'orders-db', kind: 'postgresql' } },
+        { targets: ['redis.data.svc:6379'], labels: { data_store: 'cache', kind: 'redis' } },
+      ],
+    });
+  });
+
+  it("keeps the traffic entry's pods by their labels and metrics port, without overwriting their series' namespace", () => {
+    const nginx = edgeScrapeConfig('ingress', { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' }, port: 10254 }).scrape_configs[0];
+    expect(nginx).toMatchObject({ job_name: 'edge-ingress-nginx', metrics_path: '/metrics', kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: ['ingress-nginx'] } }] });
+    const edge = job('edge-envoy');
+    expect(edge.metrics_path).toBe('/stats/prometheus');
+    expect(edge.relabel_configs).toEqual([
+      { source_labels: ['__meta_kubernetes_pod_label_gateway_envoyproxy_io_owning_gateway_name'], regex: 'platform', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: '(19001)', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+    ]);
+  });
+
   it('is the same object, in the same order, for the same input', () => {
     const shuffled = { ...options, externalLabels: { cluster: 'eu-1', environment: 'production' } };
-    expect(stringify(buildPrometheusConfig(shuffled))).toBe(stringify(config));
+    expect(stringify(buildPrometheusConfig(shuffled))).toBe(stringify(built));
     expect(Object.keys(config.global.external_labels)).toEqual(['cluster', 'environment']);
   });
 
@@ -121,6 +164,7 @@ describe('prometheus.yml', () => {
           cadvisor: node,
           'application/api-production/api': pod('api-production', 'api', 'http'),
           'application/worker-production/worker': pod('worker-production', 'worker', 'metrics'),
+          'edge-envoy': pod('envoy-gateway-system', 'envoy', 'metrics'),
         },
       );
       const text = stringify(checked).replaceAll('/var/run/secrets/kubernetes.io/serviceaccount', scratch.path);

@@ -14,7 +14,7 @@ import { buildPrometheusConfig } from '../../../lib/monitoring/prometheus-config
 import { Processes, findBinary, freePort, scratchDir, waitFor } from '../../support/processes';
 import { type Delivery, type LocalServer, type PrometheusYml, discoveredPod, pointReceiversAt, startMetricsTarget, startWebhookReceiver, withTargets } from './loopback';
 
-const application = { name: 'api', namespace: 'shop', metricsPath: '/metrics', port: 'http' };
+const application = { name: 'api', namespace: 'shop', metricsPath: '/metrics', port: 'http', scrapeInterval: '1s' };
 
 describe('a ServiceDown alert, end to end', () => {
   const processes = new Processes();

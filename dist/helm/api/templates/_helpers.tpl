@@ -94,6 +94,15 @@ helm.sh/chart: {{ include "api.chart" . }}
 {{- toJson $steps }}
 {{- end }}
 
+{{/* Whether the migration reads a Secret: (list secretEnv envFrom name) (lib/secrets/migration-copies.ts). */}}
+{{- define "api.migrationReads" -}}
+{{- $name := index . 2 -}}
+{{- $reads := false -}}
+{{- range index . 0 }}{{ if eq .secretName $name }}{{ $reads = true }}{{ end }}{{ end -}}
+{{- range index . 1 }}{{ if and .secretRef (eq .secretRef.name $name) }}{{ $reads = true }}{{ end }}{{ end -}}
+{{- $reads -}}
+{{- end }}
+
 {{/* A value as text: numbers as JSON writes them (31536000, not 3.1536e+07), anything else as is. */}}
 {{- define "api.str" -}}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}

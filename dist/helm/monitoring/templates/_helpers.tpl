@@ -59,6 +59,49 @@ names in JavaScript for the plain manifests.
 {{- end -}}
 {{- end }}
 
+{{/* The monitored entries of a map of objects, reduced to the given fields, as JSON (lib/monitoring/stack/expressions.ts pickMonitored). */}}
+{{- define "monitoring.pickMonitored" -}}
+{{- $out := dict -}}
+{{- range $key, $entry := index . 0 }}{{ if $entry.monitored }}{{ $picked := dict }}{{ range $field := index $ 1 }}{{ $_ := set $picked $field (index $entry $field) }}{{ end }}{{ $_ := set $out $key $picked }}{{ end }}{{ end -}}
+{{- toJson $out -}}
+{{- end }}
+
+{{/* Rules written in values, one group per line as JSON (lib/monitoring/rules/extra-rules.ts). */}}
+{{- define "monitoring.extraRules.rule" -}}
+{{- $rule := index . 0 -}}
+{{- if hasKey $rule "alert" -}}
+{{- $labels := merge (dict "priority" $rule.priority "severity" (get (dict "P0" "critical" "P1" "warning" "P2" "info") $rule.priority) "component" (default (index . 1) $rule.component) "environment" (index . 2)) (deepCopy (default (dict) $rule.labels)) -}}
+{{- $rule = set (omit $rule "priority" "component" "labels") "labels" $labels -}}
+{{- end -}}
+{{- toJson $rule -}}
+{{- end }}
+{{- define "monitoring.extraRules" -}}
+{{- $environment := index . 2 -}}
+{{- $groups := list -}}
+{{- range $group := index . 0 -}}
+{{- $rules := list -}}
+{{- range $rule := $group.rules }}{{ $rules = append $rules (include "monitoring.extraRules.rule" (list $rule "infrastructure" $environment) | fromJson) }}{{ end -}}
+{{- $groups = append $groups (set (omit $group "rules") "rules" $rules) -}}
+{{- end -}}
+{{- range $name, $app := index . 1 -}}
+{{- if and $app.monitored $app.rules -}}
+{{- $rules := list -}}
+{{- range $rule := $app.rules }}{{ $rules = append $rules (include "monitoring.extraRules.rule" (list $rule "application" $environment) | fromJson) }}{{ end -}}
+{{- $groups = append $groups (dict "name" (printf "application.%s" $name) "rules" $rules) -}}
+{{- end -}}
+{{- end -}}
+{{- if not $groups }}groups: []
+{{ else }}groups:
+{{ range $groups }}  - {{ toJson . }}
+{{ end }}{{ end -}}
+{{- end }}
+
+{{/* Items of a YAML list, one per line as JSON (lib/monitoring/stack/extra-scrape-configs.ts). */}}
+{{- define "monitoring.jsonListItems" -}}
+{{- range . }}  - {{ toJson . }}
+{{ end -}}
+{{- end }}
+
 {{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
 {{- define "monitoring.isCanonicalQuantity" -}}
 {{- $q := include "monitoring.str" . -}}

@@ -123,6 +123,13 @@ export const applicationSpecs: AlertSpec[] = [
         ],
       },
       { name: 'is silent when single probes fail', series: { [selector('probe_success', probe)]: '1 0 1 0 1 0' }, evalTime: '5m', fires: [] },
+      // A data store's TCP probe is DataStoreUnreachable's (data-stores.ts), routed to the database team.
+      {
+        name: 'is silent on a failing TCP probe of a data store',
+        series: { [selector('probe_success', { job: 'blackbox-tcp', instance: 'orders-db.data.internal:5432', data_store: 'orders-db', kind: 'postgresql' })]: '0x5' },
+        evalTime: '5m',
+        fires: [],
+      },
     ],
   },
 ];

@@ -13,7 +13,7 @@ const volume = (used: number) => {
 
 const asPercent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 
-function volumeSpec(alertname: string, priority: 'P0' | 'P1', threshold: (t: Parameters<AlertSpec['cases']>[0]) => number, used: number, healthy: number): AlertSpec {
+function volumeSpec(alertname: string, priority: 'P1' | 'P2', threshold: (t: Parameters<AlertSpec['cases']>[0]) => number, used: number, healthy: number): AlertSpec {
   return {
     alertname,
     priority,
@@ -37,6 +37,6 @@ function volumeSpec(alertname: string, priority: 'P0' | 'P1', threshold: (t: Par
 }
 
 export const databaseSpecs: AlertSpec[] = [
-  volumeSpec('PersistentVolumeUsageHigh', 'P1', (t) => t.diskWarningRatio, 0.78, 0.5),
-  volumeSpec('PersistentVolumeUsageCritical', 'P0', (t) => t.diskCriticalRatio, 0.9, 0.78),
+  volumeSpec('PersistentVolumeUsageHigh', 'P2', (t) => t.diskWarningRatio, 0.78, 0.5),
+  volumeSpec('PersistentVolumeUsageCritical', 'P1', (t) => t.diskCriticalRatio, 0.9, 0.78),
 ];

@@ -4,9 +4,12 @@ import { applicationSpecs } from './application';
 import { backupSpecs } from './backups';
 import { certificateSpecs } from './certificates';
 import { databaseSpecs } from './database';
+import { dataStoreSpecs } from './data-stores';
+import { edgeRecordingCases, edgeSpecs } from './edge';
 import { api, latency, requests, traffic } from './fixtures';
 import { infrastructureSpecs } from './infrastructure';
 import { monitoringSpecs } from './monitoring';
+import { nodeSpecs } from './nodes';
 import { securitySpecs } from './security';
 import { sloSpecs } from './slo';
 import { rolloutSpecs } from './rollouts';
@@ -18,7 +21,10 @@ export const alertSpecs: readonly AlertSpec[] = [
   ...workloadSpecs,
   ...rolloutSpecs,
   ...infrastructureSpecs,
+  ...nodeSpecs,
   ...databaseSpecs,
+  ...dataStoreSpecs,
+  ...edgeSpecs,
   ...securitySpecs,
   ...monitoringSpecs,
   ...certificateSpecs,
@@ -28,6 +34,7 @@ export const alertSpecs: readonly AlertSpec[] = [
 const apiLabels = `{job="${api.job}", namespace="${api.namespace}"}`;
 
 export const recordingCases: readonly RecordingCase[] = [
+  ...edgeRecordingCases,
   { name: 'request rate per application', series: traffic(540, 60, 20), evalTime: '10m', expr: 'job:http_requests:rate5m', samples: [{ labels: `job:http_requests:rate5m${apiLabels}`, value: 10 }] },
   {
     name: '5xx ratio per application over an SLO window',

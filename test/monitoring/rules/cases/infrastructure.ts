@@ -78,7 +78,7 @@ export const infrastructureSpecs: AlertSpec[] = [
   },
   {
     alertname: 'NodeDiskUsageHigh',
-    priority: 'P1',
+    priority: 'P2',
     component: 'infrastructure',
     cases: (t) => [
       {
@@ -98,7 +98,7 @@ export const infrastructureSpecs: AlertSpec[] = [
   },
   {
     alertname: 'NodeDiskUsageCritical',
-    priority: 'P0',
+    priority: 'P1',
     component: 'infrastructure',
     cases: (t) => [
       {

@@ -6,7 +6,36 @@ import { percent } from './format';
 const rolloutInfo = (phase: string) => selector('rollout_info', { job: 'argo-rollouts', namespace: 'api-production', name: 'api', strategy: 'canary', traffic_router: 'Nginx', phase });
 const api = { namespace: 'api-production', name: 'api' };
 
+const replicas = (metric: string) => selector(metric, { job: 'argo-rollouts', namespace: 'api-production', name: 'api' });
+
 export const rolloutSpecs: AlertSpec[] = [
+  {
+    alertname: 'RolloutReplicasMismatch',
+    priority: 'P1',
+    component: 'application',
+    cases: (t) => [
+      {
+        name: 'fires when 2 of 3 desired replicas are available for 15m',
+        series: { [replicas('rollout_info_replicas_desired')]: '3x30', [replicas('rollout_info_replicas_available')]: '2x30' },
+        evalTime: '20m',
+        fires: [
+          {
+            labels: api,
+            summary: 'Rollout api-production/api lacks available replicas',
+            description: `Rollout api-production/api has had 2 available replicas, fewer than desired, for ${t.replicasMismatchFor}: pods that do not start or do not become ready. See kubectl argo rollouts get rollout api -n api-production.`,
+          },
+        ],
+      },
+      // A canary (or a blue-green preview) runs more pods than desired for hours: not a mismatch.
+      {
+        name: 'is silent with more available than desired during a canary',
+        series: { [replicas('rollout_info_replicas_desired')]: '3x30', [replicas('rollout_info_replicas_available')]: '4x30' },
+        evalTime: '20m',
+        fires: [],
+      },
+      { name: 'is silent on a short dip', series: { [replicas('rollout_info_replicas_desired')]: '3x30', [replicas('rollout_info_replicas_available')]: '2x5 3x25' }, evalTime: '20m', fires: [] },
+    ],
+  },
   {
     alertname: 'RolloutAborted',
     priority: 'P1',

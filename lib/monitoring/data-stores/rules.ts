@@ -1,0 +1,65 @@
+/**
+ * Cross-field rules of a dependency that is a data store (`kind`, `exporter`; see values-schema.ts),
+ * in the form of lib/values/app-rules.ts: TypeScript and Go template side by side, the same message
+ * in synth and in Helm. The schema says each field's shape; these say what goes together:
+ * - a data store has a name (its identity across applications, part of its exporter's object names,
+ *   hence at most MAX_DATA_STORE_NAME characters), a host and a port number: the address its exporter
+ *   and the probe reach;
+ * - PostgreSQL needs credentials with a user name (postgres_exporter logs in); Redis may have none;
+ * - `exporter` only with `kind`; `database` and `sslMode` only for PostgreSQL.
+ */
+import type { AppRule } from '../../values/rule';
+import { MAX_DATA_STORE_NAME } from './values-schema';
+
+const at = (i: number, ...rest: string[]) => ['networkPolicy', 'dependencies', i, ...rest];
+
+export const DATA_STORE_RULES: readonly AppRule[] = [
+  {
+    check: (v, report) => {
+      v.networkPolicy.dependencies.forEach((dep, i) => {
+        if (dep.kind === undefined) {
+          if (dep.exporter !== undefined) report(at(i, 'exporter'), 'only applies with kind (postgresql or redis)');
+          return;
+        }
+        if (dep.name === undefined) report(at(i, 'name'), `required with kind ${dep.kind} (the data store's name, the same in every application that depends on it)`);
+        else if (dep.name.length > MAX_DATA_STORE_NAME)
+          report(at(i, 'name'), `expected at most ${MAX_DATA_STORE_NAME} characters with kind (its exporter is named <kind>-exporter-<name>), got ${dep.name.length}`);
+        if (dep.host === undefined) report(at(i, 'host'), `required with kind ${dep.kind} (the address its exporter and the blackbox probe reach)`);
+        const credentials = dep.exporter?.credentialsSecret;
+        if (dep.kind === 'postgresql' && credentials?.usernameKey === undefined) {
+          report(at(i, 'exporter', 'credentialsSecret', ...(credentials ? ['usernameKey'] : [])), 'required with kind postgresql (postgres_exporter logs in as that user)');
+        }
+        if (dep.kind !== 'postgresql') {
+          for (const key of ['database', 'sslMode'] as const) if (dep.exporter?.[key] !== undefined) report(at(i, 'exporter', key), 'only applies with kind postgresql');
+        }
+      });
+    },
+    go: `{{- range $i, $dep := .Values.networkPolicy.dependencies }}
+{{- if not $dep.kind }}
+{{- if hasKey $dep "exporter" }}
+{{- fail (printf "networkPolicy.dependencies[%d].exporter: only applies with kind (postgresql or redis)" $i) }}
+{{- end }}
+{{- else }}
+{{- if not (hasKey $dep "name") }}
+{{- fail (printf "networkPolicy.dependencies[%d].name: required with kind %s (the data store's name, the same in every application that depends on it)" $i $dep.kind) }}
+{{- else if gt (len $dep.name) ${MAX_DATA_STORE_NAME} }}
+{{- fail (printf "networkPolicy.dependencies[%d].name: expected at most ${MAX_DATA_STORE_NAME} characters with kind (its exporter is named <kind>-exporter-<name>), got %d" $i (len $dep.name)) }}
+{{- end }}
+{{- if not (hasKey $dep "host") }}
+{{- fail (printf "networkPolicy.dependencies[%d].host: required with kind %s (the address its exporter and the blackbox probe reach)" $i $dep.kind) }}
+{{- end }}
+{{- $credentials := dig "exporter" "credentialsSecret" dict $dep }}
+{{- if and (eq $dep.kind "postgresql") (not (hasKey $credentials "usernameKey")) }}
+{{- fail (printf "networkPolicy.dependencies[%d].exporter.credentialsSecret%s: required with kind postgresql (postgres_exporter logs in as that user)" $i (ternary ".usernameKey" "" (hasKey $credentials "name"))) }}
+{{- end }}
+{{- if ne $dep.kind "postgresql" }}
+{{- range $key := list "database" "sslMode" }}
+{{- if hasKey (dig "exporter" dict $dep) $key }}
+{{- fail (printf "networkPolicy.dependencies[%d].exporter.%s: only applies with kind postgresql" $i $key) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}`,
+  },
+];
