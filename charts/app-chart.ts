@@ -23,6 +23,7 @@ import { SecretSources } from '../lib/secrets/secret-sources';
 import { MigrationSecretCopies } from '../lib/secrets/migration-copies';
 import { renderRelease } from '../lib/chart/release';
 import type { ReleaseChart } from '../lib/chart/templated-object';
+import type { CommonMetadata, CommonMetadataChart } from '../lib/chart/common-metadata';
 import type { Scope } from '../lib/template/expr';
 import { refs } from '../lib/template/manifest';
 import type { AppValues } from '../lib/values/schema';
@@ -45,8 +46,10 @@ export interface AppChartProps {
   readonly secretNames?: readonly string[];
 }
 
-export class AppChart extends Chart implements ReleaseChart {
+export class AppChart extends Chart implements ReleaseChart, CommonMetadataChart {
   readonly defaultScope: Scope;
+  /** commonLabels and commonAnnotations of the values, on every object (lib/chart/common-metadata.ts). */
+  readonly commonMetadata: CommonMetadata;
 
   constructor(
     scope: Construct,
@@ -59,6 +62,7 @@ export class AppChart extends Chart implements ReleaseChart {
     }
     this.defaultScope = props.defaultScope;
     const values = refs<AppValues>();
+    this.commonMetadata = { labels: values.commonLabels, annotations: values.commonAnnotations };
 
     new AppNamespace(this, 'Namespace', { values });
     new AppServiceAccount(this, 'ServiceAccount', { values });

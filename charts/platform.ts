@@ -25,7 +25,7 @@ import { type ChartIdentity, releaseScope } from '../lib/chart/release';
 import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
 import { emitChartRelease } from '../lib/synth/release-pipeline';
 import { CHART_VERSION, type SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
-import { appRulesTemplate, quantityHelper, valueRulesTemplate } from '../lib/values/app-rules';
+import { appRulesTemplate, quantityHelper } from '../lib/values/app-rules';
 import { valuesShapeTemplate } from '../lib/values/values-shape';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../lib/values/quantity-rules';
 import { type EnvironmentValues, environmentRuleTemplate, located } from '../lib/values/load';
@@ -37,6 +37,7 @@ import { sharedBackupFolderProblems } from '../lib/backup/shared-locations';
 import { AppChart } from './app-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { withSchemaChanges } from '../lib/values/schema-paths';
+import { VERSIONS_FILE, readChartVersions } from '../lib/helm/chart-versions';
 import { GITOPS, PlatformReferences, declaredGateway, prerequisitesOf } from '../lib/references/platform-references';
 import { migrationHelpers } from '../lib/secrets/migration-copies';
 import { prerequisitesSection } from '../lib/references/readme';
@@ -44,6 +45,8 @@ import { tracingCollectors } from '../lib/references/tracing';
 import { gitopsFolder } from '../lib/gitops/argocd';
 
 export interface PlatformOptions extends SynthOptions {
+  /** The recorded chart versions (lib/helm/chart-versions.ts); default: charts/versions.yaml of the working folder. */
+  readonly chartVersionsFile?: string;
   /** Labels on every object of every application chart (cdk8s chart-level `labels`), in both outputs. */
   readonly applicationLabels?: Readonly<Record<string, string>>;
   /**
@@ -137,6 +140,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   };
   // Required in base.yaml: loadPlatformValues has refused values without it.
   const links = base.charts as NonNullable<typeof base.charts>;
+  const versions = readChartVersions(options.chartVersionsFile ?? VERSIONS_FILE);
   const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
   // State shared across applications and environments: no two backup jobs in one folder (lib/backup/shared-locations.ts).
   const problems: Problem[] = sharedBackupFolderProblems(environments, namespaceOf);
@@ -176,12 +180,11 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
           schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
           baseValues,
           helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}\n${migrationHelpers(name)}\n${annotationHelpers(name)}`,
-          extraTemplates: {
-            'validate-values.yaml': valueRulesTemplate(`${valuesShapeTemplate(name)}${environmentRuleTemplate(envNames)}${appRulesTemplate(name)}${quantityRulesTemplate(name, AppValuesSchema)}`),
-          },
+          valueRules: `${valuesShapeTemplate(name)}${environmentRuleTemplate(envNames)}${quantityRulesTemplate(name, AppValuesSchema)}\n${appRulesTemplate(name)}`,
           notes: appNotes(name),
           readme: appReadme(name, envNames),
           links,
+          recorded: versions.get(name),
         },
         valuesObjects: {
           render: renderExtraObjects,
@@ -213,7 +216,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
         values: r.values as unknown as Record<string, unknown>,
         locate: (found) => located(found, environments[i].files, [['monitoring']]),
       })),
-      helm: { ...monitoringHelm(monitoring), links },
+      helm: { ...monitoringHelm(monitoring), links, recorded: versions.get(monitoring.identity.name) },
       observe,
     },
     emit,

@@ -21,6 +21,7 @@ const entries = {
   package: 'cli/package.ts',
   'check-upgrade': 'cli/check-upgrade.ts',
   diff: 'cli/diff.ts',
+  'chart-versions': 'cli/chart-versions.ts',
 };
 
 // `node scripts/build.mjs main validate` builds those entries; no argument builds them all.

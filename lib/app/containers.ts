@@ -7,7 +7,7 @@
 import type { k8s } from 'cdk8s-plus-27';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { eq } from '../template/expr';
-import { hasKey } from '../template/functions';
+import { hasKey, quantities } from '../template/functions';
 import { type Refs, each, when } from '../template/manifest';
 import type { Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
@@ -25,7 +25,7 @@ function containerBase(c: Refs<InitContainer>, v: Refs<AppValues>) {
     command: when(c.command, c.command),
     args: when(c.args, c.args),
     env: when(c.env, c.env),
-    resources: c.resources,
+    resources: quantities(c.resources),
     securityContext: RESTRICTED_CONTAINER,
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, each(c.volumeMounts, 'mount', (mount) => mount)],
   } as const;

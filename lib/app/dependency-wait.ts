@@ -9,8 +9,10 @@
 import type { k8s } from 'cdk8s-plus-27';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { fmt, withDefault } from '../template/expr';
-import { itemsWith } from '../template/functions';
+import { firstOf, itemsWith } from '../template/functions';
+import { quantities } from '../template/functions';
 import { type Refs, each } from '../template/manifest';
+import { calleeHost } from './callee';
 import type { Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
 
@@ -40,9 +42,9 @@ export function dependencyWait(v: Refs<AppValues>): Manifest<k8s.Container> {
     image: wait.image,
     imagePullPolicy: v.image.pullPolicy,
     command: ['sh', '-c', WAIT_SCRIPT, DEPENDENCY_WAIT_NAME],
-    // One host:port per dependency (every one has a host when the wait is enabled: a value rule).
-    args: [each(itemsWith(v.networkPolicy.dependencies, 'host'), 'target', (dep) => fmt`${dep.host}:${withDefault(dep.servicePort, dep.port)}`)],
-    resources: wait.resources,
+    // One host:port per dependency (every one has a host, or an app's Service, when the wait is enabled: a value rule).
+    args: [each(itemsWith(v.networkPolicy.dependencies, 'host', 'app'), 'target', (dep) => fmt`${firstOf(dep.host, calleeHost(dep))}:${withDefault(dep.servicePort, dep.port)}`)],
+    resources: quantities(wait.resources),
     securityContext: RESTRICTED_CONTAINER,
   };
 }

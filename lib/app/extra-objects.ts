@@ -1,7 +1,8 @@
 /**
  * `extraObjects`: any other namespaced Kubernetes objects, given in values, in both outputs (as
  * Bitnami's `extraDeploy`). Each goes to the release namespace with the chart's labels beside its own
- * (instance, part-of, managed-by, and helm.sh/chart in Helm), never the selector's name label, so that
+ * (instance, part-of, managed-by, and helm.sh/chart in Helm) and the values' commonLabels and
+ * commonAnnotations (its own win), never the selector's name label, so that
  * no Service or policy of the chart selects what it did not declare. Not a TemplatedObject: a list of
  * whole objects from values is one template that ranges over them (Go) and one file per object in
  * the plain manifests, `extra-<kind>-<name>.yaml`.
@@ -25,31 +26,39 @@ function fileOf(object: ExtraObject): string {
 /** The extra objects of one release, as the plain manifests hold them (the Helm template renders the same). */
 export function renderExtraObjects(scope: Scope): { template: string; object: Record<string, unknown>; index: number }[] {
   const v = scope.values as AppValues;
-  return v.extraObjects.map((object, index) => ({
-    template: fileOf(object),
-    index,
-    object: {
-      ...object,
-      metadata: {
-        ...object.metadata,
-        namespace: scope.release.namespace,
-        labels: {
-          ...object.metadata.labels,
-          'app.kubernetes.io/instance': scope.release.name,
-          'app.kubernetes.io/part-of': v.partOf,
-          'app.kubernetes.io/managed-by': scope.release.service,
+  return v.extraObjects.map((object, index) => {
+    // commonAnnotations beside the object's own (which win), when there are any: Go's merge of two empty maps writes none either.
+    const annotations = { ...v.commonAnnotations, ...object.metadata.annotations };
+    return {
+      template: fileOf(object),
+      index,
+      object: {
+        ...object,
+        metadata: {
+          ...object.metadata,
+          namespace: scope.release.namespace,
+          labels: {
+            ...v.commonLabels,
+            ...object.metadata.labels,
+            'app.kubernetes.io/instance': scope.release.name,
+            'app.kubernetes.io/part-of': v.partOf,
+            'app.kubernetes.io/managed-by': scope.release.service,
+          },
+          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
         },
       },
-    },
-  }));
+    };
+  });
 }
 
 /** templates/extra-objects.yaml: each of `extraObjects`, with the release namespace and the chart's labels. */
 export function extraObjectsTemplate(chart: string): string {
   return `{{- /* extraObjects from values (lib/app/extra-objects.ts): in the release namespace, with the chart's labels. */}}
 {{- range $object := .Values.extraObjects }}
-{{- $labels := merge (dict "app.kubernetes.io/instance" $.Release.Name "app.kubernetes.io/part-of" $.Values.partOf "app.kubernetes.io/managed-by" $.Release.Service "helm.sh/chart" (include "${chart}.chart" $)) (default (dict) $object.metadata.labels) }}
-{{- $metadata := merge (dict "namespace" $.Release.Namespace "labels" $labels) (omit $object.metadata "labels") }}
+{{- $labels := merge (dict "app.kubernetes.io/instance" $.Release.Name "app.kubernetes.io/part-of" $.Values.partOf "app.kubernetes.io/managed-by" $.Release.Service "helm.sh/chart" (include "${chart}.chart" $)) (default (dict) $object.metadata.labels) (default (dict) $.Values.commonLabels) }}
+{{- $annotations := merge (dict) (default (dict) $object.metadata.annotations) (default (dict) $.Values.commonAnnotations) }}
+{{- $metadata := merge (dict "namespace" $.Release.Namespace "labels" $labels) (omit $object.metadata "labels" "annotations") }}
+{{- if $annotations }}{{ $_ := set $metadata "annotations" $annotations }}{{ end }}
 ---
 {{ toYaml (merge (dict "metadata" $metadata) (omit $object "metadata")) }}
 {{- end }}

@@ -22,7 +22,7 @@ import { Construct } from 'constructs';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { TemplatedObject } from '../chart/templated-object';
 import { and, release, withDefault } from '../template/expr';
-import { nameValueList } from '../template/functions';
+import { nameValueList, quantities } from '../template/functions';
 import { each, when } from '../template/manifest';
 import { commonLabels, nameLabelWith, nameWith } from './names';
 import { dependencyEgress } from './network-policies';
@@ -96,7 +96,7 @@ export class AppMigration extends Construct {
                     each(nameValueList(v.env), 'variable', (variable) => variable),
                     each(v.secretEnv, 'secretEnv', (ref) => ({ name: ref.name, valueFrom: { secretKeyRef: { name: migrationSecretName(v.secrets, ref.secretName), key: ref.key } } })),
                   ],
-                  resources: m.resources,
+                  resources: quantities(m.resources),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
                 },

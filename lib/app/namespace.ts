@@ -1,12 +1,15 @@
 /**
  * The release namespace's guardrails: Pod Security Admission labels (restricted), a ResourceQuota and
  * a LimitRange. Helm cannot own the namespace it installs into (it stores the release there before
- * creating anything), so the Namespace object is in the plain manifests only; see the README.
+ * creating anything), so the Namespace object is in the plain manifests only; see the README. Each can
+ * be switched off (`createNamespace`, `quota.enabled`, `limitRange.enabled`), so that charts sharing a
+ * namespace (an umbrella chart's dependencies) give it one of each.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { release } from '../template/expr';
+import { fmt, release } from '../template/expr';
+import { quantities } from '../template/functions';
 import { commonLabels, nameWith } from './names';
 import type { AppObjectProps } from './props';
 
@@ -26,6 +29,7 @@ export class AppNamespace extends Construct {
       type: k8s.KubeNamespace,
       template: 'namespace.yaml',
       plainOnly: true,
+      condition: v.createNamespace,
       manifest: {
         metadata: { name: release.namespace, labels: { ...POD_SECURITY_LABELS, 'app.kubernetes.io/part-of': v.partOf } },
       },
@@ -34,14 +38,15 @@ export class AppNamespace extends Construct {
     new TemplatedObject(this, 'Quota', {
       type: k8s.KubeResourceQuota,
       template: 'resourcequota.yaml',
+      condition: v.quota.enabled,
       manifest: {
         metadata: { name: nameWith('quota'), namespace: release.namespace, labels: commonLabels(v) },
         spec: {
           hard: {
-            'requests.cpu': v.quota.requests.cpu,
-            'requests.memory': v.quota.requests.memory,
-            'limits.cpu': v.quota.limits.cpu,
-            'limits.memory': v.quota.limits.memory,
+            'requests.cpu': fmt`${v.quota.requests.cpu}`,
+            'requests.memory': fmt`${v.quota.requests.memory}`,
+            'limits.cpu': fmt`${v.quota.limits.cpu}`,
+            'limits.memory': fmt`${v.quota.limits.memory}`,
             pods: v.quota.pods,
           },
         },
@@ -51,9 +56,10 @@ export class AppNamespace extends Construct {
     new TemplatedObject(this, 'Limits', {
       type: k8s.KubeLimitRange,
       template: 'limitrange.yaml',
+      condition: v.limitRange.enabled,
       manifest: {
         metadata: { name: nameWith('limits'), namespace: release.namespace, labels: commonLabels(v) },
-        spec: { limits: [{ type: 'Container', default: v.limitRange.default, defaultRequest: v.limitRange.defaultRequest }] },
+        spec: { limits: [{ type: 'Container', default: quantities(v.limitRange.default), defaultRequest: quantities(v.limitRange.defaultRequest) }] },
       },
     });
   }

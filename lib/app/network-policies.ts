@@ -3,7 +3,8 @@
  * environment's traffic provider (the ingress controller's namespace, or the Gateway's proxy pods in
  * their namespace: `traffic.gateway.proxies`) and Prometheus to the http port, the applications that
  * depend on this one (dependents) to the port each calls, the sources the values admit on the
- * Service's ports (`allowFrom`), and egress only to the declared dependencies.
+ * Service's ports (`allowFrom`), egress only to the declared dependencies, and the extra rules of the
+ * values (`networkPolicy.extraIngress`, `extraEgress`) exactly as written.
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -15,6 +16,7 @@ import type { Checked, Manifest } from '../template/typed';
 import { usesGatewayApi, usesIngress } from '../traffic/gateway-api';
 import type { FullnameSuffix } from '../values/name-budget';
 import { commonLabels, nameWith, selectorLabels } from './names';
+import { calleeNamespace, calleePodLabels } from './callee';
 import type { AppValues } from '../values/schema';
 import type { AppObjectProps } from './props';
 
@@ -101,10 +103,28 @@ export class AppNetworkPolicies extends Construct {
       policyTypes: ['Ingress'],
       ingress: [
         each(np.dependents, 'dependent', (dependent) => ({
-          from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: dependent.namespace } }, podSelector: { matchLabels: dependent.podLabels } }],
+          // Where synth located it in the environment, else where the release layout puts it (lib/app/callee.ts).
+          from: [
+            {
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: calleeNamespace(dependent) } },
+              podSelector: { matchLabels: when(dependent.podLabels, dependent.podLabels, calleePodLabels(dependent)) },
+            },
+          ],
           ports: [{ protocol: dependent.protocol, port: dependent.port }],
         })),
       ],
+    });
+
+    // More rules from values, each exactly as written (peers and ports required: never wider than the values).
+    policy('AllowExtraIngress', 'extra-ingress', and(np.enabled, np.extraIngress), {
+      podSelector: appPods,
+      policyTypes: ['Ingress'],
+      ingress: [each(np.extraIngress, 'extraRule', (rule) => ({ from: [each(rule.from, 'ruleSource', peer)], ports: rule.ports }))],
+    });
+    policy('AllowExtraEgress', 'extra-egress', and(np.enabled, np.extraEgress), {
+      podSelector: appPods,
+      policyTypes: ['Egress'],
+      egress: [each(np.extraEgress, 'extraRule', (rule) => ({ to: [each(rule.to, 'ruleDestination', peer)], ports: rule.ports }))],
     });
 
     // Sources the values admit on the Service's ports: service.allowFrom on http, each extra port's allowFrom on its target.
@@ -124,11 +144,28 @@ export class AppNetworkPolicies extends Construct {
 
 type Peer = AppValues['service']['allowFrom'][number];
 
+type Dependency = AppValues['networkPolicy']['dependencies'][number];
+
+/**
+ * A dependency as a peer: a network, or namespaces and pods; an application by `app` where synth located
+ * it (namespaceLabels, podLabels), else where the release layout puts it (lib/app/callee.ts).
+ */
+function dependencyPeer(dep: Refs<Dependency>) {
+  return when(
+    dep.cidr,
+    { ipBlock: { cidr: dep.cidr } },
+    {
+      namespaceSelector: { matchLabels: when(dep.namespaceLabels, dep.namespaceLabels, { [NAMESPACE_NAME]: calleeNamespace(dep) }) },
+      podSelector: when(dep.podLabels, { matchLabels: dep.podLabels }, when(dep.app, { matchLabels: calleePodLabels(dep) })),
+    },
+  );
+}
+
 /** Egress to each declared dependency on its port, and nowhere else (also the migration Job's: lib/app/migration.ts). */
 export function dependencyEgress(v: Refs<AppValues>): Manifest<k8s.NetworkPolicyEgressRule[]> {
   return [
     each(v.networkPolicy.dependencies, 'dependency', (dep) => ({
-      to: [peer(dep)],
+      to: [dependencyPeer(dep)],
       ports: [{ protocol: withDefault(dep.protocol, 'TCP'), port: dep.port }],
     })),
   ];

@@ -8,14 +8,14 @@
 import type { k8s } from 'cdk8s-plus-27';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { type Expr, eq, fmt, not, sha256OfJson, withDefault } from '../template/expr';
-import { isText } from '../template/functions';
+import { hasKey, isText, quantities } from '../template/functions';
 import { type Refs, each, spread, when } from '../template/manifest';
 import type { Checked, Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
 import { names, podLabels, selectorLabels } from './names';
 import { initContainer, sidecarContainer } from './containers';
 import { dependencyWait } from './dependency-wait';
-import { appImage, imagePullSecrets, podSecurityContext, secretEnvVars } from './pod';
+import { appImage, downwardEnvVars, imagePullSecrets, podSecurityContext, secretEnvVars } from './pod';
 import type { AppObjectProps } from './props';
 
 export interface AppPodTemplateProps extends AppObjectProps {
@@ -38,6 +38,24 @@ function probeOf(probe: Refs<Probe>, containerPort: Refs<number>): Manifest<k8s.
     periodSeconds: probe.periodSeconds,
     timeoutSeconds: probe.timeoutSeconds,
     failureThreshold: probe.failureThreshold,
+  };
+}
+
+type ExtraVolume = AppValues['extraVolumes'][number];
+
+/**
+ * A volume from values as Kubernetes takes it: its source as given, but an emptyDir's `sizeLimit`
+ * as text (values may write a whole number, as for every quantity).
+ */
+function extraVolume(volume: Refs<ExtraVolume>): Manifest<k8s.Volume> {
+  return {
+    name: volume.name,
+    // sizeLimit as text, medium as it is (an empty emptyDir stays one).
+    emptyDir: when(hasKey(volume, 'emptyDir'), quantities(volume.emptyDir)),
+    configMap: when(volume.configMap, volume.configMap),
+    secret: when(volume.secret, volume.secret),
+    persistentVolumeClaim: when(volume.persistentVolumeClaim, volume.persistentVolumeClaim),
+    projected: when(volume.projected, volume.projected),
   };
 }
 
@@ -84,6 +102,8 @@ export function appPodTemplate(props: AppPodTemplateProps): PodTemplate {
           name: names.name,
           image: appImage(v),
           imagePullPolicy: v.image.pullPolicy,
+          command: when(v.command, v.command),
+          args: when(v.args, v.args),
           ports: [
             { name: 'http', containerPort: v.containerPort, protocol: 'TCP' },
             // Extra Service ports that target the application container by number (a name targets a sidecar's port).
@@ -94,11 +114,11 @@ export function appPodTemplate(props: AppPodTemplateProps): PodTemplate {
             // The values hold Kubernetes EnvFromSource objects as they are (the schema shapes them).
             each(v.envFrom, 'source', (source) => source),
           ],
-          env: [secretEnvVars(v)],
+          env: [secretEnvVars(v), downwardEnvVars(v)],
           startupProbe: probeOf(v.probes.startup, v.containerPort),
           livenessProbe: probeOf(v.probes.liveness, v.containerPort),
           readinessProbe: probeOf(v.probes.readiness, v.containerPort),
-          resources: v.resources,
+          resources: quantities(v.resources),
           securityContext: RESTRICTED_CONTAINER,
           lifecycle: {
             postStart: when(v.lifecycle.postStart, v.lifecycle.postStart),
@@ -112,8 +132,8 @@ export function appPodTemplate(props: AppPodTemplateProps): PodTemplate {
       ],
       volumes: [
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-        // Kubernetes Volume objects as the values hold them (the schema shapes them).
-        each(v.extraVolumes, 'volume', (volume) => volume),
+        // Kubernetes Volume objects as the values hold them (the schema shapes them), an emptyDir's size as text.
+        each(v.extraVolumes, 'volume', (volume) => extraVolume(volume)),
       ],
       priorityClassName: when(v.priorityClassName, v.priorityClassName),
       nodeSelector: when(v.nodeSelector, v.nodeSelector),

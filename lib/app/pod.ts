@@ -4,8 +4,8 @@
  */
 import type { k8s } from 'cdk8s-plus-27';
 import { fmt, ifElse } from '../template/expr';
-import { dig, uniqueConcat } from '../template/functions';
-import { type Refs, each } from '../template/manifest';
+import { dig, firstOf, nameValueList, uniqueConcat } from '../template/functions';
+import { type Refs, each, when } from '../template/manifest';
 import type { Manifest } from '../template/typed';
 import type { AppValues } from '../values/schema';
 
@@ -25,9 +25,32 @@ export function imagePullSecrets(v: Refs<AppValues>): Manifest<k8s.LocalObjectRe
   return [each(uniqueConcat(dig<string[]>(v.global, 'imagePullSecrets'), v.image.pullSecrets), 'pullSecret', (secret) => ({ name: secret }))];
 }
 
-/** The application's image: by digest when one is given, else by tag. */
+/**
+ * The application's image: `<registry>/<repository>` (the registry: global.imageRegistry, else
+ * image.registry, else none, as Bitnami's charts read them), by digest when one is given, else by tag.
+ */
 export function appImage(v: Refs<AppValues>) {
-  return ifElse(v.image.digest, fmt`${v.image.repository}@${v.image.digest}`, fmt`${v.image.repository}:${v.image.tag}`);
+  const registry = firstOf(dig<string>(v.global, 'imageRegistry'), v.image.registry);
+  const repository = ifElse(registry, fmt`${registry}/${v.image.repository}`, v.image.repository);
+  return ifElse(v.image.digest, fmt`${repository}@${v.image.digest}`, fmt`${repository}:${v.image.tag}`);
+}
+
+/**
+ * The Downward API variables of the application container (`downwardEnv`), in name order: a field of
+ * the pod (fieldRef) or a resource of the container (resourceFieldRef, its divisor as text); items of an
+ * `env` list.
+ */
+export function downwardEnvVars(v: Refs<AppValues>) {
+  return each(nameValueList(v.downwardEnv), 'downward', (entry) => {
+    const source = entry.value;
+    return {
+      name: entry.name,
+      valueFrom: {
+        fieldRef: when(source.fieldPath, { fieldPath: source.fieldPath }),
+        resourceFieldRef: when(source.resource, { resource: source.resource, divisor: when(source.divisor, fmt`${source.divisor}`) }),
+      },
+    };
+  });
 }
 
 /** secretEnv as container variables read from the existing Secrets (the values never enter git): items of an `env` list. */

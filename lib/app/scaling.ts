@@ -2,7 +2,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { TemplatedObject } from '../chart/templated-object';
-import { ifElse, release } from '../template/expr';
+import { fmt, ifElse, release } from '../template/expr';
 import { isRolling } from '../delivery/strategy';
 import { hasKey } from '../template/functions';
 import { type Refs, when } from '../template/manifest';
@@ -54,7 +54,7 @@ export class AppAutoscaler extends Construct {
               type: 'Pods',
               pods: {
                 metric: { name: a.requestsPerSecond.metricName },
-                target: { type: 'AverageValue', averageValue: a.requestsPerSecond.averageValue },
+                target: { type: 'AverageValue', averageValue: fmt`${a.requestsPerSecond.averageValue}` },
               },
             }),
           ],

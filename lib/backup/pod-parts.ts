@@ -8,6 +8,7 @@ import { nameLabelWith, names } from '../app/names';
 import { RESTRICTED_CONTAINER } from '../chart/pod-security';
 import { helmOnly } from '../chart/templated-object';
 import { type Expr, and, eq, fmt, release } from '../template/expr';
+import { quantities } from '../template/functions';
 import type { Refs } from '../template/manifest';
 import { when } from '../template/manifest';
 import type { AppValues } from '../values/schema';
@@ -38,7 +39,7 @@ export function scriptContainer<const E extends readonly unknown[], const M exte
     image,
     imagePullPolicy: 'IfNotPresent',
     command: ['/bin/sh', `${SCRIPT_DIR}/backup.sh`, step],
-    resources,
+    resources: quantities(resources),
     securityContext: RESTRICTED_CONTAINER,
     env: [{ name: 'BACKUP_NAME', value: database }, { name: 'BACKUP_WORK_DIR', value: WORK_DIR }, { name: 'HOME', value: '/tmp' }, ...env],
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'work', mountPath: WORK_DIR }, { name: 'script', mountPath: SCRIPT_DIR, readOnly: true }, ...mounts],

@@ -109,7 +109,7 @@ export class PostgresqlBackups extends Construct {
                     ],
                     volumes: [
                       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-                      { name: 'work', emptyDir: { sizeLimit: b.workSizeLimit } },
+                      { name: 'work', emptyDir: { sizeLimit: fmt`${b.workSizeLimit}` } },
                       { name: 'script', configMap: { name: scriptName, defaultMode: 0o555 } },
                       when(pvc, { name: 'store', persistentVolumeClaim: { claimName: b.destination.pvc.claimName } }),
                     ],

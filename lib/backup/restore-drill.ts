@@ -101,8 +101,8 @@ export class RestoreDrill extends Construct {
                   ],
                   volumes: [
                     { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-                    { name: 'work', emptyDir: { sizeLimit: b.workSizeLimit } },
-                    { name: 'data', emptyDir: { sizeLimit: b.drill.dataSizeLimit } },
+                    { name: 'work', emptyDir: { sizeLimit: fmt`${b.workSizeLimit}` } },
+                    { name: 'data', emptyDir: { sizeLimit: fmt`${b.drill.dataSizeLimit}` } },
                     { name: 'script', configMap: { name: scriptName, defaultMode: 0o555 } },
                     when(pvc, { name: 'store', persistentVolumeClaim: { claimName: b.destination.pvc.claimName, readOnly: true } }),
                   ],

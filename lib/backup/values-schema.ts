@@ -11,7 +11,7 @@
 import { Type } from '@sinclair/typebox';
 import { IANA_TIME_ZONES } from '../values/time-zones';
 import { dnsLabelPattern, keyedMap } from '../values/kubernetes-names';
-import { int, patterns, str } from '../values/schema-primitives';
+import { int, notLatestTag, patterns, quantity, str } from '../values/schema-primitives';
 
 const closed = { additionalProperties: false } as const;
 
@@ -27,10 +27,10 @@ const DATABASE_KEY = Type.String({ pattern: dnsLabelPattern, maxLength: 20 });
 /** The `backups` schema. */
 const image = (what: string) =>
   Type.Object(
-    { repository: str('Image repository.', patterns.repository), tag: str(`Image tag of ${what} ("latest" is refused).`, patterns.tag, { not: { const: 'latest' } }) },
+    { repository: str('Image repository.', patterns.repository), tag: str(`Image tag of ${what} ("latest" is refused).`, patterns.tag, { not: notLatestTag }) },
     { ...closed, description: `Image with ${what}.` },
   );
-const resourceSet = (what: string) => Type.Object({ cpu: str(`CPU ${what}.`, patterns.quantity), memory: str(`Memory ${what}.`, patterns.quantity) }, closed);
+const resourceSet = (what: string) => Type.Object({ cpu: quantity(`CPU ${what}.`), memory: quantity(`Memory ${what}.`) }, closed);
 const secretKey = (what: string) => str(`Key of the Secret holding ${what}.`, '^[-._a-zA-Z0-9]+$');
 
 /**
@@ -84,7 +84,7 @@ export const backupsSchema = Type.Object(
     backoffLimit: int('Retries of a failed backup pod before the Job fails.', 0, 10),
     successfulJobsHistoryLimit: int('Finished Jobs kept for inspection.', 0, 100),
     failedJobsHistoryLimit: int('Failed Jobs kept for inspection.', 1, 100),
-    workSizeLimit: str('Most the dump may take in the pod’s scratch volume (emptyDir) before it is stored.', patterns.quantity),
+    workSizeLimit: quantity('Most the dump may take in the pod’s scratch volume (emptyDir) before it is stored.'),
     images: Type.Object(
       { postgresql: image('pg_dump and pg_restore (not older than the server)'), rclone: image('rclone') },
       { ...closed, description: 'Images of the two steps: dump and verify, then store and prune.' },
@@ -159,7 +159,7 @@ export const backupsSchema = Type.Object(
         activeDeadlineSeconds: int('A drill running longer than this is stopped and fails.', 60, 86400),
         backoffLimit: int('Retries of a failed drill pod before the Job fails.', 0, 10),
         runAsUser: int('User (and group) of the drill pod: the PostgreSQL image’s postgres user, which initdb needs (999 in the Debian-based images, 70 in the Alpine ones).', 1, 2147483647),
-        dataSizeLimit: str('Most the restored database may take in the pod’s scratch volume (emptyDir).', patterns.quantity),
+        dataSizeLimit: quantity('Most the restored database may take in the pod’s scratch volume (emptyDir).'),
         resources: Type.Object({ requests: resourceSet('requested'), limits: resourceSet('limit') }, { ...closed, description: 'Resources of each drill container.' }),
       },
       { ...closed, description: 'Scheduled restore drills: each proves that the newest dump restores and holds the data drillChecks expect.' },

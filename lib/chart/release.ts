@@ -8,6 +8,7 @@ import type { Expr, Scope } from '../template/expr';
 import { goTruthy } from '../template/go-semantics';
 import type { Node } from '../template/manifest';
 import { conditionOf } from './conditions';
+import { hasCommonMetadata, withCommonMetadata } from './common-metadata';
 import { foreignManifest, foreignTemplateName } from './foreign-object';
 import { TemplatedObject, templatedManifest } from './templated-object';
 
@@ -79,6 +80,8 @@ export function chartObjects(chart: Chart): ChartObject[] {
     } else {
       continue;
     }
+    // Labels and annotations from values on every object (commonLabels, commonAnnotations): see common-metadata.ts.
+    if (hasCommonMetadata(chart)) object = { ...object, manifest: withCommonMetadata(object.manifest, chart.commonMetadata, object.path) };
     const other = files.get(object.template);
     if (other !== undefined) throw new Error(`${object.path}: its file ${object.template} is already the file of ${other}; give one of them another name`);
     files.set(object.template, object.path);

@@ -16,39 +16,101 @@ import { withSchemaChanges } from '../values/schema-paths';
 /** Values path of a spread map (e.g. `podLabels`, `ingress.annotations`) → the keys set beside it. */
 export type ReservedKeys = ReadonlyMap<string, ReadonlySet<string>>;
 
-/** The reserved keys of a chart's objects (see the module comment). */
-export function reservedKeys(objects: readonly ChartObject[]): ReservedKeys {
-  const found = new Map<string, Set<string>>();
-  const visit = (node: Node): void => {
+/**
+ * Calls `visit` with the entries of every object literal of the objects' trees (inside `when` branches,
+ * `each` bodies and lists too), spread entries included: where maps of values meet the chart's keys.
+ */
+function eachObjectLiteral(objects: readonly ChartObject[], visit: (entries: [string, Node][]) => void): void {
+  const walk = (node: Node): void => {
     if (node instanceof When) {
-      visit(node.then);
-      if (node.otherwise !== undefined) visit(node.otherwise);
+      walk(node.then);
+      if (node.otherwise !== undefined) walk(node.otherwise);
       return;
     }
     if (node instanceof Each) {
-      visit(node.body);
+      walk(node.body);
       return;
     }
     if (node === null || typeof node !== 'object' || node instanceof Expr || node instanceof Spread) return;
     if (Array.isArray(node)) {
-      for (const item of node) visit(item);
+      for (const item of node) walk(item);
       return;
     }
     const entries = Object.entries(node as Record<string, Node>);
-    const spreads = entries.filter(([, child]) => child instanceof Spread).map(([, child]) => (child as Spread).map);
+    visit(entries);
+    for (const [, child] of entries) walk(child);
+  };
+  for (const object of objects) walk(object.manifest);
+}
+
+/** The values path of a spread of a values map (`.Values.x.y` → `x.y`), else undefined. */
+function spreadPath(node: Node): string | undefined {
+  return node instanceof Spread && node.map instanceof ValueRef && node.map.refRoot === null ? node.map.refPath.join('.') : undefined;
+}
+
+/** The reserved keys of a chart's objects (see the module comment). */
+export function reservedKeys(objects: readonly ChartObject[]): ReservedKeys {
+  const found = new Map<string, Set<string>>();
+  eachObjectLiteral(objects, (entries) => {
     const fixed = entries.filter(([, child]) => !(child instanceof Spread)).map(([key]) => key);
-    for (const map of spreads) {
-      if (!(map instanceof ValueRef) || map.refRoot !== null) continue;
-      const path = map.refPath.join('.');
+    for (const [, child] of entries) {
+      const path = spreadPath(child);
+      if (path === undefined) continue;
       const keys = found.get(path) ?? new Set<string>();
       for (const key of fixed) keys.add(key);
       found.set(path, keys);
     }
-    for (const [, child] of entries) visit(child);
-  };
-  for (const object of objects) visit(object.manifest);
+  });
   for (const [path, keys] of found) if (keys.size === 0) found.delete(path);
   return found;
+}
+
+/**
+ * Maps of values spread into the same map of an object (e.g. `commonLabels` and `podLabels` into a pod
+ * template's labels, `commonAnnotations` and `service.annotations` into a Service's): a key in both
+ * would be written twice. Pairs of values paths, each pair once, in the order of the trees.
+ */
+export function spreadOverlaps(objects: readonly ChartObject[]): (readonly [string, string])[] {
+  const pairs = new Map<string, readonly [string, string]>();
+  eachObjectLiteral(objects, (entries) => {
+    const paths = entries.flatMap(([, child]) => spreadPath(child) ?? []);
+    for (let i = 0; i < paths.length; i += 1) {
+      for (let j = i + 1; j < paths.length; j += 1) {
+        const [a, b] = [paths[i], paths[j]].sort();
+        if (a !== b) pairs.set(`${a}\0${b}`, [a, b]);
+      }
+    }
+  });
+  return [...pairs.values()];
+}
+
+const valueAt = (values: unknown, path: string) => path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
+
+/** Why a key of one spread map is refused when another has it: the message of both renderings. */
+function overlapMessage(other: string): string {
+  return `invalid key: it is also a key of ${other}, and both are written into the same object; set it in one of them`;
+}
+
+/** Problems for keys in both maps of a pair (`spreadOverlaps`), at the second map's key. */
+export function spreadOverlapProblems(values: unknown, pairs: readonly (readonly [string, string])[]): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  for (const [first, second] of pairs) {
+    const a = valueAt(values, first);
+    const b = valueAt(values, second);
+    if (a === null || typeof a !== 'object' || b === null || typeof b !== 'object') continue;
+    for (const key of Object.keys(b)) if (Object.hasOwn(a, key)) problems.push({ path: [...second.split('.'), key], message: overlapMessage(first) });
+  }
+  return problems;
+}
+
+/** The same check in Go, for templates/validate-values.yaml. */
+export function spreadOverlapTemplate(pairs: readonly (readonly [string, string])[]): string {
+  return pairs
+    .map(
+      ([first, second]) => `{{- $first := default (dict) .Values.${first} }}
+{{- range $key, $_ := (default (dict) .Values.${second}) }}{{ if hasKey $first $key }}{{ fail (printf "${second}.%s: ${overlapMessage(first)}" $key) }}{{ end }}{{ end }}`,
+    )
+    .join('\n');
 }
 
 /** Problems for values keys that the chart sets itself, with the path of each key. */
@@ -60,19 +122,21 @@ export function reservedKeyProblems(values: unknown, reserved: ReservedKeys): Sc
     for (const segment of segments) map = (map as Record<string, unknown> | undefined)?.[segment];
     if (map === null || typeof map !== 'object') continue;
     for (const key of Object.keys(map)) {
-      if (keys.has(key)) problems.push({ path: [...segments, key], message: reservedMessage(keys) });
+      if (keys.has(key)) problems.push({ path: [...segments, key], message: `invalid key: ${JSON.stringify(key)} ${reservedReason(keys)}` });
     }
   }
   return problems;
 }
 
-function reservedMessage(keys: ReadonlySet<string>): string {
-  return `invalid key: the chart sets this key itself (${[...keys].sort().join(', ')}); choose another key`;
+/** Why a reserved key is refused: the description of its schema's `not` (the charts say the same, readable-schema.ts). */
+function reservedReason(keys: ReadonlySet<string>): string {
+  return `is set by the chart itself (${[...keys].sort().join(', ')}); choose another key`;
 }
 
 /**
  * A copy of a values JSON Schema in which each map of `reserved` refuses those keys
- * (`propertyNames: {not: {enum}}`, beside any key schema it has), so that Helm refuses them too.
+ * (`propertyNames: {not: {enum, description}}`, beside any key schema it has), so that Helm refuses
+ * them too (the chart's templates/validate-values.yaml, in the same words: readable-schema.ts).
  */
 export function schemaWithReservedKeys(schema: object, reserved: ReservedKeys): object {
   // Every application chart has the same reserved keys: one copy per distinct set.
@@ -98,7 +162,7 @@ function withReservedKeys(schema: object, reserved: ReservedKeys): object {
     [...reserved].map(([path, keys]) => [
       path,
       (node) => {
-        const refuse = { not: { enum: [...keys].sort() } };
+        const refuse = { not: { enum: [...keys].sort(), description: reservedReason(keys) } };
         node.propertyNames = node.propertyNames ? { allOf: [node.propertyNames, refuse] } : refuse;
       },
     ]),

@@ -3,7 +3,6 @@
  * (commented from the schema), values-<env>.yaml, values.schema.json, templates/, README.md and
  * .helmignore. Templates come from the same manifest trees as the plain manifests.
  */
-import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { YAML_FOR_HELM } from './yaml-options';
 import type { ChartIdentity, ChartObject } from '../chart/release';
@@ -12,7 +11,10 @@ import { writeTemplate } from '../template/yaml-writer';
 import { escapeJsonText } from '../template/yaml-scalars';
 import { diffValues } from '../values/merge';
 import type { ChartLinks } from '../values/schema';
+import { valueRulesTemplate } from '../values/app-rules';
 import { commentedValues, valuesTable } from './values-docs';
+import { requireValuesTemplate, schemaWithDefaults } from './schema-defaults';
+import { type RecordedVersion, chartDigest, chartVersion } from './chart-versions';
 
 export interface HelmChartSpec {
   /** The chart's objects (`chartObjects`): values-driven templates and static ones. */
@@ -25,13 +27,17 @@ export interface HelmChartSpec {
   /** Each environment's full values; values-<env>.yaml holds what differs from the base. */
   readonly environmentValues: ReadonlyMap<string, Record<string, unknown>>;
   readonly helpers: string;
-  /** Templates written as they are, by file name under templates/ (e.g. the values rules). */
+  /** Templates written as they are, by file name under templates/. */
   readonly extraTemplates?: Readonly<Record<string, string>>;
+  /** Go template text of the rules on values (templates/validate-values.yaml, after the check that no default was removed). */
+  readonly valueRules: string;
   readonly notes: string;
   /** Markdown for the README between the title and the values table (install, upgrade, differences). */
   readonly readme: string;
   /** Chart.yaml home, sources and icon (values/base.yaml `charts:`). */
   readonly links: ChartLinks;
+  /** The chart's recorded version and the digest of its content (charts/versions.yaml); none for a new chart. */
+  readonly recorded?: RecordedVersion;
 }
 
 const HELMIGNORE = `# Patterns ignored when packaging the chart (helm package).
@@ -51,8 +57,11 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
   const files = new Map<string, string>();
   const { identity } = spec;
   files.set('.helmignore', HELMIGNORE);
-  // Escaped: the schema's patterns hold control characters (lib/values/kubernetes-names.ts).
-  files.set('values.schema.json', `${escapeJsonText(JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...spec.schema }, null, 2))}\n`);
+  // The chart's defaults in its schema, `required` only without one (schema-defaults.ts); escaped: the
+  // schema's patterns hold control characters (lib/values/kubernetes-names.ts).
+  const editorSchema = schemaWithDefaults(spec.schema, spec.baseValues);
+  const requireValues = requireValuesTemplate(identity.name, editorSchema.required);
+  files.set('values.schema.json', `${escapeJsonText(JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...editorSchema.schema }, null, 2))}\n`);
   files.set('values.yaml', commentedValues(spec.schema, spec.baseValues, `# Default values of the ${identity.name} chart, generated from values/base.yaml; see README.md.`));
   for (const [environment, values] of spec.environmentValues) {
     const overlay = diffValues(spec.baseValues, values) ?? {};
@@ -61,8 +70,9 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
       `# The ${environment} environment: what it changes from values.yaml (generated from values/${environment}.yaml).\n${Object.keys(overlay).length > 0 ? stringify(overlay, YAML_FOR_HELM) : '{}\n'}`,
     );
   }
-  files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}`);
+  files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}\n${requireValues.helper}`);
   files.set('templates/NOTES.txt', spec.notes);
+  files.set('templates/validate-values.yaml', valueRulesTemplate(`${requireValues.check}\n${spec.valueRules}`));
   for (const [name, text] of Object.entries(spec.extraTemplates ?? {})) files.set(`templates/${name}`, text);
   const go = { chartName: identity.name };
   for (const object of spec.objects) {
@@ -70,17 +80,8 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
     files.set(`templates/${object.template}`, writeTemplate(object.manifest, go, object.condition));
   }
   files.set('README.md', `# ${identity.name}\n\n${spec.description}\n\n${spec.readme}\n## Values\n\n${valuesTable(spec.schema, spec.baseValues)}\n`);
-  // The version moves with the content: the base version, and a digest of every other file of the chart
-  // as semver build metadata (<version>+<digest>), so two charts of different content never share a
-  // version; the same content always gives the same one.
-  const digest = createHash('sha256');
-  for (const path of [...files.keys()].sort())
-    digest
-      .update(path)
-      .update('\0')
-      .update(files.get(path) as string)
-      .update('\0');
-  const version = `${identity.version}+${digest.digest('hex').slice(0, 12)}`;
+  // The version recorded for this content (charts/versions.yaml), or an unreleased one above it (chart-versions.ts).
+  const version = chartVersion(spec.recorded, chartDigest(files));
   const chartYaml = new Map([
     [
       'Chart.yaml',

@@ -2,6 +2,11 @@
  * One Helm package per chart and environment: a copy of dist/helm/<chart> whose values.yaml holds that
  * environment's full values (values.yaml merged with values-<env>.yaml), so that `helm install` of the
  * .tgz needs no -f. The other environments' values files are left out.
+ *
+ * Every environment's package of a chart has the chart's version (charts/versions.yaml, no environment in
+ * it: lib/helm/chart-versions.ts) and its own folder, `<out>/<env>/<chart>-<version>.tgz`: one Helm
+ * repository per environment (`helm repo index <out>/<env>`), in which the newest version is the newest
+ * build. A chart whose content has no recorded version (an unreleased `-dev.` version) is not packaged.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +15,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { deepMerge, isMap } from '../values/merge';
 import { YAML_FOR_HELM } from './yaml-options';
+import { isUnreleased } from './chart-versions';
 
 export interface PackageOptions {
   /** The synth output: manifests/<env>/ name the environments, helm/<chart>/ the charts. */
@@ -110,6 +116,10 @@ export function packageCharts(options: PackageOptions): WrittenPackage[] {
   const helmDir = join(options.distDir, 'helm');
   const charts = subdirectories(helmDir).filter((name) => name !== PACKAGES_DIR && existsSync(join(helmDir, name, 'Chart.yaml')));
   if (environments.length === 0 || charts.length === 0) throw new Error(`nothing to package in ${options.distDir}: run \`npm run synth\` first`);
+  const unreleased = charts.filter((chart) => isUnreleased(chartVersion(join(helmDir, chart))));
+  if (unreleased.length > 0) {
+    throw new Error(`${unreleased.map((chart) => `${chart} ${chartVersion(join(helmDir, chart))}`).join(', ')}: content without a recorded version; run npm run chart-versions, then npm run synth`);
+  }
 
   const staging = mkdtempSync(join(tmpdir(), 'helm-package-'));
   try {
@@ -121,12 +131,10 @@ export function packageCharts(options: PackageOptions): WrittenPackage[] {
         const chartDir = join(helmDir, chart);
         const stagingDir = join(staging, environment, chart);
         stageChart(chartDir, chart, environment, stagingDir);
-        // The version carries the environment in its semver build metadata (<version>+<digest>.<env>), so that
-        // packages of different environments have different names; the appVersion is the environment's.
-        const base = chartVersion(chartDir);
-        const version = base.includes('+') ? `${base}.${environment}` : `${base}+${environment}`;
+        // The chart's version in every environment (the folder keeps environments apart); the appVersion is the environment's.
+        const version = chartVersion(chartDir);
         const appVersion = environmentAppVersion(environmentValues(chartDir, environment));
-        runHelmPackage(options.helm, stagingDir, destination, `${chart} (${environment})`, ['--version', version, ...(appVersion ? ['--app-version', appVersion] : [])]);
+        runHelmPackage(options.helm, stagingDir, destination, `${chart} (${environment})`, appVersion ? ['--app-version', appVersion] : []);
         const file = join(destination, packageFileName(chartDir, version));
         if (!existsSync(file)) throw new Error(`helm package wrote no ${file}`);
         written.push({ environment, chart, file });

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { YAML_FOR_HELM } from './yaml-options';
 
 interface SchemaNode {
-  type?: string;
+  type?: string | string[];
   description?: string;
   properties?: Record<string, SchemaNode>;
   enum?: unknown[];
@@ -83,5 +83,6 @@ function typeName(node: SchemaNode): string {
   if (node.enum) return node.enum.map((e) => `\`${String(e)}\``).join(' \\| ');
   if (node.anyOf) return node.anyOf.map(typeName).join(' or ');
   if (node.type === 'array') return `list of ${node.items ? typeName(node.items) : 'values'}`;
+  if (Array.isArray(node.type)) return node.type.join(' or ');
   return node.type ?? 'object';
 }

@@ -10,7 +10,7 @@
 import { MAX_APPLICATION_NAME } from '../values/platform-names';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { dependencyKeys, keyedMap, labelMap } from '../values/kubernetes-names';
-import { patterns, str } from '../values/schema-primitives';
+import { notLatestTag, patterns, quantity, str } from '../values/schema-primitives';
 import { TrafficSchema } from '../values/traffic';
 import { BasicAuthSchema } from '../traffic/basic-auth';
 import { AlertThresholdsSchema, builtInAlertNames } from './alert-rules';
@@ -33,20 +33,20 @@ const object = <T extends Parameters<typeof Type.Object>[0]>(description: string
 const Image = (what: string) =>
   object(`Container image of ${what}.`, {
     repository: str('Image repository, without tag or digest.', patterns.repository),
-    tag: Type.String({ description: 'Image tag, pinned; "latest" is refused.', pattern: patterns.tag, not: { const: 'latest' } }),
+    tag: Type.String({ description: 'Image tag, pinned; "latest" is refused.', pattern: patterns.tag, not: notLatestTag }),
   });
 
 const ResourceSet = (what: string) =>
   object(`Resources ${what}.`, {
-    cpu: str('CPU, e.g. 250m.', patterns.quantity),
-    memory: str('Memory, e.g. 256Mi.', patterns.quantity),
+    cpu: quantity('CPU, e.g. 250m.'),
+    memory: quantity('Memory, e.g. 256Mi.'),
   });
 
 const Resources = (what: string) => object(`Container resources of ${what}.`, { requests: ResourceSet('requested'), limits: ResourceSet('limit') });
 
 const Storage = (what: string) =>
   object(`Persistent volume of ${what} (one PersistentVolumeClaim per pod).`, {
-    size: str('Requested size, e.g. 20Gi.', patterns.quantity),
+    size: quantity('Requested size, e.g. 20Gi.'),
     storageClassName: str('StorageClass; empty means the cluster default.', '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$'),
   });
 
@@ -73,9 +73,8 @@ const Application = object('An application to scrape and probe.', {
   selector: labelMap('Selector labels of its Service and pods (app.kubernetes.io/name and instance).'),
   port: Type.String({
     description: 'Name (not number) of the Service and container port serving the metrics: the Prometheus configuration selects the container port by name.',
-    pattern: patterns.dnsLabel,
+    pattern: patterns.portName,
     maxLength: 15,
-    not: { pattern: '^[0-9]+$' },
   }),
   metricsPath: str('HTTP path of the metrics endpoint.', patterns.httpPath),
   scrapeInterval: str('How often it is scraped (its metrics.scrapeInterval).', patterns.duration),

@@ -8,11 +8,12 @@
 import type { Chart } from 'cdk8s';
 import { type ChartIdentity, type ChartObject, chartObjects, releaseScope, renderRelease } from '../chart/release';
 import type { GoContext, Scope } from '../template/expr';
-import { reservedKeyProblems, reservedKeys, schemaWithReservedKeys } from '../chart/reserved-keys';
+import { reservedKeyProblems, reservedKeys, schemaWithReservedKeys, spreadOverlapProblems, spreadOverlapTemplate, spreadOverlaps } from '../chart/reserved-keys';
 import { type HelmChartSpec, helmChartFiles } from '../helm/chart-files';
 import { writeYaml } from '../template/yaml-writer';
 import type { Problem } from '../values/problems';
 import type { SchemaProblem } from '../values/schema-check';
+import { readableSchema } from '../values/readable-schema';
 
 /** One environment's release of a chart. */
 interface EnvironmentRelease {
@@ -30,7 +31,11 @@ export interface ChartRelease {
   /** The chart's name, version and appVersion; the release name is the chart name. */
   readonly identity: ChartIdentity;
   readonly environments: readonly EnvironmentRelease[];
-  /** The Helm chart's own texts and the values model (schema and base values). */
+  /**
+   * The Helm chart's own texts and the values model (schema and base values), and the Go template
+   * text of the rules on values beyond the schema (`valueRules`, after the schema's own `not` checks,
+   * which values.schema.json leaves to templates/validate-values.yaml: readable-schema.ts).
+   */
   readonly helm: Omit<HelmChartSpec, 'objects' | 'identity' | 'environmentValues'>;
   /** Locates a problem with the base values (values.yaml). */
   readonly locateBase: (found: readonly SchemaProblem[]) => Problem[];
@@ -59,7 +64,9 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
   const { identity } = release;
   const objects = chartObjects(release.chart);
   const reserved = reservedKeys(objects);
-  const problems = [...release.locateBase(reservedKeyProblems(release.helm.baseValues, reserved)), ...release.environments.flatMap((env) => env.locate(reservedKeyProblems(env.values, reserved)))];
+  const overlaps = spreadOverlaps(objects);
+  const keyProblems = (values: unknown) => [...reservedKeyProblems(values, reserved), ...spreadOverlapProblems(values, overlaps)];
+  const problems = [...release.locateBase(keyProblems(release.helm.baseValues)), ...release.environments.flatMap((env) => env.locate(keyProblems(env.values)))];
   const extra = release.valuesObjects;
   // values.yaml too (names do not depend on the namespace).
   if (extra) problems.push(...release.locateBase(extra.clashes(objects, releaseScope(identity, release.helm.baseValues, { name: identity.name, namespace: identity.name }))));
@@ -73,8 +80,9 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
     }
     if (extra) problems.push(...env.locate(extra.clashes(objects, scope)));
   }
+  const { schema, rules } = readableSchema(schemaWithReservedKeys(release.helm.schema, reserved));
   const extraTemplates = { ...release.helm.extraTemplates, ...extra?.templates(objects, { chartName: identity.name }) };
-  const files = helmChartFiles({ ...release.helm, extraTemplates, schema: schemaWithReservedKeys(release.helm.schema, reserved), objects, identity, environmentValues });
+  const files = helmChartFiles({ ...release.helm, valueRules: `${rules}\n${spreadOverlapTemplate(overlaps)}\n${release.helm.valueRules}`, extraTemplates, schema, objects, identity, environmentValues });
   for (const [path, content] of files) emit(`helm/${identity.name}/${path}`, content);
   return problems;
 }

@@ -13,8 +13,8 @@ import { productionLeaks } from '../values/environment-settings';
 import { type Problem, ValuesError, uniqueProblems } from '../values/problems';
 
 /**
- * Base version of every chart this project emits (semver); each chart's version is this plus a digest of
- * its content as build metadata (lib/helm/chart-files.ts). Bump it with a release of the platform.
+ * The chart version the constructs see (`.Chart.Version` at synth time, for nothing but Helm-only
+ * labels); each chart's Chart.yaml version is recorded in charts/versions.yaml (lib/helm/chart-versions.ts).
  */
 export const CHART_VERSION = '0.1.0';
 
@@ -69,12 +69,11 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
     }
   }
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
-  // Dependencies between applications, resolved in every release (the base's for values.yaml).
+  // Dependencies between applications, resolved in every release; in the base (values.yaml) only their
+  // ports: no environment's layout is the charts' default (lib/app/callee.ts).
   for (const env of [base, ...(environments as EnvironmentValues[])]) {
-    resolveWiring(
-      env.applications,
-      (app) => namespaceOf(app, env.environment),
-      (app, path, message) => problems.push(...located([{ path, message }], env.files, [['applications', app], ['defaults']])),
+    resolveWiring(env.applications, env === base ? null : (app) => namespaceOf(app, env.environment), (app, path, message) =>
+      problems.push(...located([{ path, message }], env.files, [['applications', app], ['defaults']])),
     );
   }
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));

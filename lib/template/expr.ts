@@ -108,6 +108,19 @@ export function engineHelpers(chartName: string): string {
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
 
+{{/*
+Quantities as text, in a map of quantities or of maps of them (resources: requests and limits), as JSON:
+\`cpu: 2\` becomes "2" (lib/template/functions.ts quantities).
+*/}}
+{{- define "${chartName}.quantities" -}}
+{{- $out := dict -}}
+{{- range $key, $value := . }}
+{{- if kindIs "map" $value }}{{ $_ := set $out $key (include "${chartName}.quantities" $value | fromJson) }}
+{{- else }}{{ $_ := set $out $key (include "${chartName}.str" $value) }}{{ end }}
+{{- end -}}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* A map as a list of {"name", "value"} in key order, as JSON (lib/template/functions.ts nameValueList). */}}
 {{- define "${chartName}.nameValueList" -}}
 {{- $out := list -}}
@@ -115,10 +128,11 @@ export function engineHelpers(chartName: string): string {
 {{- toJson $out -}}
 {{- end }}
 
-{{/* The items of a list of objects whose given field is set, as JSON (lib/template/functions.ts itemsWith). */}}
+{{/* The items of a list of objects with one of the given fields set, as JSON (lib/template/functions.ts itemsWith). */}}
 {{- define "${chartName}.itemsWith" -}}
 {{- $out := list -}}
-{{- range index . 0 }}{{ if index . (index $ 1) }}{{ $out = append $out . }}{{ end }}{{ end -}}
+{{- $fields := index . 1 -}}
+{{- range $item := index . 0 }}{{ $keep := false }}{{ range $field := $fields }}{{ if index $item $field }}{{ $keep = true }}{{ end }}{{ end }}{{ if $keep }}{{ $out = append $out $item }}{{ end }}{{ end -}}
 {{- toJson $out -}}
 {{- end }}
 `;

@@ -40,18 +40,19 @@ export function isText(value: Operand): Expr<boolean> {
 }
 
 /**
- * The items of a list of objects that have `field` set (Go truthiness), e.g. the extra ports that admit
- * sources of their own. Go: the chart's named template `<chart>.itemsWith` (engineHelpers) builds the
- * list and returns it as JSON, read back with `fromJsonArray` (numbers become float64, as in Helm values).
+ * The items of a list of objects that have one of `fields` set (Go truthiness), e.g. the extra ports
+ * that admit sources of their own. Go: the chart's named template `<chart>.itemsWith` (engineHelpers)
+ * builds the list and returns it as JSON, read back with `fromJsonArray` (numbers become float64, as in
+ * Helm values).
  */
-export function itemsWith<T extends object>(list: Operand<readonly T[]>, field: keyof T & string): Expr<T[]> {
+export function itemsWith<T extends object>(list: Operand<readonly T[]>, ...fields: (keyof T & string)[]): Expr<T[]> {
   return new (class extends Expr<T[]> {
     evaluate(scope: Scope): T[] {
       const items = (expr(list).evaluate(scope) ?? []) as T[];
-      return items.filter((item) => goTruthy((item as Record<string, unknown>)[field]));
+      return items.filter((item) => fields.some((field) => goTruthy((item as Record<string, unknown>)[field])));
     }
     go(ctx: GoContext): string {
-      return `(include ${JSON.stringify(`${ctx.chartName}.itemsWith`)} (list ${expr(list).go(ctx)} ${JSON.stringify(field)}) | fromJsonArray)`;
+      return `(include ${JSON.stringify(`${ctx.chartName}.itemsWith`)} (list ${expr(list).go(ctx)} (list ${fields.map((f) => JSON.stringify(f)).join(' ')})) | fromJsonArray)`;
     }
   })();
 }
@@ -89,10 +90,10 @@ export function dig<T>(map: Operand<object | undefined>, key: string): Expr<T | 
  * order), e.g. the `env` values as container variables. Go: the chart's named template
  * `<chart>.nameValueList` (engineHelpers), read back with `fromJsonArray`.
  */
-export function nameValueList(map: Operand<Readonly<Record<string, string>>>): Expr<{ name: string; value: string }[]> {
-  return new (class extends Expr<{ name: string; value: string }[]> {
-    evaluate(scope: Scope): { name: string; value: string }[] {
-      const value = (expr(map).evaluate(scope) ?? {}) as Record<string, string>;
+export function nameValueList<V = string>(map: Operand<Readonly<Record<string, V>>>): Expr<{ name: string; value: V }[]> {
+  return new (class extends Expr<{ name: string; value: V }[]> {
+    evaluate(scope: Scope): { name: string; value: V }[] {
+      const value = (expr(map).evaluate(scope) ?? {}) as Record<string, V>;
       // Byte order, as Go sorts map keys (the keys are environment variable names: ASCII).
       return Object.keys(value)
         .sort()
@@ -143,6 +144,47 @@ export function addressPort(address: Operand<string>): Expr<number> {
     }
     go(ctx: GoContext): string {
       return `(atoi (trimPrefix ":" (regexFind ":[0-9]+$" ${expr(address).go(ctx)})))`;
+    }
+  })();
+}
+
+/** Numbers as the text the charts print them in (JSON's), strings as they are; maps entry by entry. */
+function quantitiesOf(value: unknown): unknown {
+  if (typeof value === 'number') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, quantitiesOf(item)]));
+}
+
+/**
+ * A map of Kubernetes quantities, or of maps of them (a container's `resources`: requests and limits),
+ * with every quantity as text: values may write `cpu: 2` (a whole number, as Kubernetes and Helm users
+ * do), and the objects get `"2"`, the form the API server stores. Go: the chart's named template
+ * `<chart>.quantities` (engineHelpers), read back with `fromJson`. A single quantity is `fmt`.
+ */
+export function quantities<T extends object>(map: Operand<T>): Expr<T> {
+  return new (class extends Expr<T> {
+    evaluate(scope: Scope): T {
+      return quantitiesOf(expr(map).evaluate(scope)) as T;
+    }
+    go(ctx: GoContext): string {
+      return `(include ${JSON.stringify(`${ctx.chartName}.quantities`)} ${expr(map).go(ctx)} | fromJson)`;
+    }
+  })();
+}
+
+/**
+ * The first value, or else the second, evaluated only then (Go's `or`, which returns its first true
+ * argument and, since Go 1.18, evaluates no further): e.g. a host given in values, or else one derived
+ * from other values that may be absent when the host is given.
+ */
+export function firstOf<T>(value: Operand<T>, otherwise: Operand<T>): Expr<T> {
+  return new (class extends Expr<T> {
+    evaluate(scope: Scope): T {
+      const first = expr(value).evaluate(scope);
+      return goTruthy(first) ? first : expr(otherwise).evaluate(scope);
+    }
+    go(ctx: GoContext): string {
+      return `(or ${expr(value).go(ctx)} ${expr(otherwise).go(ctx)})`;
     }
   })();
 }

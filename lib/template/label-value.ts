@@ -28,7 +28,9 @@ export function labelValue(text: Operand<string>): Expr<string> {
       return labelValueOf(String(expr(text).evaluate(scope)));
     }
     go(ctx: GoContext): string {
-      return labelValueGo(expr(text).go(ctx));
+      // toString: a value removed with null reaches the templates as nil, which templates/validate-values.yaml
+      // refuses with a message of its own; Helm renders templates/tests/ first, where trunc would fail on nil first.
+      return labelValueGo(`(toString ${expr(text).go(ctx)})`);
     }
   })();
 }

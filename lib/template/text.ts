@@ -224,7 +224,8 @@ class ShapeSwitchedText extends Expr<string> implements GeneratedText {
   }
 
   private noShapeMessage(): string {
-    return `${this.name}: these values give lists or maps a shape that none of the environments has (${this.variants.map((v) => v.describeShape()).join(' | ')}): change values/ and synthesize again`;
+    // One line: the shapes themselves (every list and map of every environment) would fill a screen.
+    return `${this.name}: these values give a list or map a shape that none of the environments of values/ has (the chart's texts are generated for those): change values/ and run npm run synth`;
   }
 }
 

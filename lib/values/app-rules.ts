@@ -29,6 +29,7 @@ import { TRAFFIC_RULES, trafficProblems } from './traffic';
 import { LONGEST_FULLNAME_SUFFIX, MAX_FULLNAME } from './name-budget';
 import { SERVICE_RULES } from './service-rules';
 import { APP_EDGE_RULES } from '../traffic/edge-rules';
+import { EXTENSION_RULES } from './extension-rules';
 
 /** An integer or percentage of `replicas`, rounded up (as the disruption controller does for minAvailable). */
 function scaled(value: number | string, replicas: number): number {
@@ -204,9 +205,12 @@ const RULES: readonly AppRule[] = [
         if (dep.cidr !== undefined && dep.podLabels !== undefined) {
           report(['networkPolicy', 'dependencies', i, 'podLabels'], 'podLabels only apply with namespaceLabels');
         }
+        for (const field of ['namespace', 'release'] as const) {
+          if (dep[field] !== undefined && dep.app === undefined) report(['networkPolicy', 'dependencies', i, field], 'only applies with app (where that application runs)');
+        }
       });
     },
-    // The chart renders resolved dependencies only: synth writes an app's namespace, labels and port.
+    // An app's namespace and labels: synth's, or the release layout's (lib/app/callee.ts); its port is a number of its pods.
     go: `{{- range $i, $dep := .Values.networkPolicy.dependencies }}
 {{- if eq (hasKey $dep "cidr") (or (hasKey $dep "namespaceLabels") (hasKey $dep "app")) }}
 {{- fail (printf "networkPolicy.dependencies[%d]: expected exactly one of cidr (outside the cluster), namespaceLabels (in the cluster) or app (an application of the platform)" $i) }}
@@ -214,10 +218,15 @@ const RULES: readonly AppRule[] = [
 {{- if and (hasKey $dep "cidr") (hasKey $dep "podLabels") }}
 {{- fail (printf "networkPolicy.dependencies[%d].podLabels: podLabels only apply with namespaceLabels" $i) }}
 {{- end }}
-{{- if and (hasKey $dep "app") (not (hasKey $dep "namespaceLabels")) }}
-{{- fail (printf "networkPolicy.dependencies[%d].app: applications are resolved by npm run synth (it writes their namespaceLabels, podLabels and port); with Helm alone, give those instead" $i) }}
+{{- range $field := list "namespace" "release" }}
+{{- if and (hasKey $dep $field) (not (hasKey $dep "app")) }}
+{{- fail (printf "networkPolicy.dependencies[%d].%s: only applies with app (where that application runs)" $i $field) }}
+{{- end }}
 {{- end }}
 {{- if not (or (kindIs "float64" $dep.port) (kindIs "int64" $dep.port)) }}
+{{- if hasKey $dep "app" }}
+{{- fail (printf "networkPolicy.dependencies[%d].port: expected the number of the port of %s's pods (npm run synth resolves a port name, http by default; with Helm alone, give the number)" $i $dep.app) }}
+{{- end }}
 {{- fail (printf "networkPolicy.dependencies[%d].port: expected a port number" $i) }}
 {{- end }}
 {{- end }}`,
@@ -324,6 +333,7 @@ const RULES: readonly AppRule[] = [
 {{- end }}`,
   },
   ...SERVICE_RULES,
+  ...EXTENSION_RULES,
   {
     // The pod is killed at the end of its grace period, preStop sleep included: the sleep must end first.
     check: (v, report) => {
@@ -439,8 +449,9 @@ export function appRulesTemplate(chart: string): string {
 /** templates/validate-values.yaml of a chart with these rules (Go template text). */
 export function valueRulesTemplate(rules: string): string {
   return `{{- /*
-Rules on values that values.schema.json cannot state, the same as synth applies (generated from
-lib/values/app-rules.ts and quantity-rules.ts). Renders nothing; fails with the first violation.
+Rules on values that values.schema.json cannot state or would not explain, the same as synth applies
+(generated from lib/values/readable-schema.ts, quantity-rules.ts and app-rules.ts). Renders nothing;
+fails with the first violation.
 */}}
 ${rules}
 `;
@@ -453,7 +464,7 @@ ${rules}
 export function quantityHelper(chart: string): string {
   return `{{/* A Kubernetes quantity (250m, 1.5, 512Mi) as a number: the same as lib/values/quantity.ts. */}}
 {{- define "${chart}.quantity" -}}
-{{- $text := toString . -}}
+{{- $text := include "${chart}.str" . -}}
 {{- $number := regexFind "^[0-9]+([.][0-9]+)?" $text -}}
 {{- $factors := dict "" 1.0 "n" 1e-9 "u" 1e-6 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
 {{- mulf (float64 $number) (get $factors (trimPrefix $number $text)) -}}

@@ -37,6 +37,13 @@ export interface EnvironmentSettings {
 
 const PLACEHOLDER = /\{(app|env|domain|clusterIssuer)\}/g;
 
+/**
+ * The domain of the charts' own values.yaml (the base values, which no environment deploys as they
+ * are): `helm create`'s example domain, so that a chart's defaults name no environment's hosts (an
+ * environment's values file, and its package, carry its own).
+ */
+export const NEUTRAL_DOMAIN = 'chart-example.local';
+
 /** The ingress fields of an application whose text may hold placeholders, as [path, text] pairs. */
 function ingressTexts(app: Record<string, unknown>): Array<{ path: (string | number)[]; text: string; set: (text: string) => void }> {
   const ingress = app.ingress as Record<string, unknown> | undefined;

@@ -25,8 +25,8 @@ export const dnsLabelPattern = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
  * of at most 63 characters that starts and ends alphanumeric with "-", "_", "." inside.
  */
 export const qualifiedNamePattern = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
-/** The prefix of a qualified name is at most 253 characters: a longer one matches this. */
-const tooLongPrefix = '^[^/]{254,}/';
+/** The prefix of a qualified name is at most 253 characters: a longer one matches this (a `not`, which says why). */
+const tooLongPrefix = { pattern: '^[^/]{254,}/', description: 'has a prefix (before "/") of more than 253 characters' };
 
 /** A label value: empty, or at most 63 characters starting and ending alphanumeric. */
 export const labelValuePattern = '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$';
@@ -38,7 +38,7 @@ export const labelValuePattern = '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9
  */
 export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
 
-const qualifiedName = () => Type.String({ pattern: qualifiedNamePattern, maxLength: 253 + 1 + 63, not: { pattern: tooLongPrefix } } as object);
+const qualifiedName = () => Type.String({ pattern: qualifiedNamePattern, maxLength: 253 + 1 + 63, not: tooLongPrefix } as object);
 
 /**
  * A map with validated keys: JSON Schema `propertyNames` and `additionalProperties` (TypeBox's

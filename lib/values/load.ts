@@ -9,7 +9,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { didYouMean } from '../cli/command-line.cjs';
 import { containerNameOf, fullnameOf } from '../app/names';
 import { checkAppRules } from './app-rules';
-import { type EnvironmentSettings, fillEnvironmentPlaceholders } from './environment-settings';
+import { type EnvironmentSettings, NEUTRAL_DOMAIN, fillEnvironmentPlaceholders } from './environment-settings';
 import { deepMerge, isMap } from './merge';
 import { type Problem, ValuesError, dottedPath, uniqueProblems } from './problems';
 import { type AppValues, AppValuesSchema, type ChartLinks, PlatformFileSchema } from './schema';
@@ -120,7 +120,9 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
       // A `global` refused where it is written (the file schema) is not reported again in every application.
       if (merged.global !== undefined && !globalRefused) app.global = deepMerge(merged.global, app.global ?? {});
     }
-    const placeholders = isMap(app) ? fillEnvironmentPlaceholders(app, name, environment ?? 'default', settings) : { problems: [], filled: [] };
+    // The base values are the charts' values.yaml: hosts under no environment's domain (NEUTRAL_DOMAIN).
+    const fillWith = environment === null ? { ...settings, domain: NEUTRAL_DOMAIN } : settings;
+    const placeholders = isMap(app) ? fillEnvironmentPlaceholders(app, name, environment ?? 'default', fillWith) : { problems: [], filled: [] };
     // A refused environment setting is reported once, not again in every value filled from it.
     const settingsRefused = problems.some((p) => p.path === 'environment' || p.path.startsWith('environment.'));
     // Nesting deeper than the chart allows (values-shape.ts; the chart's validate-values.yaml has the same rule).

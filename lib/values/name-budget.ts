@@ -38,6 +38,8 @@ const FULLNAME_SUFFIXES = [
   'allow-smoke-test',
   'allow-tracing',
   'allow-acme-solver',
+  'extra-ingress',
+  'extra-egress',
 ] as const;
 /**
  * `backup-<database>` and `drill-<database>`: the backup and restore-drill CronJobs, whose database keys

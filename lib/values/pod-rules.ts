@@ -154,7 +154,7 @@ ${PROBE_FIELDS.map(
 {{- fail "waitForDependencies.enabled: no networkPolicy.dependencies to wait for" }}
 {{- end }}
 {{- range $i, $dep := .Values.networkPolicy.dependencies }}
-{{- if not (hasKey $dep "host") }}
+{{- if not (or (hasKey $dep "host") (hasKey $dep "app")) }}
 {{- fail (printf "networkPolicy.dependencies[%d].host: required value is missing (waitForDependencies waits for host:port)" $i) }}
 {{- end }}
 {{- end }}

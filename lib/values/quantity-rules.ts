@@ -11,19 +11,23 @@
  */
 import { patterns } from './schema-primitives';
 
-/** Every path of the schema's properties (not inside lists or maps) whose value is a quantity. */
-function quantityPaths(schema: unknown, path: readonly string[] = []): string[][] {
+/**
+ * Where the schema holds a quantity: a path of properties and list items (`null` for "every item"),
+ * e.g. `resources.requests.cpu` or `sidecars[].resources.limits.memory`. Maps of values are not entered
+ * (no quantity is a map's value).
+ */
+function quantityPaths(schema: unknown, path: readonly (string | null)[] = []): (string | null)[][] {
   if (typeof schema !== 'object' || schema === null) return [];
-  const s = schema as { pattern?: string; properties?: Record<string, unknown> };
+  const s = schema as { pattern?: string; properties?: Record<string, unknown>; items?: unknown };
   if (s.pattern === patterns.quantity) return [[...path]];
-  return Object.entries(s.properties ?? {}).flatMap(([key, child]) => quantityPaths(child, [...path, key]));
+  return [...Object.entries(s.properties ?? {}).flatMap(([key, child]) => quantityPaths(child, [...path, key])), ...quantityPaths(s.items, [...path, null])];
 }
 
 /** The named template `<chart>.isCanonicalQuantity`: "true" for a canonical quantity, "" otherwise. */
 export function canonicalQuantityHelper(chart: string): string {
   return `{{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
 {{- define "${chart}.isCanonicalQuantity" -}}
-{{- $q := toString . -}}
+{{- $q := include "${chart}.str" . -}}
 {{- if eq $q "0" -}}true
 {{- else if regexMatch "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|Ei)$" $q -}}
 {{- if or (hasSuffix "Ei" $q) (ne (mod (int64 (regexFind "^[0-9]+" $q)) 1024) 0) }}true{{ end -}}
@@ -39,13 +43,39 @@ export function nonCanonicalMessage(path: string, value: string): string {
   return `${path}: "${value}" is not in the form the API server stores (it would store 0.5 as 500m, 1000m as 1, 1024Mi as 1Gi): write the canonical form`;
 }
 
-/** The checks of every quantity path of `schema`, for templates/validate-values.yaml. */
+/**
+ * The check of every quantity path of `schema`, for templates/validate-values.yaml: each list on the
+ * way is ranged over, and the message names the item (`sidecars[0].resources.requests.cpu`).
+ */
 export function quantityRulesTemplate(chart: string, schema: unknown): string {
   return quantityPaths(schema)
     .map((path) => {
-      const dotted = path.join('.');
+      // The value at `keys` under `base`: Sprig's dig, which an absent optional object does not stop.
+      const at = (base: string, keys: readonly string[]) => (keys.length === 0 ? base : `(dig ${keys.map((k) => JSON.stringify(k)).join(' ')} nil (default (dict) ${base}))`);
+      let base = '.Values';
+      let keys: string[] = [];
+      let dotted = '';
+      const indexes: string[] = [];
+      const open: string[] = [];
+      for (const key of path) {
+        if (key === null) {
+          const depth = indexes.length;
+          open.push(`{{- range $i${depth}, $item${depth} := ${at(base, keys)} }}`);
+          indexes.push(`$i${depth}`);
+          base = `$item${depth}`;
+          keys = [];
+          dotted += '[%d]';
+        } else {
+          // The first key of the root is read from .Values (not a plain map, which dig needs).
+          if (base === '.Values' && keys.length === 0) base = `.Values.${key}`;
+          else keys.push(key);
+          dotted += dotted === '' ? key : `.${key}`;
+        }
+      }
+      const operand = at(base, keys);
       const message = nonCanonicalMessage(dotted, '%s').replace(/"/g, '\\"');
-      return `{{- with .Values.${dotted} }}{{ if not (include "${chart}.isCanonicalQuantity" .) }}{{ fail (printf "${message}" (toString .)) }}{{ end }}{{ end }}`;
+      const check = `{{- with ${operand} }}{{ if not (include "${chart}.isCanonicalQuantity" .) }}{{ fail (printf "${message}" ${[...indexes, `(include "${chart}.str" .)`].join(' ')}) }}{{ end }}{{ end }}`;
+      return [...open, check, ...open.map(() => '{{- end }}')].join('\n');
     })
     .join('\n');
 }

@@ -41,8 +41,17 @@ const DECIMAL_SUFFIXES: Record<number, string> = { [-9]: 'n', [-6]: 'u', [-3]: '
 const DECIMAL_POWERS: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SUFFIXES = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 
+/**
+ * A quantity as values may hold it (a string, or a whole number such as `cpu: 2`) as the text the API
+ * server reads: numbers as JSON writes them, as Helm's templates print them (the chart's `str` helper).
+ */
+export function quantityText(value: string | number): string {
+  return typeof value === 'number' ? JSON.stringify(value) : value;
+}
+
 /** The value of a quantity as a number (approximate for very large or very precise values). */
-export function parseQuantity(text: string): number {
+export function parseQuantity(value: string | number): number {
+  const text = quantityText(value);
   const match = QUANTITY.exec(text);
   if (!match) throw new Error(`"${text}" is not a Kubernetes quantity`);
   return Number(`${match[1]}.${match[2] ?? '0'}`) * SUFFIX[match[3] ?? ''];
@@ -53,8 +62,9 @@ export function isQuantity(text: string): boolean {
   return QUANTITY.test(text);
 }
 
-/** The form the API server stores `text` in (see the module comment); throws when it is not a quantity. */
-export function canonicalQuantity(text: string): string {
+/** The form the API server stores `value` in (see the module comment); throws when it is not a quantity. */
+export function canonicalQuantity(value: string | number): string {
+  const text = quantityText(value);
   const match = QUANTITY.exec(text);
   if (!match) throw new Error(`"${text}" is not a Kubernetes quantity`);
   const [, whole, fraction = '', suffix = ''] = match;

@@ -2,8 +2,9 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { TSchema } from '@sinclair/typebox';
 import { closest } from '../cli/command-line.cjs';
-import { canonicalQuantity, isQuantity } from './quantity';
+import { canonicalQuantity, isQuantity, quantityText } from './quantity';
 import { patterns } from './schema-primitives';
+import { REMOVED_BY_NULL } from '../helm/schema-defaults';
 import { IANA_TIME_ZONES } from './time-zones';
 
 /**
@@ -80,6 +81,9 @@ const PATTERN_MEANINGS: Record<string, string> = {
   [patterns.urlWithoutTrailingSlash]: 'an http(s) URL without a trailing slash (RFC 3986 characters only: no spaces, quotes, braces or backslashes)',
   [patterns.email]: 'an email address such as team@example.com (letters, digits and . _ % + - only)',
   [patterns.safeText]: 'text without control characters (U+0000 to U+001F but tab and line breaks, U+007F to U+009F, U+FEFF, U+FFFE, U+FFFF)',
+  [patterns.portName]: 'a port name: lower-case letters, digits and single "-" between them, at least one letter, at most 15 characters',
+  '^http$': 'http (the application’s port)',
+  [patterns.registry]: 'an image registry such as registry.example.com or mirror.example.com:5000/hub',
 };
 
 /**
@@ -89,7 +93,7 @@ const PATTERN_MEANINGS: Record<string, string> = {
  */
 export function checkAgainstSchema(schema: TSchema, value: unknown): SchemaProblem[] {
   const validate = validatorOf(schema);
-  const problems = validate(value) ? [] : describeErrors(validate.errors ?? [], value);
+  const problems = validate(value) ? [] : describeErrors(validate.errors ?? [], value, schema);
   return [...problems, ...nonCanonicalQuantities(schema, value, [])];
 }
 
@@ -127,9 +131,10 @@ function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string |
   const add = (problems: SchemaProblem[]) => {
     for (const problem of problems) found.set(problem.path.join('\0'), problem);
   };
-  if (typeof value === 'string' && s.pattern === patterns.quantity && isQuantity(value)) {
-    const canonical = canonicalQuantity(value);
-    if (canonical !== value) add([{ path, message: `"${value}" is stored by the API server as "${canonical}"; write "${canonical}"`, formOnly: true }]);
+  // A whole number (`cpu: 2`) is the quantity its text is: 2000 is stored as "2k".
+  if ((typeof value === 'string' || Number.isSafeInteger(value)) && s.pattern === patterns.quantity && isQuantity(quantityText(value as string | number))) {
+    const canonical = canonicalQuantity(value as string | number);
+    if (canonical !== quantityText(value as string | number)) add([{ path, message: `${JSON.stringify(value)} is stored by the API server as "${canonical}"; write "${canonical}"`, formOnly: true }]);
   }
   for (const alternative of [...(s.anyOf ?? []), ...(s.allOf ?? []), ...(s.oneOf ?? [])]) add(nonCanonicalQuantities(alternative, value, path));
   if (Array.isArray(value)) {
@@ -145,7 +150,21 @@ function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string |
   return [...found.values()];
 }
 
-function describeErrors(errors: ErrorObject[], root: unknown): SchemaProblem[] {
+/**
+ * Whether the value an error is about is a required property of its object: its schema path ends
+ * `/properties/<key>/<keyword>` and the object's schema lists `<key>` as required.
+ */
+function isRequiredProperty(error: ErrorObject, schema: TSchema): boolean {
+  const segments = error.schemaPath.replace(/^#\//, '').split('/').map(decodeURIComponent);
+  if (segments.length < 3 || segments[segments.length - 3] !== 'properties') return false;
+  const key = segments[segments.length - 2];
+  let node: unknown = schema;
+  for (const segment of segments.slice(0, -3)) node = (node as Record<string, unknown> | undefined)?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+  const required = (node as { required?: unknown } | undefined)?.required;
+  return Array.isArray(required) && required.includes(key);
+}
+
+function describeErrors(errors: ErrorObject[], root: unknown, schema: TSchema): SchemaProblem[] {
   const problems = new Map<string, SchemaProblem>();
   // An anyOf error explains its alternatives' errors at the same place: keep only it.
   const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
@@ -162,7 +181,9 @@ function describeErrors(errors: ErrorObject[], root: unknown): SchemaProblem[] {
       problems.set(`${keyProblem.path.join('.')}|${keyProblem.message}`, { path: keyProblem.path, message: `invalid key: ${keyProblem.message}` });
       continue;
     }
-    const problem = describe(error, path, valueAt(root, path));
+    const actual = valueAt(root, path);
+    // A null where a value is required: in Helm, null removes a key (and with it the chart's default), and the chart says this.
+    const problem = error.keyword === 'type' && actual === null && isRequiredProperty(error, schema) ? { path, message: REMOVED_BY_NULL } : describe(error, path, actual);
     problems.set(`${problem.path.join('.')}|${problem.message}`, problem);
   }
   return [...problems.values()];
@@ -182,6 +203,7 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
     case 'required':
       return { path: [...path, String(p.missingProperty)], message: 'required value is missing' };
     case 'type':
+      if ((error.parentSchema as { pattern?: string } | undefined)?.pattern === patterns.quantity) return { path, message: quantityTypeMessage(actual) };
       return { path, message: `expected ${article(String(p.type))}${got}` };
     case 'pattern':
       return { path, message: `expected ${PATTERN_MEANINGS[String(p.pattern)] ?? `a value matching ${p.pattern}`}${got}` };
@@ -194,19 +216,15 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
       return { path, message: `expected a number ${p.comparison} ${p.limit}${got}` };
     case 'not':
       // A `not` that says why in its own description: "<value> <description>".
+      // Every `not` of the values schemas says why in its description (schema-primitives.ts NOT_LATEST):
+      // the charts' templates/validate-values.yaml says the same words (readable-schema.ts).
       if (typeof (error.schema as { description?: unknown } | undefined)?.description === 'string') {
         return { path, message: `${JSON.stringify(actual)} ${(error.schema as { description: string }).description}` };
       }
       if (Array.isArray((error.schema as { enum?: unknown[] } | undefined)?.enum)) {
         return { path, message: `${JSON.stringify(actual)} is a name the platform uses itself (${(error.schema as { enum: unknown[] }).enum.join(', ')}); choose another` };
       }
-      if ((error.schema as { pattern?: string } | undefined)?.pattern === ':latest$') {
-        return { path, message: `${JSON.stringify(actual)} is not allowed here (pin an exact version, never "latest")` };
-      }
-      if ((error.schema as { pattern?: string } | undefined)?.pattern?.endsWith('/')) {
-        return { path, message: `the prefix of a key (before "/") is at most 253 characters${got}` };
-      }
-      return { path, message: `${JSON.stringify(actual)} is not allowed here (pin an exact version, never "latest")` };
+      return { path, message: `${JSON.stringify(actual)} is not allowed here` };
     case 'anyOf':
       return { path, message: `expected ${alternatives(error.parentSchema)}${got}` };
     case 'uniqueItems':
@@ -223,6 +241,18 @@ function describe(error: ErrorObject, path: (string | number)[], actual: unknown
   }
 }
 
+/**
+ * A quantity of the wrong type: a fraction (`cpu: 0.5`) names the text to write instead, as a
+ * non-canonical quantity does; anything else says what a quantity is.
+ */
+function quantityTypeMessage(actual: unknown): string {
+  if (typeof actual === 'number' && Number.isFinite(actual) && actual > 0 && isQuantity(String(actual))) {
+    const canonical = canonicalQuantity(String(actual));
+    return `${actual} is a fraction; a quantity is a string or a whole number: write "${canonical}"`;
+  }
+  return `expected ${PATTERN_MEANINGS[patterns.quantity]} (a string, or a whole number), got ${JSON.stringify(actual)}`;
+}
+
 /** The allowed values, or for the IANA time zones (hundreds) what they are. */
 function enumMessage(allowed: readonly unknown[], actual: unknown): string {
   if (allowed.length === IANA_TIME_ZONES.length && allowed[0] === IANA_TIME_ZONES[0]) {
@@ -232,11 +262,15 @@ function enumMessage(allowed: readonly unknown[], actual: unknown): string {
 }
 
 function alternatives(schema: unknown): string {
-  const anyOf = (schema as { anyOf?: Array<{ type?: string; pattern?: string }> })?.anyOf ?? [];
+  const anyOf = (schema as { anyOf?: Array<{ type?: string; pattern?: string; const?: unknown }> })?.anyOf ?? [];
+  // A union of literals (TypeBox's Type.Union of Type.Literal): the values, as an enum's.
+  if (anyOf.length > 0 && anyOf.every((s) => s.const !== undefined)) return `one of: ${anyOf.map((s) => String(s.const)).join(', ')}`;
   return anyOf.map((s) => (s.type === 'integer' ? 'an integer' : s.pattern?.includes('%') ? 'a percentage such as 50%' : article(s.type ?? 'value'))).join(' or ');
 }
 
 function article(type: string): string {
+  // A schema of several types (`type: [integer, string]`): ajv gives them joined by commas.
+  if (type.includes(',')) return type.split(',').map(article).join(' or ');
   return type === 'integer' || type === 'object' || type === 'array' ? `an ${type}` : `a ${type}`;
 }
 

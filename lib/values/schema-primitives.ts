@@ -37,6 +37,8 @@ export const patterns = {
   subPath: '^(/(\\.*[A-Za-z0-9_~-][A-Za-z0-9._~-]*|\\.\\.\\.+))+$',
   /** A Service name, and so an application name: a DNS-1035 label (starting with a letter). */
   dns1035Label: '^[a-z]([-a-z0-9]*[a-z0-9])?$',
+  /** An image registry: a host, an optional port and path (a mirror's prefix), or nothing. */
+  registry: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*)?$',
   /** An integer percentage of 0% to 100% (IsNotMoreThan100Percent, for PDBs and rolling updates). */
   percent: '^(0{0,2}[0-9]|0?[1-9][0-9]|100)%$',
   /** An IPv4 network: four octets 0-255 and a prefix length 0-32. */
@@ -58,7 +60,26 @@ export const patterns = {
   email: '^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*$',
   /** Text without control characters (see kubernetes-names.ts). */
   safeText: safeTextPattern,
+  /**
+   * A port name as Kubernetes validates it (IsValidPortName, an IANA service name): lower-case letters,
+   * digits and single "-" between them, at least one letter; with maxLength 15.
+   */
+  portName: '^([a-z0-9]+-)*[0-9]*[a-z][a-z0-9]*(-[a-z0-9]+)*$',
 } as const;
+
+/**
+ * Why a value is refused, for a JSON Schema `not` (written `not: { ..., description }`): every `not` of a
+ * values schema says why, as "<value> <description>" in synth and in the charts, whose
+ * values.schema.json leaves it to templates/validate-values.yaml (Helm would say only "'not' failed":
+ * lib/values/readable-schema.ts).
+ */
+const NOT_LATEST = 'is not allowed here (pin an exact version, never "latest")';
+
+/** `not` of an image tag: never "latest". */
+export const notLatestTag = { const: 'latest', description: NOT_LATEST } as const;
+
+/** `not` of an image reference (repository:tag): never the "latest" tag. */
+export const notLatestImage = { pattern: ':latest$', description: NOT_LATEST } as const;
 
 /**
  * The longest string a name pattern allows (Kubernetes: a DNS label 63 characters, a DNS subdomain
@@ -69,5 +90,24 @@ const NAME_MAX_LENGTH: Readonly<Record<string, number>> = { [patterns.dnsLabel]:
 /** A string schema with `pattern`, bounded as NAME_MAX_LENGTH says for name patterns (`extra` may lower it). */
 export const str = (description: string, pattern?: string, extra: object = {}) =>
   Type.String({ description, ...(pattern ? { pattern } : {}), ...(pattern && NAME_MAX_LENGTH[pattern] ? { maxLength: NAME_MAX_LENGTH[pattern] } : {}), ...extra });
+/**
+ * A Kubernetes quantity as Kubernetes and Helm users write it: a string (`250m`, `512Mi`, `"2"`) or a
+ * whole number (`cpu: 2`, `--set resources.limits.cpu=1`), as the API server accepts both
+ * (resource.Quantity unmarshals JSON numbers). The objects get the text (`2` is written `"2"`), and both
+ * must be in the canonical form the API server stores (lib/values/quantity.ts; checked beside the schema).
+ * `pattern` applies to strings only and `minimum` to numbers only, so one schema without `anyOf` gives
+ * one readable message in ajv, Helm 3 and Helm 4.
+ */
+export const quantity = (description: string) => Type.Unsafe<string | number>({ type: ['string', 'integer'], description, pattern: patterns.quantity, minimum: 0 });
+/**
+ * A port number (1 to 65535) or a port name (`patterns.portName`, or `namePattern`): one schema of two
+ * types, without `anyOf`, so that ajv, Helm 3 and Helm 4 each give one readable message.
+ */
+export const portNumberOrName = (description: string, namePattern: string = patterns.portName) =>
+  Type.Unsafe<number | string>({ type: ['integer', 'string'], description, minimum: 1, maximum: 65535, pattern: namePattern, maxLength: 15 });
+
+/** A count of pods or a percentage of them (PodDisruptionBudget minAvailable, maxUnavailable), without `anyOf`. */
+export const intOrPercent = (description: string) => Type.Unsafe<number | string>({ type: ['integer', 'string'], description, minimum: 0, pattern: patterns.percent });
+
 /** An integer schema bounded by minimum and maximum (inclusive). */
 export const int = (description: string, minimum: number, maximum: number) => Type.Integer({ description, minimum, maximum });

@@ -21,7 +21,7 @@ import { TrafficSchema } from './traffic';
 import { BasicAuthSchema } from '../traffic/basic-auth';
 import { CorsSchema } from '../traffic/cors';
 import { annotationMap, dependencyKeys, keyedMap, labelMap } from './kubernetes-names';
-import { int, patterns, str } from './schema-primitives';
+import { int, intOrPercent, notLatestImage, notLatestTag, patterns, portNumberOrName, quantity, str } from './schema-primitives';
 
 const closed = { additionalProperties: false } as const;
 
@@ -34,8 +34,6 @@ const annotations = annotationMap;
 const kubernetesObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
 /** A closed set of strings, as a JSON Schema enum (one clear message instead of one per alternative). */
 const oneOf = <T extends string>(values: readonly T[], description: string) => Type.Unsafe<T>({ type: 'string', enum: [...values], description });
-const quantity = (description: string) => str(description, patterns.quantity);
-const intOrPercent = (description: string) => Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: patterns.percent })], { description });
 
 const ResourceSet = (what: string) => Type.Object({ cpu: quantity(`CPU ${what}, e.g. 250m.`), memory: quantity(`Memory ${what}, e.g. 256Mi.`) }, closed);
 
@@ -107,10 +105,7 @@ const VolumeMount = Type.Object(
 );
 
 /** An image with a tag or digest, never "latest" (a mutable tag would make rollouts unrepeatable). */
-const pinnedImage = (description: string) =>
-  str(description, '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', {
-    not: { pattern: ':latest$' },
-  });
+const pinnedImage = (description: string) => str(description, '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', { not: notLatestImage });
 
 const ContainerResources = Type.Object({ requests: ResourceSet('requested'), limits: ResourceSet('limit') }, { ...closed, description: 'Requests and limits (required, as for every container).' });
 
@@ -132,7 +127,7 @@ const InitContainer = Type.Object(containerFields(), {
 });
 
 /** A port name as Kubernetes takes it (IANA service name): at most 15 characters, a letter among them. */
-const portName = (description: string) => str(description, patterns.dnsLabel, { maxLength: 15, not: { pattern: '^[0-9-]*$|--', description: 'is not a port name (at least one letter, no "--")' } });
+const portName = (description: string) => str(description, patterns.portName, { maxLength: 15 });
 
 const protocol = (description: string) => oneOf(['TCP', 'UDP', 'SCTP'], description);
 
@@ -183,7 +178,7 @@ const LifecycleHandler = (what: string) =>
         Type.Object(
           {
             path: str('HTTP path.', patterns.httpPath),
-            port: Type.Union([int('A port number of the container.', 1, 65535), Type.Literal('http')], { description: 'Port: a number, or http.' }),
+            port: portNumberOrName('Port: a number of the container, or http.', '^http$'),
             scheme: Type.Optional(oneOf(['HTTP', 'HTTPS'], 'Scheme (default HTTP).')),
           },
           closed,
@@ -230,13 +225,54 @@ const ServicePort = Type.Object(
   {
     name: portName('Port name (unique in the Service; not http).'),
     port: int('Port the Service exposes.', 1, 65535),
-    targetPort: Type.Union([int('A port of the application container (declared on it under this name).', 1, 65535), portName('The name of a port of a sidecar (sidecars[].ports[].name).')], {
-      description: 'Where the traffic goes: a port number of the application container, or the name of a sidecar port.',
-    }),
+    targetPort: portNumberOrName('Where the traffic goes: a port number of the application container (declared on it under this port’s name), or the name of a sidecar port (sidecars[].ports[].name).'),
     protocol: Type.Optional(protocol('Protocol (default TCP).')),
     allowFrom: Type.Optional(Type.Array(Peer, { description: 'Sources the NetworkPolicies admit on this port (besides the applications that name it as a dependency); none: only those.' })),
   },
   { ...closed, description: 'An extra port of the Service.' },
+);
+
+/** A port of an extra NetworkPolicy rule: a number or a name of the pods' ports, and its protocol. */
+const RulePort = Type.Object(
+  { port: portNumberOrName('A port of the pods: a number, or one of their port names.'), protocol: Type.Optional(protocol('Protocol (default TCP).')) },
+  { ...closed, description: 'A port the rule admits.' },
+);
+
+/** An extra rule of the NetworkPolicies, written as Kubernetes writes one, peers and ports required (never wider than written). */
+const ExtraIngressRule = Type.Object(
+  {
+    from: Type.Array(Peer, { minItems: 1, description: 'The sources: networks (cidr) or namespaces and pods (at least one: none would admit every source).' }),
+    ports: Type.Array(RulePort, { minItems: 1, description: 'The ports of the application’s pods they may reach (at least one: none would admit every port).' }),
+  },
+  { ...closed, description: 'An ingress rule of the application’s pods.' },
+);
+
+const ExtraEgressRule = Type.Object(
+  {
+    to: Type.Array(Peer, { minItems: 1, description: 'The destinations: networks (cidr) or namespaces and pods (at least one: none would admit every destination).' }),
+    ports: Type.Array(RulePort, { minItems: 1, description: 'The ports they may be reached on (at least one: none would admit every port).' }),
+  },
+  { ...closed, description: 'An egress rule of the application’s pods.' },
+);
+
+/**
+ * An environment variable from the Downward API: a field of the pod (fieldPath, as Kubernetes'
+ * fieldRef takes it) or a resource of the container (resource, with a divisor); exactly one (a rule).
+ */
+const DownwardEnvVar = Type.Object(
+  {
+    fieldPath: Type.Optional(
+      oneOf(
+        ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'],
+        'A field of the pod (fieldRef).',
+      ),
+    ),
+    resource: Type.Optional(
+      oneOf(['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage'], 'A resource of the application container (resourceFieldRef).'),
+    ),
+    divisor: Type.Optional(quantity('Unit the resource is given in (resourceFieldRef divisor), e.g. 1m or 1Mi; default 1.')),
+  },
+  { ...closed, description: 'Exactly one of fieldPath or resource.' },
 );
 
 const Dependency = Type.Object(
@@ -244,15 +280,11 @@ const Dependency = Type.Object(
     name: Type.Optional(str('Name of the dependency (for readers; the application name when `app` is given).', patterns.dnsLabel)),
     app: Type.Optional(
       str(
-        'Another application of the platform, by name: synth resolves it in each environment to its namespace, pod labels and port (written here as namespaceLabels, podLabels and port), and opens its side (networkPolicy.dependents).',
+        'Another application of the platform, by name: synth resolves it in each environment to its namespace, pod labels and port (written here as namespaceLabels, podLabels and port), and opens its side (networkPolicy.dependents). Without them (Helm alone, this chart’s values.yaml), the chart finds it where `namespace` and `release` say, else in its own release (a dependency of the same umbrella chart), else in the release named after it in this namespace.',
         patterns.dnsLabel,
       ),
     ),
-    port: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.String({ pattern: patterns.dnsLabel, maxLength: 15 })], {
-        description: 'TCP port the application connects to: a number, or for `app` the name of a port it exposes (default http).',
-      }),
-    ),
+    port: Type.Optional(portNumberOrName('TCP port the application connects to: a number, or for `app` the name of a port it exposes (default http).')),
     protocol: Type.Optional(protocol('Protocol of the port (default TCP; for `app`, written by synth from the port it names).')),
     host: Type.Optional(
       str('Name or address the application connects to, which waitForDependencies waits for (for `app`, written by synth: the callee’s Service, <name>.<namespace>.svc).', patterns.dnsSubdomain, {
@@ -260,6 +292,12 @@ const Dependency = Type.Object(
       }),
     ),
     servicePort: Type.Optional(int('Port at host when it differs from port, e.g. a Service port in front of the pods’ port (for `app`, written by synth).', 1, 65535)),
+    namespace: Type.Optional(str('For `app` with Helm alone: the namespace of the release that runs it (default: this release’s namespace).', patterns.dnsLabel)),
+    release: Type.Optional(
+      str('For `app` with Helm alone: the Helm release that runs it, its app.kubernetes.io/instance (default: this release in an umbrella chart, else the application’s name).', patterns.dnsLabel, {
+        maxLength: 53,
+      }),
+    ),
     cidr: Type.Optional(str('Destination network in CIDR notation, for services outside the cluster.', patterns.cidr)),
     namespaceLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination namespace(s), for in-cluster services (at least one: no labels would select every namespace).')),
     podLabels: Type.Optional(nonEmptyLabels('Labels selecting the destination pods within those namespaces (at least one: no labels would select every pod).')),
@@ -269,14 +307,25 @@ const Dependency = Type.Object(
   { ...closed, description: 'One network destination the application may open connections to.' },
 );
 
-/** An application of the platform that connects to this one: derived by synth from its `dependencies`. */
+/**
+ * An application of the platform that connects to this one: derived by synth from its `dependencies`,
+ * with where it runs in each environment (namespace, podLabels); without them (this chart's
+ * values.yaml, Helm alone) the chart finds it as a dependency's callee finds its callee.
+ */
 const Dependent = Type.Object(
   {
     app: str('The application that connects.', patterns.dnsLabel),
-    namespace: str('Its namespace in this environment.', patterns.dnsLabel),
-    podLabels: Type.Object(
-      { 'app.kubernetes.io/name': str('Its name label.', patterns.labelValue), 'app.kubernetes.io/instance': str('Its instance label (its release).', patterns.labelValue) },
-      { ...closed, description: 'Its pod selector labels: those of an application of the platform (never empty: that would admit every pod of the namespace).' },
+    namespace: Type.Optional(str('Its namespace (default: this release’s namespace).', patterns.dnsLabel)),
+    release: Type.Optional(str('The Helm release that runs it (default: this release in an umbrella chart, else the application’s name).', patterns.dnsLabel, { maxLength: 53 })),
+    podLabels: Type.Optional(
+      Type.Object(
+        { 'app.kubernetes.io/name': str('Its name label.', patterns.labelValue), 'app.kubernetes.io/instance': str('Its instance label (its release).', patterns.labelValue) },
+        {
+          ...closed,
+          description:
+            'Its pod selector labels: those of an application of the platform (default: app.kubernetes.io/name the app and app.kubernetes.io/instance its release; never empty: that would admit every pod of the namespace).',
+        },
+      ),
     ),
     port: int('The port of this application’s pods it connects to (http or an extra port’s target).', 1, 65535),
     protocol: protocol('Protocol of that port.'),
@@ -327,7 +376,7 @@ const RolloutSettings = Type.Object(
         scaleDownDelaySeconds: int('Seconds the old version keeps running after the switch (a quick way back).', 0, 86400),
         smokeTest: Type.Object(
           {
-            image: str('Image of the smoke-test Job (tag or digest required; "latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', { not: { pattern: ':latest$' } }),
+            image: str('Image of the smoke-test Job (tag or digest required; "latest" is refused).', '^[!-9;-?A-~]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$', { not: notLatestImage }),
             paths: Type.Array(str('Path requested from the preview Service.', patterns.httpPath), {
               description: 'Paths the smoke test GETs from the preview Service (each must answer 2xx), after the http health endpoints.',
             }),
@@ -356,6 +405,9 @@ const RolloutSettings = Type.Object(
  * only these (PlatformFileSchema), so a mistyped key is refused where it is written.
  */
 const GLOBAL_VALUES = {
+  imageRegistry: Type.Optional(
+    str('Registry every application’s image is pulled from (in place of each image.registry), e.g. a mirror; values/: the top-level `global`.', patterns.registry, { maxLength: 253 }),
+  ),
   imagePullSecrets: Type.Optional(
     Type.Array(str('Name of an existing image pull Secret.', patterns.dnsSubdomain), {
       description: 'Image pull Secrets of every application (values/: the top-level `global`), before each one’s image.pullSecrets.',
@@ -380,11 +432,16 @@ export const AppValuesSchema = Type.Object(
     partOf: str('Platform the application belongs to (app.kubernetes.io/part-of).', patterns.dnsLabel),
     image: Type.Object(
       {
+        registry: str(
+          'Registry the repository is pulled from, before it (registry/repository), e.g. a mirror; empty: the repository as written. global.imageRegistry, when set, takes its place (Bitnami’s convention).',
+          patterns.registry,
+          { maxLength: 253 },
+        ),
         repository: str('Image repository, without tag or digest.', patterns.repository),
         tag: Type.String({
           description: 'Image tag; "latest" is refused. Also the app.kubernetes.io/version label.',
           pattern: patterns.tag,
-          not: { const: 'latest' },
+          not: notLatestTag,
         }),
         digest: str('Image digest (sha256:...); when set, the image is pulled by digest.', `^(${patterns.digest.slice(1, -1)})?$`),
         pullPolicy: oneOf(['IfNotPresent', 'Always', 'Never'], 'When the kubelet pulls the image.'),
@@ -431,7 +488,14 @@ export const AppValuesSchema = Type.Object(
     logLevel: oneOf(['debug', 'info', 'warn', 'error'], 'Log level (LOG_LEVEL).'),
     // Issue 19: tracing to a declared collector (lib/references/tracing-values.ts).
     tracing: TracingSchema,
+    command: Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Entrypoint of the application container, in place of the image’s (empty: the image’s ENTRYPOINT).' }),
+    args: Type.Array(Type.String({ pattern: patterns.safeText }), { description: 'Arguments of the application container, in place of the image’s (empty: the image’s CMD).' }),
     env: keyedMap(Type.String({ pattern: patterns.envName }), Type.String({ pattern: patterns.safeText }), 'Plain environment variables, stored in the ConfigMap (never secrets).'),
+    downwardEnv: keyedMap(
+      Type.String({ pattern: patterns.envName }),
+      DownwardEnvVar,
+      'Environment variables from the pod and container (Kubernetes Downward API): a field of the pod (fieldRef: POD_NAME from metadata.name, POD_IP from status.podIP, NODE_NAME from spec.nodeName) or a resource of the container (resourceFieldRef: limits.cpu, requests.memory).',
+    ),
     secretEnv: Type.Array(
       Type.Object(
         {
@@ -489,6 +553,8 @@ export const AppValuesSchema = Type.Object(
       description: 'Any other namespaced objects, in both outputs (like Bitnami’s extraDeploy): in the release namespace, with the chart’s labels; none may share kind and name with the chart’s own.',
     }),
     podLabels: labels('Extra labels on the pods (never used in selectors).'),
+    commonLabels: labels('Labels on every object of the chart and on its pods, beside the chart’s own (which they may not set: selectors never change).'),
+    commonAnnotations: annotations('Annotations on every object of the chart (not its pods: podAnnotations).'),
     nodeSelector: labels('Node labels the pods must run on.'),
     tolerations: Type.Array(kubernetesObject('A Kubernetes toleration.'), { description: 'Tolerations of the pods.' }),
     affinity: kubernetesObject('Kubernetes affinity of the pods.'),
@@ -604,6 +670,12 @@ export const AppValuesSchema = Type.Object(
         monitoringNamespace: str('Namespace whose Prometheus may scrape the metrics.', patterns.dnsLabel),
         dnsNamespace: str('Namespace of the cluster DNS (kube-dns).', patterns.dnsLabel),
         dependencies: Type.Array(Dependency, { description: 'The only destinations the application may connect to.' }),
+        extraIngress: Type.Array(ExtraIngressRule, {
+          description: 'More sources admitted to the application’s pods, exactly as written (NetworkPolicy <fullname>-extra-ingress): each rule its sources and ports.',
+        }),
+        extraEgress: Type.Array(ExtraEgressRule, {
+          description: 'More destinations the application’s pods may connect to, exactly as written (NetworkPolicy <fullname>-extra-egress): each rule its destinations and ports.',
+        }),
         dependents: Type.Optional(
           Type.Array(Dependent, {
             description: 'Applications of the platform that connect to this one, allowed in on the http port: derived by synth from their `dependencies` (not written in values/).',
@@ -612,8 +684,12 @@ export const AppValuesSchema = Type.Object(
       },
       { ...closed, description: 'Network isolation.' },
     ),
+    createNamespace: bool(
+      'Write the Namespace object (with its Pod Security labels) into the plain manifests; Helm never creates the release namespace. Off where another chart or the platform creates the namespace.',
+    ),
     quota: Type.Object(
       {
+        enabled: bool('Create the ResourceQuota of the namespace (off for all charts of a namespace but one, e.g. in an umbrella chart).'),
         requests: ResourceSet('requested in total in the namespace'),
         limits: ResourceSet('limit in total in the namespace'),
         pods: int('Most pods in the namespace.', 1, 10000),
@@ -621,7 +697,11 @@ export const AppValuesSchema = Type.Object(
       { ...closed, description: 'ResourceQuota of the namespace.' },
     ),
     limitRange: Type.Object(
-      { defaultRequest: ResourceSet('request for containers that set none'), default: ResourceSet('limit for containers that set none') },
+      {
+        enabled: bool('Create the LimitRange of the namespace (off for all charts of a namespace but one, e.g. in an umbrella chart).'),
+        defaultRequest: ResourceSet('request for containers that set none'),
+        default: ResourceSet('limit for containers that set none'),
+      },
       { ...closed, description: 'LimitRange defaults of the namespace.' },
     ),
     rollout: RolloutSettings,

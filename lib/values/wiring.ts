@@ -54,9 +54,11 @@ function identityOf(name: string, app: AppValues, namespace: string): { podLabel
 
 /**
  * Resolves the dependencies between `applications` (one environment's, by name; changed in place) and
- * reports problems per application. `namespaceOf(app)` is an application's namespace there.
+ * reports problems per application. `namespaceOf(app)` is an application's namespace there; null for
+ * the charts' own values.yaml, which no environment's layout locates: there only the ports are
+ * resolved, and each chart finds the others where its release is (lib/app/callee.ts).
  */
-export function resolveWiring(applications: ReadonlyMap<string, AppValues>, namespaceOf: (app: string) => string, report: Report): void {
+export function resolveWiring(applications: ReadonlyMap<string, AppValues>, namespaceOf: ((app: string) => string) | null, report: Report): void {
   const dependents = new Map<string, NonNullable<AppValues['networkPolicy']['dependents']>>();
   // Who waits for whom at start (waitForDependencies), by name; the edge's label is the dependency's index.
   const waits = new Graph();
@@ -74,7 +76,7 @@ export function resolveWiring(applications: ReadonlyMap<string, AppValues>, name
         continue;
       }
       const at = ['networkPolicy', 'dependencies', i];
-      for (const field of ['cidr', 'namespaceLabels', 'podLabels', 'protocol', 'host', 'servicePort'] as const) {
+      for (const field of ['cidr', 'namespaceLabels', 'podLabels', 'protocol', 'host', 'servicePort', 'namespace', 'release'] as const) {
         if (dep[field] !== undefined) report(caller, [...at, field], `is derived from app (${dep.app}): remove it`);
       }
       const callee = applications.get(dep.app);
@@ -96,21 +98,17 @@ export function resolveWiring(applications: ReadonlyMap<string, AppValues>, name
         report(caller, [...at, 'port'], `${dep.app} does not expose ${JSON.stringify(requested)} (its ports: ${exposed})`);
         continue;
       }
-      const namespace = namespaceOf(dep.app);
-      const identity = identityOf(dep.app, callee, namespace);
-      Object.assign(dep, {
-        name: dep.name ?? dep.app,
-        port: target.port,
-        protocol: target.protocol,
-        host: identity.host,
-        servicePort: target.servicePort,
-        namespaceLabels: { 'kubernetes.io/metadata.name': namespace },
-        podLabels: identity.podLabels,
-      });
+      Object.assign(dep, { name: dep.name ?? dep.app, port: target.port, protocol: target.protocol, servicePort: target.servicePort });
+      if (namespaceOf !== null) {
+        const namespace = namespaceOf(dep.app);
+        const identity = identityOf(dep.app, callee, namespace);
+        Object.assign(dep, { host: identity.host, namespaceLabels: { 'kubernetes.io/metadata.name': namespace }, podLabels: identity.podLabels });
+      }
       if (app.waitForDependencies.enabled) waits.setEdge(caller, dep.app, i);
       const list = dependents.get(dep.app)!;
       if (!list.some((d) => d.app === caller && d.port === target.port && d.protocol === target.protocol)) {
-        list.push({ app: caller, namespace: namespaceOf(caller), podLabels: identityOf(caller, app, namespaceOf(caller)).podLabels, port: target.port, protocol: target.protocol });
+        const located = namespaceOf === null ? {} : { namespace: namespaceOf(caller), podLabels: identityOf(caller, app, namespaceOf(caller)).podLabels };
+        list.push({ app: caller, ...located, port: target.port, protocol: target.protocol });
       }
     }
   }

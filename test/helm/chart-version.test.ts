@@ -1,14 +1,20 @@
 /**
- * Chart versions move with content (lib/helm/chart-files.ts): <base version>+<digest of the chart's
- * other files>. The same values give the same versions; a change to one application's values changes
- * that chart's version and no other; packages add the environment (package.test.ts).
+ * Chart versions that order (lib/helm/chart-versions.ts, issue 22 §2): the committed charts have the
+ * versions recorded in charts/versions.yaml for their content; other content gets an unreleased
+ * SemVer pre-release above the recorded version (that chart only, the same for the same content), and
+ * `npm run chart-versions` records the next version, which SemVer orders after the previous one. No
+ * version names an environment (packages: package.test.ts, chart-repository.test.ts).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import semver from 'semver';
 import { afterAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { synthesize } from '../../charts/platform';
+import { VERSIONS_FILE, bumpChartVersions, chartDigests, chartVersionsText, readChartVersions } from '../../lib/helm/chart-versions';
+import { distDir } from '../support/dist';
 import { projectRoot } from '../support/helm';
 import { synthProblems } from '../support/synth-cli';
 
@@ -18,18 +24,76 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const versions = (files: Map<string, string>) =>
   Object.fromEntries([...files].filter(([path]) => /^helm\/[^/]+\/Chart\.yaml$/.test(path)).map(([path, text]) => [path.split('/')[1], (parse(text) as { version: string }).version]));
 
-// Each test synthesizes the whole platform two or three times: more than the 5 s default on a loaded machine.
-it('a chart’s version changes with its content, and only then', { timeout: 30_000 }, () => {
-  const before = versions(synthesize({ valuesDir: join(projectRoot, 'values') }));
-  expect(versions(synthesize({ valuesDir: join(projectRoot, 'values') }))).toEqual(before);
-  for (const version of Object.values(before)) expect(version).toMatch(/^0\.1\.0\+[0-9a-f]{12}$/);
+const recorded = readChartVersions(join(projectRoot, VERSIONS_FILE));
 
-  cpSync(join(projectRoot, 'values'), join(root, 'values'), { recursive: true });
-  const base = join(root, 'values', 'base.yaml');
+/** A copy of values/ where the worker's environment (and so its chart's content) differs. */
+function changedWorker(): string {
+  const dir = join(root, `values-${Math.random().toString(36).slice(2)}`);
+  cpSync(join(projectRoot, 'values'), dir, { recursive: true });
+  const base = join(dir, 'base.yaml');
   writeFileSync(base, readFileSync(base, 'utf8').replace('    env:\n      QUEUE_NAME: orders\n', '    env:\n      QUEUE_NAME: orders-v2\n'));
-  const after = versions(synthesize({ valuesDir: join(root, 'values') }));
-  expect(after.worker).not.toBe(before.worker);
+  return dir;
+}
+
+it('the committed charts have the versions recorded for their content (else: npm run chart-versions)', () => {
+  for (const chart of ['api', 'monitoring', 'web', 'worker']) {
+    const chartDir = join(distDir, 'helm', chart);
+    const { version } = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { version: string };
+    expect(recorded.get(chart)?.version, `${chart}: run npm run chart-versions, then npm run synth`).toBe(version);
+    expect(semver.prerelease(version), `${chart} ${version}: its content has no recorded version; run npm run chart-versions, then npm run synth`).toBeNull();
+  }
+});
+
+// Each test synthesizes the whole platform two or three times: more than the 5 s default on a loaded machine.
+it('other content gets an unreleased version above the recorded one, for that chart only, the same for the same content', { timeout: 60_000 }, () => {
+  const before = versions(synthesize({ valuesDir: join(projectRoot, 'values') }));
+  expect(Object.keys(before).sort()).toEqual([...recorded.keys()].sort());
+  for (const [chart, version] of Object.entries(before)) expect(version).toBe(recorded.get(chart)?.version);
+
+  const changed = changedWorker();
+  const after = versions(synthesize({ valuesDir: changed }));
+  expect(versions(synthesize({ valuesDir: changed }))).toEqual(after);
   expect({ ...after, worker: undefined }).toEqual({ ...before, worker: undefined });
+  const worker = after.worker;
+  expect(worker).toMatch(/^\d+\.\d+\.\d+-dev\.[0-9a-z]+$/);
+  expect(semver.gt(worker, before.worker)).toBe(true);
+  expect(semver.lt(worker, semver.inc(before.worker, 'patch') as string)).toBe(true);
+});
+
+it('npm run chart-versions records the next version of a changed chart, which orders after the previous one', { timeout: 60_000 }, () => {
+  const changed = changedWorker();
+  const files = synthesize({ valuesDir: changed });
+  const { versions: next, changes } = bumpChartVersions(recorded, chartDigests(files));
+  expect(changes).toEqual([{ chart: 'worker', from: recorded.get('worker')?.version, to: semver.inc(recorded.get('worker')?.version as string, 'patch') }]);
+  const file = join(root, 'versions.yaml');
+  writeFileSync(file, chartVersionsText(next));
+  expect(readChartVersions(file)).toEqual(next);
+  const released = versions(synthesize({ valuesDir: changed, chartVersionsFile: file }));
+  expect(released.worker).toBe(next.get('worker')?.version);
+  expect(semver.gt(released.worker, recorded.get('worker')?.version as string)).toBe(true);
+  expect(semver.gt(released.worker, versions(files).worker)).toBe(true);
+  // A minor or major bump of a chart named, even unchanged.
+  const { changes: minor } = bumpChartVersions(next, chartDigests(files), new Map([['api', 'minor']]));
+  expect(minor).toEqual([{ chart: 'api', from: recorded.get('api')?.version, to: semver.inc(recorded.get('api')?.version as string, 'minor') }]);
+});
+
+it('the command: --check fails on a chart without its version, and a run records it', { timeout: 60_000 }, () => {
+  const build = spawnSync(process.execPath, [join(projectRoot, 'scripts', 'build.mjs'), 'chart-versions'], { cwd: projectRoot, encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+  const run = (args: string[], cwd: string) => spawnSync(process.execPath, [join(projectRoot, 'build', 'chart-versions.js'), ...args], { cwd, encoding: 'utf8' });
+  expect(run(['--check'], projectRoot).status).toBe(0);
+  const project = join(root, 'project');
+  mkdirSync(join(project, 'charts'), { recursive: true });
+  cpSync(join(projectRoot, VERSIONS_FILE), join(project, VERSIONS_FILE));
+  const values = changedWorker();
+  const check = run(['--check', '--values', values], project);
+  expect(check.stderr).toBe(`chart-versions: worker: its content changed since ${recorded.get('worker')?.version}: run npm run chart-versions\n`);
+  expect(check.status).toBe(1);
+  const bump = run(['--values', values], project);
+  expect(bump.stderr).toBe('');
+  expect(bump.stdout.split('\n')[0]).toBe(`chart-versions: worker ${recorded.get('worker')?.version} -> ${semver.inc(recorded.get('worker')?.version as string, 'patch')}`);
+  expect(run(['--check', '--values', values], project).status).toBe(0);
+  expect(run(['--values', values, '--bogus'], project).stderr).toMatch(/^chart-versions: unknown option --bogus\nusage: /);
 });
 
 it('every Chart.yaml has the home, sources and icon of values/base.yaml, which only base.yaml sets', { timeout: 30_000 }, () => {

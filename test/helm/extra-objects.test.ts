@@ -113,7 +113,7 @@ const refusals = [
     name: 'a cluster-scoped kind',
     object: '{ apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: { name: api-reader }, rules: [] }',
     synth: /values\/dev\.yaml:\d+:\d+: applications\.api\.extraObjects\[0\]\.kind: "ClusterRole" is a cluster-scoped kind: extra objects go to the release namespace$/,
-    helm: /extraObjects(\.0\.|\/0\/)kind/,
+    helm: 'extraObjects[0].kind: "ClusterRole" is a cluster-scoped kind: extra objects go to the release namespace',
   },
   {
     name: 'a label the chart sets',

@@ -4,7 +4,7 @@
  * with Helm 3 and Helm 4.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ function runPackage(args: readonly string[], helmBinary: string) {
 
 function packageFile(environment: string, chart: string): string {
   const { name, version } = parse(readFileSync(join(distDir, 'helm', chart, 'Chart.yaml'), 'utf8')) as { name: string; version: string };
-  return join(outDir, environment, `${name}-${version}.${environment}.tgz`);
+  return join(outDir, environment, `${name}-${version}.tgz`);
 }
 
 beforeAll(() => {
@@ -50,11 +50,11 @@ describe.each(helmVersions)('$label', ({ binary }) => {
     expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(plain));
   });
 
-  it.each(cases)('the $environment package of $chart names its environment and carries the image it deploys as appVersion', ({ environment, chart }) => {
+  it.each(cases)('the $environment package of $chart has the chart’s version (no environment in it) and the image it deploys as appVersion', ({ environment, chart }) => {
     const packaged = parse(helm(binary, ['show', 'chart', packageFile(environment, chart)]).stdout) as { version: string; appVersion: string };
     const { version } = parse(readFileSync(join(distDir, 'helm', chart, 'Chart.yaml'), 'utf8')) as { version: string };
-    expect(packaged.version).toBe(`${version}.${environment}`);
-    expect(version).toMatch(/^0\.1\.0\+[0-9a-f]{12}$/);
+    expect(packaged.version).toBe(version);
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
     // An application's Deployment or Argo Rollout; the monitoring chart's appVersion is its Prometheus.
     const workload = (o: K8sObject) => (chart === 'monitoring' ? o.kind === 'StatefulSet' && o.metadata.name === 'prometheus' : o.kind === 'Deployment' || o.kind === 'Rollout');
     const deployed = plainObjects(environment, chart).find(workload) as K8sObject & { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
@@ -76,11 +76,34 @@ describe.each(helmVersions)('$label', ({ binary }) => {
   });
 });
 
+it('the README names the files npm run package writes', () => {
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  expect(readme).toContain('`dist/helm/packages/<env>/<chart>-<version>.tgz`');
+  const examples = [...readme.matchAll(/dist\/helm\/packages\/([a-z0-9-]+)\/([a-z0-9-]+)-([^/\s`]+)\.tgz/g)];
+  expect(examples.length).toBeGreaterThan(0);
+  for (const [, environment, chart, version] of examples) {
+    // The version of an example may be older than the chart's: the same form (SemVer, no environment in it).
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(existsSync(packageFile(environment, chart))).toBe(true);
+  }
+});
+
 describe('package failures', () => {
   it('explains a missing Helm binary', () => {
     const result = runPackage(['--out', join(outDir, 'without-helm')], '/nonexistent/helm');
     expect(result.stderr).toMatch(/^package: cannot run \/nonexistent\/helm: .*ENOENT\n$/);
     expect(result.status).toBe(1);
+  });
+
+  it('refuses a chart whose content has no recorded version (an unreleased -dev. version)', () => {
+    const copy = join(outDir, 'unreleased-dist');
+    cpSync(distDir, copy, { recursive: true, filter: (source) => !source.includes(`${join('helm', 'packages')}`) });
+    const chartYaml = join(copy, 'helm', 'web', 'Chart.yaml');
+    writeFileSync(chartYaml, readFileSync(chartYaml, 'utf8').replace(/^version: .*$/m, 'version: 0.1.1-dev.0a1b2c3d4e5f'));
+    const result = runPackage(['--dist', copy, '--out', join(outDir, 'unreleased')], helmVersions[0].binary);
+    expect(result.stderr).toBe('package: web 0.1.1-dev.0a1b2c3d4e5f: content without a recorded version; run npm run chart-versions, then npm run synth\n');
+    expect(result.status).toBe(1);
+    expect(existsSync(join(outDir, 'unreleased'))).toBe(false);
   });
 
   it('explains a missing synth output', () => {

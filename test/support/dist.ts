@@ -18,9 +18,9 @@ export function charts(): string[] {
     .sort();
 }
 
-/** The plain manifests of one chart in one environment. */
-export function plainObjects(environment: string, chart: string): K8sObject[] {
-  const dir = join(distDir, 'manifests', environment, chart);
+/** The plain manifests of one chart in one environment (of the committed dist/, or of another output folder). */
+export function plainObjects(environment: string, chart: string, dist = distDir): K8sObject[] {
+  const dir = join(dist, 'manifests', environment, chart);
   return readdirSync(dir)
     .filter((file) => file.endsWith('.yaml'))
     .sort()

@@ -247,7 +247,7 @@ const cases: Case[] = [
   {
     name: 'a mistyped key in the top-level global (imagePullSecret): refused where it is written, once',
     breakValues: (v) => edit(base(v), (t) => `${t}\nglobal: { imagePullSecret: [regcred] }\n`),
-    expected: [/^values\/base\.yaml:\d+:11: global\.imagePullSecret: unknown key: did you mean imagePullSecrets\? \(expected one of: imagePullSecrets\)$/],
+    expected: [/^values\/base\.yaml:\d+:11: global\.imagePullSecret: unknown key: did you mean imagePullSecrets\? \(expected one of: imageRegistry, imagePullSecrets\)$/],
   },
   {
     name: 'a string for the top-level global.imagePullSecrets, in an overlay: once, at its line, not in every application',

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { canonicalQuantity } from '../../lib/values/quantity';
 import { canonicalQuantityHelper, nonCanonicalMessage } from '../../lib/values/quantity-rules';
+import { engineHelpers } from '../../lib/template/expr';
 import { distDir } from '../support/dist';
 import { helm, helmVersions } from '../support/helm';
 
@@ -22,10 +23,22 @@ const number = fc.oneof(
   fc.nat({ max: 3000 }).map((n) => String(n * 1024)),
   fc.nat({ max: 3000 }).map((n) => String(n * 1000)),
 );
-const quantities = fc.sample(
-  fc.tuple(number, fc.constantFrom(...SUFFIXES)).map(([n, s]) => `${n}${s}`),
-  { numRuns: 600, seed: 11291 },
-);
+// Whole numbers too, as values may write them (`cpu: 2`): Helm reads them as float64.
+const quantities: (string | number)[] = [
+  ...fc.sample(
+    fc.tuple(number, fc.constantFrom(...SUFFIXES)).map(([n, s]) => `${n}${s}`),
+    { numRuns: 600, seed: 11291 },
+  ),
+  ...fc.sample(
+    fc.oneof(
+      fc.nat({ max: 5000 }),
+      fc.nat({ max: 3000 }).map((n) => n * 1000),
+      fc.nat({ max: 3000 }).map((n) => n * 1024),
+      fc.constantFrom(1073741824, 1000000000, 123456789012),
+    ),
+    { numRuns: 200, seed: 11292 },
+  ),
+];
 
 const scratch = mkdtempSync(join(tmpdir(), 'quantity-rules-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -36,7 +49,7 @@ describe.each(helmVersions)('$label', ({ label, binary }) => {
     mkdirSync(join(chart, 'templates'), { recursive: true });
     writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: q\nversion: 0.1.0\n');
     writeFileSync(join(chart, 'values.yaml'), stringify({ quantities }));
-    writeFileSync(join(chart, 'templates', '_helpers.tpl'), canonicalQuantityHelper('q'));
+    writeFileSync(join(chart, 'templates', '_helpers.tpl'), `${canonicalQuantityHelper('q')}\n${engineHelpers('q')}`);
     writeFileSync(
       join(chart, 'templates', 'out.yaml'),
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: out\ndata:\n  canonical: {{ $out := list }}{{ range .Values.quantities }}{{ $out = append $out (include "q.isCanonicalQuantity" .) }}{{ end }}{{ $out | toJson | quote }}\n',
@@ -45,7 +58,7 @@ describe.each(helmVersions)('$label', ({ label, binary }) => {
     expect(result.stderr).toBe('');
     const line = result.stdout.split('\n').find((l) => l.trimStart().startsWith('canonical:'))!;
     const fromHelm = JSON.parse(JSON.parse(line.trim().slice('canonical: '.length))) as string[];
-    const disagreements = quantities.filter((q, i) => (fromHelm[i] === 'true') !== (canonicalQuantity(q) === q));
+    const disagreements = quantities.filter((q, i) => (fromHelm[i] === 'true') !== (canonicalQuantity(q) === String(q)));
     expect(disagreements).toEqual([]);
     expect(fromHelm.filter((x) => x === 'true').length).toBeGreaterThan(50);
     expect(fromHelm.filter((x) => x !== 'true').length).toBeGreaterThan(50);

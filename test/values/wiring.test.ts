@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../charts/platform';
 import { withoutHelmOnly, withoutPlainOnly } from '../helm/helm-only';
 import { type K8sObject, sortObjects } from '../support/dist';
-import { helm, helmTemplate, helmVersions, parseDocuments, projectRoot } from '../support/helm';
+import { helmTemplate, helmVersions, parseDocuments, projectRoot } from '../support/helm';
 import { synthInto, synthProblems } from '../support/synth-cli';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
@@ -94,10 +94,14 @@ describe('web → api → (postgresql, redis)', () => {
       expect(sortObjects(withoutHelmOnly(rendered))).toEqual(sortObjects(withoutPlainOnly(plain(env, chart))));
     });
 
-    it('refuses a dependency by application name that synth has not resolved', () => {
-      const result = helm(binary, ['template', 'web', join(dist, 'helm', 'web'), '--set', 'networkPolicy.dependencies[0].app=api,networkPolicy.dependencies[0].port=8080']);
-      expect(result.status).toBe(1);
-      expect(result.stderr).toContain('networkPolicy.dependencies[0].app: applications are resolved by npm run synth');
+    it('with Helm alone, a dependency by application name that synth has not located goes to the release named after it, in this namespace (umbrella.test.ts: the other layouts)', () => {
+      const objects = helmTemplate(binary, ['web', join(dist, 'helm', 'web'), '-n', 'shop', '--set-json', 'networkPolicy.dependencies=[{"app":"api","port":8080}]']) as K8sObject[];
+      expect(policy(objects, '-allow-dependencies').spec.egress).toEqual([
+        {
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } } }],
+          ports: [{ protocol: 'TCP', port: 8080 }],
+        },
+      ]);
     });
   });
 });

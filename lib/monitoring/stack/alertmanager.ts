@@ -8,7 +8,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { and, fmt, not, release, sha256OfJson } from '../../template/expr';
-import { list } from '../../template/functions';
+import { list, quantities } from '../../template/functions';
 import { each, when } from '../../template/manifest';
 import type { Checked, ObjectFields } from '../../template/typed';
 import type { GeneratedText } from '../../template/text';
@@ -77,7 +77,7 @@ export class Alertmanager extends Construct {
                   ],
                   livenessProbe: httpProbe(`${SUB_PATHS.alertmanager}/-/healthy`, 'http'),
                   readinessProbe: httpProbe(`${SUB_PATHS.alertmanager}/-/ready`, 'http', 5),
-                  resources: am.resources,
+                  resources: quantities(am.resources),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [
                     { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },

@@ -10,7 +10,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, fmt, release, sha256OfJson } from '../../template/expr';
-import { list } from '../../template/functions';
+import { list, quantities } from '../../template/functions';
 import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
 
@@ -101,7 +101,7 @@ export class Alloy extends Construct {
                   ports: [{ name: 'http', containerPort: PORTS.alloy, protocol: 'TCP' }],
                   livenessProbe: httpProbe('/-/ready', 'http', 10, 6),
                   readinessProbe: httpProbe('/-/ready', 'http'),
-                  resources: a.resources,
+                  resources: quantities(a.resources),
                   securityContext: { ...RESTRICTED_CONTAINER, runAsNonRoot: false, runAsUser: 0 },
                   volumeMounts: [
                     { name: 'config', mountPath: '/etc/alloy', readOnly: true },

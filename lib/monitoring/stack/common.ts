@@ -165,6 +165,6 @@ export function claimSpec(storage: StorageRef): Manifest<k8s.PersistentVolumeCla
   return {
     accessModes: ['ReadWriteOnce'],
     storageClassName: when(storage.storageClassName, storage.storageClassName),
-    resources: { requests: { storage: storage.size } },
+    resources: { requests: { storage: fmt`${storage.size}` } },
   };
 }

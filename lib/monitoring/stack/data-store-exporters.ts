@@ -17,6 +17,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, and, fmt, release } from '../../template/expr';
+import { quantities } from '../../template/functions';
 import { spread } from '../../template/manifest';
 import { ServiceMonitor } from '../../../imports/monitoring.coreos.com';
 import { type Refs, when } from '../../template/manifest';
@@ -114,7 +115,7 @@ export class DataStoreExporters extends Construct {
                   // The exporter answers even while its data store is down (pg_up, redis_up 0): probes check the exporter only.
                   livenessProbe: httpProbe('/', 'metrics'),
                   readinessProbe: httpProbe('/', 'metrics'),
-                  resources: settings.resources,
+                  resources: quantities(settings.resources),
                   securityContext: RESTRICTED_CONTAINER,
                 },
               ],

@@ -12,7 +12,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { onlyWhen } from '../../chart/conditions';
 import { release, sha256OfJson } from '../../template/expr';
-import { list } from '../../template/functions';
+import { list, quantities } from '../../template/functions';
 import { writeYaml } from '../../template/yaml-writer';
 import { type MonitoringProps, RESTRICTED_CONTAINER, clusterName, tokenLabels, httpProbe, image, k8sObject, labels, metadata, podSecurity, selectorLabels, standalone } from './common';
 import { PORTS } from './ports';
@@ -61,7 +61,7 @@ export class NodeExporter extends Construct {
                   ports: [{ name: 'metrics', containerPort: PORTS.nodeExporter, hostPort: PORTS.nodeExporter, protocol: 'TCP' }],
                   livenessProbe: httpProbe('/', 'metrics'),
                   readinessProbe: httpProbe('/', 'metrics'),
-                  resources: n.resources,
+                  resources: quantities(n.resources),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [
                     { name: 'proc', mountPath: '/host/proc', readOnly: true },
@@ -154,7 +154,7 @@ export class KubeStateMetrics extends Construct {
                   ],
                   livenessProbe: httpProbe('/livez', 'http'),
                   readinessProbe: httpProbe('/readyz', 'telemetry'),
-                  resources: k.resources,
+                  resources: quantities(k.resources),
                   securityContext: RESTRICTED_CONTAINER,
                 },
               ],
@@ -238,7 +238,7 @@ export class BlackboxExporter extends Construct {
                   ports: [{ name: 'http', containerPort: PORTS.blackboxExporter, protocol: 'TCP' }],
                   livenessProbe: httpProbe('/-/healthy', 'http'),
                   readinessProbe: httpProbe('/-/healthy', 'http'),
-                  resources: b.resources,
+                  resources: quantities(b.resources),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [{ name: 'config', mountPath: '/etc/blackbox-exporter', readOnly: true }],
                 },

@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
 import { when } from '../../template/manifest';
-import { list } from '../../template/functions';
+import { list, quantities } from '../../template/functions';
 import { interpolatedText } from '../../template/text';
 import { cachedText } from './cached-text';
 import { concatenatedText, listItems, optionalText } from './composed-text';
@@ -161,7 +161,7 @@ export class Grafana extends Construct {
                   startupProbe: httpProbe(fmt`${ing.path}/api/health`, 'http', 5, 30),
                   livenessProbe: httpProbe(fmt`${ing.path}/api/health`, 'http'),
                   readinessProbe: httpProbe(fmt`${ing.path}/api/health`, 'http', 5),
-                  resources: g.resources,
+                  resources: quantities(g.resources),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [
                     { name: 'data', mountPath: '/var/lib/grafana' },

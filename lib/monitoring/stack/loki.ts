@@ -8,7 +8,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { fmt, release, sha256OfJson } from '../../template/expr';
-import { list } from '../../template/functions';
+import { list, quantities } from '../../template/functions';
 import { type GeneratedText, interpolatedText } from '../../template/text';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { alertmanagerPodUrls } from './expressions';
@@ -115,7 +115,7 @@ export class Loki extends Construct {
                   startupProbe: httpProbe('/ready', 'http', 5, 60),
                   livenessProbe: httpProbe('/ready', 'http', 10, 6),
                   readinessProbe: httpProbe('/ready', 'http', 5),
-                  resources: l.resources,
+                  resources: quantities(l.resources),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [
                     { name: 'config', mountPath: '/etc/loki/loki.yaml', subPath: 'loki.yaml', readOnly: true },

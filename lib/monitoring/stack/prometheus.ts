@@ -12,7 +12,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
 import { usesIngress } from '../../traffic/gateway-api';
-import { list } from '../../template/functions';
+import { list, quantities } from '../../template/functions';
 import { when } from '../../template/manifest';
 import type { GeneratedText } from '../../template/text';
 import { type MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, publicUrl, selectorLabels, standalone } from './common';
@@ -150,7 +150,7 @@ export class Prometheus extends Construct {
                   startupProbe: httpProbe(`${SUB_PATHS.prometheus}/-/ready`, 'http', 10, 60),
                   livenessProbe: httpProbe(`${SUB_PATHS.prometheus}/-/healthy`, 'http', 10, 6),
                   readinessProbe: httpProbe(`${SUB_PATHS.prometheus}/-/ready`, 'http', 5),
-                  resources: p.resources,
+                  resources: quantities(p.resources),
                   securityContext: RESTRICTED_CONTAINER,
                   volumeMounts: [
                     { name: 'config', mountPath: '/etc/prometheus/prometheus.yml', subPath: 'prometheus.yml', readOnly: true },

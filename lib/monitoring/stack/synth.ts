@@ -13,7 +13,6 @@ import { type Problem, ValuesError, uniqueProblems } from '../../values/problems
 import { located } from '../../values/load';
 import { extraRuleGroups, extraRulesFile } from '../rules/extra-rules';
 import { type RuleFileToCheck, type RuleLocation, checkRuleFiles } from '../rules/promtool-check';
-import { valueRulesTemplate } from '../../values/app-rules';
 import { TRAFFIC_RULES } from '../../values/traffic';
 import { MONITORING_EDGE_RULES, edgeRulesTemplate } from '../../traffic/edge-rules';
 import { MONITORING_API_SERVER_RULES } from '../../values/api-server-rules';
@@ -72,7 +71,12 @@ export function loadMonitoringReleases(
     const seen = new Map(problems.map((p) => [`${p.file}:${p.line}:${p.path}:${p.message}`, p]));
     throw new ValuesError([...seen.values()]);
   }
-  const [defaults, ...rest] = releases as MonitoringRelease[];
+  const [base0, ...rest] = releases as MonitoringRelease[];
+  // The chart's values.yaml monitors no application: where applications run is each environment's
+  // (values-<env>.yaml), and no environment's namespaces or URLs are the chart's default (README:
+  // Releases anywhere). Every application stays a key, unmonitored, as in a release that does not run it.
+  const unmonitored = Object.fromEntries(Object.entries(base0.values.applications).map(([name, app]) => [name, { ...app, monitored: false, namespace: name, publicUrls: [], healthUrls: [] }]));
+  const defaults: MonitoringRelease = { ...base0, values: { ...base0.values, applications: unmonitored } };
   const dataStores = alignDataStores(releases as MonitoringRelease[]);
   const ruleProblems = checkRuleFiles([base, ...environments].map((env, i) => ruleFileOf(env, (releases as MonitoringRelease[])[i])));
   if (ruleProblems.length > 0) {
@@ -108,6 +112,20 @@ function ruleFileOf(env: EnvironmentValues, release: MonitoringRelease): RuleFil
   };
 }
 
+/**
+ * Helm alone cannot add an application to the chart: its scrape jobs, probes, rules and dashboards are
+ * texts generated for the applications of values/ (lib/template/text.ts). An application the chart was
+ * not generated for is refused first, in one line that says what to do.
+ */
+function knownApplicationsRule(m: MonitoringReleases): string {
+  const known = [...new Set(m.releases.flatMap((r) => Object.keys(r.values.applications)))].sort();
+  return `{{- range $name, $_ := .Values.applications }}
+{{- if not (has $name (list ${known.map((name) => JSON.stringify(name)).join(' ')})) }}
+{{- fail (printf "applications.%s: the chart scrapes, probes and alerts on the applications it was synthesized for (${known.join(', ')}); add %s to values/ and run npm run synth (other scrape targets: prometheus.extraScrapeConfigs)" $name $name) }}
+{{- end }}
+{{- end }}`;
+}
+
 /** The monitoring chart's Helm texts and values model, for the release pipeline. */
 export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm'], 'links'> {
   return {
@@ -115,11 +133,7 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${extraRulesHelper(MONITORING_CHART)}\n${jsonListItemsHelper(MONITORING_CHART)}\n${withoutDisabledAlertsHelper(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
-    extraTemplates: {
-      'validate-values.yaml': valueRulesTemplate(
-        `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${NODE_NAMESPACE_RULE}${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
-      ),
-    },
+    valueRules: `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${knownApplicationsRule(m)}\n${NODE_NAMESPACE_RULE}${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
     notes: monitoringNotes(),
     readme: monitoringReadme(
       MONITORING_CHART,

@@ -49,7 +49,7 @@ const variants: readonly Variant[] = [
   {
     name: 'the monitoring routes off in dev (Gateway API) and staging (Ingress)',
     edits: [
-      { file: 'dev.yaml', find: 'monitoring:\n  alertmanager:', replace: 'monitoring:\n  ingress: { enabled: false }\n  alertmanager:' },
+      { file: 'dev.yaml', find: '  ingress: { host: ops.dev.example.com }\n', replace: '  ingress: { enabled: false, host: ops.dev.example.com }\n' },
       { file: 'staging.yaml', find: '  ingress:\n    host: ops.staging.example.com', replace: '  ingress:\n    enabled: false\n    host: ops.staging.example.com' },
     ],
     check: (config) => {
