@@ -141,7 +141,7 @@ groups: []
 
 {{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
 {{- define "monitoring.isCanonicalQuantity" -}}
-{{- $q := toString . -}}
+{{- $q := include "monitoring.str" . -}}
 {{- if eq $q "0" -}}true
 {{- else if regexMatch "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|Ei)$" $q -}}
 {{- if or (hasSuffix "Ei" $q) (ne (mod (int64 (regexFind "^[0-9]+" $q)) 1024) 0) }}true{{ end -}}
@@ -155,6 +155,19 @@ groups: []
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
 
+{{/*
+Quantities as text, in a map of quantities or of maps of them (resources: requests and limits), as JSON:
+`cpu: 2` becomes "2" (lib/template/functions.ts quantities).
+*/}}
+{{- define "monitoring.quantities" -}}
+{{- $out := dict -}}
+{{- range $key, $value := . }}
+{{- if kindIs "map" $value }}{{ $_ := set $out $key (include "monitoring.quantities" $value | fromJson) }}
+{{- else }}{{ $_ := set $out $key (include "monitoring.str" $value) }}{{ end }}
+{{- end -}}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* A map as a list of {"name", "value"} in key order, as JSON (lib/template/functions.ts nameValueList). */}}
 {{- define "monitoring.nameValueList" -}}
 {{- $out := list -}}
@@ -162,9 +175,29 @@ groups: []
 {{- toJson $out -}}
 {{- end }}
 
-{{/* The items of a list of objects whose given field is set, as JSON (lib/template/functions.ts itemsWith). */}}
+{{/* The items of a list of objects with one of the given fields set, as JSON (lib/template/functions.ts itemsWith). */}}
 {{- define "monitoring.itemsWith" -}}
 {{- $out := list -}}
-{{- range index . 0 }}{{ if index . (index $ 1) }}{{ $out = append $out . }}{{ end }}{{ end -}}
+{{- $fields := index . 1 -}}
+{{- range $item := index . 0 }}{{ $keep := false }}{{ range $field := $fields }}{{ if index $item $field }}{{ $keep = true }}{{ end }}{{ end }}{{ if $keep }}{{ $out = append $out $item }}{{ end }}{{ end -}}
 {{- toJson $out -}}
+{{- end }}
+
+{{/*
+The values the model requires and the chart gives defaults for, still there after Helm's merge (a
+null removes a default): generated from the values schema by lib/helm/schema-defaults.ts.
+*/}}
+{{- define "monitoring.requireValues" -}}
+{{- $values := index . 0 -}}
+{{- $required := index . 1 -}}
+{{- $path := index . 2 -}}
+{{- range $entry, $inner := $required }}
+{{- $key := trimPrefix "?" $entry }}
+{{- if hasKey $values $key }}
+{{- $value := index $values $key }}
+{{- if and $inner (kindIs "map" $value) }}{{ include "monitoring.requireValues" (list $value $inner (printf "%s%s." $path $key)) }}{{ end }}
+{{- else if not (hasPrefix "?" $entry) }}
+{{- fail (printf "%s%s: required value is missing (null removes the chart’s default)" $path $key) }}
+{{- end }}
+{{- end }}
 {{- end }}

@@ -60,7 +60,7 @@ helm.sh/chart: {{ include "web.chart" . }}
 
 {{/* A Kubernetes quantity (250m, 1.5, 512Mi) as a number: the same as lib/values/quantity.ts. */}}
 {{- define "web.quantity" -}}
-{{- $text := toString . -}}
+{{- $text := include "web.str" . -}}
 {{- $number := regexFind "^[0-9]+([.][0-9]+)?" $text -}}
 {{- $factors := dict "" 1.0 "n" 1e-9 "u" 1e-6 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "P" 1e15 "E" 1e18 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
 {{- mulf (float64 $number) (get $factors (trimPrefix $number $text)) -}}
@@ -68,7 +68,7 @@ helm.sh/chart: {{ include "web.chart" . }}
 
 {{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
 {{- define "web.isCanonicalQuantity" -}}
-{{- $q := toString . -}}
+{{- $q := include "web.str" . -}}
 {{- if eq $q "0" -}}true
 {{- else if regexMatch "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|Ei)$" $q -}}
 {{- if or (hasSuffix "Ei" $q) (ne (mod (int64 (regexFind "^[0-9]+" $q)) 1024) 0) }}true{{ end -}}
@@ -115,6 +115,19 @@ helm.sh/chart: {{ include "web.chart" . }}
 {{- if kindIs "float64" . }}{{ toJson . }}{{ else }}{{ . }}{{ end }}
 {{- end }}
 
+{{/*
+Quantities as text, in a map of quantities or of maps of them (resources: requests and limits), as JSON:
+`cpu: 2` becomes "2" (lib/template/functions.ts quantities).
+*/}}
+{{- define "web.quantities" -}}
+{{- $out := dict -}}
+{{- range $key, $value := . }}
+{{- if kindIs "map" $value }}{{ $_ := set $out $key (include "web.quantities" $value | fromJson) }}
+{{- else }}{{ $_ := set $out $key (include "web.str" $value) }}{{ end }}
+{{- end -}}
+{{- toJson $out -}}
+{{- end }}
+
 {{/* A map as a list of {"name", "value"} in key order, as JSON (lib/template/functions.ts nameValueList). */}}
 {{- define "web.nameValueList" -}}
 {{- $out := list -}}
@@ -122,9 +135,29 @@ helm.sh/chart: {{ include "web.chart" . }}
 {{- toJson $out -}}
 {{- end }}
 
-{{/* The items of a list of objects whose given field is set, as JSON (lib/template/functions.ts itemsWith). */}}
+{{/* The items of a list of objects with one of the given fields set, as JSON (lib/template/functions.ts itemsWith). */}}
 {{- define "web.itemsWith" -}}
 {{- $out := list -}}
-{{- range index . 0 }}{{ if index . (index $ 1) }}{{ $out = append $out . }}{{ end }}{{ end -}}
+{{- $fields := index . 1 -}}
+{{- range $item := index . 0 }}{{ $keep := false }}{{ range $field := $fields }}{{ if index $item $field }}{{ $keep = true }}{{ end }}{{ end }}{{ if $keep }}{{ $out = append $out $item }}{{ end }}{{ end -}}
 {{- toJson $out -}}
+{{- end }}
+
+{{/*
+The values the model requires and the chart gives defaults for, still there after Helm's merge (a
+null removes a default): generated from the values schema by lib/helm/schema-defaults.ts.
+*/}}
+{{- define "web.requireValues" -}}
+{{- $values := index . 0 -}}
+{{- $required := index . 1 -}}
+{{- $path := index . 2 -}}
+{{- range $entry, $inner := $required }}
+{{- $key := trimPrefix "?" $entry }}
+{{- if hasKey $values $key }}
+{{- $value := index $values $key }}
+{{- if and $inner (kindIs "map" $value) }}{{ include "web.requireValues" (list $value $inner (printf "%s%s." $path $key)) }}{{ end }}
+{{- else if not (hasPrefix "?" $entry) }}
+{{- fail (printf "%s%s: required value is missing (null removes the chart’s default)" $path $key) }}
+{{- end }}
+{{- end }}
 {{- end }}
