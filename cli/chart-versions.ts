@@ -5,13 +5,26 @@
  * alone is bumped (patch) even if unchanged. `--check` changes nothing and exits 1 when a chart's content
  * has no recorded version. Run `npm run synth` afterwards to write the versions into dist/.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { synthesize } from '../charts/platform';
+import { type CommandSpec, type ParsedCommand, UsageError, didYouMean, runCommand } from '../lib/cli/command-line.cjs';
 import { type BumpLevel, VERSIONS_FILE, bumpChartVersions, chartDigests, chartVersionsText, readChartVersions } from '../lib/helm/chart-versions';
 import { ValuesError } from '../lib/values/problems';
 
-const USAGE = 'usage: chart-versions [--values DIR] [--check] [--minor CHART] [--major CHART] [CHART...]';
+const CHART_VERSIONS_COMMAND: CommandSpec = {
+  name: 'chart-versions',
+  invocation: 'npm run chart-versions --',
+  summary: `Records the next SemVer of every chart whose content changed since its recorded version (${VERSIONS_FILE}); run npm run synth afterwards.`,
+  positionals: [{ name: 'CHART', description: 'a chart to bump (patch) even if unchanged', multiple: true }],
+  options: {
+    values: { type: 'string', value: 'DIR', description: 'the values folder (default: values)' },
+    check: { type: 'boolean', description: 'change nothing: exit 1 when a chart’s content has no recorded version' },
+    minor: { type: 'string', value: 'CHART', multiple: true, description: 'bump this chart’s minor version' },
+    major: { type: 'string', value: 'CHART', multiple: true, description: 'bump this chart’s major version' },
+  },
+  notes: 'Exit code 0 when written or up to date; 1 for a usage error, refused values or (--check) a chart without its version.',
+};
 
 interface Options {
   readonly values: string;
@@ -19,33 +32,23 @@ interface Options {
   readonly levels: Map<string, BumpLevel>;
 }
 
-function parseArgs(argv: readonly string[]): Options {
-  let values = 'values';
-  let check = false;
+function optionsOf(parsed: ParsedCommand): Options {
+  const values = parsed.values as { values?: string; check?: boolean; minor?: string[]; major?: string[] };
   const levels = new Map<string, BumpLevel>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--check') check = true;
-    else if (arg === '--values' || arg === '--minor' || arg === '--major') {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('-')) throw new Error(`${arg} needs ${arg === '--values' ? 'a directory' : 'a chart name'}\n${USAGE}`);
-      if (arg === '--values') values = value;
-      else levels.set(value, arg.slice(2) as BumpLevel);
-      i += 1;
-    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
-    else levels.set(arg, 'patch');
-  }
-  return { values, check, levels };
+  for (const chart of parsed.positionals) levels.set(chart, 'patch');
+  for (const chart of values.minor ?? []) levels.set(chart, 'minor');
+  for (const chart of values.major ?? []) levels.set(chart, 'major');
+  return { values: values.values ?? 'values', check: values.check === true, levels };
 }
 
-function main(argv: readonly string[]): number {
+function main(parsed: ParsedCommand): number {
   try {
-    const options = parseArgs(argv);
+    const options = optionsOf(parsed);
     const file = resolve(VERSIONS_FILE);
     const recorded = readChartVersions(file);
     const digests = chartDigests(synthesize({ valuesDir: resolve(options.values) }));
     for (const chart of options.levels.keys()) {
-      if (!digests.has(chart)) throw new Error(`no chart ${chart} (charts: ${[...digests.keys()].join(', ')})`);
+      if (!digests.has(chart)) throw new UsageError(`no chart ${chart}${didYouMean(chart, digests.keys())} (charts: ${[...digests.keys()].join(', ')})`);
     }
     const { versions, changes } = bumpChartVersions(recorded, digests, options.check ? new Map() : options.levels);
     if (options.check) {
@@ -54,14 +57,18 @@ function main(argv: readonly string[]): number {
       }
       return changes.length > 0 || versions.size !== recorded.size ? 1 : 0;
     }
-    writeFileSync(file, chartVersionsText(versions));
+    // Atomic (a temporary file renamed over it): an interrupted run leaves the previous record whole.
+    writeFileAtomic.sync(file, chartVersionsText(versions));
     for (const { chart, from, to } of changes) console.log(`chart-versions: ${chart} ${from ?? '(new)'} -> ${to}`);
     console.log(changes.length > 0 ? `chart-versions: wrote ${VERSIONS_FILE}; run npm run synth to write the versions into dist/` : 'chart-versions: every chart has the version of its content');
     return 0;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     console.error(error instanceof ValuesError ? error.message : `chart-versions: ${(error as Error).message}`);
     return 1;
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void runCommand(CHART_VERSIONS_COMMAND, process.argv.slice(2), main).then((code) => {
+  process.exitCode = code;
+});

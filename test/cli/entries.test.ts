@@ -17,6 +17,7 @@ const ENTRIES = [
   { name: 'package', file: 'build/package.js', usageExit: 1 },
   { name: 'check-upgrade', file: 'build/check-upgrade.js', usageExit: 1 },
   { name: 'diff', file: 'build/diff.js', usageExit: 1 },
+  { name: 'chart-versions', file: 'build/chart-versions.js', usageExit: 1 },
   { name: 'build', file: 'scripts/build.mjs', usageExit: 1 },
   { name: 'import:crds', file: 'scripts/import-crds.mjs', usageExit: 1 },
   { name: 'setup:tools', file: 'scripts/setup-tools.mjs', usageExit: 1 },
@@ -32,7 +33,7 @@ function run(file: string, args: readonly string[], env: Record<string, string> 
 /** What a side effect would change: every file's size and modification time under the folders the entries write. */
 function footprint(): Record<string, string> {
   const seen: Record<string, string> = {};
-  for (const folder of ['imports', 'build', 'bench', 'dist', '.tools', 'lib/upgrade']) {
+  for (const folder of ['imports', 'build', 'bench', 'dist', '.tools', 'lib/upgrade', 'charts']) {
     const dir = join(projectRoot, folder);
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
@@ -89,7 +90,7 @@ describe('mistakes', () => {
     const bench = run('bench/run.mjs', ['--only', 'synht']);
     expect(bench.stderr.split('\n')[0]).toBe('bench: --only synht: no such section (did you mean synth?) (sections: synth, direct, floor, build, scale, helm, validate)');
     const build = run('scripts/build.mjs', ['mian']);
-    expect(build.stderr.split('\n')[0]).toBe('build: unknown entry mian (did you mean main?) (entries: main, validate, package, check-upgrade, diff)');
+    expect(build.stderr.split('\n')[0]).toBe('build: unknown entry mian (did you mean main?) (entries: main, validate, package, check-upgrade, diff, chart-versions)');
     expect(existsSync('/tmp/never-written')).toBe(false);
   });
 

@@ -135,11 +135,18 @@ describe('synth refuses, with file, line and values path', () => {
     }
   });
 
-  it('a ConfigMap over 1 MiB from env', () => {
-    const big = 'x'.repeat(600 * 1024);
-    expect(refused({ applications: { worker: { env: { A: big, B: big } } } })).toEqual([
-      `applications.worker.env: the values are ${2 * 600 * 1024 + 6} bytes; the ConfigMap holding them is at most 1048576 bytes (1 MiB), 4096 of them kept for the chart's own entries: at most 1044480`,
+  it('a ConfigMap over 1 MiB from env, in a values file under 1 MiB', () => {
+    // Over the ConfigMap's share of 1 MiB, yet the file stays under the 1 MiB a values file may have.
+    const big = 'x'.repeat(1044480);
+    expect(refused({ applications: { worker: { env: { A: big } } } })).toEqual([
+      `applications.worker.env: the values are ${1044480 + 6} bytes; the ConfigMap holding them is at most 1048576 bytes (1 MiB), 4096 of them kept for the chart's own entries: at most 1044480`,
     ]);
+  });
+
+  it('a values file over 1 MiB is refused as such, before its ConfigMap', () => {
+    const big = 'x'.repeat(600 * 1024);
+    const [line] = synthWith({ applications: { worker: { env: { A: big, B: big } } } });
+    expect(line).toMatch(/qa\.yaml:1:1: \d+ bytes: a values file is at most 1048576 bytes \(1 MiB/);
   });
 });
 

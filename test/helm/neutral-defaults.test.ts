@@ -47,6 +47,7 @@ const NEW_APPLICATION = JSON.stringify({
   healthUrls: [],
   scrapeInterval: '30s',
   rules: [],
+  tracesToStack: false,
 });
 
 describe.each(helmVersions)('the monitoring chart with Helm alone, $label', ({ binary }) => {

@@ -102,13 +102,13 @@ describe('the expressions give the status of real objects', () => {
 describe('each chart’s Kustomization checks exactly the custom kinds it writes', () => {
   const withFlux = (text: string) => text.replace('  engine: argocd\n', '  engine: flux\n').replace('    argoCD: {', '    flux: { version: "2.6.4", namespace: flux-system }\n    argoCD: {');
 
-  it('production: api (Rollout, HTTPRoutes, Envoy Gateway policies), worker (ExternalSecrets), monitoring (ClusterIssuer, HTTPRoutes, policies, Velero Schedules)', () => {
+  it('production: api (Rollout, the admin users’ ExternalSecret, HTTPRoutes, Envoy Gateway policies), worker (ExternalSecrets), monitoring (ClusterIssuer, HTTPRoutes, policies with the TLS policy, Velero Schedules)', () => {
     const files = synthesize({ valuesDir: valuesCopyWith(roots, 'base.yaml', withFlux), environments: ['production'] });
     const kinds = (chart: string) => (parse(files.get(`environments/production/gitops/kustomization-${chart}.yaml`) ?? '').spec.healthCheckExprs ?? []).map((e: { kind: string }) => e.kind);
-    expect(kinds('api')).toEqual(['Rollout', 'BackendTrafficPolicy', 'SecurityPolicy', 'HTTPRoute']);
+    expect(kinds('api')).toEqual(['Rollout', 'ExternalSecret', 'BackendTrafficPolicy', 'SecurityPolicy', 'HTTPRoute']);
     expect(kinds('worker')).toEqual(['ExternalSecret']);
     expect(kinds('web')).toEqual(['BackendTrafficPolicy', 'HTTPRoute']);
-    expect(kinds('monitoring')).toEqual(['ClusterIssuer', 'BackendTrafficPolicy', 'SecurityPolicy', 'HTTPRoute', 'Schedule']);
+    expect(kinds('monitoring')).toEqual(['ClusterIssuer', 'BackendTrafficPolicy', 'ClientTrafficPolicy', 'SecurityPolicy', 'HTTPRoute', 'Schedule']);
     const api = parse(files.get('environments/production/gitops/kustomization-api.yaml') ?? '');
     expect(api.spec.wait).toBe(true);
     expect(api.spec.healthCheckExprs.find((e: { kind: string }) => e.kind === 'Rollout')).toEqual({ kind: 'Rollout', ...HEALTH_CHECK_EXPRESSIONS['argoproj.io/Rollout'] });

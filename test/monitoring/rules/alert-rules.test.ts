@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type AlertThresholds, type AlertingRule, buildAlertRules, defaultAlertThresholds, thresholdProblems } from '../../../lib/monitoring/alert-rules';
+import { buildLogRules } from '../../../lib/monitoring/rules/logs';
 import { scratchDir } from '../../support/processes';
 import { alertSpecs, recordingCases } from './cases';
 import { describeResult, expectedSeverity, promtool, writeSuite } from './promtool';
@@ -74,7 +75,9 @@ describe('the alert rules', () => {
   it('copy every threshold as is: no arithmetic, formatting or branching on a value (they stay Helm values)', () => {
     const keys = Object.keys(defaultAlertThresholds) as Array<keyof AlertThresholds>;
     const placeholders = Object.fromEntries(keys.map((key) => [key, `<${key}>`])) as unknown as AlertThresholds;
-    const text = JSON.stringify(buildAlertRules(placeholders, { runbookBaseUrl: '<runbooks>', environment: '<env>' }));
+    const options = { runbookBaseUrl: '<runbooks>', environment: '<env>' };
+    // The log-based thresholds are read by Loki's ruler (lib/monitoring/rules/logs.ts), the others by Prometheus.
+    const text = JSON.stringify([buildAlertRules(placeholders, options), buildLogRules(placeholders, [{ name: 'api', namespace: 'api-dev' }], options)]);
     for (const key of keys) expect(text, key).toContain(`<${key}>`);
     expect(text).not.toContain('NaN');
     expect(text).toContain('(threshold {{ <errorRatio> | humanizePercentage }})');
