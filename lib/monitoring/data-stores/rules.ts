@@ -63,3 +63,21 @@ export const DATA_STORE_RULES: readonly AppRule[] = [
 {{- end }}`,
   },
 ];
+
+/**
+ * Where a data store of the monitoring chart's values (`dataStores.<kind>.<name>`) is: exactly one of
+ * `cidr` or `namespaceLabels` (not empty), `podLabels` only beside `namespaceLabels`. Synth derives these
+ * values from dependencies that DATA_STORE_RULES and the dependency rules of lib/values/app-rules.ts
+ * have checked; a Helm user writes them by hand, and `--set dataStores.postgresql.<name>.cidr=null`
+ * removes the key: the exporter's and the blackbox probe's NetworkPolicies would then admit every
+ * namespace (an empty namespaceSelector), wider than any value says. For the chart's validate-values.yaml.
+ */
+export const DATA_STORE_ADDRESS_TEMPLATE = `{{- range $kind, $stores := .Values.dataStores }}
+{{- range $name, $store := $stores }}
+{{- if or (eq (hasKey $store "cidr") (not (empty $store.namespaceLabels))) (and (hasKey $store "namespaceLabels") (empty $store.namespaceLabels)) }}
+{{- fail (printf "dataStores.%s.%s: expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster, not empty: no labels would select every namespace)" $kind $name) }}
+{{- else if and (hasKey $store "podLabels") (hasKey $store "cidr") }}
+{{- fail (printf "dataStores.%s.%s.podLabels: podLabels only apply with namespaceLabels" $kind $name) }}
+{{- end }}
+{{- end }}
+{{- end }}`;
