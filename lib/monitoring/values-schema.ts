@@ -212,7 +212,11 @@ export const MonitoringValuesSchema = Type.Object(
       {
         envoyMetricsPort: int('Port of the Envoy proxies’ Prometheus endpoint (/stats/prometheus; Envoy Gateway: 19001).', 1, 65535),
         ingressNginx: object('The ingress-nginx controller (traffic.provider ingress).', {
-          podLabels: labelMap('Labels of the controller pods, e.g. app.kubernetes.io/name: ingress-nginx and app.kubernetes.io/component: controller.'),
+          // At least one: Prometheus' NetworkPolicy and scrape job select the controller by them (an empty selector matches every pod of its namespace).
+          podLabels: Type.Unsafe<Record<string, string>>({
+            ...labelMap('Labels of the controller pods (at least one), e.g. app.kubernetes.io/name: ingress-nginx and app.kubernetes.io/component: controller.'),
+            minProperties: 1,
+          }),
           metricsPort: int('Port of the controller’s metrics (/metrics; ingress-nginx: 10254).', 1, 65535),
         }),
       },

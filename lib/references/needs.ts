@@ -11,8 +11,9 @@
  *   `configMapKeyRef` and `envFrom` (an `optional: true` reference needs nothing); the keys a Secret
  *   volume must hold are those named by `items`, and the files under its mount path that the text of the
  *   pod's mounted ConfigMaps names (Alertmanager's `*_file` settings);
- * - Ingress: `ingressClassName`, `tls[].secretName`, backend Services; HTTPRoute: `parentRefs` (Gateways)
- *   and `backendRefs` (Services); Envoy Gateway policies: `targetRefs`;
+ * - Ingress: `ingressClassName`, `tls[].secretName`, backend Services, ingress-nginx's `auth-secret`
+ *   annotation; HTTPRoute: `parentRefs` (Gateways) and `backendRefs` (Services); Envoy Gateway policies:
+ *   `targetRefs`, and a SecurityPolicy's `basicAuth.users` (a Secret with the key `.htpasswd`);
  * - cert-manager Certificate: `issuerRef` (Issuer or ClusterIssuer); Issuer/ClusterIssuer: the Gateway of
  *   an HTTP-01 `gatewayHTTPRoute` solver and the IngressClass of an `ingress` solver;
  * - ExternalSecret: `secretStoreRef` (SecretStore or ClusterSecretStore);
@@ -238,6 +239,7 @@ export class EnvironmentReferences {
     switch (kind) {
       case 'Ingress': {
         own('IngressClass', text(at(spec, 'ingressClassName')), 'spec.ingressClassName', { namespace: undefined });
+        this.nginxAuthSecret(isObject(metadata.annotations) ? metadata.annotations : {}, namespace, need);
         for (const [i, tls] of items(at(spec, 'tls')).entries()) own('Secret', text(tls.secretName), `spec.tls[${i}].secretName`, { keys: ['tls.crt', 'tls.key'] });
         for (const [i, rule] of items(at(spec, 'rules')).entries()) {
           for (const [j, path] of items(at(rule, 'http', 'paths')).entries()) own('Service', text(at(path, 'backend', 'service', 'name')), `spec.rules[${i}].http.paths[${j}].backend.service.name`);
@@ -260,6 +262,13 @@ export class EnvironmentReferences {
           if (ref.kind === 'HTTPRoute') own('HTTPRoute', text(ref.name), `spec.targetRefs[${i}]`);
           else if (ref.kind === 'Gateway') own('Gateway', text(ref.name), `spec.targetRefs[${i}]`);
         });
+        if (kind === 'SecurityPolicy') {
+          // Envoy Gateway API, BasicAuth: `users`, a SecretObjectReference (kind Secret by default) whose key `.htpasswd` holds the users.
+          const users = at(spec, 'basicAuth', 'users');
+          if (isObject(users) && (users.kind ?? 'Secret') === 'Secret' && (users.group ?? '') === '') {
+            need('Secret', text(users.name), 'spec.basicAuth.users', { namespace: text(users.namespace) ?? namespace, keys: ['.htpasswd'] });
+          }
+        }
         break;
       case 'Certificate': {
         const issuerKind = text(at(spec, 'issuerRef', 'kind')) ?? 'Issuer';
@@ -317,6 +326,21 @@ export class EnvironmentReferences {
   /** What exists in every namespace the output uses: its `default` ServiceAccount and `kube-root-ca.crt` ConfigMap (kube-controller-manager). */
   builtIns(namespace: string): Provided | undefined {
     return this.namespaces.has(namespace) ? { by: 'cluster', keys: 'any' } : undefined;
+  }
+
+  /**
+   * ingress-nginx's basic or digest authentication: the Secret of `auth-secret` (`<name>` or
+   * `<namespace>/<name>`), holding the htpasswd file under the key `auth` with `auth-secret-type:
+   * auth-file` (the default), or one key per user with `auth-map` (ingress-nginx annotations reference,
+   * "Authentication").
+   */
+  private nginxAuthSecret(annotations: Json, namespace: string | undefined, need: (kind: NeedKind, name: string | undefined, field: string, extra?: Partial<Need>) => void): void {
+    const prefix = 'nginx.ingress.kubernetes.io/';
+    const ref = text(annotations[`${prefix}auth-secret`]);
+    if (ref === undefined || annotations[`${prefix}auth-type`] === undefined) return;
+    const [secretNamespace, name] = ref.includes('/') ? ref.split('/', 2) : [namespace, ref];
+    const keys = annotations[`${prefix}auth-secret-type`] === 'auth-map' ? {} : { keys: ['auth'] };
+    need('Secret', name, `metadata.annotations["${prefix}auth-secret"]`, { namespace: secretNamespace, ...keys });
   }
 
   private parentRefs(refs: unknown, field: string, namespace: string | undefined, need: (kind: NeedKind, name: string | undefined, field: string, extra?: Partial<Need>) => void): void {

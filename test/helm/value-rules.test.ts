@@ -87,6 +87,12 @@ function dataStoreCases(): RuleCase[] {
     { name: 'exporter settings without a kind', chart: 'worker', values: database({ kind: undefined }), message: `${at}.exporter: only applies with kind (postgresql or redis)` },
     { name: 'a database for a Redis', chart: 'worker', values: database({ kind: 'redis', exporter: { database: 'orders' } }), message: `${at}.exporter.database: only applies with kind postgresql` },
     { name: 'an sslMode for a Redis', chart: 'worker', values: database({ kind: 'redis', exporter: { sslMode: 'require' } }), message: `${at}.exporter.sslMode: only applies with kind postgresql` },
+    {
+      name: 'a data store over UDP',
+      chart: 'worker',
+      values: database({ protocol: 'UDP' }),
+      message: `${at}.protocol: expected TCP with kind postgresql (its exporter and the blackbox probe connect over TCP), got UDP`,
+    },
     // The application's own rules (lib/monitoring/rules/extra-rules-checks.ts).
     {
       name: 'an application alert without a priority',

@@ -83,6 +83,34 @@ describe('a reference that is neither written nor declared is refused at the val
     expect(joined).toMatch(/^values\/base\.yaml:\d+:\d+: monitoring\.alertmanager\.secretName: Secret alertmanager-receivers in monitoring has no key slack-api-url \(declared/m);
   });
 
+  it('the users of basic authentication: the SecurityPolicy’s basicAuth.users (key .htpasswd) and ingress-nginx’s auth-secret (key auth)', () => {
+    // api's admin users without their ExternalSecret: dev and production (Gateway API), staging (Ingress).
+    const removed = problemsWith('base.yaml', (t) => t.replace(/ {4}secrets:\n {6}api-admin-htpasswd:\n(?: {8}.*\n)+/, ''));
+    expect(removed).toHaveLength(3);
+    for (const [env, by] of [
+      ['dev', 'SecurityPolicy api-dev/api-admin at spec\\.basicAuth\\.users'],
+      ['production', 'SecurityPolicy api-production/api-admin at spec\\.basicAuth\\.users'],
+      ['staging', 'Ingress api-staging/api-admin at metadata\\.annotations\\["nginx\\.ingress\\.kubernetes\\.io/auth-secret"\\]'],
+    ]) {
+      expect(removed.join('\n')).toMatch(
+        new RegExp(
+          `^values/base\\.yaml:\\d+:\\d+: applications\\.api\\.ingress\\.adminPaths\\.basicAuth\\.secretName: Secret api-admin-htpasswd in api-${env} is neither written in ${env} nor declared: .*\\(${by} `,
+          'm',
+        ),
+      );
+    }
+    // The ExternalSecret without the key ingress-nginx reads: staging only.
+    const withoutKey = problemsWith('base.yaml', (t) => t.replace(/ {12}- \{ secretKey: auth, remoteKey: shop\/api\/admin-htpasswd.*\n/, ''));
+    expect(withoutKey).toEqual([expect.stringMatching(/^values\/base\.yaml:\d+:\d+: applications\.api\.ingress\.adminPaths\.basicAuth\.secretName: Secret api-admin-htpasswd in api-staging has no key auth /)]);
+    // The monitoring stack's admin routes, on a Secret nobody writes or declares.
+    const monitoring = problemsWith('base.yaml', (t) =>
+      t.replace('admin: { requestsPerSecond: 10, allowedCidrs: [10.0.0.0/8] }', 'admin: { requestsPerSecond: 10, allowedCidrs: [10.0.0.0/8], basicAuth: { secretName: monitoring-admin-htpasswd } }'),
+    );
+    expect(monitoring.join('\n')).toMatch(
+      /^values\/base\.yaml:\d+:\d+: monitoring\.ingress\.admin\.basicAuth\.secretName: Secret monitoring-admin-htpasswd in monitoring is neither written in production nor declared: .* with its keys \(\.htpasswd\)/m,
+    );
+  });
+
   it('a ConfigMap, a PersistentVolumeClaim and a ServiceAccount that exist outside the platform', () => {
     const existing = workerLines(
       [

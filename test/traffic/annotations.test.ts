@@ -75,7 +75,12 @@ describe('translated under the Gateway API, kept on the Ingress', () => {
   const dir = valuesCopyWith(roots, 'base.yaml', (t) =>
     t
       .replace('      adminPaths:\n        paths: [/admin]', `      annotations: ${JSON.stringify(apiAnnotations)}\n      adminPaths:\n        paths: [/admin]`)
-      .replace('      hosts:\n        - host: "www.{domain}"', `      annotations: ${JSON.stringify(webAnnotations)}\n      hosts:\n        - host: "www.{domain}"`),
+      .replace('      hosts:\n        - host: "www.{domain}"', `      annotations: ${JSON.stringify(webAnnotations)}\n      hosts:\n        - host: "www.{domain}"`)
+      // web-users exists in the cluster (a reference that resolves or is declared: lib/references/).
+      .replace(
+        '      redis-exporter: { keys: [password] }\n',
+        `      redis-exporter: { keys: [password] }\n${['dev', 'staging', 'production'].map((env) => `    web-${env}:\n      web-users: { keys: [.htpasswd, auth] }\n`).join('')}`,
+      ),
   );
   const out = join(dir, '..', 'dist');
   synthInto(dir, out);

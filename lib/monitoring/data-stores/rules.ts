@@ -6,7 +6,9 @@
  *   hence at most MAX_DATA_STORE_NAME characters), a host and a port number: the address its exporter
  *   and the probe reach;
  * - PostgreSQL needs credentials with a user name (postgres_exporter logs in); Redis may have none;
- * - `exporter` only with `kind`; `database` and `sslMode` only for PostgreSQL.
+ * - `exporter` only with `kind`; `database` and `sslMode` only for PostgreSQL;
+ * - PostgreSQL and Redis speak TCP: a `protocol` other than TCP would open the application's side on
+ *   another protocol than the exporter's and the probe's.
  */
 import type { AppRule } from '../../values/rule';
 import { MAX_DATA_STORE_NAME } from './values-schema';
@@ -25,6 +27,7 @@ export const DATA_STORE_RULES: readonly AppRule[] = [
         else if (dep.name.length > MAX_DATA_STORE_NAME)
           report(at(i, 'name'), `expected at most ${MAX_DATA_STORE_NAME} characters with kind (its exporter is named <kind>-exporter-<name>), got ${dep.name.length}`);
         if (dep.host === undefined) report(at(i, 'host'), `required with kind ${dep.kind} (the address its exporter and the blackbox probe reach)`);
+        if (dep.protocol !== undefined && dep.protocol !== 'TCP') report(at(i, 'protocol'), `expected TCP with kind ${dep.kind} (its exporter and the blackbox probe connect over TCP), got ${dep.protocol}`);
         const credentials = dep.exporter?.credentialsSecret;
         if (dep.kind === 'postgresql' && credentials?.usernameKey === undefined) {
           report(at(i, 'exporter', 'credentialsSecret', ...(credentials ? ['usernameKey'] : [])), 'required with kind postgresql (postgres_exporter logs in as that user)');
@@ -48,6 +51,9 @@ export const DATA_STORE_RULES: readonly AppRule[] = [
 {{- if not (hasKey $dep "host") }}
 {{- fail (printf "networkPolicy.dependencies[%d].host: required with kind %s (the address its exporter and the blackbox probe reach)" $i $dep.kind) }}
 {{- end }}
+{{- if and (hasKey $dep "protocol") (ne $dep.protocol "TCP") }}
+{{- fail (printf "networkPolicy.dependencies[%d].protocol: expected TCP with kind %s (its exporter and the blackbox probe connect over TCP), got %s" $i $dep.kind $dep.protocol) }}
+{{- end }}
 {{- $credentials := dig "exporter" "credentialsSecret" dict $dep }}
 {{- if and (eq $dep.kind "postgresql") (not (hasKey $credentials "usernameKey")) }}
 {{- fail (printf "networkPolicy.dependencies[%d].exporter.credentialsSecret%s: required with kind postgresql (postgres_exporter logs in as that user)" $i (ternary ".usernameKey" "" (hasKey $credentials "name"))) }}
@@ -63,3 +69,21 @@ export const DATA_STORE_RULES: readonly AppRule[] = [
 {{- end }}`,
   },
 ];
+
+/**
+ * Where a data store of the monitoring chart's values (`dataStores.<kind>.<name>`) is: exactly one of
+ * `cidr` or `namespaceLabels` (not empty), `podLabels` only beside `namespaceLabels`. Synth derives these
+ * values from dependencies that DATA_STORE_RULES and the dependency rules of lib/values/app-rules.ts
+ * have checked; a Helm user writes them by hand, and `--set dataStores.postgresql.<name>.cidr=null`
+ * removes the key: the exporter's and the blackbox probe's NetworkPolicies would then admit every
+ * namespace (an empty namespaceSelector), wider than any value says. For the chart's validate-values.yaml.
+ */
+export const DATA_STORE_ADDRESS_TEMPLATE = `{{- range $kind, $stores := .Values.dataStores }}
+{{- range $name, $store := $stores }}
+{{- if or (eq (hasKey $store "cidr") (not (empty $store.namespaceLabels))) (and (hasKey $store "namespaceLabels") (empty $store.namespaceLabels)) }}
+{{- fail (printf "dataStores.%s.%s: expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster, not empty: no labels would select every namespace)" $kind $name) }}
+{{- else if and (hasKey $store "podLabels") (hasKey $store "cidr") }}
+{{- fail (printf "dataStores.%s.%s.podLabels: podLabels only apply with namespaceLabels" $kind $name) }}
+{{- end }}
+{{- end }}
+{{- end }}`;

@@ -5,6 +5,7 @@
  * - a rule is exactly one of an alert or a recording rule; an alert has a priority; priority,
  *   component, for and annotations are an alert's only;
  * - the platform's group names are unique, and none is application.* or platform.* (the charts');
+ * - the same rules for the applications' rules of the monitoring chart's values, in the chart;
  * The PromQL and the templates themselves are promtool's (promtool-check.ts, at synth time).
  */
 import type { AppRule } from '../../values/rule';
@@ -60,7 +61,12 @@ function ruleProblemsTemplate(rules: string, pathFormat: string, pathArgs = ''):
 {{- end }}`;
 }
 
-/** The Go side of ruleGroupProblems, for the monitoring chart's validate-values.yaml. */
+/**
+ * The Go side of ruleGroupProblems, for the monitoring chart's validate-values.yaml; and of ruleProblems
+ * for the applications' rules in its values (`applications.<name>.rules`): synth derives those from each
+ * application's `metrics.rules`, checked there (APPLICATION_RULE_RULES), but a Helm user writes them by
+ * hand, and Prometheus would refuse the whole rule file for one of them.
+ */
 export const RULE_GROUPS_TEMPLATE = `{{- $names := dict }}
 {{- range $g, $group := .Values.rules.groups }}
 {{- if or (hasPrefix "application." $group.name) (hasPrefix "platform." $group.name) }}
@@ -70,6 +76,9 @@ export const RULE_GROUPS_TEMPLATE = `{{- $names := dict }}
 {{- end }}
 {{- $_ := set $names $group.name true }}
 ${ruleProblemsTemplate('$group.rules', 'rules.groups[%d].rules[%d]', ' $g')}
+{{- end }}
+{{- range $name, $app := .Values.applications }}
+${ruleProblemsTemplate('($app.rules | default list)', 'applications.%s.rules[%d]', ' $name')}
 {{- end }}`;
 
 /** An application's own rules (`metrics.rules`), in the application charts' value rules (lib/values/app-rules.ts). */

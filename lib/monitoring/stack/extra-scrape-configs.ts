@@ -57,20 +57,55 @@ const STACK_JOB_NAMES = [
 
 const TAKEN = `is one of the stack's own jobs (${STACK_JOB_NAMES.join(', ')}, application/*)`;
 
-/** Extra jobs whose names are the stack's, as problems at their path. */
-export function extraScrapeConfigProblems(jobs: ReadonlyArray<{ job_name: string }>): Array<{ path: Array<string | number>; message: string }> {
+/**
+ * Prometheus' durations (prometheus/common model.ParseDuration): units y, w, d, h, m, s and ms, largest
+ * first, each at most once, or "0". A YAML number reaches Prometheus as its digits: "30" is no duration.
+ */
+const PROMETHEUS_DURATION = /^([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$/;
+const UNIT_MS: Readonly<Record<string, number>> = { y: 31_536_000_000, w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+
+/** A Prometheus duration in milliseconds; undefined when Prometheus would refuse it. */
+function durationMs(value: unknown): number | undefined {
+  const text = String(value);
+  if (text === '0') return 0;
+  if (text === '' || !PROMETHEUS_DURATION.test(text)) return undefined;
+  return [...text.matchAll(/([0-9]+)(ms|y|w|d|h|m|s)/g)].reduce((sum, [, n, unit]) => sum + Number(n) * UNIT_MS[unit], 0);
+}
+
+const NOT_A_DURATION = 'expected a Prometheus duration (e.g. 30s or 1m30s)';
+const TIMEOUT_ABOVE_INTERVAL = 'Prometheus refuses to load a configuration whose scrape timeout is greater than its scrape interval';
+
+/**
+ * Extra jobs Prometheus would refuse to load (config/config.go, ScrapeConfig.Validate), as problems at
+ * their path: a name of the stack's own jobs or one taken twice, a scrape_interval or scrape_timeout
+ * that is no duration, a scrape_timeout above the job's interval (or `globalInterval`, the stack's, when
+ * the job has none). A refused configuration is not reloaded: the whole stack would keep the old one,
+ * or not start. The rest of a job is Prometheus' to check when it loads it.
+ */
+export function extraScrapeConfigProblems(jobs: ReadonlyArray<{ job_name: string } & Record<string, unknown>>, globalInterval: string): Array<{ path: Array<string | number>; message: string }> {
   const seen = new Set<string>();
   return jobs.flatMap((job, i) => {
-    const path = ['prometheus', 'extraScrapeConfigs', i, 'job_name'];
-    if ((STACK_JOB_NAMES as readonly string[]).includes(job.job_name) || job.job_name.startsWith('application/')) return [{ path, message: `${job.job_name} ${TAKEN}` }];
-    if (seen.has(job.job_name)) return [{ path, message: `job ${job.job_name} is defined twice` }];
+    const at = (key: string) => ['prometheus', 'extraScrapeConfigs', i, key];
+    const problems: Array<{ path: Array<string | number>; message: string }> = [];
+    if ((STACK_JOB_NAMES as readonly string[]).includes(job.job_name) || job.job_name.startsWith('application/')) problems.push({ path: at('job_name'), message: `${job.job_name} ${TAKEN}` });
+    else if (seen.has(job.job_name)) problems.push({ path: at('job_name'), message: `job ${job.job_name} is defined twice` });
     seen.add(job.job_name);
-    return [];
+    const durations = (['scrape_interval', 'scrape_timeout'] as const).map((key) => {
+      const ms = key in job ? durationMs(job[key]) : undefined;
+      if (key in job && ms === undefined) problems.push({ path: at(key), message: `${NOT_A_DURATION}, got ${JSON.stringify(job[key])}` });
+      return ms;
+    });
+    const [interval, timeout] = durations;
+    const [intervalText, intervalMs] = interval ? [String(job.scrape_interval), interval] : [globalInterval, durationMs(globalInterval) ?? 0];
+    if (timeout !== undefined && timeout > intervalMs) problems.push({ path: at('scrape_timeout'), message: `expected at most the scrape interval (${intervalText}): ${TIMEOUT_ABOVE_INTERVAL}` });
+    return problems;
   });
 }
 
-/** The same rule for the chart's validate-values.yaml. */
-export const EXTRA_SCRAPE_CONFIGS_TEMPLATE = `{{- $jobs := dict }}
+/** The same rules for the chart's validate-values.yaml (with the helper `<chart>.prometheusDurationMs`). */
+export function extraScrapeConfigsTemplate(chartName: string): string {
+  const ms = (value: string) => `(include ${JSON.stringify(`${chartName}.prometheusDurationMs`)} ${value})`;
+  return `{{- $jobs := dict }}
 {{- range $i, $job := .Values.prometheus.extraScrapeConfigs }}
 {{- if or (has $job.job_name (list ${STACK_JOB_NAMES.map((name) => JSON.stringify(name)).join(' ')})) (hasPrefix "application/" $job.job_name) }}
 {{- fail (printf "prometheus.extraScrapeConfigs[%d].job_name: %s ${TAKEN}" $i $job.job_name) }}
@@ -78,7 +113,22 @@ export const EXTRA_SCRAPE_CONFIGS_TEMPLATE = `{{- $jobs := dict }}
 {{- fail (printf "prometheus.extraScrapeConfigs[%d].job_name: job %s is defined twice" $i $job.job_name) }}
 {{- end }}
 {{- $_ := set $jobs $job.job_name true }}
+{{- range $key := list "scrape_interval" "scrape_timeout" }}
+{{- if and (hasKey $job $key) (eq ${ms('(index $job $key)')} "invalid") }}
+{{- fail (printf "prometheus.extraScrapeConfigs[%d].%s: ${NOT_A_DURATION}, got %s" $i $key (toJson (index $job $key))) }}
+{{- end }}
+{{- end }}
+{{- if hasKey $job "scrape_timeout" }}
+{{- $interval := $.Values.prometheus.scrapeInterval }}
+{{- if and (hasKey $job "scrape_interval") (ne ${ms('$job.scrape_interval')} "0") }}
+{{- $interval = $job.scrape_interval }}
+{{- end }}
+{{- if gt (int64 ${ms('$job.scrape_timeout')}) (int64 ${ms('$interval')}) }}
+{{- fail (printf "prometheus.extraScrapeConfigs[%d].scrape_timeout: expected at most the scrape interval (%v): ${TIMEOUT_ABOVE_INTERVAL}" $i $interval) }}
+{{- end }}
+{{- end }}
 {{- end }}`;
+}
 
 /** The extra jobs as scrape_configs items (`  - <JSON>` lines), to append to prometheus.yml; empty without any. */
 export function extraScrapeConfigsText(jobs: Expr<ReadonlyArray<Record<string, unknown>>>): Expr<string> {
@@ -95,12 +145,28 @@ export function extraScrapeConfigsText(jobs: Expr<ReadonlyArray<Record<string, u
   })();
 }
 
-/** The named template extraScrapeConfigsText relies on; for the chart's _helpers.tpl. */
+/** The named templates extraScrapeConfigsText and extraScrapeConfigsTemplate rely on; for the chart's _helpers.tpl. */
 export function jsonListItemsHelper(chartName: string): string {
   return `{{/* Items of a YAML list, one per line as JSON (lib/monitoring/stack/extra-scrape-configs.ts). */}}
 {{- define "${chartName}.jsonListItems" -}}
 {{- range . }}  - {{ toJson . }}
 {{ end -}}
+{{- end }}
+{{/* A Prometheus duration in milliseconds, or "invalid" (lib/monitoring/stack/extra-scrape-configs.ts durationMs). */}}
+{{- define "${chartName}.prometheusDurationMs" -}}
+{{- $text := toString . -}}
+{{- if eq $text "0" -}}0
+{{- else if and (ne $text "") (regexMatch ${JSON.stringify(PROMETHEUS_DURATION.source)} $text) -}}
+{{- $ms := 0 -}}
+{{- range $part := regexFindAll "[0-9]+(ms|y|w|d|h|m|s)" $text -1 -}}
+{{- $unit := regexFind "[a-z]+$" $part -}}
+{{- $ms = add $ms (mul (int64 (trimSuffix $unit $part)) (get (dict ${Object.entries(UNIT_MS)
+    .map(([unit, n]) => `"${unit}" ${n}`)
+    .join(' ')}) $unit)) -}}
+{{- end -}}
+{{- $ms -}}
+{{- else -}}invalid
+{{- end -}}
 {{- end }}
 `;
 }

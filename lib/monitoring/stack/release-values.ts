@@ -68,7 +68,7 @@ export function monitoringRelease(env: EnvironmentValues, namespaceOf: (app: str
   if (!schemaProblems.some((p) => p.path[0] === 'rules')) ruleGroupProblems((values as unknown as MonitoringValues).rules.groups, (path, message) => ruleProblems.push({ path, message }));
   if (!schemaProblems.some((p) => p.path[0] === 'prometheus' || p.path[0] === 'networkPolicy')) {
     const typed = values as unknown as MonitoringValues;
-    ruleProblems.push(...extraScrapeConfigProblems(typed.prometheus.extraScrapeConfigs), ...extraEgressProblems(typed.networkPolicy.prometheusExtraEgress));
+    ruleProblems.push(...extraScrapeConfigProblems(typed.prometheus.extraScrapeConfigs, typed.prometheus.scrapeInterval), ...extraEgressProblems(typed.networkPolicy.prometheusExtraEgress));
   }
   const problems: Problem[] = [
     ...located(

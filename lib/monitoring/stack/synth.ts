@@ -27,7 +27,8 @@ import { monitoringExpressionHelpers } from './expressions';
 import { withoutDisabledAlertsHelper } from './composed-text';
 import { extraRulesHelper } from '../rules/extra-rules';
 import { RULE_GROUPS_TEMPLATE } from '../rules/extra-rules-checks';
-import { EXTRA_EGRESS_TEMPLATE, EXTRA_SCRAPE_CONFIGS_TEMPLATE, jsonListItemsHelper } from './extra-scrape-configs';
+import { DATA_STORE_ADDRESS_TEMPLATE } from '../data-stores/rules';
+import { EXTRA_EGRESS_TEMPLATE, extraScrapeConfigsTemplate, jsonListItemsHelper } from './extra-scrape-configs';
 import { type MonitoringRelease, monitoringRelease } from './release-values';
 import { alignDataStores } from '../data-stores/derive';
 import type { DataStoreKind } from '../data-stores/values-schema';
@@ -133,7 +134,7 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
     helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${extraRulesHelper(MONITORING_CHART)}\n${jsonListItemsHelper(MONITORING_CHART)}\n${withoutDisabledAlertsHelper(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
-    valueRules: `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${knownApplicationsRule(m)}\n${NODE_NAMESPACE_RULE}${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${EXTRA_SCRAPE_CONFIGS_TEMPLATE}\n${EXTRA_EGRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
+    valueRules: `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${knownApplicationsRule(m)}\n${NODE_NAMESPACE_RULE}${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${extraScrapeConfigsTemplate(MONITORING_CHART)}\n${EXTRA_EGRESS_TEMPLATE}\n${DATA_STORE_ADDRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
     notes: monitoringNotes(),
     readme: monitoringReadme(
       MONITORING_CHART,

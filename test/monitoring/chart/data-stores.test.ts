@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { synthesize } from '../../../charts/platform';
 import { withoutHelmOnly, withoutPlainOnly } from '../../helm/helm-only';
-import { type K8sObject, sortObjects } from '../../support/dist';
-import { helmTemplate, helmVersions } from '../../support/helm';
+import { type K8sObject, distDir, sortObjects } from '../../support/dist';
+import { helm, helmTemplate, helmVersions } from '../../support/helm';
 import { synthProblems, valuesCopyWith } from '../../support/synth-cli';
 
 const roots: string[] = [];
@@ -107,5 +107,30 @@ describe('a data store of one environment only', () => {
       const rendered = helmTemplate(binary, ['monitoring', dir, '-f', join(dir, `values-${env}.yaml`), '-n', 'monitoring']) as K8sObject[];
       expect(sortObjects(withoutHelmOnly(rendered)), env).toEqual(sortObjects(withoutPlainOnly(plain(env))));
     }
+  });
+});
+
+describe('a data store given to the chart by hand', () => {
+  // What synth refuses of a dependency (lib/values/app-rules.ts), the chart refuses of dataStores: with
+  // neither a network nor labelled namespaces, the exporter's and the probe's NetworkPolicies would
+  // admit every namespace (an empty namespaceSelector).
+  const chart = join(distDir, 'helm', 'monitoring');
+  const ONE_ADDRESS = 'expected exactly one of cidr (outside the cluster) or namespaceLabels (in the cluster, not empty: no labels would select every namespace)';
+  describe.each(helmVersions)('$label', ({ binary }) => {
+    it.each([
+      ['its network removed (--set ...cidr=null)', ['--set', 'dataStores.postgresql.orders-db.cidr=null'], `dataStores.postgresql.orders-db: ${ONE_ADDRESS}`],
+      ['its namespace labels removed', ['--set', 'dataStores.redis.redis.namespaceLabels=null'], `dataStores.redis.redis: ${ONE_ADDRESS}`],
+      [
+        'empty namespace labels instead of its network',
+        ['--set', 'dataStores.postgresql.postgresql.cidr=null', '--set-json', 'dataStores.postgresql.postgresql.namespaceLabels={}'],
+        `dataStores.postgresql.postgresql: ${ONE_ADDRESS}`,
+      ],
+      ['a network and namespace labels', ['--set', 'dataStores.redis.redis.cidr=10.9.0.0/16'], `dataStores.redis.redis: ${ONE_ADDRESS}`],
+      ['pod labels beside a network', ['--set', 'dataStores.postgresql.orders-db.podLabels.app=db'], 'dataStores.postgresql.orders-db.podLabels: podLabels only apply with namespaceLabels'],
+    ])('refuses %s', (_name, args, message) => {
+      const result = helm(binary, ['template', 'monitoring', chart, '-f', join(chart, 'values-production.yaml'), '-n', 'monitoring', ...args]);
+      expect(result.status, result.stderr).toBe(1);
+      expect(result.stderr).toContain(message);
+    });
   });
 });

@@ -160,5 +160,24 @@ describe("the platform's rule groups", () => {
       const synthed = valuesCopyWith(roots, 'dev.yaml', (text) => `${text}  rules: ${JSON.stringify((overlay as { rules: unknown }).rules)}\n`);
       expect(synthProblems(synthed).join('\n')).toContain(`monitoring.${message}`);
     });
+
+    // An application's rules given to the monitoring chart by hand (applications.<name>.rules), which
+    // synth derives from the application's metrics.rules: the same refusals as there.
+    it.each([
+      ['an alert without a priority', { alert: 'A', expr: 'up == 0' }, 'priority: required for an alert (P0, P1 or P2: its severity and routing)'],
+      ['a rule both alert and record', { alert: 'A', record: 'a:b:c', expr: 'up', priority: 'P1' }, ': expected exactly one of alert or record'],
+      ['a recording rule with a for', { record: 'a:b:c', expr: 'up', for: '5m' }, 'for: only applies to an alert'],
+      ['a recording rule with a priority', { record: 'a:b:c', expr: 'up', priority: 'P2' }, 'priority: only applies to an alert'],
+    ])('refuses an application’s rule that is %s, as synth does', (_name, rule, message) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'extra-rules-values-')), 'values.json');
+      roots.push(dirname(file));
+      writeFileSync(file, JSON.stringify({ applications: { web: { rules: [rule] } } }));
+      const chart = join(distDir, 'helm', 'monitoring');
+      const result = helm(binary, ['template', 'monitoring', chart, '-f', join(chart, 'values-dev.yaml'), '-f', file, '-n', 'monitoring']);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`applications.web.rules[0]${message.startsWith(':') ? '' : '.'}${message}`);
+      const synthed = valuesCopyWith(roots, 'dev.yaml', (text) => `${text}\napplications:\n  web:\n    metrics: { rules: [${JSON.stringify(rule)}] }\n`);
+      expect(synthProblems(synthed).join('\n')).toContain(`applications.web.metrics.rules[0]${message.startsWith(':') ? '' : '.'}${message}`);
+    });
   });
 });

@@ -63,6 +63,16 @@ describe('extra scrape jobs', () => {
     expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
   });
 
+  it('a scrape timeout above the interval is a configuration promtool refuses (the rule synth and the chart apply)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'extra-scrape-'));
+    roots.push(dir);
+    const config = { global: { scrape_interval: '15s' }, scrape_configs: [{ job_name: 'a', scrape_interval: '10s', scrape_timeout: '30s', static_configs: [{ targets: ['10.0.0.1:9100'] }] }] };
+    writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+    const result = runTool(findBinary('promtool'), ['check', 'config', 'prometheus.yml'], dir);
+    expect(result.status).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).toContain('scrape timeout greater than scrape interval');
+  });
+
   it("open exactly their destinations in Prometheus' NetworkPolicy", () => {
     const policy = plain('dev').find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'prometheus') as K8sObject & { spec: { egress: unknown[] } };
     expect(policy.spec.egress.at(-1)).toEqual({ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 8443 }] });
@@ -83,12 +93,44 @@ describe('extra scrape jobs', () => {
       }
     });
 
+    it('accepts the durations Prometheus accepts: units combined, a timeout equal to the interval', () => {
+      const overlay = { prometheus: { extraScrapeConfigs: [{ job_name: 'a', scrape_interval: '1m30s', scrape_timeout: '90s', static_configs: [{ targets: ['10.0.0.1:9100'] }] }] } };
+      const dir = mkdtempSync(join(tmpdir(), 'extra-scrape-values-'));
+      roots.push(dir);
+      writeFileSync(join(dir, 'values.json'), JSON.stringify(overlay));
+      const chart = join(distDir, 'helm', 'monitoring');
+      const result = helm(binary, ['template', 'monitoring', chart, '-f', join(chart, 'values-dev.yaml'), '-f', join(dir, 'values.json'), '-n', 'monitoring']);
+      expect(result.status, result.stderr).toBe(0);
+      const synthed = valuesCopyWith(roots, 'dev.yaml', (text) => `${text}  prometheus: ${JSON.stringify(overlay.prometheus)}\n`);
+      expect(() => synthesize({ valuesDir: synthed })).not.toThrow();
+    });
+
     it.each([
       ['a job named like the stack’s', { prometheus: { extraScrapeConfigs: [{ job_name: 'kubelet' }] } }, 'prometheus.extraScrapeConfigs[0].job_name: kubelet is one of the stack'],
       ['a job named like an application’s', { prometheus: { extraScrapeConfigs: [{ job_name: 'application/x/y' }] } }, 'prometheus.extraScrapeConfigs[0].job_name: application/x/y is one of the stack'],
       ['a job defined twice', { prometheus: { extraScrapeConfigs: [{ job_name: 'a' }, { job_name: 'a' }] } }, 'prometheus.extraScrapeConfigs[1].job_name: job a is defined twice'],
       ['a destination with neither network nor namespace', { networkPolicy: { prometheusExtraEgress: [{ ports: [80] }] } }, 'networkPolicy.prometheusExtraEgress[0]: expected exactly one of cidr'],
       ['a destination with empty namespace labels', { networkPolicy: { prometheusExtraEgress: [{ namespaceLabels: {}, ports: [80] }] } }, 'networkPolicy.prometheusExtraEgress[0]: expected exactly one of cidr'],
+      [
+        'a scrape timeout above the job’s interval',
+        { prometheus: { extraScrapeConfigs: [{ job_name: 'a', scrape_interval: '10s', scrape_timeout: '30s' }] } },
+        'prometheus.extraScrapeConfigs[0].scrape_timeout: expected at most the scrape interval (10s): Prometheus refuses',
+      ],
+      [
+        'a scrape timeout above the stack’s interval, the job having none',
+        { prometheus: { extraScrapeConfigs: [{ job_name: 'a', scrape_timeout: '1m' }] } },
+        'prometheus.extraScrapeConfigs[0].scrape_timeout: expected at most the scrape interval (15s): Prometheus refuses',
+      ],
+      [
+        'a scrape interval without a unit',
+        { prometheus: { extraScrapeConfigs: [{ job_name: 'a', scrape_interval: 30 }] } },
+        'prometheus.extraScrapeConfigs[0].scrape_interval: expected a Prometheus duration (e.g. 30s or 1m30s), got 30',
+      ],
+      [
+        'a scrape timeout in words',
+        { prometheus: { extraScrapeConfigs: [{ job_name: 'a', scrape_timeout: '10 seconds' }] } },
+        'prometheus.extraScrapeConfigs[0].scrape_timeout: expected a Prometheus duration (e.g. 30s or 1m30s), got "10 seconds"',
+      ],
     ])('refuses %s, as synth does', (_name, overlay, message) => {
       const dir = mkdtempSync(join(tmpdir(), 'extra-scrape-values-'));
       roots.push(dir);

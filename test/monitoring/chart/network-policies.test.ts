@@ -5,13 +5,14 @@
  * and blackbox-exporter reach only the networks and ports of networkPolicy.alertmanagerEgress and
  * blackboxEgress. The expectations are computed from the values synth derives (monitoringValuesOf).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { MonitoringValues } from '../../../lib/monitoring/values-schema';
-import { environments, type K8sObject, plainObjects, releaseNamespace } from '../../support/dist';
+import { distDir, environments, type K8sObject, plainObjects, releaseNamespace } from '../../support/dist';
+import { synthProblems, valuesCopyWith } from '../../support/synth-cli';
 import { helmTemplate, helmVersions } from '../../support/helm';
 import { monitoringValuesOf, synthesizeEdited } from './support';
 
@@ -220,5 +221,20 @@ describe('a values change moves the monitoring NetworkPolicies', () => {
     const before = instances(plainObjects('dev', 'monitoring'));
     expect(before).toContain('worker');
     expect(instances(plain(files, 'dev'))).toEqual(before.filter((name) => name !== 'worker'));
+  });
+});
+
+describe('the ingress-nginx controller is selected by its labels, never by none', () => {
+  const roots: string[] = [];
+  afterAll(() => {
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('refuses empty pod labels in synth, and the chart’s schema requires one', () => {
+    // With none, Prometheus' NetworkPolicy would reach every pod of the controller's namespace on the metrics port.
+    const values = valuesCopyWith(roots, 'base.yaml', (text) => text.replace('podLabels: { app.kubernetes.io/name: ingress-nginx, app.kubernetes.io/component: controller }', 'podLabels: {}'));
+    expect(synthProblems(values).join('\n')).toMatch(/base\.yaml:\d+:\d+: monitoring\.edge\.ingressNginx\.podLabels: expected at least 1 entry \(an empty selector matches everything\)/);
+    const schema = JSON.parse(readFileSync(join(distDir, 'helm', 'monitoring', 'values.schema.json'), 'utf8'));
+    expect(schema.properties.edge.properties.ingressNginx.properties.podLabels.minProperties).toBe(1);
   });
 });

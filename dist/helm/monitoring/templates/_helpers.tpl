@@ -108,6 +108,20 @@ names in JavaScript for the plain manifests.
 {{- range . }}  - {{ toJson . }}
 {{ end -}}
 {{- end }}
+{{/* A Prometheus duration in milliseconds, or "invalid" (lib/monitoring/stack/extra-scrape-configs.ts durationMs). */}}
+{{- define "monitoring.prometheusDurationMs" -}}
+{{- $text := toString . -}}
+{{- if eq $text "0" -}}0
+{{- else if and (ne $text "") (regexMatch "^([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?$" $text) -}}
+{{- $ms := 0 -}}
+{{- range $part := regexFindAll "[0-9]+(ms|y|w|d|h|m|s)" $text -1 -}}
+{{- $unit := regexFind "[a-z]+$" $part -}}
+{{- $ms = add $ms (mul (int64 (trimSuffix $unit $part)) (get (dict "y" 31536000000 "w" 604800000 "d" 86400000 "h" 3600000 "m" 60000 "s" 1000 "ms" 1) $unit)) -}}
+{{- end -}}
+{{- $ms -}}
+{{- else -}}invalid
+{{- end -}}
+{{- end }}
 
 {{/* A rule file without the alerts switched off (lib/monitoring/stack/composed-text.ts withoutDisabledAlerts). */}}
 {{- define "monitoring.withoutDisabledAlerts" -}}
