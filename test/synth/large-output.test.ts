@@ -1,6 +1,7 @@
 /**
  * The compiled synth (build/main.js) on an output large enough for the worker thread to write it
- * (more than 400 files): a first run into an empty directory, an unchanged re-run that leaves the
+ * (more than 400 files): a first run into an empty directory, the same files as a synth on one thread
+ * (build/main.js releases applications on a helper thread too), an unchanged re-run that leaves the
  * output untouched, and a re-run after one value changed that replaces only what changed.
  */
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module of the benchmark, without types
 import { generateValues } from '../../bench/generate.mjs';
 import { runSynth } from '../support/synth-cli';
+import { synthesize } from '../../charts/platform';
 
 const APPLICATIONS = 8;
 
@@ -63,6 +65,14 @@ describe(`synth of ${APPLICATIONS} applications (written by the worker thread)`,
     expect(statSync(out).ino).toBe(directory);
     expect(files(out)).toEqual(first);
     expect(readdirSync(root).filter((name) => name.startsWith('.dist.'))).toEqual([]);
+  });
+
+  it('holds the files of a synth on one thread: the applications the helper thread released are the same bytes, in the same places', () => {
+    // build/main.js releases applications on a helper thread as well (lib/synth/helper-thread.ts); synthesize() runs on this one.
+    const expected = synthesize({ valuesDir: values });
+    const written = [...first.keys()].filter((path) => !path.endsWith('.svg'));
+    expect(written.sort()).toEqual([...expected.keys()].sort());
+    expect(written.filter((path) => readFileSync(join(out, path), 'utf8') !== expected.get(path))).toEqual([]);
   });
 
   it('after one value changed, replaces the changed files and links the others', () => {
