@@ -11,7 +11,7 @@
  * receiveMessageOnPort): the jobs' caller is synchronous code (charts/platform.ts).
  */
 import type { MessagePort, Worker } from 'node:worker_threads';
-import { countStage } from './stage-times';
+import { countStage, stage } from './stage-times';
 
 /** Slots of the shared Int32Array. */
 const CLAIMED = 0; // the next job to claim
@@ -123,7 +123,7 @@ export class HelperThread {
         }
         continue;
       }
-      Atomics.wait(this.state, POSTED, posted, 50);
+      stage('waiting for the helper thread', () => Atomics.wait(this.state, POSTED, posted, 50));
     }
   }
 
