@@ -31,7 +31,7 @@
 import { createHash } from 'node:crypto';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Expr, type GoContext, Literal, type Scope, ValueRef, sha256OfJson } from './expr';
-import { list } from './functions';
+import { listOf } from './functions';
 import { goJson } from './go-semantics';
 import { writeYaml } from './yaml-writer';
 
@@ -251,7 +251,7 @@ export class PrecomputedText extends Expr<string> implements GeneratedText {
 
   constructor(private readonly options: PrecomputedTextOptions<TextInput>) {
     super();
-    this.key = sha256OfJson(list(...topLevelExprs(options.input)));
+    this.key = sha256OfJson(listOf(topLevelExprs(options.input)));
     for (const release of options.releases) {
       const key = this.key.evaluate(release);
       if (!this.texts.has(key)) this.texts.set(key, serialize(options.format, options.build(resolveInput(options.input, release))));
