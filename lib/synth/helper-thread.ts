@@ -17,7 +17,14 @@ import { countStage, stage } from './stage-times';
 const CLAIMED = 0; // the next job to claim
 const POSTED = 1; // results (or failures) the helper has posted
 const STOPPED = 2; // 1 once the helper claims no more jobs (finished, failed, exited)
-const SLOTS = 3;
+const APPLIED = 3; // jobs whose effects this thread has applied (all those before it)
+const SLOTS = 4;
+/**
+ * How far the helper may run ahead of the jobs applied here: its records wait here until their turn,
+ * so without a bound a helper faster than this thread (which writes every file) fills the memory
+ * (1,000 applications into an empty folder: 1.9 GB).
+ */
+const MAX_AHEAD = 6;
 /** A helper that posts nothing for this long while this thread waits is given up (its jobs are run here). */
 const STALLED_MS = 30_000;
 
@@ -93,12 +100,14 @@ export class HelperThread {
           jobs.direct(next);
         } else return;
         next += 1;
+        this.applied(next);
       }
     };
     for (let i = Atomics.add(this.state, CLAIMED, 1); i < count; i = Atomics.add(this.state, CLAIMED, 1)) {
       if (i === next) {
         jobs.direct(i);
         next += 1;
+        this.applied(next);
       } else records.set(i, jobs.recorded(i));
       take();
       applyReady();
@@ -120,11 +129,18 @@ export class HelperThread {
         if (next < count && !records.has(next)) {
           jobs.direct(next);
           next += 1;
+          this.applied(next);
         }
         continue;
       }
       stage('waiting for the helper thread', () => Atomics.wait(this.state, POSTED, posted, 50));
     }
+  }
+
+  /** Tells the helper how many jobs are applied here (it waits when too far ahead). */
+  private applied(count: number): void {
+    Atomics.store(this.state, APPLIED, count);
+    Atomics.notify(this.state, APPLIED);
   }
 
   /** Ends the helper (it may still be preparing). */
@@ -145,8 +161,15 @@ export function serveJobs<R>(data: HelperData<unknown>, count: number, run: (i: 
     Atomics.add(state, POSTED, 1);
     Atomics.notify(state, POSTED);
   };
+  /** The next job to claim, once the partner has applied enough of the earlier ones (see MAX_AHEAD). */
+  const claim = (): number => {
+    for (let applied = Atomics.load(state, APPLIED); Atomics.load(state, CLAIMED) - applied >= MAX_AHEAD; applied = Atomics.load(state, APPLIED)) {
+      Atomics.wait(state, APPLIED, applied, 100);
+    }
+    return Atomics.add(state, CLAIMED, 1);
+  };
   try {
-    for (let i = Atomics.add(state, CLAIMED, 1); i < count; i = Atomics.add(state, CLAIMED, 1)) {
+    for (let i = claim(); i < count; i = claim()) {
       let record: R;
       try {
         record = run(i);
