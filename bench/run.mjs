@@ -345,7 +345,19 @@ if (staged.length > 0) {
       .replace(/^node build\/main\.js \((.*)\)$/, '$1')
       .replace(' x 3 environments', '')
       .replace('into an empty directory', 'empty');
-  const ORDER = ['start-up', 'values and rules', 'construct tree', 'evaluation', 'helm chart files', 'gitops inventory and references', 'pictures', 'comparing and writing', 'summary', 'waiting for the helper thread', 'other'];
+  const ORDER = [
+    'start-up',
+    'values and rules',
+    'construct tree',
+    'evaluation',
+    'helm chart files',
+    'gitops inventory and references',
+    'pictures',
+    'comparing and writing',
+    'summary',
+    'waiting for the helper thread',
+    'other',
+  ];
   const rank = (name) => ORDER.findIndex((o) => name === o || name.startsWith(`${o} `));
   const names = [...new Set(staged.flatMap(([, r]) => Object.keys(r.stages)))].sort((x, y) => rank(x) - rank(y) || x.localeCompare(y));
   const stageTable = [['stage (ms)', ...staged.map(([, r]) => short(r))], ...names.map((name) => [name, ...staged.map(([, r]) => cell(r.stages[name] ?? ''))])];
