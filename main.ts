@@ -16,7 +16,7 @@ import { CDK8S_MANIFEST_FILE, Cdk8sManifests } from './lib/synth/cdk8s-output';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
 import { OutputAccessError, checkOutputAccess } from './lib/synth/output-access';
 import { type OutputLock, OutputLockError, lockOutput } from './lib/synth/output-lock';
-import { APPLICATIONS_HELPER, type ApplicationsHelperSettings, serveApplications, synthesizeEach } from './charts/platform';
+import { APPLICATIONS_HELPER, type ApplicationsHelperSettings, serveApplications, synthesizeEach, worthAHelper } from './charts/platform';
 import { type HelperData, HelperThread } from './lib/synth/helper-thread';
 import { runCommand } from './lib/cli/command-line.cjs';
 import { SYNTH_COMMAND, type SynthCommand, synthCommand } from './lib/synth/command-line';
@@ -72,9 +72,9 @@ async function synth(command: SynthCommand): Promise<number> {
     // is not touched.
     const target = outDir;
     // The second core releases applications too (charts/platform.ts), from this compiled entry only
-    // (build/main.js; not under a test runner's TypeScript).
+    // (build/main.js; not under a test runner's TypeScript), for values with enough applications to share.
     const entry = join(__dirname, 'main.js');
-    helper = existsSync(entry) ? new HelperThread(entry, APPLICATIONS_HELPER, { valuesDir, environments, compareWith: target } satisfies ApplicationsHelperSettings) : undefined;
+    if (existsSync(entry) && worthAHelper(valuesDir)) helper = new HelperThread(entry, APPLICATIONS_HELPER, { valuesDir, environments, compareWith: target } satisfies ApplicationsHelperSettings);
     // Stage times (SYNTH_STAGE_TIMES=1, for npm run bench): what the stages inside do not take is the writer's.
     await stageAsync('comparing and writing', () =>
       writeDirectoryInBackground(

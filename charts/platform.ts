@@ -28,7 +28,7 @@ import { CHART_VERSION, type SynthOptions, loadPlatformValues, namespaceOf } fro
 import { appRulesTemplate, quantityHelper } from '../lib/values/app-rules';
 import { valuesShapeTemplate } from '../lib/values/values-shape';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../lib/values/quantity-rules';
-import { type EnvironmentValues, environmentRuleTemplate, located } from '../lib/values/load';
+import { BASE_FILE, type EnvironmentValues, environmentRuleTemplate, located } from '../lib/values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
 import { recoverySection } from '../lib/backup/recovery-notes';
@@ -45,6 +45,7 @@ import { gitopsFolder } from '../lib/gitops/argocd';
 import { stage } from '../lib/synth/stage-times';
 import { type HelperData, type HelperThread, helperUnavailable, serveJobs } from '../lib/synth/helper-thread';
 import { holdsContent } from '../lib/synth/atomic-dir';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChartLinks } from '../lib/values/schema';
 
@@ -227,6 +228,18 @@ function recordApplication(context: ApplicationsContext, name: string, compare?:
 
 /** The role of the helper thread that releases applications (main.ts starts it, `serveApplications` runs in it). */
 export const APPLICATIONS_HELPER = 'platform-applications';
+
+/**
+ * Values whose base.yaml is under this size (about ten applications) are synthesized on one thread: a
+ * helper starts by loading the program and the values again (about 0.3 s of CPU and 100 MB), more than
+ * it would take over (the shipped values/: 27 KB, 3 applications, all released before a helper is ready).
+ */
+const HELPER_MIN_BASE_BYTES = 64 * 1024;
+
+/** Whether the values in `valuesDir` are worth a helper thread (a look at base.yaml's size, before anything is read). */
+export function worthAHelper(valuesDir: string): boolean {
+  return (statSync(join(valuesDir, BASE_FILE), { throwIfNoEntry: false })?.size ?? 0) >= HELPER_MIN_BASE_BYTES;
+}
 
 /** What the helper thread needs: the same values and options as the synth, and the output folder to compare its files with. */
 export interface ApplicationsHelperSettings {
