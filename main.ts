@@ -8,19 +8,22 @@
  * Bad values: one message per problem on stderr, exit code 1, dist/ untouched. Bad usage: one message
  * and the usage, exit code 1.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { join, sep } from 'node:path';
 import { displayFolder, displayPath } from './lib/cli/paths';
 import { CDK8S_MANIFEST_FILE, Cdk8sManifests } from './lib/synth/cdk8s-output';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
 import { OutputAccessError, checkOutputAccess } from './lib/synth/output-access';
 import { type OutputLock, OutputLockError, lockOutput } from './lib/synth/output-lock';
-import { synthesizeEach } from './charts/platform';
+import { APPLICATIONS_HELPER, type ApplicationsHelperSettings, serveApplications, synthesizeEach, worthAHelper } from './charts/platform';
+import { type HelperData, HelperThread } from './lib/synth/helper-thread';
 import { runCommand } from './lib/cli/command-line.cjs';
 import { SYNTH_COMMAND, type SynthCommand, synthCommand } from './lib/synth/command-line';
 import { ValuesError } from './lib/values/problems';
 import { renderSvgs } from './lib/network-graph/render';
 import { OutputSummary } from './lib/synth/summary';
+import { reportStageTimes, stage, stageAsync } from './lib/synth/stage-times';
 
 /** The text of a regular file, or undefined. */
 function readIfFile(path: string): string | undefined {
@@ -34,6 +37,7 @@ function readIfFile(path: string): string | undefined {
 async function synth(command: SynthCommand): Promise<number> {
   let outDir: string | undefined;
   let lock: OutputLock | undefined;
+  let helper: HelperThread | undefined;
   try {
     const { valuesDir, environments, quiet } = command;
     outDir = command.outDir;
@@ -67,33 +71,50 @@ async function synth(command: SynthCommand): Promise<number> {
     // only at the end (then the previous contents, moved aside, are removed). No difference: dist/
     // is not touched.
     const target = outDir;
-    await writeDirectoryInBackground(
-      target,
-      async (write) => {
-        const record = summary?.record;
-        const pictures = synthesizeEach(
-          { valuesDir, environments },
-          record
-            ? (path, content) => {
-                // The writer compares with the previous file first; the summary reads it only when the writer did not.
-                record(path, content, write(path, content));
-              }
-            : write,
-        );
-        // Drawn after the rest (Graphviz is asynchronous); an unchanged picture is taken from the output as it is.
-        const svgs = await renderSvgs(
-          pictures.map((p) => p.dot),
-          (i) => readIfFile(join(target, pictures[i].path)),
-        );
-        // Written whatever is printed (--quiet): the summary only sees what the writer did.
-        for (const [i, picture] of pictures.entries()) {
-          const unchanged = write(picture.path, svgs[i]);
-          summary?.record(picture.path, svgs[i], unchanged);
-        }
-      },
-      { keep, beforeSwap: () => lock?.assertHeld(), onLeftover: (message) => console.error(`synth: ${message}`) },
+    // The second core releases applications too (charts/platform.ts), from this compiled entry only
+    // (build/main.js; not under a test runner's TypeScript), for values with enough applications to share.
+    const entry = join(__dirname, 'main.js');
+    if (existsSync(entry) && worthAHelper(valuesDir)) helper = new HelperThread(entry, APPLICATIONS_HELPER, { valuesDir, environments, compareWith: target } satisfies ApplicationsHelperSettings);
+    // Stage times (SYNTH_STAGE_TIMES=1, for npm run bench): what the stages inside do not take is the writer's.
+    await stageAsync('comparing and writing', () =>
+      writeDirectoryInBackground(
+        target,
+        async (unstagedWrite) => {
+          const write = (path: string, content: string, knownUnchanged?: boolean) => stage('comparing and writing', () => unstagedWrite(path, content, knownUnchanged));
+          const record = summary?.record;
+          const pictures = stage('other', () =>
+            synthesizeEach(
+              { valuesDir, environments },
+              record
+                ? (path, content, knownUnchanged) => {
+                    // The writer compares with the previous file first; the summary reads it only when the writer did not.
+                    const unchanged = write(path, content, knownUnchanged);
+                    stage('summary', () => record(path, content, unchanged));
+                  }
+                : write,
+              helper,
+            ),
+          );
+          helper?.stop();
+          helper = undefined;
+          // Drawn after the rest (Graphviz is asynchronous); an unchanged picture is taken from the output as it is.
+          const svgs = await stageAsync('pictures', () =>
+            renderSvgs(
+              pictures.map((p) => p.dot),
+              (i) => readIfFile(join(target, pictures[i].path)),
+            ),
+          );
+          // Written whatever is printed (--quiet): the summary only sees what the writer did.
+          for (const [i, picture] of pictures.entries()) {
+            const unchanged = write(picture.path, svgs[i]);
+            summary?.record(picture.path, svgs[i], unchanged);
+          }
+        },
+        { keep, beforeSwap: () => lock?.assertHeld(), onLeftover: (message) => console.error(`synth: ${message}`) },
+      ),
     );
-    if (summary) for (const line of summary.lines(process.cwd())) console.log(line);
+    if (summary) for (const line of stage('summary', () => summary.lines(process.cwd()))) console.log(line);
+    reportStageTimes();
     return 0;
   } catch (error) {
     if (error instanceof ValuesError) {
@@ -108,13 +129,16 @@ async function synth(command: SynthCommand): Promise<number> {
     console.error(`synth: ${(error as Error).message}`);
     return 1;
   } finally {
+    helper?.stop();
     lock?.release();
   }
 }
 
-void runCommand(SYNTH_COMMAND, process.argv.slice(2), (parsed) => synth(synthCommand(parsed, process.cwd(), process.env))).then((code) => {
-  process.exitCode = code;
-  // Done: exit now rather than when the event loop has drained, which waits for V8's background
-  // work (about 10 ms). Only once stdout and stderr hold nothing unwritten.
-  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
-});
+if (!isMainThread && (workerData as HelperData<unknown> | undefined)?.role === APPLICATIONS_HELPER) serveApplications(workerData);
+else
+  void runCommand(SYNTH_COMMAND, process.argv.slice(2), (parsed) => synth(synthCommand(parsed, process.cwd(), process.env))).then((code) => {
+    process.exitCode = code;
+    // Done: exit now rather than when the event loop has drained, which waits for V8's background
+    // work (about 10 ms). Only once stdout and stderr hold nothing unwritten.
+    if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
+  });

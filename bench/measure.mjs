@@ -32,7 +32,21 @@ export function runOnce(command, args, options = {}) {
     peakMB = kb / 1024;
     cpuMs = (user + system) * 1000;
   }
-  return { ms, peakMB, cpuMs, stdout: result.stdout };
+  return { ms, peakMB, cpuMs, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The stage times a synth run with SYNTH_STAGE_TIMES=1 printed on stderr (lib/synth/stage-times.ts), or undefined. */
+export function stageTimesOf(stderr) {
+  const line = /^synth stage times \(ms\): (.*)$/m.exec(stderr ?? '');
+  return line ? JSON.parse(line[1]) : undefined;
+}
+
+/** Median of each stage over runs (a stage missing from a run counts 0 there). */
+function stageMedians(samples) {
+  const times = samples.map((s) => stageTimesOf(s.stderr)).filter(Boolean);
+  if (times.length === 0) return undefined;
+  const names = [...new Set(times.flatMap((t) => Object.keys(t)))];
+  return Object.fromEntries(names.map((name) => [name, round(median(times.map((t) => t[name] ?? 0)))]));
 }
 
 export function median(values) {
@@ -64,6 +78,8 @@ export function measure({ command, args, runs = 7, warmup = 1, cwd, env, before,
     maxMs: round(Math.max(...times)),
     peakMB: peaks.length > 0 ? round(Math.max(...peaks)) : null,
     medianPeakMB: peaks.length > 0 ? round(median(peaks)) : null,
+    cpuMs: samples.every((s) => s.cpuMs !== null) ? round(median(samples.map((s) => s.cpuMs))) : null,
+    ...(stageMedians(samples) ? { stages: stageMedians(samples) } : {}),
   };
 }
 

@@ -28,21 +28,26 @@ import { CHART_VERSION, type SynthOptions, loadPlatformValues, namespaceOf } fro
 import { appRulesTemplate, quantityHelper } from '../lib/values/app-rules';
 import { valuesShapeTemplate } from '../lib/values/values-shape';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../lib/values/quantity-rules';
-import { type EnvironmentValues, environmentRuleTemplate, located } from '../lib/values/load';
+import { BASE_FILE, type EnvironmentValues, environmentRuleTemplate, located } from '../lib/values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
-import type { SchemaProblem } from '../lib/values/schema-check';
 import { recoverySection } from '../lib/backup/recovery-notes';
 import { sharedBackupFolderProblems } from '../lib/backup/shared-locations';
 import { AppChart } from './app-chart';
 import { MonitoringChart } from './monitoring-chart';
 import { withSchemaChanges } from '../lib/values/schema-paths';
-import { VERSIONS_FILE, readChartVersions } from '../lib/helm/chart-versions';
+import { type ChartVersions, VERSIONS_FILE, readChartVersions } from '../lib/helm/chart-versions';
 import { GITOPS, PlatformReferences, declaredGateway, prerequisitesOf } from '../lib/references/platform-references';
 import { migrationHelpers } from '../lib/secrets/migration-copies';
 import { prerequisitesSection } from '../lib/references/readme';
 import { tracingCollectors } from '../lib/references/tracing';
 import { gitopsFolder } from '../lib/gitops/argocd';
+import { stage } from '../lib/synth/stage-times';
+import { type HelperData, type HelperThread, helperUnavailable, serveJobs } from '../lib/synth/helper-thread';
+import { holdsContent } from '../lib/synth/atomic-dir';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChartLinks } from '../lib/values/schema';
 
 export interface PlatformOptions extends SynthOptions {
   /** The recorded chart versions (lib/helm/chart-versions.ts); default: charts/versions.yaml of the working folder. */
@@ -120,9 +125,157 @@ export interface PendingPicture {
   readonly dot: string;
 }
 
-/** The same files, given to `emit` one by one as they are made; returns the pictures still to draw. */
-export function synthesizeEach(options: PlatformOptions, emit: (path: string, content: string) => void): PendingPicture[] {
-  const { base, environments } = loadPlatformValues(options);
+/**
+ * Where a produced file goes. `knownUnchanged`: the output folder the synth compares with
+ * (`compareWith` of the helper thread) was found to hold this content already.
+ */
+export type Emit = (path: string, content: string, knownUnchanged?: boolean) => void;
+
+/** What releasing the applications needs, prepared the same way on every thread. */
+interface ApplicationsContext {
+  readonly options: PlatformOptions;
+  readonly base: EnvironmentValues;
+  readonly environments: readonly EnvironmentValues[];
+  readonly links: ChartLinks;
+  readonly versions: ChartVersions;
+}
+
+function applicationsContext(options: PlatformOptions, base: EnvironmentValues, environments: readonly EnvironmentValues[]): ApplicationsContext {
+  // Required in base.yaml: loadPlatformValues has refused values without it.
+  const links = base.charts as NonNullable<typeof base.charts>;
+  return { options, base, environments, links, versions: readChartVersions(options.chartVersionsFile ?? VERSIONS_FILE) };
+}
+
+type Observe = (environment: string, chart: string, object: Record<string, unknown>, file: string) => void;
+
+/** One application's chart released to every environment: files to `emit`, objects to `observe`; returns the problems found. */
+function releaseApplication(context: ApplicationsContext, name: string, emit: Emit, observe: Observe): Problem[] {
+  const { options, base, environments, links, versions } = context;
+  const baseValues = base.applications.get(name)!;
+  // One cdk8s App per application: nothing links the charts, and each can be freed once written.
+  const identity: ChartIdentity = { name, version: CHART_VERSION, appVersion: baseValues.image.tag };
+  const databases = Object.keys(baseValues.backups.postgresql).sort();
+  const secretNames = Object.keys(baseValues.secrets).sort();
+  const problems = stage('values and rules', () => [
+    ...undeclaredKeys(name, ['backups', 'postgresql'], 'database', databases, environments),
+    ...undeclaredKeys(name, ['secrets'], 'Secret', secretNames, environments),
+  ]);
+  const chart = stage('construct tree', () => {
+    const made = new AppChart(new App(), name, {
+      databases,
+      secretNames,
+      labels: options.applicationLabels,
+      version: CHART_VERSION,
+      defaultScope: releaseScope(identity, baseValues, { name, namespace: namespaceOf(name, base.environment) }),
+    });
+    options.extendApplication?.(made);
+    return made;
+  });
+  const envNames = environments.map((e) => e.environment);
+  const released = emitChartRelease(
+    {
+      chart,
+      identity,
+      locateBase: (found) => located(found, base.files, [['applications', name], ['defaults']]),
+      environments: environments.map((env) => ({
+        environment: env.environment,
+        namespace: namespaceOf(name, env.environment),
+        values: env.applications.get(name)!,
+        locate: (found) => located(found, env.files, [['applications', name], ['defaults']]),
+      })),
+      helm: stage('helm chart files', () => ({
+        description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
+        schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
+        baseValues,
+        helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}\n${migrationHelpers(name)}\n${annotationHelpers(name)}`,
+        valueRules: `${valuesShapeTemplate(name)}${environmentRuleTemplate(envNames)}${quantityRulesTemplate(name, AppValuesSchema)}\n${appRulesTemplate(name)}`,
+        notes: appNotes(name),
+        readme: appReadme(name, envNames),
+        links,
+        recorded: versions.get(name),
+      })),
+      valuesObjects: {
+        render: renderExtraObjects,
+        clashes: extraObjectClashes,
+        templates: (objects, go) => ({ 'extra-objects.yaml': extraObjectsTemplate(name), 'validate-extra-objects.yaml': clashTemplate(objects, go) }),
+      },
+      observe,
+    },
+    emit,
+  );
+  return [...problems, ...released];
+}
+
+/**
+ * What an application's release did, to be replayed on the main thread (lib/synth/helper-thread.ts):
+ * files (`f`: path, content, known unchanged) and objects observed (`o`), in order, and its problems.
+ */
+interface ApplicationRecord {
+  readonly events: (readonly ['f', string, string, boolean] | readonly ['o', string, string, Record<string, unknown>, string])[];
+  readonly problems: Problem[];
+}
+
+function recordApplication(context: ApplicationsContext, name: string, compare?: (path: string, content: string) => boolean): ApplicationRecord {
+  const events: ApplicationRecord['events'][number][] = [];
+  const problems = releaseApplication(
+    context,
+    name,
+    (path, content) => events.push(['f', path, content, compare?.(path, content) ?? false]),
+    (environment, chart, object, file) => events.push(['o', environment, chart, object, file]),
+  );
+  return { events, problems };
+}
+
+/** The role of the helper thread that releases applications (main.ts starts it, `serveApplications` runs in it). */
+export const APPLICATIONS_HELPER = 'platform-applications';
+
+/**
+ * Values whose base.yaml is under this size (about ten applications) are synthesized on one thread: a
+ * helper starts by loading the program and the values again (about 0.3 s of CPU and 100 MB), more than
+ * it would take over (the shipped values/: 27 KB, 3 applications, all released before a helper is ready).
+ */
+const HELPER_MIN_BASE_BYTES = 64 * 1024;
+
+/** Whether the values in `valuesDir` are worth a helper thread (a look at base.yaml's size, before anything is read). */
+export function worthAHelper(valuesDir: string): boolean {
+  return (statSync(join(valuesDir, BASE_FILE), { throwIfNoEntry: false })?.size ?? 0) >= HELPER_MIN_BASE_BYTES;
+}
+
+/** What the helper thread needs: the same values and options as the synth, and the output folder to compare its files with. */
+export interface ApplicationsHelperSettings {
+  readonly valuesDir: string;
+  readonly environments?: readonly string[];
+  /** The output folder as it is: the helper tells which of its files it holds already (read here, not on the main thread). */
+  readonly compareWith?: string;
+}
+
+/**
+ * The helper thread's work (main.ts, in a worker thread): loads the same values and releases the
+ * applications it claims, posting what each did. Values with problems: nothing to help with (the
+ * main thread reports them).
+ */
+export function serveApplications(data: HelperData<ApplicationsHelperSettings>): void {
+  const { valuesDir, environments: only, compareWith } = data.settings;
+  let context: ApplicationsContext;
+  try {
+    const { base, environments } = loadPlatformValues({ valuesDir, environments: only });
+    context = applicationsContext({ valuesDir, environments: only }, base, environments);
+  } catch {
+    helperUnavailable(data);
+    return;
+  }
+  const names = [...context.base.applications.keys()];
+  const compare = compareWith === undefined ? undefined : (path: string, content: string) => holdsContent(join(compareWith, path), content);
+  serveJobs(data, names.length, (i) => recordApplication(context, names[i], compare));
+}
+
+/**
+ * The same files, given to `emit` one by one as they are made; returns the pictures still to draw.
+ * With a `helper` (a worker thread serving `serveApplications` for the same values), the applications
+ * are released on both threads; the files and objects are the same, in the same order.
+ */
+export function synthesizeEach(options: PlatformOptions, emit: Emit, helper?: HelperThread): PendingPicture[] {
+  const { base, environments } = stage('values and rules', () => loadPlatformValues(options));
   const gitops = new Map<string, GitOpsSettings>();
   const gitopsProblems: Problem[] = [];
   for (const env of environments) {
@@ -134,77 +287,54 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   const inventory = new PlatformInventory();
   // Every reference of every object, checked per environment once all of it is written (lib/references/).
   const references = new PlatformReferences();
-  const observe = (environment: string, chart: string, object: Record<string, unknown>, file: string) => {
-    inventory.observe(environment, chart, object, file);
-    references.observe(environment, chart, object, file);
-  };
-  // Required in base.yaml: loadPlatformValues has refused values without it.
-  const links = base.charts as NonNullable<typeof base.charts>;
-  const versions = readChartVersions(options.chartVersionsFile ?? VERSIONS_FILE);
-  const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
-  // State shared across applications and environments: no two backup jobs in one folder (lib/backup/shared-locations.ts).
-  const problems: Problem[] = sharedBackupFolderProblems(environments, namespaceOf);
-  // A host and path belong to one application per environment (lib/traffic/route-claims.ts).
-  problems.push(...environments.flatMap((env, i) => environmentClaimProblems(env, monitoring.releases[i].values)));
-  const application = (name: string) => (found: readonly SchemaProblem[]) => located(found, base.files, [['applications', name], ['defaults']]);
-
-  for (const [name, baseValues] of base.applications) {
-    // One cdk8s App per application: nothing links the charts, and each can be freed once written.
-    const identity: ChartIdentity = { name, version: CHART_VERSION, appVersion: baseValues.image.tag };
-    const databases = Object.keys(baseValues.backups.postgresql).sort();
-    const secretNames = Object.keys(baseValues.secrets).sort();
-    problems.push(...undeclaredKeys(name, ['backups', 'postgresql'], 'database', databases, environments));
-    problems.push(...undeclaredKeys(name, ['secrets'], 'Secret', secretNames, environments));
-    const chart = new AppChart(new App(), name, {
-      databases,
-      secretNames,
-      labels: options.applicationLabels,
-      version: CHART_VERSION,
-      defaultScope: releaseScope(identity, baseValues, { name, namespace: namespaceOf(name, base.environment) }),
+  const observe = (environment: string, chart: string, object: Record<string, unknown>, file: string) =>
+    stage('gitops inventory and references', () => {
+      inventory.observe(environment, chart, object, file);
+      references.observe(environment, chart, object, file);
     });
-    options.extendApplication?.(chart);
-    const envNames = environments.map((e) => e.environment);
-    const released = emitChartRelease(
-      {
-        chart,
-        identity,
-        locateBase: application(name),
-        environments: environments.map((env) => ({
-          environment: env.environment,
-          namespace: namespaceOf(name, env.environment),
-          values: env.applications.get(name)!,
-          locate: (found) => located(found, env.files, [['applications', name], ['defaults']]),
-        })),
-        helm: {
-          description: `The ${name} application (${baseValues.component}) of the ${baseValues.partOf} platform.`,
-          schema: schemaWithDeclaredNames(AppValuesSchema, { 'backups.postgresql': databases, secrets: secretNames }),
-          baseValues,
-          helpers: `${helpersTemplate(name)}\n${quantityHelper(name)}\n${canonicalQuantityHelper(name)}\n${canaryStepsHelper(name)}\n${migrationHelpers(name)}\n${annotationHelpers(name)}`,
-          valueRules: `${valuesShapeTemplate(name)}${environmentRuleTemplate(envNames)}${quantityRulesTemplate(name, AppValuesSchema)}\n${appRulesTemplate(name)}`,
-          notes: appNotes(name),
-          readme: appReadme(name, envNames),
-          links,
-          recorded: versions.get(name),
-        },
-        valuesObjects: {
-          render: renderExtraObjects,
-          clashes: extraObjectClashes,
-          templates: (objects, go) => ({ 'extra-objects.yaml': extraObjectsTemplate(name), 'validate-extra-objects.yaml': clashTemplate(objects, go) }),
-        },
-        observe,
+  const context = applicationsContext(options, base, environments);
+  const { links, versions } = context;
+  const { monitoring, problems } = stage('values and rules', () => {
+    const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
+    // State shared across applications and environments: no two backup jobs in one folder (lib/backup/shared-locations.ts).
+    const problems: Problem[] = sharedBackupFolderProblems(environments, namespaceOf);
+    // A host and path belong to one application per environment (lib/traffic/route-claims.ts).
+    problems.push(...environments.flatMap((env, i) => environmentClaimProblems(env, monitoring.releases[i].values)));
+    return { monitoring, problems };
+  });
+
+  const names = [...base.applications.keys()];
+  const direct = (i: number): void => {
+    problems.push(...releaseApplication(context, names[i], emit, observe));
+  };
+  // A helper cannot run what options hand over as functions (extendApplication): one thread then.
+  if (helper === undefined || options.extendApplication !== undefined) {
+    for (let i = 0; i < names.length; i += 1) direct(i);
+  } else {
+    helper.run(names.length, {
+      direct,
+      recorded: (i) => recordApplication(context, names[i]),
+      replay: (record: ApplicationRecord) => {
+        for (const event of record.events) {
+          if (event[0] === 'f') emit(event[1], event[2], event[3]);
+          else observe(event[1], event[2], event[3], event[4]);
+        }
+        problems.push(...record.problems);
       },
-      emit,
-    );
-    problems.push(...released);
+    });
   }
 
-  const chart = new MonitoringChart(new App(), {
-    defaultScope: monitoring.scopeOf(monitoring.defaults),
-    releases: [monitoring.defaults, ...monitoring.releases].map(monitoring.scopeOf),
-    // Every application any release monitors: environments may differ (each object of one is conditional).
-    applications: [...new Set([monitoring.defaults, ...monitoring.releases].flatMap((r) => Object.keys(r.values.applications)))].sort(),
-    dataStores: monitoring.dataStores,
-  });
+  const chart = stage(
+    'construct tree',
+    () =>
+      new MonitoringChart(new App(), {
+        defaultScope: monitoring.scopeOf(monitoring.defaults),
+        releases: [monitoring.defaults, ...monitoring.releases].map(monitoring.scopeOf),
+        // Every application any release monitors: environments may differ (each object of one is conditional).
+        applications: [...new Set([monitoring.defaults, ...monitoring.releases].flatMap((r) => Object.keys(r.values.applications)))].sort(),
+        dataStores: monitoring.dataStores,
+      }),
+  );
   const monitoringProblems = emitChartRelease(
     {
       chart,
@@ -216,7 +346,7 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
         values: r.values as unknown as Record<string, unknown>,
         locate: (found) => located(found, environments[i].files, [['monitoring']]),
       })),
-      helm: { ...monitoringHelm(monitoring), links, recorded: versions.get(monitoring.identity.name) },
+      helm: stage('helm chart files', () => ({ ...monitoringHelm(monitoring), links, recorded: versions.get(monitoring.identity.name) })),
       observe,
     },
     emit,
@@ -225,36 +355,46 @@ export function synthesizeEach(options: PlatformOptions, emit: (path: string, co
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
 
   // Every reference resolves or is declared as a prerequisite, the GitOps objects' too (lib/references/).
-  const gitopsObjects = new Map(environments.map((env) => [env.environment, gitopsFiles(env.environment, inventory.chartsOf(env.environment), gitops.get(env.environment)!)]));
+  const gitopsObjects = stage(
+    'gitops inventory and references',
+    () => new Map(environments.map((env) => [env.environment, gitopsFiles(env.environment, inventory.chartsOf(env.environment), gitops.get(env.environment)!)])),
+  );
   for (const env of environments) {
-    for (const { file, object } of gitopsObjects.get(env.environment)!) references.observe(env.environment, GITOPS, object, `${gitopsFolder(env.environment)}/${file}`);
-    problems.push(
-      ...references.problems(env, (chart) =>
-        chart === GITOPS
-          ? { values: env.gitops, prefixes: [['gitops']] }
-          : env.applications.has(chart)
-            ? { values: env.applications.get(chart), prefixes: [['applications', chart], ['defaults'], []] }
-            : { values: env.monitoring, prefixes: [['monitoring']] },
-      ),
-    );
+    stage('gitops inventory and references', () => {
+      for (const { file, object } of gitopsObjects.get(env.environment)!) references.observe(env.environment, GITOPS, object, `${gitopsFolder(env.environment)}/${file}`);
+      problems.push(
+        ...references.problems(env, (chart) =>
+          chart === GITOPS
+            ? { values: env.gitops, prefixes: [['gitops']] }
+            : env.applications.has(chart)
+              ? { values: env.applications.get(chart), prefixes: [['applications', chart], ['defaults'], []] }
+              : { values: env.monitoring, prefixes: [['monitoring']] },
+        ),
+      );
+    });
   }
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
 
   // Beside the manifests: GitOps objects, README and network picture of each environment.
   const pictures: PendingPicture[] = [];
   for (const [i, env] of environments.entries()) {
+    const output = stage('gitops inventory and references', () => environmentFiles(i, env));
+    for (const [path, content] of output.files) emit(path, content);
+    pictures.push(...output.pictures);
+  }
+  return pictures;
+
+  /** An environment's files beside the manifests (GitOps objects, README) and its pictures still to draw. */
+  function environmentFiles(i: number, env: EnvironmentValues) {
     const prerequisites = prerequisitesSection(env.environment, references.of(env.environment), prerequisitesOf(env), declaredGateway(env), tracingCollectors(env));
     // Networks named as the environment's values name them (each application's, the monitoring stack's).
     const monitoringValues = monitoring.releases.find((r) => r.environment === env.environment)?.values;
     const picture = { monitoringChart: monitoring.identity.name, addressNames: addressNames([...env.applications.values(), monitoringValues]) };
-    const output = environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!, picture, {
+    return environmentOutput(env.environment, inventory.chartsOf(env.environment), inventory.networkObjectsOf(env.environment), gitops.get(env.environment)!, picture, {
       gitops: gitopsObjects.get(env.environment)!,
       prerequisites,
       recovery: recoverySection(env, namespaceOf),
       edge: edgeEnvironmentOutput(env.environment, env.traffic, monitoring.releases[i].values.networkPolicy.ingressControllerNamespace),
     });
-    for (const [path, content] of output.files) emit(path, content);
-    pictures.push(...output.pictures);
   }
-  return pictures;
 }

@@ -17,6 +17,7 @@ import type { ChartInventory } from './inventory';
 import { orderCharts } from './ordering';
 import type { GitOpsSettings } from './settings';
 import type { EdgeEnvironmentOutput } from '../traffic/controller-settings';
+import { stage } from '../synth/stage-times';
 
 export interface EnvironmentOutput {
   /** Files to write now: path relative to the output folder → content. */
@@ -64,14 +65,17 @@ export function environmentOutput(
   for (const [file, content] of extra.edge?.files ?? []) files.set(`${environmentFolder(environment)}/${file}`, content);
   const gitops = extra.gitops ?? gitopsFiles(environment, charts, settings);
   for (const { file, object } of gitops) files.set(`${gitopsFolder(environment)}/${file}`, writeYaml(object));
-  const graph = networkGraph(environment, networkObjects);
-  // A chart's own namespaces (ownNamespaces): the monitoring chart also writes Roles into the applications' namespaces.
-  const monitoringChart = charts.find((c) => c.chart === context.monitoringChart);
-  const options: ViewOptions = { monitoringNamespaces: new Set(monitoringChart ? ownNamespaces(monitoringChart) : []), addressNames: context.addressNames };
   const folder = environmentFolder(environment);
-  const pictures = charts.map((c) => ({ path: `${folder}/${pictureOf(c.chart)}`, dot: toDot(neighbourhood(graph, c.chart, ownNamespaces(c), options)) }));
-  const whole = overview(graph, options);
-  if (whole) pictures.unshift({ path: `${folder}/network.svg`, dot: toDot(whole) });
+  const { pictures, whole } = stage('pictures', () => {
+    const graph = networkGraph(environment, networkObjects);
+    // A chart's own namespaces (ownNamespaces): the monitoring chart also writes Roles into the applications' namespaces.
+    const monitoringChart = charts.find((c) => c.chart === context.monitoringChart);
+    const options: ViewOptions = { monitoringNamespaces: new Set(monitoringChart ? ownNamespaces(monitoringChart) : []), addressNames: context.addressNames };
+    const pictures = charts.map((c) => ({ path: `${folder}/${pictureOf(c.chart)}`, dot: toDot(neighbourhood(graph, c.chart, ownNamespaces(c), options)) }));
+    const whole = overview(graph, options);
+    if (whole) pictures.unshift({ path: `${folder}/network.svg`, dot: toDot(whole) });
+    return { pictures, whole };
+  });
   files.set(`${folder}/README.md`, readme(environment, charts, settings, whole ? toMermaid(whole) : undefined, extra.prerequisites, extra.recovery ?? [], extra.edge?.readme ?? []));
   return { files, pictures };
 }

@@ -33,8 +33,10 @@ import { recoverInterruptedSwaps, swapFolder } from './interrupted-swaps';
  * Writes one file (path relative to the directory); a path written twice keeps the last content.
  * Returns true when the file was found to hold `content` already (known only before the first
  * difference, while files are compared on this thread); false when it differs or was not compared.
+ * `knownUnchanged`: the caller found the target's file to hold `content` already (`holdsContent`, on
+ * another thread): it is not read again, and linked rather than written.
  */
-export type WriteFile = (path: string, content: string) => boolean;
+export type WriteFile = (path: string, content: string, knownUnchanged?: boolean) => boolean;
 
 export interface WriteDirectoryOptions {
   /** Paths (relative to the target) of other commands' outputs, kept as they are (e.g. packaged charts). */
@@ -108,6 +110,9 @@ function fileOperations(fs: typeof import('node:fs')) {
 }
 
 const { holds, place: placeFile } = fileOperations(fs);
+
+/** True when `path` is a regular file (not a symbolic link) holding exactly `content`; any thread may ask. */
+export const holdsContent: (path: string, content: string) => boolean = holds;
 
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -237,12 +242,12 @@ export async function writeDirectoryInBackground(target: string, produce: (write
     return started;
   };
   try {
-    await produce((path, content) => {
+    await produce((path, content, knownUnchanged = false) => {
       const again = produced.has(path);
       let unchanged = false;
       if (staging !== undefined) {
-        staging.place(path, content, again);
-      } else if (targetExists && holds(join(target, path), content)) {
+        staging.place(path, knownUnchanged && !again ? null : content, again);
+      } else if (targetExists && (knownUnchanged || holds(join(target, path), content))) {
         unchanged = true;
       } else {
         // The first difference: the unchanged files so far (this path too, if seen) are linked first.

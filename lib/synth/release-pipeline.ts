@@ -14,6 +14,7 @@ import { writeYaml } from '../template/yaml-writer';
 import type { Problem } from '../values/problems';
 import type { SchemaProblem } from '../values/schema-check';
 import { readableSchema } from '../values/readable-schema';
+import { stage } from './stage-times';
 
 /** One environment's release of a chart. */
 interface EnvironmentRelease {
@@ -62,27 +63,35 @@ interface ValuesObjects {
  */
 export function emitChartRelease(release: ChartRelease, emit: (path: string, content: string) => void): Problem[] {
   const { identity } = release;
-  const objects = chartObjects(release.chart);
-  const reserved = reservedKeys(objects);
-  const overlaps = spreadOverlaps(objects);
-  const keyProblems = (values: unknown) => [...reservedKeyProblems(values, reserved), ...spreadOverlapProblems(values, overlaps)];
-  const problems = [...release.locateBase(keyProblems(release.helm.baseValues)), ...release.environments.flatMap((env) => env.locate(keyProblems(env.values)))];
+  const { objects, reserved, overlaps } = stage('construct tree', () => {
+    const objects = chartObjects(release.chart);
+    return { objects, reserved: reservedKeys(objects), overlaps: spreadOverlaps(objects) };
+  });
   const extra = release.valuesObjects;
-  // values.yaml too (names do not depend on the namespace).
-  if (extra) problems.push(...release.locateBase(extra.clashes(objects, releaseScope(identity, release.helm.baseValues, { name: identity.name, namespace: identity.name }))));
+  const problems = stage('values and rules', () => {
+    const keyProblems = (values: unknown) => [...reservedKeyProblems(values, reserved), ...spreadOverlapProblems(values, overlaps)];
+    const problems = [...release.locateBase(keyProblems(release.helm.baseValues)), ...release.environments.flatMap((env) => env.locate(keyProblems(env.values)))];
+    // values.yaml too (names do not depend on the namespace).
+    if (extra) problems.push(...release.locateBase(extra.clashes(objects, releaseScope(identity, release.helm.baseValues, { name: identity.name, namespace: identity.name }))));
+    return problems;
+  });
   const environmentValues = new Map<string, Record<string, unknown>>();
   for (const env of release.environments) {
     environmentValues.set(env.environment, env.values);
-    const scope = releaseScope(identity, env.values, { name: identity.name, namespace: env.namespace });
-    for (const { template, object } of [...renderRelease(objects, scope), ...(extra?.render(scope) ?? [])]) {
-      emit(`manifests/${env.environment}/${identity.name}/${template}`, writeYaml(object));
-      release.observe?.(env.environment, identity.name, object, template);
-    }
-    if (extra) problems.push(...env.locate(extra.clashes(objects, scope)));
+    stage(`evaluation ${env.environment}`, () => {
+      const scope = releaseScope(identity, env.values, { name: identity.name, namespace: env.namespace });
+      for (const { template, object } of [...renderRelease(objects, scope), ...(extra?.render(scope) ?? [])]) {
+        emit(`manifests/${env.environment}/${identity.name}/${template}`, writeYaml(object));
+        release.observe?.(env.environment, identity.name, object, template);
+      }
+      if (extra) problems.push(...env.locate(extra.clashes(objects, scope)));
+    });
   }
-  const { schema, rules } = readableSchema(schemaWithReservedKeys(release.helm.schema, reserved));
-  const extraTemplates = { ...release.helm.extraTemplates, ...extra?.templates(objects, { chartName: identity.name }) };
-  const files = helmChartFiles({ ...release.helm, valueRules: `${rules}\n${spreadOverlapTemplate(overlaps)}\n${release.helm.valueRules}`, extraTemplates, schema, objects, identity, environmentValues });
+  const files = stage('helm chart files', () => {
+    const { schema, rules } = readableSchema(schemaWithReservedKeys(release.helm.schema, reserved));
+    const extraTemplates = { ...release.helm.extraTemplates, ...extra?.templates(objects, { chartName: identity.name }) };
+    return helmChartFiles({ ...release.helm, valueRules: `${rules}\n${spreadOverlapTemplate(overlaps)}\n${release.helm.valueRules}`, extraTemplates, schema, objects, identity, environmentValues });
+  });
   for (const [path, content] of files) emit(`helm/${identity.name}/${path}`, content);
   return problems;
 }

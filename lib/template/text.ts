@@ -31,7 +31,7 @@
 import { createHash } from 'node:crypto';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { Expr, type GoContext, Literal, type Scope, ValueRef, sha256OfJson } from './expr';
-import { list } from './functions';
+import { listOf } from './functions';
 import { goJson } from './go-semantics';
 import { writeYaml } from './yaml-writer';
 
@@ -171,7 +171,7 @@ class InterpolatedText extends Expr<string> implements GeneratedText {
 
   /** The filled text must parse to what the builder makes of the real values. */
   private verify(text: string, scope: Scope): void {
-    const expected: unknown = JSON.parse(JSON.stringify(this.options.build(resolveInput(this.options.input, scope))));
+    const expected: unknown = JSON.parse(JSON.stringify(this.options.build(resolvedOnce(this.options.input, scope))));
     // js-yaml with the YAML 1.2 core schema: the same data as the yaml library's parse, about ten times faster.
     const actual: unknown = this.options.format === 'json' ? JSON.parse(text) : load(text, { schema: CORE_SCHEMA });
     const difference = firstDifference(expected, actual, '');
@@ -251,7 +251,7 @@ export class PrecomputedText extends Expr<string> implements GeneratedText {
 
   constructor(private readonly options: PrecomputedTextOptions<TextInput>) {
     super();
-    this.key = sha256OfJson(list(...topLevelExprs(options.input)));
+    this.key = sha256OfJson(listOf(topLevelExprs(options.input)));
     for (const release of options.releases) {
       const key = this.key.evaluate(release);
       if (!this.texts.has(key)) this.texts.set(key, serialize(options.format, options.build(resolveInput(options.input, release))));
@@ -312,6 +312,23 @@ function describe(value: Expr): string {
 /** The input with every expression evaluated for a release: what the builder gets in that release. */
 export function resolveInput<I extends TextInput>(input: I, scope: Scope): Resolved<I> {
   return resolve(input, scope) as Resolved<I>;
+}
+
+/**
+ * `resolveInput` kept per input object and scope: the parts of a composed text (one per alert and
+ * application, lib/monitoring/stack/configs.ts) share one input, which each part's check would resolve
+ * again (quadratic in the applications). Builders read their input, never change it.
+ */
+const RESOLVED = new WeakMap<object, WeakMap<Scope, unknown>>();
+function resolvedOnce(input: TextInput, scope: Scope): unknown {
+  if (input === null || typeof input !== 'object') return resolve(input, scope);
+  let byScope = RESOLVED.get(input);
+  if (byScope === undefined) {
+    byScope = new WeakMap();
+    RESOLVED.set(input, byScope);
+  }
+  if (!byScope.has(scope)) byScope.set(scope, resolve(input, scope));
+  return byScope.get(scope);
 }
 
 function resolve(input: TextInput, scope: Scope): unknown {

@@ -1,7 +1,8 @@
 /**
  * The compiled synth (build/main.js) on an output large enough for the worker thread to write it
  * (more than 400 files): a first run into an empty directory, an unchanged re-run that leaves the
- * output untouched, and a re-run after one value changed that replaces only what changed.
+ * output untouched, and a re-run after one value changed that replaces only what changed. With 20
+ * applications, a helper thread releases applications too: the files are those of a synth on one thread.
  */
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module of the benchmark, without types
 import { generateValues } from '../../bench/generate.mjs';
 import { runSynth } from '../support/synth-cli';
+import { synthesize } from '../../charts/platform';
 
 const APPLICATIONS = 8;
 
@@ -80,5 +82,23 @@ describe(`synth of ${APPLICATIONS} applications (written by the worker thread)`,
     // The production manifests, the charts' production values and so their versions (Chart.yaml: lib/helm/chart-files.ts).
     for (const path of rewritten) expect(path, 'only production manifests, chart values and versions change').toMatch(/^manifests\/production\/|^helm\/[^/]+\/(values-production\.yaml|Chart\.yaml)$/);
     expect(readdirSync(root).filter((name) => name.startsWith('.dist.'))).toEqual([]);
+  });
+});
+
+describe('synth of 20 applications (a helper thread releases applications too)', () => {
+  it('writes the files of a synth on one thread: the same bytes, in the same places, the stage times only when asked', () => {
+    // base.yaml of 20 applications is over 64 KiB: build/main.js starts a helper thread (charts/platform.ts worthAHelper);
+    // synthesize() runs on this thread alone.
+    const root = mkdtempSync(join(tmpdir(), 'helper-thread-'));
+    const values = join(root, 'values');
+    const out = join(root, 'dist');
+    generateValues(20, values);
+    const result = runSynth(['--values', values, '--out', out, '--quiet'], undefined, { env: { SYNTH_STAGE_TIMES: '1' } });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^synth stage times \(ms\): \{"start-up":[\d.]+,.*"evaluation production":[\d.]+.*\}$/m);
+    const expected = synthesize({ valuesDir: values });
+    const written = [...files(out).keys()].filter((path) => !path.endsWith('.svg'));
+    expect(written.sort()).toEqual([...expected.keys()].sort());
+    expect(written.filter((path) => readFileSync(join(out, path), 'utf8') !== expected.get(path))).toEqual([]);
   });
 });

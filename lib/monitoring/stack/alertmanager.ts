@@ -8,7 +8,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { and, fmt, not, release, sha256OfJson } from '../../template/expr';
-import { list, quantities } from '../../template/functions';
+import { listOf, quantities } from '../../template/functions';
 import { each, when } from '../../template/manifest';
 import type { Checked, ObjectFields } from '../../template/typed';
 import type { GeneratedText } from '../../template/text';
@@ -51,7 +51,7 @@ export class Alertmanager extends Construct {
           podManagementPolicy: 'Parallel',
           selector: { matchLabels: selectorLabels(name) },
           template: {
-            metadata: { labels: labels(name, version), annotations: { 'checksum/config': sha256OfJson(list(...props.config.checksumInputs())) } },
+            metadata: { labels: labels(name, version), annotations: { 'checksum/config': sha256OfJson(listOf(props.config.checksumInputs())) } },
             spec: {
               automountServiceAccountToken: false,
               securityContext: podSecurity(65534),

@@ -38,10 +38,13 @@ import { RULES_DIR } from './prometheus';
  */
 function composedRuleFile<I>(props: MonitoringProps, name: string, input: TextInput, build: (input: I) => RuleFile, layout: RuleFile, present?: (group: number) => Expr<boolean>): GeneratedText {
   const v = props.values;
-  let last: { key: string; rules: RuleFile } | undefined;
+  let last: { input: I; key: string; rules: RuleFile } | undefined;
   const memo = (i: I) => {
+    // The same input object (lib/template/text.ts resolves it once per release) is the same file; else compared as JSON.
+    if (last?.input === i) return last.rules;
     const key = JSON.stringify(i);
-    if (last?.key !== key) last = { key, rules: build(i) };
+    if (last?.key !== key) last = { input: i, key, rules: build(i) };
+    else last = { ...last, input: i };
     return last.rules;
   };
   const part = (what: string, select: (rules: RuleFile) => RuleFile['groups'][number]) =>

@@ -6,7 +6,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, release, sha256OfJson } from '../../template/expr';
-import { list } from '../../template/functions';
+import { listOf } from '../../template/functions';
 import { spread } from '../../template/manifest';
 import type { GeneratedText } from '../../template/text';
 import { type MonitoringProps, k8sObject, labels } from './common';
@@ -33,7 +33,7 @@ export class Dashboards extends Construct {
         metadata: { name, namespace: release.namespace, labels: { ...labels('grafana'), ...spread(v.operator.dashboardLabels) } },
         data: { [fileName]: json },
       });
-      return { name, checksum: sha256OfJson(list(...json.checksumInputs())) };
+      return { name, checksum: sha256OfJson(listOf(json.checksumInputs())) };
     });
   }
 }

@@ -33,9 +33,20 @@ export function greaterThan(value: Operand<number>, limit: number): Expr<boolean
  */
 export function pickMonitored<T extends object, K extends keyof T & string>(map: Expr<Readonly<Record<string, T>>>, fields: readonly K[]): Expr<Record<string, Pick<T, K>>> {
   return new (class extends Expr<Record<string, Pick<T, K>>> {
+    /**
+     * The result per scope: a generated text reads each field of it through its own path, so one
+     * release evaluates this once per field of every application (quadratic in the applications
+     * without it). Like a value reference's, the result is read, never changed.
+     */
+    private readonly picked = new WeakMap<Scope, Record<string, Pick<T, K>>>();
+
     evaluate(scope: Scope): Record<string, Pick<T, K>> {
+      const known = this.picked.get(scope);
+      if (known !== undefined) return known;
       const entries = Object.entries((map.evaluate(scope) ?? {}) as Record<string, T & { monitored?: boolean }>).filter(([, entry]) => entry.monitored === true);
-      return Object.fromEntries(entries.map(([key, entry]) => [key, Object.fromEntries(fields.map((field) => [field, entry[field]])) as Pick<T, K>]));
+      const picked = Object.fromEntries(entries.map(([key, entry]) => [key, Object.fromEntries(fields.map((field) => [field, entry[field]])) as Pick<T, K>]));
+      this.picked.set(scope, picked);
+      return picked;
     }
     go(ctx: GoContext): string {
       return `(include ${JSON.stringify(`${ctx.chartName}.pickMonitored`)} (list ${map.go(ctx)} (list ${fields.map((f) => JSON.stringify(f)).join(' ')})) | fromJson)`;

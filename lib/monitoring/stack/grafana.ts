@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
 import { when } from '../../template/manifest';
-import { list, quantities } from '../../template/functions';
+import { listOf, quantities } from '../../template/functions';
 import { interpolatedText } from '../../template/text';
 import { cachedText } from './cached-text';
 import { concatenatedText, listItems, optionalText } from './composed-text';
@@ -126,7 +126,7 @@ export class Grafana extends Construct {
           template: {
             metadata: {
               labels: labels('grafana', version),
-              annotations: { 'checksum/config': sha256OfJson(list(...datasources.checksumInputs(), ...props.dashboards.map((d) => d.checksum))) },
+              annotations: { 'checksum/config': sha256OfJson(listOf([...datasources.checksumInputs(), ...props.dashboards.map((d) => d.checksum)])) },
             },
             spec: {
               automountServiceAccountToken: false,

@@ -8,7 +8,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { fmt, release, sha256OfJson } from '../../template/expr';
-import { list, quantities } from '../../template/functions';
+import { listOf, quantities } from '../../template/functions';
 import { type GeneratedText, interpolatedText } from '../../template/text';
 import { ALERTMANAGER_PEERS } from './alertmanager';
 import { alertmanagerPodUrls } from './expressions';
@@ -101,7 +101,7 @@ export class Loki extends Construct {
           serviceName: 'loki',
           selector: { matchLabels: selectorLabels('loki') },
           template: {
-            metadata: { labels: labels('loki', version), annotations: { 'checksum/config': sha256OfJson(list(...config.checksumInputs(), ...props.rules.checksumInputs())) } },
+            metadata: { labels: labels('loki', version), annotations: { 'checksum/config': sha256OfJson(listOf([...config.checksumInputs(), ...props.rules.checksumInputs()])) } },
             spec: {
               automountServiceAccountToken: false,
               securityContext: podSecurity(10001),

@@ -12,7 +12,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { type Expr, and, fmt, ifElse, release, sha256OfJson } from '../../template/expr';
 import { usesIngress } from '../../traffic/gateway-api';
-import { list, quantities } from '../../template/functions';
+import { listOf, quantities } from '../../template/functions';
 import { when } from '../../template/manifest';
 import type { GeneratedText } from '../../template/text';
 import { type MonitoringProps, RESTRICTED_CONTAINER, clusterName, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, publicUrl, selectorLabels, standalone } from './common';
@@ -123,7 +123,7 @@ export class Prometheus extends Construct {
           template: {
             metadata: {
               labels: labels(name, version),
-              annotations: { 'checksum/config': sha256OfJson(list(...props.config.checksumInputs(), ...props.rules.checksumInputs(), v.rules.groups, v.applications, v.environment)) },
+              annotations: { 'checksum/config': sha256OfJson(listOf([...props.config.checksumInputs(), ...props.rules.checksumInputs(), v.rules.groups, v.applications, v.environment])) },
             },
             spec: {
               serviceAccountName: name,

@@ -10,7 +10,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { and, fmt, release, sha256OfJson } from '../../template/expr';
-import { list } from '../../template/functions';
+import { listOf } from '../../template/functions';
 import { interpolatedText } from '../../template/text';
 import { cachedText } from './cached-text';
 import { type MonitoringProps, RESTRICTED_CONTAINER, httpProbe, image, k8sObject, labels, metadata, persistentVolumeClaim, podSecurity, selectorLabels, standalone } from './common';
@@ -76,7 +76,7 @@ export class Tracing extends Construct {
           revisionHistoryLimit: 5,
           selector: { matchLabels: selectorLabels(otel) },
           template: {
-            metadata: { labels: labels(otel, collectorVersion), annotations: { 'checksum/config': sha256OfJson(list(...collector.checksumInputs())) } },
+            metadata: { labels: labels(otel, collectorVersion), annotations: { 'checksum/config': sha256OfJson(listOf(collector.checksumInputs())) } },
             spec: {
               automountServiceAccountToken: false,
               securityContext: podSecurity(10001),
@@ -142,7 +142,7 @@ export class Tracing extends Construct {
           serviceName: 'tempo',
           selector: { matchLabels: selectorLabels('tempo') },
           template: {
-            metadata: { labels: labels('tempo', tempoVersion), annotations: { 'checksum/config': sha256OfJson(list(...tempo.checksumInputs())) } },
+            metadata: { labels: labels('tempo', tempoVersion), annotations: { 'checksum/config': sha256OfJson(listOf(tempo.checksumInputs())) } },
             spec: {
               automountServiceAccountToken: false,
               securityContext: podSecurity(10001),
