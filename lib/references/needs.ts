@@ -11,8 +11,10 @@
  *   `configMapKeyRef` and `envFrom` (an `optional: true` reference needs nothing); the keys a Secret
  *   volume must hold are those named by `items`, and the files under its mount path that the text of the
  *   pod's mounted ConfigMaps names (Alertmanager's `*_file` settings);
- * - Ingress: `ingressClassName`, `tls[].secretName`, backend Services; HTTPRoute: `parentRefs` (Gateways)
- *   and `backendRefs` (Services); Envoy Gateway policies: `targetRefs`;
+ * - Ingress: `ingressClassName`, `tls[].secretName`, backend Services, the Secrets of the ingress-nginx
+ *   annotations `auth-secret` and `auth-tls-secret`; HTTPRoute: `parentRefs` (Gateways) and `backendRefs`
+ *   (Services); Envoy Gateway policies: `targetRefs`, and a SecurityPolicy's `basicAuth.users` and
+ *   `oidc.clientSecret` Secrets;
  * - cert-manager Certificate: `issuerRef` (Issuer or ClusterIssuer); Issuer/ClusterIssuer: the Gateway of
  *   an HTTP-01 `gatewayHTTPRoute` solver and the IngressClass of an `ingress` solver;
  * - ExternalSecret: `secretStoreRef` (SecretStore or ClusterSecretStore);
@@ -242,6 +244,7 @@ export class EnvironmentReferences {
         for (const [i, rule] of items(at(spec, 'rules')).entries()) {
           for (const [j, path] of items(at(rule, 'http', 'paths')).entries()) own('Service', text(at(path, 'backend', 'service', 'name')), `spec.rules[${i}].http.paths[${j}].backend.service.name`);
         }
+        this.annotationSecrets(isObject(metadata.annotations) ? metadata.annotations : {}, namespace, need);
         break;
       }
       case 'HTTPRoute':
@@ -260,6 +263,7 @@ export class EnvironmentReferences {
           if (ref.kind === 'HTTPRoute') own('HTTPRoute', text(ref.name), `spec.targetRefs[${i}]`);
           else if (ref.kind === 'Gateway') own('Gateway', text(ref.name), `spec.targetRefs[${i}]`);
         });
+        if (kind === 'SecurityPolicy') this.securityPolicySecrets(spec, namespace, need);
         break;
       case 'Certificate': {
         const issuerKind = text(at(spec, 'issuerRef', 'kind')) ?? 'Issuer';
@@ -317,6 +321,41 @@ export class EnvironmentReferences {
   /** What exists in every namespace the output uses: its `default` ServiceAccount and `kube-root-ca.crt` ConfigMap (kube-controller-manager). */
   builtIns(namespace: string): Provided | undefined {
     return this.namespaces.has(namespace) ? { by: 'cluster', keys: 'any' } : undefined;
+  }
+
+  /**
+   * The Secrets an Envoy Gateway SecurityPolicy reads (gateway.envoyproxy.io/v1alpha1 API reference:
+   * `BasicAuth.users`, the key `.htpasswd`; `OIDC.clientSecret`, the key `client-secret`), in the
+   * policy's namespace unless the reference names another.
+   */
+  private securityPolicySecrets(spec: unknown, namespace: string | undefined, need: (kind: NeedKind, name: string | undefined, field: string, extra?: Partial<Need>) => void): void {
+    for (const [field, keys] of [
+      [['basicAuth', 'users'], ['.htpasswd']],
+      [['oidc', 'clientSecret'], ['client-secret']],
+    ] as const) {
+      const ref = at(spec, ...field);
+      if (isObject(ref) && (ref.kind ?? 'Secret') === 'Secret') need('Secret', text(ref.name), `spec.${field.join('.')}`, { namespace: text(ref.namespace) ?? namespace, keys });
+    }
+  }
+
+  /**
+   * The Secrets ingress-nginx annotations name, as `<name>` or `<namespace>/<name>` (ingress-nginx docs,
+   * Annotations): `auth-secret` (basic and digest authentication; the key `auth` of an `auth-file`, the
+   * default `auth-secret-type`, any key of an `auth-map`) and `auth-tls-secret` (client certificates,
+   * the key `ca.crt`).
+   */
+  private annotationSecrets(annotations: Json, namespace: string | undefined, need: (kind: NeedKind, name: string | undefined, field: string, extra?: Partial<Need>) => void): void {
+    const prefix = 'nginx.ingress.kubernetes.io/';
+    const authFile = (annotations[`${prefix}auth-secret-type`] ?? 'auth-file') === 'auth-file';
+    for (const [annotation, keys] of [
+      ['auth-secret', authFile ? ['auth'] : []],
+      ['auth-tls-secret', ['ca.crt']],
+    ] as const) {
+      const value = text(annotations[`${prefix}${annotation}`]);
+      if (value === undefined) continue;
+      const [refNamespace, name] = value.includes('/') ? value.split('/', 2) : [namespace, value];
+      need('Secret', name, `metadata.annotations.${prefix}${annotation}`, { namespace: refNamespace, keys });
+    }
   }
 
   private parentRefs(refs: unknown, field: string, namespace: string | undefined, need: (kind: NeedKind, name: string | undefined, field: string, extra?: Partial<Need>) => void): void {
