@@ -7,7 +7,7 @@
  * Needs, by the field that makes them (Kubernetes API reference, `core/v1` PodSpec and the kinds below):
  * - pods (Pod, and the pod template of Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and
  *   Argo Rollout): `serviceAccountName`, `imagePullSecrets`, volumes of kind `secret`, `configMap`,
- *   `persistentVolumeClaim` and `projected`, and each container's `env[].valueFrom.secretKeyRef` /
+ *   `persistentVolumeClaim` and `projected`, `priorityClassName`, and each container's `env[].valueFrom.secretKeyRef` /
  *   `configMapKeyRef` and `envFrom` (an `optional: true` reference needs nothing); the keys a Secret
  *   volume must hold are those named by `items`, and the files under its mount path that the text of the
  *   pod's mounted ConfigMaps names (Alertmanager's `*_file` settings);
@@ -21,6 +21,8 @@
  * - HorizontalPodAutoscaler: the metrics API of each metric type (Resource and ContainerResource:
  *   metrics.k8s.io; Pods and Object: custom.metrics.k8s.io; External: external.metrics.k8s.io);
  * - RoleBinding/ClusterRoleBinding: `roleRef` and ServiceAccount subjects;
+ * - PersistentVolumeClaim, and a StatefulSet's `volumeClaimTemplates`: `storageClassName` (a claim of a
+ *   StorageClass that does not exist stays Pending);
  * - Rollout: its Services, analysis templates and traffic router plugins; Velero Schedule: its
  *   BackupStorageLocation; Argo CD Application: its AppProject; Flux Kustomization: its source and `dependsOn`;
  * - every namespaced object: its Namespace; every object of a group the API server does not serve
@@ -81,7 +83,9 @@ export type NeedKind =
   | 'MetricsAPI'
   | 'AppProject'
   | 'GitRepository'
-  | 'Kustomization';
+  | 'Kustomization'
+  | 'PriorityClass'
+  | 'StorageClass';
 
 /** One reference of one object. */
 export interface Need {
@@ -303,6 +307,12 @@ export class EnvironmentReferences {
       case 'Rollout':
         this.rolloutNeeds(spec, own, need);
         break;
+      case 'PersistentVolumeClaim':
+        need('StorageClass', text(at(spec, 'storageClassName')), 'spec.storageClassName');
+        break;
+      case 'StatefulSet':
+        for (const [i, claim] of items(at(spec, 'volumeClaimTemplates')).entries()) need('StorageClass', text(at(claim, 'spec', 'storageClassName')), `spec.volumeClaimTemplates[${i}].spec.storageClassName`);
+        break;
       case 'Schedule':
         own('BackupStorageLocation', text(at(spec, 'template', 'storageLocation')), 'spec.template.storageLocation');
         break;
@@ -368,6 +378,8 @@ export class EnvironmentReferences {
     const account = text(spec.serviceAccountName) ?? text(spec.serviceAccount);
     if (account !== undefined && account !== 'default') own('ServiceAccount', account, `${path}.serviceAccountName`);
     for (const [i, ref] of items(spec.imagePullSecrets).entries()) own('Secret', text(ref.name), `${path}.imagePullSecrets[${i}]`);
+    // The Priority admission plugin refuses a pod whose class does not exist (plugin/pkg/admission/priority).
+    own('PriorityClass', text(spec.priorityClassName), `${path}.priorityClassName`, { namespace: undefined });
     const containers = [...items(spec.initContainers).map((c, i) => ({ c, field: `${path}.initContainers[${i}]` })), ...items(spec.containers).map((c, i) => ({ c, field: `${path}.containers[${i}]` }))];
     const mountedConfigMaps = items(spec.volumes).flatMap((volume) => (text(at(volume, 'configMap', 'name')) ? [text(at(volume, 'configMap', 'name')) as string] : []));
     const keysOf = (list: unknown) => items(list).flatMap((item) => (typeof item.key === 'string' ? [item.key] : []));
