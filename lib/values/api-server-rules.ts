@@ -10,13 +10,14 @@
  *   (k8s.io/kubernetes/pkg/apis/core/validation ValidateServiceName: apimachinery IsDNS1035Label);
  * - `env`, the values of the application's ConfigMap: at most 1 MiB with the chart's own entries
  *   (core validation ValidateConfigMap, api.MaxSecretSize);
- * - the rule file of the monitoring chart's rules written in values: within its ConfigMap's 1 MiB
- *   (lib/monitoring/rules/extra-rules.ts EXTRA_RULES_SIZE_RULE);
+ * - the rules and scrape jobs the monitoring chart's values write: within their ConfigMaps' 1 MiB
+ *   (lib/monitoring/stack/config-map-share.ts);
  * - `nodeNamespace` of the monitoring chart: not the namespace of an application, nor of a controller or
  *   the Gateway the values name (each namespace has one owner; the node agents' namespace is labelled
  *   Pod Security "privileged" and gets the chart's deny-all NetworkPolicy).
  */
 import { EXTRA_RULES_SIZE_RULE } from '../monitoring/rules/extra-rules';
+import { EXTRA_SCRAPE_CONFIGS_SIZE_RULE } from '../monitoring/stack/extra-scrape-configs';
 import { CRON_MESSAGE_TAIL, cronScheduleGo, cronScheduleProblem } from './cron-schedule';
 import type { AppRule } from './rule';
 
@@ -120,6 +121,7 @@ export function monitoringRuleProblems(values: unknown): { path: (string | numbe
 /** The monitoring chart's rules. */
 export const MONITORING_API_SERVER_RULES: readonly MonitoringRule[] = [
   EXTRA_RULES_SIZE_RULE,
+  EXTRA_SCRAPE_CONFIGS_SIZE_RULE,
   ...(['prometheus', 'grafana'] as const).map(
     (component): MonitoringRule => ({
       check: (values, report) => {

@@ -14,9 +14,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Expr, type GoContext, type Scope } from '../../template/expr';
 import { goJson } from '../../template/go-semantics';
-import type { MonitoringRule } from '../../values/api-server-rules';
 import { patterns, str } from '../../values/schema-primitives';
 import { MONITORING_CHART } from '../stack/chart-name';
+import { configMapShareRule } from '../stack/config-map-share';
 import { severityOf } from './model';
 
 const closed = { additionalProperties: false } as const;
@@ -140,32 +140,23 @@ export function extraRulesHelper(chartName: string): string {
 `;
 }
 
-/** 1 MiB: api.MaxSecretSize, the most a ConfigMap's data holds (core validation ValidateConfigMap). */
-const MAX_CONFIG_SIZE = 1024 * 1024;
-
 /**
  * Bytes of the ConfigMap prometheus-rules kept for the built-in alerts (alerts.yaml: about 56 KiB,
- * whatever the number of applications; test/monitoring/rules-size.test.ts holds it under this).
+ * whatever the number of applications; test/monitoring/config-map-shares.test.ts holds it under this).
  */
 export const BUILT_IN_RULES_BUDGET = 128 * 1024;
-const MAX_EXTRA_RULES = MAX_CONFIG_SIZE - BUILT_IN_RULES_BUDGET;
 
-const sizeMessage = (size: string) =>
-  `the rules written in values (monitoring.rules.groups and the applications’ metrics.rules) make a rule file of ${size} bytes; the ConfigMap prometheus-rules holds it beside the built-in alerts and is at most ${MAX_CONFIG_SIZE} bytes (1 MiB), ${BUILT_IN_RULES_BUDGET} of them kept for the built-in alerts: at most ${MAX_EXTRA_RULES}`;
-
-/**
- * The rule file of the values' rules (extra.yaml) fits its ConfigMap, which the API server refuses over
- * 1 MiB: measured on the file itself, in synth (extraRulesFile) and in the chart (the same named
- * template), at `rules.groups`.
- */
-export const EXTRA_RULES_SIZE_RULE: MonitoringRule = {
-  check: (values, report) => {
-    const v = values as unknown as { rules: { groups: ExtraRuleGroup[] }; applications: Record<string, RuledApplication>; environment: string };
-    const size = Buffer.byteLength(extraRulesFile(extraRuleGroups(v.rules.groups, v.applications, v.environment)), 'utf8');
-    if (size > MAX_EXTRA_RULES) report(['rules', 'groups'], sizeMessage(String(size)));
+/** The rule file of the values' rules (extra.yaml) fits the ConfigMap prometheus-rules (config-map-share.ts), at `rules.groups`. */
+export const EXTRA_RULES_SIZE_RULE = configMapShareRule({
+  path: ['rules', 'groups'],
+  what: 'the rules written in values (monitoring.rules.groups and the applications’ metrics.rules)',
+  file: 'a rule file',
+  configMap: 'prometheus-rules',
+  builtIn: 'the built-in alerts',
+  budget: BUILT_IN_RULES_BUDGET,
+  size: (values) => {
+    const v = values as { rules: { groups: ExtraRuleGroup[] }; applications: Record<string, RuledApplication>; environment: string };
+    return Buffer.byteLength(extraRulesFile(extraRuleGroups(v.rules.groups, v.applications, v.environment)), 'utf8');
   },
-  go: `{{- $extraRulesSize := len (include "${MONITORING_CHART}.${HELPER}" (list .Values.rules.groups .Values.applications .Values.environment)) }}
-{{- if gt $extraRulesSize ${MAX_EXTRA_RULES} }}
-{{- fail (printf ${JSON.stringify(`rules.groups: ${sizeMessage('%d')}`)} $extraRulesSize) }}
-{{- end }}`,
-};
+  goSize: `len (include "${MONITORING_CHART}.${HELPER}" (list .Values.rules.groups .Values.applications .Values.environment))`,
+});

@@ -1,20 +1,22 @@
 /**
- * The rules written in values fit the ConfigMap that holds them (issue 19 §1, "a ConfigMap over 1 MiB"):
- * prometheus-rules carries the built-in alerts (alerts.yaml) and the values' rules (extra.yaml), and the
- * API server refuses a ConfigMap over 1 MiB (core validation ValidateConfigMap). Each values file is at
- * most 1 MiB, yet the platform's groups and the applications' own rules, from several files, fill one
- * rule file: synth refuses it at monitoring.rules.groups, with file and line, and the monitoring chart
- * refuses it with the same words (Helm 3 and 4); the built-in alerts stay within the room kept for them.
+ * What the values write into the monitoring stack's ConfigMaps fits them (issue 19 §1, "a ConfigMap over
+ * 1 MiB"): the API server refuses a ConfigMap over 1 MiB (core validation ValidateConfigMap). Each values
+ * file is at most 1 MiB, yet prometheus-rules carries the built-in alerts beside the values' rules, the
+ * platform's groups and the applications' own, from several files; and prometheus-config carries the
+ * extra scrape jobs as JSON, longer than the YAML they were written in, beside the stack's own jobs.
+ * Synth refuses each at its values path, with file and line; the monitoring chart refuses it with the
+ * same words (Helm 3 and 4); the stack's own parts stay within the room kept for them.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { BUILT_IN_RULES_BUDGET } from '../../../lib/monitoring/rules/extra-rules';
-import { distDir, environments } from '../../support/dist';
-import { helm, helmVersions, projectRoot } from '../../support/helm';
-import { synthProblems } from '../../support/synth-cli';
+import { BUILT_IN_RULES_BUDGET } from '../../lib/monitoring/rules/extra-rules';
+import { BUILT_IN_CONFIG_BUDGET } from '../../lib/monitoring/stack/extra-scrape-configs';
+import { distDir, environments } from '../support/dist';
+import { helm, helmVersions, projectRoot } from '../support/helm';
+import { synthProblems } from '../support/synth-cli';
 
 const scratch = mkdtempSync(join(tmpdir(), 'rules-size-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -30,7 +32,7 @@ let copies = 0;
 function valuesWith(files: Record<string, unknown>): string {
   const dir = join(scratch, `values-${copies++}`);
   cpSync(join(projectRoot, 'values'), dir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), stringify(content, { lineWidth: 0 }));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), stringify(content, { lineWidth: 0, collectionStyle: 'flow' }));
   return dir;
 }
 const QA_CLUSTER = { 'worker-qa': { 'worker-redis': { keys: ['password'] } } };
@@ -51,6 +53,27 @@ describe('synth', () => {
     const problems = synthProblems(values);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(MESSAGE);
+  });
+});
+
+/** `count` scrape jobs of 60 short labels each: about 540 bytes of YAML, 790 of JSON. */
+const jobs = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ job_name: `j${i}`, static_configs: [{ targets: ['10.1.0.1:9100'], labels: Object.fromEntries(Array.from({ length: 60 }, (_, k) => [`l${k}`, 'v'])) }] }));
+const SCRAPE_MESSAGE =
+  /the scrape jobs written in values \(monitoring\.prometheus\.extraScrapeConfigs\) make scrape_configs lines of \d+ bytes; the ConfigMap prometheus-config holds it beside the stack’s own configuration and is at most 1048576 bytes \(1 MiB\), 262144 of them kept for the stack’s own configuration: at most 786432$/;
+
+describe('extra scrape jobs', () => {
+  it('synth refuses those whose lines would not fit prometheus-config, the values file under 1 MiB, at monitoring.prometheus.extraScrapeConfigs', () => {
+    const values = valuesWith({ 'qa.yaml': { prerequisites: { secrets: QA_CLUSTER }, monitoring: { prometheus: { extraScrapeConfigs: jobs(1600) } } } });
+    expect(readFileSync(join(values, 'qa.yaml')).length).toBeLessThan(1024 * 1024);
+    const problems = synthProblems(values).map((line) => line.replace(/^.*?values-\d+\//, 'values/'));
+    expect(problems).toEqual([expect.stringMatching(/^values\/qa\.yaml:\d+:\d+: monitoring\.prometheus\.extraScrapeConfigs: /)]);
+    expect(problems[0]).toMatch(SCRAPE_MESSAGE);
+  });
+
+  it.each(environments())('%s: the stack’s own prometheus.yml stays within the room kept for it', (env) => {
+    const configMap = parse(readFileSync(join(distDir, 'manifests', env, 'monitoring', 'prometheus-config.yaml'), 'utf8')) as { data: Record<string, string> };
+    expect(Buffer.byteLength(configMap.data['prometheus.yml'], 'utf8')).toBeLessThan(BUILT_IN_CONFIG_BUDGET);
   });
 });
 
@@ -75,6 +98,14 @@ describe.each(helmVersions)('$label', ({ binary }) => {
     const line = result.stderr.split('\n')[0];
     expect(line).toMatch(/^Error: execution error at \(monitoring\/templates\/validate-values\.yaml:\d+:\d+\): rules\.groups: /);
     expect(line).toMatch(MESSAGE);
+  });
+
+  it('the monitoring chart refuses the same scrape jobs with synth’s words', () => {
+    const result = template({ prometheus: { extraScrapeConfigs: jobs(1600) } });
+    expect(result.status).toBe(1);
+    const line = result.stderr.split('\n')[0];
+    expect(line).toMatch(/^Error: execution error at \(monitoring\/templates\/validate-values\.yaml:\d+:\d+\): prometheus\.extraScrapeConfigs: /);
+    expect(line).toMatch(SCRAPE_MESSAGE);
   });
 
   it('and accepts rules that fit', () => {
