@@ -6,6 +6,7 @@ import { readRegularFile } from '../cli/file-kinds';
 import { displayPath } from '../cli/paths';
 import { aliasProblems, mayHaveAliases } from './yaml-aliases';
 import { TOO_DEEP_MESSAGE, tooDeepInText, valuesShapeProblems } from './values-shape';
+import { mayHaveNonTextKeys, nonTextKeyProblems } from './yaml-keys';
 import { mayHaveVersionDependentScalars, versionDependentScalars } from './yaml-versions';
 
 export interface ValuesFile {
@@ -69,6 +70,11 @@ function parseValuesFile(path: string, text: string): ReadResult {
   data ??= {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [{ file: path, line: 1, path: '', message: 'expected a mapping of values at the top level' }] };
+  }
+  if (mayHaveNonTextKeys(text)) {
+    const keys = nonTextKeyProblems(path, withPositions().document, withPositions().lines);
+    // The data holds those keys as made-up text: the file is not used further.
+    if (keys.length > 0) return { problems: keys };
   }
   const problems = mayHaveVersionDependentScalars(text) ? versionDependentScalars(path, withPositions().document, withPositions().lines) : [];
   const file = lazilyPositioned(path, data as Record<string, unknown>, text, known);
