@@ -39,7 +39,9 @@ export function nonTextKeyProblems(file: string, document: Document, lines: Line
         }
         walk(pair.value, [...path, isScalar(pair.key) ? String(pair.key.value) : '?']);
       }
-    } else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i]));
+    } else if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) walk(item, [...path, i]);
+    }
   };
   walk(document.contents, []);
   return problems;
