@@ -1,6 +1,6 @@
 /** Values files with their positions, so that every problem can name the file and line. */
 import { CORE_SCHEMA, type YAMLException, load } from 'js-yaml';
-import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { type Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { type Problem, dottedPath } from './problems';
 import { readRegularFile } from '../cli/file-kinds';
 import { displayPath } from '../cli/paths';
@@ -201,11 +201,20 @@ function isSpecialKeyPath(data: unknown, path: readonly (string | number)[]): bo
   return typeof path[path.length - 1] === 'string' && typeof parent === 'object' && parent !== null && !Array.isArray(parent) && Object.hasOwn(parent, path[path.length - 1]);
 }
 
-/** Line and column of the key (or item) at `path` in a file, or undefined when the file doesn't set it. */
+/**
+ * Line and column of the key (or item) at `path` in a file, or undefined when the file doesn't set it.
+ * A path through an alias (`*name`) is located at the alias: that is where this path's value is
+ * written, the anchor's text possibly serving several.
+ */
 export function locate(file: ValuesFile, path: readonly (string | number)[]): { line: number; column: number } | undefined {
   let node: unknown = file.document.contents;
   let offset: number | undefined;
+  let aliasOffset: number | undefined;
   for (const key of path) {
+    if (isAlias(node)) {
+      aliasOffset ??= node.range?.[0];
+      node = node.resolve(file.document);
+    }
     if (isMap(node)) {
       const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
       if (!pair) return undefined;
@@ -221,6 +230,6 @@ export function locate(file: ValuesFile, path: readonly (string | number)[]): { 
     }
   }
   if (offset === undefined) return undefined;
-  const pos = file.lines.linePos(offset);
+  const pos = file.lines.linePos(aliasOffset ?? offset);
   return { line: pos.line, column: pos.col };
 }
