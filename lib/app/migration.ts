@@ -77,7 +77,7 @@ export class AppMigration extends Construct {
               restartPolicy: 'Never',
               automountServiceAccountToken: false,
               securityContext: podSecurityContext(v),
-              imagePullSecrets: imagePullSecrets(v),
+              imagePullSecrets: imagePullSecrets(v, (name) => migrationSecretName(v.secrets, name)),
               containers: [
                 {
                   name: 'migration',

@@ -3,7 +3,7 @@
  * the pod security context, the image pull Secrets, the application's image and its secret variables.
  */
 import type { k8s } from 'cdk8s-plus-27';
-import { fmt, ifElse } from '../template/expr';
+import { fmt, ifElse, type Operand } from '../template/expr';
 import { dig, firstOf, nameValueList, uniqueConcat } from '../template/functions';
 import { type Refs, each, when } from '../template/manifest';
 import type { Manifest } from '../template/typed';
@@ -20,9 +20,12 @@ export function podSecurityContext(v: Refs<AppValues>): Manifest<k8s.PodSecurity
   };
 }
 
-/** global.imagePullSecrets (every application's), then image.pullSecrets (this one's), each name once. */
-export function imagePullSecrets(v: Refs<AppValues>): Manifest<k8s.LocalObjectReference[]> {
-  return [each(uniqueConcat(dig<string[]>(v.global, 'imagePullSecrets'), v.image.pullSecrets), 'pullSecret', (secret) => ({ name: secret }))];
+/**
+ * global.imagePullSecrets (every application's), then image.pullSecrets (this one's), each name once;
+ * `rename` gives the Secret a pod reads in place of each (the migration's copies, lib/secrets/migration-copies.ts).
+ */
+export function imagePullSecrets(v: Refs<AppValues>, rename: (name: Refs<string>) => Operand<string> = (name) => name): Manifest<k8s.LocalObjectReference[]> {
+  return [each(uniqueConcat(dig<string[]>(v.global, 'imagePullSecrets'), v.image.pullSecrets), 'pullSecret', (secret) => ({ name: rename(secret) }))];
 }
 
 /**

@@ -23,7 +23,7 @@
  */
 import { Application, AppProject } from '../../imports/argoproj.io';
 import { type ChartInventory, compareGroupKind, type GroupKind, needsCustomResourceDefinition } from './inventory';
-import { applicationFile, NAMESPACES_FILE_KEY, namespacesName, ROOT_FILE_KEY, rootName } from './layout';
+import { applicationFile, gitopsProjectName, NAMESPACES_FILE_KEY, namespacesName, platformName, ROOT_FILE_KEY, rootName } from './layout';
 import { orderCharts } from './ordering';
 import type { GitOpsSettings } from './settings';
 
@@ -75,8 +75,8 @@ const uniqueKinds = (kinds: readonly GroupKind[]): GroupKind[] => [...new Map(ki
 
 /** The Argo CD objects of one environment, by file name. */
 export function argoCdFiles(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings): GitOpsFile[] {
-  const project = `platform-${environment}`;
-  const gitopsProject = `${project}-gitops`;
+  const project = platformName(environment);
+  const gitopsProject = gitopsProjectName(environment);
   const server = settings.destinationServer;
   const allKinds = charts.flatMap((chart) => chart.kinds);
   const namespaces = [...new Set(charts.flatMap((chart) => chart.namespaces))].sort();

@@ -24,13 +24,13 @@ import { healthCheckExprs } from './health-checks';
 import { GitRepository } from '../../imports/source.toolkit.fluxcd.io';
 import { chartObjectName, type GitOpsFile, gitopsFolder, gitopsLabels, rootName } from './argocd';
 import type { ChartInventory } from './inventory';
-import { kustomizationFile, ROOT_FILE_KEY } from './layout';
+import { kustomizationFile, platformName, ROOT_FILE_KEY } from './layout';
 import { orderCharts } from './ordering';
 import type { GitOpsSettings } from './settings';
 
 /** The Flux objects of one environment, by file name. */
 export function fluxFiles(environment: string, charts: readonly ChartInventory[], settings: GitOpsSettings): GitOpsFile[] {
-  const source = `platform-${environment}`;
+  const source = platformName(environment);
   const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: source };
   const common = { interval: settings.interval, retryInterval: '1m', sourceRef };
   const kustomization = (

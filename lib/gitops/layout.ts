@@ -27,6 +27,25 @@ export function namespacesName(environment: string): string {
   return `${NAMESPACES_OBJECT_PREFIX}-${environment}`;
 }
 
+/** The AppProject of the environment's charts (Argo CD) and its GitRepository (Flux), `platform-<env>`. */
+export function platformName(environment: string): string {
+  return `platform-${environment}`;
+}
+
+/** The AppProject of the root Application (Argo CD), `platform-<env>-gitops`. */
+export function gitopsProjectName(environment: string): string {
+  return `${platformName(environment)}-gitops`;
+}
+
+/**
+ * The longest name of the environment's own GitOps objects (the charts' `<chart>-<env>` are checked with
+ * their namespaces): each is also the object's `app.kubernetes.io/name` label (argocd.ts
+ * `gitopsLabels`), a label value of at most 63 characters (apimachinery IsValidLabelValue).
+ */
+export function longestEnvironmentObjectName(environment: string): string {
+  return [rootName(environment), namespacesName(environment), platformName(environment), gitopsProjectName(environment)].reduce((a, b) => (b.length > a.length ? b : a));
+}
+
 /** Chart names whose files or objects would be the environment's own, each with what it would replace. */
 export function gitopsReservedChartNames(): { readonly name: string; readonly takes: string }[] {
   return [

@@ -7,19 +7,22 @@
  * Needs, by the field that makes them (Kubernetes API reference, `core/v1` PodSpec and the kinds below):
  * - pods (Pod, and the pod template of Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and
  *   Argo Rollout): `serviceAccountName`, `imagePullSecrets`, volumes of kind `secret`, `configMap`,
- *   `persistentVolumeClaim` and `projected`, and each container's `env[].valueFrom.secretKeyRef` /
+ *   `persistentVolumeClaim` and `projected`, `priorityClassName`, and each container's `env[].valueFrom.secretKeyRef` /
  *   `configMapKeyRef` and `envFrom` (an `optional: true` reference needs nothing); the keys a Secret
  *   volume must hold are those named by `items`, and the files under its mount path that the text of the
  *   pod's mounted ConfigMaps names (Alertmanager's `*_file` settings);
- * - Ingress: `ingressClassName`, `tls[].secretName`, backend Services, ingress-nginx's `auth-secret`
- *   annotation; HTTPRoute: `parentRefs` (Gateways) and `backendRefs` (Services); Envoy Gateway policies:
- *   `targetRefs`, and a SecurityPolicy's `basicAuth.users` (a Secret with the key `.htpasswd`);
+ * - Ingress: `ingressClassName`, `tls[].secretName`, backend Services, the Secrets of the ingress-nginx
+ *   annotations `auth-secret` and `auth-tls-secret`; HTTPRoute: `parentRefs` (Gateways) and `backendRefs`
+ *   (Services); Envoy Gateway policies: `targetRefs`, and a SecurityPolicy's `basicAuth.users` and
+ *   `oidc.clientSecret` Secrets;
  * - cert-manager Certificate: `issuerRef` (Issuer or ClusterIssuer); Issuer/ClusterIssuer: the Gateway of
  *   an HTTP-01 `gatewayHTTPRoute` solver and the IngressClass of an `ingress` solver;
  * - ExternalSecret: `secretStoreRef` (SecretStore or ClusterSecretStore);
  * - HorizontalPodAutoscaler: the metrics API of each metric type (Resource and ContainerResource:
  *   metrics.k8s.io; Pods and Object: custom.metrics.k8s.io; External: external.metrics.k8s.io);
  * - RoleBinding/ClusterRoleBinding: `roleRef` and ServiceAccount subjects;
+ * - PersistentVolumeClaim, and a StatefulSet's `volumeClaimTemplates`: `storageClassName` (a claim of a
+ *   StorageClass that does not exist stays Pending);
  * - Rollout: its Services, analysis templates and traffic router plugins; Velero Schedule: its
  *   BackupStorageLocation; Argo CD Application: its AppProject; Flux Kustomization: its source and `dependsOn`;
  * - every namespaced object: its Namespace; every object of a group the API server does not serve
@@ -80,7 +83,9 @@ export type NeedKind =
   | 'MetricsAPI'
   | 'AppProject'
   | 'GitRepository'
-  | 'Kustomization';
+  | 'Kustomization'
+  | 'PriorityClass'
+  | 'StorageClass';
 
 /** One reference of one object. */
 export interface Need {
@@ -239,11 +244,11 @@ export class EnvironmentReferences {
     switch (kind) {
       case 'Ingress': {
         own('IngressClass', text(at(spec, 'ingressClassName')), 'spec.ingressClassName', { namespace: undefined });
-        this.nginxAuthSecret(isObject(metadata.annotations) ? metadata.annotations : {}, namespace, need);
         for (const [i, tls] of items(at(spec, 'tls')).entries()) own('Secret', text(tls.secretName), `spec.tls[${i}].secretName`, { keys: ['tls.crt', 'tls.key'] });
         for (const [i, rule] of items(at(spec, 'rules')).entries()) {
           for (const [j, path] of items(at(rule, 'http', 'paths')).entries()) own('Service', text(at(path, 'backend', 'service', 'name')), `spec.rules[${i}].http.paths[${j}].backend.service.name`);
         }
+        this.annotationSecrets(isObject(metadata.annotations) ? metadata.annotations : {}, namespace, need);
         break;
       }
       case 'HTTPRoute':
@@ -262,13 +267,7 @@ export class EnvironmentReferences {
           if (ref.kind === 'HTTPRoute') own('HTTPRoute', text(ref.name), `spec.targetRefs[${i}]`);
           else if (ref.kind === 'Gateway') own('Gateway', text(ref.name), `spec.targetRefs[${i}]`);
         });
-        if (kind === 'SecurityPolicy') {
-          // Envoy Gateway API, BasicAuth: `users`, a SecretObjectReference (kind Secret by default) whose key `.htpasswd` holds the users.
-          const users = at(spec, 'basicAuth', 'users');
-          if (isObject(users) && (users.kind ?? 'Secret') === 'Secret' && (users.group ?? '') === '') {
-            need('Secret', text(users.name), 'spec.basicAuth.users', { namespace: text(users.namespace) ?? namespace, keys: ['.htpasswd'] });
-          }
-        }
+        if (kind === 'SecurityPolicy') this.securityPolicySecrets(spec, namespace, need);
         break;
       case 'Certificate': {
         const issuerKind = text(at(spec, 'issuerRef', 'kind')) ?? 'Issuer';
@@ -308,6 +307,12 @@ export class EnvironmentReferences {
       case 'Rollout':
         this.rolloutNeeds(spec, own, need);
         break;
+      case 'PersistentVolumeClaim':
+        need('StorageClass', text(at(spec, 'storageClassName')), 'spec.storageClassName');
+        break;
+      case 'StatefulSet':
+        for (const [i, claim] of items(at(spec, 'volumeClaimTemplates')).entries()) need('StorageClass', text(at(claim, 'spec', 'storageClassName')), `spec.volumeClaimTemplates[${i}].spec.storageClassName`);
+        break;
       case 'Schedule':
         own('BackupStorageLocation', text(at(spec, 'template', 'storageLocation')), 'spec.template.storageLocation');
         break;
@@ -329,18 +334,38 @@ export class EnvironmentReferences {
   }
 
   /**
-   * ingress-nginx's basic or digest authentication: the Secret of `auth-secret` (`<name>` or
-   * `<namespace>/<name>`), holding the htpasswd file under the key `auth` with `auth-secret-type:
-   * auth-file` (the default), or one key per user with `auth-map` (ingress-nginx annotations reference,
-   * "Authentication").
+   * The Secrets an Envoy Gateway SecurityPolicy reads (gateway.envoyproxy.io/v1alpha1 API reference:
+   * `BasicAuth.users`, the key `.htpasswd`; `OIDC.clientSecret`, the key `client-secret`), in the
+   * policy's namespace unless the reference names another.
    */
-  private nginxAuthSecret(annotations: Json, namespace: string | undefined, need: (kind: NeedKind, name: string | undefined, field: string, extra?: Partial<Need>) => void): void {
+  private securityPolicySecrets(spec: unknown, namespace: string | undefined, need: (kind: NeedKind, name: string | undefined, field: string, extra?: Partial<Need>) => void): void {
+    for (const [field, keys] of [
+      [['basicAuth', 'users'], ['.htpasswd']],
+      [['oidc', 'clientSecret'], ['client-secret']],
+    ] as const) {
+      const ref = at(spec, ...field);
+      if (isObject(ref) && (ref.kind ?? 'Secret') === 'Secret') need('Secret', text(ref.name), `spec.${field.join('.')}`, { namespace: text(ref.namespace) ?? namespace, keys });
+    }
+  }
+
+  /**
+   * The Secrets ingress-nginx annotations name, as `<name>` or `<namespace>/<name>` (ingress-nginx docs,
+   * Annotations): `auth-secret` (basic and digest authentication; the key `auth` of an `auth-file`, the
+   * default `auth-secret-type`, any key of an `auth-map`) and `auth-tls-secret` (client certificates,
+   * the key `ca.crt`).
+   */
+  private annotationSecrets(annotations: Json, namespace: string | undefined, need: (kind: NeedKind, name: string | undefined, field: string, extra?: Partial<Need>) => void): void {
     const prefix = 'nginx.ingress.kubernetes.io/';
-    const ref = text(annotations[`${prefix}auth-secret`]);
-    if (ref === undefined || annotations[`${prefix}auth-type`] === undefined) return;
-    const [secretNamespace, name] = ref.includes('/') ? ref.split('/', 2) : [namespace, ref];
-    const keys = annotations[`${prefix}auth-secret-type`] === 'auth-map' ? {} : { keys: ['auth'] };
-    need('Secret', name, `metadata.annotations["${prefix}auth-secret"]`, { namespace: secretNamespace, ...keys });
+    const authFile = (annotations[`${prefix}auth-secret-type`] ?? 'auth-file') === 'auth-file';
+    for (const [annotation, keys] of [
+      ['auth-secret', authFile ? ['auth'] : []],
+      ['auth-tls-secret', ['ca.crt']],
+    ] as const) {
+      const value = text(annotations[`${prefix}${annotation}`]);
+      if (value === undefined) continue;
+      const [refNamespace, name] = value.includes('/') ? value.split('/', 2) : [namespace, value];
+      need('Secret', name, `metadata.annotations.${prefix}${annotation}`, { namespace: refNamespace, keys });
+    }
   }
 
   private parentRefs(refs: unknown, field: string, namespace: string | undefined, need: (kind: NeedKind, name: string | undefined, field: string, extra?: Partial<Need>) => void): void {
@@ -353,6 +378,8 @@ export class EnvironmentReferences {
     const account = text(spec.serviceAccountName) ?? text(spec.serviceAccount);
     if (account !== undefined && account !== 'default') own('ServiceAccount', account, `${path}.serviceAccountName`);
     for (const [i, ref] of items(spec.imagePullSecrets).entries()) own('Secret', text(ref.name), `${path}.imagePullSecrets[${i}]`);
+    // The Priority admission plugin refuses a pod whose class does not exist (plugin/pkg/admission/priority).
+    own('PriorityClass', text(spec.priorityClassName), `${path}.priorityClassName`, { namespace: undefined });
     const containers = [...items(spec.initContainers).map((c, i) => ({ c, field: `${path}.initContainers[${i}]` })), ...items(spec.containers).map((c, i) => ({ c, field: `${path}.containers[${i}]` }))];
     const mountedConfigMaps = items(spec.volumes).flatMap((volume) => (text(at(volume, 'configMap', 'name')) ? [text(at(volume, 'configMap', 'name')) as string] : []));
     const keysOf = (list: unknown) => items(list).flatMap((item) => (typeof item.key === 'string' ? [item.key] : []));

@@ -14,6 +14,7 @@
  *   custom and external: custom.metrics.k8s.io, external.metrics.k8s.io from an adapter);
  * - `secrets`, `configMaps`, `persistentVolumeClaims`, `serviceAccounts`: objects made outside the
  *   platform, by namespace and name (Secrets and ConfigMaps with the keys they hold);
+ * - `priorityClasses`, `storageClasses`: cluster-scoped classes the pods and claims name;
  * - `traceCollectors`: OTLP/HTTP receivers outside the output that `tracing.collector` names, with
  *   where their pods are (namespace and pod labels, or a network), which the NetworkPolicies admit.
  */
@@ -123,6 +124,8 @@ export const PrerequisitesSchema = Type.Object(
     configMaps: Type.Optional(KeyedObjects('ConfigMap')),
     persistentVolumeClaims: Type.Optional(namesByNamespace('Existing PersistentVolumeClaims, by namespace.')),
     serviceAccounts: Type.Optional(namesByNamespace('Existing ServiceAccounts (besides each namespace’s default), by namespace.')),
+    priorityClasses: Type.Optional(names('PriorityClasses the cluster has, besides its own system-cluster-critical and system-node-critical (priorityClassName of the pods).')),
+    storageClasses: Type.Optional(names('StorageClasses the cluster has (storageClassName of the persistent volume claims; none named: the default class).')),
     crds: Type.Optional(names('Other CustomResourceDefinitions the cluster has (<plural>.<group>), for kinds no controller above serves (e.g. from extraObjects).')),
     traceCollectors: Type.Optional(keyedMap(Type.String({ pattern: patterns.dnsLabel, maxLength: 63 }), TraceCollector, 'Trace collectors outside the output, by the name tracing.collector gives.')),
   },

@@ -7,7 +7,7 @@
 import { CONTROLLERS, controllerOf, crdName } from './controllers';
 import type { EnvironmentReferences, Need } from './needs';
 import type { Prerequisites, TraceCollector } from './prerequisites';
-import { type DeclaredGateway, controllerNamespace, highestFloor, neededControllers, objectName, requiredKeys } from './resolve';
+import { type DeclaredGateway, controllerNamespace, highestFloor, neededControllers, objectName, requiredKeys, SYSTEM_PRIORITY_CLASSES } from './resolve';
 
 /** Kinds of need a README lists when the output does not write the object. */
 const LISTED = new Set<Need['kind']>([
@@ -23,6 +23,8 @@ const LISTED = new Set<Need['kind']>([
   'TrafficRouterPlugin',
   'MetricsAPI',
   'Gateway',
+  'PriorityClass',
+  'StorageClass',
 ]);
 
 /** The metrics APIs' APIService objects (the aggregation layer registers each group's v1beta1). */
@@ -82,6 +84,7 @@ export function prerequisitesSection(
   for (const need of references.needs) {
     if (!LISTED.has(need.kind) || references.provided.has(`${need.kind}/${need.namespace ?? ''}/${need.name}`)) continue;
     if (need.kind === 'ServiceAccount' && need.name === 'default') continue;
+    if (need.kind === 'PriorityClass' && SYSTEM_PRIORITY_CLASSES.has(need.name)) continue;
     const id = `${need.kind}/${need.namespace ?? ''}/${need.name}/${need.section ?? ''}`;
     const entry = seen.get(id) ?? { need, by: new Set<string>() };
     entry.by.add(objectName(need.by));

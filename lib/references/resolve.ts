@@ -43,6 +43,8 @@ export interface DeclaredGateway {
 const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 /** ClusterRoles every cluster has (the API server's default user-facing roles, RBAC docs). */
 const DEFAULT_CLUSTER_ROLES = new Set(['cluster-admin', 'admin', 'edit', 'view']);
+/** PriorityClasses every cluster has (the scheduling API's bootstrap: pkg/apis/scheduling SystemPriorityClasses). */
+export const SYSTEM_PRIORITY_CLASSES: ReadonlySet<string> = new Set(['system-cluster-critical', 'system-node-critical']);
 /** The metrics APIs an HPA reads, by API group, and where each is declared. */
 const METRICS_APIS: Readonly<Record<string, 'resource' | 'custom' | 'external'>> = {
   'metrics.k8s.io': 'resource',
@@ -355,6 +357,12 @@ class Resolver {
         }
         return unresolved(`Gateway ${ns}/${need.name}`, ['environment', 'traffic', 'gateway'], ': the platform Gateway is environment.traffic.gateway');
       }
+      case 'PriorityClass':
+        if (written || SYSTEM_PRIORITY_CLASSES.has(need.name) || p.priorityClasses?.includes(need.name)) return undefined;
+        return unresolved(`PriorityClass ${need.name}`, ['prerequisites', 'priorityClasses'], ': the API server refuses pods of a class that does not exist; declare it in prerequisites.priorityClasses');
+      case 'StorageClass':
+        if (written || p.storageClasses?.includes(need.name)) return undefined;
+        return unresolved(`StorageClass ${need.name}`, ['prerequisites', 'storageClasses'], ': a claim of a class that does not exist stays Pending; declare it in prerequisites.storageClasses');
       case 'ClusterRole':
         if (written || DEFAULT_CLUSTER_ROLES.has(need.name)) return undefined;
         return unresolved(`ClusterRole ${need.name}`, [], '');

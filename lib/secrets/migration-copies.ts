@@ -16,7 +16,7 @@
  * ExternalSecret deleted under a running hook).
  *
  * So the migration gets copies of its own: for each Secret of `secrets` that it reads (secretEnv,
- * envFrom), a second ExternalSecret or SealedSecret writing `<name>-migration`, as a hook one step before
+ * envFrom, image pull Secrets: global.imagePullSecrets and image.pullSecrets), a second ExternalSecret or SealedSecret writing `<name>-migration`, as a hook one step before
  * the Job's NetworkPolicy (Helm weight and Argo CD sync wave -15), and the Job reads the copy:
  * - Helm creates it first, does not wait for it (Helm waits for Job and Pod hooks only: kube
  *   `WatchUntilReady`), and creates the Job, whose pod starts once the operator has written the copy (the
@@ -56,30 +56,41 @@ const COPY_HOOK = {
   'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
 };
 
+/** Whether the migration reads Secret `name`: a `secretEnv` entry's secretName, an `envFrom` secretRef or an image pull Secret. */
+function readsSecret(values: AppValues, name: string): boolean {
+  const pullSecrets = [...((values.global as { imagePullSecrets?: string[] } | undefined)?.imagePullSecrets ?? []), ...values.image.pullSecrets];
+  return values.secretEnv.some((ref) => ref.secretName === name) || values.envFrom.some((source) => source.secretRef?.name === name) || pullSecrets.includes(name);
+}
+
+/** Go: the arguments of the chart's named template `<chart>.migrationReads`, `(list secretEnv envFrom name pullSecrets)`, from `values` (e.g. `.Values`). */
+function migrationReadsArgs(values: string, name: string): string {
+  return `(list ${values}.secretEnv ${values}.envFrom ${name} (concat (default (list) (dig "imagePullSecrets" nil (default (dict) ${values}.global))) (default (list) ${values}.image.pullSecrets)))`;
+}
+
 /**
- * Whether the migration reads Secret `name` (a `secretEnv` entry's secretName, or an `envFrom`
- * secretRef). Go: the chart's named template `<chart>.migrationReads` (migrationHelpers).
+ * Whether the migration reads Secret `name` (readsSecret). Go: the chart's named template
+ * `<chart>.migrationReads` (migrationHelpers).
  */
-function migrationReads(v: Refs<AppValues>, name: string): Expr<boolean> {
+function migrationReads(name: string): Expr<boolean> {
   return new (class extends Expr<boolean> {
     evaluate(scope: Scope): boolean {
-      const values = scope.values as AppValues;
-      return values.secretEnv.some((ref) => ref.secretName === name) || values.envFrom.some((source) => source.secretRef?.name === name);
+      return readsSecret(scope.values as AppValues, name);
     }
     go(ctx: GoContext): string {
-      return `(eq (include ${JSON.stringify(`${ctx.chartName}.migrationReads`)} (list ${v.secretEnv.go(ctx)} ${v.envFrom.go(ctx)} ${JSON.stringify(name)})) "true")`;
+      return `(eq (include ${JSON.stringify(`${ctx.chartName}.migrationReads`)} ${migrationReadsArgs('$.Values', JSON.stringify(name))}) "true")`;
     }
   })();
 }
 
 /** The named template behind `migrationReads`, for the chart's _helpers.tpl. */
 export function migrationHelpers(chart: string): string {
-  return `{{/* Whether the migration reads a Secret: (list secretEnv envFrom name) (lib/secrets/migration-copies.ts). */}}
+  return `{{/* Whether the migration reads a Secret: (list secretEnv envFrom name pullSecrets) (lib/secrets/migration-copies.ts). */}}
 {{- define "${chart}.migrationReads" -}}
 {{- $name := index . 2 -}}
 {{- $reads := false -}}
 {{- range index . 0 }}{{ if eq .secretName $name }}{{ $reads = true }}{{ end }}{{ end -}}
 {{- range index . 1 }}{{ if and .secretRef (eq .secretRef.name $name) }}{{ $reads = true }}{{ end }}{{ end -}}
+{{- if has $name (index . 3) }}{{ $reads = true }}{{ end -}}
 {{- $reads -}}
 {{- end }}
 `;
@@ -118,7 +129,7 @@ export class MigrationSecretCopies extends Construct {
     const v = props.values;
     for (const name of props.secretNames) {
       const source = v.secrets[name];
-      const reads = and(v.migration.enabled, migrationReads(v, name));
+      const reads = and(v.migration.enabled, migrationReads(name));
       const metadata = { name: `${name}${COPY_SUFFIX}`, annotations: COPY_HOOK };
       new TemplatedObject(this, `ExternalSecret-${name}`, {
         type: ExternalSecret,
@@ -146,13 +157,12 @@ export const MIGRATION_SECRET_RULES: readonly AppRule[] = [
       if (!v.migration.enabled) return;
       for (const [name, source] of Object.entries(v.secrets)) {
         const scope = source.sealedSecret?.scope ?? 'strict';
-        const read = v.secretEnv.some((ref) => ref.secretName === name) || v.envFrom.some((s) => s.secretRef?.name === name);
-        if (source.sealedSecret && scope === 'strict' && read) report(['secrets', name, 'sealedSecret', 'scope'], STRICT_COPY);
+        if (source.sealedSecret && scope === 'strict' && readsSecret(v, name)) report(['secrets', name, 'sealedSecret', 'scope'], STRICT_COPY);
       }
     },
     go: `{{- if .Values.migration.enabled }}
 {{- range $name, $source := .Values.secrets }}
-{{- if and $source.sealedSecret (eq (default "strict" $source.sealedSecret.scope) "strict") (eq (include "C.migrationReads" (list $.Values.secretEnv $.Values.envFrom $name)) "true") }}
+{{- if and $source.sealedSecret (eq (default "strict" $source.sealedSecret.scope) "strict") (eq (include "C.migrationReads" ${migrationReadsArgs('$.Values', '$name')}) "true") }}
 {{- fail (printf "secrets.%s.sealedSecret.scope: ${STRICT_COPY}" $name) }}
 {{- end }}
 {{- end }}

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { displayPath } from '../cli/paths';
 import { BASE_FILE, type EnvironmentValues, listEnvironments, loadEnvironment, located } from '../values/load';
-import { environmentNameProblems, namespaceLengthProblems } from '../values/platform-names';
+import { environmentNameProblems, environmentObjectNameProblems, namespaceLengthProblems } from '../values/platform-names';
 import { resolveWiring } from '../values/wiring';
 import { productionLeaks } from '../values/environment-settings';
 import { type Problem, ValuesError, uniqueProblems } from '../values/problems';
@@ -51,8 +51,10 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
     const folder = displayPath(valuesDir);
     problems.push({ file: folder, path: '', message: `no environment file: add one <env>.yaml per environment beside ${BASE_FILE} (e.g. ${join(folder, 'dev.yaml')})` });
   }
-  const badNames = environmentNameProblems(names.map((name) => ({ name, file: displayPath(join(valuesDir, `${name}.yaml`)) })));
+  const files = names.map((name) => ({ name, file: displayPath(join(valuesDir, `${name}.yaml`)) }));
+  const badNames = environmentNameProblems(files);
   if (badNames.length > 0) throw new ValuesError(badNames);
+  problems.push(...environmentObjectNameProblems(files));
   const base = attempt(null);
   const environments = names.map(attempt);
   if (base) {

@@ -10,11 +10,18 @@
  *   (k8s.io/kubernetes/pkg/apis/core/validation ValidateServiceName: apimachinery IsDNS1035Label);
  * - `env`, the values of the application's ConfigMap: at most 1 MiB with the chart's own entries
  *   (core validation ValidateConfigMap, api.MaxSecretSize);
+ * - the rules and scrape jobs the monitoring chart's values write: within their ConfigMaps' 1 MiB
+ *   (lib/monitoring/stack/config-map-share.ts);
  * - `nodeNamespace` of the monitoring chart: not the namespace of an application, nor of a controller or
  *   the Gateway the values name (each namespace has one owner; the node agents' namespace is labelled
  *   Pod Security "privileged" and gets the chart's deny-all NetworkPolicy).
  */
+import { EXTRA_RULES_SIZE_RULE } from '../monitoring/rules/extra-rules';
+import { EXTRA_SCRAPE_CONFIGS_SIZE_RULE } from '../monitoring/stack/extra-scrape-configs';
+import { MonitoringValuesSchema } from '../monitoring/values-schema';
+import { MONITORING_CHART } from '../monitoring/stack/chart-name';
 import { CRON_MESSAGE_TAIL, cronScheduleGo, cronScheduleProblem } from './cron-schedule';
+import { resourcePairPaths, resourcePairRule } from './resource-pairs';
 import type { AppRule } from './rule';
 
 /** 1 MiB: api.MaxSecretSize, the limit of a ConfigMap's values together. */
@@ -107,15 +114,24 @@ interface MonitoringRuleValues {
   readonly velero: { readonly prometheus: { readonly schedule: string }; readonly grafana: { readonly schedule: string } };
 }
 
+/**
+ * The sizes of what the values write into the stack's ConfigMaps (config-map-share.ts). In the chart they
+ * come after the rules on the shape of the rule groups and scrape jobs (lib/monitoring/stack/synth.ts),
+ * whose named templates they render.
+ */
+export const MONITORING_SIZE_RULES: readonly MonitoringRule[] = [EXTRA_RULES_SIZE_RULE, EXTRA_SCRAPE_CONFIGS_SIZE_RULE];
+
 /** The problems of the monitoring values under these rules, as paths within them (synth locates them). */
 export function monitoringRuleProblems(values: unknown): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
-  for (const rule of MONITORING_API_SERVER_RULES) rule.check(values as MonitoringRuleValues, (path, message) => problems.push({ path, message }));
+  for (const rule of [...MONITORING_API_SERVER_RULES, ...MONITORING_SIZE_RULES]) rule.check(values as MonitoringRuleValues, (path, message) => problems.push({ path, message }));
   return problems;
 }
 
 /** The monitoring chart's rules. */
 export const MONITORING_API_SERVER_RULES: readonly MonitoringRule[] = [
+  // Every component's resources: requests at most limits (resource-pairs.ts).
+  ...resourcePairPaths(MonitoringValuesSchema).map((path) => resourcePairRule(path, MONITORING_CHART)),
   ...(['prometheus', 'grafana'] as const).map(
     (component): MonitoringRule => ({
       check: (values, report) => {

@@ -21,7 +21,8 @@ import { TRACING_RULES } from '../references/tracing-rules';
 import { EXTRA_OBJECT_LABELS } from '../app/extra-objects';
 import { ANNOTATIONS_SIZE_LIMIT, annotationsSize } from './kubernetes-names';
 import { parseQuantity } from './quantity';
-import type { AppValues } from './schema';
+import { type AppValues, AppValuesSchema } from './schema';
+import { resourcePairPaths, resourcePairRule } from './resource-pairs';
 import type { SchemaProblem } from './schema-check';
 import { POD_RULES, PROBE_KINDS } from './pod-rules';
 import type { AppRule, RuleContext } from './rule';
@@ -36,12 +37,10 @@ function scaled(value: number | string, replicas: number): number {
   return typeof value === 'number' ? value : Math.ceil((replicas * Number(value.slice(0, -1))) / 100);
 }
 
+/** The namespace's pairs; the containers' resources are found in the schema (resource-pairs.ts). */
 const RESOURCE_PAIRS = [
-  { request: ['resources', 'requests'], limit: ['resources', 'limits'], what: 'the limit' },
   { request: ['quota', 'requests'], limit: ['quota', 'limits'], what: 'the quota limit' },
   { request: ['limitRange', 'defaultRequest'], limit: ['limitRange', 'default'], what: 'the default limit' },
-  { request: ['waitForDependencies', 'resources', 'requests'], limit: ['waitForDependencies', 'resources', 'limits'], what: 'the limit' },
-  { request: ['migration', 'resources', 'requests'], limit: ['migration', 'resources', 'limits'], what: 'the limit' },
 ] as const;
 
 /** The volume sources an extra volume may have (lib/values/schema.ts ExtraVolume). */
@@ -93,6 +92,8 @@ const RULES: readonly AppRule[] = [
 {{- end }}
 {{- end }}`,
   },
+  // Every container's resources of the values (the application's, the dependency wait's, the migration's, the backups'...).
+  ...resourcePairPaths(AppValuesSchema).map((path): AppRule => resourcePairRule(path, 'C')),
   ...RESOURCE_PAIRS.flatMap(({ request, limit, what }) =>
     (['cpu', 'memory'] as const).map(
       (resource): AppRule => ({

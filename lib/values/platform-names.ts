@@ -3,6 +3,7 @@
  * namespaces `<app>-<env>`, dist/ folders) and environment names (overlay files, namespaces).
  */
 import { Type } from '@sinclair/typebox';
+import { longestEnvironmentObjectName } from '../gitops/layout';
 import { dnsLabelPattern } from './kubernetes-names';
 import { layoutReservedNames } from './layout-names';
 import { MAX_FULLNAME } from './name-budget';
@@ -52,6 +53,19 @@ export function environmentNameProblems(environments: readonly { readonly name: 
     }
   }
   return problems;
+}
+
+/**
+ * Problems with environment names that make a name of the environment's own GitOps objects longer than
+ * 63 characters (lib/gitops/layout.ts: each is also a label value), each naming its file.
+ */
+export function environmentObjectNameProblems(environments: readonly { readonly name: string; readonly file: string }[]): Problem[] {
+  return environments.flatMap(({ name, file }) => {
+    const object = longestEnvironmentObjectName(name);
+    if (object.length <= MAX_NAMESPACE) return [];
+    const message = `the environment name "${name}" (from the file name) is too long: its GitOps object "${object}" would be ${object.length} characters, and that name is also its app.kubernetes.io/name label value, which Kubernetes allows ${MAX_NAMESPACE}: at most ${name.length - (object.length - MAX_NAMESPACE)} characters`;
+    return [{ file, path: '', message }];
+  });
 }
 
 /**

@@ -1,11 +1,12 @@
 /** Values files with their positions, so that every problem can name the file and line. */
 import { CORE_SCHEMA, type YAMLException, load } from 'js-yaml';
-import { type Document, LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { type Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { type Problem, dottedPath } from './problems';
 import { readRegularFile } from '../cli/file-kinds';
 import { displayPath } from '../cli/paths';
 import { aliasProblems, mayHaveAliases } from './yaml-aliases';
 import { TOO_DEEP_MESSAGE, tooDeepInText, valuesShapeProblems } from './values-shape';
+import { mayHaveNonTextKeys, nonTextKeyProblems } from './yaml-keys';
 import { mayHaveVersionDependentScalars, versionDependentScalars } from './yaml-versions';
 
 export interface ValuesFile {
@@ -69,6 +70,11 @@ function parseValuesFile(path: string, text: string): ReadResult {
   data ??= {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [{ file: path, line: 1, path: '', message: 'expected a mapping of values at the top level' }] };
+  }
+  if (mayHaveNonTextKeys(text)) {
+    const keys = nonTextKeyProblems(path, withPositions().document, withPositions().lines);
+    // The data holds those keys as made-up text: the file is not used further.
+    if (keys.length > 0) return { problems: keys };
   }
   const problems = mayHaveVersionDependentScalars(text) ? versionDependentScalars(path, withPositions().document, withPositions().lines) : [];
   const file = lazilyPositioned(path, data as Record<string, unknown>, text, known);
@@ -195,11 +201,20 @@ function isSpecialKeyPath(data: unknown, path: readonly (string | number)[]): bo
   return typeof path[path.length - 1] === 'string' && typeof parent === 'object' && parent !== null && !Array.isArray(parent) && Object.hasOwn(parent, path[path.length - 1]);
 }
 
-/** Line and column of the key (or item) at `path` in a file, or undefined when the file doesn't set it. */
+/**
+ * Line and column of the key (or item) at `path` in a file, or undefined when the file doesn't set it.
+ * A path through an alias (`*name`) is located at the alias: that is where this path's value is
+ * written, the anchor's text possibly serving several.
+ */
 export function locate(file: ValuesFile, path: readonly (string | number)[]): { line: number; column: number } | undefined {
   let node: unknown = file.document.contents;
   let offset: number | undefined;
+  let aliasOffset: number | undefined;
   for (const key of path) {
+    if (isAlias(node)) {
+      aliasOffset ??= node.range?.[0];
+      node = node.resolve(file.document);
+    }
     if (isMap(node)) {
       const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
       if (!pair) return undefined;
@@ -215,6 +230,6 @@ export function locate(file: ValuesFile, path: readonly (string | number)[]): { 
     }
   }
   if (offset === undefined) return undefined;
-  const pos = file.lines.linePos(offset);
+  const pos = file.lines.linePos(aliasOffset ?? offset);
   return { line: pos.line, column: pos.col };
 }

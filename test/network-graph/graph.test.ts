@@ -113,7 +113,7 @@ describe('committed environment READMEs and pictures', () => {
     expect(readme).toContain(`"namespace api-${env}<br>api"`);
     // web calls api (a declared dependency): both sides allow it.
     expect(readme).toMatch(/n\d+ -->\|"TCP 8080"\| n\d+/);
-    expect(readme).toContain('| api | api-' + env + ' | [network/api.svg](network/api.svg) |');
+    expect(readme).toContain(`| api | api-${env} | [network/api.svg](network/api.svg) |`);
     const svg = readFileSync(join(distDir, 'environments', env, 'network.svg'), 'utf8');
     expect(svg).toContain('<svg');
     expect(svg).toContain(`namespace api&#45;${env}`);

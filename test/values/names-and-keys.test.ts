@@ -109,7 +109,17 @@ const cases: Case[] = [
   {
     name: 'a namespace <app>-<env> longer than 63 characters',
     breakValues: (v) => renameSync(join(v, 'staging.yaml'), join(v, `staging-${'x'.repeat(50)}.yaml`)),
-    expected: [/^values\/base\.yaml:\d+:\d+: applications\.worker: the namespace "worker-staging-x{50}" would be 65 characters; Kubernetes allows 63: shorten the application or environment name$/],
+    expected: [
+      /^values\/base\.yaml:\d+:\d+: applications\.worker: the namespace "worker-staging-x{50}" would be 65 characters; Kubernetes allows 63: shorten the application or environment name$/,
+      /^values\/staging-x{50}\.yaml: the environment name "staging-x{50}" \(from the file name\) is too long: /,
+    ],
+  },
+  {
+    name: 'an environment name that makes a GitOps object name longer than 63 characters (a label value), every namespace within 63',
+    breakValues: (v) => renameSync(join(v, 'staging.yaml'), join(v, `staging-${'x'.repeat(40)}.yaml`)),
+    expected: [
+      /^values\/staging-x{40}\.yaml: the environment name "staging-x{40}" \(from the file name\) is too long: its GitOps object "platform-staging-x{40}-gitops" would be 64 characters, and that name is also its app\.kubernetes\.io\/name label value, which Kubernetes allows 63: at most 47 characters$/,
+    ],
   },
   {
     name: 'a sidecar name and an extra volume name of 64 characters (DNS labels), a Secret name of 254 (a DNS subdomain)',

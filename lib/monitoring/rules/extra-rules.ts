@@ -15,6 +15,8 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Expr, type GoContext, type Scope } from '../../template/expr';
 import { goJson } from '../../template/go-semantics';
 import { patterns, str } from '../../values/schema-primitives';
+import { MONITORING_CHART } from '../stack/chart-name';
+import { configMapShareRule } from '../stack/config-map-share';
 import { severityOf } from './model';
 
 const closed = { additionalProperties: false } as const;
@@ -137,3 +139,24 @@ export function extraRulesHelper(chartName: string): string {
 {{- end }}
 `;
 }
+
+/**
+ * Bytes of the ConfigMap prometheus-rules kept for the built-in alerts (alerts.yaml: about 56 KiB,
+ * whatever the number of applications; test/monitoring/config-map-shares.test.ts holds it under this).
+ */
+export const BUILT_IN_RULES_BUDGET = 128 * 1024;
+
+/** The rule file of the values' rules (extra.yaml) fits the ConfigMap prometheus-rules (config-map-share.ts), at `rules.groups`. */
+export const EXTRA_RULES_SIZE_RULE = configMapShareRule({
+  path: ['rules', 'groups'],
+  what: 'the rules written in values (monitoring.rules.groups and the applications’ metrics.rules)',
+  file: 'a rule file',
+  configMap: 'prometheus-rules',
+  builtIn: 'the built-in alerts',
+  budget: BUILT_IN_RULES_BUDGET,
+  size: (values) => {
+    const v = values as { rules: { groups: ExtraRuleGroup[] }; applications: Record<string, RuledApplication>; environment: string };
+    return Buffer.byteLength(extraRulesFile(extraRuleGroups(v.rules.groups, v.applications, v.environment)), 'utf8');
+  },
+  goSize: `len (include "${MONITORING_CHART}.${HELPER}" (list .Values.rules.groups .Values.applications .Values.environment))`,
+});

@@ -8,6 +8,8 @@
 import { Type } from '@sinclair/typebox';
 import { Expr, type GoContext, type Scope } from '../../template/expr';
 import { goJson } from '../../template/go-semantics';
+import { MONITORING_CHART } from './chart-name';
+import { configMapShareRule } from './config-map-share';
 import { labelMap } from '../../values/kubernetes-names';
 import { int, patterns, str } from '../../values/schema-primitives';
 
@@ -187,3 +189,27 @@ export const EXTRA_EGRESS_TEMPLATE = `{{- range $i, $to := .Values.networkPolicy
 {{- fail (printf "networkPolicy.prometheusExtraEgress[%d]: ${ONE_DESTINATION}" $i) }}
 {{- end }}
 {{- end }}`;
+
+/**
+ * Bytes of the ConfigMap prometheus-config kept for the stack's own configuration (prometheus.yml
+ * without the extra jobs: about 11 KiB with three applications and 1.2 KiB more per application, so
+ * 127 KiB with the benchmark's 100; test/monitoring/config-map-shares.test.ts holds the shipped
+ * environments under this). Past about 200 applications the stack's own part outgrows it, and this
+ * rule no longer proves the ConfigMap fits (`npm run validate` still measures it).
+ */
+export const BUILT_IN_CONFIG_BUDGET = 256 * 1024;
+
+/** The extra jobs' lines fit the ConfigMap prometheus-config beside the stack's own jobs (config-map-share.ts). */
+export const EXTRA_SCRAPE_CONFIGS_SIZE_RULE = configMapShareRule({
+  path: ['prometheus', 'extraScrapeConfigs'],
+  what: 'the scrape jobs written in values (monitoring.prometheus.extraScrapeConfigs)',
+  file: 'scrape_configs lines',
+  configMap: 'prometheus-config',
+  builtIn: 'the stack’s own configuration',
+  budget: BUILT_IN_CONFIG_BUDGET,
+  size: (values) => {
+    const jobs = (values as { prometheus: { extraScrapeConfigs: ReadonlyArray<Record<string, unknown>> } }).prometheus.extraScrapeConfigs;
+    return jobs.reduce((sum, job) => sum + Buffer.byteLength(`  - ${goJson(job)}\n`, 'utf8'), 0);
+  },
+  goSize: `len (include "${MONITORING_CHART}.jsonListItems" .Values.prometheus.extraScrapeConfigs)`,
+});

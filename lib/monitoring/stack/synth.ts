@@ -15,8 +15,9 @@ import { extraRuleGroups, extraRulesFile } from '../rules/extra-rules';
 import { type RuleFileToCheck, type RuleLocation, checkRuleFiles } from '../rules/promtool-check';
 import { TRAFFIC_RULES } from '../../values/traffic';
 import { MONITORING_EDGE_RULES, edgeRulesTemplate } from '../../traffic/edge-rules';
-import { MONITORING_API_SERVER_RULES } from '../../values/api-server-rules';
+import { MONITORING_API_SERVER_RULES, MONITORING_SIZE_RULES } from '../../values/api-server-rules';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../../values/quantity-rules';
+import { quantityHelper } from '../../values/app-rules';
 import { valuesShapeTemplate } from '../../values/values-shape';
 import { NODE_NAMESPACE_RULE } from './node-namespace';
 import { MonitoringValuesSchema } from '../values-schema';
@@ -133,8 +134,8 @@ export function monitoringHelm(m: MonitoringReleases): Omit<ChartRelease['helm']
     description: 'Monitoring of the platform: Prometheus, Alertmanager, Grafana, Loki and Alloy, or the Prometheus Operator resources.',
     schema: MonitoringValuesSchema,
     baseValues: m.defaults.values as unknown as Record<string, unknown>,
-    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${extraRulesHelper(MONITORING_CHART)}\n${jsonListItemsHelper(MONITORING_CHART)}\n${withoutDisabledAlertsHelper(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}`,
-    valueRules: `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${knownApplicationsRule(m)}\n${NODE_NAMESPACE_RULE}${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${extraScrapeConfigsTemplate(MONITORING_CHART)}\n${EXTRA_EGRESS_TEMPLATE}\n${DATA_STORE_ADDRESS_TEMPLATE}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
+    helpers: `${helpersTemplate(MONITORING_CHART)}\n${textHelpers(MONITORING_CHART)}\n${configHelpers(MONITORING_CHART)}\n${monitoringExpressionHelpers(MONITORING_CHART)}\n${extraRulesHelper(MONITORING_CHART)}\n${jsonListItemsHelper(MONITORING_CHART)}\n${withoutDisabledAlertsHelper(MONITORING_CHART)}\n${canonicalQuantityHelper(MONITORING_CHART)}\n${quantityHelper(MONITORING_CHART)}`,
+    valueRules: `${valuesShapeTemplate(MONITORING_CHART)}${environmentRuleTemplate(m.releases.map((r) => r.environment))}${knownApplicationsRule(m)}\n${NODE_NAMESPACE_RULE}${TRAFFIC_RULES}\n${edgeRulesTemplate(MONITORING_EDGE_RULES, MONITORING_CHART)}\n${MONITORING_API_SERVER_RULES.map((rule) => rule.go).join('\n')}\n${RULE_GROUPS_TEMPLATE}\n${extraScrapeConfigsTemplate(MONITORING_CHART)}\n${EXTRA_EGRESS_TEMPLATE}\n${DATA_STORE_ADDRESS_TEMPLATE}\n${MONITORING_SIZE_RULES.map((rule) => rule.go).join('\n')}\n${quantityRulesTemplate(MONITORING_CHART, MonitoringValuesSchema)}`,
     notes: monitoringNotes(),
     readme: monitoringReadme(
       MONITORING_CHART,

@@ -94,12 +94,13 @@ helm.sh/chart: {{ include "api.chart" . }}
 {{- toJson $steps }}
 {{- end }}
 
-{{/* Whether the migration reads a Secret: (list secretEnv envFrom name) (lib/secrets/migration-copies.ts). */}}
+{{/* Whether the migration reads a Secret: (list secretEnv envFrom name pullSecrets) (lib/secrets/migration-copies.ts). */}}
 {{- define "api.migrationReads" -}}
 {{- $name := index . 2 -}}
 {{- $reads := false -}}
 {{- range index . 0 }}{{ if eq .secretName $name }}{{ $reads = true }}{{ end }}{{ end -}}
 {{- range index . 1 }}{{ if and .secretRef (eq .secretRef.name $name) }}{{ $reads = true }}{{ end }}{{ end -}}
+{{- if has $name (index . 3) }}{{ $reads = true }}{{ end -}}
 {{- $reads -}}
 {{- end }}
 
