@@ -75,7 +75,12 @@ describe('translated under the Gateway API, kept on the Ingress', () => {
   const dir = valuesCopyWith(roots, 'base.yaml', (t) =>
     t
       .replace('      adminPaths:\n        paths: [/admin]', `      annotations: ${JSON.stringify(apiAnnotations)}\n      adminPaths:\n        paths: [/admin]`)
-      .replace('      hosts:\n        - host: "www.{domain}"', `      annotations: ${JSON.stringify(webAnnotations)}\n      hosts:\n        - host: "www.{domain}"`),
+      .replace('      hosts:\n        - host: "www.{domain}"', `      annotations: ${JSON.stringify(webAnnotations)}\n      hosts:\n        - host: "www.{domain}"`)
+      // The users' Secret exists in each environment (a reference like any other: lib/references/).
+      .replace(
+        '\n  secrets:\n    monitoring:\n',
+        '\n  secrets:\n    web-dev: { web-users: { keys: [.htpasswd, auth] } }\n    web-staging: { web-users: { keys: [.htpasswd, auth] } }\n    web-production: { web-users: { keys: [.htpasswd, auth] } }\n    monitoring:\n',
+      ),
   );
   const out = join(dir, '..', 'dist');
   synthInto(dir, out);

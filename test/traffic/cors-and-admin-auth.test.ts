@@ -136,7 +136,9 @@ describe('other values: the same objects in synth and in Helm 3 and 4', () => {
         '      cors: { enabled: true, allowOrigins: ["*"], allowMethods: [GET], allowHeaders: [Content-Type], maxAgeSeconds: 600 }\n      hosts:\n        - host: "www.{domain}"',
       )
       .replace('allowOrigins: ["https://www.{domain}"]', 'allowOrigins: ["https://www.{domain}", "https://*.partners.example.org"]')
-      .replace('    admin: { requestsPerSecond: 10, allowedCidrs: [10.0.0.0/8] }', '    admin: { requestsPerSecond: 10, allowedCidrs: [10.0.0.0/8], basicAuth: { secretName: monitoring-admin-htpasswd } }'),
+      .replace('    admin: { requestsPerSecond: 10, allowedCidrs: [10.0.0.0/8] }', '    admin: { requestsPerSecond: 10, allowedCidrs: [10.0.0.0/8], basicAuth: { secretName: monitoring-admin-htpasswd } }')
+      // The users' Secret exists in the cluster (a reference like any other: lib/references/).
+      .replace('    monitoring:\n      grafana-admin:', '    monitoring:\n      monitoring-admin-htpasswd: { keys: [.htpasswd, auth] }\n      grafana-admin:'),
   );
   const out = join(dir, '..', 'dist');
   synthInto(dir, out);
