@@ -23,7 +23,7 @@ const DEV_CLUSTER = (devYaml: string) =>
     .replace('prerequisites:\n  secrets:\n', 'prerequisites:\n  configMaps:\n    api-dev: { api-flags: { keys: [] } }\n  secrets:\n')
     .replace(
       '  secrets:\n    worker-dev:\n',
-      '  secrets:\n    api-dev: { registry-credentials: { keys: [] }, api-registry: { keys: [] }, api-extra-env: { keys: [] }, api-client-certs: { keys: [] } }\n    web-dev: { registry-credentials: { keys: [] } }\n    worker-dev:\n      registry-credentials: { keys: [] }\n',
+      '  priorityClasses: [shop-high]\n  secrets:\n    api-dev: { registry-credentials: { keys: [] }, api-registry: { keys: [] }, api-extra-env: { keys: [] }, api-client-certs: { keys: [] } }\n    web-dev: { registry-credentials: { keys: [] } }\n    worker-dev:\n      registry-credentials: { keys: [] }\n',
     );
 
 const API_IN_DEV = `
