@@ -364,7 +364,7 @@ export class EnvironmentReferences {
       const value = text(annotations[`${prefix}${annotation}`]);
       if (value === undefined) continue;
       const [refNamespace, name] = value.includes('/') ? value.split('/', 2) : [namespace, value];
-      need('Secret', name, `metadata.annotations.${prefix}${annotation}`, { namespace: refNamespace, keys });
+      need('Secret', name, `metadata.annotations["${prefix}${annotation}"]`, { namespace: refNamespace, keys });
     }
   }
 

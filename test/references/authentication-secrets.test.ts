@@ -37,7 +37,7 @@ describe('a basic-authentication Secret neither written nor declared is refused'
     }
     expect(lines).toContainEqual(
       expect.stringMatching(
-        /^values\/base\.yaml:\d+:\d+: applications\.api\.ingress\.adminPaths\.basicAuth\.secretName: Secret api-admin-users in api-staging is neither written in staging nor declared: .* with its keys \(auth\) \(Ingress api-staging\/api-admin at metadata\.annotations\.nginx\.ingress\.kubernetes\.io\/auth-secret \(manifests\/staging\/api\/ingress-admin\.yaml\)\)$/,
+        /^values\/base\.yaml:\d+:\d+: applications\.api\.ingress\.adminPaths\.basicAuth\.secretName: Secret api-admin-users in api-staging is neither written in staging nor declared: .* with its keys \(auth\) \(Ingress api-staging\/api-admin at metadata\.annotations\["nginx\.ingress\.kubernetes\.io\/auth-secret"\] \(manifests\/staging\/api\/ingress-admin\.yaml\)\)$/,
       ),
     );
   });
@@ -60,7 +60,7 @@ describe('a basic-authentication Secret neither written nor declared is refused'
       );
     expect(about(problemsWith('staging.yaml', annotations('web-users')), 'web-users')).toEqual([
       expect.stringMatching(
-        /^values\/staging\.yaml:\d+:\d+: applications\.web\.ingress\.annotations\.nginx\.ingress\.kubernetes\.io\/auth-secret: Secret web-users in web-staging is neither written in staging nor declared: .* with its keys \(auth\) \(Ingress web-staging\/web at metadata\.annotations\.nginx\.ingress\.kubernetes\.io\/auth-secret/,
+        /^values\/staging\.yaml:\d+:\d+: applications\.web\.ingress\.annotations\.nginx\.ingress\.kubernetes\.io\/auth-secret: Secret web-users in web-staging is neither written in staging nor declared: .* with its keys \(auth\) \(Ingress web-staging\/web at metadata\.annotations\["nginx\.ingress\.kubernetes\.io\/auth-secret"\]/,
       ),
     ]);
     expect(about(problemsWith('staging.yaml', annotations('shared-auth/web-users')), 'web-users')).toEqual([
