@@ -88,7 +88,7 @@ describe('mistakes', () => {
     expect(diff.stderr.split('\n')[0]).toBe('diff: no environment prodution in dist/manifests (did you mean production?) (there: dev, production, staging)');
     expect(diff.status).toBe(1);
     const bench = run('bench/run.mjs', ['--only', 'synht']);
-    expect(bench.stderr.split('\n')[0]).toBe('bench: --only synht: no such section (did you mean synth?) (sections: synth, direct, floor, build, scale, helm, validate)');
+    expect(bench.stderr.split('\n')[0]).toBe('bench: --only synht: no such section (did you mean synth?) (sections: synth, direct, floor, build, scale, scale1000, helm, validate)');
     const build = run('scripts/build.mjs', ['mian']);
     expect(build.stderr.split('\n')[0]).toBe('build: unknown entry mian (did you mean main?) (entries: main, validate, package, check-upgrade, diff, chart-versions)');
     expect(existsSync('/tmp/never-written')).toBe(false);
