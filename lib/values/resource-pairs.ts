@@ -7,12 +7,22 @@
  * to cpu limit"); synth and the chart's validate-values.yaml refuse it first, with the same words.
  * Lists (sidecars, init containers) have their own rule (pod-rules.ts); maps of values are not entered.
  */
-import { parseQuantity } from './quantity';
+import { isQuantity, parseQuantity, quantityText } from './quantity';
 import { patterns } from './schema-primitives';
 
 type Schema = { properties?: Record<string, Schema>; pattern?: string };
 
 const RESOURCES = ['cpu', 'memory'] as const;
+
+/**
+ * `value` as a quantity's text, or undefined when it is none (an object, an empty or made-up string): the
+ * schema reports that value at its own path, so this rule leaves it alone rather than compare it.
+ */
+function quantityOrNone(value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = quantityText(value);
+  return isQuantity(text) ? text : undefined;
+}
 
 /** Whether `schema` holds cpu and memory quantities. */
 const isResourceSet = (schema: Schema | undefined) => RESOURCES.every((resource) => schema?.properties?.[resource]?.pattern === patterns.quantity);
@@ -37,10 +47,10 @@ export function resourcePairRule(path: readonly string[], chart: string): Resour
   const under = path.slice(1);
   return {
     check: (values, report) => {
-      const pair = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values) as { requests?: Record<string, string>; limits?: Record<string, string> } | undefined;
+      const pair = path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values) as { requests?: Record<string, unknown>; limits?: Record<string, unknown> } | undefined;
       for (const resource of RESOURCES) {
-        const requested = pair?.requests?.[resource];
-        const limited = pair?.limits?.[resource];
+        const requested = quantityOrNone(pair?.requests?.[resource]);
+        const limited = quantityOrNone(pair?.limits?.[resource]);
         if (requested === undefined || limited === undefined) continue;
         if (parseQuantity(requested) > parseQuantity(limited)) report([...path, 'requests', resource], `expected at most the limit (${limited}), got ${requested}`);
       }

@@ -64,6 +64,25 @@ describe('synth refuses each, at its values path with file and line', () => {
   });
 });
 
+describe('a request or limit that is no quantity', () => {
+  // Found by bench/faults.mjs: the comparison parsed what the schema refuses and synth stopped with an
+  // unlocated `"[object Object]" is not a Kubernetes quantity` (the monitoring chart's resources). The
+  // schema's problem, located, is the answer.
+  const cases = [{ a: 1 }, '', '{{ .Release.Name }}', 'ü-é-中'].flatMap((value) => [
+    ['monitoring.prometheus.resources', { monitoring: { prometheus: { resources: { requests: { cpu: value }, limits: { cpu: '1' } } } } }, value] as const,
+    ['applications.worker.resources', { applications: { worker: { resources: { requests: { cpu: value }, limits: { cpu: '1' } } } } }, value] as const,
+  ]);
+  it.each(cases)('%s.requests.cpu %j: one located problem from the schema, no internal message', (path, overlay) => {
+    const dir = join(scratch, `values-${Math.random().toString(36).slice(2)}`);
+    cpSync(join(projectRoot, 'values'), dir, { recursive: true });
+    writeFileSync(join(dir, 'qa.yaml'), stringify({ prerequisites: { secrets: { 'worker-qa': { 'worker-redis': { keys: ['password'] } } } }, ...overlay }));
+    const problems = synthProblems(dir);
+    expect(problems.length).toBeGreaterThan(0);
+    for (const line of problems) expect(line).toMatch(new RegExp(`qa\\.yaml:\\d+:\\d+: ${path.replace(/\./g, '\\.')}\\.requests\\.cpu: `));
+    expect(problems.join('\n')).not.toContain('is not a Kubernetes quantity');
+  });
+});
+
 describe.each(helmVersions)('$label refuses each with synth’s words', ({ binary }) => {
   const template = (chart: string, values: Record<string, unknown>) => {
     const file = join(scratch, `${chart}-${Math.random().toString(36).slice(2)}.yaml`);
