@@ -4,12 +4,13 @@
  * NetworkPolicy opens exactly `networkPolicy.prometheusExtraEgress`; a job named like the stack's own
  * and a destination that is not one network or labelled namespaces are refused by synth and Helm alike.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { synthesize } from '../../../charts/platform';
+import { extraScrapeConfigProblems } from '../../../lib/monitoring/stack/extra-scrape-configs';
 import { type K8sObject, distDir } from '../../support/dist';
 import { helm, helmTemplate, helmVersions } from '../../support/helm';
 import { findBinary, runTool } from '../../support/processes';
@@ -143,5 +144,21 @@ describe('extra scrape jobs', () => {
       const synthed = valuesCopyWith(roots, 'dev.yaml', (text) => `${text}  ${key}: ${JSON.stringify(value)}\n`);
       expect(synthProblems(synthed).join('\n')).toContain(`monitoring.${message}`);
     });
+  });
+});
+
+describe('the names of the stack’s own jobs', () => {
+  // extra-scrape-configs.ts lists them by hand: a job the stack starts writing must join that list, or
+  // an extra job of that name would be accepted beside it (Prometheus refuses two jobs of one name).
+  it.each(['dev', 'staging', 'production'])('every job %s’s prometheus.yml writes is refused as an extra job’s name', (env) => {
+    const configMap = parse(readFileSync(join(distDir, 'manifests', env, 'monitoring', 'prometheus-config.yaml'), 'utf8')) as { data: Record<string, string> };
+    const names = (parse(configMap.data['prometheus.yml']) as { scrape_configs: Array<{ job_name: string }> }).scrape_configs.map((job) => job.job_name);
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) {
+      expect(
+        extraScrapeConfigProblems([{ job_name: name, static_configs: [{ targets: ['a.b.svc:80'] }] }], '15s').map((p) => p.message),
+        name,
+      ).toContainEqual(expect.stringContaining(`${name} is one of the stack's own jobs`));
+    }
   });
 });
