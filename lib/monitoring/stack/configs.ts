@@ -16,6 +16,7 @@ import { list } from '../../template/functions';
 import { type GeneratedText, type TextInput, interpolatedText, precomputedText, resolveInput } from '../../template/text';
 import { buildLogRules } from '../rules/logs';
 import { type AlertThresholds, type AlertingRule, type RuleFile, buildAlertRules, defaultAlertThresholds, thresholdOrderProblems, thresholdOrders } from '../alert-rules';
+import type { RuleGroup } from '../rules/model';
 import { buildDashboards } from '../dashboards';
 import { type AlertmanagerValues, AlertmanagerValuesSchema, buildAlertmanagerConfig } from '../alertmanager-config';
 import { buildPrometheusConfig, edgeScrapeConfig } from '../prometheus-config';
@@ -33,37 +34,50 @@ import { RULES_DIR } from './prometheus';
  * A rule file composed of one interpolated text per rule group and per alert (thresholds stay
  * values), so that `rules.disabled.<alert>` drops that alert's part in both renderings (and a group
  * whose alerts are all off, or whose `present` condition is false, drops with its header); groups
- * without alerts (recording rules) are one part each. `build` makes the whole file from the input and
- * is called once per distinct input; `layout` is its structure, which the values do not change.
+ * without alerts (recording rules) are one part each. `group(g)` gives group g's input and its
+ * builder, which makes that group from the input and is called once per distinct input; `layout` is
+ * the file's structure, which the values do not change.
+ *
+ * Each group's parts read that group's input only (an application's log rules: its namespace and the
+ * shared thresholds, not every application's namespace), so that the file costs time linear in its
+ * groups: with one input for the whole file, every part marked up and rebuilt the whole file (3.2 s
+ * of the monitoring chart at 1,000 applications).
  */
-function composedRuleFile<I>(props: MonitoringProps, name: string, input: TextInput, build: (input: I) => RuleFile, layout: RuleFile, present?: (group: number) => Expr<boolean>): GeneratedText {
+function composedRuleFile<I>(
+  props: MonitoringProps,
+  name: string,
+  layout: RuleFile,
+  group: (g: number) => { readonly input: TextInput; readonly build: (input: I) => RuleGroup },
+  present?: (group: number) => Expr<boolean>,
+): GeneratedText {
   const v = props.values;
-  let last: { input: I; key: string; rules: RuleFile } | undefined;
-  const memo = (i: I) => {
-    // The same input object (lib/template/text.ts resolves it once per release) is the same file; else compared as JSON.
-    if (last?.input === i) return last.rules;
-    const key = JSON.stringify(i);
-    if (last?.key !== key) last = { input: i, key, rules: build(i) };
-    else last = { ...last, input: i };
-    return last.rules;
-  };
-  const part = (what: string, select: (rules: RuleFile) => RuleFile['groups'][number]) =>
-    interpolatedText({ name: `${name}: ${what}`, format: 'yaml', input, build: (i) => ({ groups: [select(memo(i as unknown as I))] }), shape: props.defaults });
-  const parts = layout.groups.map((group, g) => {
-    const alerts = group.rules.filter((rule): rule is AlertingRule => 'alert' in rule);
+  const parts = layout.groups.map((layoutGroup, g) => {
+    const { input, build } = group(g);
+    let last: { input: I; key: string; rules: RuleGroup } | undefined;
+    const memo = (i: I) => {
+      // The same input object (lib/template/text.ts resolves it once per release) is the same group; else compared as JSON.
+      if (last?.input === i) return last.rules;
+      const key = JSON.stringify(i);
+      if (last?.key !== key) last = { input: i, key, rules: build(i) };
+      else last = { ...last, input: i };
+      return last.rules;
+    };
+    const part = (what: string, select: (rules: RuleGroup) => RuleGroup) =>
+      interpolatedText({ name: `${name}: ${what}`, format: 'yaml', input, build: (i) => ({ groups: [select(memo(i as unknown as I))] }), shape: props.defaults });
+    const alerts = layoutGroup.rules.filter((rule): rule is AlertingRule => 'alert' in rule);
     if (alerts.length === 0)
       return listItems(
         'groups',
-        part(`rule group ${group.name}`, (rules) => rules.groups[g]),
+        part(`rule group ${layoutGroup.name}`, (rules) => rules),
       );
-    const header = `groups:\n  - name: ${group.name}\n    rules:\n`;
+    const header = `groups:\n  - name: ${layoutGroup.name}\n    rules:\n`;
     const enabled = alerts.map((alert) => not(v.rules.disabled[alert.alert as keyof typeof v.rules.disabled]));
     const items = alerts.map((alert, r) =>
       optionalText(
         enabled[r],
         textAfter(
           header,
-          part(`alert ${alert.alert}`, (rules) => ({ name: group.name, rules: [rules.groups[g].rules[r]] })),
+          part(`alert ${alert.alert}`, (rules) => ({ name: layoutGroup.name, rules: [rules.rules[r]] })),
         ),
       ),
     );
@@ -103,16 +117,27 @@ export function alertRulesText(props: MonitoringProps): GeneratedText {
 /** Loki's rule file (lib/monitoring/rules/logs.ts): a group per application, where it is monitored. */
 export function logRulesText(props: MonitoringProps): GeneratedText {
   const v = props.values;
-  type Input = { thresholds: AlertThresholds; runbookBaseUrl: string; environment: string; namespaces: Record<string, string> };
-  const namespaces = Object.fromEntries(props.applications.map((app) => [app, v.applications[app].namespace]));
-  const input = { thresholds: thresholdInputs(props), runbookBaseUrl: v.runbookBaseUrl, environment: v.environment, namespaces };
-  const applications = (i: { namespaces: Record<string, string> }) => props.applications.map((name) => ({ name, namespace: i.namespaces[name] }));
-  const build = (i: Input) => buildLogRules(i.thresholds, applications(i), { runbookBaseUrl: i.runbookBaseUrl, environment: i.environment });
-  const layout = buildLogRules(defaultAlertThresholds, applications({ namespaces: Object.fromEntries(props.applications.map((app) => [app, app])) }), {
-    runbookBaseUrl: 'https://runbooks.example.com',
-    environment: 'layout',
-  });
-  return composedRuleFile<Input>(props, 'log rules', input, build, layout, (g) => v.applications[props.applications[g]].monitored);
+  type Input = { thresholds: AlertThresholds; runbookBaseUrl: string; environment: string; namespace: string };
+  // One object of thresholds (the same expressions) for every group: the file's checksum lists each once (composed-text.ts).
+  const shared = { thresholds: thresholdInputs(props), runbookBaseUrl: v.runbookBaseUrl, environment: v.environment };
+  const layout = buildLogRules(
+    defaultAlertThresholds,
+    props.applications.map((name) => ({ name, namespace: name })),
+    { runbookBaseUrl: 'https://runbooks.example.com', environment: 'layout' },
+  );
+  return composedRuleFile<Input>(
+    props,
+    'log rules',
+    layout,
+    (g) => {
+      const name = props.applications[g];
+      return {
+        input: { ...shared, namespace: v.applications[name].namespace },
+        build: (i) => buildLogRules(i.thresholds, [{ name, namespace: i.namespace }], { runbookBaseUrl: i.runbookBaseUrl, environment: i.environment }).groups[0],
+      };
+    },
+    (g) => v.applications[props.applications[g]].monitored,
+  );
 }
 
 /** One text per dashboard file, in the builder's order. */
