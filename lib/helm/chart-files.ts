@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { YAML_FOR_HELM } from './yaml-options';
 import type { ChartIdentity, ChartObject } from '../chart/release';
 import { engineHelpers } from '../template/expr';
-import { writeTemplate } from '../template/yaml-writer';
+import { sharedTemplate } from '../template/shared-templates';
 import { escapeJsonText } from '../template/yaml-scalars';
 import { diffValues } from '../values/merge';
 import type { ChartLinks } from '../values/schema';
@@ -74,10 +74,10 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
   files.set('templates/NOTES.txt', spec.notes);
   files.set('templates/validate-values.yaml', valueRulesTemplate(`${requireValues.check}\n${spec.valueRules}`));
   for (const [name, text] of Object.entries(spec.extraTemplates ?? {})) files.set(`templates/${name}`, text);
-  const go = { chartName: identity.name };
   for (const object of spec.objects) {
     if (object.plainOnly) continue;
-    files.set(`templates/${object.template}`, writeTemplate(object.manifest, go, object.condition));
+    // Written once for every chart with the same tree (shared-templates.ts).
+    files.set(`templates/${object.template}`, sharedTemplate(object.manifest, identity.name, object.condition));
   }
   files.set('README.md', `# ${identity.name}\n\n${spec.description}\n\n${spec.readme}\n## Values\n\n${valuesTable(spec.schema, spec.baseValues)}\n`);
   // The version recorded for this content (charts/versions.yaml), or an unreleased one above it (chart-versions.ts).

@@ -1,0 +1,74 @@
+/**
+ * Templates written once per distinct tree (lib/template/shared-templates.ts) are the writer's own
+ * output for each chart name: for every object of the shipped applications' charts, and for trees
+ * that differ only where a careless key would not see it (a literal's length, a spread, a `when`
+ * without `otherwise`), and for chart names that are YAML words.
+ */
+import { Testing } from 'cdk8s';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppChart } from '../../charts/app-chart';
+import { chartObjects, releaseScope } from '../../lib/chart/release';
+import { fmt, release } from '../../lib/template/expr';
+import { type Node, type Refs, each, refs, spread, when } from '../../lib/template/manifest';
+import { sharedTemplate } from '../../lib/template/shared-templates';
+import { writeTemplate } from '../../lib/template/yaml-writer';
+import { loadEnvironment } from '../../lib/values/load';
+import { projectRoot } from '../support/helm';
+
+const base = loadEnvironment(join(projectRoot, 'values'), null);
+
+describe('shared templates', () => {
+  it("equal the writer's text for every object of every shipped application, under its own and other chart names", () => {
+    let compared = 0;
+    for (const [name, values] of base.applications) {
+      const identity = { name, version: '0.1.0', appVersion: values.image.tag };
+      const chart = new AppChart(Testing.app(), name, { version: '0.1.0', defaultScope: releaseScope(identity, values, { name, namespace: name }) });
+      for (const object of chartObjects(chart)) {
+        if (object.plainOnly) continue;
+        for (const chartName of [name, 'on', 'true', 'x', `${name}-copy`]) {
+          expect(sharedTemplate(object.manifest, chartName, object.condition), `${name} ${object.template} as ${chartName}`).toBe(writeTemplate(object.manifest, { chartName }, object.condition));
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  interface Values {
+    name: string;
+    labels: Record<string, string>;
+    hosts: string[];
+    on: boolean;
+  }
+  const v: Refs<Values> = refs<Values>();
+  const trees: Record<string, () => Node> = {
+    plain: () => ({ kind: 'ConfigMap', metadata: { name: fmt`${release.name}-${v.name}` }, data: { a: 'b' } }),
+    'longer literal': () => ({ kind: 'ConfigMap', metadata: { name: fmt`${release.name}-${v.name}` }, data: { a: 'bb' } }),
+    'literal as two': () => ({ kind: 'ConfigMap', metadata: { name: fmt`${release.name}-${v.name}` }, data: { a: 'b', b: '' } }),
+    'a number, not a string': () => ({ kind: 'ConfigMap', metadata: { name: fmt`${release.name}-${v.name}` }, data: { a: 5 } }),
+    "the string '5'": () => ({ kind: 'ConfigMap', metadata: { name: fmt`${release.name}-${v.name}` }, data: { a: '5' } }),
+    'spread first': () => ({ kind: 'ConfigMap', metadata: { labels: { ...spread(v.labels), a: 'b' } } }),
+    'spread last': () => ({ kind: 'ConfigMap', metadata: { labels: { a: 'b', ...spread(v.labels) } } }),
+    'when without otherwise': () => ({ kind: 'ConfigMap', data: { a: when(v.on, 'x') } }),
+    'when with otherwise': () => ({ kind: 'ConfigMap', data: { a: when(v.on, 'x', 'y') } }),
+    each: () => ({ kind: 'ConfigMap', list: [each(v.hosts, 'host', (h) => ({ host: h }))] }),
+    'each, another variable': () => ({ kind: 'ConfigMap', list: [each(v.hosts, 'item', (h) => ({ host: h }))] }),
+    'a literal with the placeholder': () => ({ kind: 'ConfigMap', data: { a: '~chart~name~' } }),
+  };
+
+  it('tell apart trees that differ anywhere the writer reads, and keep a literal that looks like the placeholder', () => {
+    const texts = new Map<string, string>();
+    for (const [what, make] of Object.entries(trees)) {
+      // Built twice: a spread's key differs per call, the text must not.
+      const [first, second] = [make(), make()];
+      const text = sharedTemplate(first, 'demo');
+      expect(text, what).toBe(writeTemplate(first, { chartName: 'demo' }));
+      expect(sharedTemplate(second, 'demo'), what).toBe(text);
+      expect(sharedTemplate(second, 'other'), what).toBe(writeTemplate(second, { chartName: 'other' }));
+      texts.set(what, text);
+    }
+    expect(new Set(texts.values()).size).toBe(texts.size);
+    expect(texts.get('a literal with the placeholder')).toContain('~chart~name~');
+  });
+});
