@@ -22,7 +22,7 @@ import { clashTemplate, extraObjectClashes, extraObjectsTemplate, renderExtraObj
 import { helpersTemplate } from '../lib/app/names';
 import { canaryStepsHelper } from '../lib/delivery/canary-steps';
 import { type ChartIdentity, releaseScope } from '../lib/chart/release';
-import { loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
+import { type MonitoringReleases, loadMonitoringReleases, monitoringHelm } from '../lib/monitoring/stack/synth';
 import { emitChartRelease } from '../lib/synth/release-pipeline';
 import { CHART_VERSION, type SynthOptions, loadPlatformValues, namespaceOf } from '../lib/synth/synthesize';
 import { appRulesTemplate, quantityHelper } from '../lib/values/app-rules';
@@ -43,7 +43,7 @@ import { prerequisitesSection } from '../lib/references/readme';
 import { tracingCollectors } from '../lib/references/tracing';
 import { gitopsFolder } from '../lib/gitops/argocd';
 import { stage } from '../lib/synth/stage-times';
-import { type HelperData, type HelperThread, helperUnavailable, serveJobs } from '../lib/synth/helper-thread';
+import { type ClaimOrder, type HelperData, type HelperThread, helperUnavailable, serveJobs } from '../lib/synth/helper-thread';
 import { holdsContent } from '../lib/synth/atomic-dir';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -215,15 +215,54 @@ interface ApplicationRecord {
   readonly problems: Problem[];
 }
 
-function recordApplication(context: ApplicationsContext, name: string, compare?: (path: string, content: string) => boolean): ApplicationRecord {
+function recordJob(run: (emit: Emit, observe: Observe) => Problem[], compare?: (path: string, content: string) => boolean): ApplicationRecord {
   const events: ApplicationRecord['events'][number][] = [];
-  const problems = releaseApplication(
-    context,
-    name,
+  const problems = run(
     (path, content) => events.push(['f', path, content, compare?.(path, content) ?? false]),
     (environment, chart, object, file) => events.push(['o', environment, chart, object, file]),
   );
   return { events, problems };
+}
+
+/** The monitoring chart's values in every environment, as synth loads them (values stage). */
+function monitoringReleasesOf(context: ApplicationsContext): MonitoringReleases {
+  return loadMonitoringReleases(context.base, context.environments, { version: CHART_VERSION, namespaceOf });
+}
+
+/**
+ * The monitoring chart released to every environment: files to `emit`, objects to `observe`; returns
+ * the problems found. It reads the values only (no application's output), so it is one more job that
+ * either thread may take, the last (its files and objects come after the applications', as on one thread).
+ */
+function releaseMonitoring(context: ApplicationsContext, monitoring: MonitoringReleases, emit: Emit, observe: Observe): Problem[] {
+  const { base, environments, links, versions } = context;
+  const chart = stage(
+    'construct tree',
+    () =>
+      new MonitoringChart(new App(), {
+        defaultScope: monitoring.scopeOf(monitoring.defaults),
+        releases: [monitoring.defaults, ...monitoring.releases].map(monitoring.scopeOf),
+        // Every application any release monitors: environments may differ (each object of one is conditional).
+        applications: [...new Set([monitoring.defaults, ...monitoring.releases].flatMap((r) => Object.keys(r.values.applications)))].sort(),
+        dataStores: monitoring.dataStores,
+      }),
+  );
+  return emitChartRelease(
+    {
+      chart,
+      identity: monitoring.identity,
+      locateBase: (found) => located(found, base.files, [['monitoring']]),
+      environments: monitoring.releases.map((r, i) => ({
+        environment: r.environment,
+        namespace: r.namespace,
+        values: r.values as unknown as Record<string, unknown>,
+        locate: (found) => located(found, environments[i].files, [['monitoring']]),
+      })),
+      helm: stage('helm chart files', () => ({ ...monitoringHelm(monitoring), links, recorded: versions.get(monitoring.identity.name) })),
+      observe,
+    },
+    emit,
+  );
 }
 
 /** The role of the helper thread that releases applications (main.ts starts it, `serveApplications` runs in it). */
@@ -266,7 +305,25 @@ export function serveApplications(data: HelperData<ApplicationsHelperSettings>):
   }
   const names = [...context.base.applications.keys()];
   const compare = compareWith === undefined ? undefined : (path: string, content: string) => holdsContent(join(compareWith, path), content);
-  serveJobs(data, names.length, (i) => recordApplication(context, names[i], compare));
+  // The last job is the monitoring chart (synthesizeEach); its values are loaded only if this thread takes it.
+  serveJobs(
+    data,
+    names.length + 1,
+    (i) =>
+      i < names.length
+        ? recordJob((emit, observe) => releaseApplication(context, names[i], emit, observe), compare)
+        : recordJob((emit, observe) => releaseMonitoring(context, monitoringReleasesOf(context), emit, observe), compare),
+    monitoringFirst(names.length),
+  );
+}
+
+/**
+ * The claim order of the jobs (lib/synth/helper-thread.ts): the monitoring chart (job n, the longest:
+ * about ten applications' work) first, then the applications in order. Claimed last, the thread that
+ * had finished its applications waited for it (0.6 s of 3.6 s at 100 applications).
+ */
+function monitoringFirst(applications: number): ClaimOrder {
+  return (claim) => (claim === 0 ? applications : claim - 1);
 }
 
 /**
@@ -293,9 +350,8 @@ export function synthesizeEach(options: PlatformOptions, emit: Emit, helper?: He
       references.observe(environment, chart, object, file);
     });
   const context = applicationsContext(options, base, environments);
-  const { links, versions } = context;
   const { monitoring, problems } = stage('values and rules', () => {
-    const monitoring = loadMonitoringReleases(base, environments, { version: CHART_VERSION, namespaceOf });
+    const monitoring = monitoringReleasesOf(context);
     // State shared across applications and environments: no two backup jobs in one folder (lib/backup/shared-locations.ts).
     const problems: Problem[] = sharedBackupFolderProblems(environments, namespaceOf);
     // A host and path belong to one application per environment (lib/traffic/route-claims.ts).
@@ -304,54 +360,32 @@ export function synthesizeEach(options: PlatformOptions, emit: Emit, helper?: He
   });
 
   const names = [...base.applications.keys()];
+  // Jobs 0 to n - 1 release the applications, job n the monitoring chart (both threads may take any).
+  const release = (i: number, emitTo: Emit, observeWith: Observe): Problem[] =>
+    i < names.length ? releaseApplication(context, names[i], emitTo, observeWith) : releaseMonitoring(context, monitoring, emitTo, observeWith);
   const direct = (i: number): void => {
-    problems.push(...releaseApplication(context, names[i], emit, observe));
+    problems.push(...release(i, emit, observe));
   };
   // A helper cannot run what options hand over as functions (extendApplication): one thread then.
   if (helper === undefined || options.extendApplication !== undefined) {
-    for (let i = 0; i < names.length; i += 1) direct(i);
+    for (let i = 0; i <= names.length; i += 1) direct(i);
   } else {
-    helper.run(names.length, {
-      direct,
-      recorded: (i) => recordApplication(context, names[i]),
-      replay: (record: ApplicationRecord) => {
-        for (const event of record.events) {
-          if (event[0] === 'f') emit(event[1], event[2], event[3]);
-          else observe(event[1], event[2], event[3], event[4]);
-        }
-        problems.push(...record.problems);
+    helper.run(
+      names.length + 1,
+      {
+        direct,
+        recorded: (i) => recordJob((emitTo, observeWith) => release(i, emitTo, observeWith)),
+        replay: (record: ApplicationRecord) => {
+          for (const event of record.events) {
+            if (event[0] === 'f') emit(event[1], event[2], event[3]);
+            else observe(event[1], event[2], event[3], event[4]);
+          }
+          problems.push(...record.problems);
+        },
       },
-    });
+      monitoringFirst(names.length),
+    );
   }
-
-  const chart = stage(
-    'construct tree',
-    () =>
-      new MonitoringChart(new App(), {
-        defaultScope: monitoring.scopeOf(monitoring.defaults),
-        releases: [monitoring.defaults, ...monitoring.releases].map(monitoring.scopeOf),
-        // Every application any release monitors: environments may differ (each object of one is conditional).
-        applications: [...new Set([monitoring.defaults, ...monitoring.releases].flatMap((r) => Object.keys(r.values.applications)))].sort(),
-        dataStores: monitoring.dataStores,
-      }),
-  );
-  const monitoringProblems = emitChartRelease(
-    {
-      chart,
-      identity: monitoring.identity,
-      locateBase: (found) => located(found, base.files, [['monitoring']]),
-      environments: monitoring.releases.map((r, i) => ({
-        environment: r.environment,
-        namespace: r.namespace,
-        values: r.values as unknown as Record<string, unknown>,
-        locate: (found) => located(found, environments[i].files, [['monitoring']]),
-      })),
-      helm: stage('helm chart files', () => ({ ...monitoringHelm(monitoring), links, recorded: versions.get(monitoring.identity.name) })),
-      observe,
-    },
-    emit,
-  );
-  problems.push(...monitoringProblems);
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
 
   // Every reference resolves or is declared as a prerequisite, the GitOps objects' too (lib/references/).

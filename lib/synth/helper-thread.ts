@@ -28,6 +28,14 @@ const MAX_AHEAD = 6;
 /** A helper that posts nothing for this long while this thread waits is given up (its jobs are run here). */
 const STALLED_MS = 30_000;
 
+/**
+ * Which job the n-th claim takes (a permutation of 0 to count - 1, the same on both threads): a job
+ * far longer than the others is best claimed first, so that neither thread waits for it at the end.
+ * Effects are applied in job order whatever the claim order.
+ */
+export type ClaimOrder = (claim: number) => number;
+const inOrder: ClaimOrder = (claim) => claim;
+
 /** What the helper thread is given (workerData): plain data and a port. */
 export interface HelperData<Settings> {
   readonly role: string;
@@ -69,9 +77,10 @@ export class HelperThread {
    * Runs jobs 0 to count - 1 with the helper: `direct(i)` runs job i with its effects (on this
    * thread, when every earlier job's effects are applied), `recorded(i)` runs it for a record (on
    * either thread: this one when earlier jobs are still outstanding), `replay(record)` applies a
-   * record's effects. Returns once every job's effects are applied, in job order.
+   * record's effects. Returns once every job's effects are applied, in job order. `order`: the job
+   * each claim takes (serveJobs must be given the same).
    */
-  run<R>(count: number, jobs: { direct: (i: number) => void; recorded: (i: number) => R; replay: (record: R) => void }): void {
+  run<R>(count: number, jobs: { direct: (i: number) => void; recorded: (i: number) => R; replay: (record: R) => void }, order: ClaimOrder = inOrder): void {
     const { receiveMessageOnPort } = process.getBuiltinModule('node:worker_threads');
     const records = new Map<number, R>();
     /** Jobs the helper gave up (ran here when their turn comes). */
@@ -103,7 +112,8 @@ export class HelperThread {
         this.applied(next);
       }
     };
-    for (let i = Atomics.add(this.state, CLAIMED, 1); i < count; i = Atomics.add(this.state, CLAIMED, 1)) {
+    for (let claimed = Atomics.add(this.state, CLAIMED, 1); claimed < count; claimed = Atomics.add(this.state, CLAIMED, 1)) {
+      const i = order(claimed);
       if (i === next) {
         jobs.direct(i);
         next += 1;
@@ -154,7 +164,7 @@ export class HelperThread {
  * The helper's side: claims jobs until none is left and posts each one's record (`run(i)`); a job
  * that throws is posted as failed, and the helper stops (this thread runs that job and the rest).
  */
-export function serveJobs<R>(data: HelperData<unknown>, count: number, run: (i: number) => R): void {
+export function serveJobs<R>(data: HelperData<unknown>, count: number, run: (i: number) => R, order: ClaimOrder = inOrder): void {
   const state = new Int32Array(data.state);
   const post = (message: Posted<R>) => {
     data.port.postMessage(message);
@@ -169,7 +179,8 @@ export function serveJobs<R>(data: HelperData<unknown>, count: number, run: (i: 
     return Atomics.add(state, CLAIMED, 1);
   };
   try {
-    for (let i = claim(); i < count; i = claim()) {
+    for (let claimed = claim(); claimed < count; claimed = claim()) {
+      const i = order(claimed);
       let record: R;
       try {
         record = run(i);
