@@ -2,7 +2,8 @@
  * The compiled synth (build/main.js) on an output large enough for the worker thread to write it
  * (more than 400 files): a first run into an empty directory, an unchanged re-run that leaves the
  * output untouched, and a re-run after one value changed that replaces only what changed. With 20
- * applications, a helper thread releases applications too: the files are those of a synth on one thread.
+ * applications, a helper thread releases applications too, and a worker thread draws half of the
+ * network pictures: the files are those of a synth on one thread.
  */
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module of the benchmark, without types
 import { generateValues } from '../../bench/generate.mjs';
 import { runSynth } from '../support/synth-cli';
-import { synthesize } from '../../charts/platform';
+import { synthesizeEach } from '../../charts/platform';
+import { renderSvgs } from '../../lib/network-graph/render';
 
 const APPLICATIONS = 8;
 
@@ -86,9 +88,9 @@ describe(`synth of ${APPLICATIONS} applications (written by the worker thread)`,
 });
 
 describe('synth of 20 applications (a helper thread releases applications too)', () => {
-  it('writes the files of a synth on one thread: the same bytes, in the same places, the stage times only when asked', () => {
+  it('writes the files of a synth on one thread, pictures too: the same bytes, in the same places, the stage times only when asked', async () => {
     // base.yaml of 20 applications is over 64 KiB: build/main.js starts a helper thread (charts/platform.ts worthAHelper);
-    // synthesize() runs on this thread alone.
+    // synthesizeEach() runs on this thread alone.
     const root = mkdtempSync(join(tmpdir(), 'helper-thread-'));
     const values = join(root, 'values');
     const out = join(root, 'dist');
@@ -96,8 +98,17 @@ describe('synth of 20 applications (a helper thread releases applications too)',
     const result = runSynth(['--values', values, '--out', out, '--quiet'], undefined, { env: { SYNTH_STAGE_TIMES: '1' } });
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/^synth stage times \(ms\): \{"start-up":[\d.]+,.*"evaluation production":[\d.]+.*\}$/m);
-    const expected = synthesize({ valuesDir: values });
-    const written = [...files(out).keys()].filter((path) => !path.endsWith('.svg'));
+    const expected = new Map<string, string>();
+    const pictures = synthesizeEach({ valuesDir: values }, (path, content) => expected.set(path, content));
+    // Drawn here on this thread alone; build/main.js drew every second one on a worker thread (more than 48 pictures).
+    expect(pictures.length).toBeGreaterThan(48);
+    const alone = await renderSvgs(
+      pictures.map((p) => p.dot),
+      () => undefined,
+      Number.POSITIVE_INFINITY,
+    );
+    for (const [i, svg] of alone.entries()) expected.set(pictures[i].path, svg);
+    const written = [...files(out).keys()];
     expect(written.sort()).toEqual([...expected.keys()].sort());
     expect(written.filter((path) => readFileSync(join(out, path), 'utf8') !== expected.get(path))).toEqual([]);
   });
