@@ -385,6 +385,9 @@ export function synthesizeEach(options: PlatformOptions, emit: Emit, helper?: He
       },
       monitoringFirst(names.length),
     );
+    // Every chart is released: the helper ends now, not when the caller is done, so that its heap
+    // (every environment's values, its garbage) is freed before the GitOps files and the pictures.
+    helper.stop();
   }
   if (problems.length > 0) throw new ValuesError(uniqueProblems(problems));
 

@@ -153,7 +153,7 @@ export class HelperThread {
     Atomics.notify(this.state, APPLIED);
   }
 
-  /** Ends the helper (it may still be preparing). */
+  /** Ends the helper (it may still be preparing); once ended, calling it again changes nothing. */
   stop(): void {
     Atomics.store(this.state, CLAIMED, 0x3fffffff);
     void this.worker.terminate();
