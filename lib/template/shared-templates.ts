@@ -4,13 +4,17 @@
  * (the Service, the NetworkPolicies, the Deployment of two applications with the same features) are
  * the same manifest tree and differ only in the chart name of their `include "<chart>.…"` calls.
  *
- * A template is written with a placeholder for the chart name and kept under a key that spells out
- * everything the writer reads (yaml-writer.ts: keys in order, literals, each expression's Go text with
- * the placeholder, `when`/`each`/`spread`, the condition); the chart's own text is the kept one with
- * the chart name put in. That is the writer's own output for that name: the chart name reaches a
- * template only through `GoContext.chartName`, spliced into Go text as it is (a Kubernetes name needs
- * no escaping in a Go string, and the placeholder none either), and the writer decides nothing on it.
- * Every template, kept or not, goes through the same path, so the Helm equivalence tests check it.
+ * A chart's template is kept under a key that spells out everything the writer reads (yaml-writer.ts:
+ * keys in order, literals, each expression's Go text with a placeholder for the chart name,
+ * `when`/`each`/`spread`, the condition). The first chart with a key writes its own template; the
+ * second writes it once more with the placeholder, and that text is kept if putting the second
+ * chart's name in gives exactly its own template; from the third on, the kept text with the chart
+ * name put in is the template. The chart name reaches a template only through `GoContext.chartName`,
+ * spliced into Go text as it is (a Kubernetes name needs no escaping in a Go string, and the
+ * placeholder none either), and the writer decides nothing on it; the check on the second chart
+ * catches the one other way the placeholder's text can be there: a value holding it, built into an
+ * expression (a precomputed configuration text), which putting the name in would change. Such a tree
+ * is written per chart. Every template goes through this path, so the Helm equivalence tests check it.
  *
  * Written by hand: no library memoizes a tree of our own expression classes by content.
  */
@@ -25,9 +29,14 @@ import { writeTemplate } from './yaml-writer';
  */
 const PLACEHOLDER = '~chart~name~';
 const PLACEHOLDER_CONTEXT: GoContext = { chartName: PLACEHOLDER };
-/** Templates kept at most (first in, first out): memory stays bounded when no two charts share any. */
+/** Keys kept at most (first in, first out): memory stays bounded when no two charts share any. */
 const MAX_KEPT = 2048;
-const kept = new Map<string, string>();
+/** A key seen in one chart so far. */
+const SEEN = 0;
+/** A key whose template does not take the chart name in place of the placeholder (see above): written per chart. */
+const PER_CHART = 1;
+/** By key: the template with the placeholder, or SEEN, or PER_CHART. */
+const kept = new Map<string, string | typeof SEEN | typeof PER_CHART>();
 
 /**
  * The Helm template of `node` (shown when `condition` holds) in the chart `chartName` (a Kubernetes
@@ -38,13 +47,20 @@ export function sharedTemplate(node: Node, chartName: string, condition?: Expr):
   if (!keyOf(node, parts) || chartName.includes(PLACEHOLDER)) return writeTemplate(node, { chartName }, condition);
   if (condition) parts.push(tagged('?', condition.go(PLACEHOLDER_CONTEXT)));
   const key = createHash('sha256').update(parts.join('')).digest('base64');
-  let text = kept.get(key);
-  if (text === undefined) {
-    text = writeTemplate(node, PLACEHOLDER_CONTEXT, condition);
-    if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value as string);
-    kept.set(key, text);
+  const found = kept.get(key);
+  if (typeof found === 'string') return found.split(PLACEHOLDER).join(chartName);
+  const own = writeTemplate(node, { chartName }, condition);
+  if (found === undefined) keep(key, SEEN);
+  else if (found === SEEN) {
+    const text = writeTemplate(node, PLACEHOLDER_CONTEXT, condition);
+    keep(key, text.split(PLACEHOLDER).join(chartName) === own ? text : PER_CHART);
   }
-  return text.split(PLACEHOLDER).join(chartName);
+  return own;
+}
+
+function keep(key: string, value: string | typeof SEEN | typeof PER_CHART): void {
+  if (!kept.has(key) && kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value as string);
+  kept.set(key, value);
 }
 
 /** A tagged, length-prefixed part of a key: no two sequences of parts join to the same text. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppChart } from '../../charts/app-chart';
 import { chartObjects, releaseScope } from '../../lib/chart/release';
-import { fmt, release } from '../../lib/template/expr';
+import { Literal, fmt, release } from '../../lib/template/expr';
 import { type Node, type Refs, each, refs, spread, when } from '../../lib/template/manifest';
 import { sharedTemplate } from '../../lib/template/shared-templates';
 import { writeTemplate } from '../../lib/template/yaml-writer';
@@ -70,5 +70,16 @@ describe('shared templates', () => {
     }
     expect(new Set(texts.values()).size).toBe(texts.size);
     expect(texts.get('a literal with the placeholder')).toContain('~chart~name~');
+  });
+
+  it("keep a value that holds the placeholder's text inside an expression, in every chart that shares the tree", () => {
+    // A value built into an expression's Go text (as a precomputed configuration text is), found by a
+    // new tester in the monitoring chart: the chart name was put in place of the value's text.
+    const make = (): Node => ({ kind: 'ConfigMap', metadata: { name: fmt`${release.name}-${v.name}` }, data: { url: new Literal('https://hooks.example.com/~chart~name~/notify') } });
+    for (const chartName of ['first', 'second', 'third', 'fourth']) {
+      const text = sharedTemplate(make(), chartName);
+      expect(text, chartName).toBe(writeTemplate(make(), { chartName }));
+      expect(text, chartName).toContain('https://hooks.example.com/~chart~name~/notify');
+    }
   });
 });
