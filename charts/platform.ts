@@ -224,9 +224,13 @@ function recordJob(run: (emit: Emit, observe: Observe) => Problem[], compare?: (
   return { events, problems };
 }
 
-/** The monitoring chart's values in every environment, as synth loads them (values stage). */
-function monitoringReleasesOf(context: ApplicationsContext): MonitoringReleases {
-  return loadMonitoringReleases(context.base, context.environments, { version: CHART_VERSION, namespaceOf });
+/**
+ * The monitoring chart's values in every environment, as synth loads them (values stage). On the
+ * helper thread (`checkRules` false) the rules written in values are not checked again: the main
+ * thread checked them before any chart was released (promtool once, and its note once).
+ */
+function monitoringReleasesOf(context: ApplicationsContext, checkRules = true): MonitoringReleases {
+  return loadMonitoringReleases(context.base, context.environments, { version: CHART_VERSION, namespaceOf, checkRules });
 }
 
 /**
@@ -312,7 +316,7 @@ export function serveApplications(data: HelperData<ApplicationsHelperSettings>):
     (i) =>
       i < names.length
         ? recordJob((emit, observe) => releaseApplication(context, names[i], emit, observe), compare)
-        : recordJob((emit, observe) => releaseMonitoring(context, monitoringReleasesOf(context), emit, observe), compare),
+        : recordJob((emit, observe) => releaseMonitoring(context, monitoringReleasesOf(context, false), emit, observe), compare),
     monitoringFirst(names.length),
   );
 }
