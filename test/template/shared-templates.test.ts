@@ -27,7 +27,7 @@ describe('shared templates', () => {
       for (const object of chartObjects(chart)) {
         if (object.plainOnly) continue;
         for (const chartName of [name, 'on', 'true', 'x', `${name}-copy`]) {
-          expect(sharedTemplate(object.manifest, chartName, object.condition), `${name} ${object.template} as ${chartName}`).toBe(writeTemplate(object.manifest, { chartName }, object.condition));
+          expect(sharedTemplate(object.manifest, chartName, object.condition, 0), `${name} ${object.template} as ${chartName}`).toBe(writeTemplate(object.manifest, { chartName }, object.condition));
           compared += 1;
         }
       }
@@ -62,10 +62,10 @@ describe('shared templates', () => {
     for (const [what, make] of Object.entries(trees)) {
       // Built twice: a spread's key differs per call, the text must not.
       const [first, second] = [make(), make()];
-      const text = sharedTemplate(first, 'demo');
+      const text = sharedTemplate(first, 'demo', undefined, 0);
       expect(text, what).toBe(writeTemplate(first, { chartName: 'demo' }));
-      expect(sharedTemplate(second, 'demo'), what).toBe(text);
-      expect(sharedTemplate(second, 'other'), what).toBe(writeTemplate(second, { chartName: 'other' }));
+      expect(sharedTemplate(second, 'demo', undefined, 0), what).toBe(text);
+      expect(sharedTemplate(second, 'other', undefined, 0), what).toBe(writeTemplate(second, { chartName: 'other' }));
       texts.set(what, text);
     }
     expect(new Set(texts.values()).size).toBe(texts.size);
@@ -77,7 +77,7 @@ describe('shared templates', () => {
     // new tester in the monitoring chart: the chart name was put in place of the value's text.
     const make = (): Node => ({ kind: 'ConfigMap', metadata: { name: fmt`${release.name}-${v.name}` }, data: { url: new Literal('https://hooks.example.com/~chart~name~/notify') } });
     for (const chartName of ['first', 'second', 'third', 'fourth']) {
-      const text = sharedTemplate(make(), chartName);
+      const text = sharedTemplate(make(), chartName, undefined, 0);
       expect(text, chartName).toBe(writeTemplate(make(), { chartName }));
       expect(text, chartName).toContain('https://hooks.example.com/~chart~name~/notify');
     }
