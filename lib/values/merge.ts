@@ -2,8 +2,11 @@
 export function deepMerge(base: unknown, overlay: unknown): unknown {
   if (overlay === undefined) return clone(base);
   if (!isMap(base) || !isMap(overlay)) return clone(overlay);
-  const out: Record<string, unknown> = clone(base) as Record<string, unknown>;
-  for (const [key, value] of Object.entries(overlay)) out[key] = deepMerge(out[key], value);
+  // Each value is copied once: a key of both is merged from the base's own value (copying the base
+  // first and merging into the copy would copy every nested map once per level of nesting).
+  const out = Object.fromEntries(Object.entries(base).map(([key, value]) => [key, Object.hasOwn(overlay, key) ? deepMerge(value, overlay[key]) : clone(value)]));
+  // Keys only the overlay has, after the base's, in the overlay's order (as assigning them to a copy of the base would).
+  for (const [key, value] of Object.entries(overlay)) if (!Object.hasOwn(base, key)) out[key] = clone(value);
   return out;
 }
 

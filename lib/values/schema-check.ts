@@ -114,6 +114,23 @@ function holdsQuantity(schema: unknown): boolean {
   return holds;
 }
 
+/** Compiled `patternProperties` patterns (ajv's `u` flag), by pattern: the same few patterns are tested for every key. */
+const PATTERN_REGEXPS = new Map<string, RegExp>();
+
+/** The schema of the first of `patternProperties` whose pattern `key` matches, if any. */
+function patternSchemaOf(patternProperties: Record<string, unknown> | undefined, key: string): unknown {
+  if (patternProperties === undefined) return undefined;
+  for (const pattern of Object.keys(patternProperties)) {
+    let regexp = PATTERN_REGEXPS.get(pattern);
+    if (regexp === undefined) {
+      regexp = new RegExp(pattern, 'u');
+      PATTERN_REGEXPS.set(pattern, regexp);
+    }
+    if (regexp.test(key)) return patternProperties[pattern];
+  }
+  return undefined;
+}
+
 /** Quantities (strings where the schema has the quantity pattern) not in their canonical form. */
 function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string | number)[]): SchemaProblem[] {
   if (!holdsQuantity(schema)) return [];
@@ -143,8 +160,9 @@ function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string |
     });
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      const patternSchema = Object.entries(s.patternProperties ?? {}).find(([pattern]) => new RegExp(pattern, 'u').test(key))?.[1];
-      add(nonCanonicalQuantities(s.properties?.[key] ?? patternSchema ?? s.additionalProperties, item, [...path, key]));
+      const child = s.properties?.[key] ?? patternSchemaOf(s.patternProperties, key) ?? s.additionalProperties;
+      // Most values hold no quantity: the path is only built for a subtree that may hold one.
+      if (holdsQuantity(child)) add(nonCanonicalQuantities(child, item, [...path, key]));
     }
   }
   return [...found.values()];
