@@ -23,6 +23,9 @@ function quantityPaths(schema: unknown, path: readonly (string | null)[] = []): 
   return [...Object.entries(s.properties ?? {}).flatMap(([key, child]) => quantityPaths(child, [...path, key])), ...quantityPaths(s.items, [...path, null])];
 }
 
+/** quantityPaths of each schema object quantityRulesTemplate was given (schemas are never modified once made). */
+const QUANTITY_PATHS = new WeakMap<object, readonly (readonly (string | null)[])[]>();
+
 /** The named template `<chart>.isCanonicalQuantity`: "true" for a canonical quantity, "" otherwise. */
 export function canonicalQuantityHelper(chart: string): string {
   return `{{/* "true" when a quantity is in the canonical form the API server stores (lib/values/quantity-rules.ts). */}}
@@ -47,8 +50,14 @@ export function nonCanonicalMessage(path: string, value: string): string {
  * The check of every quantity path of `schema`, for templates/validate-values.yaml: each list on the
  * way is ranged over, and the message names the item (`sidecars[0].resources.requests.cpu`).
  */
-export function quantityRulesTemplate(chart: string, schema: unknown): string {
-  return quantityPaths(schema)
+export function quantityRulesTemplate(chart: string, schema: object): string {
+  // Every application chart has the same schema: its paths are found once.
+  let paths = QUANTITY_PATHS.get(schema);
+  if (paths === undefined) {
+    paths = quantityPaths(schema);
+    QUANTITY_PATHS.set(schema, paths);
+  }
+  return paths
     .map((path) => {
       // The value at `keys` under `base`: Sprig's dig, which an absent optional object does not stop.
       const at = (base: string, keys: readonly string[]) => (keys.length === 0 ? base : `(dig ${keys.map((k) => JSON.stringify(k)).join(' ')} nil (default (dict) ${base}))`);

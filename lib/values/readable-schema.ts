@@ -71,6 +71,19 @@ function failWith(format: string, args: readonly string[]): string {
  * not modified: nodes on the way to a `not` are copied.
  */
 export function readableSchema(schema: object): { schema: object; rules: string } {
+  // Every application chart has the same schema object (schemaWithReservedKeys keeps one per set of reserved keys): read once.
+  let readable = READABLE.get(schema);
+  if (readable === undefined) {
+    readable = readableSchemaOf(schema);
+    READABLE.set(schema, readable);
+  }
+  return readable;
+}
+
+/** readableSchema's results by schema object (schemas are never modified once made: see the functions that copy them). */
+const READABLE = new WeakMap<object, { schema: object; rules: string }>();
+
+function readableSchemaOf(schema: object): { schema: object; rules: string } {
   const rules: string[] = [];
   const root: Place = { operand: '.Values', format: '', args: [], open: [], depth: 0 };
   const visit = (node: unknown, place: Place, where: string): unknown => {
