@@ -48,32 +48,27 @@ function spreadPath(node: Node): string | undefined {
   return node instanceof Spread && node.map instanceof ValueRef && node.map.refRoot === null ? node.map.refPath.join('.') : undefined;
 }
 
-/** The reserved keys of a chart's objects (see the module comment). */
-export function reservedKeys(objects: readonly ChartObject[]): ReservedKeys {
+/**
+ * What a chart's objects set beside the maps of values they spread in, from one walk of their trees:
+ * - `reserved`: the reserved keys (see the module comment);
+ * - `overlaps`: maps of values spread into the same map of an object (e.g. `commonLabels` and
+ *   `podLabels` into a pod template's labels, `commonAnnotations` and `service.annotations` into a
+ *   Service's): a key in both would be written twice. Pairs of values paths, each pair once, in the
+ *   order of the trees.
+ */
+export function chartSpreads(objects: readonly ChartObject[]): { reserved: ReservedKeys; overlaps: (readonly [string, string])[] } {
   const found = new Map<string, Set<string>>();
+  const pairs = new Map<string, readonly [string, string]>();
   eachObjectLiteral(objects, (entries) => {
+    const paths = entries.flatMap(([, child]) => spreadPath(child) ?? []);
+    // Most object literals spread no values map: nothing to note.
+    if (paths.length === 0) return;
     const fixed = entries.filter(([, child]) => !(child instanceof Spread)).map(([key]) => key);
-    for (const [, child] of entries) {
-      const path = spreadPath(child);
-      if (path === undefined) continue;
+    for (const path of paths) {
       const keys = found.get(path) ?? new Set<string>();
       for (const key of fixed) keys.add(key);
       found.set(path, keys);
     }
-  });
-  for (const [path, keys] of found) if (keys.size === 0) found.delete(path);
-  return found;
-}
-
-/**
- * Maps of values spread into the same map of an object (e.g. `commonLabels` and `podLabels` into a pod
- * template's labels, `commonAnnotations` and `service.annotations` into a Service's): a key in both
- * would be written twice. Pairs of values paths, each pair once, in the order of the trees.
- */
-export function spreadOverlaps(objects: readonly ChartObject[]): (readonly [string, string])[] {
-  const pairs = new Map<string, readonly [string, string]>();
-  eachObjectLiteral(objects, (entries) => {
-    const paths = entries.flatMap(([, child]) => spreadPath(child) ?? []);
     for (let i = 0; i < paths.length; i += 1) {
       for (let j = i + 1; j < paths.length; j += 1) {
         const [a, b] = [paths[i], paths[j]].sort();
@@ -81,7 +76,8 @@ export function spreadOverlaps(objects: readonly ChartObject[]): (readonly [stri
       }
     }
   });
-  return [...pairs.values()];
+  for (const [path, keys] of found) if (keys.size === 0) found.delete(path);
+  return { reserved: found, overlaps: [...pairs.values()] };
 }
 
 const valueAt = (values: unknown, path: string) => path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
@@ -91,7 +87,7 @@ function overlapMessage(other: string): string {
   return `invalid key: it is also a key of ${other}, and both are written into the same object; set it in one of them`;
 }
 
-/** Problems for keys in both maps of a pair (`spreadOverlaps`), at the second map's key. */
+/** Problems for keys in both maps of a pair (`chartSpreads`), at the second map's key. */
 export function spreadOverlapProblems(values: unknown, pairs: readonly (readonly [string, string])[]): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   for (const [first, second] of pairs) {

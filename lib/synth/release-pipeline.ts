@@ -8,7 +8,7 @@
 import type { Chart } from 'cdk8s';
 import { type ChartIdentity, type ChartObject, chartObjects, releaseScope, renderRelease } from '../chart/release';
 import type { GoContext, Scope } from '../template/expr';
-import { reservedKeyProblems, reservedKeys, schemaWithReservedKeys, spreadOverlapProblems, spreadOverlapTemplate, spreadOverlaps } from '../chart/reserved-keys';
+import { chartSpreads, reservedKeyProblems, schemaWithReservedKeys, spreadOverlapProblems, spreadOverlapTemplate } from '../chart/reserved-keys';
 import { type HelmChartSpec, helmChartFiles } from '../helm/chart-files';
 import { writeYaml } from '../template/yaml-writer';
 import type { Problem } from '../values/problems';
@@ -65,7 +65,7 @@ export function emitChartRelease(release: ChartRelease, emit: (path: string, con
   const { identity } = release;
   const { objects, reserved, overlaps } = stage('construct tree', () => {
     const objects = chartObjects(release.chart);
-    return { objects, reserved: reservedKeys(objects), overlaps: spreadOverlaps(objects) };
+    return { objects, ...chartSpreads(objects) };
   });
   const extra = release.valuesObjects;
   const problems = stage('values and rules', () => {
