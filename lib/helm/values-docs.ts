@@ -36,26 +36,47 @@ function commentedLines(schema: SchemaNode, values: Record<string, unknown>, ind
 }
 
 /**
- * `key: value` as the yaml library writes it for Helm (YAML 1.1 quoting), in lines. A scalar leaf is
- * written once per distinct key and value: charts repeat the same leaves many times (each
- * application's chart, each environment), and the output depends on nothing else.
+ * `key: value` as the yaml library writes it for Helm (YAML 1.1 quoting), in lines. A leaf is written
+ * once per distinct key and value: charts repeat the same leaves many times (each application's chart,
+ * each environment), and the output depends on nothing else.
  */
-const scalarLeaves = new Map<string, readonly string[]>();
+const leaves = new Map<string, readonly string[]>();
 
 function leafLines(key: string, value: unknown): readonly string[] {
   const type = typeof value;
   const empty = Array.isArray(value) ? value.length === 0 : value !== null && type === 'object' && Object.getPrototypeOf(value) === Object.prototype && Object.keys(value as object).length === 0;
-  const memo = empty || value === null || type === 'string' || type === 'boolean' || (type === 'number' && !Object.is(value, -0));
-  // Unambiguous: a fixed tag, the key as JSON (quoted), then the value as text (one per value of its type).
-  const id = memo ? `${empty ? (Array.isArray(value) ? '[]' : '{}') : value === null ? 'null' : type}:${JSON.stringify(key)}:${empty ? '' : String(value)}` : '';
-  let lines = memo ? scalarLeaves.get(id) : undefined;
+  const scalar = empty || value === null || type === 'string' || type === 'boolean' || (type === 'number' && !Object.is(value, -0));
+  // Unambiguous: a fixed tag, the key as JSON (quoted), then the value as text (one per value of its
+  // type), or for lists and maps of such data their JSON text (one per value: see isJsonTree).
+  const id = scalar
+    ? `${empty ? (Array.isArray(value) ? '[]' : '{}') : value === null ? 'null' : type}:${JSON.stringify(key)}:${empty ? '' : String(value)}`
+    : type === 'object' && isJsonTree(value, new Set())
+      ? `json:${JSON.stringify(key)}:${JSON.stringify(value)}`
+      : undefined;
+  const memo = id !== undefined;
+  let lines = memo ? leaves.get(id) : undefined;
   if (lines === undefined) {
     lines = stringify({ [key]: value }, YAML_FOR_HELM)
       .trimEnd()
       .split('\n');
-    if (memo) scalarLeaves.set(id, lines);
+    if (memo) leaves.set(id, lines);
   }
   return lines;
+}
+
+/**
+ * Whether `value` is a tree of plain maps and lists of strings, booleans, null and finite numbers other
+ * than -0, with no object twice: the yaml library then writes exactly what its JSON text says (an object
+ * met twice would be written as an anchor and an alias; NaN, Infinity and -0 have no JSON text of their own).
+ */
+function isJsonTree(value: unknown, seen: Set<object>): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value !== 'object' || seen.has(value)) return false;
+  seen.add(value);
+  if (Array.isArray(value)) return value.every((item) => isJsonTree(item, seen));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((item) => isJsonTree(item, seen));
 }
 
 /** A Markdown table row per value: key, type, default, description. */
