@@ -97,6 +97,26 @@ function environmentClaimProblems(env: EnvironmentValues, monitoringValues: Moni
  * as synth does (`undeclaredKeys`). Paths are dotted property paths of the schema.
  */
 function schemaWithDeclaredNames(schema: object, names: Readonly<Record<string, readonly string[]>>): object {
+  // Charts that declare the same names (most declare none) share one schema object, so that what is
+  // derived from it per schema object (readable-schema.ts, reserved-keys.ts) is derived once.
+  const key = JSON.stringify(Object.entries(names));
+  let bySchema = WITH_DECLARED_NAMES.get(schema);
+  if (bySchema === undefined) {
+    bySchema = new Map();
+    WITH_DECLARED_NAMES.set(schema, bySchema);
+  }
+  let found = bySchema.get(key);
+  if (found === undefined) {
+    found = withDeclaredNames(schema, names);
+    bySchema.set(key, found);
+  }
+  return found;
+}
+
+/** schemaWithDeclaredNames's schemas, by base schema and declared names. */
+const WITH_DECLARED_NAMES = new WeakMap<object, Map<string, object>>();
+
+function withDeclaredNames(schema: object, names: Readonly<Record<string, readonly string[]>>): object {
   return withSchemaChanges(
     schema,
     Object.entries(names).map(([path, declared]) => [
