@@ -87,8 +87,9 @@ async function synth(command: SynthCommand): Promise<number> {
               { valuesDir, environments },
               record
                 ? (path, content, knownUnchanged) => {
-                    // The writer compares with the previous file first; the summary reads it only when the writer did not.
-                    const unchanged = write(path, content, knownUnchanged);
+                    // The writer compares with the previous file first; the summary reads it only when neither the
+                    // writer nor the helper thread did (a file the helper found unchanged comes without its content).
+                    const unchanged = write(path, content, knownUnchanged) || knownUnchanged === true;
                     stage('summary', () => record(path, content, unchanged));
                   }
                 : write,

@@ -147,7 +147,9 @@ export interface PendingPicture {
 
 /**
  * Where a produced file goes. `knownUnchanged`: the output folder the synth compares with
- * (`compareWith` of the helper thread) was found to hold this content already.
+ * (`compareWith` of the helper thread) was found to hold this content already; `content` is then
+ * empty when the file was made on the helper thread (the output folder's file is the content: see
+ * ApplicationRecord).
  */
 export type Emit = (path: string, content: string, knownUnchanged?: boolean) => void;
 
@@ -229,16 +231,21 @@ function releaseApplication(context: ApplicationsContext, name: string, emit: Em
 /**
  * What an application's release did, to be replayed on the main thread (lib/synth/helper-thread.ts):
  * files (`f`: path, content, known unchanged) and objects observed (`o`), in order, and its problems.
+ * The content of a file known unchanged is left out (null): the output folder holds it, and the main
+ * thread needs only the mark (on an unchanged output, most of what would cross between the threads).
  */
 interface ApplicationRecord {
-  readonly events: (readonly ['f', string, string, boolean] | readonly ['o', string, string, Record<string, unknown>, string])[];
+  readonly events: (readonly ['f', string, string | null, boolean] | readonly ['o', string, string, Record<string, unknown>, string])[];
   readonly problems: Problem[];
 }
 
 function recordJob(run: (emit: Emit, observe: Observe) => Problem[], compare?: (path: string, content: string) => boolean): ApplicationRecord {
   const events: ApplicationRecord['events'][number][] = [];
   const problems = run(
-    (path, content) => events.push(['f', path, content, compare?.(path, content) ?? false]),
+    (path, content) => {
+      const unchanged = compare?.(path, content) ?? false;
+      events.push(['f', path, unchanged ? null : content, unchanged]);
+    },
     (environment, chart, object, file) => events.push(['o', environment, chart, object, file]),
   );
   return { events, problems };
@@ -401,7 +408,7 @@ export function synthesizeEach(options: PlatformOptions, emit: Emit, helper?: He
         recorded: (i) => recordJob((emitTo, observeWith) => release(i, emitTo, observeWith)),
         replay: (record: ApplicationRecord) => {
           for (const event of record.events) {
-            if (event[0] === 'f') emit(event[1], event[2], event[3]);
+            if (event[0] === 'f') emit(event[1], event[2] ?? '', event[3]);
             else observe(event[1], event[2], event[3], event[4]);
           }
           problems.push(...record.problems);

@@ -34,7 +34,8 @@ import { recoverInterruptedSwaps, swapFolder } from './interrupted-swaps';
  * Returns true when the file was found to hold `content` already (known only before the first
  * difference, while files are compared on this thread); false when it differs or was not compared.
  * `knownUnchanged`: the caller found the target's file to hold `content` already (`holdsContent`, on
- * another thread): it is not read again, and linked rather than written.
+ * another thread): it is not read again, and linked rather than written; `content` itself is then not
+ * used (it may be empty).
  */
 export type WriteFile = (path: string, content: string, knownUnchanged?: boolean) => boolean;
 
@@ -246,7 +247,8 @@ export async function writeDirectoryInBackground(target: string, produce: (write
       const again = produced.has(path);
       let unchanged = false;
       if (staging !== undefined) {
-        staging.place(path, knownUnchanged && !again ? null : content, again);
+        // Known unchanged: the target's file is the content (given empty by the helper thread), linked even over an earlier write of the path.
+        staging.place(path, knownUnchanged ? null : content, again);
       } else if (targetExists && (knownUnchanged || holds(join(target, path), content))) {
         unchanged = true;
       } else {

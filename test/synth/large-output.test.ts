@@ -112,4 +112,31 @@ describe('synth of 20 applications (a helper thread releases applications too)',
     expect(written.sort()).toEqual([...expected.keys()].sort());
     expect(written.filter((path) => readFileSync(join(out, path), 'utf8') !== expected.get(path))).toEqual([]);
   });
+
+  it('replaces what changed and keeps what the helper thread found unchanged, whose content it does not send back', () => {
+    const root = mkdtempSync(join(tmpdir(), 'helper-unchanged-'));
+    const values = join(root, 'values');
+    const out = join(root, 'dist');
+    const fresh = join(root, 'fresh');
+    generateValues(20, values);
+    synth(values, fresh);
+    synth(values, out);
+    // One object of every application changed by hand: the output differs from the first job on, so every
+    // file the helper thread found unchanged (sent without its content) is placed while staging.
+    const edited: string[] = [];
+    for (const chart of readdirSync(join(out, 'manifests', 'dev')).filter((name) => name !== 'monitoring')) {
+      const file = join(out, 'manifests', 'dev', chart, readdirSync(join(out, 'manifests', 'dev', chart)).sort()[0]);
+      writeFileSync(file, `${readFileSync(file, 'utf8')}# edited\n`);
+      edited.push(chart);
+    }
+    expect(edited.length).toBe(20);
+    const result = runSynth(['--values', values, '--out', out]);
+    expect(result.status).toBe(0);
+    const total = [...files(fresh).keys()].filter((path) => path.startsWith('manifests/')).length;
+    expect(result.stdout).toContain(`objects 0 added, 20 changed, 0 removed, ${total - 20} unchanged\n`);
+    const expected = files(fresh);
+    const written = files(out);
+    expect([...written.keys()].sort()).toEqual([...expected.keys()].sort());
+    expect([...written.keys()].filter((path) => readFileSync(join(out, path), 'utf8') !== readFileSync(join(fresh, path), 'utf8'))).toEqual([]);
+  });
 });
