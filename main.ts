@@ -22,6 +22,7 @@ import { runCommand } from './lib/cli/command-line.cjs';
 import { SYNTH_COMMAND, type SynthCommand, synthCommand } from './lib/synth/command-line';
 import { ValuesError } from './lib/values/problems';
 import { renderSvgs } from './lib/network-graph/render';
+import { OutputRecord, recordFile } from './lib/synth/output-record';
 import { OutputSummary } from './lib/synth/summary';
 import { reportStageTimes, stage, stageAsync } from './lib/synth/stage-times';
 
@@ -71,10 +72,14 @@ async function synth(command: SynthCommand): Promise<number> {
     // only at the end (then the previous contents, moved aside, are removed). No difference: dist/
     // is not touched.
     const target = outDir;
+    // What the previous synth proved of the output's files, so that most are not read again (lib/synth/output-record.ts).
+    const outputRecordFile = recordFile(target, join(__dirname, '..'));
+    const outputRecord = new OutputRecord(target, outputRecordFile);
     // The second core releases applications too (charts/platform.ts), from this compiled entry only
     // (build/main.js; not under a test runner's TypeScript), for values with enough applications to share.
     const entry = join(__dirname, 'main.js');
-    if (existsSync(entry) && worthAHelper(valuesDir)) helper = new HelperThread(entry, APPLICATIONS_HELPER, { valuesDir, environments, compareWith: target } satisfies ApplicationsHelperSettings);
+    if (existsSync(entry) && worthAHelper(valuesDir))
+      helper = new HelperThread(entry, APPLICATIONS_HELPER, { valuesDir, environments, compareWith: target, recordFile: outputRecordFile } satisfies ApplicationsHelperSettings);
     // Stage times (SYNTH_STAGE_TIMES=1, for npm run bench): what the stages inside do not take is the writer's.
     await stageAsync('comparing and writing', () =>
       writeDirectoryInBackground(
@@ -85,14 +90,14 @@ async function synth(command: SynthCommand): Promise<number> {
           const pictures = stage('other', () =>
             synthesizeEach(
               { valuesDir, environments },
-              record
-                ? (path, content, knownUnchanged) => {
-                    // The writer compares with the previous file first; the summary reads it only when neither the
-                    // writer nor the helper thread did (a file the helper found unchanged comes without its content).
-                    const unchanged = write(path, content, knownUnchanged) || knownUnchanged === true;
-                    stage('summary', () => record(path, content, unchanged));
-                  }
-                : write,
+              (path, content, knownUnchanged, proof) => {
+                // What the helper thread proved of a file, for the next synth's record.
+                if (proof !== undefined) outputRecord.add(path, proof);
+                // The writer compares with the previous file first; the summary reads it only when neither the
+                // writer nor the helper thread did (a file the helper found unchanged comes without its content).
+                const unchanged = write(path, content, knownUnchanged) || knownUnchanged === true;
+                if (record) stage('summary', () => record(path, content, unchanged));
+              },
               helper,
             ),
           );
@@ -111,7 +116,7 @@ async function synth(command: SynthCommand): Promise<number> {
             summary?.record(picture.path, svgs[i], unchanged);
           }
         },
-        { keep, beforeSwap: () => lock?.assertHeld(), onLeftover: (message) => console.error(`synth: ${message}`) },
+        { keep, beforeSwap: () => lock?.assertHeld(), onLeftover: (message) => console.error(`synth: ${message}`), record: outputRecord },
       ),
     );
     if (summary) for (const line of stage('summary', () => summary.lines(process.cwd()))) console.log(line);

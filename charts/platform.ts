@@ -44,7 +44,7 @@ import { tracingCollectors } from '../lib/references/tracing';
 import { gitopsFolder } from '../lib/gitops/argocd';
 import { stage } from '../lib/synth/stage-times';
 import { type ClaimOrder, type HelperData, type HelperThread, helperUnavailable, serveJobs } from '../lib/synth/helper-thread';
-import { holdsContent } from '../lib/synth/atomic-dir';
+import { OutputRecord, type RecordEntry } from '../lib/synth/output-record';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChartLinks } from '../lib/values/schema';
@@ -149,9 +149,9 @@ export interface PendingPicture {
  * Where a produced file goes. `knownUnchanged`: the output folder the synth compares with
  * (`compareWith` of the helper thread) was found to hold this content already; `content` is then
  * empty when the file was made on the helper thread (the output folder's file is the content: see
- * ApplicationRecord).
+ * ApplicationRecord), and `proof` what the output record (lib/synth/output-record.ts) keeps of the file.
  */
-export type Emit = (path: string, content: string, knownUnchanged?: boolean) => void;
+export type Emit = (path: string, content: string, knownUnchanged?: boolean, proof?: RecordEntry) => void;
 
 /** What releasing the applications needs, prepared the same way on every thread. */
 interface ApplicationsContext {
@@ -235,16 +235,16 @@ function releaseApplication(context: ApplicationsContext, name: string, emit: Em
  * thread needs only the mark (on an unchanged output, most of what would cross between the threads).
  */
 interface ApplicationRecord {
-  readonly events: (readonly ['f', string, string | null, boolean] | readonly ['o', string, string, Record<string, unknown>, string])[];
+  readonly events: (readonly ['f', string, string | null, boolean, RecordEntry | undefined] | readonly ['o', string, string, Record<string, unknown>, string])[];
   readonly problems: Problem[];
 }
 
-function recordJob(run: (emit: Emit, observe: Observe) => Problem[], compare?: (path: string, content: string) => boolean): ApplicationRecord {
+function recordJob(run: (emit: Emit, observe: Observe) => Problem[], compare?: (path: string, content: string) => { holds: boolean; entry?: RecordEntry }): ApplicationRecord {
   const events: ApplicationRecord['events'][number][] = [];
   const problems = run(
     (path, content) => {
-      const unchanged = compare?.(path, content) ?? false;
-      events.push(['f', path, unchanged ? null : content, unchanged]);
+      const found = compare?.(path, content);
+      events.push(found?.holds ? ['f', path, null, true, found.entry] : ['f', path, content, false, undefined]);
     },
     (environment, chart, object, file) => events.push(['o', environment, chart, object, file]),
   );
@@ -317,6 +317,8 @@ export interface ApplicationsHelperSettings {
   readonly environments?: readonly string[];
   /** The output folder as it is: the helper tells which of its files it holds already (read here, not on the main thread). */
   readonly compareWith?: string;
+  /** The output record's file (lib/synth/output-record.ts recordFile); none: every file compared is read. */
+  readonly recordFile?: string;
 }
 
 /**
@@ -325,7 +327,7 @@ export interface ApplicationsHelperSettings {
  * main thread reports them).
  */
 export function serveApplications(data: HelperData<ApplicationsHelperSettings>): void {
-  const { valuesDir, environments: only, compareWith } = data.settings;
+  const { valuesDir, environments: only, compareWith, recordFile } = data.settings;
   let context: ApplicationsContext;
   try {
     const { base, environments } = loadPlatformValues({ valuesDir, environments: only });
@@ -335,7 +337,9 @@ export function serveApplications(data: HelperData<ApplicationsHelperSettings>):
     return;
   }
   const names = [...context.base.applications.keys()];
-  const compare = compareWith === undefined ? undefined : (path: string, content: string) => holdsContent(join(compareWith, path), content);
+  // The output record (lib/synth/output-record.ts) proves most files unchanged without reading them.
+  const record = compareWith === undefined ? undefined : new OutputRecord(compareWith, recordFile);
+  const compare = record === undefined ? undefined : (path: string, content: string) => record.holds(path, content);
   // The last job is the monitoring chart (synthesizeEach); its values are loaded only if this thread takes it.
   serveJobs(
     data,
@@ -408,7 +412,7 @@ export function synthesizeEach(options: PlatformOptions, emit: Emit, helper?: He
         recorded: (i) => recordJob((emitTo, observeWith) => release(i, emitTo, observeWith)),
         replay: (record: ApplicationRecord) => {
           for (const event of record.events) {
-            if (event[0] === 'f') emit(event[1], event[2] ?? '', event[3]);
+            if (event[0] === 'f') emit(event[1], event[2] ?? '', event[3], event[4]);
             else observe(event[1], event[2], event[3], event[4]);
           }
           problems.push(...record.problems);

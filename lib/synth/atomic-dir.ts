@@ -28,13 +28,15 @@ import { type Dirent, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync
 import { dirname, join, relative, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { recoverInterruptedSwaps, swapFolder } from './interrupted-swaps';
+import type { OutputRecord } from './output-record';
 
 /**
  * Writes one file (path relative to the directory); a path written twice keeps the last content.
- * Returns true when the file was found to hold `content` already (known only before the first
- * difference, while files are compared on this thread); false when it differs or was not compared.
- * `knownUnchanged`: the caller found the target's file to hold `content` already (`holdsContent`, on
- * another thread): it is not read again, and linked rather than written; `content` itself is then not
+ * Returns true when the file was found to hold `content` already (known before the first difference,
+ * while files are compared on this thread; after it, only from the record or the caller); false when
+ * it differs or was not compared.
+ * `knownUnchanged`: the caller found the target's file to hold `content` already (OutputRecord.holds,
+ * on another thread): it is not read again, and linked rather than written; `content` itself is then not
  * used (it may be empty).
  */
 export type WriteFile = (path: string, content: string, knownUnchanged?: boolean) => boolean;
@@ -51,6 +53,12 @@ export interface WriteDirectoryOptions {
    * folder): the run goes on, the next one tries again. Default: ignored.
    */
   readonly onLeftover?: (message: string) => void;
+  /**
+   * The record of the target's files (output-record.ts): which hold a content is known from it where it
+   * can say, without reading them (while comparing, and after the first difference, to link rather than
+   * write); what is read is recorded. Default: every file compared is read.
+   */
+  readonly record?: OutputRecord;
 }
 
 /** What a call did to the target, for callers and tests. */
@@ -111,9 +119,6 @@ function fileOperations(fs: typeof import('node:fs')) {
 }
 
 const { holds, place: placeFile } = fileOperations(fs);
-
-/** True when `path` is a regular file (not a symbolic link) holding exactly `content`; any thread may ask. */
-export const holdsContent: (path: string, content: string) => boolean = holds;
 
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -242,14 +247,17 @@ export async function writeDirectoryInBackground(target: string, produce: (write
     for (const path of produced) started.place(path, null, false);
     return started;
   };
+  const { record } = options;
+  const holdsFile = record === undefined ? (path: string, content: string) => holds(join(target, path), content) : (path: string, content: string) => record.holds(path, content).holds;
   try {
     await produce((path, content, knownUnchanged = false) => {
       const again = produced.has(path);
       let unchanged = false;
       if (staging !== undefined) {
         // Known unchanged: the target's file is the content (given empty by the helper thread), linked even over an earlier write of the path.
-        staging.place(path, knownUnchanged ? null : content, again);
-      } else if (targetExists && (knownUnchanged || holds(join(target, path), content))) {
+        unchanged = knownUnchanged || (targetExists && record?.knows(path, content) === true);
+        staging.place(path, unchanged ? null : content, again);
+      } else if (targetExists && (knownUnchanged || holdsFile(path, content))) {
         unchanged = true;
       } else {
         // The first difference: the unchanged files so far (this path too, if seen) are linked first.
@@ -260,7 +268,10 @@ export async function writeDirectoryInBackground(target: string, produce: (write
       return unchanged;
     });
     if (staging === undefined) {
-      if (targetExists && holdsOnly(target, produced, keep)) return 'unchanged';
+      if (targetExists && holdsOnly(target, produced, keep)) {
+        options.record?.save(produced);
+        return 'unchanged';
+      }
       staging = startStaging();
     }
     await staging.finish();
@@ -270,6 +281,8 @@ export async function writeDirectoryInBackground(target: string, produce: (write
     throw error;
   }
   const previous = swapIn(target, staging.dir, keep);
+  // The files proven unchanged were linked into the new output: the same inodes, the same status.
+  options.record?.save(produced);
   if (previous !== undefined) {
     // The new output is in place: a previous output that cannot be removed is a leftover, not a failure (the next run removes it).
     await process
