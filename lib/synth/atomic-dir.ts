@@ -24,10 +24,11 @@
  * instant between two of them a mix of old and new.
  */
 import * as fs from 'node:fs';
-import { type Dirent, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { recoverInterruptedSwaps, swapFolder } from './interrupted-swaps';
+import { type OutputListing, listOutput } from './output-listing';
 
 /**
  * Writes one file (path relative to the directory); a path written twice keeps the last content.
@@ -258,7 +259,7 @@ export async function writeDirectoryInBackground(target: string, produce: (write
       return unchanged;
     });
     if (staging === undefined) {
-      if (targetExists && holdsOnly(target, produced, keep)) return 'unchanged';
+      if (targetExists && holdsOnly(listOutput(target), produced, keep)) return 'unchanged';
       staging = startStaging();
     }
     await staging.finish();
@@ -283,10 +284,12 @@ function isDirectory(path: string): boolean {
 }
 
 /**
- * True when the target holds the produced files and nothing else: no other file, directory or link,
- * except the kept paths (and what is inside them) and the folders on the way to them.
+ * True when the target (as `listing` shows it) holds the produced files and nothing else: no other file,
+ * directory or link, except the kept paths (and what is inside them) and the folders on the way to them.
+ * False when the target could not be listed.
  */
-function holdsOnly(target: string, produced: ReadonlySet<string>, keep: readonly string[]): boolean {
+function holdsOnly(listing: OutputListing, produced: ReadonlySet<string>, keep: readonly string[]): boolean {
+  if (listing.error !== undefined) return false;
   const allowedDirs = new Set<string>();
   const addAncestors = (path: string) => {
     for (let dir = dirname(path); dir !== '.' && !allowedDirs.has(dir); dir = dirname(dir)) allowedDirs.add(dir);
@@ -294,18 +297,11 @@ function holdsOnly(target: string, produced: ReadonlySet<string>, keep: readonly
   for (const path of produced) addAncestors(path);
   for (const path of keep) addAncestors(path);
   const kept = keep.map((path) => path.split(sep).join('/'));
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(target, { recursive: true, withFileTypes: true });
-  } catch {
-    return false;
-  }
-  for (const entry of entries) {
-    const path = relative(target, join(entry.parentPath, entry.name)).split(sep).join('/');
-    if (kept.some((k) => path === k || path.startsWith(`${k}/`))) continue;
-    if (entry.isDirectory() ? !allowedDirs.has(path) : !(entry.isFile() && produced.has(path))) return false;
-  }
-  return true;
+  const isKept = (path: string) => kept.some((k) => path === k || path.startsWith(`${k}/`));
+  if (!listing.files.every((path) => produced.has(path) || isKept(path))) return false;
+  if (!listing.folders.every((path) => allowedDirs.has(path) || isKept(path))) return false;
+  // Links and special files only inside the kept paths.
+  return listing.others.every(isKept);
 }
 
 /**

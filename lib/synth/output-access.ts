@@ -7,10 +7,11 @@
  * root), a read-only mount or an immutable file (`chattr +i`) fails here with the path and what to do,
  * instead of after the swap, when the new output is in place and the old one cannot be removed.
  */
-import { type Stats, accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { type Stats, accessSync, constants, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { nearestExisting, pathKind } from '../cli/file-kinds';
 import { displayFolder, displayPath } from '../cli/paths';
+import { listOutput } from './output-listing';
 
 /** S_ISVTX (stat(2)): in a folder with it, only an entry's owner (or the folder's) may rename or delete the entry. */
 const STICKY_BIT = 0o1000;
@@ -48,11 +49,11 @@ export function checkOutputAccess(target: string): void {
   for (const folder of [target, ...foldersUnder(target)]) refuseUnwritable(shown, folder, statSync(folder), 'its entries are replaced', target);
 }
 
-/** Every folder under `dir` (not following links). */
+/** Every folder under `dir` (not following links); throws readdir's error. */
 function foldersUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => join(entry.parentPath, entry.name));
+  const listing = listOutput(dir);
+  if (listing.error !== undefined) throw listing.error;
+  return listing.folders.map((path) => join(dir, path));
 }
 
 function refuseUnwritable(shown: string, folder: string, stats: Stats, why: string, fix?: string): void {

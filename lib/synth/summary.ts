@@ -6,8 +6,9 @@
  * are counted as files, so a run that changes only a chart README or a GitOps object does not say
  * "unchanged".
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { listOutput } from './output-listing';
 
 interface Counts {
   added: number;
@@ -27,7 +28,8 @@ export class OutputSummary {
     private readonly target: string,
     keep: readonly string[] = [],
   ) {
-    this.previous = new Set(listFiles(target).filter((path) => !keep.some((folder) => path.startsWith(`${folder}/`))));
+    // An output that cannot be listed (none yet) counts as empty.
+    this.previous = new Set(listOutput(target).files.filter((path) => !keep.some((folder) => path.startsWith(`${folder}/`))));
   }
 
   /**
@@ -95,16 +97,6 @@ function describe(counts: Counts): string {
 function chartOf(path: string): string | undefined {
   const parts = path.split('/');
   return parts[0] === 'manifests' && parts.length === 4 ? `${parts[1]}/${parts[2]}` : undefined;
-}
-
-function listFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
-  } catch {
-    return [];
-  }
 }
 
 function readText(path: string): string | undefined {
