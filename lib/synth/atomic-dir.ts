@@ -51,6 +51,13 @@ export interface WriteDirectoryOptions {
    * folder): the run goes on, the next one tries again. Default: ignored.
    */
   readonly onLeftover?: (message: string) => void;
+  /**
+   * The target as the caller listed it (listOutput) while holding the output lock, after recovering
+   * what killed runs left (checkLockedOutput in output-access.ts does both): the call then neither
+   * recovers again nor walks the target a second time to see that it holds only the produced files.
+   * Without it, both are done here.
+   */
+  readonly listing?: OutputListing;
 }
 
 /** What a call did to the target, for callers and tests. */
@@ -229,7 +236,7 @@ class Staging {
  * directory is refused.
  */
 export async function writeDirectoryInBackground(target: string, produce: (write: WriteFile) => void | Promise<void>, options: WriteDirectoryOptions = {}): Promise<WriteOutcome> {
-  recoverInterruptedSwaps(target, options.onLeftover);
+  if (options.listing === undefined) recoverInterruptedSwaps(target, options.onLeftover);
   if (existsSync(target) && !isDirectory(target)) throw new Error(`${target} is not a directory`);
   const keep = options.keep ?? [];
   const inThreadFiles = options.inThreadFiles ?? IN_THREAD_FILES;
@@ -259,7 +266,10 @@ export async function writeDirectoryInBackground(target: string, produce: (write
       return unchanged;
     });
     if (staging === undefined) {
-      if (targetExists && holdsOnly(listOutput(target), produced, keep)) return 'unchanged';
+      // The caller's listing, taken at the start, still holds at the end: the target is locked by this
+      // run (synth and package, the other commands that write it, take the same lock), and this run has
+      // not changed it (no staging directory was made). Without one, the target is walked now.
+      if (targetExists && holdsOnly(options.listing ?? listOutput(target), produced, keep)) return 'unchanged';
       staging = startStaging();
     }
     await staging.finish();

@@ -1,8 +1,9 @@
 /**
  * One walk of an output folder, shared by the readers that need all of it: the writability check of
  * its folders (output-access.ts), the previous files of the summary (summary.ts) and the check that the
- * output holds nothing but the produced files (atomic-dir.ts). Paths are made per folder rather than
- * per entry (at 100 applications: 15,664 files in 621 folders).
+ * output holds nothing but the produced files (atomic-dir.ts). A synth walks its output once, under the
+ * output lock, instead of once per reader (at 100 applications: 15,664 files in 621 folders, about
+ * 40 ms per walk); paths are made per folder rather than per entry.
  */
 import { type Dirent, readdirSync } from 'node:fs';
 import { relative, sep } from 'node:path';

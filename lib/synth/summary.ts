@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { listOutput } from './output-listing';
+import type { OutputListing } from './output-listing';
 
 interface Counts {
   added: number;
@@ -23,13 +23,17 @@ export class OutputSummary {
   private readonly counts = new Map<string, Counts>();
   private readonly otherFiles: Counts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
 
-  /** `keep`: folders of the output (relative, `/`-separated) that synth does not write, e.g. helm/packages. */
+  /**
+   * `listing`: the output folder `target` as it is before the run writes it (listOutput, taken under
+   * the output lock); an output that could not be listed (none yet) counts as empty. `keep`: folders
+   * of the output (relative, `/`-separated) that synth does not write, e.g. helm/packages.
+   */
   constructor(
     private readonly target: string,
+    listing: OutputListing,
     keep: readonly string[] = [],
   ) {
-    // An output that cannot be listed (none yet) counts as empty.
-    this.previous = new Set(listOutput(target).files.filter((path) => !keep.some((folder) => path.startsWith(`${folder}/`))));
+    this.previous = new Set(listing.files.filter((path) => !keep.some((folder) => path.startsWith(`${folder}/`))));
   }
 
   /**

@@ -1,8 +1,15 @@
-/** lib/synth/output-listing.ts: one walk of the output, relative `/`-separated paths by kind. */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+/**
+ * lib/synth/output-listing.ts and its use under the output lock (checkLockedOutput in
+ * lib/synth/output-access.ts): one walk of the output, relative `/`-separated paths by kind, taken
+ * after a killed run's output was put back.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { writeDirectoryInBackground } from '../../lib/synth/atomic-dir';
+import { checkLockedOutput } from '../../lib/synth/output-access';
 import { listOutput } from '../../lib/synth/output-listing';
 
 const FILES = ['manifests/dev/api/deployment.yaml', 'manifests/dev/api/service.yaml', 'helm/api/Chart.yaml', 'README.md'];
@@ -44,5 +51,35 @@ describe('listOutput', () => {
     const missing = listOutput(target);
     expect((missing.error as NodeJS.ErrnoException).code).toBe('ENOENT');
     expect([missing.files, missing.folders, missing.others]).toEqual([[], [], []]);
+  });
+});
+
+describe('checkLockedOutput', () => {
+  it('lists the output as it is', () => {
+    writeFiles(target, FILES);
+    expect(checkLockedOutput(target)).toEqual(listOutput(target));
+  });
+
+  it('lists the output a run killed between the two renames left beside the missing target, once put back', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFiles(join(root, `.dist.previous-${dead}`), FILES);
+    writeFiles(join(root, `.dist.staging-${dead}`), ['manifests/dev/api/deployment.yaml']);
+    const listing = checkLockedOutput(target);
+    expect(listing.error).toBeUndefined();
+    expect([...listing.files].sort()).toEqual([...FILES].sort());
+    expect(readdirSync(root)).toEqual(['dist']);
+    // The writer takes it as the target's: nothing else produced, nothing written.
+    const produce = (write: (path: string, content: string) => boolean) => {
+      for (const path of FILES) write(path, `${path}\n`);
+    };
+    expect(await writeDirectoryInBackground(target, produce, { listing })).toBe('unchanged');
+  });
+
+  it('refuses a target that is a file, before anything beside it is touched', () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(target, 'mine\n');
+    writeFiles(join(root, `.dist.staging-${dead}`), FILES);
+    expect(() => checkLockedOutput(target)).toThrow(/not a folder/);
+    expect(readdirSync(root).sort()).toEqual([`.dist.staging-${dead}`, 'dist']);
   });
 });
