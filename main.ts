@@ -14,7 +14,7 @@ import { join, sep } from 'node:path';
 import { displayFolder, displayPath } from './lib/cli/paths';
 import { CDK8S_MANIFEST_FILE, Cdk8sManifests } from './lib/synth/cdk8s-output';
 import { writeDirectoryInBackground } from './lib/synth/atomic-dir';
-import { OutputAccessError, checkOutputAccess } from './lib/synth/output-access';
+import { OutputAccessError, checkLockedOutput, checkOutputPlace } from './lib/synth/output-access';
 import { type OutputLock, OutputLockError, lockOutput } from './lib/synth/output-lock';
 import { APPLICATIONS_HELPER, type ApplicationsHelperSettings, serveApplications, synthesizeEach, worthAHelper } from './charts/platform';
 import { type HelperData, HelperThread } from './lib/synth/helper-thread';
@@ -42,21 +42,20 @@ async function synth(command: SynthCommand): Promise<number> {
   try {
     const { valuesDir, environments, quiet } = command;
     outDir = command.outDir;
-    // Before anything is read or written: this process can replace the output, and no other run writes it meanwhile.
-    checkOutputAccess(outDir);
-    let waited = false;
-    lock = lockOutput(outDir, {
-      onWait: (message) => {
-        waited = true;
-        console.error(`synth: ${message}`);
-      },
-    });
-    if (waited) checkOutputAccess(outDir);
+    // Before anything is read or written: this process can replace the output (what needs no walk of
+    // it, before the lock; its folders once it is locked), and no other run writes it meanwhile.
+    checkOutputPlace(outDir);
+    lock = lockOutput(outDir, { onWait: (message) => console.error(`synth: ${message}`) });
+    const onLeftover = (message: string) => console.error(`synth: ${message}`);
+    // The one walk of the output, after a killed run's swap was undone: for the check of its folders,
+    // the summary and the writer's last check (nothing but the produced files). A --cdk8s run does not
+    // report leftovers it could not remove.
+    const listing = stage('output folder', () => checkLockedOutput(command.outDir, command.cdk8s ? undefined : onLeftover));
     if (command.cdk8s) {
       // cdk8s synth: the plain manifests as one file in its output folder, nothing else (lib/synth/cdk8s-output.ts).
       const manifests = new Cdk8sManifests();
       synthesizeEach({ valuesDir, environments }, manifests.emit);
-      await writeDirectoryInBackground(outDir, (write) => void write(CDK8S_MANIFEST_FILE, manifests.text()), { beforeSwap: () => lock?.assertHeld() });
+      await writeDirectoryInBackground(outDir, (write) => void write(CDK8S_MANIFEST_FILE, manifests.text()), { listing, beforeSwap: () => lock?.assertHeld() });
       if (!quiet) console.error(`synth: wrote ${displayPath(join(outDir, CDK8S_MANIFEST_FILE))} for cdk8s (npm run synth writes dist/)`);
       return 0;
     }
@@ -65,6 +64,7 @@ async function synth(command: SynthCommand): Promise<number> {
       ? undefined
       : new OutputSummary(
           outDir,
+          listing,
           keep.map((folder) => folder.split(sep).join('/')),
         );
     // Files are compared with dist/ as they are made; from the first difference on they are written
@@ -116,7 +116,7 @@ async function synth(command: SynthCommand): Promise<number> {
             summary?.record(picture.path, svgs[i], unchanged);
           }
         },
-        { keep, beforeSwap: () => lock?.assertHeld(), onLeftover: (message) => console.error(`synth: ${message}`), record: outputRecord },
+        { keep, listing, beforeSwap: () => lock?.assertHeld(), onLeftover, record: outputRecord },
       ),
     );
     if (summary) for (const line of stage('summary', () => summary.lines(process.cwd()))) console.log(line);

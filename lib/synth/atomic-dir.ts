@@ -24,10 +24,11 @@
  * instant between two of them a mix of old and new.
  */
 import * as fs from 'node:fs';
-import { type Dirent, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { recoverInterruptedSwaps, swapFolder } from './interrupted-swaps';
+import { type OutputListing, listOutput } from './output-listing';
 import type { OutputRecord } from './output-record';
 
 /**
@@ -59,6 +60,13 @@ export interface WriteDirectoryOptions {
    * write); what is read is recorded. Default: every file compared is read.
    */
   readonly record?: OutputRecord;
+  /**
+   * The target as the caller listed it (listOutput) while holding the output lock, after recovering
+   * what killed runs left (checkLockedOutput in output-access.ts does both): the call then neither
+   * recovers again nor walks the target a second time to see that it holds only the produced files.
+   * Without it, both are done here.
+   */
+  readonly listing?: OutputListing;
 }
 
 /** What a call did to the target, for callers and tests. */
@@ -234,7 +242,7 @@ class Staging {
  * directory is refused.
  */
 export async function writeDirectoryInBackground(target: string, produce: (write: WriteFile) => void | Promise<void>, options: WriteDirectoryOptions = {}): Promise<WriteOutcome> {
-  recoverInterruptedSwaps(target, options.onLeftover);
+  if (options.listing === undefined) recoverInterruptedSwaps(target, options.onLeftover);
   if (existsSync(target) && !isDirectory(target)) throw new Error(`${target} is not a directory`);
   const keep = options.keep ?? [];
   const inThreadFiles = options.inThreadFiles ?? IN_THREAD_FILES;
@@ -268,7 +276,10 @@ export async function writeDirectoryInBackground(target: string, produce: (write
       return unchanged;
     });
     if (staging === undefined) {
-      if (targetExists && holdsOnly(target, produced, keep)) {
+      // The caller's listing, taken at the start, still holds at the end: the target is locked by this
+      // run (synth and package, the other commands that write it, take the same lock), and this run has
+      // not changed it (no staging directory was made). Without one, the target is walked now.
+      if (targetExists && holdsOnly(options.listing ?? listOutput(target), produced, keep)) {
         options.record?.save(produced);
         return 'unchanged';
       }
@@ -298,10 +309,12 @@ function isDirectory(path: string): boolean {
 }
 
 /**
- * True when the target holds the produced files and nothing else: no other file, directory or link,
- * except the kept paths (and what is inside them) and the folders on the way to them.
+ * True when the target (as `listing` shows it) holds the produced files and nothing else: no other file,
+ * directory or link, except the kept paths (and what is inside them) and the folders on the way to them.
+ * False when the target could not be listed.
  */
-function holdsOnly(target: string, produced: ReadonlySet<string>, keep: readonly string[]): boolean {
+function holdsOnly(listing: OutputListing, produced: ReadonlySet<string>, keep: readonly string[]): boolean {
+  if (listing.error !== undefined) return false;
   const allowedDirs = new Set<string>();
   const addAncestors = (path: string) => {
     for (let dir = dirname(path); dir !== '.' && !allowedDirs.has(dir); dir = dirname(dir)) allowedDirs.add(dir);
@@ -309,18 +322,11 @@ function holdsOnly(target: string, produced: ReadonlySet<string>, keep: readonly
   for (const path of produced) addAncestors(path);
   for (const path of keep) addAncestors(path);
   const kept = keep.map((path) => path.split(sep).join('/'));
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(target, { recursive: true, withFileTypes: true });
-  } catch {
-    return false;
-  }
-  for (const entry of entries) {
-    const path = relative(target, join(entry.parentPath, entry.name)).split(sep).join('/');
-    if (kept.some((k) => path === k || path.startsWith(`${k}/`))) continue;
-    if (entry.isDirectory() ? !allowedDirs.has(path) : !(entry.isFile() && produced.has(path))) return false;
-  }
-  return true;
+  const isKept = (path: string) => kept.some((k) => path === k || path.startsWith(`${k}/`));
+  if (!listing.files.every((path) => produced.has(path) || isKept(path))) return false;
+  if (!listing.folders.every((path) => allowedDirs.has(path) || isKept(path))) return false;
+  // Links and special files only inside the kept paths.
+  return listing.others.every(isKept);
 }
 
 /**

@@ -6,8 +6,9 @@
  * are counted as files, so a run that changes only a chart README or a GitOps object does not say
  * "unchanged".
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { OutputListing } from './output-listing';
 
 interface Counts {
   added: number;
@@ -22,12 +23,17 @@ export class OutputSummary {
   private readonly counts = new Map<string, Counts>();
   private readonly otherFiles: Counts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
 
-  /** `keep`: folders of the output (relative, `/`-separated) that synth does not write, e.g. helm/packages. */
+  /**
+   * `listing`: the output folder `target` as it is before the run writes it (listOutput, taken under
+   * the output lock); an output that could not be listed (none yet) counts as empty. `keep`: folders
+   * of the output (relative, `/`-separated) that synth does not write, e.g. helm/packages.
+   */
   constructor(
     private readonly target: string,
+    listing: OutputListing,
     keep: readonly string[] = [],
   ) {
-    this.previous = new Set(listFiles(target).filter((path) => !keep.some((folder) => path.startsWith(`${folder}/`))));
+    this.previous = new Set(listing.files.filter((path) => !keep.some((folder) => path.startsWith(`${folder}/`))));
   }
 
   /**
@@ -95,16 +101,6 @@ function describe(counts: Counts): string {
 function chartOf(path: string): string | undefined {
   const parts = path.split('/');
   return parts[0] === 'manifests' && parts.length === 4 ? `${parts[1]}/${parts[2]}` : undefined;
-}
-
-function listFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
-  } catch {
-    return [];
-  }
 }
 
 function readText(path: string): string | undefined {

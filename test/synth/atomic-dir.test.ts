@@ -1,7 +1,8 @@
 /**
  * lib/synth/atomic-dir.ts: the output directory is replaced in one step, or not touched at all when
  * nothing differs; a failure leaves it as it was. Checked on the file system (contents, inodes,
- * leftovers), on the main thread and with the worker thread writing.
+ * leftovers), on the main thread and with the worker thread writing, and with the target listed by the
+ * caller (as a synth does under its output lock: output-access.ts, checkLockedOutput) or here.
  */
 import { spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type WriteFile, writeDirectoryInBackground } from '../../lib/synth/atomic-dir';
+import { checkLockedOutput } from '../../lib/synth/output-access';
 
 const FILES: Record<string, string> = {
   'manifests/dev/api/deployment.yaml': 'kind: Deployment\n',
@@ -49,9 +51,13 @@ const produceAll =
 /** Entries beside the target: a staging or previous directory left behind would show here. */
 const besideTarget = () => readdirSync(root).sort();
 
-for (const inThreadFiles of [400, 0]) {
-  describe(inThreadFiles === 0 ? 'written by the worker thread' : 'written on the main thread', () => {
-    const write = (produce: (write: WriteFile) => void, keep?: string[]) => writeDirectoryInBackground(target, produce, { keep, inThreadFiles });
+for (const [inThreadFiles, listed] of [
+  [400, false],
+  [0, false],
+  [400, true],
+] as const) {
+  describe(`${inThreadFiles === 0 ? 'written by the worker thread' : 'written on the main thread'}${listed ? ', the target listed by the caller' : ''}`, () => {
+    const write = (produce: (write: WriteFile) => void, keep?: string[]) => writeDirectoryInBackground(target, produce, { keep, inThreadFiles, listing: listed ? checkLockedOutput(target) : undefined });
 
     it('creates a missing target', async () => {
       expect(await write(produceAll(FILES))).toBe('created');
