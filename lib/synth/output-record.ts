@@ -69,7 +69,7 @@ export function recordFile(target: string, projectRoot: string): string | undefi
 }
 
 /** The digest of a file's content (see RecordEntry). */
-export function contentDigest(content: string): string {
+function contentDigest(content: string): string {
   return createHash('sha256').update(content).digest('base64').slice(0, 22);
 }
 
