@@ -3,7 +3,7 @@
  * (lib/cli/command-line.cjs) and checked before anything is read or written: every mistake is a
  * UsageError with one clear message.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { type CommandSpec, type ParsedCommand, UsageError, didYouMean } from '../cli/command-line.cjs';
 import { pathKind } from '../cli/file-kinds';
@@ -104,7 +104,17 @@ function refuseForeignOutput(cwd: string, outDir: string, valuesDir: string, cdk
   if (holds(outDir, cwd)) throw new UsageError(`--out ${displayPath(outDir, cwd)}: holds the working folder; ${replaced}`);
   if (holds(outDir, valuesDir)) throw new UsageError(`--out ${displayPath(outDir, cwd)}: holds the values (${displayPath(valuesDir, cwd)}); ${replaced}`);
   if (pathKind(outDir).kind !== 'directory') return;
-  const foreign = readdirSync(outDir).filter((entry) => !(cdk8s ? entry === CDK8S_MANIFEST_FILE : OUTPUT_ENTRIES.has(entry)));
+  let entries: string[];
+  try {
+    entries = readdirSync(outDir);
+  } catch (error) {
+    // Its entries cannot be listed (EACCES: a folder of another user without read permission): said, not thrown.
+    const stats = statSync(outDir);
+    throw new UsageError(
+      `--out ${displayPath(outDir, cwd)}: cannot be read by this user (${(error as NodeJS.ErrnoException).code ?? 'error'}; uid ${process.getuid?.() ?? '?'}, it belongs to uid ${stats.uid}, mode ${(stats.mode & 0o7777).toString(8)}); give it back to this user or choose another output folder (--out)`,
+    );
+  }
+  const foreign = entries.filter((entry) => !(cdk8s ? entry === CDK8S_MANIFEST_FILE : OUTPUT_ENTRIES.has(entry)));
   if (foreign.length > 0) {
     const listed = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', ...' : '');
     throw new UsageError(`--out ${displayPath(outDir, cwd)}: holds ${listed}, which npm run synth did not write; ${replaced}, or empty this one`);

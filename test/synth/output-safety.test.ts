@@ -4,7 +4,7 @@
  * are refused by type, never opened, by every command.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,25 @@ describe('an output this user cannot replace', () => {
     );
     expect(refused.status).toBe(1);
     expect(readdirSync(project)).toEqual(['dist']);
+  });
+});
+
+describe('an output folder this user cannot read', () => {
+  it('is refused with one line naming it and its owner, exit 1, no stack trace', () => {
+    const project = join(root, 'unreadable');
+    const out = join(project, 'dist');
+    mkdirSync(join(out, 'manifests'), { recursive: true });
+    for (const dir of [root, join(root, 'values'), project]) chmodSync(dir, 0o755);
+    // Listable by nobody but its owner... and not even by its owner: no read permission (root reads anyway, hence the other user).
+    chmodSync(out, 0o333);
+    const refused = synthAsUser(['--values', join(root, 'values'), '--out', out], project);
+    const user = asRoot ? NOBODY : process.getuid?.();
+    expect(refused.stderr.split('\n')[0]).toBe(
+      `synth: --out dist: cannot be read by this user (EACCES; uid ${user}, it belongs to uid ${statSync(out).uid}, mode 333); give it back to this user or choose another output folder (--out)`,
+    );
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect(refused.status).toBe(1);
+    chmodSync(out, 0o755);
   });
 });
 
