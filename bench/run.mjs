@@ -347,6 +347,7 @@ if (staged.length > 0) {
       .replace('into an empty directory', 'empty');
   const ORDER = [
     'start-up',
+    'output folder',
     'values and rules',
     'construct tree',
     'evaluation',
