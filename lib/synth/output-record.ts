@@ -2,25 +2,31 @@
  * What a synth knows of its output folder's files without reading them: a record in the project's
  * cache folder (node_modules/.cache/platform-cdk8s/, one file per output folder: never in or beside the
  * output, never committed) holding, for each file found unchanged by a previous synth, its file
- * identity and status (device, inode, size, modification time) and a digest of its content.
+ * identity and status (device, inode, size, modification and change times) and a digest of its content.
  *
  * Reading the previous output was most of an unchanged synth's comparing: 1 GB at 1,000 applications,
  * which this machine's page cache hands over at about 400 MB/s (`cat` of the files: 2.5 s of system
  * time), then decoded and compared on both threads (14 s of CPU in a profile). A file whose status is
- * the recorded one still holds the recorded content, so comparing digests is proof enough:
- * - any write to a file sets its modification time (write(2), truncate(2)); an editor that saves by
- *   renaming makes a new inode; `git checkout` writes the file;
- * - the modification time is kept as Node.js reads it (milliseconds with a fraction: the nanoseconds
- *   of the file system, rounded to about a quarter of a microsecond), but a file system stamps it from a coarse clock (a
- *   kernel tick; a second or two on some file systems): a file written within that time of when its
- *   status was read could be written again with the same stamp. Such a file is "racily clean" (Git's
- *   word, Documentation/technical/racy-git.txt) and is not recorded: an entry is kept only for a file
- *   last modified RACY_MS before the record is written. The files a synth writes are therefore read
- *   once more by the next synth, which records them;
- * - the change time is not part of the status: linking a file (the writer links unchanged files into
- *   the new output, atomic-dir.ts) changes it, and a recorded file would never be trusted again. Only
- *   a deliberate `touch -d` to the recorded time after editing a file in place, keeping its size, passes;
- *   Git with core.trustctime off makes the same bet.
+ * the recorded one still holds the recorded content, so comparing digests is proof enough, as Git's
+ * index trusts a file's status (Documentation/technical/racy-git.txt):
+ * - any write to a file sets its modification and change times (write(2), truncate(2)); an editor that
+ *   saves by renaming makes a new file; `git checkout` writes the file;
+ * - the change time cannot be set: copying another file over one while keeping the times (`cp -p`,
+ *   `cp -a`, `rsync -a`, `tar x`, `touch -r`) sets the modification time but not the change time, and
+ *   files a synth writes in the same kernel tick share their modification time to the nanosecond (a
+ *   tester copied one such file over its sibling of the same size with `cp -p`: without the change
+ *   time in the status, the copy passed as unchanged);
+ * - the times are kept as Node.js reads them (milliseconds with a fraction: the nanoseconds of the file
+ *   system, rounded to about a quarter of a microsecond), but a file system stamps them from a coarse
+ *   clock (a kernel tick; a second or two on some file systems): a file changed within that time of
+ *   when its status was read could be changed again with the same stamp. Such a file is "racily
+ *   clean" (Git's word) and is not recorded: an entry is kept only for a file last changed RACY_MS
+ *   before the record is written.
+ * What this costs: the files a synth writes are read once more by the next synth, which records them;
+ * and linking a file changes its change time, so after a synth that replaced the output (it links the
+ * unchanged files into the new one) the next synth reads every file again, and the one after uses
+ * the record. Only a change of the system clock, or a file system that does not keep change times,
+ * can make a changed file look recorded.
  * A record that is missing, unreadable or of another format is no record: every file is read, as
  * without one. The record is a cache: failing to write it is not an error.
  */
@@ -29,10 +35,10 @@ import { type Stats, closeSync, constants, existsSync, fstatSync, lstatSync, mkd
 import { dirname, join, resolve } from 'node:path';
 
 /** The first line of a record file: its format. */
-const FORMAT = 'platform-cdk8s output record 1';
+const FORMAT = 'platform-cdk8s output record 2';
 /** The second line: the output folder it is about (absolute). */
 const TARGET_PREFIX = 'output: ';
-/** A file modified this recently (before the record is written) is not recorded (see the module comment). */
+/** A file changed this recently (before the record is written) is not recorded (see the module comment). */
 const RACY_MS = 2000;
 /** Records not written for this long (their output folders no longer synthesized, e.g. removed) are removed. */
 const STALE_MS = 30 * 24 * 3600 * 1000;
@@ -48,8 +54,8 @@ function removeStaleRecords(folder: string, now: number): void {
 
 /**
  * What the record says of one file: its status when its content had a digest, as the record's line
- * `<digest>\t<dev>\t<ino>\t<size>\t<mtimeMs>\t<path>` (digest: sha256 of the content as UTF-8, base64,
- * first 22 characters, 128 bits; mtimeMs: Stats.mtimeMs, the same file time always giving the same
+ * `<digest>\t<dev>\t<ino>\t<size>\t<mtimeMs>\t<ctimeMs>\t<path>` (digest: sha256 of the content as UTF-8,
+ * base64, first 22 characters, 128 bits; mtimeMs, ctimeMs: Stats' fields, the same file time always giving the same
  * number). Kept as the line, not parsed into an object: at 1,000 applications a record has 130,000
  * entries on each thread, and most are only looked up once.
  */
@@ -72,21 +78,21 @@ function contentDigest(content: string): string {
 }
 
 function entryOf(digest: string, stats: Stats, path: string): RecordEntry {
-  return `${digest}\t${stats.dev}\t${stats.ino}\t${stats.size}\t${stats.mtimeMs}\t${path}`;
+  return `${digest}\t${stats.dev}\t${stats.ino}\t${stats.size}\t${stats.mtimeMs}\t${stats.ctimeMs}\t${path}`;
 }
 
 /** The entry's fields; undefined for a line that is not an entry (then never trusted). */
-function fieldsOf(entry: RecordEntry): { digest: string; dev: number; ino: number; size: number; mtimeMs: number } | undefined {
-  const [digest, dev, ino, size, mtimeMs] = entry.split('\t', 5);
-  const numbers = [dev, ino, size, mtimeMs].map(Number);
+function fieldsOf(entry: RecordEntry): { digest: string; dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number } | undefined {
+  const [digest, dev, ino, size, mtimeMs, ctimeMs] = entry.split('\t', 6);
+  const numbers = [dev, ino, size, mtimeMs, ctimeMs].map(Number);
   if (digest.length !== 22 || !numbers.every(Number.isFinite)) return undefined;
-  return { digest, dev: numbers[0], ino: numbers[1], size: numbers[2], mtimeMs: numbers[3] };
+  return { digest, dev: numbers[0], ino: numbers[1], size: numbers[2], mtimeMs: numbers[3], ctimeMs: numbers[4] };
 }
 
-/** The path of an entry: after its fifth tab. */
+/** The path of an entry: after its sixth tab. */
 function pathOf(entry: RecordEntry): string | undefined {
   let at = -1;
-  for (let tab = 0; tab < 5; tab += 1) {
+  for (let tab = 0; tab < 6; tab += 1) {
     at = entry.indexOf('\t', at + 1);
     if (at < 0) return undefined;
   }
@@ -140,7 +146,16 @@ export class OutputRecord {
     if (entry === undefined) return undefined;
     const fields = fieldsOf(entry);
     const stats = fields === undefined ? undefined : lstatSync(join(this.target, path), { throwIfNoEntry: false });
-    if (fields === undefined || stats === undefined || !stats.isFile() || stats.ino !== fields.ino || stats.dev !== fields.dev || stats.size !== fields.size || stats.mtimeMs !== fields.mtimeMs) {
+    if (
+      fields === undefined ||
+      stats === undefined ||
+      !stats.isFile() ||
+      stats.ino !== fields.ino ||
+      stats.dev !== fields.dev ||
+      stats.size !== fields.size ||
+      stats.mtimeMs !== fields.mtimeMs ||
+      stats.ctimeMs !== fields.ctimeMs
+    ) {
       return undefined;
     }
     const holds = contentDigest(content) === fields.digest;
@@ -181,14 +196,14 @@ export class OutputRecord {
   }
 
   /**
-   * Writes the record for the next synth: the entries proven in this one, of files last modified more
+   * Writes the record for the next synth: the entries proven in this one, of files last changed more
    * than RACY_MS ago, if they differ from the record read; `produced`: every path the output now holds
    * (an entry of a path no longer produced, or produced again with other content, is dropped). Written
    * to a temporary file and renamed, so that a reader sees a whole record or the previous one. Never
    * throws: a record that cannot be written is only a slower next synth.
    */
   save(produced: ReadonlySet<string>, now = Date.now()): void {
-    const kept = [...this.proven].filter(([path, entry]) => produced.has(path) && (fieldsOf(entry)?.mtimeMs ?? now) < now - RACY_MS && !/[\t\n]/.test(path));
+    const kept = [...this.proven].filter(([path, entry]) => produced.has(path) && (fieldsOf(entry)?.ctimeMs ?? now) < now - RACY_MS && !/[\t\n]/.test(path));
     const { file } = this;
     if (file === undefined || (kept.length === this.previous.size && kept.every(([path, entry]) => this.previous.get(path) === entry))) return;
     const temporary = `${file}.${process.pid}`;

@@ -5,6 +5,7 @@
  * still found and replaced, and the record is in the project's cache folder, never in or beside the output.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ function recorded(files: Record<string, string>): { target: string } {
 describe('output record', () => {
   it('proves a recorded file unchanged, or changed, from its status and digest alone', () => {
     const { target } = recorded({ 'a/one.yaml': 'kind: One\n', 'b/two.yaml': 'kind: Two\n' });
-    expect(readFileSync(fileOf(target), 'utf8').split('\n').slice(0, 2)).toEqual(['platform-cdk8s output record 1', `output: ${target}`]);
+    expect(readFileSync(fileOf(target), 'utf8').split('\n').slice(0, 2)).toEqual(['platform-cdk8s output record 2', `output: ${target}`]);
     const record = new OutputRecord(target, fileOf(target));
     expect(record.knows('a/one.yaml', 'kind: One\n')).toBe(true);
     expect(record.knows('a/one.yaml', 'kind: Uno\n')).toBe(false);
@@ -53,15 +54,41 @@ describe('output record', () => {
     expect(record.holds('two.yaml', 'kind: Two\n').holds).toBe(true);
   });
 
+  it('does not vouch for a file another of the same size and time was copied over, times kept (cp -p)', () => {
+    // Files written in the same kernel tick share their modification time to the nanosecond.
+    const target = join(mkdtempSync(join(tmpdir(), 'output-record-')), 'dist');
+    mkdirSync(target);
+    writeFileSync(join(target, 'one.yaml'), 'kind: One\n');
+    writeFileSync(join(target, 'two.yaml'), 'kind: Two\n');
+    const tick = new Date(Date.now() - 60_000);
+    for (const name of ['one.yaml', 'two.yaml']) utimesSync(join(target, name), tick, tick);
+    const record = new OutputRecord(target, fileOf(target));
+    for (const [name, content] of [
+      ['one.yaml', 'kind: One\n'],
+      ['two.yaml', 'kind: Two\n'],
+    ])
+      expect(record.holds(name, content).holds).toBe(true);
+    record.save(new Set(['one.yaml', 'two.yaml']), Date.now() + 10_000);
+    const before = statSync(join(target, 'one.yaml'));
+    expect(spawnSync('cp', ['-p', join(target, 'two.yaml'), join(target, 'one.yaml')]).status).toBe(0);
+    const after = statSync(join(target, 'one.yaml'));
+    // Same inode, size and modification time: only the change time tells.
+    expect([after.ino, after.size, after.mtimeMs]).toEqual([before.ino, before.size, before.mtimeMs]);
+    const next = new OutputRecord(target, fileOf(target));
+    expect(next.knows('one.yaml', 'kind: One\n')).toBeUndefined();
+    expect(next.holds('one.yaml', 'kind: One\n').holds).toBe(false);
+    expect(next.knows('two.yaml', 'kind: Two\n')).toBe(true);
+  });
+
   it('leaves out a file modified within two seconds of the record (its time stamp could be reused)', () => {
     const target = join(mkdtempSync(join(tmpdir(), 'output-record-')), 'dist');
     mkdirSync(target);
     writeFileSync(join(target, 'new.yaml'), 'kind: New\n');
     const record = new OutputRecord(target, fileOf(target));
     expect(record.holds('new.yaml', 'kind: New\n').holds).toBe(true);
-    record.save(new Set(['new.yaml']), statSync(join(target, 'new.yaml')).mtimeMs + 1500);
+    record.save(new Set(['new.yaml']), statSync(join(target, 'new.yaml')).ctimeMs + 1500);
     expect(new OutputRecord(target, fileOf(target)).knows('new.yaml', 'kind: New\n')).toBeUndefined();
-    record.save(new Set(['new.yaml']), statSync(join(target, 'new.yaml')).mtimeMs + 2500);
+    record.save(new Set(['new.yaml']), statSync(join(target, 'new.yaml')).ctimeMs + 2500);
     expect(new OutputRecord(target, fileOf(target)).knows('new.yaml', 'kind: New\n')).toBe(true);
   });
 
@@ -74,10 +101,10 @@ describe('output record', () => {
     expect(new OutputRecord(target, fileOf(target)).knows('two.yaml', 'kind: Two\n')).toBeUndefined();
     const good = readFileSync(fileOf(target), 'utf8');
     expect(new OutputRecord(target, fileOf(target)).knows('one.yaml', 'kind: One\n')).toBe(true);
-    const header = `platform-cdk8s output record 1\noutput: ${target}\n`;
+    const header = `platform-cdk8s output record 2\noutput: ${target}\n`;
     for (const text of [
       '',
-      good.replace('record 1', 'record 2'),
+      good.replace('record 2', 'record 1'),
       good.replace(`output: ${target}`, `output: ${target}-other`),
       `${header}short\t1\t2\t3\t4\tone.yaml\n`,
       `${header}${'x'.repeat(22)}\tone\t2\t3\t4\tone.yaml\n`,
