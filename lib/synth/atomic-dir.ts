@@ -292,8 +292,8 @@ export async function writeDirectoryInBackground(target: string, produce: (write
     throw error;
   }
   const previous = swapIn(target, staging.dir, keep);
-  // The files proven unchanged were linked into the new output: the same inodes, the same status.
-  options.record?.save(produced);
+  // No record is saved after a swap: linking the unchanged files into the new output changed their
+  // change time, so no entry would match (output-record.ts); the next synth reads them and records them.
   if (previous !== undefined) {
     // The new output is in place: a previous output that cannot be removed is a leftover, not a failure (the next run removes it).
     await process

@@ -200,7 +200,8 @@ export class OutputRecord {
    * than RACY_MS ago, if they differ from the record read; `produced`: every path the output now holds
    * (an entry of a path no longer produced, or produced again with other content, is dropped). Written
    * to a temporary file and renamed, so that a reader sees a whole record or the previous one. Never
-   * throws: a record that cannot be written is only a slower next synth.
+   * throws: a record that cannot be written is only a slower next synth. Called when the output was left
+   * unchanged (after a swap every linked file has a new change time: nothing would match).
    */
   save(produced: ReadonlySet<string>, now = Date.now()): void {
     const kept = [...this.proven].filter(([path, entry]) => produced.has(path) && (fieldsOf(entry)?.ctimeMs ?? now) < now - RACY_MS && !/[\t\n]/.test(path));
