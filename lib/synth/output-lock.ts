@@ -28,6 +28,11 @@ const STALE_MS = 5 * 60_000;
 /** How long a run waits for the holder by default (OUTPUT_LOCK_WAIT_SECONDS overrides it). */
 const DEFAULT_WAIT_MS = 10 * 60_000;
 const POLL_MS = 100;
+/**
+ * How long a waiting run keeps polling for the holder's record before saying it waits for an unnamed
+ * one: the holder writes its record just after its mkdir, so a poll in between would name nobody.
+ */
+const NAMING_GRACE_MS = 1000;
 
 /** Who holds a lock, as recorded beside it. */
 interface LockHolder {
@@ -82,7 +87,8 @@ const heldHere = new Set<string>();
 export function lockOutput(target: string, options: LockOptions = {}): OutputLock {
   const { lock, record } = lockPaths(target);
   const waitMs = options.waitMs ?? waitFromEnvironment() ?? DEFAULT_WAIT_MS;
-  const deadline = Date.now() + waitMs;
+  const started = Date.now();
+  const deadline = started + waitMs;
   let compromised: Error | undefined;
   let announced = false;
   for (;;) {
@@ -116,7 +122,7 @@ export function lockOutput(target: string, options: LockOptions = {}): OutputLoc
         `${displayFolder(target)} is locked by ${describeHolder(holder)}; waited ${Math.round(waitMs / 1000)} s. Let that run finish or stop it${holder ? ` (kill ${holder.pid})` : ''}, then run again`,
       );
     }
-    if (!announced) {
+    if (!announced && (holder !== undefined || Date.now() - started >= NAMING_GRACE_MS)) {
       options.onWait?.(`waiting for ${displayFolder(target)}: locked by ${describeHolder(holder)}`);
       announced = true;
     }
@@ -222,7 +228,7 @@ function identityOf(lock: string): string | undefined {
 }
 
 function describeHolder(holder: LockHolder | undefined): string {
-  if (holder === undefined) return 'another run (starting)';
+  if (holder === undefined) return 'another run that has not named itself (no holder record beside the lock)';
   const seconds = Math.max(0, Math.round((Date.now() - Date.parse(holder.since)) / 1000));
   const where = holder.host === hostname() ? '' : ` on ${holder.host}`;
   return `pid ${holder.pid}${where} (${holder.command}), since ${holder.since.replace(/\.\d+Z$/, 'Z')} (${seconds} s ago)`;

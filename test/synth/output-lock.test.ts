@@ -5,7 +5,7 @@
  * after its time limit, and takes over the lock of a dead one at once.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,42 @@ describe('the output lock', () => {
     expect(existsSync(lockPaths(join(root, 'held')).lock)).toBe(false);
     expect(existsSync(lockPaths(join(root, 'held')).record)).toBe(false);
   });
+
+  it('a run that finds the lock before its holder has named itself waits to name it; one that never does is called unnamed', async () => {
+    expect(runSynth(['--values', 'values-a', '--out', 'unnamed'], root).status).toBe(0);
+    const { record } = lockPaths(join(root, 'unnamed'));
+    const lock = lockOutput(join(root, 'unnamed'));
+    try {
+      // The holder between its mkdir and its record (CI caught a waiting run naming "another run (starting)").
+      renameSync(record, `${record}.aside`);
+      const waiting = startSynth(['--values', 'values-a', '--out', 'unnamed', '--quiet'], root);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      renameSync(`${record}.aside`, record);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      lock.release();
+      const finished = await waiting;
+      expect(finished.status, finished.stderr).toBe(0);
+      expect(finished.stderr).toMatch(new RegExp(`^synth: waiting for unnamed/: locked by pid ${process.pid} \\(node .*\\), since .*\n$`));
+
+      // A record that never comes: the run says so, and refuses after its limit like any other.
+      const again = lockOutput(join(root, 'unnamed'));
+      renameSync(record, `${record}.aside`);
+      try {
+        const refused = runSynth(['--values', 'values-a', '--out', 'unnamed'], root, { env: { OUTPUT_LOCK_WAIT_SECONDS: '2' } });
+        expect(refused.status).toBe(1);
+        expect(refused.stderr.trim().split('\n')).toEqual([
+          'synth: waiting for unnamed/: locked by another run that has not named itself (no holder record beside the lock)',
+          'synth: unnamed/ is locked by another run that has not named itself (no holder record beside the lock); waited 2 s. Let that run finish or stop it, then run again',
+        ]);
+      } finally {
+        renameSync(`${record}.aside`, record);
+        again.release();
+      }
+    } finally {
+      lock.release();
+    }
+    expect(existsSync(record)).toBe(false);
+  }, 60_000);
 
   it('the lock of a run killed while holding it is taken over at once', () => {
     expect(runSynth(['--values', 'values-a', '--out', 'killed'], root).status).toBe(0);
