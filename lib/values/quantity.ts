@@ -62,9 +62,23 @@ export function isQuantity(text: string): boolean {
   return QUANTITY.test(text);
 }
 
+/** Canonical forms by quantity text: values repeat the same few quantities in every application and environment. */
+const CANONICAL = new Map<string, string>();
+/** Texts kept at most: memory stays bounded whatever the values hold. */
+const MAX_CANONICAL = 4096;
+
 /** The form the API server stores `value` in (see the module comment); throws when it is not a quantity. */
 export function canonicalQuantity(value: string | number): string {
   const text = quantityText(value);
+  let canonical = CANONICAL.get(text);
+  if (canonical === undefined) {
+    canonical = canonicalOf(text);
+    if (CANONICAL.size < MAX_CANONICAL) CANONICAL.set(text, canonical);
+  }
+  return canonical;
+}
+
+function canonicalOf(text: string): string {
   const match = QUANTITY.exec(text);
   if (!match) throw new Error(`"${text}" is not a Kubernetes quantity`);
   const [, whole, fraction = '', suffix = ''] = match;

@@ -133,7 +133,14 @@ function patternSchemaOf(patternProperties: Record<string, unknown> | undefined,
 
 /** Quantities (strings where the schema has the quantity pattern) not in their canonical form. */
 function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string | number)[]): SchemaProblem[] {
-  if (!holdsQuantity(schema)) return [];
+  // One problem per path (an anyOf's alternatives may each find the same one), in the order first found.
+  const found = new Map<string, SchemaProblem>();
+  collectNonCanonical(schema, value, path, found);
+  return [...found.values()];
+}
+
+function collectNonCanonical(schema: unknown, value: unknown, path: (string | number)[], found: Map<string, SchemaProblem>): void {
+  if (!holdsQuantity(schema)) return;
   const s = schema as {
     pattern?: string;
     properties?: Record<string, unknown>;
@@ -144,28 +151,23 @@ function nonCanonicalQuantities(schema: unknown, value: unknown, path: (string |
     allOf?: unknown[];
     oneOf?: unknown[];
   };
-  const found = new Map<string, SchemaProblem>();
-  const add = (problems: SchemaProblem[]) => {
-    for (const problem of problems) found.set(problem.path.join('\0'), problem);
-  };
   // A whole number (`cpu: 2`) is the quantity its text is: 2000 is stored as "2k".
   if ((typeof value === 'string' || Number.isSafeInteger(value)) && s.pattern === patterns.quantity && isQuantity(quantityText(value as string | number))) {
     const canonical = canonicalQuantity(value as string | number);
-    if (canonical !== quantityText(value as string | number)) add([{ path, message: `${JSON.stringify(value)} is stored by the API server as "${canonical}"; write "${canonical}"`, formOnly: true }]);
+    if (canonical !== quantityText(value as string | number))
+      found.set(path.join('\0'), { path, message: `${JSON.stringify(value)} is stored by the API server as "${canonical}"; write "${canonical}"`, formOnly: true });
   }
-  for (const alternative of [...(s.anyOf ?? []), ...(s.allOf ?? []), ...(s.oneOf ?? [])]) add(nonCanonicalQuantities(alternative, value, path));
+  for (const alternatives of [s.anyOf, s.allOf, s.oneOf]) if (alternatives) for (const alternative of alternatives) collectNonCanonical(alternative, value, path, found);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      add(nonCanonicalQuantities(s.items, item, [...path, i]));
-    });
+    if (holdsQuantity(s.items)) for (const [i, item] of value.entries()) collectNonCanonical(s.items, item, [...path, i], found);
   } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
       const child = s.properties?.[key] ?? patternSchemaOf(s.patternProperties, key) ?? s.additionalProperties;
       // Most values hold no quantity: the path is only built for a subtree that may hold one.
-      if (holdsQuantity(child)) add(nonCanonicalQuantities(child, item, [...path, key]));
+      if (holdsQuantity(child)) collectNonCanonical(child, (value as Record<string, unknown>)[key], [...path, key], found);
     }
   }
-  return [...found.values()];
 }
 
 /**
