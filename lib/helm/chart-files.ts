@@ -12,7 +12,7 @@ import { escapeJsonText } from '../template/yaml-scalars';
 import { diffValues } from '../values/merge';
 import type { ChartLinks } from '../values/schema';
 import { valueRulesTemplate } from '../values/app-rules';
-import { commentedValues, valuesTable } from './values-docs';
+import { commentedValues, helmValuesYaml, valuesTable } from './values-docs';
 import { requireValuesTemplate, schemaWithDefaults } from './schema-defaults';
 import { type RecordedVersion, chartDigest, chartVersion } from './chart-versions';
 
@@ -67,7 +67,7 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
     const overlay = diffValues(spec.baseValues, values) ?? {};
     files.set(
       `values-${environment}.yaml`,
-      `# The ${environment} environment: what it changes from values.yaml (generated from values/${environment}.yaml).\n${Object.keys(overlay).length > 0 ? stringify(overlay, YAML_FOR_HELM) : '{}\n'}`,
+      `# The ${environment} environment: what it changes from values.yaml (generated from values/${environment}.yaml).\n${Object.keys(overlay).length > 0 ? helmValuesYaml(overlay) : '{}\n'}`,
     );
   }
   files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}\n${requireValues.helper}`);

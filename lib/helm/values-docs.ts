@@ -64,6 +64,35 @@ function leafLines(key: string, value: unknown): readonly string[] {
   return lines;
 }
 
+/** By key and value (their JSON texts): the pair as the yaml library writes it for Helm. */
+const pairs = new Map<string, string>();
+/** Pairs kept at most: memory stays bounded whatever the values hold. */
+const MAX_PAIRS = 16_384;
+
+/**
+ * `stringify(values, YAML_FOR_HELM)` (a values-<env>.yaml), written pair by pair: a block map's text
+ * is its top-level pairs' texts one after the other, and environments repeat the same pairs in most
+ * applications (replicas, resources, the environment's name), so each distinct pair is written once.
+ * Values that are not a tree of JSON data (see isJsonTree; an object met twice anywhere in them
+ * would be an anchor and an alias) are written whole.
+ */
+export function helmValuesYaml(values: Record<string, unknown>): string {
+  const seen = new Set<object>();
+  if (Object.keys(values).length === 0 || !isJsonTree(values, seen)) return stringify(values, YAML_FOR_HELM);
+  let text = '';
+  for (const key in values) {
+    // Unambiguous: the key's JSON text ends where the value's begins.
+    const id = `${JSON.stringify(key)}${JSON.stringify(values[key])}`;
+    let pair = pairs.get(id);
+    if (pair === undefined) {
+      pair = stringify({ [key]: values[key] }, YAML_FOR_HELM);
+      if (pairs.size < MAX_PAIRS) pairs.set(id, pair);
+    }
+    text += pair;
+  }
+  return text;
+}
+
 /**
  * Whether `value` is a tree of plain maps and lists of strings, booleans, null and finite numbers other
  * than -0, with no object twice: the yaml library then writes exactly what its JSON text says (an object
