@@ -3,8 +3,6 @@
  * (commented from the schema), values-<env>.yaml, values.schema.json, templates/, README.md and
  * .helmignore. Templates come from the same manifest trees as the plain manifests.
  */
-import { stringify } from 'yaml';
-import { YAML_FOR_HELM } from './yaml-options';
 import type { ChartIdentity, ChartObject } from '../chart/release';
 import { engineHelpers } from '../template/expr';
 import { sharedTemplate } from '../template/shared-templates';
@@ -12,7 +10,7 @@ import { escapeJsonText } from '../template/yaml-scalars';
 import { diffValues } from '../values/merge';
 import type { ChartLinks } from '../values/schema';
 import { valueRulesTemplate } from '../values/app-rules';
-import { commentedValues, helmValuesYaml, valuesTable } from './values-docs';
+import { commentedValues, helmYaml, valuesTable } from './values-docs';
 import { requireValuesTemplate, schemaWithDefaults } from './schema-defaults';
 import { type RecordedVersion, chartDigest, chartVersion } from './chart-versions';
 
@@ -67,7 +65,7 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
     const overlay = diffValues(spec.baseValues, values) ?? {};
     files.set(
       `values-${environment}.yaml`,
-      `# The ${environment} environment: what it changes from values.yaml (generated from values/${environment}.yaml).\n${Object.keys(overlay).length > 0 ? helmValuesYaml(overlay) : '{}\n'}`,
+      `# The ${environment} environment: what it changes from values.yaml (generated from values/${environment}.yaml).\n${Object.keys(overlay).length > 0 ? helmYaml(overlay) : '{}\n'}`,
     );
   }
   files.set('templates/_helpers.tpl', `${spec.helpers}\n${engineHelpers(identity.name)}\n${requireValues.helper}`);
@@ -85,28 +83,25 @@ export function helmChartFiles(spec: HelmChartSpec): Map<string, string> {
   const chartYaml = new Map([
     [
       'Chart.yaml',
-      stringify(
-        {
-          apiVersion: 'v2',
-          name: identity.name,
-          description: spec.description,
-          type: 'application',
-          version,
-          appVersion: identity.appVersion,
-          kubeVersion: '>=1.27.0-0',
-          home: spec.links.home,
-          sources: spec.links.sources,
-          icon: spec.links.icon,
-          maintainers: [{ name: 'Platform Team', email: 'platform@example.com' }],
-          annotations: {
-            // Artifact Hub (artifacthub.io/...): what a chart repository's index shows.
-            'artifacthub.io/license': 'Apache-2.0',
-            'artifacthub.io/category': identity.name === 'monitoring' ? 'monitoring-logging' : 'integration-delivery',
-            'artifacthub.io/containsSecurityUpdates': 'false',
-          },
+      helmYaml({
+        apiVersion: 'v2',
+        name: identity.name,
+        description: spec.description,
+        type: 'application',
+        version,
+        appVersion: identity.appVersion,
+        kubeVersion: '>=1.27.0-0',
+        home: spec.links.home,
+        sources: spec.links.sources,
+        icon: spec.links.icon,
+        maintainers: [{ name: 'Platform Team', email: 'platform@example.com' }],
+        annotations: {
+          // Artifact Hub (artifacthub.io/...): what a chart repository's index shows.
+          'artifacthub.io/license': 'Apache-2.0',
+          'artifacthub.io/category': identity.name === 'monitoring' ? 'monitoring-logging' : 'integration-delivery',
+          'artifacthub.io/containsSecurityUpdates': 'false',
         },
-        YAML_FOR_HELM,
-      ),
+      }),
     ],
   ]);
   return new Map([...chartYaml, ...files]);

@@ -70,13 +70,14 @@ const pairs = new Map<string, string>();
 const MAX_PAIRS = 16_384;
 
 /**
- * `stringify(values, YAML_FOR_HELM)` (a values-<env>.yaml), written pair by pair: a block map's text
- * is its top-level pairs' texts one after the other, and environments repeat the same pairs in most
- * applications (replicas, resources, the environment's name), so each distinct pair is written once.
+ * `stringify(values, YAML_FOR_HELM)` (a values-<env>.yaml, a Chart.yaml), written pair by pair: a
+ * block map's text is its top-level pairs' texts one after the other, and charts repeat the same
+ * pairs (in values-<env>.yaml replicas, resources, the environment's name; in Chart.yaml all but the
+ * name, description and versions), so each distinct pair is written once.
  * Values that are not a tree of JSON data (see isJsonTree; an object met twice anywhere in them
  * would be an anchor and an alias) are written whole.
  */
-export function helmValuesYaml(values: Record<string, unknown>): string {
+export function helmYaml(values: Record<string, unknown>): string {
   const seen = new Set<object>();
   if (Object.keys(values).length === 0 || !isJsonTree(values, seen)) return stringify(values, YAML_FOR_HELM);
   let text = '';

@@ -1,5 +1,5 @@
 /**
- * values-<env>.yaml written pair by pair (lib/helm/values-docs.ts helmValuesYaml) is what the yaml
+ * values-<env>.yaml written pair by pair (lib/helm/values-docs.ts helmYaml) is what the yaml
  * library writes for the whole map, for every overlay of the shipped values and for the cases where
  * a map's text is not its pairs' texts (an object met twice, -0, NaN), which are written whole.
  */
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadPlatformValues } from '../../lib/synth/synthesize';
-import { helmValuesYaml } from '../../lib/helm/values-docs';
+import { helmYaml } from '../../lib/helm/values-docs';
 import { YAML_FOR_HELM } from '../../lib/helm/yaml-options';
 import { diffValues } from '../../lib/values/merge';
 import { projectRoot } from '../support/helm';
@@ -22,8 +22,8 @@ describe('values-<env>.yaml written pair by pair', () => {
       for (const env of environments) {
         const overlay = diffValues(values as Record<string, unknown>, env.applications.get(name) as Record<string, unknown>) as Record<string, unknown> | undefined;
         if (overlay === undefined) continue;
-        expect(helmValuesYaml(overlay), `${name} ${env.environment}`).toBe(whole(overlay));
-        expect(helmValuesYaml(overlay)).toBe(whole(overlay));
+        expect(helmYaml(overlay), `${name} ${env.environment}`).toBe(whole(overlay));
+        expect(helmYaml(overlay)).toBe(whole(overlay));
         compared += 1;
       }
     }
@@ -39,15 +39,15 @@ describe('values-<env>.yaml written pair by pair', () => {
       { number: 1.5, negative: -2, big: 1e21, small: 1e-7, boolean: false, nothing: null },
     ];
     for (const values of cases) {
-      expect(helmValuesYaml(values)).toBe(whole(values));
-      expect(helmValuesYaml(values)).toBe(whole(values));
+      expect(helmYaml(values)).toBe(whole(values));
+      expect(helmYaml(values)).toBe(whole(values));
     }
   });
 
   it('writes whole what is not JSON data: an object under two keys (anchor and alias), -0, NaN', () => {
     const shared = { cpu: '1', memory: '1Gi' };
     const cases: Record<string, unknown>[] = [{ requests: shared, limits: shared }, { zero: -0 }, { nan: Number.NaN, inf: Number.POSITIVE_INFINITY }];
-    for (const values of cases) expect(helmValuesYaml(values)).toBe(whole(values));
-    expect(helmValuesYaml({ requests: shared, limits: shared })).toContain('*');
+    for (const values of cases) expect(helmYaml(values)).toBe(whole(values));
+    expect(helmYaml({ requests: shared, limits: shared })).toContain('*');
   });
 });
