@@ -83,12 +83,34 @@ export function readableSchema(schema: object): { schema: object; rules: string 
 /** readableSchema's results by schema object (schemas are never modified once made: see the functions that copy them). */
 const READABLE = new WeakMap<object, { schema: object; rules: string }>();
 
+/** What visiting a schema node gave (readableSchemaOf), by node and by place: its copy or itself, and its rules. */
+const VISITED = new WeakMap<object, Map<string, { readonly result: unknown; readonly rules: readonly string[] }>>();
+
 function readableSchemaOf(schema: object): { schema: object; rules: string } {
   const rules: string[] = [];
   const root: Place = { operand: '.Values', format: '', args: [], open: [], depth: 0 };
+  // A subtree met before at the same place (charts' schemas share all but the nodes their declared
+  // names or reserved keys changed: schema-paths.ts copies only the nodes on the way) gives the same
+  // result and rules: taken from VISITED instead of visited again.
   const visit = (node: unknown, place: Place, where: string): unknown => {
     if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
-    const s = node as SchemaNode;
+    const at = `${where}\0${place.operand}\0${place.format}\0${place.args.join('\0')}\0${place.open.join('\0')}\0${place.depth}`;
+    let byPlace = VISITED.get(node);
+    const known = byPlace?.get(at);
+    if (known !== undefined) {
+      rules.push(...known.rules);
+      return known.result;
+    }
+    const before = rules.length;
+    const result = visitNode(node as SchemaNode, place, where);
+    if (byPlace === undefined) {
+      byPlace = new Map();
+      VISITED.set(node, byPlace);
+    }
+    byPlace.set(at, { result, rules: rules.slice(before) });
+    return result;
+  };
+  const visitNode = (s: SchemaNode, place: Place, where: string): unknown => {
     for (const keyword of KEYWORDS_WITHOUT_PLACE) {
       if (keyword in s && JSON.stringify(s[keyword]).includes('"not"')) throw new Error(`${where}: a not inside ${keyword} cannot be checked in the chart's templates; express it without ${keyword}`);
     }
