@@ -17,10 +17,11 @@ import { withSchemaChanges } from '../values/schema-paths';
 export type ReservedKeys = ReadonlyMap<string, ReadonlySet<string>>;
 
 /**
- * Calls `visit` with the entries of every object literal of the objects' trees (inside `when` branches,
- * `each` bodies and lists too), spread entries included: where maps of values meet the chart's keys.
+ * Calls `visit` with every object literal of the objects' trees (inside `when` branches, `each` bodies
+ * and lists too) that spreads maps of values, and the values paths it spreads (spreadPath), in order:
+ * where maps of values meet the chart's keys. Most literals spread nothing and cost only the walk.
  */
-function eachObjectLiteral(objects: readonly ChartObject[], visit: (entries: [string, Node][]) => void): void {
+function eachSpreadingLiteral(objects: readonly ChartObject[], visit: (literal: Record<string, Node>, paths: string[]) => void): void {
   const walk = (node: Node): void => {
     if (node instanceof When) {
       walk(node.then);
@@ -36,9 +37,16 @@ function eachObjectLiteral(objects: readonly ChartObject[], visit: (entries: [st
       for (const item of node) walk(item);
       return;
     }
-    const entries = Object.entries(node as Record<string, Node>);
-    visit(entries);
-    for (const [, child] of entries) walk(child);
+    const literal = node as Record<string, Node>;
+    // The literal before what it holds (the order of the trees).
+    const paths: string[] = [];
+    for (const key in literal) {
+      if (!Object.hasOwn(literal, key)) continue;
+      const path = spreadPath(literal[key]);
+      if (path !== undefined) paths.push(path);
+    }
+    if (paths.length > 0) visit(literal, paths);
+    for (const key in literal) if (Object.hasOwn(literal, key)) walk(literal[key]);
   };
   for (const object of objects) walk(object.manifest);
 }
@@ -59,11 +67,8 @@ function spreadPath(node: Node): string | undefined {
 export function chartSpreads(objects: readonly ChartObject[]): { reserved: ReservedKeys; overlaps: (readonly [string, string])[] } {
   const found = new Map<string, Set<string>>();
   const pairs = new Map<string, readonly [string, string]>();
-  eachObjectLiteral(objects, (entries) => {
-    const paths = entries.flatMap(([, child]) => spreadPath(child) ?? []);
-    // Most object literals spread no values map: nothing to note.
-    if (paths.length === 0) return;
-    const fixed = entries.filter(([, child]) => !(child instanceof Spread)).map(([key]) => key);
+  eachSpreadingLiteral(objects, (literal, paths) => {
+    const fixed = Object.keys(literal).filter((key) => !(literal[key] instanceof Spread));
     for (const path of paths) {
       const keys = found.get(path) ?? new Set<string>();
       for (const key of fixed) keys.add(key);
