@@ -57,7 +57,7 @@ export function sharedTemplate(node: Node, chartName: string, condition?: Expr, 
     if (charts.size <= sharedFrom) return writeTemplate(node, { chartName }, condition);
   }
   const parts: string[] = [];
-  if (!keyOf(node, parts) || chartName.includes(PLACEHOLDER)) return writeTemplate(node, { chartName }, condition);
+  if (chartName.includes(PLACEHOLDER) || !keyOf(node, parts, chartName)) return writeTemplate(node, { chartName }, condition);
   if (condition) parts.push(tagged('?', condition.go(PLACEHOLDER_CONTEXT)));
   const key = createHash('sha256').update(parts.join('')).digest('base64');
   const found = kept.get(key);
@@ -82,27 +82,29 @@ function tagged(tag: string, value: string): string {
 }
 
 /**
- * Appends the parts of `node` that the writer reads; false when a literal holds the placeholder (such
- * a tree is written directly, not kept).
+ * Appends the parts of `node` that the writer reads; false when a literal holds the placeholder, or the
+ * chart's name (such a tree is written directly, not kept): a key holding the chart's name is met in
+ * no other chart but one whose name holds this one's (e.g. the ExternalSecret of a Secret named after
+ * its application), so making it and keeping it would only cost. Either way the template is the same.
  */
-function keyOf(node: Node | undefined, parts: string[]): boolean {
+function keyOf(node: Node | undefined, parts: string[], chartName: string): boolean {
   if (node === undefined) parts.push('u');
   else if (node === null || typeof node !== 'object') {
-    if (typeof node === 'string' && node.includes(PLACEHOLDER)) return false;
+    if (typeof node === 'string' && (node.includes(PLACEHOLDER) || node.includes(chartName))) return false;
     parts.push(typeof node === 'string' ? tagged('s', node) : tagged(node === null ? 'z' : typeof node, String(node)));
   } else if (node instanceof Expr) parts.push(tagged('e', node.go(PLACEHOLDER_CONTEXT)));
   else if (node instanceof When) {
     parts.push(tagged('w', node.cond.go(PLACEHOLDER_CONTEXT)));
-    if (!keyOf(node.then, parts)) return false;
+    if (!keyOf(node.then, parts, chartName)) return false;
     parts.push(node.otherwise === undefined ? '-' : '+');
-    if (node.otherwise !== undefined && !keyOf(node.otherwise, parts)) return false;
+    if (node.otherwise !== undefined && !keyOf(node.otherwise, parts, chartName)) return false;
   } else if (node instanceof Each) {
     parts.push(tagged('r', node.variable), tagged('l', node.list.go(PLACEHOLDER_CONTEXT)));
-    if (!keyOf(node.body, parts)) return false;
+    if (!keyOf(node.body, parts, chartName)) return false;
   } else if (node instanceof Spread) parts.push(tagged('m', node.map.go(PLACEHOLDER_CONTEXT)));
   else if (Array.isArray(node)) {
     parts.push('[');
-    for (const item of node) if (!keyOf(item, parts)) return false;
+    for (const item of node) if (!keyOf(item, parts, chartName)) return false;
     parts.push(']');
   } else {
     parts.push('{');
@@ -111,9 +113,9 @@ function keyOf(node: Node | undefined, parts: string[]): boolean {
       const child = (node as Record<string, Node>)[key];
       // A spread's key is unique per call (manifest.ts) and not written: only its place counts.
       if (child instanceof Spread) parts.push('*');
-      else if (key.includes(PLACEHOLDER)) return false;
+      else if (key.includes(PLACEHOLDER) || key.includes(chartName)) return false;
       else parts.push(tagged('k', key));
-      if (!keyOf(child, parts)) return false;
+      if (!keyOf(child, parts, chartName)) return false;
     }
     parts.push('}');
   }

@@ -82,4 +82,17 @@ describe('shared templates', () => {
       expect(text, chartName).toContain('https://hooks.example.com/~chart~name~/notify');
     }
   });
+
+  it('write a tree whose literals hold the chart name, or another chart’s name holding this one’s, as the writer does', () => {
+    // A Secret named after its application (its ExternalSecret is met in no other chart), and a literal
+    // that holds the name of one chart only by chance (api in api-gateway).
+    const named = (chartName: string): Node => ({ kind: 'ExternalSecret', metadata: { name: `${chartName}-admin` }, spec: { target: { name: 'api-gateway' } } });
+    for (const round of [1, 2, 3]) {
+      for (const chartName of ['api', 'api-gateway', 'worker', 'api-2', 'gateway']) {
+        for (const tree of [named(chartName), named('api'), named('worker')]) {
+          expect(sharedTemplate(tree, chartName, undefined, 0), `${chartName}, round ${round}`).toBe(writeTemplate(tree, { chartName }));
+        }
+      }
+    }
+  });
 });
