@@ -25,6 +25,7 @@ import { renderSvgs } from './lib/network-graph/render';
 import { OutputRecord, recordFile } from './lib/synth/output-record';
 import { OutputSummary } from './lib/synth/summary';
 import { reportStageTimes, stage, stageAsync } from './lib/synth/stage-times';
+import { limitHeapGrowthForLargeValues } from './lib/synth/heap-growth';
 
 /** The text of a regular file, or undefined. */
 function readIfFile(path: string): string | undefined {
@@ -78,8 +79,11 @@ async function synth(command: SynthCommand): Promise<number> {
     // The second core releases applications too (charts/platform.ts), from this compiled entry only
     // (build/main.js; not under a test runner's TypeScript), for values with enough applications to share.
     const entry = join(__dirname, 'main.js');
-    if (existsSync(entry) && worthAHelper(valuesDir))
+    if (existsSync(entry) && worthAHelper(valuesDir)) {
+      // Large values: the heaps of both threads grow more slowly (lib/synth/heap-growth.ts).
+      limitHeapGrowthForLargeValues(valuesDir);
       helper = new HelperThread(entry, APPLICATIONS_HELPER, { valuesDir, environments, compareWith: target, recordFile: outputRecordFile } satisfies ApplicationsHelperSettings);
+    }
     // Stage times (SYNTH_STAGE_TIMES=1, for npm run bench): what the stages inside do not take is the writer's.
     await stageAsync('comparing and writing', () =>
       writeDirectoryInBackground(
