@@ -323,14 +323,16 @@ export interface ApplicationsHelperSettings {
 
 /**
  * The helper thread's work (main.ts, in a worker thread): loads the same values and releases the
- * applications it claims, posting what each did. Values with problems: nothing to help with (the
+ * applications it claims, posting what each did. Values it cannot load: nothing to help with (the
  * main thread reports them).
  */
 export function serveApplications(data: HelperData<ApplicationsHelperSettings>): void {
   const { valuesDir, environments: only, compareWith, recordFile } = data.settings;
   let context: ApplicationsContext;
   try {
-    const { base, environments } = loadPlatformValues({ valuesDir, environments: only });
+    // The values as the main thread loads them, without the checks that only find problems: the main
+    // thread runs those, and values with any end the synth before the helper's work is used.
+    const { base, environments } = loadPlatformValues({ valuesDir, environments: only }, false);
     context = applicationsContext({ valuesDir, environments: only }, base, environments);
   } catch {
     helperUnavailable(data);

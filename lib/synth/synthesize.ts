@@ -31,14 +31,15 @@ export function namespaceOf(app: string, environment: string): string {
 
 /**
  * Loads the base and every environment, reporting the problems of all of them together (a
- * ValuesError with one problem per mistake, each with its file, line and YAML path).
+ * ValuesError with one problem per mistake, each with its file, line and YAML path). `checks` false:
+ * without the checks that change nothing (loadEnvironment), for the synth's helper thread only.
  */
-export function loadPlatformValues(options: SynthOptions): { base: EnvironmentValues; environments: EnvironmentValues[] } {
+export function loadPlatformValues(options: SynthOptions, checks = true): { base: EnvironmentValues; environments: EnvironmentValues[] } {
   const { valuesDir } = options;
   const problems: Problem[] = [];
   const attempt = (environment: string | null): EnvironmentValues | undefined => {
     try {
-      return loadEnvironment(valuesDir, environment);
+      return loadEnvironment(valuesDir, environment, checks);
     } catch (error) {
       if (!(error instanceof ValuesError)) throw error;
       problems.push(...error.problems);
@@ -64,7 +65,7 @@ export function loadPlatformValues(options: SynthOptions): { base: EnvironmentVa
   if (problems.length > 0 || !base) throw new ValuesError(uniqueProblems(problems));
   // A production environment serves its own hosts with its own issuer (environment-settings.ts).
   for (const env of environments as EnvironmentValues[]) {
-    if (!env.settings.production) continue;
+    if (!checks || !env.settings.production) continue;
     const others = new Map((environments as EnvironmentValues[]).filter((e) => e !== env).map((e) => [e.environment, e.settings]));
     for (const [app, values] of env.applications) {
       problems.push(...located(productionLeaks(values, env.settings, others), env.files, [['applications', app], ['defaults']]));

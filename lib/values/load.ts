@@ -53,8 +53,13 @@ export function listEnvironments(valuesDir: string): string[] {
     .sort();
 }
 
-/** Loads one environment, or the base alone (`environment` null) for the charts' default values. */
-export function loadEnvironment(valuesDir: string, environment: string | null): EnvironmentValues {
+/**
+ * Loads one environment, or the base alone (`environment` null) for the charts' default values.
+ * `checks` false (the synth's helper thread, charts/platform.ts) skips the checks that only find
+ * problems and change nothing (the file schema, each application's nesting, schema and rules): the
+ * main thread runs them on the same files and ends the synth before the helper's work is used.
+ */
+export function loadEnvironment(valuesDir: string, environment: string | null, checks = true): EnvironmentValues {
   const paths = [join(valuesDir, BASE_FILE)];
   if (environment !== null) {
     const overlay = join(valuesDir, `${environment}.yaml`);
@@ -72,7 +77,7 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     problems.push(...read.problems);
     if (read.file) {
       files.push(read.file);
-      problems.push(...fileProblems(read.file));
+      if (checks) problems.push(...fileProblems(read.file));
     }
   }
   // A file that could not be read or parsed: nothing to merge. Any other problem so far is reported
@@ -125,6 +130,10 @@ export function loadEnvironment(valuesDir: string, environment: string | null): 
     const placeholders = isMap(app) ? fillEnvironmentPlaceholders(app, name, environment ?? 'default', fillWith) : { problems: [], filled: [] };
     // A refused environment setting is reported once, not again in every value filled from it.
     const settingsRefused = problems.some((p) => p.path === 'environment' || p.path.startsWith('environment.'));
+    if (!checks) {
+      applications.set(name, app as AppValues);
+      continue;
+    }
     // Nesting deeper than the chart allows (values-shape.ts; the chart's validate-values.yaml has the same rule).
     const shapeProblems = valuesShapeProblems(app);
     if (shapeProblems.length > 0) {
