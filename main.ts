@@ -21,6 +21,7 @@ import { type HelperData, HelperThread } from './lib/synth/helper-thread';
 import { runCommand } from './lib/cli/command-line.cjs';
 import { SYNTH_COMMAND, type SynthCommand, synthCommand } from './lib/synth/command-line';
 import { ValuesError } from './lib/values/problems';
+import { baseFileBytes } from './lib/values/load';
 import { renderSvgs } from './lib/network-graph/render';
 import { OutputRecord, recordFile } from './lib/synth/output-record';
 import { OutputSummary } from './lib/synth/summary';
@@ -79,9 +80,10 @@ async function synth(command: SynthCommand): Promise<number> {
     // The second core releases applications too (charts/platform.ts), from this compiled entry only
     // (build/main.js; not under a test runner's TypeScript), for values with enough applications to share.
     const entry = join(__dirname, 'main.js');
-    if (existsSync(entry) && worthAHelper(valuesDir)) {
+    const baseBytes = baseFileBytes(valuesDir);
+    if (existsSync(entry) && worthAHelper(baseBytes)) {
       // Large values: the heaps of both threads grow more slowly (lib/synth/heap-growth.ts).
-      limitHeapGrowthForLargeValues(valuesDir);
+      limitHeapGrowthForLargeValues(baseBytes);
       helper = new HelperThread(entry, APPLICATIONS_HELPER, { valuesDir, environments, compareWith: target, recordFile: outputRecordFile } satisfies ApplicationsHelperSettings);
     }
     // Stage times (SYNTH_STAGE_TIMES=1, for npm run bench): what the stages inside do not take is the writer's.

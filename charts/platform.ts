@@ -28,7 +28,7 @@ import { CHART_VERSION, type SynthOptions, loadPlatformValues, namespaceOf } fro
 import { appRulesTemplate, quantityHelper } from '../lib/values/app-rules';
 import { valuesShapeTemplate } from '../lib/values/values-shape';
 import { canonicalQuantityHelper, quantityRulesTemplate } from '../lib/values/quantity-rules';
-import { BASE_FILE, type EnvironmentValues, environmentRuleTemplate, located } from '../lib/values/load';
+import { type EnvironmentValues, environmentRuleTemplate, located } from '../lib/values/load';
 import { type Problem, ValuesError, uniqueProblems } from '../lib/values/problems';
 import { AppValuesSchema } from '../lib/values/schema';
 import { recoverySection } from '../lib/backup/recovery-notes';
@@ -45,8 +45,6 @@ import { gitopsFolder } from '../lib/gitops/argocd';
 import { stage } from '../lib/synth/stage-times';
 import { type ClaimOrder, type HelperData, type HelperThread, helperUnavailable, serveJobs } from '../lib/synth/helper-thread';
 import { OutputRecord, type RecordEntry } from '../lib/synth/output-record';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ChartLinks } from '../lib/values/schema';
 
 export interface PlatformOptions extends SynthOptions {
@@ -306,9 +304,9 @@ export const APPLICATIONS_HELPER = 'platform-applications';
  */
 const HELPER_MIN_BASE_BYTES = 64 * 1024;
 
-/** Whether the values in `valuesDir` are worth a helper thread (a look at base.yaml's size, before anything is read). */
-export function worthAHelper(valuesDir: string): boolean {
-  return (statSync(join(valuesDir, BASE_FILE), { throwIfNoEntry: false })?.size ?? 0) >= HELPER_MIN_BASE_BYTES;
+/** Whether values whose base.yaml holds `baseBytes` (baseFileBytes) are worth a helper thread. */
+export function worthAHelper(baseBytes: number): boolean {
+  return baseBytes >= HELPER_MIN_BASE_BYTES;
 }
 
 /** What the helper thread needs: the same values and options as the synth, and the output folder to compare its files with. */

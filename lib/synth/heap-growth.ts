@@ -19,10 +19,7 @@
  * The flag is V8's (`node --v8-options`: "specifies heap growing factor as (1 + heap_growing_percent/100)").
  * V8 flags are the process's: set before the helper's isolate is made, it holds for both threads.
  */
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { BASE_FILE } from '../values/load';
 
 /** base.yaml's size from which heaps grow more slowly (the 1,000 generated applications: 910 KB; 100: 319 KB). */
 const LARGE_BASE_BYTES = 512 * 1024;
@@ -30,10 +27,10 @@ const LARGE_BASE_BYTES = 512 * 1024;
 const HEAP_GROWING_PERCENT = 50;
 
 /**
- * For values in `valuesDir` whose base.yaml holds at least LARGE_BASE_BYTES, makes V8 grow this
- * process's heaps by at most HEAP_GROWING_PERCENT; nothing for smaller values (call before the helper
- * thread starts).
+ * For values whose base.yaml holds `baseBytes` (lib/values/load.ts baseFileBytes), at least
+ * LARGE_BASE_BYTES, makes V8 grow this process's heaps by at most HEAP_GROWING_PERCENT; nothing for
+ * smaller values (call before the helper thread starts).
  */
-export function limitHeapGrowthForLargeValues(valuesDir: string): void {
-  if ((statSync(join(valuesDir, BASE_FILE), { throwIfNoEntry: false })?.size ?? 0) >= LARGE_BASE_BYTES) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+export function limitHeapGrowthForLargeValues(baseBytes: number): void {
+  if (baseBytes >= LARGE_BASE_BYTES) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }

@@ -3,7 +3,7 @@
  * Each application's values are the merged `defaults`, then `applications.<name>`, validated against
  * the application schema and the cross-field rules. Every problem names the file, line and YAML path.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { didYouMean } from '../cli/command-line.cjs';
@@ -43,6 +43,11 @@ export interface EnvironmentValues {
   readonly traffic: TrafficValues;
   /** What the environment's cluster provides (`prerequisites`, merged; checked with each file: lib/references/prerequisites.ts). */
   readonly prerequisites: Record<string, unknown>;
+}
+
+/** base.yaml's size in `valuesDir`, in bytes (0 when there is none): a look at the values' size before anything is read. */
+export function baseFileBytes(valuesDir: string): number {
+  return statSync(join(valuesDir, BASE_FILE), { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /** The environments that have an overlay file, in name order. */
